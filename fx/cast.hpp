@@ -1,0 +1,68 @@
+// Exact casts into an FxType: rounding first, then overflow, with SystemC
+// sc_fix / sc_ufix semantics (see docs/fixed_point.md for every mode and for
+// where Xilinx ap_fixed differs).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fx/fx_type.hpp"
+
+namespace fx {
+
+// What happened during one cast (all false for an exactly representable input).
+struct CastFlags {
+  bool inexact = false;   // bits were dropped by rounding
+  bool tie = false;       // the dropped bits were exactly half an LSB
+  bool overflow = false;  // the rounded value was outside the type's range
+};
+
+// Counters over many casts; pass one to the array casts to collect coverage.
+struct CastStats {
+  uint64_t count = 0;
+  uint64_t inexact = 0;
+  uint64_t ties = 0;
+  uint64_t overflows = 0;
+  void add(const CastFlags& f) {
+    ++count;
+    inexact += f.inexact;
+    ties += f.tie;
+    overflows += f.overflow;
+  }
+  CastStats& operator+=(const CastStats& o) {
+    count += o.count;
+    inexact += o.inexact;
+    ties += o.ties;
+    overflows += o.overflows;
+    return *this;
+  }
+};
+
+// From a double, using its exact binary value. NaN casts to 0; +-infinity
+// behaves as a value beyond every range (saturating modes clamp, WRAP gives 0).
+int64_t cast_from_double(double x, const FxType& t, CastFlags* flags = nullptr);
+
+// From a raw integer with `src_frac_bits` fraction bits (value = raw * 2^-src_frac_bits),
+// e.g. an accumulator requantized to the output type. src_frac_bits may be negative.
+int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t,
+                      CastFlags* flags = nullptr);
+
+// From a value of another FxType (raw interpreted with from's signedness and width).
+int64_t convert(int64_t raw, const FxType& from, const FxType& to, CastFlags* flags = nullptr);
+
+// The exact value of a raw integer of type t, as a double (exact whenever it fits in 53 bits).
+double to_double(int64_t raw, const FxType& t);
+
+// Array casts: the hot path. The mode dispatch happens once per call, not per
+// element; `stats`, when given, collects flags (at some extra cost).
+void cast_array_from_double(const double* in, size_t n, int64_t* out, const FxType& t,
+                            CastStats* stats = nullptr);
+void cast_array_from_raw(const int64_t* in, size_t n, int src_frac_bits, int64_t* out,
+                         const FxType& t, CastStats* stats = nullptr);
+void to_double_array(const int64_t* raw, size_t n, double* out, const FxType& t);
+
+// Quantize in the value domain: out[i] = to_double(cast_from_double(in[i])).
+void quantize_array(const double* in, size_t n, double* out, const FxType& t,
+                    CastStats* stats = nullptr);
+
+}  // namespace fx

@@ -1,0 +1,9 @@
+// Umbrella header of the fixed-point core.
+#pragma once
+
+#include "fx/cast.hpp"
+#include "fx/decimal.hpp"
+#include "fx/fx_type.hpp"
+#include "fx/khot.hpp"
+#include "fx/type_parser.hpp"
+#include "fx/width_rules.hpp"

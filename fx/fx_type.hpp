@@ -1,0 +1,89 @@
+// FxType: a runtime fixed-point format (signedness, word length, integer bits,
+// rounding mode, overflow mode, saturation bits), with SystemC sc_fix/sc_ufix
+// semantics. A value of this type is stored as its raw integer: the value
+// times 2^(W-I). For signed types the raw is the sign-extended two's-complement
+// integer; for unsigned types it is the non-negative integer (for W = 64 read
+// the int64_t bit pattern as uint64_t).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fx {
+
+// Rounding (quantization) modes, as SystemC SC_* / Xilinx AP_* name them.
+enum class Rounding {
+  RND,          // round to nearest, ties toward +infinity
+  RND_ZERO,     // round to nearest, ties toward zero
+  RND_MIN_INF,  // round to nearest, ties toward -infinity
+  RND_INF,      // round to nearest, ties away from zero
+  RND_CONV,     // round to nearest, ties to even (convergent)
+  TRN,          // truncate toward -infinity (floor), the default
+  TRN_ZERO,     // truncate toward zero
+};
+
+// Overflow modes. WRAP and WRAP_SM honour the saturation-bit count N.
+enum class Overflow {
+  SAT,       // clamp to [min, max]
+  SAT_ZERO,  // any overflow gives 0
+  SAT_SYM,   // clamp to [-max, max] (signed); as SAT for unsigned
+  WRAP,      // keep the low W bits; with N > 0 the top N bits saturate
+  WRAP_SM,   // sign-magnitude wrap (signed types only)
+};
+
+inline constexpr Rounding kAllRoundings[] = {
+    Rounding::RND,      Rounding::RND_ZERO, Rounding::RND_MIN_INF, Rounding::RND_INF,
+    Rounding::RND_CONV, Rounding::TRN,      Rounding::TRN_ZERO};
+inline constexpr Overflow kAllOverflows[] = {Overflow::SAT, Overflow::SAT_ZERO,
+                                             Overflow::SAT_SYM, Overflow::WRAP,
+                                             Overflow::WRAP_SM};
+
+// "RND_CONV", "SAT", ... (no SC_/AP_ prefix).
+std::string_view to_string(Rounding q);
+std::string_view to_string(Overflow o);
+
+// Thrown for a format that cannot exist (W out of 1..64, N < 0, WRAP_SM on an
+// unsigned type, ...). The message says which field and what was expected.
+class FxTypeError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+struct FxType {
+  bool is_signed = true;
+  int width = 8;     // W, 1..64
+  int int_bits = 0;  // I, any integer (may be < 0 or > W)
+  Rounding rounding = Rounding::TRN;
+  Overflow overflow = Overflow::WRAP;
+  int sat_bits = 0;  // N, >= 0; only WRAP and WRAP_SM use it
+
+  // Checks every field; throws FxTypeError naming the offending field.
+  // Factories below call it, so a constructed FxType is always valid.
+  void validate() const;
+
+  static FxType make_signed(int w, int i, Rounding q = Rounding::TRN,
+                            Overflow o = Overflow::WRAP, int n = 0);
+  static FxType make_unsigned(int w, int i, Rounding q = Rounding::TRN,
+                              Overflow o = Overflow::WRAP, int n = 0);
+
+  int frac_bits() const { return width - int_bits; }  // F = W - I, may be negative
+  int64_t raw_min() const;                            // -2^(W-1) or 0
+  int64_t raw_max() const;  // 2^(W-1)-1 or 2^W-1 (for unsigned W=64: -1, i.e. UINT64_MAX)
+  double lsb() const;       // 2^-F
+  double min_value() const;
+  double max_value() const;
+
+  // Canonical spelling, parseable by parse_type: "fixed<8,3,RND_CONV,SAT,0>",
+  // "ufixed<...>". Always prints all five fields.
+  std::string str() const;
+
+  friend bool operator==(const FxType& a, const FxType& b) {
+    return a.is_signed == b.is_signed && a.width == b.width && a.int_bits == b.int_bits &&
+           a.rounding == b.rounding && a.overflow == b.overflow && a.sat_bits == b.sat_bits;
+  }
+  friend bool operator!=(const FxType& a, const FxType& b) { return !(a == b); }
+};
+
+}  // namespace fx

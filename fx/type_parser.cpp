@@ -1,0 +1,226 @@
+#include "fx/type_parser.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <string>
+#include <vector>
+
+namespace fx {
+namespace {
+
+std::string_view strip_mode_prefix(std::string_view name) {
+  if (name.substr(0, 3) == "AP_" || name.substr(0, 3) == "SC_") name.remove_prefix(3);
+  return name;
+}
+
+// A cursor over the type string that produces errors naming the position.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : text_(text) {}
+
+  [[noreturn]] void fail(const std::string& expected, size_t at) const {
+    std::string found;
+    if (at >= text_.size()) {
+      found = "the end of the text";
+    } else {
+      size_t end = at;
+      while (end < text_.size() && end - at < 12 && !is_delimiter(text_[end])) ++end;
+      if (end == at) end = at + 1;
+      found = "'" + std::string(text_.substr(at, end - at)) + "'";
+    }
+    throw TypeParseError("type '" + std::string(text_) + "': at character " +
+                             std::to_string(at + 1) + ": expected " + expected + ", found " +
+                             found,
+                         at);
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+
+  void expect(char c, const std::string& what) {
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != c) fail(what, pos_);
+    ++pos_;
+  }
+
+  bool accept(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  std::string_view word() {
+    skip_space();
+    const size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+      ++pos_;
+    }
+    return text_.substr(start, pos_ - start);
+  }
+
+  int integer(const std::string& what) {
+    skip_space();
+    const size_t start = pos_;
+    int value = 0;
+    const char* first = text_.data() + pos_;
+    const char* last = text_.data() + text_.size();
+    const auto [ptr, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc() || (ptr < last && (std::isalpha(static_cast<unsigned char>(*ptr)) ||
+                                            *ptr == '_' || *ptr == '.'))) {
+      fail("an integer (" + what + ")", start);
+    }
+    pos_ += static_cast<size_t>(ptr - first);
+    return value;
+  }
+
+  size_t pos() const {
+    return pos_;
+  }
+  bool at_end() {
+    skip_space();
+    return pos_ >= text_.size();
+  }
+
+ private:
+  static bool is_delimiter(char c) { return c == ',' || c == '>' || c == '<' || c == ' '; }
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+enum class Kind { FIXED, UFIXED, KHOT, UKHOT, SPT };
+
+Kind parse_kind(Cursor& cur) {
+  const size_t start = (cur.skip_space(), cur.pos());
+  const std::string_view name = cur.word();
+  if (name == "fixed" || name == "ap_fixed") return Kind::FIXED;
+  if (name == "ufixed" || name == "ap_ufixed") return Kind::UFIXED;
+  if (name == "khot") return Kind::KHOT;
+  if (name == "ukhot") return Kind::UKHOT;
+  if (name == "spt") return Kind::SPT;
+  cur.fail("a type name (fixed, ufixed, ap_fixed, ap_ufixed, khot, ukhot or spt)", start);
+}
+
+// Semantic checks (W range, K range, ...) are reported at the opening '<'.
+template <class T>
+T validated(const T& t, const Cursor& cur, size_t at) {
+  try {
+    t.validate();
+  } catch (const FxTypeError& e) {
+    cur.fail(std::string("a valid format (") + e.what() + ")", at);
+  }
+  return t;
+}
+
+FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
+  FxType t;
+  t.is_signed = is_signed;
+  t.width = cur.integer("W, the word length");
+  cur.expect(',', "',' and the integer bits I");
+  t.int_bits = cur.integer("I, the integer bits");
+  if (cur.accept(',')) {
+    const size_t at = (cur.skip_space(), cur.pos());
+    const std::string_view q = cur.word();
+    try {
+      t.rounding = parse_rounding(q);
+    } catch (const std::invalid_argument&) {
+      cur.fail("a rounding mode (RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, TRN, TRN_ZERO)",
+               at);
+    }
+    if (cur.accept(',')) {
+      const size_t at_o = (cur.skip_space(), cur.pos());
+      const std::string_view o = cur.word();
+      try {
+        t.overflow = parse_overflow(o);
+      } catch (const std::invalid_argument&) {
+        cur.fail("an overflow mode (SAT, SAT_ZERO, SAT_SYM, WRAP, WRAP_SM)", at_o);
+      }
+      if (cur.accept(',')) {
+        const size_t at_n = (cur.skip_space(), cur.pos());
+        t.sat_bits = cur.integer("N, the saturation bits");
+        if (t.sat_bits < 0) cur.fail("N >= 0 (saturation bits)", at_n);
+      }
+    }
+  }
+  cur.expect('>', "'>' closing the format (fields are W, I, Q, O, N)");
+  return validated(t, cur, open_at);
+}
+
+KhotType parse_khot_args(Cursor& cur, KhotKind kind, size_t open_at) {
+  KhotType t;
+  t.kind = kind;
+  t.width = cur.integer("W, the word length");
+  cur.expect(',', "',' and the integer bits I");
+  t.int_bits = cur.integer("I, the integer bits");
+  cur.expect(',', "',' and K, the maximum number of terms");
+  t.k = cur.integer("K, the maximum number of terms");
+  cur.expect('>', "'>' closing the format (fields are W, I, K)");
+  return validated(t, cur, open_at);
+}
+
+}  // namespace
+
+Rounding parse_rounding(std::string_view name) {
+  const std::string_view n = strip_mode_prefix(name);
+  for (Rounding q : kAllRoundings) {
+    if (to_string(q) == n) return q;
+  }
+  throw std::invalid_argument("unknown rounding mode '" + std::string(name) +
+                              "' (expected RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, "
+                              "TRN or TRN_ZERO)");
+}
+
+Overflow parse_overflow(std::string_view name) {
+  const std::string_view n = strip_mode_prefix(name);
+  for (Overflow o : kAllOverflows) {
+    if (to_string(o) == n) return o;
+  }
+  throw std::invalid_argument("unknown overflow mode '" + std::string(name) +
+                              "' (expected SAT, SAT_ZERO, SAT_SYM, WRAP or WRAP_SM)");
+}
+
+NumType parse_type(std::string_view text) {
+  Cursor cur(text);
+  const Kind kind = parse_kind(cur);
+  const size_t open_at = (cur.skip_space(), cur.pos());
+  cur.expect('<', "'<' after the type name");
+  NumType result;
+  switch (kind) {
+    case Kind::FIXED: result = parse_fixed_args(cur, true, open_at); break;
+    case Kind::UFIXED: result = parse_fixed_args(cur, false, open_at); break;
+    case Kind::KHOT: result = parse_khot_args(cur, KhotKind::KHOT, open_at); break;
+    case Kind::UKHOT: result = parse_khot_args(cur, KhotKind::UKHOT, open_at); break;
+    case Kind::SPT: result = parse_khot_args(cur, KhotKind::SPT, open_at); break;
+  }
+  if (!cur.at_end()) cur.fail("nothing after the closing '>'", cur.pos());
+  return result;
+}
+
+FxType parse_fx_type(std::string_view text) {
+  const NumType t = parse_type(text);
+  if (const auto* fx = std::get_if<FxType>(&t)) return *fx;
+  throw TypeParseError("type '" + std::string(text) +
+                           "': at character 1: expected a fixed-point type "
+                           "(fixed, ufixed, ap_fixed, ap_ufixed), found a K-hot/SPT type",
+                       0);
+}
+
+KhotType parse_khot_type(std::string_view text) {
+  const NumType t = parse_type(text);
+  if (const auto* k = std::get_if<KhotType>(&t)) return *k;
+  throw TypeParseError("type '" + std::string(text) +
+                           "': at character 1: expected a K-hot/SPT type (khot, ukhot, spt), "
+                           "found a fixed-point type",
+                       0);
+}
+
+std::string type_str(const NumType& t) {
+  if (const auto* fx = std::get_if<FxType>(&t)) return fx->str();
+  return std::get<KhotType>(t).str();
+}
+
+}  // namespace fx

@@ -1,0 +1,44 @@
+// The one parser for number-format strings used everywhere (CLI, TOML configs,
+// model files):
+//   fixed<W,I[,Q[,O[,N]]]>  ufixed<W,I[,Q[,O[,N]]]>
+//   ap_fixed<W,I[,AP_Q[,AP_O[,N]]]>  ap_ufixed<...>
+//   khot<W,I,K>  ukhot<W,I,K>  spt<W,I,K>
+// Q and O accept the bare names (RND_CONV), and the AP_ / SC_ prefixed ones.
+// Defaults: Q = TRN, O = WRAP, N = 0. Whitespace around tokens is allowed.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "fx/fx_type.hpp"
+#include "fx/khot.hpp"
+
+namespace fx {
+
+using NumType = std::variant<FxType, KhotType>;
+
+// A parse error: `position()` is the 0-based character offset where the
+// problem was found; what() reads like
+//   "type 'fixed<8,x>': at character 9: expected an integer (I), found 'x'".
+class TypeParseError : public std::invalid_argument {
+ public:
+  TypeParseError(const std::string& message, size_t position)
+      : std::invalid_argument(message), position_(position) {}
+  size_t position() const { return position_; }
+
+ private:
+  size_t position_;
+};
+
+NumType parse_type(std::string_view text);
+FxType parse_fx_type(std::string_view text);      // rejects khot/ukhot/spt
+KhotType parse_khot_type(std::string_view text);  // rejects fixed types
+
+Rounding parse_rounding(std::string_view name);  // "RND", "AP_RND", "SC_RND"; throws std::invalid_argument
+Overflow parse_overflow(std::string_view name);
+
+std::string type_str(const NumType& t);
+
+}  // namespace fx

@@ -1,0 +1,27 @@
+// Result formats of fixed-point arithmetic, as ap_fixed defines them: the
+// smallest formats that hold every exact product / sum without overflow.
+#pragma once
+
+#include "fx/fx_type.hpp"
+
+namespace fx {
+
+// a * b: W = W1 + W2, I = I1 + I2, signed if either is signed.
+FxType product_type(const FxType& a, const FxType& b);
+
+// a + b: F = max(F1, F2); I = max(I1', I2') + 1 where an unsigned operand mixed
+// with a signed one counts one extra integer bit (it needs a sign bit);
+// signed if either is signed.
+FxType sum_type(const FxType& a, const FxType& b);
+
+// Accumulator for a dot product of `length` terms of a * b: the product's
+// format with ceil(log2(length)) more integer bits. Throws FxTypeError if the
+// result would exceed 64 bits. `overflow` is the accumulator's overflow mode
+// (irrelevant when nothing can overflow, but carried for the hardware).
+FxType accumulator_type(const FxType& a, const FxType& b, long long length,
+                        Overflow overflow = Overflow::WRAP);
+
+// ceil(log2(n)) for n >= 1.
+int ceil_log2(unsigned long long n);
+
+}  // namespace fx
