@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -20,7 +21,7 @@ namespace {
 using i128 = __int128;
 
 // Values whose magnitude reaches 2^kHuge stand for "beyond every 64-bit range";
-// their low 100 bits are zero, exactly like the true (shifted) value's low bits.
+// their bits 0..64 equal the true (shifted) value's, which is all overflow reads.
 constexpr int kHuge = 100;
 constexpr int kMaxRightShift = 120;  // any larger shift rounds like this one (|m| < 2^65)
 
@@ -64,7 +65,13 @@ inline i128 round_shift(i128 m, int shift, CastFlags& f) {
   if (shift <= 0) {
     const int s = -shift;
     if (m == 0) return 0;
-    if (s >= 64) return m < 0 ? -(i128{1} << kHuge) : (i128{1} << kHuge);
+    if (s >= 64) {
+      // Beyond every range. Overflow handling reads bits 0..64 of the value
+      // (WRAP_SM looks at bit W for W = 64), so keep those exact: bit 64 is
+      // m's lowest bit when s == 64, everything below is zero.
+      const i128 huge = m < 0 ? -(i128{1} << kHuge) : (i128{1} << kHuge);
+      return s == 64 ? huge + ((m & 1) << 64) : huge;
+    }
     return m * (i128{1} << s);  // |m| < 2^64, so |m| * 2^63 < 2^127 fits
   }
   const int s = shift > kMaxRightShift ? kMaxRightShift : shift;
@@ -265,6 +272,60 @@ inline bool overflow_fast(double r, double lo, double hi, const Target& t, int64
   return false;
 }
 
+// The bit pattern of a double, as an integer (a vectorizable reinterpretation).
+inline int64_t double_bits(double x) {
+  int64_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+// Saturating modes on a format with F >= 0 and W <= 50: clamping y to the range
+// before rounding gives the same result as rounding then saturating (the bounds
+// are integers), and keeps y inside the magic-number range, so there is no
+// per-element fallback at all. x * 2^F is exact for F >= 0 (it can only
+// overflow, to +-inf, which the clamp handles). The rounded integer is read
+// straight from the bits of y + 1.5*2^52: no double -> int64 conversion, which
+// SSE2 cannot vectorize.
+bool saturating_fast_path_applies(const FxType& t) {
+  return (t.overflow == Overflow::SAT || t.overflow == Overflow::SAT_SYM ||
+          t.overflow == Overflow::SAT_ZERO) &&
+         t.frac_bits() >= 0 && t.frac_bits() <= 1000 && t.width <= 50;
+}
+
+template <Rounding Q, Overflow O>
+void cast_doubles_saturating(const double* in, size_t n, int64_t* out, const Target& t) {
+  const double scale = std::ldexp(1.0, t.frac_bits);
+  const double lo = static_cast<double>(t.lo);
+  const double hi = static_cast<double>(t.hi);
+  // SAT_ZERO clamps just outside the range so that out-of-range stays out of range.
+  const double clamp_lo = O == Overflow::SAT_ZERO ? lo - 1 : (O == Overflow::SAT_SYM && t.is_signed ? -hi : lo);
+  const double clamp_hi = O == Overflow::SAT_ZERO ? hi + 1 : hi;
+  const int64_t magic_bits = double_bits(kMagic);
+  const auto ilo = static_cast<int64_t>(t.lo);
+  const auto ihi = static_cast<int64_t>(t.hi);
+  for (size_t i = 0; i < n; ++i) {
+    const double x = in[i];
+    double y = x * scale;
+    y = y < clamp_lo ? clamp_lo : y;
+    y = y > clamp_hi ? clamp_hi : y;
+    y = x == x ? y : 0.0;  // NaN -> 0
+    const double sum = y + kMagic;
+    const double d = y - (sum - kMagic);
+    int64_t v = double_bits(sum) - magic_bits;  // y rounded to nearest-even
+    switch (Q) {
+      case Rounding::RND_CONV: break;
+      case Rounding::RND: v += d == 0.5; break;
+      case Rounding::RND_MIN_INF: v -= d == -0.5; break;
+      case Rounding::RND_ZERO: v += (d == 0.5) & (y < 0); v -= (d == -0.5) & (y > 0); break;
+      case Rounding::RND_INF: v += (d == 0.5) & (y > 0); v -= (d == -0.5) & (y < 0); break;
+      case Rounding::TRN: v -= d < 0; break;
+      case Rounding::TRN_ZERO: v += ((d > 0) & (y < 0)) - ((d < 0) & (y >= 0)); break;
+    }
+    if (O == Overflow::SAT_ZERO) v = (v < ilo) | (v > ihi) ? 0 : v;
+    out[i] = v;
+  }
+}
+
 template <Rounding Q, Overflow O>
 void cast_doubles(const double* in, size_t n, int64_t* out, const Target& t) {
   const double scale = std::ldexp(1.0, t.frac_bits);
@@ -386,7 +447,14 @@ void cast_array_from_double(const double* in, size_t n, int64_t* out, const FxTy
     return;
   }
   dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
-    cast_doubles<decltype(q)::value, decltype(o)::value>(in, n, out, target);
+    constexpr Overflow kO = decltype(o)::value;
+    if constexpr (kO == Overflow::SAT || kO == Overflow::SAT_SYM || kO == Overflow::SAT_ZERO) {
+      if (saturating_fast_path_applies(t)) {
+        cast_doubles_saturating<decltype(q)::value, kO>(in, n, out, target);
+        return;
+      }
+    }
+    cast_doubles<decltype(q)::value, kO>(in, n, out, target);
   });
 }
 

@@ -111,7 +111,11 @@ std::vector<Term> greedy_spt_terms(i128 residual, int den_bits, const KhotType& 
     int p = bit_length(a) - 1 - den_bits;  // floor(log2(value)), may be negative
     if (p >= 0 && (a << 1) >= (u128{3} << (p + den_bits))) ++p;
     if (p < 0) p = 0;
-    if (p > max_shift) p = max_shift;
+    // Each power lies strictly below the previous one (signed digits, no repeats):
+    // only the range cap can make the nearest power repeat, near the top of the range.
+    const int cap = terms.empty() ? max_shift : terms.back().shift - 1;
+    if (cap < 0) break;
+    if (p > cap) p = cap;
     // Take the term only if it reduces the residual: |a - 2^p| < a  <=>  2^p < 2a.
     const u128 power = u128{1} << (p + den_bits);
     if (!(power < (a << 1))) break;

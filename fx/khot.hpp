@@ -50,9 +50,9 @@ struct Term {
 //  khot / ukhot: the representable value nearest to x; ties go to the larger
 //    magnitude; beyond the largest magnitude it saturates (negative x gives 0 for ukhot).
 //  spt: x is first clamped to +-max_magnitude, then greedily: each term is the
-//    signed power of two (within the magnitude bits) nearest to the remaining
-//    residual, ties to the larger power; a term is taken only if it reduces the
-//    residual's magnitude; at most K terms.
+//    signed power of two (within the magnitude bits, and below the previous
+//    term's power) nearest to the remaining residual, ties to the larger power;
+//    a term is taken only if it reduces the residual's magnitude; at most K terms.
 // NaN gives 0.
 int64_t khot_quantize(double x, const KhotType& t);
 

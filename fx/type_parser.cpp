@@ -105,7 +105,8 @@ Kind parse_kind(Cursor& cur) {
   cur.fail("a type name (fixed, ufixed, ap_fixed, ap_ufixed, khot, ukhot or spt)", start);
 }
 
-// Semantic checks (W range, K range, ...) are reported at the opening '<'.
+// Semantic checks are reported at the field they concern; validate() is the
+// final word for anything that spans fields.
 template <class T>
 T validated(const T& t, const Cursor& cur, size_t at) {
   try {
@@ -116,33 +117,49 @@ T validated(const T& t, const Cursor& cur, size_t at) {
   return t;
 }
 
+void check_range(const Cursor& cur, bool ok, const std::string& expected, size_t at) {
+  if (!ok) cur.fail(expected, at);
+}
+
+size_t field_start(Cursor& cur) {
+  cur.skip_space();
+  return cur.pos();
+}
+
 FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
   FxType t;
   t.is_signed = is_signed;
+  const size_t at_w = field_start(cur);
   t.width = cur.integer("W, the word length");
+  check_range(cur, t.width >= 1 && t.width <= 64, "a word length W in 1..64", at_w);
   cur.expect(',', "',' and the integer bits I");
+  const size_t at_i = field_start(cur);
   t.int_bits = cur.integer("I, the integer bits");
+  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000,
+              "integer bits I in -1000..1000", at_i);
   if (cur.accept(',')) {
-    const size_t at = (cur.skip_space(), cur.pos());
+    const size_t at_q = field_start(cur);
     const std::string_view q = cur.word();
     try {
       t.rounding = parse_rounding(q);
     } catch (const std::invalid_argument&) {
       cur.fail("a rounding mode (RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, TRN, TRN_ZERO)",
-               at);
+               at_q);
     }
     if (cur.accept(',')) {
-      const size_t at_o = (cur.skip_space(), cur.pos());
+      const size_t at_o = field_start(cur);
       const std::string_view o = cur.word();
       try {
         t.overflow = parse_overflow(o);
       } catch (const std::invalid_argument&) {
         cur.fail("an overflow mode (SAT, SAT_ZERO, SAT_SYM, WRAP, WRAP_SM)", at_o);
       }
+      check_range(cur, is_signed || t.overflow != Overflow::WRAP_SM,
+                  "an overflow mode defined for unsigned types (WRAP_SM is signed-only)", at_o);
       if (cur.accept(',')) {
-        const size_t at_n = (cur.skip_space(), cur.pos());
+        const size_t at_n = field_start(cur);
         t.sat_bits = cur.integer("N, the saturation bits");
-        if (t.sat_bits < 0) cur.fail("N >= 0 (saturation bits)", at_n);
+        check_range(cur, t.sat_bits >= 0, "saturation bits N >= 0", at_n);
       }
     }
   }
@@ -153,11 +170,25 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
 KhotType parse_khot_args(Cursor& cur, KhotKind kind, size_t open_at) {
   KhotType t;
   t.kind = kind;
+  const int min_width = kind == KhotKind::UKHOT ? 1 : 2;
+  const size_t at_w = field_start(cur);
   t.width = cur.integer("W, the word length");
+  check_range(cur, t.width >= min_width && t.width <= 64,
+              "a word length W in " + std::to_string(min_width) + "..64" +
+                  (min_width == 2 ? " (one bit is the sign)" : ""),
+              at_w);
   cur.expect(',', "',' and the integer bits I");
+  const size_t at_i = field_start(cur);
   t.int_bits = cur.integer("I, the integer bits");
+  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000,
+              "integer bits I in -1000..1000", at_i);
   cur.expect(',', "',' and K, the maximum number of terms");
+  const size_t at_k = field_start(cur);
   t.k = cur.integer("K, the maximum number of terms");
+  check_range(cur, t.k >= 1 && t.k <= t.magnitude_bits(),
+              "K in 1.." + std::to_string(t.magnitude_bits()) + " (the magnitude bits of W = " +
+                  std::to_string(t.width) + ")",
+              at_k);
   cur.expect('>', "'>' closing the format (fields are W, I, K)");
   return validated(t, cur, open_at);
 }

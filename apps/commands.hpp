@@ -1,0 +1,23 @@
+// The fxsim subcommands. Each lives in its own apps/cmd_<name>.cpp and adds
+// itself to the top-level CLI11 app through one add_<name>_command function
+// called from apps/main.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace fxsim::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and failed (I/O error, ...)
+inline constexpr int kExitUsage = 2;    // bad arguments or bad input
+
+// Where a subcommand's callback leaves its exit code for main() to return.
+struct CommandStatus {
+  int exit_code = kExitOk;
+};
+
+// `fxsim quantize`: apps/cmd_quantize.cpp.
+void add_quantize_command(CLI::App& app, CommandStatus& status);
+
+}  // namespace fxsim::cli
