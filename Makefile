@@ -45,11 +45,11 @@ run: deps build
 	scripts/run-example
 
 test: deps build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 	cmake -S . -B $(ASAN_BUILD_DIR) -DFXSIM_FX_ONLY=ON -DFXSIM_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
-	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure
+	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
 
 bench: deps build
 	cmake --build $(BUILD_DIR) --target run_benchmarks

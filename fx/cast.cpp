@@ -31,8 +31,8 @@ struct Target {
   int width;
   int sat_bits;
   int frac_bits;
-  i128 lo;  // smallest raw value
-  i128 hi;  // largest raw value
+  i128 lo;        // smallest raw value
+  i128 hi;        // largest raw value
   uint64_t mask;  // low `width` bits
 
   explicit Target(const FxType& t)
@@ -82,13 +82,27 @@ inline i128 round_shift(i128 m, int shift, CastFlags& f) {
   f.tie = rem == half;
   bool up = false;
   switch (Q) {
-    case Rounding::TRN: up = false; break;
-    case Rounding::TRN_ZERO: up = m < 0 && rem != 0; break;
-    case Rounding::RND: up = rem >= half; break;
-    case Rounding::RND_ZERO: up = rem > half || (f.tie && m < 0); break;
-    case Rounding::RND_MIN_INF: up = rem > half; break;
-    case Rounding::RND_INF: up = rem > half || (f.tie && m > 0); break;
-    case Rounding::RND_CONV: up = rem > half || (f.tie && (fl & 1) != 0); break;
+    case Rounding::TRN:
+      up = false;
+      break;
+    case Rounding::TRN_ZERO:
+      up = m < 0 && rem != 0;
+      break;
+    case Rounding::RND:
+      up = rem >= half;
+      break;
+    case Rounding::RND_ZERO:
+      up = rem > half || (f.tie && m < 0);
+      break;
+    case Rounding::RND_MIN_INF:
+      up = rem > half;
+      break;
+    case Rounding::RND_INF:
+      up = rem > half || (f.tie && m > 0);
+      break;
+    case Rounding::RND_CONV:
+      up = rem > half || (f.tie && (fl & 1) != 0);
+      break;
   }
   return fl + (up ? 1 : 0);
 }
@@ -124,8 +138,10 @@ inline int64_t apply_overflow(i128 v, const Target& t, CastFlags& f) {
   const int n = t.sat_bits;
   switch (O) {
     case Overflow::SAT:
-    case Overflow::SAT_SYM: return static_cast<int64_t>(saturated);
-    case Overflow::SAT_ZERO: return 0;
+    case Overflow::SAT_SYM:
+      return static_cast<int64_t>(saturated);
+    case Overflow::SAT_ZERO:
+      return 0;
     case Overflow::WRAP:
       if (n == 0) return t.from_bits(bits);
       if (n >= t.width) return static_cast<int64_t>(under ? t.lo : t.hi);
@@ -156,12 +172,14 @@ template <Rounding Q, class Fn>
 decltype(auto) dispatch_overflow(Overflow o, Fn&& fn) {
   using RQ = std::integral_constant<Rounding, Q>;
   switch (o) {
-    case Overflow::SAT: return fn(RQ{}, std::integral_constant<Overflow, Overflow::SAT>{});
+    case Overflow::SAT:
+      return fn(RQ{}, std::integral_constant<Overflow, Overflow::SAT>{});
     case Overflow::SAT_ZERO:
       return fn(RQ{}, std::integral_constant<Overflow, Overflow::SAT_ZERO>{});
     case Overflow::SAT_SYM:
       return fn(RQ{}, std::integral_constant<Overflow, Overflow::SAT_SYM>{});
-    case Overflow::WRAP: return fn(RQ{}, std::integral_constant<Overflow, Overflow::WRAP>{});
+    case Overflow::WRAP:
+      return fn(RQ{}, std::integral_constant<Overflow, Overflow::WRAP>{});
     case Overflow::WRAP_SM:
       break;
   }
@@ -171,13 +189,20 @@ decltype(auto) dispatch_overflow(Overflow o, Fn&& fn) {
 template <class Fn>
 decltype(auto) dispatch(Rounding q, Overflow o, Fn&& fn) {
   switch (q) {
-    case Rounding::RND: return dispatch_overflow<Rounding::RND>(o, fn);
-    case Rounding::RND_ZERO: return dispatch_overflow<Rounding::RND_ZERO>(o, fn);
-    case Rounding::RND_MIN_INF: return dispatch_overflow<Rounding::RND_MIN_INF>(o, fn);
-    case Rounding::RND_INF: return dispatch_overflow<Rounding::RND_INF>(o, fn);
-    case Rounding::RND_CONV: return dispatch_overflow<Rounding::RND_CONV>(o, fn);
-    case Rounding::TRN: return dispatch_overflow<Rounding::TRN>(o, fn);
-    case Rounding::TRN_ZERO: break;
+    case Rounding::RND:
+      return dispatch_overflow<Rounding::RND>(o, fn);
+    case Rounding::RND_ZERO:
+      return dispatch_overflow<Rounding::RND_ZERO>(o, fn);
+    case Rounding::RND_MIN_INF:
+      return dispatch_overflow<Rounding::RND_MIN_INF>(o, fn);
+    case Rounding::RND_INF:
+      return dispatch_overflow<Rounding::RND_INF>(o, fn);
+    case Rounding::RND_CONV:
+      return dispatch_overflow<Rounding::RND_CONV>(o, fn);
+    case Rounding::TRN:
+      return dispatch_overflow<Rounding::TRN>(o, fn);
+    case Rounding::TRN_ZERO:
+      break;
   }
   return dispatch_overflow<Rounding::TRN_ZERO>(o, fn);
 }
@@ -192,7 +217,7 @@ struct ExactDouble {
 inline ExactDouble decompose(double x) {
   if (std::isinf(x)) return {x < 0 ? -1 : 1, 0, true};
   int e = 0;
-  const double frac = std::frexp(x, &e);  // x = frac * 2^e, 0.5 <= |frac| < 1
+  const double frac = std::frexp(x, &e);                      // x = frac * 2^e, 0.5 <= |frac| < 1
   const auto m = static_cast<int64_t>(std::ldexp(frac, 53));  // exact: 53 significant bits
   return {m, 53 - e, false};
 }
@@ -212,8 +237,8 @@ inline int64_t exact_from_double(double x, const Target& t, CastFlags& f) {
     f.inexact = true;
     return apply_overflow<O>(d.mantissa * (i128{1} << kHuge), t, f);
   }
-  return exact_from_mantissa<Q, O>(d.mantissa, static_cast<long long>(d.src_frac) - t.frac_bits,
-                                   t, f);
+  return exact_from_mantissa<Q, O>(d.mantissa, static_cast<long long>(d.src_frac) - t.frac_bits, t,
+                                   f);
 }
 
 // ---- double fast path ------------------------------------------------------
@@ -223,7 +248,7 @@ inline int64_t exact_from_double(double x, const Target& t, CastFlags& f) {
 // exact; every rounding mode is r corrected by +-1 from d. No libm calls, no
 // branches: the compiler vectorizes the block loop.
 
-constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
+constexpr double kMagic = 6755399441055744.0;      // 1.5 * 2^52
 constexpr double kFastLimit = 2251799813685248.0;  // 2^51
 constexpr size_t kBlock = 256;
 
@@ -232,14 +257,18 @@ inline double round_fast(double y) {
   const double r = (y + kMagic) - kMagic;
   const double d = y - r;
   switch (Q) {
-    case Rounding::RND_CONV: return r;
-    case Rounding::RND: return r + (d == 0.5 ? 1.0 : 0.0);
-    case Rounding::RND_MIN_INF: return r - (d == -0.5 ? 1.0 : 0.0);
+    case Rounding::RND_CONV:
+      return r;
+    case Rounding::RND:
+      return r + (d == 0.5 ? 1.0 : 0.0);
+    case Rounding::RND_MIN_INF:
+      return r - (d == -0.5 ? 1.0 : 0.0);
     case Rounding::RND_ZERO:
       return r + ((d == 0.5 && y < 0) ? 1.0 : 0.0) - ((d == -0.5 && y > 0) ? 1.0 : 0.0);
     case Rounding::RND_INF:
       return r + ((d == 0.5 && y > 0) ? 1.0 : 0.0) - ((d == -0.5 && y < 0) ? 1.0 : 0.0);
-    case Rounding::TRN: return r - (d < 0 ? 1.0 : 0.0);
+    case Rounding::TRN:
+      return r - (d < 0 ? 1.0 : 0.0);
     case Rounding::TRN_ZERO:
       return y >= 0 ? r - (d < 0 ? 1.0 : 0.0) : r + (d > 0 ? 1.0 : 0.0);
   }
@@ -252,13 +281,17 @@ inline double round_fast(double y) {
 template <Overflow O>
 inline bool overflow_fast(double r, double lo, double hi, const Target& t, int64_t& out) {
   switch (O) {
-    case Overflow::SAT: out = static_cast<int64_t>(r < lo ? lo : (r > hi ? hi : r)); return true;
+    case Overflow::SAT:
+      out = static_cast<int64_t>(r < lo ? lo : (r > hi ? hi : r));
+      return true;
     case Overflow::SAT_SYM: {
       const double l = t.is_signed ? -hi : lo;
       out = static_cast<int64_t>(r < l ? l : (r > hi ? hi : r));
       return true;
     }
-    case Overflow::SAT_ZERO: out = (r < lo || r > hi) ? 0 : static_cast<int64_t>(r); return true;
+    case Overflow::SAT_ZERO:
+      out = (r < lo || r > hi) ? 0 : static_cast<int64_t>(r);
+      return true;
     case Overflow::WRAP:
       if (t.sat_bits == 0) {
         out = t.from_bits(static_cast<uint64_t>(static_cast<int64_t>(r)));
@@ -298,7 +331,8 @@ void cast_doubles_saturating(const double* in, size_t n, int64_t* out, const Tar
   const double lo = static_cast<double>(t.lo);
   const double hi = static_cast<double>(t.hi);
   // SAT_ZERO clamps just outside the range so that out-of-range stays out of range.
-  const double clamp_lo = O == Overflow::SAT_ZERO ? lo - 1 : (O == Overflow::SAT_SYM && t.is_signed ? -hi : lo);
+  const double clamp_lo =
+      O == Overflow::SAT_ZERO ? lo - 1 : (O == Overflow::SAT_SYM && t.is_signed ? -hi : lo);
   const double clamp_hi = O == Overflow::SAT_ZERO ? hi + 1 : hi;
   const int64_t magic_bits = double_bits(kMagic);
   const auto ilo = static_cast<int64_t>(t.lo);
@@ -313,13 +347,28 @@ void cast_doubles_saturating(const double* in, size_t n, int64_t* out, const Tar
     const double d = y - (sum - kMagic);
     int64_t v = double_bits(sum) - magic_bits;  // y rounded to nearest-even
     switch (Q) {
-      case Rounding::RND_CONV: break;
-      case Rounding::RND: v += d == 0.5; break;
-      case Rounding::RND_MIN_INF: v -= d == -0.5; break;
-      case Rounding::RND_ZERO: v += (d == 0.5) & (y < 0); v -= (d == -0.5) & (y > 0); break;
-      case Rounding::RND_INF: v += (d == 0.5) & (y > 0); v -= (d == -0.5) & (y < 0); break;
-      case Rounding::TRN: v -= d < 0; break;
-      case Rounding::TRN_ZERO: v += ((d > 0) & (y < 0)) - ((d < 0) & (y >= 0)); break;
+      case Rounding::RND_CONV:
+        break;
+      case Rounding::RND:
+        v += d == 0.5;
+        break;
+      case Rounding::RND_MIN_INF:
+        v -= d == -0.5;
+        break;
+      case Rounding::RND_ZERO:
+        v += (d == 0.5) & (y < 0);
+        v -= (d == -0.5) & (y > 0);
+        break;
+      case Rounding::RND_INF:
+        v += (d == 0.5) & (y > 0);
+        v -= (d == -0.5) & (y < 0);
+        break;
+      case Rounding::TRN:
+        v -= d < 0;
+        break;
+      case Rounding::TRN_ZERO:
+        v += ((d > 0) & (y < 0)) - ((d < 0) & (y >= 0));
+        break;
     }
     if (O == Overflow::SAT_ZERO) v = (v < ilo) | (v > ihi) ? 0 : v;
     out[i] = v;
@@ -368,13 +417,27 @@ void cast_raws(const int64_t* in, size_t n, int src_frac, int64_t* out, const Ta
       const int64_t rem = m & rmask;
       bool up = false;
       switch (Q) {
-        case Rounding::TRN: up = false; break;
-        case Rounding::TRN_ZERO: up = m < 0 && rem != 0; break;
-        case Rounding::RND: up = rem >= half; break;
-        case Rounding::RND_ZERO: up = rem > half || (rem == half && m < 0); break;
-        case Rounding::RND_MIN_INF: up = rem > half; break;
-        case Rounding::RND_INF: up = rem > half || (rem == half && m > 0); break;
-        case Rounding::RND_CONV: up = rem > half || (rem == half && (fl & 1) != 0); break;
+        case Rounding::TRN:
+          up = false;
+          break;
+        case Rounding::TRN_ZERO:
+          up = m < 0 && rem != 0;
+          break;
+        case Rounding::RND:
+          up = rem >= half;
+          break;
+        case Rounding::RND_ZERO:
+          up = rem > half || (rem == half && m < 0);
+          break;
+        case Rounding::RND_MIN_INF:
+          up = rem > half;
+          break;
+        case Rounding::RND_INF:
+          up = rem > half || (rem == half && m > 0);
+          break;
+        case Rounding::RND_CONV:
+          up = rem > half || (rem == half && (fl & 1) != 0);
+          break;
       }
       CastFlags f;
       out[i] = apply_overflow<O>(static_cast<i128>(fl + (up ? 1 : 0)), t, f);
@@ -466,8 +529,8 @@ void cast_array_from_raw(const int64_t* in, size_t n, int src_frac_bits, int64_t
     dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
       for (size_t i = 0; i < n; ++i) {
         CastFlags f;
-        out[i] = exact_from_mantissa<decltype(q)::value, decltype(o)::value>(in[i], shift,
-                                                                             target, f);
+        out[i] =
+            exact_from_mantissa<decltype(q)::value, decltype(o)::value>(in[i], shift, target, f);
         stats->add(f);
       }
     });
@@ -481,7 +544,8 @@ void cast_array_from_raw(const int64_t* in, size_t n, int src_frac_bits, int64_t
 void to_double_array(const int64_t* raw, size_t n, double* out, const FxType& t) {
   const double lsb = t.lsb();
   if (!t.is_signed && t.width == 64) {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(static_cast<uint64_t>(raw[i])) * lsb;
+    for (size_t i = 0; i < n; ++i)
+      out[i] = static_cast<double>(static_cast<uint64_t>(raw[i])) * lsb;
     return;
   }
   // raw * 2^-F is exact unless the product leaves the normal range; fall back then.

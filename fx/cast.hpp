@@ -14,7 +14,7 @@ namespace fx {
 struct CastFlags {
   bool inexact = false;   // bits were dropped by rounding
   bool tie = false;       // the dropped bits were exactly half an LSB
-  bool overflow = false;  // the rounded value was outside the type's range
+  bool overflow = false;  // the rounded value was outside [min, max] ([-max, max] for SAT_SYM)
 };
 
 // Counters over many casts; pass one to the array casts to collect coverage.
@@ -44,8 +44,7 @@ int64_t cast_from_double(double x, const FxType& t, CastFlags* flags = nullptr);
 
 // From a raw integer with `src_frac_bits` fraction bits (value = raw * 2^-src_frac_bits),
 // e.g. an accumulator requantized to the output type. src_frac_bits may be negative.
-int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t,
-                      CastFlags* flags = nullptr);
+int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t, CastFlags* flags = nullptr);
 
 // From a value of another FxType (raw interpreted with from's signedness and width).
 int64_t convert(int64_t raw, const FxType& from, const FxType& to, CastFlags* flags = nullptr);

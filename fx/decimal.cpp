@@ -46,8 +46,8 @@ class Decimal {
 
 std::string exact_decimal(int64_t raw, int frac_bits, bool is_unsigned_bits) {
   const bool negative = !is_unsigned_bits && raw < 0;
-  const uint64_t magnitude = negative ? uint64_t{0} - static_cast<uint64_t>(raw)
-                                      : static_cast<uint64_t>(raw);
+  const uint64_t magnitude =
+      negative ? uint64_t{0} - static_cast<uint64_t>(raw) : static_cast<uint64_t>(raw);
   if (magnitude == 0) return "0";
   Decimal d(magnitude);
   std::string text;

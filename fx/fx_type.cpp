@@ -7,24 +7,36 @@ namespace fx {
 
 std::string_view to_string(Rounding q) {
   switch (q) {
-    case Rounding::RND: return "RND";
-    case Rounding::RND_ZERO: return "RND_ZERO";
-    case Rounding::RND_MIN_INF: return "RND_MIN_INF";
-    case Rounding::RND_INF: return "RND_INF";
-    case Rounding::RND_CONV: return "RND_CONV";
-    case Rounding::TRN: return "TRN";
-    case Rounding::TRN_ZERO: return "TRN_ZERO";
+    case Rounding::RND:
+      return "RND";
+    case Rounding::RND_ZERO:
+      return "RND_ZERO";
+    case Rounding::RND_MIN_INF:
+      return "RND_MIN_INF";
+    case Rounding::RND_INF:
+      return "RND_INF";
+    case Rounding::RND_CONV:
+      return "RND_CONV";
+    case Rounding::TRN:
+      return "TRN";
+    case Rounding::TRN_ZERO:
+      return "TRN_ZERO";
   }
   return "?";
 }
 
 std::string_view to_string(Overflow o) {
   switch (o) {
-    case Overflow::SAT: return "SAT";
-    case Overflow::SAT_ZERO: return "SAT_ZERO";
-    case Overflow::SAT_SYM: return "SAT_SYM";
-    case Overflow::WRAP: return "WRAP";
-    case Overflow::WRAP_SM: return "WRAP_SM";
+    case Overflow::SAT:
+      return "SAT";
+    case Overflow::SAT_ZERO:
+      return "SAT_ZERO";
+    case Overflow::SAT_SYM:
+      return "SAT_SYM";
+    case Overflow::WRAP:
+      return "WRAP";
+    case Overflow::WRAP_SM:
+      return "WRAP_SM";
   }
   return "?";
 }
@@ -38,8 +50,7 @@ void FxType::validate() const {
   }
   // Keep 2^-F and the exponent arithmetic of the casts well inside int range.
   if (int_bits < -1000 || int_bits > 1000) {
-    throw FxTypeError("integer bits I = " + std::to_string(int_bits) +
-                      ": expected -1000..1000");
+    throw FxTypeError("integer bits I = " + std::to_string(int_bits) + ": expected -1000..1000");
   }
   if (!is_signed && overflow == Overflow::WRAP_SM) {
     // SystemC raises SC_ID_WRAP_SM_NOT_DEFINED for sc_ufix; refuse it up front.
@@ -71,11 +82,13 @@ int64_t FxType::raw_max() const {
 
 double FxType::lsb() const { return std::ldexp(1.0, -frac_bits()); }
 
-double FxType::min_value() const { return std::ldexp(static_cast<double>(raw_min()), -frac_bits()); }
+double FxType::min_value() const {
+  return std::ldexp(static_cast<double>(raw_min()), -frac_bits());
+}
 
 double FxType::max_value() const {
-  const double raw = (!is_signed && width == 64) ? 18446744073709551615.0
-                                                 : static_cast<double>(raw_max());
+  const double raw =
+      (!is_signed && width == 64) ? 18446744073709551615.0 : static_cast<double>(raw_max());
   return std::ldexp(raw, -frac_bits());
 }
 

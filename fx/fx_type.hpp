@@ -36,9 +36,8 @@ enum class Overflow {
 inline constexpr Rounding kAllRoundings[] = {
     Rounding::RND,      Rounding::RND_ZERO, Rounding::RND_MIN_INF, Rounding::RND_INF,
     Rounding::RND_CONV, Rounding::TRN,      Rounding::TRN_ZERO};
-inline constexpr Overflow kAllOverflows[] = {Overflow::SAT, Overflow::SAT_ZERO,
-                                             Overflow::SAT_SYM, Overflow::WRAP,
-                                             Overflow::WRAP_SM};
+inline constexpr Overflow kAllOverflows[] = {Overflow::SAT, Overflow::SAT_ZERO, Overflow::SAT_SYM,
+                                             Overflow::WRAP, Overflow::WRAP_SM};
 
 // "RND_CONV", "SAT", ... (no SC_/AP_ prefix).
 std::string_view to_string(Rounding q);
@@ -63,10 +62,10 @@ struct FxType {
   // Factories below call it, so a constructed FxType is always valid.
   void validate() const;
 
-  static FxType make_signed(int w, int i, Rounding q = Rounding::TRN,
-                            Overflow o = Overflow::WRAP, int n = 0);
-  static FxType make_unsigned(int w, int i, Rounding q = Rounding::TRN,
-                              Overflow o = Overflow::WRAP, int n = 0);
+  static FxType make_signed(int w, int i, Rounding q = Rounding::TRN, Overflow o = Overflow::WRAP,
+                            int n = 0);
+  static FxType make_unsigned(int w, int i, Rounding q = Rounding::TRN, Overflow o = Overflow::WRAP,
+                              int n = 0);
 
   int frac_bits() const { return width - int_bits; }  // F = W - I, may be negative
   int64_t raw_min() const;                            // -2^(W-1) or 0

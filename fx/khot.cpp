@@ -127,9 +127,12 @@ std::vector<Term> greedy_spt_terms(i128 residual, int den_bits, const KhotType& 
 
 const char* kind_name(KhotKind k) {
   switch (k) {
-    case KhotKind::KHOT: return "khot";
-    case KhotKind::UKHOT: return "ukhot";
-    case KhotKind::SPT: return "spt";
+    case KhotKind::KHOT:
+      return "khot";
+    case KhotKind::UKHOT:
+      return "ukhot";
+    case KhotKind::SPT:
+      return "spt";
   }
   return "?";
 }
@@ -204,8 +207,8 @@ std::vector<Term> khot_encode(int64_t raw, const KhotType& t) {
   }
   if (t.kind == KhotKind::SPT) return greedy_spt_terms(raw, 0, t);
   const bool negative = t.kind != KhotKind::UKHOT && raw < 0;
-  const uint64_t mag = negative ? uint64_t{0} - static_cast<uint64_t>(raw)
-                                : static_cast<uint64_t>(raw);
+  const uint64_t mag =
+      negative ? uint64_t{0} - static_cast<uint64_t>(raw) : static_cast<uint64_t>(raw);
   std::vector<Term> terms;
   for (int b = 63; b >= 0; --b) {
     if ((mag >> b) & 1) terms.push_back(Term{negative, b});

@@ -3,7 +3,7 @@
 //
 //  khot<W,I,K>  sign-magnitude; the magnitude has W-1 bits of which at most K are 1.
 //  ukhot<W,I,K> unsigned; the magnitude has W bits of which at most K are 1.
-//  spt<W,I,K>   a sum of at most K signed powers of two, each within the W-1
+//  spt<W,I,K>   a sum of at most K signed powers of two (each power at most once), within the W-1
 //               magnitude bits of khot<W,I,K> (so values never exceed its range).
 // In all three the LSB weighs 2^-(W-I), as in fixed<W,I>. A value is stored
 // as its raw integer (value * 2^(W-I)), like an FxType.

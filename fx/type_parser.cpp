@@ -29,8 +29,7 @@ class Cursor {
       found = "'" + std::string(text_.substr(at, end - at)) + "'";
     }
     throw TypeParseError("type '" + std::string(text_) + "': at character " +
-                             std::to_string(at + 1) + ": expected " + expected + ", found " +
-                             found,
+                             std::to_string(at + 1) + ": expected " + expected + ", found " + found,
                          at);
   }
 
@@ -71,16 +70,14 @@ class Cursor {
     const char* last = text_.data() + text_.size();
     const auto [ptr, ec] = std::from_chars(first, last, value);
     if (ec != std::errc() || (ptr < last && (std::isalpha(static_cast<unsigned char>(*ptr)) ||
-                                            *ptr == '_' || *ptr == '.'))) {
+                                             *ptr == '_' || *ptr == '.'))) {
       fail("an integer (" + what + ")", start);
     }
     pos_ += static_cast<size_t>(ptr - first);
     return value;
   }
 
-  size_t pos() const {
-    return pos_;
-  }
+  size_t pos() const { return pos_; }
   bool at_end() {
     skip_space();
     return pos_ >= text_.size();
@@ -135,8 +132,8 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
   cur.expect(',', "',' and the integer bits I");
   const size_t at_i = field_start(cur);
   t.int_bits = cur.integer("I, the integer bits");
-  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000,
-              "integer bits I in -1000..1000", at_i);
+  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000, "integer bits I in -1000..1000",
+              at_i);
   if (cur.accept(',')) {
     const size_t at_q = field_start(cur);
     const std::string_view q = cur.word();
@@ -180,14 +177,14 @@ KhotType parse_khot_args(Cursor& cur, KhotKind kind, size_t open_at) {
   cur.expect(',', "',' and the integer bits I");
   const size_t at_i = field_start(cur);
   t.int_bits = cur.integer("I, the integer bits");
-  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000,
-              "integer bits I in -1000..1000", at_i);
+  check_range(cur, t.int_bits >= -1000 && t.int_bits <= 1000, "integer bits I in -1000..1000",
+              at_i);
   cur.expect(',', "',' and K, the maximum number of terms");
   const size_t at_k = field_start(cur);
   t.k = cur.integer("K, the maximum number of terms");
   check_range(cur, t.k >= 1 && t.k <= t.magnitude_bits(),
-              "K in 1.." + std::to_string(t.magnitude_bits()) + " (the magnitude bits of W = " +
-                  std::to_string(t.width) + ")",
+              "K in 1.." + std::to_string(t.magnitude_bits()) +
+                  " (the magnitude bits of W = " + std::to_string(t.width) + ")",
               at_k);
   cur.expect('>', "'>' closing the format (fields are W, I, K)");
   return validated(t, cur, open_at);
@@ -221,11 +218,21 @@ NumType parse_type(std::string_view text) {
   cur.expect('<', "'<' after the type name");
   NumType result;
   switch (kind) {
-    case Kind::FIXED: result = parse_fixed_args(cur, true, open_at); break;
-    case Kind::UFIXED: result = parse_fixed_args(cur, false, open_at); break;
-    case Kind::KHOT: result = parse_khot_args(cur, KhotKind::KHOT, open_at); break;
-    case Kind::UKHOT: result = parse_khot_args(cur, KhotKind::UKHOT, open_at); break;
-    case Kind::SPT: result = parse_khot_args(cur, KhotKind::SPT, open_at); break;
+    case Kind::FIXED:
+      result = parse_fixed_args(cur, true, open_at);
+      break;
+    case Kind::UFIXED:
+      result = parse_fixed_args(cur, false, open_at);
+      break;
+    case Kind::KHOT:
+      result = parse_khot_args(cur, KhotKind::KHOT, open_at);
+      break;
+    case Kind::UKHOT:
+      result = parse_khot_args(cur, KhotKind::UKHOT, open_at);
+      break;
+    case Kind::SPT:
+      result = parse_khot_args(cur, KhotKind::SPT, open_at);
+      break;
   }
   if (!cur.at_end()) cur.fail("nothing after the closing '>'", cur.pos());
   return result;

@@ -36,7 +36,8 @@ NumType parse_type(std::string_view text);
 FxType parse_fx_type(std::string_view text);      // rejects khot/ukhot/spt
 KhotType parse_khot_type(std::string_view text);  // rejects fixed types
 
-Rounding parse_rounding(std::string_view name);  // "RND", "AP_RND", "SC_RND"; throws std::invalid_argument
+Rounding parse_rounding(
+    std::string_view name);  // "RND", "AP_RND", "SC_RND"; throws std::invalid_argument
 Overflow parse_overflow(std::string_view name);
 
 std::string type_str(const NumType& t);

@@ -44,8 +44,7 @@ FxType accumulator_type(const FxType& a, const FxType& b, long long length, Over
   if (length < 1) throw FxTypeError("dot-product length must be >= 1");
   const FxType p = product_type(a, b);
   const int growth = ceil_log2(static_cast<unsigned long long>(length));
-  FxType acc = exact_result(p.is_signed, p.width + growth, p.int_bits + growth,
-                            "the accumulator");
+  FxType acc = exact_result(p.is_signed, p.width + growth, p.int_bits + growth, "the accumulator");
   acc.overflow = overflow;
   acc.validate();
   return acc;

@@ -81,8 +81,8 @@ struct ArrayFormat {
   int w;
   int i;
 };
-constexpr ArrayFormat kArrayFormats[] = {{8, 3}, {1, 0}, {4, -2}, {6, 9}, {16, 16}, {33, 1}, {64, 20},
-                                         {64, 64}, {64, 0}};
+constexpr ArrayFormat kArrayFormats[] = {{8, 3},  {1, 0},   {4, -2},  {6, 9}, {16, 16},
+                                         {33, 1}, {64, 20}, {64, 64}, {64, 0}};
 
 TEST(CastArray, FromDoubleEqualsScalarForEveryModePair) {
   std::mt19937_64 rng(2024);
@@ -112,8 +112,7 @@ TEST(CastArray, FromDoubleEqualsScalarForEveryModePair) {
                   ADD_FAILURE() << t.str() << " element " << fxtest::hexfloat(in[k])
                                 << ": scalar raw " << want << ", array raw " << out[k]
                                 << " (without stats " << out_nostats[k] << "), quantize_array "
-                                << fxtest::hexfloat(qout[k]) << " vs "
-                                << fxtest::hexfloat(want_q);
+                                << fxtest::hexfloat(qout[k]) << " vs " << fxtest::hexfloat(want_q);
                 }
               }
               if (k < finite && want != fxtest::sc_cast(in[k], t)) {
@@ -156,14 +155,15 @@ TEST(CastArray, FromRawEqualsScalarForEveryModePair) {
           r >>= rng() % 64;  // every magnitude
           in.push_back(r);
         }
-        for (int64_t r : {INT64_MIN, INT64_MAX, INT64_MIN + 1, int64_t{1} << 62,
-                          -(int64_t{1} << 62)}) {
+        for (int64_t r :
+             {INT64_MIN, INT64_MAX, INT64_MIN + 1, int64_t{1} << 62, -(int64_t{1} << 62)}) {
           in.push_back(r);
         }
         const int d = src_f - f;
         if (d >= 1 && d <= 40) {
           // Ties and edges in source units.
-          for (int64_t m = -5; m <= 5; ++m) in.push_back(m * (int64_t{1} << d) + (int64_t{1} << (d - 1)));
+          for (int64_t m = -5; m <= 5; ++m)
+            in.push_back(m * (int64_t{1} << d) + (int64_t{1} << (d - 1)));
           if (af.w + d <= 62) {
             for (int64_t e : {shape.raw_min(), shape.raw_max()}) {
               if (!s && af.w == 64) continue;
@@ -219,11 +219,7 @@ TEST(CastArray, ToDoubleArrayEqualsScalar) {
       const FxType t = make_type(s, af.w, af.i, Rounding::TRN, Overflow::WRAP, 0);
       std::vector<int64_t> raw;
       for (int k = 0; k < 200; ++k) {
-        uint64_t b = rng();
-        if (af.w < 64) b &= (uint64_t{1} << af.w) - 1;
-        int64_t r = static_cast<int64_t>(b);
-        if (s && af.w < 64 && r > t.raw_max()) r -= int64_t{1} << af.w;
-        raw.push_back(r);
+        raw.push_back(fxtest::raw_from_bits(rng(), t));
       }
       raw.push_back(t.raw_min());
       raw.push_back(t.raw_max());

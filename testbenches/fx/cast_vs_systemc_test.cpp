@@ -10,9 +10,13 @@
 //  * Large formats (W up to 64, I from negative to beyond W), on doubles
 //    biased to ties, range edges, overflows, subnormals and huge values, and
 //    on random raw integers with arbitrary fraction bits.
-//  * The CastFlags of every cast against an independent computation: inexact
-//    and tie from the dropped bits, overflow from the value rounded by a
-//    SystemC sc_fix wide enough never to overflow.
+//  * Deterministic edges around the top of the word: k * 2^u LSB for u near W
+//    and up to 2^70 LSB, and ties whose rounding carry runs into bit u.
+//  * The CastFlags of every cast: inexact and tie from the dropped bits;
+//    overflow is SystemC's overflow_flag(), itself checked against the range
+//    rule (the value rounded by an sc_fix wide enough never to overflow lies
+//    outside [min, max], or is exactly min under signed SAT_SYM, which moves it
+//    to -max).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -68,7 +72,7 @@ TEST(ScOracle, ReadsRawValuesBackExactly) {
   const FxType u64 = FxType::make_unsigned(64, 0);
   EXPECT_EQ(fxtest::sc_cast(fxtest::fxval_of(INT64_MIN, s64), s64), INT64_MIN);
   EXPECT_EQ(fxtest::sc_cast(fxtest::fxval_of(INT64_MAX, s64), s64), INT64_MAX);
-  EXPECT_EQ(fxtest::sc_cast(fxtest::fxval_of(-1, u64), u64), -1);  // 2^64 - 1 LSB
+  EXPECT_EQ(fxtest::sc_cast(fxtest::fxval_of(-1, u64), u64), -1);                // 2^64 - 1 LSB
   EXPECT_EQ(fxtest::sc_cast(fxtest::fxval_of(INT64_MIN, u64), u64), INT64_MIN);  // 2^63 LSB
 
   // Random formats up to 53 bits: raw -> sc value -> raw is the identity, and
@@ -80,8 +84,7 @@ TEST(ScOracle, ReadsRawValuesBackExactly) {
     const int i = static_cast<int>(rng() % 81) - 30;
     const bool s = (rng() & 1) != 0;
     const FxType t = make_type(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
-    int64_t raw = static_cast<int64_t>(rng() % (uint64_t{1} << w));
-    if (s && raw > t.raw_max()) raw -= int64_t{1} << w;
+    const int64_t raw = fxtest::raw_from_bits(rng(), t);
     const sc_dt::sc_fxval v = fxtest::fxval_of(raw, t);
     const int64_t back = fxtest::sc_cast(v, t);
     const double d = std::ldexp(static_cast<double>(raw), -t.frac_bits());
@@ -117,9 +120,9 @@ struct SmallTarget {
   int i;
 };
 // I < 0, I = 0, 0 < I < W, I = W, I > W, W = 1.
-constexpr SmallTarget kSmallTargets[] = {
-    {1, 0}, {1, 1}, {1, -2}, {1, 3}, {2, 0},  {2, 2},  {2, -1}, {3, 2}, {3, -2},
-    {3, 5}, {4, 1}, {4, 4},  {4, -1}, {4, 6}, {5, 0},  {5, 3},  {6, 2}, {7, 4}};
+constexpr SmallTarget kSmallTargets[] = {{1, 0},  {1, 1}, {1, -2}, {1, 3}, {2, 0}, {2, 2},
+                                         {2, -1}, {3, 2}, {3, -2}, {3, 5}, {4, 1}, {4, 4},
+                                         {4, -1}, {4, 6}, {5, 0},  {5, 3}, {6, 2}, {7, 4}};
 constexpr int kExtraFrac = 3;
 
 class SmallExhaustive : public ::testing::TestWithParam<std::tuple<Overflow, bool>> {};
@@ -160,8 +163,9 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
       }
 
       for (Rounding q : fx::kAllRoundings) {
-        // Expected flags do not depend on O or N: inexact/tie from the dropped
-        // bits, overflow from the unbounded rounded value.
+        // Expected flags: inexact / tie from the dropped bits (independent of O
+        // and N); overflow is SystemC's overflow_flag() of each cast below,
+        // checked against where the rounded value lands (pos).
         const FxType range_t = make_type(target_signed, tg.w, tg.i, q, Overflow::SAT, 0);
         std::vector<fx::CastFlags> want_flags(raws.size());
         std::vector<fxtest::Rounded> pos(raws.size());
@@ -181,8 +185,8 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
             want_flags[k].overflow = sc_res.overflow;
             if (sc_res.overflow != fxtest::predicted_overflow(pos[k], t)) {
               oracle_mm.add("SystemC overflow_flag " + std::to_string(sc_res.overflow) +
-                            " disagrees with the range rule for " + t.str() + " <- " +
-                            src_t.str() + " raw " + std::to_string(r));
+                            " disagrees with the range rule for " + t.str() + " <- " + src_t.str() +
+                            " raw " + std::to_string(r));
             }
             fx::CastFlags f1, f2;
             const int64_t got1 = fx::cast_from_raw(r, src_f, t, &f1);
@@ -192,9 +196,8 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
             flag_mm.checked += 2;
             const auto describe = [&](const char* fn, int64_t got) {
               return std::string(fn) + " to " + t.str() + " from " + src_t.str() + " raw " +
-                     std::to_string(r) + " (value " +
-                     fxtest::fxval_of(r, src_t).to_string() + "): SystemC raw " +
-                     std::to_string(want) + ", fx raw " + std::to_string(got);
+                     std::to_string(r) + " (value " + fxtest::fxval_of(r, src_t).to_string() +
+                     "): SystemC raw " + std::to_string(want) + ", fx raw " + std::to_string(got);
             };
             if (got1 != want) raw_mm.add(describe("cast_from_raw", got1));
             if (got2 != want) convert_mm.add(describe("convert", got2));
@@ -226,9 +229,9 @@ std::string mode_param_name(const ::testing::TestParamInfo<std::tuple<Overflow, 
 // Every overflow mode x target signedness, except unsigned WRAP_SM (invalid,
 // see ScOracle.UnsignedWrapSmIsUndefinedInSystemC).
 const std::tuple<Overflow, bool> kModeParams[] = {
-    {Overflow::SAT, true},       {Overflow::SAT, false},      {Overflow::SAT_ZERO, true},
-    {Overflow::SAT_ZERO, false}, {Overflow::SAT_SYM, true},   {Overflow::SAT_SYM, false},
-    {Overflow::WRAP, true},      {Overflow::WRAP, false},     {Overflow::WRAP_SM, true}};
+    {Overflow::SAT, true},       {Overflow::SAT, false},    {Overflow::SAT_ZERO, true},
+    {Overflow::SAT_ZERO, false}, {Overflow::SAT_SYM, true}, {Overflow::SAT_SYM, false},
+    {Overflow::WRAP, true},      {Overflow::WRAP, false},   {Overflow::WRAP_SM, true}};
 
 INSTANTIATE_TEST_SUITE_P(AllModes, SmallExhaustive, ::testing::ValuesIn(kModeParams),
                          mode_param_name);
@@ -291,14 +294,14 @@ std::vector<double> large_inputs(const FxType& t, std::mt19937_64& rng) {
   v.push_back(DBL_MAX);
   v.push_back(-DBL_MAX);
   // Ties: (2k+1) * 2^(-F-1) with k of every bit length up to W+2 (<= 52 bits).
-  for (int rep = 0; rep < 16; ++rep) {
+  for (int rep = 0; rep < 24; ++rep) {
     const int bits = 1 + static_cast<int>(rng() % std::min(52, t.width + 2));
     const uint64_t k = rng() >> (64 - bits);
     const double m = static_cast<double>(2 * k + 1);
     v.push_back(std::ldexp((rng() & 1) ? -m : m, -f - 1));
   }
   // Random 53-bit mantissas at exponents from below the LSB to beyond the range.
-  for (int rep = 0; rep < 24; ++rep) {
+  for (int rep = 0; rep < 40; ++rep) {
     const double m = static_cast<double>(rng() >> 11);  // 53 bits
     const int span = t.width + 12;
     const int top = t.int_bits + 4 - static_cast<int>(rng() % span);  // exponent of the MSB
@@ -331,7 +334,7 @@ TEST_P(LargeRandom, CastFromDoubleMatchesSystemC) {
         int e = 0;
         const double mant = std::frexp(std::fabs(x), &e);  // |x| = mant * 2^e, mant in [0.5, 1)
         const uint64_t m = static_cast<uint64_t>(std::ldexp(mant, 53));
-        const int lsb_exp = e - 53;                   // |x| = m * 2^lsb_exp
+        const int lsb_exp = e - 53;                       // |x| = m * 2^lsb_exp
         const int drop = -(lsb_exp + shape.frac_bits());  // bits below the target LSB
         if (drop > 0) {
           const uint64_t dropped = drop >= 64 ? m : (m & ((uint64_t{1} << drop) - 1));
@@ -357,9 +360,8 @@ TEST_P(LargeRandom, CastFromDoubleMatchesSystemC) {
           ++mm.checked;
           ++flag_mm.checked;
           if (got != exp_raw) {
-            mm.add("cast_from_double(" + fxtest::hexfloat(x) + ", " + t.str() +
-                   "): SystemC raw " + std::to_string(exp_raw) + ", fx raw " +
-                   std::to_string(got));
+            mm.add("cast_from_double(" + fxtest::hexfloat(x) + ", " + t.str() + "): SystemC raw " +
+                   std::to_string(exp_raw) + ", fx raw " + std::to_string(got));
           }
           if (!same_flags(fl, want[k])) {
             flag_mm.add("cast_from_double(" + fxtest::hexfloat(x) + ", " + t.str() +
@@ -393,7 +395,7 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
           int64_t raw = static_cast<int64_t>(rng());
           const int bits = 1 + static_cast<int>(rng() % 64);
           if (bits < 64) raw >>= (64 - bits);  // every magnitude
-          const int d = src_f - f;               // dropped bits
+          const int d = src_f - f;             // dropped bits
           if (rep % 3 == 0 && d >= 1 && d <= 62) {
             // A tie: dropped bits 100...0.
             raw = static_cast<int64_t>((static_cast<uint64_t>(raw) & ~((uint64_t{1} << d) - 1)) |
@@ -401,7 +403,11 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
           } else if (rep % 3 == 1 && d >= 0 && d <= 60 && t.width <= 62 - d) {
             // The range edges in the source's units, +-1 and +-half an LSB.
             const int64_t edge = (rep % 2 ? t.raw_max() : t.raw_min()) * (int64_t{1} << d);
-            const int64_t delta[] = {0, 1, -1, int64_t{1} << d, -(int64_t{1} << d),
+            const int64_t delta[] = {0,
+                                     1,
+                                     -1,
+                                     int64_t{1} << d,
+                                     -(int64_t{1} << d),
                                      d ? int64_t{1} << (d - 1) : 0,
                                      d ? -(int64_t{1} << (d - 1)) : 0};
             raw = edge + delta[rng() % 7];
@@ -424,10 +430,7 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
           const int fw = rep == 0 ? 64 : 1 + static_cast<int>(rng() % 64);
           const int fi = lf.i + static_cast<int>(rng() % 31) - 10;
           const FxType from = make_type(fs, fw, fi, Rounding::TRN, Overflow::WRAP, 0);
-          uint64_t bits = rng();
-          if (fw < 64) bits &= (uint64_t{1} << fw) - 1;
-          int64_t raw = static_cast<int64_t>(bits);
-          if (fs && fw < 64 && raw > from.raw_max()) raw -= int64_t{1} << fw;
+          const int64_t raw = fxtest::raw_from_bits(rng(), from);
           const int64_t want = fxtest::sc_cast(fxtest::fxval_of(raw, from), t);
           const int64_t got = fx::convert(raw, from, t);
           ++conv_mm.checked;
@@ -444,8 +447,7 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
   EXPECT_EQ(conv_mm.count, 0u) << conv_mm.report();
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModes, LargeRandom, ::testing::ValuesIn(kModeParams),
-                         mode_param_name);
+INSTANTIATE_TEST_SUITE_P(AllModes, LargeRandom, ::testing::ValuesIn(kModeParams), mode_param_name);
 
 // ---------------------------------------------------------------------------
 // Deterministic edges around the top of the word: k * 2^u LSB for u near W
@@ -454,8 +456,20 @@ INSTANTIATE_TEST_SUITE_P(AllModes, LargeRandom, ::testing::ValuesIn(kModeParams)
 
 TEST(CastEdges, PowerOfTwoMultiplesAroundTheWordMatchSystemC) {
   Mismatches mm;
-  const int64_t ks[] = {1, -1, 2, -2, 3, -3, 5, -5, 7, -7, (int64_t{1} << 20) + 1,
-                        -((int64_t{1} << 20) + 1), INT64_MAX, INT64_MIN};
+  const int64_t ks[] = {1,
+                        -1,
+                        2,
+                        -2,
+                        3,
+                        -3,
+                        5,
+                        -5,
+                        7,
+                        -7,
+                        (int64_t{1} << 20) + 1,
+                        -((int64_t{1} << 20) + 1),
+                        INT64_MAX,
+                        INT64_MIN};
   for (bool s : {true, false}) {
     for (int w : {1, 2, 3, 7, 8, 31, 32, 33, 53, 62, 63, 64}) {
       for (int i : {w, 3, -2}) {
@@ -477,8 +491,8 @@ TEST(CastEdges, PowerOfTwoMultiplesAroundTheWordMatchSystemC) {
                   ++mm.checked;
                   if (got != want) {
                     mm.add("cast_from_raw(" + std::to_string(k) + ", " + std::to_string(f - u) +
-                           ", " + t.str() + "): SystemC raw " + std::to_string(want) +
-                           ", fx raw " + std::to_string(got));
+                           ", " + t.str() + "): SystemC raw " + std::to_string(want) + ", fx raw " +
+                           std::to_string(got));
                   }
                   if (k > -(int64_t{1} << 53) && k < (int64_t{1} << 53)) {
                     const double x = std::ldexp(static_cast<double>(k), u - f);
@@ -566,12 +580,10 @@ TEST(ToDouble, IsExactRawTimesLsb) {
     const int i = static_cast<int>(rng() % 200) - 100;
     const bool s = (rng() & 1) != 0;
     const FxType t = make_type(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
-    uint64_t bits = rng();
-    if (w < 64) bits &= (uint64_t{1} << w) - 1;
-    int64_t raw = static_cast<int64_t>(bits);
-    if (s && w < 64 && raw > t.raw_max()) raw -= int64_t{1} << w;
+    const int64_t raw = fxtest::raw_from_bits(rng(), t);
     // Only values whose magnitude fits in 53 bits are exactly representable.
-    const long double exact = s ? static_cast<long double>(raw) : static_cast<long double>(bits);
+    const long double exact =
+        s ? static_cast<long double>(raw) : static_cast<long double>(static_cast<uint64_t>(raw));
     if (std::fabs(exact) >= 9007199254740992.0L) continue;
     const double want = std::ldexp(static_cast<double>(exact), -t.frac_bits());
     if (fx::to_double(raw, t) != want) ++failures;

@@ -1,11 +1,12 @@
 // exact_decimal: hand-worked values. Every binary fraction raw * 2^-F has a
 // finite decimal expansion (2^-F = 5^F / 10^F), so nothing is rounded.
+#include "fx/decimal.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 
-#include "fx/decimal.hpp"
 #include "fx/fx_type.hpp"
 
 namespace {
@@ -17,9 +18,9 @@ TEST(ExactDecimal, SmallHandWorkedValues) {
   EXPECT_EQ(fx::exact_decimal(0, -5), "0");
   EXPECT_EQ(fx::exact_decimal(1, 1), "0.5");
   EXPECT_EQ(fx::exact_decimal(-1, 1), "-0.5");
-  EXPECT_EQ(fx::exact_decimal(6, 2), "1.5");     // 6/4
-  EXPECT_EQ(fx::exact_decimal(4, 2), "1");       // 4/4: no trailing ".0"
-  EXPECT_EQ(fx::exact_decimal(5, 3), "0.625");   // 5/8 = 5 * 125 / 1000
+  EXPECT_EQ(fx::exact_decimal(6, 2), "1.5");    // 6/4
+  EXPECT_EQ(fx::exact_decimal(4, 2), "1");      // 4/4: no trailing ".0"
+  EXPECT_EQ(fx::exact_decimal(5, 3), "0.625");  // 5/8 = 5 * 125 / 1000
   EXPECT_EQ(fx::exact_decimal(-5, 3), "-0.625");
   EXPECT_EQ(fx::exact_decimal(-3, 2), "-0.75");
   EXPECT_EQ(fx::exact_decimal(1, 24), "0.000000059604644775390625");  // 5^24 = 59604644775390625
@@ -50,11 +51,12 @@ TEST(ExactDecimal, Int64Extremes) {
   EXPECT_EQ(fx::exact_decimal(INT64_MAX, 64),
             "0.4999999999999999999457898913757247782996273599565029144287109375");
   // -2^-64 = -5^64 / 10^64.
-  EXPECT_EQ(fx::exact_decimal(-1, 64), "-0.0000000000000000000542101086242752217003726400434970855712890625");
+  EXPECT_EQ(fx::exact_decimal(-1, 64),
+            "-0.0000000000000000000542101086242752217003726400434970855712890625");
 }
 
 TEST(ExactDecimal, UnsignedBitPatterns) {
-  EXPECT_EQ(fx::exact_decimal(-1, 0, true), "18446744073709551615");       // 2^64 - 1
+  EXPECT_EQ(fx::exact_decimal(-1, 0, true), "18446744073709551615");        // 2^64 - 1
   EXPECT_EQ(fx::exact_decimal(INT64_MIN, 0, true), "9223372036854775808");  // 2^63
   EXPECT_EQ(fx::exact_decimal(INT64_MIN, 64, true), "0.5");
   EXPECT_EQ(fx::exact_decimal(-1, 64, true),  // 1 - 2^-64

@@ -1,12 +1,12 @@
 // FxType: accessors (raw_min / raw_max / lsb / min_value / max_value / str),
 // the mode names, and validation.
+#include "fx/fx_type.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <string>
-
-#include "fx/fx_type.hpp"
 
 namespace {
 

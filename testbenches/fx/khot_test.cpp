@@ -8,6 +8,8 @@
 //    header's definition (exhaustive over small formats), plus a hand-worked
 //    table of the greedy rule.
 //  * encode / representable / terms_value / format_terms / str / validate.
+#include "fx/khot.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,7 +21,6 @@
 #include <vector>
 
 #include "fx/fx_type.hpp"
-#include "fx/khot.hpp"
 
 namespace {
 
@@ -86,7 +87,7 @@ TEST(Khot, QuantizeIsNearestByBruteForce) {
     for (int w = (kind == KhotKind::KHOT ? 2 : 1); w <= 12; ++w) {
       const int mb = kind == KhotKind::UKHOT ? w : w - 1;
       std::vector<int> is = {1, -3, w + 4};
-      if (w >= 11) is = {w % 5 - 2};  // one I for the largest (quadratic) cases
+      if (w >= 11) is = {1, -3};  // two I for the largest (quadratic) cases
       for (int i : is) {
         for (int k = 1; k <= mb; ++k) {
           const KhotType t = kt(kind, w, i, k);
@@ -167,12 +168,11 @@ TEST(Khot, RepresentableMatchesDefinition) {
         const int64_t lim = (int64_t{1} << mb) + 3;
         for (int64_t raw = -lim; raw <= lim; ++raw) {
           const uint64_t m = static_cast<uint64_t>(raw < 0 ? -raw : raw);
-          const bool want = (kind == KhotKind::KHOT || raw >= 0) && m < (uint64_t{1} << mb) &&
-                            popcount64(m) <= k;
+          const bool want =
+              (kind == KhotKind::KHOT || raw >= 0) && m < (uint64_t{1} << mb) && popcount64(m) <= k;
           if (fx::khot_representable(raw, t) != want) {
             if (++failures <= 10) {
-              ADD_FAILURE() << t.str() << ": khot_representable(" << raw << ") should be "
-                            << want;
+              ADD_FAILURE() << t.str() << ": khot_representable(" << raw << ") should be " << want;
             }
           }
           if (want) {
@@ -180,8 +180,8 @@ TEST(Khot, RepresentableMatchesDefinition) {
             check_terms(terms, raw, t, &failures);
             // khot / ukhot terms are exactly the set bits of the magnitude.
             if (static_cast<int>(terms.size()) != popcount64(m) && ++failures <= 10) {
-              ADD_FAILURE() << t.str() << " raw " << raw << ": " << terms.size()
-                            << " terms for " << popcount64(m) << " set bits";
+              ADD_FAILURE() << t.str() << " raw " << raw << ": " << terms.size() << " terms for "
+                            << popcount64(m) << " set bits";
             }
           } else {
             bool threw = false;
@@ -207,14 +207,14 @@ TEST(Khot, HandWorkedExamples) {
   const KhotType t = kt(KhotKind::KHOT, 8, 1, 2);
   EXPECT_EQ(t.max_magnitude(), 96u);
   EXPECT_EQ(fx::khot_quantize(0.75, t), 96);
-  EXPECT_EQ(fx::khot_quantize(1.0, t), 96);     // saturates
-  EXPECT_EQ(fx::khot_quantize(-5.0, t), -96);   // saturates
+  EXPECT_EQ(fx::khot_quantize(1.0, t), 96);    // saturates
+  EXPECT_EQ(fx::khot_quantize(-5.0, t), -96);  // saturates
   EXPECT_EQ(fx::khot_quantize(97.0 / 128, t), 96);
-  EXPECT_EQ(fx::khot_quantize(7.0 / 128, t), 8);     // 111b: 110b and 1000b both 1 away -> larger 8
+  EXPECT_EQ(fx::khot_quantize(7.0 / 128, t), 8);  // 111b: 110b and 1000b both 1 away -> larger 8
   EXPECT_EQ(fx::khot_quantize(-7.0 / 128, t), -8);
-  EXPECT_EQ(fx::khot_quantize(11.0 / 128, t), 12);   // 1011b: 1010b, 1100b tie -> 12
-  EXPECT_EQ(fx::khot_quantize(13.0 / 128, t), 12);   // 1101b: 1100b (1) beats 10000b (3)
-  EXPECT_EQ(fx::khot_quantize(0.5 / 128, t), 1);     // tie 0 / 1 -> larger magnitude 1
+  EXPECT_EQ(fx::khot_quantize(11.0 / 128, t), 12);  // 1011b: 1010b, 1100b tie -> 12
+  EXPECT_EQ(fx::khot_quantize(13.0 / 128, t), 12);  // 1101b: 1100b (1) beats 10000b (3)
+  EXPECT_EQ(fx::khot_quantize(0.5 / 128, t), 1);    // tie 0 / 1 -> larger magnitude 1
   EXPECT_EQ(fx::khot_quantize(-0.5 / 128, t), -1);
   EXPECT_EQ(fx::khot_quantize(0.4 / 128, t), 0);
   EXPECT_EQ(fx::khot_quantize(std::nan(""), t), 0);
@@ -227,13 +227,13 @@ TEST(Khot, HandWorkedExamples) {
   // ukhot<4,0,1>: values {0, 1, 2, 4, 8} LSB, LSB 1/16, max 8.
   const KhotType u = kt(KhotKind::UKHOT, 4, 0, 1);
   EXPECT_EQ(u.max_magnitude(), 8u);
-  EXPECT_EQ(fx::khot_quantize(6.4 / 16, u), 8);   // 8 is 1.6 away, 4 is 2.4
-  EXPECT_EQ(fx::khot_quantize(6.0 / 16, u), 8);   // tie 4 / 8 -> 8
-  EXPECT_EQ(fx::khot_quantize(3.0 / 16, u), 4);   // tie 2 / 4 -> 4
+  EXPECT_EQ(fx::khot_quantize(6.4 / 16, u), 8);  // 8 is 1.6 away, 4 is 2.4
+  EXPECT_EQ(fx::khot_quantize(6.0 / 16, u), 8);  // tie 4 / 8 -> 8
+  EXPECT_EQ(fx::khot_quantize(3.0 / 16, u), 4);  // tie 2 / 4 -> 4
   EXPECT_EQ(fx::khot_quantize(5.9 / 16, u), 4);
-  EXPECT_EQ(fx::khot_quantize(-0.1, u), 0);       // negative -> 0
+  EXPECT_EQ(fx::khot_quantize(-0.1, u), 0);  // negative -> 0
   EXPECT_EQ(fx::khot_quantize(-100.0, u), 0);
-  EXPECT_EQ(fx::khot_quantize(1.0, u), 8);        // 16 LSB saturates to 8
+  EXPECT_EQ(fx::khot_quantize(1.0, u), 8);  // 16 LSB saturates to 8
   EXPECT_EQ(fx::khot_encode(5, kt(KhotKind::UKHOT, 4, 0, 2)),
             (std::vector<Term>{{false, 2}, {false, 0}}));
   EXPECT_TRUE(fx::khot_representable(5, kt(KhotKind::UKHOT, 4, 0, 2)));
@@ -298,7 +298,8 @@ TEST(Spt, QuantizeMatchesReferenceGreedy) {
         const double maxm = static_cast<double>(hand_max_magnitude(t));
         ASSERT_EQ(t.max_magnitude(), hand_max_magnitude(t)) << t.str();
         std::vector<double> xs;
-        for (double r = -maxm - 3; r <= maxm + 3; r += 0.25) xs.push_back(r);  // ints, halves, quarters
+        for (double r = -maxm - 3; r <= maxm + 3; r += 0.25)
+          xs.push_back(r);  // ints, halves, quarters
         for (int j = 0; j < 200; ++j) {
           const int64_t g = static_cast<int64_t>(rng() % (uint64_t{1} << 32)) - (int64_t{1} << 31);
           xs.push_back(std::ldexp(static_cast<double>(g), -20) * (maxm + 4) / 2048);
@@ -332,11 +333,10 @@ TEST(Spt, QuantizeMatchesReferenceGreedy) {
           std::vector<Term> enc_ref;
           reference_spt(static_cast<double>(got), t, &enc_ref);
           const std::vector<Term> enc = fx::khot_encode(got, t);
-          if ((enc != enc_ref || fx::terms_value(enc) != got ||
-               static_cast<int>(enc.size()) > k) &&
+          if ((enc != enc_ref || fx::terms_value(enc) != got || static_cast<int>(enc.size()) > k) &&
               ++failures <= 10) {
-            ADD_FAILURE() << t.str() << ": khot_encode(" << got << ") = "
-                          << fx::format_terms(enc, f) << ", reference "
+            ADD_FAILURE() << t.str() << ": khot_encode(" << got
+                          << ") = " << fx::format_terms(enc, f) << ", reference "
                           << fx::format_terms(enc_ref, f);
           }
         }
@@ -476,8 +476,8 @@ TEST(KhotTerms, EncodeRoundTripsEveryRepresentableValue) {
           const std::vector<Term> terms = fx::khot_encode(raw, t);
           if ((fx::terms_value(terms) != raw || static_cast<int>(terms.size()) > k) &&
               ++failures <= 10) {
-            ADD_FAILURE() << t.str() << ": encode(" << raw << ") = "
-                          << fx::format_terms(terms, t.frac_bits());
+            ADD_FAILURE() << t.str() << ": encode(" << raw
+                          << ") = " << fx::format_terms(terms, t.frac_bits());
           }
           // A representable value quantizes to itself.
           if (fx::khot_quantize(fx::khot_to_double(raw, t), t) != raw && ++failures <= 10) {
@@ -516,8 +516,8 @@ TEST(KhotType, StrMaxMagnitudeValidate) {
   EXPECT_THROW(bad(KhotKind::KHOT, 1, 0, 1).validate(), fx::FxTypeError);  // no magnitude bit
   EXPECT_THROW(bad(KhotKind::SPT, 1, 0, 1).validate(), fx::FxTypeError);
   EXPECT_NO_THROW(bad(KhotKind::UKHOT, 1, 0, 1).validate());
-  EXPECT_THROW(bad(KhotKind::KHOT, 8, 0, 0).validate(), fx::FxTypeError);   // K = 0
-  EXPECT_THROW(bad(KhotKind::KHOT, 4, 0, 4).validate(), fx::FxTypeError);   // K > 3 magnitude bits
+  EXPECT_THROW(bad(KhotKind::KHOT, 8, 0, 0).validate(), fx::FxTypeError);  // K = 0
+  EXPECT_THROW(bad(KhotKind::KHOT, 4, 0, 4).validate(), fx::FxTypeError);  // K > 3 magnitude bits
   EXPECT_NO_THROW(bad(KhotKind::UKHOT, 4, 0, 4).validate());
   EXPECT_THROW(bad(KhotKind::UKHOT, 4, 0, 5).validate(), fx::FxTypeError);
   EXPECT_THROW(bad(KhotKind::SPT, 4, 0, 4).validate(), fx::FxTypeError);

@@ -8,14 +8,13 @@
 #ifndef SC_INCLUDE_FX
 #define SC_INCLUDE_FX
 #endif
-#include <systemc>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "fx/fx_type.hpp"
@@ -24,24 +23,36 @@ namespace fxtest {
 
 inline sc_dt::sc_q_mode sc_q(fx::Rounding q) {
   switch (q) {
-    case fx::Rounding::RND: return sc_dt::SC_RND;
-    case fx::Rounding::RND_ZERO: return sc_dt::SC_RND_ZERO;
-    case fx::Rounding::RND_MIN_INF: return sc_dt::SC_RND_MIN_INF;
-    case fx::Rounding::RND_INF: return sc_dt::SC_RND_INF;
-    case fx::Rounding::RND_CONV: return sc_dt::SC_RND_CONV;
-    case fx::Rounding::TRN: return sc_dt::SC_TRN;
-    case fx::Rounding::TRN_ZERO: return sc_dt::SC_TRN_ZERO;
+    case fx::Rounding::RND:
+      return sc_dt::SC_RND;
+    case fx::Rounding::RND_ZERO:
+      return sc_dt::SC_RND_ZERO;
+    case fx::Rounding::RND_MIN_INF:
+      return sc_dt::SC_RND_MIN_INF;
+    case fx::Rounding::RND_INF:
+      return sc_dt::SC_RND_INF;
+    case fx::Rounding::RND_CONV:
+      return sc_dt::SC_RND_CONV;
+    case fx::Rounding::TRN:
+      return sc_dt::SC_TRN;
+    case fx::Rounding::TRN_ZERO:
+      return sc_dt::SC_TRN_ZERO;
   }
   return sc_dt::SC_TRN;
 }
 
 inline sc_dt::sc_o_mode sc_o(fx::Overflow o) {
   switch (o) {
-    case fx::Overflow::SAT: return sc_dt::SC_SAT;
-    case fx::Overflow::SAT_ZERO: return sc_dt::SC_SAT_ZERO;
-    case fx::Overflow::SAT_SYM: return sc_dt::SC_SAT_SYM;
-    case fx::Overflow::WRAP: return sc_dt::SC_WRAP;
-    case fx::Overflow::WRAP_SM: return sc_dt::SC_WRAP_SM;
+    case fx::Overflow::SAT:
+      return sc_dt::SC_SAT;
+    case fx::Overflow::SAT_ZERO:
+      return sc_dt::SC_SAT_ZERO;
+    case fx::Overflow::SAT_SYM:
+      return sc_dt::SC_SAT_SYM;
+    case fx::Overflow::WRAP:
+      return sc_dt::SC_WRAP;
+    case fx::Overflow::WRAP_SM:
+      return sc_dt::SC_WRAP_SM;
   }
   return sc_dt::SC_WRAP;
 }
@@ -58,11 +69,22 @@ inline int64_t sc_raw(const sc_dt::sc_fxnum& x, int width, bool is_signed) {
   return static_cast<int64_t>(r);
 }
 
+// A raw value of type t from W random bits: the low W bits of `bits`,
+// sign-extended for a signed type (the W = 64 unsigned pattern as is).
+inline int64_t raw_from_bits(uint64_t bits, const fx::FxType& t) {
+  const int w = t.width;
+  if (w < 64) {
+    bits &= (uint64_t{1} << w) - 1;
+    if (t.is_signed && ((bits >> (w - 1)) & 1u) != 0) bits |= ~uint64_t{0} << w;
+  }
+  return static_cast<int64_t>(bits);
+}
+
 // The exact value raw * 2^-frac_bits; raw is read as uint64_t when unsigned_bits.
 inline sc_dt::sc_fxval fxval_from_raw(int64_t raw, int frac_bits, bool unsigned_bits = false) {
-  const sc_dt::sc_fxval v = unsigned_bits
-                                ? sc_dt::sc_fxval(static_cast<sc_dt::uint64>(static_cast<uint64_t>(raw)))
-                                : sc_dt::sc_fxval(static_cast<sc_dt::int64>(raw));
+  const sc_dt::sc_fxval v =
+      unsigned_bits ? sc_dt::sc_fxval(static_cast<sc_dt::uint64>(static_cast<uint64_t>(raw)))
+                    : sc_dt::sc_fxval(static_cast<sc_dt::int64>(raw));
   return frac_bits >= 0 ? (v >> frac_bits) : (v << -frac_bits);
 }
 

@@ -1,6 +1,8 @@
 // The type-string parser: every accepted spelling, the round trip of the
 // canonical str(), and every error path with its position and a message that
 // names what was expected.
+#include "fx/type_parser.hpp"
+
 #include <gtest/gtest.h>
 
 #include <initializer_list>
@@ -11,7 +13,6 @@
 
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
-#include "fx/type_parser.hpp"
 
 namespace {
 
@@ -133,9 +134,12 @@ TEST(TypeParser, ModeNamesBarePrefixedAndInEveryKind) {
   const struct {
     const char* name;
     Rounding q;
-  } qs[] = {{"RND", Rounding::RND},         {"RND_ZERO", Rounding::RND_ZERO},
-            {"RND_MIN_INF", Rounding::RND_MIN_INF}, {"RND_INF", Rounding::RND_INF},
-            {"RND_CONV", Rounding::RND_CONV},  {"TRN", Rounding::TRN},
+  } qs[] = {{"RND", Rounding::RND},
+            {"RND_ZERO", Rounding::RND_ZERO},
+            {"RND_MIN_INF", Rounding::RND_MIN_INF},
+            {"RND_INF", Rounding::RND_INF},
+            {"RND_CONV", Rounding::RND_CONV},
+            {"TRN", Rounding::TRN},
             {"TRN_ZERO", Rounding::TRN_ZERO}};
   const struct {
     const char* name;
@@ -160,8 +164,8 @@ TEST(TypeParser, ModeNamesBarePrefixedAndInEveryKind) {
         for (const auto& q : qs) {
           for (const auto& o : os) {
             if (!s && o.o == Overflow::WRAP_SM) continue;
-            const std::string text = std::string(kind) + "<12,-2," + qp + q.name + "," + op +
-                                     o.name + ",3>";
+            const std::string text =
+                std::string(kind) + "<12,-2," + qp + q.name + "," + op + o.name + ",3>";
             expect_fx(text, fxt(s, 12, -2, q.q, o.o, 3));
           }
         }
@@ -178,8 +182,7 @@ TEST(TypeParser, FieldValuesAndWhitespace) {
   expect_fx("fixed<64,64>", fxt(true, 64, 64));
   expect_fx("ufixed<64,0>", fxt(false, 64, 0));
   expect_fx("fixed<8,3,TRN,WRAP,100>", fxt(true, 8, 3, Rounding::TRN, Overflow::WRAP, 100));
-  expect_fx(" fixed < 8 , 3 , RND , SAT , 1 > ",
-            fxt(true, 8, 3, Rounding::RND, Overflow::SAT, 1));
+  expect_fx(" fixed < 8 , 3 , RND , SAT , 1 > ", fxt(true, 8, 3, Rounding::RND, Overflow::SAT, 1));
   expect_fx("ap_ufixed< 16 ,0 ,AP_RND_CONV ,AP_SAT_SYM>",
             fxt(false, 16, 0, Rounding::RND_CONV, Overflow::SAT_SYM, 0));
   expect_fx("  fixed<8,3>", fxt(true, 8, 3));
@@ -199,8 +202,7 @@ TEST(TypeParser, KhotKinds) {
 TEST(TypeParser, CanonicalStringsRoundTrip) {
   EXPECT_EQ(fxt(true, 8, 3, Rounding::RND_CONV, Overflow::SAT, 0).str(),
             "fixed<8,3,RND_CONV,SAT,0>");
-  EXPECT_EQ(fxt(false, 16, -2, Rounding::TRN, Overflow::WRAP, 5).str(),
-            "ufixed<16,-2,TRN,WRAP,5>");
+  EXPECT_EQ(fxt(false, 16, -2, Rounding::TRN, Overflow::WRAP, 5).str(), "ufixed<16,-2,TRN,WRAP,5>");
   std::mt19937_64 rng(3);
   for (int k = 0; k < 3000; ++k) {
     const bool s = (rng() & 1) != 0;

@@ -48,7 +48,8 @@ FxType ufixed(int w, int i, Rounding q, Overflow o, int n = 0) {
 
 // ---------------------------------------------------------------------------
 // Quantization modes: ap_fixed<3,2,Q,AP_SAT>. W=3, I=2, F=1: LSB 0.5, raw range
-// [-4, 3] = [-2.0, 1.5]. "x LSB" below is input * 2.
+// [-4, 3] = [-2.0, 1.5]. "x LSB" below is input * 2. "(UG1399: v)" marks a
+// result that the guide itself prints for that example.
 
 TEST(Ug1399Quantization, AP_RND) {
   const FxType t = fixed(3, 2, Rounding::RND, Overflow::SAT);
@@ -126,7 +127,7 @@ TEST(Ug1399Quantization, AP_RND_CONV) {
       {t, -1.25, -2, __LINE__},  // -2.5 LSB, tie -> even: -2 = -1.0
       {t, 1.5, 3, __LINE__},     // exact
       {t, -1.5, -3, __LINE__},   // exact
-      {t, 0.75, 2, __LINE__},    // 1.5 -> even 2 = 1.0    (UG1399: 0.75 -> 1.0)
+      {t, 0.75, 2, __LINE__},    // 1.5 -> even 2 = 1.0
       {t, -0.75, -2, __LINE__},  // -1.5 -> even -2 = -1.0
       {t, 1.1, 2, __LINE__},     // 2.2 -> 2
       {t, -1.1, -2, __LINE__},   // -2.2 -> -2
@@ -140,8 +141,8 @@ TEST(Ug1399Quantization, AP_RND_CONV) {
 TEST(Ug1399Quantization, AP_TRN) {
   const FxType t = fixed(3, 2, Rounding::TRN, Overflow::SAT);
   check_rows({
-      {t, 1.25, 2, __LINE__},    // floor(2.5) = 2 = 1.0     (UG1399: 1.0)
-      {t, -1.25, -3, __LINE__},  // floor(-2.5) = -3 = -1.5  (UG1399: -1.5)
+      {t, 1.25, 2, __LINE__},    // floor(2.5) = 2 = 1.0
+      {t, -1.25, -3, __LINE__},  // floor(-2.5) = -3 = -1.5
       {t, 1.5, 3, __LINE__},     // exact
       {t, -1.5, -3, __LINE__},   // exact
       {t, 0.75, 1, __LINE__},    // floor(1.5) = 1
@@ -157,8 +158,8 @@ TEST(Ug1399Quantization, AP_TRN) {
 TEST(Ug1399Quantization, AP_TRN_ZERO) {
   const FxType t = fixed(3, 2, Rounding::TRN_ZERO, Overflow::SAT);
   check_rows({
-      {t, 1.25, 2, __LINE__},    // trunc(2.5) = 2 = 1.0     (UG1399: 1.0)
-      {t, -1.25, -2, __LINE__},  // trunc(-2.5) = -2 = -1.0  (UG1399: -1.0)
+      {t, 1.25, 2, __LINE__},    // trunc(2.5) = 2 = 1.0
+      {t, -1.25, -2, __LINE__},  // trunc(-2.5) = -2 = -1.0
       {t, 1.5, 3, __LINE__},     // exact
       {t, -1.5, -3, __LINE__},   // exact
       {t, 0.75, 1, __LINE__},    // trunc(1.5) = 1
@@ -179,24 +180,25 @@ TEST(Ug1399Quantization, AP_TRN_ZERO) {
 
 TEST(Ug1399Overflow, AP_SAT) {
   check_rows({
-      {fixed(4, 4, Rounding::RND, Overflow::SAT), 19, 7, __LINE__},     // max   (UG1399: 7)
-      {fixed(4, 4, Rounding::RND, Overflow::SAT), -19, -8, __LINE__},   // min   (UG1399: -8)
-      {ufixed(4, 4, Rounding::RND, Overflow::SAT), 19, 15, __LINE__},   // max   (UG1399: 15)
-      {ufixed(4, 4, Rounding::RND, Overflow::SAT), -19, 0, __LINE__},   // min 0 (UG1399: 0)
-      {fixed(4, 4, Rounding::RND, Overflow::SAT), -8, -8, __LINE__},    // in range
-      {fixed(4, 4, Rounding::RND, Overflow::SAT), 7.5, 7, __LINE__},    // 7.5 -> 8 (RND) > 7 -> 7
-      {fixed(4, 4, Rounding::RND, Overflow::SAT), -8.5, -8, __LINE__},  // -8.5 -> -8 (RND), in range
+      {fixed(4, 4, Rounding::RND, Overflow::SAT), 19, 7, __LINE__},    // max   (UG1399: 7)
+      {fixed(4, 4, Rounding::RND, Overflow::SAT), -19, -8, __LINE__},  // min   (UG1399: -8)
+      {ufixed(4, 4, Rounding::RND, Overflow::SAT), 19, 15, __LINE__},  // max   (UG1399: 15)
+      {ufixed(4, 4, Rounding::RND, Overflow::SAT), -19, 0, __LINE__},  // min 0 (UG1399: 0)
+      {fixed(4, 4, Rounding::RND, Overflow::SAT), -8, -8, __LINE__},   // in range
+      {fixed(4, 4, Rounding::RND, Overflow::SAT), 7.5, 7, __LINE__},   // 7.5 -> 8 (RND) > 7 -> 7
+      {fixed(4, 4, Rounding::RND, Overflow::SAT), -8.5, -8,
+       __LINE__},  // -8.5 -> -8 (RND), in range
   });
 }
 
 TEST(Ug1399Overflow, AP_SAT_ZERO) {
   check_rows({
-      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 19, 0, __LINE__},    // (UG1399: 0)
-      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), -19, 0, __LINE__},   // (UG1399: 0)
-      {ufixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 19, 0, __LINE__},   // (UG1399: 0)
-      {ufixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), -19, 0, __LINE__},  // (UG1399: 0)
-      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 7, 7, __LINE__},     // in range
-      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 7.5, 0, __LINE__},   // -> 8 overflows -> 0
+      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 19, 0, __LINE__},     // (UG1399: 0)
+      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), -19, 0, __LINE__},    // (UG1399: 0)
+      {ufixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 19, 0, __LINE__},    // (UG1399: 0)
+      {ufixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), -19, 0, __LINE__},   // (UG1399: 0)
+      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 7, 7, __LINE__},      // in range
+      {fixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), 7.5, 0, __LINE__},    // -> 8 overflows -> 0
       {ufixed(4, 4, Rounding::RND, Overflow::SAT_ZERO), -0.5, 0, __LINE__},  // -> 0 (RND), in range
       {ufixed(4, 4, Rounding::TRN, Overflow::SAT_ZERO), 15.75, 15, __LINE__},  // floor 15
   });
@@ -217,11 +219,11 @@ TEST(Ug1399Overflow, AP_SAT_SYM) {
 TEST(Ug1399Overflow, AP_WRAP) {
   check_rows({
       // N = 0: keep bits 3..0.
-      {fixed(4, 4, Rounding::RND, Overflow::WRAP), 31, -1, __LINE__},   // 1111 = -1 (UG1399: -1)
-      {fixed(4, 4, Rounding::RND, Overflow::WRAP), -19, -3, __LINE__},  // 1101 = -3 (UG1399: -3)
-      {ufixed(4, 4, Rounding::RND, Overflow::WRAP), 19, 3, __LINE__},   // 0011 = 3  (UG1399: 3)
+      {fixed(4, 4, Rounding::RND, Overflow::WRAP), 31, -1, __LINE__},    // 1111 = -1 (UG1399: -1)
+      {fixed(4, 4, Rounding::RND, Overflow::WRAP), -19, -3, __LINE__},   // 1101 = -3 (UG1399: -3)
+      {ufixed(4, 4, Rounding::RND, Overflow::WRAP), 19, 3, __LINE__},    // 0011 = 3  (UG1399: 3)
       {ufixed(4, 4, Rounding::RND, Overflow::WRAP), -19, 13, __LINE__},  // 1101 = 13 (UG1399: 13)
-      {fixed(4, 4, Rounding::RND, Overflow::WRAP), 19, 3, __LINE__},    // 0011 = 3
+      {fixed(4, 4, Rounding::RND, Overflow::WRAP), 19, 3, __LINE__},     // 0011 = 3
       // Signed, N > 0, on overflow: bit 3 := sign of the original value,
       // bits 2..(4-N) := NOT sign, the rest keep the original bits.
       // N = 1: 19 -> 0|011 = 3; -19 -> 1|101 = -3; 31 -> 0|111 = 7.
@@ -262,9 +264,9 @@ TEST(Ug1399Overflow, AP_WRAP_SM) {
   check_rows({
       // N = 0: the new sign bit (bit 3) := the least significant deleted bit
       // (bit 4); if that differs from the old bit 3, bits 2..0 are inverted.
-      // 19 = 010011: bit4 = 1, bit3 = 0 -> 1|100 = -4          (UG1399: -4)
+      // 19 = 010011: bit4 = 1, bit3 = 0 -> 1|100 = -4
       {fixed(4, 4, Rounding::RND, Overflow::WRAP_SM), 19, -4, __LINE__},
-      // -19 = ...101101: bit4 = 0, bit3 = 1 -> 0|010 = 2      (UG1399: 2)
+      // -19 = ...101101: bit4 = 0, bit3 = 1 -> 0|010 = 2
       {fixed(4, 4, Rounding::RND, Overflow::WRAP_SM), -19, 2, __LINE__},
       // 31 = 011111: bit4 = 1 = bit3 -> 1|111 = -1
       {fixed(4, 4, Rounding::RND, Overflow::WRAP_SM), 31, -1, __LINE__},

@@ -1,6 +1,8 @@
 // Result formats of products, sums and dot-product accumulators: exact W / I /
 // signedness worked out by hand, and a property check that the exact
 // product / sum of extreme operand values fits the result type.
+#include "fx/width_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <climits>
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "fx/fx_type.hpp"
-#include "fx/width_rules.hpp"
 
 namespace {
 
@@ -126,7 +127,8 @@ i128 raw_hi(const FxType& t) {
 std::string i128_str(i128 v) {
   if (v == 0) return "0";
   const bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
   std::string s;
   while (u) {
     s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -204,8 +206,8 @@ TEST(WidthRules, ExtremeProductsAndSumsFit) {
           const i128 r = x * y * length;
           if (r < raw_lo(acc) || r > raw_hi(acc)) {
             if (++failures <= 10) {
-              ADD_FAILURE() << a.str() << " * " << b.str() << " x " << length << " -> "
-                            << acc.str() << ": raw " << i128_str(r) << " overflows";
+              ADD_FAILURE() << a.str() << " * " << b.str() << " x " << length << " -> " << acc.str()
+                            << ": raw " << i128_str(r) << " overflows";
             }
           }
         }
