@@ -57,6 +57,32 @@ struct Target {
 
 inline bool bit_of(i128 v, int k) { return ((v >> k) & 1) != 0; }
 
+// Whether rounding by mode Q moves floor(value) up by one LSB, given the dropped
+// part `rem` (0 <= rem < 2 * half) and the LSB weight half * 2. The one rounding
+// rule of the software side: both the exact 128-bit path and the 64-bit raw fast
+// path call it (rtl/fx_requant.sv is its hardware twin).
+template <Rounding Q, class Int>
+inline bool rounds_up(bool negative, Int rem, Int half, bool floor_is_odd) {
+  const bool tie = rem == half;
+  switch (Q) {
+    case Rounding::TRN:
+      return false;
+    case Rounding::TRN_ZERO:
+      return negative && rem != 0;
+    case Rounding::RND:
+      return rem >= half;
+    case Rounding::RND_ZERO:
+      return rem > half || (tie && negative);
+    case Rounding::RND_MIN_INF:
+      return rem > half;
+    case Rounding::RND_INF:
+      return rem > half || (tie && !negative);
+    case Rounding::RND_CONV:
+      return rem > half || (tie && floor_is_odd);
+  }
+  return false;
+}
+
 // m * 2^-shift rounded to an integer by mode Q (shift > 0 drops bits; shift <= 0
 // is exact). Mirrors scfx_rep::quantization: a "tie" is a dropped part of exactly
 // one half LSB.
@@ -80,30 +106,7 @@ inline i128 round_shift(i128 m, int shift, CastFlags& f) {
   const i128 half = i128{1} << (s - 1);
   f.inexact = rem != 0;
   f.tie = rem == half;
-  bool up = false;
-  switch (Q) {
-    case Rounding::TRN:
-      up = false;
-      break;
-    case Rounding::TRN_ZERO:
-      up = m < 0 && rem != 0;
-      break;
-    case Rounding::RND:
-      up = rem >= half;
-      break;
-    case Rounding::RND_ZERO:
-      up = rem > half || (f.tie && m < 0);
-      break;
-    case Rounding::RND_MIN_INF:
-      up = rem > half;
-      break;
-    case Rounding::RND_INF:
-      up = rem > half || (f.tie && m > 0);
-      break;
-    case Rounding::RND_CONV:
-      up = rem > half || (f.tie && (fl & 1) != 0);
-      break;
-  }
+  const bool up = rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0);
   return fl + (up ? 1 : 0);
 }
 
@@ -415,30 +418,7 @@ void cast_raws(const int64_t* in, size_t n, int src_frac, int64_t* out, const Ta
       const int64_t m = in[i];
       const int64_t fl = m >> s;
       const int64_t rem = m & rmask;
-      bool up = false;
-      switch (Q) {
-        case Rounding::TRN:
-          up = false;
-          break;
-        case Rounding::TRN_ZERO:
-          up = m < 0 && rem != 0;
-          break;
-        case Rounding::RND:
-          up = rem >= half;
-          break;
-        case Rounding::RND_ZERO:
-          up = rem > half || (rem == half && m < 0);
-          break;
-        case Rounding::RND_MIN_INF:
-          up = rem > half;
-          break;
-        case Rounding::RND_INF:
-          up = rem > half || (rem == half && m > 0);
-          break;
-        case Rounding::RND_CONV:
-          up = rem > half || (rem == half && (fl & 1) != 0);
-          break;
-      }
+      const bool up = rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0);
       CastFlags f;
       out[i] = apply_overflow<O>(static_cast<i128>(fl + (up ? 1 : 0)), t, f);
     }
