@@ -70,6 +70,12 @@ FxType FxType::make_unsigned(int w, int i, Rounding q, Overflow o, int n) {
   return t;
 }
 
+FxType FxType::make(bool is_signed, int w, int i, Rounding q, Overflow o, int n) {
+  FxType t{is_signed, w, i, q, o, n};
+  t.validate();
+  return t;
+}
+
 int64_t FxType::raw_min() const {
   if (!is_signed) return 0;
   return width == 64 ? INT64_MIN : -(int64_t{1} << (width - 1));

@@ -66,6 +66,9 @@ struct FxType {
                             int n = 0);
   static FxType make_unsigned(int w, int i, Rounding q = Rounding::TRN, Overflow o = Overflow::WRAP,
                               int n = 0);
+  // Signedness chosen at run time (e.g. from a config or a test grid).
+  static FxType make(bool is_signed, int w, int i, Rounding q = Rounding::TRN,
+                     Overflow o = Overflow::WRAP, int n = 0);
 
   int frac_bits() const { return width - int_bits; }  // F = W - I, may be negative
   int64_t raw_min() const;                            // -2^(W-1) or 0

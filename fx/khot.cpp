@@ -157,6 +157,12 @@ void KhotType::validate() const {
   }
 }
 
+KhotType KhotType::make(KhotKind kind, int w, int i, int k) {
+  KhotType t{kind, w, i, k};
+  t.validate();
+  return t;
+}
+
 uint64_t KhotType::max_magnitude() const {
   uint64_t m = 0;
   for (int i = 0; i < k; ++i) m |= uint64_t{1} << (magnitude_bits() - 1 - i);

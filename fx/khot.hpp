@@ -23,7 +23,8 @@ struct KhotType {
   int int_bits = 0;  // I, any integer
   int k = 1;         // K, 1..magnitude_bits()
 
-  void validate() const;  // throws FxTypeError naming the field
+  void validate() const;                                     // throws FxTypeError naming the field
+  static KhotType make(KhotKind kind, int w, int i, int k);  // validated
   int frac_bits() const { return width - int_bits; }
   int magnitude_bits() const { return kind == KhotKind::UKHOT ? width : width - 1; }
   bool is_signed() const { return kind != KhotKind::UKHOT; }

@@ -25,10 +25,6 @@ using fx::FxType;
 using fx::Overflow;
 using fx::Rounding;
 
-FxType make_type(bool is_signed, int w, int i, Rounding q, Overflow o, int n) {
-  return is_signed ? FxType::make_signed(w, i, q, o, n) : FxType::make_unsigned(w, i, q, o, n);
-}
-
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 std::string stats_str(const CastStats& s) {
@@ -93,7 +89,7 @@ TEST(CastArray, FromDoubleEqualsScalarForEveryModePair) {
         for (Overflow o : fx::kAllOverflows) {
           if (!s && o == Overflow::WRAP_SM) continue;
           for (int n : {0, 2}) {
-            const FxType t = make_type(s, af.w, af.i, q, o, n);
+            const FxType t = FxType::make(s, af.w, af.i, q, o, n);
             size_t finite = 0;
             const std::vector<double> in = mixed_doubles(t, rng, &finite);
             std::vector<int64_t> out(in.size(), 0x5a5a5a5a), out_nostats(in.size(), 0x5a5a5a5a);
@@ -143,7 +139,7 @@ TEST(CastArray, FromRawEqualsScalarForEveryModePair) {
   int failures = 0;
   for (bool s : {true, false}) {
     for (const ArrayFormat& af : kArrayFormats) {
-      const FxType shape = make_type(s, af.w, af.i, Rounding::TRN, Overflow::WRAP, 0);
+      const FxType shape = FxType::make(s, af.w, af.i, Rounding::TRN, Overflow::WRAP, 0);
       const int f = shape.frac_bits();
       // Source fraction bits: more than the target (rounding), equal, fewer
       // (exact shifts), negative, far beyond.
@@ -179,7 +175,7 @@ TEST(CastArray, FromRawEqualsScalarForEveryModePair) {
           for (Overflow o : fx::kAllOverflows) {
             if (!s && o == Overflow::WRAP_SM) continue;
             for (int n : {0, 1, af.w}) {
-              const FxType t = make_type(s, af.w, af.i, q, o, n);
+              const FxType t = FxType::make(s, af.w, af.i, q, o, n);
               std::vector<int64_t> out(in.size(), 0x5a5a5a5a), out2(in.size(), 0x5a5a5a5a);
               CastStats stats, want_stats;
               fx::cast_array_from_raw(in.data(), in.size(), src_f, out.data(), t, &stats);
@@ -216,7 +212,7 @@ TEST(CastArray, ToDoubleArrayEqualsScalar) {
   std::mt19937_64 rng(5);
   for (bool s : {true, false}) {
     for (const ArrayFormat& af : kArrayFormats) {
-      const FxType t = make_type(s, af.w, af.i, Rounding::TRN, Overflow::WRAP, 0);
+      const FxType t = FxType::make(s, af.w, af.i, Rounding::TRN, Overflow::WRAP, 0);
       std::vector<int64_t> raw;
       for (int k = 0; k < 200; ++k) {
         raw.push_back(fxtest::raw_from_bits(rng(), t));

@@ -38,10 +38,6 @@ using fx::Overflow;
 using fx::Rounding;
 using fxtest::Mismatches;
 
-FxType make_type(bool is_signed, int w, int i, Rounding q, Overflow o, int n) {
-  return is_signed ? FxType::make_signed(w, i, q, o, n) : FxType::make_unsigned(w, i, q, o, n);
-}
-
 // N values to try for a width: 0..3 and two at or beyond W.
 std::vector<int> sat_bits_for(int w) {
   std::vector<int> ns = {0, 1, 2, 3, w, w + 2};
@@ -83,7 +79,7 @@ TEST(ScOracle, ReadsRawValuesBackExactly) {
     const int w = 1 + static_cast<int>(rng() % 53);
     const int i = static_cast<int>(rng() % 81) - 30;
     const bool s = (rng() & 1) != 0;
-    const FxType t = make_type(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
+    const FxType t = FxType::make(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
     const int64_t raw = fxtest::raw_from_bits(rng(), t);
     const sc_dt::sc_fxval v = fxtest::fxval_of(raw, t);
     const int64_t back = fxtest::sc_cast(v, t);
@@ -139,7 +135,7 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
     const int src_f = src_w - src_i;
     const int drop = src_f - (tg.w - tg.i);  // = kExtraFrac >= 1
     for (bool src_signed : {true, false}) {
-      const FxType src_t = make_type(src_signed, src_w, src_i, Rounding::TRN, Overflow::WRAP, 0);
+      const FxType src_t = FxType::make(src_signed, src_w, src_i, Rounding::TRN, Overflow::WRAP, 0);
       // Every raw value of the source format, as an sc_fix / sc_ufix of it.
       const size_t count = size_t{1} << src_w;
       std::vector<int64_t> raws;
@@ -166,7 +162,7 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
         // Expected flags: inexact / tie from the dropped bits (independent of O
         // and N); overflow is SystemC's overflow_flag() of each cast below,
         // checked against where the rounded value lands (pos).
-        const FxType range_t = make_type(target_signed, tg.w, tg.i, q, Overflow::SAT, 0);
+        const FxType range_t = FxType::make(target_signed, tg.w, tg.i, q, Overflow::SAT, 0);
         std::vector<fx::CastFlags> want_flags(raws.size());
         std::vector<fxtest::Rounded> pos(raws.size());
         for (size_t k = 0; k < raws.size(); ++k) {
@@ -176,7 +172,7 @@ TEST_P(SmallExhaustive, CastFromRawAndConvertMatchSystemC) {
           pos[k] = fxtest::sc_rounded_position(fxtest::fxval_of(raws[k], src_t), src_i, range_t);
         }
         for (int n : sat_bits_for(tg.w)) {
-          const FxType t = make_type(target_signed, tg.w, tg.i, q, o, n);
+          const FxType t = FxType::make(target_signed, tg.w, tg.i, q, o, n);
           fxtest::ScTarget sc(t);
           for (size_t k = 0; k < raws.size(); ++k) {
             const int64_t r = raws[k];
@@ -318,11 +314,11 @@ TEST_P(LargeRandom, CastFromDoubleMatchesSystemC) {
   Mismatches mm, flag_mm, oracle_mm;
   std::mt19937_64 rng(777 + static_cast<int>(o) * 2 + is_signed);
   for (const LargeFormat& lf : large_formats(is_signed)) {
-    const FxType shape = make_type(is_signed, lf.w, lf.i, Rounding::TRN, Overflow::SAT, 0);
+    const FxType shape = FxType::make(is_signed, lf.w, lf.i, Rounding::TRN, Overflow::SAT, 0);
     const std::vector<double> xs = large_inputs(shape, rng);
     for (Rounding q : fx::kAllRoundings) {
       // Expected flags (independent of O and N).
-      const FxType range_t = make_type(is_signed, lf.w, lf.i, q, Overflow::SAT, 0);
+      const FxType range_t = FxType::make(is_signed, lf.w, lf.i, q, Overflow::SAT, 0);
       std::vector<fx::CastFlags> want(xs.size());
       std::vector<fxtest::Rounded> pos(xs.size(), fxtest::Rounded::kInside);
       for (size_t k = 0; k < xs.size(); ++k) {
@@ -344,7 +340,7 @@ TEST_P(LargeRandom, CastFromDoubleMatchesSystemC) {
         pos[k] = fxtest::sc_rounded_position(sc_dt::sc_fxval(x), e, range_t);
       }
       for (int n : sat_bits_for(lf.w)) {
-        const FxType t = make_type(is_signed, lf.w, lf.i, q, o, n);
+        const FxType t = FxType::make(is_signed, lf.w, lf.i, q, o, n);
         for (size_t k = 0; k < xs.size(); ++k) {
           const double x = xs[k];
           const fxtest::ScResult sc_res = fxtest::sc_cast_full(x, t);
@@ -386,7 +382,7 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
   for (const LargeFormat& lf : large_formats(is_signed)) {
     for (Rounding q : fx::kAllRoundings) {
       for (int n : sat_bits_for(lf.w)) {
-        const FxType t = make_type(is_signed, lf.w, lf.i, q, o, n);
+        const FxType t = FxType::make(is_signed, lf.w, lf.i, q, o, n);
         const int f = t.frac_bits();
         // cast_from_raw
         for (int rep = 0; rep < 14; ++rep) {
@@ -429,7 +425,7 @@ TEST_P(LargeRandom, CastFromRawAndConvertMatchSystemC) {
           const bool fs = (rng() & 1) != 0;
           const int fw = rep == 0 ? 64 : 1 + static_cast<int>(rng() % 64);
           const int fi = lf.i + static_cast<int>(rng() % 31) - 10;
-          const FxType from = make_type(fs, fw, fi, Rounding::TRN, Overflow::WRAP, 0);
+          const FxType from = FxType::make(fs, fw, fi, Rounding::TRN, Overflow::WRAP, 0);
           const int64_t raw = fxtest::raw_from_bits(rng(), from);
           const int64_t want = fxtest::sc_cast(fxtest::fxval_of(raw, from), t);
           const int64_t got = fx::convert(raw, from, t);
@@ -477,7 +473,7 @@ TEST(CastEdges, PowerOfTwoMultiplesAroundTheWordMatchSystemC) {
           for (Overflow o : fx::kAllOverflows) {
             if (!s && o == Overflow::WRAP_SM) continue;
             for (int n : {0, 1, 2, w}) {
-              const FxType t = make_type(s, w, i, q, o, n);
+              const FxType t = FxType::make(s, w, i, q, o, n);
               const int f = t.frac_bits();
               std::vector<int> us;
               for (int u = w - 3; u <= w + 3; ++u) us.push_back(u);
@@ -540,7 +536,7 @@ TEST(CastFromDouble, NanGivesZeroInEveryMode) {
       for (Overflow o : fx::kAllOverflows) {
         if (!s && o == Overflow::WRAP_SM) continue;
         for (int n : {0, 2}) {
-          const FxType t = make_type(s, 8, 3, q, o, n);
+          const FxType t = FxType::make(s, 8, 3, q, o, n);
           EXPECT_EQ(fx::cast_from_double(std::nan(""), t), 0) << t.str();
           EXPECT_EQ(fx::cast_from_double(-std::nan(""), t), 0) << t.str();
         }
@@ -554,16 +550,16 @@ TEST(CastFromDouble, InfinityIsBeyondEveryRange) {
   for (bool s : {true, false}) {
     for (Rounding q : fx::kAllRoundings) {
       for (auto [w, i] : {std::pair{8, 3}, std::pair{64, 64}, std::pair{1, 0}, std::pair{16, -4}}) {
-        const FxType sat = make_type(s, w, i, q, Overflow::SAT, 0);
+        const FxType sat = FxType::make(s, w, i, q, Overflow::SAT, 0);
         EXPECT_EQ(fx::cast_from_double(inf, sat), sat.raw_max()) << sat.str();
         EXPECT_EQ(fx::cast_from_double(-inf, sat), sat.raw_min()) << sat.str();
-        const FxType zero = make_type(s, w, i, q, Overflow::SAT_ZERO, 0);
+        const FxType zero = FxType::make(s, w, i, q, Overflow::SAT_ZERO, 0);
         EXPECT_EQ(fx::cast_from_double(inf, zero), 0) << zero.str();
         EXPECT_EQ(fx::cast_from_double(-inf, zero), 0) << zero.str();
-        const FxType sym = make_type(s, w, i, q, Overflow::SAT_SYM, 0);
+        const FxType sym = FxType::make(s, w, i, q, Overflow::SAT_SYM, 0);
         EXPECT_EQ(fx::cast_from_double(inf, sym), sym.raw_max()) << sym.str();
         EXPECT_EQ(fx::cast_from_double(-inf, sym), s ? -sym.raw_max() : 0) << sym.str();
-        const FxType wrap = make_type(s, w, i, q, Overflow::WRAP, 0);
+        const FxType wrap = FxType::make(s, w, i, q, Overflow::WRAP, 0);
         EXPECT_EQ(fx::cast_from_double(inf, wrap), 0) << wrap.str();
         EXPECT_EQ(fx::cast_from_double(-inf, wrap), 0) << wrap.str();
       }
@@ -579,7 +575,7 @@ TEST(ToDouble, IsExactRawTimesLsb) {
     const int w = 1 + static_cast<int>(rng() % 64);
     const int i = static_cast<int>(rng() % 200) - 100;
     const bool s = (rng() & 1) != 0;
-    const FxType t = make_type(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
+    const FxType t = FxType::make(s, w, i, Rounding::TRN, Overflow::WRAP, 0);
     const int64_t raw = fxtest::raw_from_bits(rng(), t);
     // Only values whose magnitude fits in 53 bits are exactly representable.
     const long double exact =

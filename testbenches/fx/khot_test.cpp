@@ -28,16 +28,6 @@ using fx::KhotKind;
 using fx::KhotType;
 using fx::Term;
 
-KhotType kt(KhotKind kind, int w, int i, int k) {
-  KhotType t;
-  t.kind = kind;
-  t.width = w;
-  t.int_bits = i;
-  t.k = k;
-  t.validate();
-  return t;
-}
-
 int popcount64(uint64_t v) { return static_cast<int>(std::bitset<64>(v).count()); }
 
 // By hand from the definition: the K top bits of the magnitude bits.
@@ -90,7 +80,7 @@ TEST(Khot, QuantizeIsNearestByBruteForce) {
       if (w >= 11) is = {1, -3};  // two I for the largest (quadratic) cases
       for (int i : is) {
         for (int k = 1; k <= mb; ++k) {
-          const KhotType t = kt(kind, w, i, k);
+          const KhotType t = KhotType::make(kind, w, i, k);
           const int f = t.frac_bits();
           const std::vector<int64_t> rep = representable(t);
           std::vector<double> repd(rep.begin(), rep.end());
@@ -164,7 +154,7 @@ TEST(Khot, RepresentableMatchesDefinition) {
     for (int w = (kind == KhotKind::KHOT ? 2 : 1); w <= 10; ++w) {
       const int mb = kind == KhotKind::UKHOT ? w : w - 1;
       for (int k = 1; k <= mb; ++k) {
-        const KhotType t = kt(kind, w, 0, k);
+        const KhotType t = KhotType::make(kind, w, 0, k);
         const int64_t lim = (int64_t{1} << mb) + 3;
         for (int64_t raw = -lim; raw <= lim; ++raw) {
           const uint64_t m = static_cast<uint64_t>(raw < 0 ? -raw : raw);
@@ -204,7 +194,7 @@ TEST(Khot, RepresentableMatchesDefinition) {
 
 TEST(Khot, HandWorkedExamples) {
   // khot<8,1,2>: 7 magnitude bits, F = 7 (LSB 2^-7), max magnitude 1100000b = 96 = 0.75.
-  const KhotType t = kt(KhotKind::KHOT, 8, 1, 2);
+  const KhotType t = KhotType::make(KhotKind::KHOT, 8, 1, 2);
   EXPECT_EQ(t.max_magnitude(), 96u);
   EXPECT_EQ(fx::khot_quantize(0.75, t), 96);
   EXPECT_EQ(fx::khot_quantize(1.0, t), 96);    // saturates
@@ -225,7 +215,7 @@ TEST(Khot, HandWorkedExamples) {
   EXPECT_EQ(fx::format_terms(fx::khot_encode(-96, t), 7), "-2^-1 -2^-2");
 
   // ukhot<4,0,1>: values {0, 1, 2, 4, 8} LSB, LSB 1/16, max 8.
-  const KhotType u = kt(KhotKind::UKHOT, 4, 0, 1);
+  const KhotType u = KhotType::make(KhotKind::UKHOT, 4, 0, 1);
   EXPECT_EQ(u.max_magnitude(), 8u);
   EXPECT_EQ(fx::khot_quantize(6.4 / 16, u), 8);  // 8 is 1.6 away, 4 is 2.4
   EXPECT_EQ(fx::khot_quantize(6.0 / 16, u), 8);  // tie 4 / 8 -> 8
@@ -234,10 +224,10 @@ TEST(Khot, HandWorkedExamples) {
   EXPECT_EQ(fx::khot_quantize(-0.1, u), 0);  // negative -> 0
   EXPECT_EQ(fx::khot_quantize(-100.0, u), 0);
   EXPECT_EQ(fx::khot_quantize(1.0, u), 8);  // 16 LSB saturates to 8
-  EXPECT_EQ(fx::khot_encode(5, kt(KhotKind::UKHOT, 4, 0, 2)),
+  EXPECT_EQ(fx::khot_encode(5, KhotType::make(KhotKind::UKHOT, 4, 0, 2)),
             (std::vector<Term>{{false, 2}, {false, 0}}));
-  EXPECT_TRUE(fx::khot_representable(5, kt(KhotKind::UKHOT, 4, 0, 2)));
-  EXPECT_FALSE(fx::khot_representable(7, kt(KhotKind::UKHOT, 4, 0, 2)));
+  EXPECT_TRUE(fx::khot_representable(5, KhotType::make(KhotKind::UKHOT, 4, 0, 2)));
+  EXPECT_FALSE(fx::khot_representable(7, KhotType::make(KhotKind::UKHOT, 4, 0, 2)));
   EXPECT_FALSE(fx::khot_representable(-1, u));
   EXPECT_FALSE(fx::khot_representable(16, u));
 }
@@ -293,7 +283,7 @@ TEST(Spt, QuantizeMatchesReferenceGreedy) {
   for (int w = 2; w <= 10; ++w) {
     for (int i : {0, 3, w}) {
       for (int k = 1; k <= w - 1; ++k) {
-        const KhotType t = kt(KhotKind::SPT, w, i, k);
+        const KhotType t = KhotType::make(KhotKind::SPT, w, i, k);
         const int f = t.frac_bits();
         const double maxm = static_cast<double>(hand_max_magnitude(t));
         ASSERT_EQ(t.max_magnitude(), hand_max_magnitude(t)) << t.str();
@@ -349,7 +339,7 @@ TEST(Spt, QuantizeMatchesReferenceGreedy) {
 TEST(Spt, SinglePowersOfTwoAreExact) {
   for (int w = 2; w <= 64; w += (w < 12 ? 1 : 13)) {
     for (int k = 1; k <= std::min(w - 1, 4); ++k) {
-      const KhotType t = kt(KhotKind::SPT, w, 2, k);
+      const KhotType t = KhotType::make(KhotKind::SPT, w, 2, k);
       for (int s = 0; s <= w - 2; ++s) {
         for (bool neg : {false, true}) {
           const double x = std::ldexp(neg ? -1.0 : 1.0, s - t.frac_bits());
@@ -367,7 +357,7 @@ TEST(Spt, SinglePowersOfTwoAreExact) {
 TEST(Spt, HandWorkedGreedyTable) {
   // spt<8,8,2>: F = 0, shifts 0..6 (powers 1..64), K = 2,
   // max magnitude = the K top of 7 magnitude bits = 64 + 32 = 96.
-  const KhotType t = kt(KhotKind::SPT, 8, 8, 2);
+  const KhotType t = KhotType::make(KhotKind::SPT, 8, 8, 2);
   EXPECT_EQ(t.max_magnitude(), 96u);
   struct Row {
     double x;
@@ -416,8 +406,8 @@ TEST(Spt, HandWorkedGreedyTable) {
     EXPECT_TRUE(fx::khot_representable(r.raw, t)) << r.raw;
   }
   // 7 cannot be written with one signed power of two: not in spt<8,8,1>.
-  EXPECT_FALSE(fx::khot_representable(7, kt(KhotKind::SPT, 8, 8, 1)));
-  EXPECT_TRUE(fx::khot_representable(64, kt(KhotKind::SPT, 8, 8, 1)));
+  EXPECT_FALSE(fx::khot_representable(7, KhotType::make(KhotKind::SPT, 8, 8, 1)));
+  EXPECT_TRUE(fx::khot_representable(64, KhotType::make(KhotKind::SPT, 8, 8, 1)));
   EXPECT_FALSE(fx::khot_representable(97, t));   // beyond max magnitude
   EXPECT_FALSE(fx::khot_representable(128, t));  // beyond the magnitude bits
   EXPECT_THROW(fx::khot_encode(97, t), fx::FxTypeError);
@@ -426,14 +416,14 @@ TEST(Spt, HandWorkedGreedyTable) {
   // spt<4,4,3>: F = 0, powers 1, 2, 4, max magnitude 4 + 2 + 1 = 7.
   // 7: +4 (8 is beyond the magnitude bits); residual 3 is as near to 4 as to
   // 2, but 4 is taken: +2; residual 1: +1. 7 = +4 +2 +1.
-  const KhotType t3 = kt(KhotKind::SPT, 4, 4, 3);
+  const KhotType t3 = KhotType::make(KhotKind::SPT, 4, 4, 3);
   EXPECT_EQ(fx::khot_quantize(7, t3), 7);
   EXPECT_EQ(fx::khot_encode(7, t3), (std::vector<Term>{{false, 2}, {false, 1}, {false, 0}}));
   // spt<7,7,4>: powers 1..32, max magnitude 32 + 16 + 8 + 4 = 60.
   // -59: -32 (-64 is beyond); residual -27: -16 (-32 is taken); -11: -8;
   // -3: -2 / -4 tie -> -4; K = 4 terms used: -60. (Reusing -32 would give
   // -32 -32 +4 +1 = -59 exactly.) So -59 is not a value of spt<7,7,4>.
-  const KhotType t4 = kt(KhotKind::SPT, 7, 7, 4);
+  const KhotType t4 = KhotType::make(KhotKind::SPT, 7, 7, 4);
   EXPECT_EQ(fx::khot_quantize(-59, t4), -60);
   EXPECT_EQ(fx::khot_encode(-60, t4),
             (std::vector<Term>{{true, 5}, {true, 4}, {true, 3}, {true, 2}}));
@@ -441,7 +431,7 @@ TEST(Spt, HandWorkedGreedyTable) {
   EXPECT_TRUE(fx::khot_representable(-60, t4));
 
   // spt<8,1,2>: F = 7. 0.4375 = 56 LSB: 64 (8 away) beats 32: +64; residual -8: -8.
-  const KhotType t2 = kt(KhotKind::SPT, 8, 1, 2);
+  const KhotType t2 = KhotType::make(KhotKind::SPT, 8, 1, 2);
   EXPECT_EQ(fx::khot_quantize(0.4375, t2), 56);
   EXPECT_EQ(fx::format_terms(fx::khot_encode(56, t2), t2.frac_bits()), "+2^-1 -2^-4");
   EXPECT_EQ(fx::khot_to_double(56, t2), 0.4375);
@@ -469,7 +459,7 @@ TEST(KhotTerms, EncodeRoundTripsEveryRepresentableValue) {
     for (int w = 2; w <= 9; ++w) {
       const int mb = kind == KhotKind::UKHOT ? w : w - 1;
       for (int k = 1; k <= mb; ++k) {
-        const KhotType t = kt(kind, w, 1, k);
+        const KhotType t = KhotType::make(kind, w, 1, k);
         const int64_t lim = (int64_t{1} << mb) + 2;
         for (int64_t raw = -lim; raw <= lim; ++raw) {
           if (!fx::khot_representable(raw, t)) continue;
@@ -491,19 +481,19 @@ TEST(KhotTerms, EncodeRoundTripsEveryRepresentableValue) {
 }
 
 TEST(KhotType, StrMaxMagnitudeValidate) {
-  EXPECT_EQ(kt(KhotKind::KHOT, 8, 1, 2).str(), "khot<8,1,2>");
-  EXPECT_EQ(kt(KhotKind::UKHOT, 4, 0, 4).str(), "ukhot<4,0,4>");
-  EXPECT_EQ(kt(KhotKind::SPT, 8, 8, 2).str(), "spt<8,8,2>");
-  EXPECT_EQ(kt(KhotKind::KHOT, 6, -3, 1).str(), "khot<6,-3,1>");
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 8, 1, 2).str(), "khot<8,1,2>");
+  EXPECT_EQ(KhotType::make(KhotKind::UKHOT, 4, 0, 4).str(), "ukhot<4,0,4>");
+  EXPECT_EQ(KhotType::make(KhotKind::SPT, 8, 8, 2).str(), "spt<8,8,2>");
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 6, -3, 1).str(), "khot<6,-3,1>");
 
-  EXPECT_EQ(kt(KhotKind::KHOT, 64, 0, 63).max_magnitude(), (uint64_t{1} << 63) - 1);
-  EXPECT_EQ(kt(KhotKind::UKHOT, 64, 0, 64).max_magnitude(), UINT64_MAX);
-  EXPECT_EQ(kt(KhotKind::UKHOT, 64, 0, 1).max_magnitude(), uint64_t{1} << 63);
-  EXPECT_EQ(kt(KhotKind::KHOT, 64, 0, 2).max_magnitude(), (uint64_t{3} << 61));
-  EXPECT_EQ(kt(KhotKind::UKHOT, 1, 0, 1).max_magnitude(), 1u);
-  EXPECT_EQ(kt(KhotKind::KHOT, 2, 0, 1).max_magnitude(), 1u);
-  EXPECT_EQ(kt(KhotKind::KHOT, 8, 1, 2).magnitude_bits(), 7);
-  EXPECT_EQ(kt(KhotKind::UKHOT, 8, 1, 2).magnitude_bits(), 8);
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 64, 0, 63).max_magnitude(), (uint64_t{1} << 63) - 1);
+  EXPECT_EQ(KhotType::make(KhotKind::UKHOT, 64, 0, 64).max_magnitude(), UINT64_MAX);
+  EXPECT_EQ(KhotType::make(KhotKind::UKHOT, 64, 0, 1).max_magnitude(), uint64_t{1} << 63);
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 64, 0, 2).max_magnitude(), (uint64_t{3} << 61));
+  EXPECT_EQ(KhotType::make(KhotKind::UKHOT, 1, 0, 1).max_magnitude(), 1u);
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 2, 0, 1).max_magnitude(), 1u);
+  EXPECT_EQ(KhotType::make(KhotKind::KHOT, 8, 1, 2).magnitude_bits(), 7);
+  EXPECT_EQ(KhotType::make(KhotKind::UKHOT, 8, 1, 2).magnitude_bits(), 8);
 
   const auto bad = [](KhotKind kind, int w, int i, int k) {
     KhotType t;
