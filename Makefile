@@ -4,7 +4,8 @@
 #   make deps    install the Debian packages (scripts/install-deps; quick when already installed)
 #   make build   configure build/ if it is not configured yet, then build it
 #   make run     deps + build, then scripts/run-example
-#   make test    deps + build + every test in build/, then the fx sanitizer build in build-asan/
+#   make test    deps + build + every test in build/ except label `regression` (run those with
+#                ctest --test-dir build -L regression), then the fx sanitizer build in build-asan/
 #   make bench   deps + build, then run every benchmark (target run_benchmarks)
 #   make format  clang-format -i over the project's C++ sources
 #   make clean   remove build/ and build-asan/
@@ -45,7 +46,7 @@ run: deps build
 	scripts/run-example
 
 test: deps build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS) -LE regression
 	cmake -S . -B $(ASAN_BUILD_DIR) -DFXSIM_FX_ONLY=ON -DFXSIM_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
