@@ -1,0 +1,124 @@
+// fx_requant, exhaustively: every input bit pattern of small widths, all 35 (Q, O) pairs at once
+// (fx_requant_grid.sv), down-shift / up-shift / equal fraction bits, signed and unsigned, with
+// saturation bits. Expected values and flags come from fx::cast_from_raw (the software
+// definition, itself checked against SystemC sc_fix in testbenches/fx) and agree with
+// models/arith's requant.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "Vrq_down.h"
+#include "Vrq_equal.h"
+#include "Vrq_up.h"
+#include "fx/cast.hpp"
+#include "models/arith/unit_arith.hpp"
+#include "models/units/unit_configs.hpp"
+#include "port_bits.hpp"
+#include "rq_down_params.hpp"
+#include "rq_equal_params.hpp"
+#include "rq_up_params.hpp"
+#include "test_env.hpp"
+
+namespace {
+
+using fxsim::rtl_test::get_bits;
+using fxsim::rtl_test::low_mask;
+using fxsim::rtl_test::to_raw;
+namespace units = fxsim::units;
+
+struct GridCoverage {
+  std::uint64_t checks = 0, ties = 0, overflows = 0, inexact = 0;
+};
+
+template <typename M>
+GridCoverage check_grid(const units::ParamMap& overrides) {
+  const units::ParamMap p = units::resolve_params(units::find_unit("fx_requant"), overrides);
+  const units::RequantConfig base = units::RequantConfig::from(p);
+  const int in_w = base.in.width, out_w = base.out.width;
+  M m;
+  GridCoverage cov;
+  int reported = 0;
+  for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << in_w); ++bits) {
+    m.din = bits;
+    m.eval();
+    const std::int64_t raw = to_raw(bits, in_w, base.in.is_signed);
+    for (int q = 0; q < 7; ++q) {
+      for (int o = 0; o < 5; ++o) {
+        if (o == 4 && !base.out.is_signed) continue;  // WRAP_SM: signed outputs only
+        units::RequantConfig cfg = base;
+        cfg.out.rounding = static_cast<fx::Rounding>(q);
+        cfg.out.overflow = static_cast<fx::Overflow>(o);
+        fx::CastFlags f;
+        const std::int64_t exact = fx::cast_from_raw(raw, base.in.frac_bits(), cfg.out, &f);
+        const std::int64_t want = fxsim::rtl_test::perturb_on_tie(exact, f.tie);
+        const fxsim::arith::Requantized ref = fxsim::arith::requant(raw, cfg);
+        const int pair = q * 5 + o;
+        const std::uint64_t got = get_bits(m.dout, pair * out_w, out_w);
+        const std::uint64_t got_flags = get_bits(m.flags, pair * 3, 3);
+        const std::uint64_t want_flags = (f.overflow << 2) | (f.tie << 1) | f.inexact;
+        const bool ok = got == (static_cast<std::uint64_t>(want) & low_mask(out_w)) &&
+                        got_flags == want_flags && ref.raw == exact;
+        ++cov.checks;
+        cov.ties += f.tie;
+        cov.overflows += f.overflow;
+        cov.inexact += f.inexact;
+        if (!ok && ++reported <= 5) {
+          ADD_FAILURE() << "mismatch: raw " << raw << " -> " << cfg.out.str() << ": rtl dout "
+                        << to_raw(got, out_w, cfg.out.is_signed) << " flags " << got_flags
+                        << ", fx " << want << " flags " << want_flags << ", arith " << ref.raw;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(reported, 0) << "mismatches in "
+                         << units::format_params(units::find_unit("fx_requant"), p);
+  return cov;
+}
+
+TEST(RequantGrid, DownShiftSignedWithSaturationBits) {
+  namespace v = fxsim::rtl_variants::rq_down;
+  const GridCoverage c = check_grid<Vrq_down>(v::overrides());
+  EXPECT_EQ(c.checks, 1024u * 35u);  // 2^IN_W inputs x 35 pairs
+  EXPECT_GT(c.ties, 0u);
+  EXPECT_GT(c.overflows, 0u);
+}
+
+TEST(RequantGrid, UpShiftUnsignedInput) {
+  namespace v = fxsim::rtl_variants::rq_up;
+  const GridCoverage c = check_grid<Vrq_up>(v::overrides());
+  EXPECT_EQ(c.checks, 256u * 35u);
+  EXPECT_EQ(c.inexact, 0u);  // appending fraction bits never rounds
+  EXPECT_GT(c.overflows, 0u);
+}
+
+TEST(RequantGrid, EqualFractionUnsignedOutput) {
+  namespace v = fxsim::rtl_variants::rq_equal;
+  const GridCoverage c = check_grid<Vrq_equal>(v::overrides());
+  EXPECT_EQ(c.checks, 4096u * 28u);  // WRAP_SM is skipped for an unsigned output
+  EXPECT_EQ(c.inexact, 0u);
+  EXPECT_GT(c.overflows, 0u);
+}
+
+// Hand-worked: fixed<10,4> raw 0b0000101000 = 0.625 with 6 fraction bits -> 2 fraction bits:
+// 0.625 * 4 = 2.5, a tie. RND -> 3, RND_ZERO -> 2, RND_MIN_INF -> 2, RND_INF -> 3,
+// RND_CONV -> 2 (even), TRN -> 2, TRN_ZERO -> 2. And raw -512 (= -8.0) saturates to -16 (-4.0)
+// under SAT, to 0 under SAT_ZERO, to -15 under SAT_SYM.
+TEST(RequantGrid, HandWorkedTieAndSaturation) {
+  Vrq_down m;
+  m.din = 40;
+  m.eval();
+  const int expected_q[7] = {3, 2, 2, 3, 2, 2, 2};
+  for (int q = 0; q < 7; ++q) {
+    EXPECT_EQ(get_bits(m.dout, (q * 5 + 0) * 5, 5), static_cast<std::uint64_t>(expected_q[q]))
+        << "Q=" << q;
+    EXPECT_EQ(get_bits(m.flags, (q * 5 + 0) * 3, 3), 3u) << "tie and inexact, no overflow";
+  }
+  m.din = 512;  // bit pattern of -512 in 10 bits
+  m.eval();
+  EXPECT_EQ(to_raw(get_bits(m.dout, 0 * 5, 5), 5, true), -16);  // Q=RND, O=SAT
+  EXPECT_EQ(to_raw(get_bits(m.dout, 1 * 5, 5), 5, true), 0);    // SAT_ZERO
+  EXPECT_EQ(to_raw(get_bits(m.dout, 2 * 5, 5), 5, true), -15);  // SAT_SYM
+  EXPECT_EQ(get_bits(m.flags, 0 * 3, 3), 4u);                   // overflow only
+}
+
+}  // namespace
