@@ -20,4 +20,8 @@ struct CommandStatus {
 // `fxsim quantize`: apps/cmd_quantize.cpp.
 void add_quantize_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim synth`: apps/cmd_synth.cpp.
+void add_synth_command(CLI::App& app, CommandStatus& status);
+
+
 }  // namespace fxsim::cli

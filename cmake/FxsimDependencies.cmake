@@ -37,6 +37,8 @@ fxsim_require_package(CLI11 NAME "CLI11" DEBIAN libcli11-dev)
 fxsim_require_package(tomlplusplus NAME "toml++" DEBIAN libtomlplusplus-dev)
 fxsim_require_package(nlohmann_json NAME "nlohmann/json" DEBIAN nlohmann-json3-dev)
 fxsim_require_package(fmt NAME "{fmt}" DEBIAN libfmt-dev)
+# SHA-256 of the synthesis cache keys (apps/synth/): libcrypto, target OpenSSL::Crypto.
+fxsim_require_package(OpenSSL NAME "OpenSSL libcrypto" DEBIAN libssl-dev FIND_ARGS COMPONENTS Crypto)
 
 # yosys is run by `fxsim synth`, not linked: its path is exposed as FXSIM_YOSYS_EXECUTABLE.
 fxsim_require_program(FXSIM_YOSYS_EXECUTABLE yosys DEBIAN yosys)

@@ -1,0 +1,22 @@
+// Whole-file reads and atomic whole-file writes. Cache entries are shared by concurrent fxsim
+// processes (parallel sweeps, Slurm array tasks), so a reader must see either no file or a
+// complete one, never a partial write.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fxsim::synth {
+
+// Writes `contents` to a fresh temporary file in the same directory as `path` (created with
+// O_EXCL under a unique name), flushes it to disk, then rename()s it over `path`: rename within
+// one file system is atomic in POSIX. Creates the directory when needed. Throws
+// std::filesystem::filesystem_error on failure (and removes the temporary file).
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
+
+// The whole file, or nullopt when it does not exist or cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& path);
+
+}  // namespace fxsim::synth

@@ -1,0 +1,56 @@
+#include "models/resources/logic_costs.hpp"
+
+#include <algorithm>
+
+namespace fxsim::resources {
+namespace {
+
+constexpr int kTrn = 5;   // fx::Rounding::TRN
+constexpr int kWrap = 3;  // fx::Overflow::WRAP; WRAP_SM = 4 also wraps
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+LogicCost adder(int n) {
+  if (n <= 0) return {};
+  return {static_cast<double>(n), static_cast<double>(ceil_div(n, 4))};
+}
+
+LogicCost soft_multiplier(int a, int b) {
+  const double ab = static_cast<double>(a) * b;
+  return {std::max(2.55 * ab - 16.0, ab), static_cast<double>(ceil_div(a + b, 4))};
+}
+
+LogicCost multi_operand_adder(int operands, int width, int sum_width) {
+  if (operands <= 1) return {};
+  LogicCost c = adder(sum_width);
+  c.lut += 1.7 * (operands - 2) * width;
+  return c;
+}
+
+LogicCost barrel_shifter(int in_bits, int shift_bits) {
+  return {in_bits * static_cast<double>(1 << shift_bits) / 5.5, 0.0};
+}
+
+LogicCost add_sub_term(int width, bool first) {
+  const double k = first ? 1.0 : 3.0;
+  return {k * 1.16 * width, (first ? 1.0 : 2.0) * ceil_div(width, 4)};
+}
+
+LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, int q, int o) {
+  const int dropped = std::max(in_frac - out_frac, 0);
+  const int appended = std::max(out_frac - in_frac, 0);
+  const int kept = in_w - dropped + appended;
+  const int r = (q != kTrn && dropped > 0) ? 1 : 0;
+  const int excess = std::max(kept + r - out_w, 0);
+  const bool saturates = o != kWrap && o != 4;
+  LogicCost c;
+  c.lut = r * (0.56 * kept + 4.0) + 2.9 * std::min(excess, 15) + 0.4 * std::max(excess - 15, 0) +
+          (excess > 0 && saturates ? static_cast<double>(out_w) : 0.0) - dropped;
+  c.lut = std::max(c.lut, 0.0);
+  c.carry = r * ceil_div(kept, 4) + (excess > 0 ? ceil_div(kept, 4) : 0);
+  return c;
+}
+
+}  // namespace fxsim::resources

@@ -1,0 +1,57 @@
+// LUT / CARRY costs of the building blocks of the RTL units, as yosys 0.23 synth_xilinx maps
+// them. Each formula names its source: "published" (TOOLCHAIN.md rules of thumb: an N-bit adder is
+// N LUTs and ceil(N/4) CARRY4) or "calibrated" (a least-squares fit to yosys runs, listed in
+// docs/resources.md with their data).
+#pragma once
+
+namespace fxsim::resources {
+
+struct LogicCost {
+  double lut = 0;
+  double carry = 0;
+  LogicCost& operator+=(const LogicCost& o) {
+    lut += o.lut;
+    carry += o.carry;
+    return *this;
+  }
+};
+
+inline LogicCost operator*(double k, const LogicCost& c) { return {k * c.lut, k * c.carry}; }
+
+// An n-bit ripple adder (or add/subtract): n LUTs, ceil(n/4) CARRY4 (published).
+LogicCost adder(int n);
+
+// A signed a x b multiplier in LUTs (synth_xilinx -nodsp, or below the DSP minimum widths):
+// 2.55 a b - 16 LUTs, at least a b, and ceil((a+b)/4) CARRY4 (calibrated on registered soft
+// multipliers 3x3 .. 16x16: within 12% for 4x4 and up, 28% at 5x9).
+LogicCost soft_multiplier(int a, int b);
+
+// A sum of `operands` values `width` bits wide into a `sum_width`-bit result: yosys turns the
+// adder chain into one $macc, a carry-save tree of full adders (LUT3 pairs) and one final carry
+// adder, so 1.7 x (operands - 2) x width LUTs + adder(sum_width) (calibrated on fx_mac_pe SIMD
+// 2..8).
+LogicCost multi_operand_adder(int operands, int width, int sum_width);
+
+// A barrel shifter of an in_bits-wide value by 0 .. 2^shift_bits - 1 places: in_bits x
+// 2^shift_bits mux inputs, about 5.5 of them per LUT6 (4:1 muxes plus MUXF7): in_bits x
+// 2^shift_bits / 5.5 LUTs (calibrated, together with add_sub_term, on khot_pe K = 1..3 and
+// bn_act SCALE_KIND = 1).
+LogicCost barrel_shifter(int in_bits, int shift_bits);
+
+// Adding one signed shift-add term into a `width`-bit sum (`if (en) sum = neg ? sum - t : sum + t`
+// in rtl/khot_pe.sv): for the first term a conditional negation, 1.16 width LUTs; for every
+// further term yosys builds the adder, the subtractor and a mux, 3 x 1.16 width LUTs and two carry
+// chains (calibrated with barrel_shifter).
+LogicCost add_sub_term(int width, bool first);
+
+// The requantizer fx_requant (rtl/fx_requant.sv) for an input of in_w bits with in_frac fraction
+// bits to out_w / out_frac with rounding q and overflow o (fx::Rounding / fx::Overflow order):
+//   dropped = max(in_frac - out_frac, 0), kept E = in_w - dropped + max(out_frac - in_frac, 0),
+//   r = rounding logic present (q != TRN and dropped > 0), H = max(E + r - out_w, 0) excess bits,
+//   LUT = r (0.56 E + 4) + 2.9 min(H, 15) + 0.4 max(H - 15, 0) + [H > 0] (saturating o) out_w
+//         - dropped, at least 0 (H beyond the calibrated 0..15 only widens a constant compare,
+//         checked on fx_mac_pe with ACC_W = 48),
+//   CARRY = r ceil(E / 4) + [H > 0] ceil(E / 4)   (calibrated on 72 fx_requant runs).
+LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, int q, int o);
+
+}  // namespace fxsim::resources
