@@ -1,0 +1,131 @@
+// Stage computations and the whole-layer reference (engine_config.hpp, layer_stages.hpp).
+#include <algorithm>
+
+#include "fx/cast.hpp"
+#include "models/engine/engine_config.hpp"
+#include "models/engine/layer_stages.hpp"
+
+namespace fxsim::engine {
+
+void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w,
+                       std::int64_t* values) {
+  for (std::size_t i = 0; i < n; ++i) values[i] = term_word_value(words[i], k, sh_w);
+}
+
+PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg) : cfg_(cfg), acc_(cfg) {}
+
+void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin,
+                       int o_end, std::int64_t* out, Coverage* cov) {
+  const int simd = cfg_.simd;
+  const int pf = cfg_.product_frac();
+  std::uint64_t acc_overflows = 0;
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::int64_t* w = weights + static_cast<std::size_t>(o) * n_in;
+    std::int64_t prev = 0;
+    std::optional<arith::PeResult> r;
+    for (int i = 0; i < n_in; i += simd) {
+      const int lanes = std::min(simd, n_in - i);
+      const std::int64_t beat = arith::mac_beat_sum(x + i, w + i, lanes);
+      r = acc_.beat(beat, i == 0, i + simd >= n_in);
+      // TRN into the same fraction bits: the cast changes the sum only when it overflows.
+      acc_overflows += acc_.value() != prev + beat;
+      prev = acc_.value();
+    }
+    out[o - o_begin] = r->data;
+    fx::CastFlags f;
+    fx::cast_from_raw(acc_.value(), pf, cfg_.out, &f);  // the flags of the value r holds
+    cov->mac_requant.count += 1;
+    cov->mac_requant.overflows += f.overflow;
+    cov->mac_requant.ties += f.tie;
+    cov->mac_requant.inexact += f.inexact;
+  }
+  const auto outputs = static_cast<std::uint64_t>(std::max(0, o_end - o_begin));
+  cov->accumulator.count += outputs * static_cast<std::uint64_t>((n_in + simd - 1) / simd);
+  cov->accumulator.overflows += acc_overflows;
+}
+
+BnStage::BnStage(const units::BnActConfig& cfg) : cfg_(cfg) { terms_.reserve(cfg.k); }
+
+void BnStage::run(const std::int64_t* mac, const std::int64_t* scale_words,
+                  const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                  Coverage* cov) {
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::int64_t s = scale_words[o];
+    if (cfg_.scale_kind == 1) unpack_terms(s, cfg_.k, cfg_.sh_w, &terms_);
+    const arith::BnActResult r = arith::bn_act(cfg_, mac[o - o_begin], s, terms_, bias[o]);
+    y[o - o_begin] = r.y;
+    const fx::CastFlags& f = r.requantized.flags;
+    cov->bn_requant.count += 1;
+    cov->bn_requant.overflows += f.overflow;
+    cov->bn_requant.ties += f.tie;
+    cov->bn_requant.inexact += f.inexact;
+    cov->activation.count += 1;
+    cov->activation.overflows += r.y != r.requantized.raw;
+  }
+}
+
+Coverage empty_coverage(const EngineConfig& cfg) {
+  Coverage c;
+  c.accumulator.rounding = fx::Rounding::TRN;
+  c.accumulator.overflow = cfg.accumulator.overflow;
+  c.mac_requant.rounding = cfg.output.rounding;
+  c.mac_requant.overflow = cfg.output.overflow;
+  if (cfg.bn) {
+    c.has_bn = true;
+    c.act = cfg.bn->activation;
+    c.bn_requant.rounding = cfg.bn->output.rounding;
+    c.bn_requant.overflow = cfg.bn->output.overflow;
+  }
+  return c;
+}
+
+LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& ops) {
+  const int n_in = cfg.in_features;
+  const int n_out = cfg.out_features;
+  const auto n_w = static_cast<std::size_t>(n_in) * static_cast<std::size_t>(n_out);
+  LayerReference ref;
+  ref.coverage = empty_coverage(cfg);
+  ref.mac_output.resize(static_cast<std::size_t>(ops.batch) * n_out);
+
+  std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
+  const std::int64_t* weights = ops.weight_words;
+  units::AccumulatorConfig acc_cfg;
+  if (cfg.kind == EngineKind::FX_MAC) {
+    acc_cfg = mac_pe_config(cfg);
+  } else {
+    const units::KhotPeConfig k = khot_pe_config(cfg);
+    acc_cfg = k;
+    values.resize(n_w);
+    decode_term_words(ops.weight_words, n_w, k.k, k.sh_w, values.data());
+    weights = values.data();
+  }
+  PeArrayStage pe(acc_cfg);
+  for (int b = 0; b < ops.batch; ++b) {
+    pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
+           ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
+  }
+  if (!cfg.bn) {
+    ref.output = ref.mac_output;
+    return ref;
+  }
+  ref.output.resize(ref.mac_output.size());
+  BnStage bn(bn_act_config(cfg));
+  for (int b = 0; b < ops.batch; ++b) {
+    const std::size_t at = static_cast<std::size_t>(b) * n_out;
+    bn.run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
+           ref.output.data() + at, &ref.coverage);
+  }
+  return ref;
+}
+
+LayerReference compute_reference(const EngineConfig& cfg, const Stimulus& stim) {
+  LayerOperands ops;
+  ops.weight_words = stim.weight_words.data();
+  ops.bn_scale_words = stim.bn_scale_words.data();
+  ops.bn_bias = stim.bn_bias.data();
+  ops.input = stim.input.data();
+  ops.batch = stim.batch;
+  return compute_reference(cfg, ops);
+}
+
+}  // namespace fxsim::engine

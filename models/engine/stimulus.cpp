@@ -1,0 +1,94 @@
+// Deterministic stimulus of a design point (the mapping is documented in engine_config.hpp).
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "models/engine/engine_config.hpp"
+
+namespace fxsim::engine {
+namespace {
+
+// Per-buffer stream constants: changing one buffer's size never changes another's values.
+constexpr std::uint64_t kWeightStream = 0x5745494748545321ull;
+constexpr std::uint64_t kScaleStream = 0x424E5343414C4521ull;
+constexpr std::uint64_t kBiasStream = 0x424E424941532121ull;
+constexpr std::uint64_t kInputStream = 0x494E505554532121ull;
+
+// Raw values over [lo, hi] of one format, uniform or normal (no std:: distribution).
+class RawSource {
+ public:
+  RawSource(std::uint64_t seed, Distribution d, std::int64_t lo, std::int64_t hi)
+      : rng_(seed), dist_(d), lo_(lo), hi_(hi) {}
+
+  std::int64_t next() {
+    if (dist_ == Distribution::UNIFORM) {
+      const std::uint64_t span = static_cast<std::uint64_t>(hi_ - lo_) + 1;
+      return lo_ + static_cast<std::int64_t>(rng_() % span);
+    }
+    double z = -6.0;  // Irwin-Hall: sum of 12 U[0,1) has mean 6 and variance 1
+    for (int i = 0; i < 12; ++i) z += std::ldexp(static_cast<double>(rng_() >> 11), -53);
+    const double sigma = static_cast<double>(hi_ - lo_) / 8.0;
+    const double centre = (static_cast<double>(lo_) + static_cast<double>(hi_)) / 2.0;
+    const double r = std::round(centre + z * sigma);
+    return std::clamp(static_cast<std::int64_t>(r), lo_, hi_);
+  }
+
+ private:
+  std::mt19937_64 rng_;
+  Distribution dist_;
+  std::int64_t lo_, hi_;
+};
+
+void fill_fixed(std::uint64_t seed, Distribution d, const fx::FxType& t, std::size_t n,
+                std::vector<std::int64_t>* raw) {
+  RawSource src(seed, d, t.raw_min(), t.raw_max());
+  raw->resize(n);
+  for (auto& r : *raw) r = src.next();
+}
+
+// K-hot values: a raw of fixed<W,I> (same signedness), then the nearest K-hot value of it.
+void fill_khot(std::uint64_t seed, Distribution d, const fx::KhotType& t, std::size_t n,
+               std::vector<std::int64_t>* raw, std::vector<std::int64_t>* words) {
+  const fx::FxType grid = fx::FxType::make(t.is_signed(), t.width, t.int_bits);
+  RawSource src(seed, d, grid.raw_min(), grid.raw_max());
+  const int sh_w = khot_shift_bits(t);
+  raw->resize(n);
+  words->resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double value = std::ldexp(static_cast<double>(src.next()), -t.frac_bits());
+    (*raw)[i] = fx::khot_quantize(value, t);
+    (*words)[i] = pack_terms(fx::khot_encode((*raw)[i], t), t.k, sh_w);
+  }
+}
+
+}  // namespace
+
+Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
+  Stimulus s;
+  s.batch = batch;
+  const auto n_in = static_cast<std::size_t>(cfg.in_features);
+  const auto n_out = static_cast<std::size_t>(cfg.out_features);
+  if (cfg.kind == EngineKind::FX_MAC) {
+    fill_fixed(seed ^ kWeightStream, cfg.distribution, cfg.fx_weight(), n_out * n_in, &s.weights);
+    s.weight_words = s.weights;
+  } else {
+    fill_khot(seed ^ kWeightStream, cfg.distribution, cfg.khot_weight(), n_out * n_in, &s.weights,
+              &s.weight_words);
+  }
+  if (cfg.bn) {
+    if (cfg.bn->khot_scale()) {
+      fill_khot(seed ^ kScaleStream, cfg.distribution, std::get<fx::KhotType>(cfg.bn->scale), n_out,
+                &s.bn_scale, &s.bn_scale_words);
+    } else {
+      fill_fixed(seed ^ kScaleStream, cfg.distribution, std::get<fx::FxType>(cfg.bn->scale), n_out,
+                 &s.bn_scale);
+      s.bn_scale_words = s.bn_scale;
+    }
+    fill_fixed(seed ^ kBiasStream, cfg.distribution, cfg.bn->bias, n_out, &s.bn_bias);
+  }
+  fill_fixed(seed ^ kInputStream, cfg.distribution, cfg.activation,
+             static_cast<std::size_t>(batch) * n_in, &s.input);
+  return s;
+}
+
+}  // namespace fxsim::engine
