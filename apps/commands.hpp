@@ -23,5 +23,7 @@ void add_quantize_command(CLI::App& app, CommandStatus& status);
 // `fxsim synth`: apps/cmd_synth.cpp.
 void add_synth_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim run`: apps/cmd_run.cpp.
+void add_run_command(CLI::App& app, CommandStatus& status);
 
 }  // namespace fxsim::cli
