@@ -12,28 +12,68 @@ void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w
   for (std::size_t i = 0; i < n; ++i) values[i] = term_word_value(words[i], k, sh_w);
 }
 
-PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg) : cfg_(cfg), acc_(cfg) {}
+PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs)
+    : cfg_(cfg), acc_(cfg), weight_max_abs_(weight_max_abs) {}
 
+std::int64_t weight_max_abs(const EngineConfig& cfg) {
+  if (cfg.kind == EngineKind::FX_MAC) {
+    const fx::FxType& w = cfg.fx_weight();
+    return std::max(-w.raw_min(), w.raw_max());
+  }
+  // A term word written over the bus may hold any shift its SH_W bits allow, not only the
+  // encodings fx::khot_encode produces: bound K terms of the largest shift.
+  const units::KhotPeConfig k = khot_pe_config(cfg);
+  const int max_shift = (1 << k.sh_w) - 1;
+  if (max_shift >= 58) return -1;  // no useful bound: take the checked path
+  return static_cast<std::int64_t>(k.k) << max_shift;
+}
+
+// Fast path, exact by construction: while every beat-boundary prefix sum stays inside the
+// accumulator's range, its wrap/saturation never fires, so the accumulator holds the plain
+// int64 sum (widths <= 62 bits, units::resolve_params, so the sum itself cannot overflow int64).
+// A row whose prefix leaves the range is recomputed beat by beat through arith::Accumulator,
+// which applies ACC_O exactly as the hardware does. Rows of a sensibly sized accumulator never
+// take the slow path; this keeps the model within a small factor of a bare dot product.
 void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin,
                        int o_end, std::int64_t* out, Coverage* cov) {
   const int simd = cfg_.simd;
   const int pf = cfg_.product_frac();
+  const std::int64_t acc_hi = cfg_.acc.raw_max();
+  // Conservative for SAT_SYM: its most negative raw goes the exact (slow) way.
+  const std::int64_t acc_lo =
+      cfg_.acc.overflow == fx::Overflow::SAT_SYM ? -acc_hi : cfg_.acc.raw_min();
   std::uint64_t acc_overflows = 0;
+  // When n_in * max|a| * max|w| fits the accumulator, no prefix can leave its range: one flat
+  // (vectorizable) dot product per row, no range checks at all.
+  const std::int64_t a_max = std::max(-cfg_.a.raw_min(), cfg_.a.raw_max());
+  const __int128 bound = static_cast<__int128>(n_in) * a_max * weight_max_abs_;
+  const bool never_overflows = weight_max_abs_ >= 0 && bound <= acc_hi && -bound >= acc_lo;
   for (int o = o_begin; o < o_end; ++o) {
     const std::int64_t* w = weights + static_cast<std::size_t>(o) * n_in;
-    std::int64_t prev = 0;
-    std::optional<arith::PeResult> r;
-    for (int i = 0; i < n_in; i += simd) {
-      const int lanes = std::min(simd, n_in - i);
-      const std::int64_t beat = arith::mac_beat_sum(x + i, w + i, lanes);
-      r = acc_.beat(beat, i == 0, i + simd >= n_in);
-      // TRN into the same fraction bits: the cast changes the sum only when it overflows.
-      acc_overflows += acc_.value() != prev + beat;
-      prev = acc_.value();
+    std::int64_t sum = 0;
+    bool in_range = true;
+    if (never_overflows) {
+      for (int j = 0; j < n_in; ++j) sum += x[j] * w[j];
     }
-    out[o - o_begin] = r->data;
+    for (int i = 0; i < n_in && in_range && !never_overflows; i += simd) {
+      const int end = std::min(i + simd, n_in);
+      for (int j = i; j < end; ++j) sum += x[j] * w[j];  // inline: this is the hot loop
+      in_range = sum >= acc_lo && sum <= acc_hi;
+    }
+    if (!in_range) {
+      std::int64_t prev = 0;
+      for (int i = 0; i < n_in; i += simd) {
+        const int lanes = std::min(simd, n_in - i);
+        const std::int64_t beat = arith::mac_beat_sum(x + i, w + i, lanes);
+        acc_.beat(beat, i == 0, false);
+        // TRN into the same fraction bits: the cast changes the sum only when it overflows.
+        acc_overflows += acc_.value() != prev + beat;
+        prev = acc_.value();
+      }
+      sum = acc_.value();
+    }
     fx::CastFlags f;
-    fx::cast_from_raw(acc_.value(), pf, cfg_.out, &f);  // the flags of the value r holds
+    out[o - o_begin] = fx::cast_from_raw(sum, pf, cfg_.out, &f);
     cov->mac_requant.count += 1;
     cov->mac_requant.overflows += f.overflow;
     cov->mac_requant.ties += f.tie;
@@ -99,7 +139,7 @@ LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& o
     decode_term_words(ops.weight_words, n_w, k.k, k.sh_w, values.data());
     weights = values.data();
   }
-  PeArrayStage pe(acc_cfg);
+  PeArrayStage pe(acc_cfg, weight_max_abs(cfg));
   for (int b = 0; b < ops.batch; ++b) {
     pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
            ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);

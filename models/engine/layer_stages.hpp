@@ -25,14 +25,20 @@ void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w
 // ceil(n_in / SIMD) beats through arith::Accumulator, then the output requant. out[o - o_begin].
 class PeArrayStage {
  public:
-  explicit PeArrayStage(const units::AccumulatorConfig& cfg);
+  // weight_max_abs: the largest |raw weight| the weight format allows (weight_max_abs()), or
+  // -1 when unknown; it lets run() prove that no accumulator overflow can happen.
+  explicit PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs = -1);
   void run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin, int o_end,
            std::int64_t* out, Coverage* cov);
 
  private:
   units::AccumulatorConfig cfg_;
   arith::Accumulator acc_;
+  std::int64_t weight_max_abs_;
 };
+
+// The largest |raw weight| of the point's weight format (fixed-point or K-hot / SPT).
+std::int64_t weight_max_abs(const EngineConfig& cfg);
 
 // One bn_act per output channel: y[o] = act(requant(mac[o] * scale[o] + bias[o])) for channels
 // [o_begin, o_end); scale_words are raws (SCALE_KIND 0) or term words (1).

@@ -16,14 +16,16 @@ units::AccumulatorConfig accumulator_config(const EngineConfig& cfg) {
 
 // ---- PeArrayModel -------------------------------------------------------------------------------
 PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const EngineConfig& cfg)
-    : sc_core::sc_module(name), cfg_(cfg), stage_(accumulator_config(cfg)) {}
+    : sc_core::sc_module(name), cfg_(cfg), stage_(accumulator_config(cfg), weight_max_abs(cfg)) {}
 
 void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
   const std::size_t n = static_cast<std::size_t>(cfg_.out_features) * cfg_.in_features;
-  weights_.resize(n);
   if (cfg_.kind == EngineKind::FX_MAC) {
-    std::copy_n(words.begin(), n, weights_.begin());
+    // Raw weights are used in place: no copy of the whole matrix on every run.
+    weight_values_ = words.data();
   } else {
+    weights_.resize(n);
+    weight_values_ = weights_.data();
     const fx::KhotType& w = cfg_.khot_weight();
     decode_term_words(words.data(), n, w.k, khot_shift_bits(w), weights_.data());
   }
@@ -32,7 +34,7 @@ void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
 int PeArrayModel::compute_fold(const std::int64_t* x, int fold, std::int64_t* out, Coverage* cov) {
   const int begin = fold * cfg_.pe;
   const int end = std::min(cfg_.out_features, begin + cfg_.pe);
-  stage_.run(weights_.data(), x, cfg_.in_features, begin, end, out, cov);
+  stage_.run(weight_values_, x, cfg_.in_features, begin, end, out, cov);
   return end - begin;
 }
 

@@ -21,7 +21,8 @@ class PeArrayModel : public sc_core::sc_module {
   PeArrayModel(sc_core::sc_module_name name, const EngineConfig& cfg);
   std::uint64_t fill_cycles() const { return pe_fill_cycles(cfg_); }  // MAC_STAGES + 1
   std::uint64_t beats_per_fold() const { return static_cast<std::uint64_t>(cfg_.synapse_fold()); }
-  // The WEIGHTS buffer's words (raws, or term words decoded here once per run).
+  // The WEIGHTS buffer's words (raws, used in place and so referenced until the run ends; or
+  // term words, decoded here once per run).
   void load_weights(const std::vector<std::int64_t>& words);
   // Neuron fold `fold` of input vector x: outputs fold*PE .. min(N_out, fold*PE + PE) - 1 into
   // out[0..]; returns how many (PEs past N_out are dropped).
@@ -30,7 +31,8 @@ class PeArrayModel : public sc_core::sc_module {
  private:
   const EngineConfig& cfg_;
   PeArrayStage stage_;
-  std::vector<std::int64_t> weights_;  // raw weight values, N_out x N_in
+  std::vector<std::int64_t> weights_;            // decoded K-hot weight values, N_out x N_in
+  const std::int64_t* weight_values_ = nullptr;  // raw weight values: words or weights_
 };
 
 // One bn_act per PE.
