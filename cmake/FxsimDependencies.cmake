@@ -39,6 +39,8 @@ fxsim_require_package(nlohmann_json NAME "nlohmann/json" DEBIAN nlohmann-json3-d
 fxsim_require_package(fmt NAME "{fmt}" DEBIAN libfmt-dev)
 # SHA-256 of the synthesis cache keys (apps/synth/): libcrypto, target OpenSSL::Crypto.
 fxsim_require_package(OpenSSL NAME "OpenSSL libcrypto" DEBIAN libssl-dev FIND_ARGS COMPONENTS Crypto)
+# Reading the gzip-compressed Fashion-MNIST IDX files (golden/idx.cpp): target ZLIB::ZLIB.
+fxsim_require_package(ZLIB NAME "zlib" DEBIAN zlib1g-dev)
 
 # yosys is run by `fxsim synth`, not linked: its path is exposed as FXSIM_YOSYS_EXECUTABLE.
 fxsim_require_program(FXSIM_YOSYS_EXECUTABLE yosys DEBIAN yosys)
