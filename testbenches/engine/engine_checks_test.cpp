@@ -91,6 +91,11 @@ TEST(EngineChecks, DeterministicForASeed) {
 TEST(EngineChecks, PointWithoutVariantListsTheVariants) {
   engine::EngineConfig cfg = make_point(PointSpec{});
   cfg.simd = 16;  // no eng_* variant has SIMD 16
+  // Without on-demand builds (engine_ondemand_test.cpp covers those) the point is rejected.
+  tlm_rtl::set_ondemand_builds(false);
+  struct Restore {
+    ~Restore() { tlm_rtl::set_ondemand_builds(std::nullopt); }
+  } restore;
   try {
     engine_tb::run_point(cfg, Backends::RTL);
     FAIL() << "expected RtlVariantError";

@@ -99,6 +99,19 @@ BackendRun simulate(const engine::EngineConfig& cfg, const engine::Stimulus& sti
   return run;
 }
 
+// A caller's stimulus must fill every buffer of the point exactly.
+void check_stimulus(const engine::EngineConfig& cfg, const engine::Stimulus& stim) {
+  const auto n_in = static_cast<std::size_t>(cfg.in_features);
+  const auto n_out = static_cast<std::size_t>(cfg.out_features);
+  const std::size_t bn_n = cfg.bn ? n_out : 0;
+  if (stim.batch != cfg.batch || stim.weights.size() != n_out * n_in ||
+      stim.weight_words.size() != n_out * n_in || stim.bn_scale.size() != bn_n ||
+      stim.bn_scale_words.size() != bn_n || stim.bn_bias.size() != bn_n ||
+      stim.input.size() != static_cast<std::size_t>(cfg.batch) * n_in) {
+    throw std::invalid_argument("RunOptions::stimulus does not match the design point's sizes");
+  }
+}
+
 }  // namespace
 
 RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
@@ -134,7 +147,13 @@ RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
     }
   }
 
-  const engine::Stimulus stim = engine::make_stimulus(cfg, s.seed, cfg.batch);
+  engine::Stimulus generated;
+  if (options.stimulus) {
+    check_stimulus(cfg, *options.stimulus);
+  } else {
+    generated = engine::make_stimulus(cfg, s.seed, cfg.batch);
+  }
+  const engine::Stimulus& stim = options.stimulus ? *options.stimulus : generated;
   const engine::LayerReference ref = engine::compute_reference(cfg, stim);
   s.coverage = ref.coverage;
 

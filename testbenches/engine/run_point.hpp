@@ -32,6 +32,10 @@ struct RunOptions {
   std::function<std::unique_ptr<tlm_engine::EngineBackend>(BackendKind,
                                                            const engine::EngineConfig&)>
       make_backend;
+  // The operands to run instead of engine::make_stimulus(cfg, seed): e.g. a float layer
+  // quantized into the point's formats (the sweeps' accuracy workload). Must match the config
+  // (sizes of weights / bn / input, batch = cfg.batch); not owned, read during run_point only.
+  const engine::Stimulus* stimulus = nullptr;
 };
 
 struct BackendRun {

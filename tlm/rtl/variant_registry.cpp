@@ -1,6 +1,9 @@
 #include "tlm/rtl/variant_registry.hpp"
 
 #include <sstream>
+#include <type_traits>
+
+#include "tlm/rtl/ondemand/ondemand_registry.hpp"
 
 namespace fxsim::tlm_rtl {
 namespace {
@@ -11,12 +14,11 @@ std::string describe(const Variant<Model>& v) {
          ")";
 }
 
+// RtlVariantError naming the point's parameters and listing the built-in variants of `unit`;
+// `why_not_ondemand` says why no variant was built on demand.
 template <typename Model>
-const Variant<Model>& find_variant(const std::vector<Variant<Model>>& variants,
-                                   const std::string& unit, const units::ParamMap& resolved) {
-  for (const Variant<Model>& v : variants) {
-    if (v.unit == unit && v.params == resolved) return v;
-  }
+[[noreturn]] void no_variant(const std::vector<Variant<Model>>& variants, const std::string& unit,
+                             const units::ParamMap& resolved, const std::string& why_not_ondemand) {
   std::ostringstream msg;
   msg << "the rtl backend has no Verilated " << unit << " built with this design point's "
       << "parameters (" << units::format_params(units::find_unit(unit), resolved) << "); ";
@@ -26,8 +28,29 @@ const Variant<Model>& find_variant(const std::vector<Variant<Model>>& variants,
     msg << (listed++ ? "; " : "available: ") << describe(v);
   }
   if (listed == 0) msg << "no " << unit << " variant is built";
-  msg << " (variants are defined in tlm/rtl/CMakeLists.txt)";
+  msg << " (variants are defined in tlm/rtl/CMakeLists.txt); " << why_not_ondemand;
   throw RtlVariantError(msg.str());
+}
+
+template <typename Model>
+const Variant<Model>& find_variant(const std::vector<Variant<Model>>& variants,
+                                   const std::string& unit, const units::ParamMap& resolved) {
+  for (const Variant<Model>& v : variants) {
+    if (v.unit == unit && v.params == resolved) return v;
+  }
+  if (!ondemand_builds_enabled()) {
+    no_variant(variants, unit, resolved,
+               "on-demand builds are off (FXSIM_RTL_ONDEMAND=0 or set_ondemand_builds(false))");
+  }
+  try {
+    if constexpr (std::is_same_v<Model, BnModel>) {
+      return ondemand::bn_variant(resolved, variant_trace_format());
+    } else {
+      return ondemand::pe_variant(unit, resolved, variant_trace_format());
+    }
+  } catch (const RtlToolchainError& e) {
+    no_variant(variants, unit, resolved, std::string("no on-demand build possible: ") + e.what());
+  }
 }
 
 }  // namespace
