@@ -26,4 +26,7 @@ void add_synth_command(CLI::App& app, CommandStatus& status);
 // `fxsim run`: apps/cmd_run.cpp.
 void add_run_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim train`: apps/cmd_train.cpp.
+void add_train_command(CLI::App& app, CommandStatus& status);
+
 }  // namespace fxsim::cli

@@ -1,0 +1,70 @@
+// `fxsim train --config TRAIN.toml [--out DIR] [--threads N]`: float baseline, PTQ and QAT
+// variants on Fashion-MNIST, each exported as a model file (golden/train.hpp, docs/golden.md).
+#include <fmt/core.h>
+
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "apps/commands.hpp"
+#include "golden/idx.hpp"
+#include "golden/model_file.hpp"
+#include "golden/train.hpp"
+
+namespace fxsim::cli {
+namespace {
+
+struct TrainOptions {
+  std::string config;
+  std::string out = "train_out";
+  int threads = 1;
+};
+
+int run_train(const TrainOptions& o) {
+  golden::TrainConfig cfg;
+  try {
+    cfg = golden::load_train_config(o.config);
+  } catch (const golden::ConfigError& e) {
+    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    return kExitUsage;
+  }
+  try {
+    const golden::TrainReport r = golden::run_training(cfg, o.out, o.threads, std::cout);
+    fmt::print("\n{:<18} {:>8} {:>8} {:>10}\n", "variant", "bits", "K", "accuracy");
+    fmt::print("{:<18} {:>8} {:>8} {:>10.4f}\n", "float", "-", "-", r.float_accuracy);
+    for (const golden::VariantResult& v : r.variants) {
+      fmt::print("{:<18} {:>8} {:>8} {:>10.4f}\n", v.name, v.elementwise_bits,
+                 v.khot_k ? std::to_string(v.khot_k) : "-", v.accuracy);
+    }
+    fmt::print("results: {}/results.json, {}/results.csv\n", o.out, o.out);
+  } catch (const golden::IdxError& e) {
+    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, CommandStatus& status) {
+  auto opts = std::make_shared<TrainOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "train",
+      "Train the Fashion-MNIST MLP: float baseline, PTQ, QAT with fixed formats, QAT with learned\n"
+      "binary points and K-hot BN scales; export every quantized variant as a model file");
+  sub->add_option("--config", opts->config, "Training config (TOML), see docs/golden.md")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--out", opts->out, "Output directory (model files, results.json/csv)")
+      ->capture_default_str();
+  sub->add_option("--threads", opts->threads, "Intra-op threads (results depend on it)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sub->callback([opts, &status] { status.exit_code = run_train(*opts); });
+}
+
+}  // namespace fxsim::cli

@@ -1,0 +1,40 @@
+// Fashion-MNIST / MNIST IDX files (gzip-compressed or plain), read with zlib. Plain C++.
+// Every problem is an IdxError naming the file and what is wrong: missing file, not gzip / corrupt
+// stream, wrong magic, impossible dimensions, truncated data, trailing bytes, a label > 9.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fxsim::golden {
+
+class IdxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct IdxImages {
+  int count = 0;
+  int rows = 0;
+  int cols = 0;
+  std::vector<std::uint8_t> pixels;  // count x rows x cols, row-major
+};
+
+// magic 0x00000803 (unsigned byte, 3 dimensions). max_count < 0: all; otherwise the first
+// max_count images (the rest of the file is still checked for its length).
+IdxImages read_idx_images(const std::string& path, long max_count = -1);
+// magic 0x00000801 (unsigned byte, 1 dimension).
+std::vector<std::uint8_t> read_idx_labels(const std::string& path, long max_count = -1);
+
+struct Dataset {
+  IdxImages images;
+  std::vector<std::uint8_t> labels;  // 0..9
+};
+
+// dir/{split}-images-idx3-ubyte.gz and dir/{split}-labels-idx1-ubyte.gz (split "train" or
+// "t10k"); checks that the counts agree and the labels are 0..9.
+Dataset load_fashion_mnist(const std::string& dir, const std::string& split, long max_count = -1);
+
+}  // namespace fxsim::golden

@@ -1,0 +1,96 @@
+#include "golden/int_inference.hpp"
+
+#include "fx/width_rules.hpp"
+#include "golden/quantize.hpp"
+#include "models/arith/unit_arith.hpp"
+
+namespace fxsim::golden {
+namespace {
+
+int magnitude_bits(const fx::FxType& t) { return t.width - (t.is_signed ? 1 : 0); }
+
+// a [B, n] x w [O, n]^T exactly. Double BLAS when every partial sum stays below 2^53 (integers
+// below 2^53 add exactly in any order, so the result is also deterministic), int64 otherwise.
+torch::Tensor exact_matmul(const torch::Tensor& a, const torch::Tensor& w, const DenseLayer& l) {
+  const int n = static_cast<int>(a.size(1));
+  const int bits = magnitude_bits(l.input_type) + magnitude_bits(l.weight_type) +
+                   fx::ceil_log2(static_cast<unsigned long long>(std::max(n, 1)));
+  if (bits < 53) {
+    return torch::mm(a.to(torch::kFloat64), w.to(torch::kFloat64).t()).to(torch::kInt64);
+  }
+  return torch::mm(a, w.t());
+}
+
+// Whether no partial sum of the dot product can overflow the accumulator, or the accumulator
+// wraps modulo 2^W (then wrapping once at the end equals wrapping after every beat).
+bool accumulate_in_one_step(const DenseLayer& l) {
+  const fx::FxType& acc = l.acc_type;
+  if (acc.overflow == fx::Overflow::WRAP && acc.sat_bits == 0) return true;
+  const fx::FxType need = fx::accumulator_type(l.input_type, l.weight_type, l.in_features);
+  return acc.int_bits >= need.int_bits;
+}
+
+}  // namespace
+
+torch::Tensor mac_integer(const DenseLayer& l, const torch::Tensor& input_raw) {
+  const torch::Tensor a = input_raw.to(torch::kInt64);
+  const torch::Tensor w =
+      torch::tensor(l.weight_raw, torch::kInt64).reshape({l.out_features, l.in_features});
+  const int pf = l.input_type.frac_bits() + l.weight_type.frac_bits();
+  torch::Tensor acc;
+  if (accumulate_in_one_step(l)) {
+    acc = cast_raw(exact_matmul(a, w, l), pf, l.acc_type);
+  } else {
+    acc = torch::zeros({a.size(0), l.out_features}, torch::kInt64);
+    for (int s = 0; s < l.in_features; s += l.simd) {  // one beat of SIMD lanes
+      const int len = std::min(l.simd, l.in_features - s);
+      const torch::Tensor beat = exact_matmul(a.narrow(1, s, len), w.narrow(1, s, len), l);
+      acc = cast_raw(acc + beat, pf, l.acc_type);
+    }
+  }
+  return cast_raw(acc, pf, l.out_type);
+}
+
+torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, std::int64_t clip_raw,
+                               const fx::FxType& out) {
+  const std::int64_t one = arith::raw_one(out);
+  switch (act) {
+    case units::Activation::RELU:
+      return torch::clamp_min(r, 0);
+    case units::Activation::RELU_CLIP:
+      return torch::clamp(r, 0, clip_raw);
+    case units::Activation::HARDTANH:
+      return torch::clamp(r, -one, one);
+    case units::Activation::SIGN:
+      return torch::where(torch::ge(r, 0), torch::scalar_tensor(one, torch::kInt64),
+                          torch::scalar_tensor(out.is_signed ? -one : 0, torch::kInt64));
+    case units::Activation::NONE:
+      break;
+  }
+  return r;
+}
+
+torch::Tensor bn_act_integer(const DenseLayer& l, const torch::Tensor& x) {
+  const BnActLayer& b = l.bn.value();
+  const int product_frac = l.out_type.frac_bits() + b.scale_frac();
+  const int f = std::max(product_frac, b.bias_type.frac_bits());
+  // A K-hot scale's raw equals the value of its shift-add terms, so x * raw is the shift-add sum.
+  const torch::Tensor scale = torch::tensor(b.scale_raw, torch::kInt64);
+  const torch::Tensor bias = torch::tensor(b.bias_raw, torch::kInt64);
+  const torch::Tensor t = torch::bitwise_left_shift(x * scale, f - product_frac) +
+                          torch::bitwise_left_shift(bias, f - b.bias_type.frac_bits());
+  return activate_integer(cast_raw(t, f, b.out_type), b.act, b.clip_raw, b.out_type);
+}
+
+torch::Tensor dense_integer(const DenseLayer& l, const torch::Tensor& input_raw) {
+  const torch::Tensor x = mac_integer(l, input_raw);
+  return l.bn ? bn_act_integer(l, x) : x;
+}
+
+torch::Tensor forward_integer(const QuantModel& m, const torch::Tensor& input_raw) {
+  torch::Tensor v = input_raw;
+  for (const DenseLayer& l : m.layers) v = dense_integer(l, v);
+  return v;
+}
+
+}  // namespace fxsim::golden

@@ -1,0 +1,377 @@
+#include "golden/model_file.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace fxsim::golden {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'F', 'X', 'S', 'M', 'G', 'O', 'L', 'D'};
+constexpr const char* kFormatName = "fxsim-golden-model";
+
+// ---- writing ------------------------------------------------------------------------------------
+
+struct BlockWriter {
+  json index = json::array();
+  std::vector<std::int64_t> data;
+  std::string add(const std::string& name, const std::vector<std::int64_t>& values) {
+    index.push_back({{"name", name}, {"count", values.size()}, {"offset", data.size() * 8}});
+    data.insert(data.end(), values.begin(), values.end());
+    return name;
+  }
+};
+
+std::vector<std::int64_t> encode_terms(const BnActLayer& b) {
+  const auto& k = std::get<fx::KhotType>(b.scale_type);
+  std::vector<std::int64_t> codes;
+  for (std::int64_t raw : b.scale_raw) {
+    const std::vector<fx::Term> terms = fx::khot_encode(raw, k);
+    for (int i = 0; i < k.k; ++i) {
+      codes.push_back(i < static_cast<int>(terms.size()) ? term_code(terms[i]) : 0);
+    }
+  }
+  return codes;
+}
+
+json layer_json(const DenseLayer& l, BlockWriter& blocks) {
+  json j = {{"name", l.name},
+            {"in_features", l.in_features},
+            {"out_features", l.out_features},
+            {"simd", l.simd},
+            {"types",
+             {{"input", l.input_type.str()},
+              {"weight", l.weight_type.str()},
+              {"accumulator", l.acc_type.str()},
+              {"output", l.out_type.str()}}},
+            {"weights", blocks.add(l.name + ".weights", l.weight_raw)}};
+  if (l.bn) {
+    const BnActLayer& b = *l.bn;
+    json bn = {{"scale_type", fx::type_str(b.scale_type)},
+               {"bias_type", b.bias_type.str()},
+               {"output_type", b.out_type.str()},
+               {"activation", std::string(activation_name(b.act))},
+               {"clip_raw", b.clip_raw},
+               {"scale", blocks.add(l.name + ".bn.scale", b.scale_raw)},
+               {"bias", blocks.add(l.name + ".bn.bias", b.bias_raw)}};
+    if (b.khot_scale()) bn["scale_terms"] = blocks.add(l.name + ".bn.scale_terms", encode_terms(b));
+    j["bn"] = bn;
+  }
+  return j;
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+std::uint64_t get_u64(const unsigned char* p) {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+std::uint32_t get_u32(const unsigned char* p) {
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
+         (std::uint32_t{p[3]} << 24);
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+class Reader {
+ public:
+  Reader(std::string path, const json& header, const unsigned char* data)
+      : path_(std::move(path)), header_(header), data_(data) {
+    for (const json& b : header.at("blocks")) {
+      blocks_[b.at("name").get<std::string>()] = {b.at("offset").get<std::uint64_t>(),
+                                                  b.at("count").get<std::uint64_t>()};
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw ModelFileError(path_ + ": " + where + ": " + what);
+  }
+
+  const json& at(const json& j, const char* key, const std::string& where) const {
+    if (!j.is_object() || !j.contains(key)) fail(where, std::string("missing key '") + key + "'");
+    return j.at(key);
+  }
+
+  fx::FxType fx_type(const json& j, const char* key, const std::string& where) const {
+    const std::string field = where + "." + key;
+    try {
+      return fx::parse_fx_type(at(j, key, where).get<std::string>());
+    } catch (const std::exception& e) {
+      fail(field, std::string("type mismatch: ") + e.what());
+    }
+  }
+
+  fx::NumType num_type(const json& j, const char* key, const std::string& where) const {
+    try {
+      return fx::parse_type(at(j, key, where).get<std::string>());
+    } catch (const std::exception& e) {
+      fail(where + "." + key, std::string("type mismatch: ") + e.what());
+    }
+  }
+
+  std::vector<std::int64_t> block(const json& j, const char* key, const std::string& where,
+                                  std::size_t expected) const {
+    const std::string name = at(j, key, where).get<std::string>();
+    const auto it = blocks_.find(name);
+    if (it == blocks_.end()) fail(where + "." + key, "no block named '" + name + "'");
+    const auto [offset, count] = it->second;
+    if (count != expected) {
+      fail(where + "." + key, "block '" + name + "' has " + std::to_string(count) +
+                                  " elements, expected " + std::to_string(expected));
+    }
+    std::vector<std::int64_t> v(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      v[i] = static_cast<std::int64_t>(get_u64(data_ + offset + 8 * i));
+    }
+    return v;
+  }
+
+ private:
+  std::string path_;
+  const json& header_;
+  const unsigned char* data_;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> blocks_;
+};
+
+DenseLayer read_layer(const Reader& r, const json& j, int index) {
+  DenseLayer l;
+  const std::string where = "layers[" + std::to_string(index) + "]";
+  l.name = r.at(j, "name", where).get<std::string>();
+  l.in_features = r.at(j, "in_features", where).get<int>();
+  l.out_features = r.at(j, "out_features", where).get<int>();
+  l.simd = r.at(j, "simd", where).get<int>();
+  if (l.in_features < 1 || l.out_features < 1 || l.in_features > (1 << 20) ||
+      l.out_features > (1 << 20)) {
+    r.fail(where, "impossible shape " + std::to_string(l.out_features) + " x " +
+                      std::to_string(l.in_features));
+  }
+  const json& types = r.at(j, "types", where);
+  const std::string tw = where + ".types";
+  l.input_type = r.fx_type(types, "input", tw);
+  l.weight_type = r.fx_type(types, "weight", tw);
+  l.acc_type = r.fx_type(types, "accumulator", tw);
+  l.out_type = r.fx_type(types, "output", tw);
+  l.weight_raw =
+      r.block(j, "weights", where, static_cast<std::size_t>(l.in_features) * l.out_features);
+  if (j.contains("bn")) {
+    const json& bj = j.at("bn");
+    const std::string bw = where + ".bn";
+    BnActLayer b;
+    b.scale_type = r.num_type(bj, "scale_type", bw);
+    b.bias_type = r.fx_type(bj, "bias_type", bw);
+    b.out_type = r.fx_type(bj, "output_type", bw);
+    try {
+      b.act = parse_activation(r.at(bj, "activation", bw).get<std::string>());
+    } catch (const std::invalid_argument& e) {
+      r.fail(bw + ".activation", e.what());
+    }
+    b.clip_raw = r.at(bj, "clip_raw", bw).get<std::int64_t>();
+    const auto n = static_cast<std::size_t>(l.out_features);
+    b.scale_raw = r.block(bj, "scale", bw, n);
+    b.bias_raw = r.block(bj, "bias", bw, n);
+    if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
+      std::vector<std::vector<fx::Term>> encoded(n);
+      for (std::size_t c = 0; c < n; ++c) {
+        try {
+          encoded[c] = fx::khot_encode(b.scale_raw[c], *k);
+        } catch (const std::exception& e) {
+          r.fail(bw + ".scale", std::string("type mismatch: ") + e.what());
+        }
+      }
+      const std::vector<std::int64_t> codes = r.block(bj, "scale_terms", bw, n * k->k);
+      for (std::size_t c = 0; c < n; ++c) {
+        const std::vector<fx::Term>& terms = encoded[c];
+        for (int i = 0; i < k->k; ++i) {
+          const std::int64_t expected =
+              i < static_cast<int>(terms.size()) ? term_code(terms[i]) : 0;
+          if (codes[c * k->k + i] != expected) {
+            r.fail(bw + ".scale_terms",
+                   "channel " + std::to_string(c) + " term " + std::to_string(i) + " is " +
+                       std::to_string(codes[c * k->k + i]) + ", the scale " +
+                       std::to_string(b.scale_raw[c]) + " encodes to " + std::to_string(expected));
+          }
+        }
+      }
+    } else if (bj.contains("scale_terms")) {
+      r.fail(bw + ".scale_terms", "present for a fixed-point scale type");
+    }
+    l.bn = b;
+  }
+  return l;
+}
+
+std::vector<unsigned char> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ModelFileError(path + ": cannot open");
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= data[i];
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+std::int64_t term_code(const fx::Term& t) { return (t.negative ? -1 : 1) * (t.shift + 1); }
+
+std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classes) {
+  std::vector<int> out(logits.size() / classes);
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    int best = 0;
+    for (int c = 1; c < classes; ++c) {
+      if (logits[r * classes + c] > logits[r * classes + best]) best = c;
+    }
+    out[r] = best;
+  }
+  return out;
+}
+
+void write_model_file(const std::string& path, const ModelFile& file) {
+  validate(file.model);
+  BlockWriter blocks;
+  json header = {{"format", kFormatName},
+                 {"version", kModelFileVersion},
+                 {"input", {{"type", file.model.input_type.str()}}},
+                 {"layers", json::array()},
+                 {"meta", json::parse(file.metadata_json)}};
+  for (const DenseLayer& l : file.model.layers) header["layers"].push_back(layer_json(l, blocks));
+  if (file.golden) {
+    const GoldenResults& g = *file.golden;
+    header["golden"] = {{"images", g.images},
+                        {"count", g.count},
+                        {"classes", file.model.layers.back().out_features},
+                        {"logits_type", file.model.layers.back().output_type().str()},
+                        {"accuracy", g.accuracy},
+                        {"logits", blocks.add("golden.logits", g.logits)},
+                        {"labels", blocks.add("golden.labels", g.labels)}};
+  }
+  header["blocks"] = blocks.index;
+  const std::string text = header.dump(1);
+  std::string out(kMagic, sizeof kMagic);
+  put_u32(out, kModelFileVersion);
+  put_u32(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+  out.append((8 - out.size() % 8) % 8, '\0');
+  for (std::int64_t v : blocks.data) put_u64(out, static_cast<std::uint64_t>(v));
+  put_u64(out, fnv1a64(reinterpret_cast<const unsigned char*>(out.data()), out.size()));
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw ModelFileError(path + ": cannot write " + tmp);
+    f.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!f) throw ModelFileError(path + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw ModelFileError(path + ": cannot rename " + tmp);
+  }
+}
+
+ModelFile read_model_file(const std::string& path) {
+  const std::vector<unsigned char> bytes = slurp(path);
+  auto fail = [&](const std::string& what) -> ModelFileError {
+    return ModelFileError(path + ": " + what);
+  };
+  if (bytes.size() < 24) throw fail("truncated: " + std::to_string(bytes.size()) + " bytes");
+  if (std::memcmp(bytes.data(), kMagic, 8) != 0) throw fail("not an fxsim model file (magic)");
+  const std::uint32_t version = get_u32(bytes.data() + 8);
+  if (version != kModelFileVersion) {
+    throw fail("format version " + std::to_string(version) + ", this fxsim reads version " +
+               std::to_string(kModelFileVersion));
+  }
+  const std::uint64_t header_len = get_u32(bytes.data() + 12);
+  const std::uint64_t data_start = (16 + header_len + 7) / 8 * 8;
+  if (data_start + 8 > bytes.size()) {
+    throw fail("truncated: the header needs " + std::to_string(data_start + 8) +
+               " bytes, the file has " + std::to_string(bytes.size()));
+  }
+  json header;
+  try {
+    header = json::parse(bytes.begin() + 16, bytes.begin() + 16 + header_len);
+  } catch (const json::exception& e) {
+    throw fail(std::string("header: invalid JSON: ") + e.what());
+  }
+  if (!header.is_object() || header.value("format", "") != kFormatName) {
+    throw fail("header: format is not '" + std::string(kFormatName) + "'");
+  }
+  if (header.value("version", 0u) != kModelFileVersion) throw fail("header: version mismatch");
+  // Blocks: contiguous, in order, exactly filling the data region.
+  std::uint64_t expected_offset = 0;
+  try {
+    for (const json& b : header.at("blocks")) {
+      if (b.at("offset").get<std::uint64_t>() != expected_offset) {
+        throw fail("header: block '" + b.at("name").get<std::string>() + "' is not contiguous");
+      }
+      const auto count = b.at("count").get<std::uint64_t>();
+      if (count > (std::uint64_t{1} << 40)) throw fail("header: impossible block size");
+      expected_offset += 8 * count;
+    }
+  } catch (const json::exception& e) {
+    throw fail(std::string("header: blocks: ") + e.what());
+  }
+  const std::uint64_t expected_size = data_start + expected_offset + 8;
+  if (bytes.size() < expected_size) {
+    throw fail("truncated: the header promises " + std::to_string(expected_size) +
+               " bytes, the file has " + std::to_string(bytes.size()));
+  }
+  if (bytes.size() > expected_size) {
+    throw fail(std::to_string(bytes.size() - expected_size) + " unexpected bytes at the end");
+  }
+  const std::uint64_t stored = get_u64(bytes.data() + bytes.size() - 8);
+  if (stored != fnv1a64(bytes.data(), bytes.size() - 8)) {
+    throw fail("checksum mismatch (corrupt file)");
+  }
+  const Reader r(path, header, bytes.data() + data_start);
+  ModelFile file;
+  try {
+    file.model.input_type = r.fx_type(r.at(header, "input", "header"), "type", "input");
+    int index = 0;
+    for (const json& lj : r.at(header, "layers", "header")) {
+      file.model.layers.push_back(read_layer(r, lj, index++));
+    }
+    if (header.contains("golden")) {
+      const json& g = header.at("golden");
+      GoldenResults res;
+      res.images = r.at(g, "images", "golden").get<std::string>();
+      res.count = r.at(g, "count", "golden").get<int>();
+      res.accuracy = r.at(g, "accuracy", "golden").get<double>();
+      const int classes = r.at(g, "classes", "golden").get<int>();
+      if (file.model.layers.empty() || classes != file.model.layers.back().out_features) {
+        r.fail("golden.classes", "does not match the last layer's outputs");
+      }
+      if (r.fx_type(g, "logits_type", "golden") != file.model.layers.back().output_type()) {
+        r.fail("golden.logits_type", "type mismatch with the last layer's output type " +
+                                         file.model.layers.back().output_type().str());
+      }
+      if (res.count < 0) r.fail("golden.count", "negative");
+      res.logits = r.block(g, "logits", "golden", static_cast<std::size_t>(res.count) * classes);
+      res.labels = r.block(g, "labels", "golden", static_cast<std::size_t>(res.count));
+      file.golden = std::move(res);
+    }
+    file.metadata_json = header.value("meta", json::object()).dump();
+  } catch (const json::exception& e) {
+    throw fail(std::string("header: ") + e.what());
+  }
+  try {
+    validate(file.model);
+  } catch (const ModelError& e) {
+    throw fail(e.what());
+  }
+  return file;
+}
+
+}  // namespace fxsim::golden

@@ -1,0 +1,62 @@
+// The exported model file (docs/golden.md, "Model file"): a JSON header describing the quantized
+// network (fx type strings, shapes, bn_act parameters, K-hot encodings, the golden test results)
+// followed by little-endian int64 blocks and an FNV-1a 64 checksum. Plain C++: `fxsim verify`
+// reads it without torch.
+//
+//   offset 0   8 bytes   magic "FXSMGOLD"
+//          8   u32 LE    format version (kModelFileVersion)
+//         12   u32 LE    header length H in bytes
+//         16   H bytes   UTF-8 JSON header, then zero padding to a multiple of 8
+//          D   blocks    int64 LE arrays, in header order, contiguous (header "blocks")
+//        end-8 u64 LE    FNV-1a 64 of every byte before it
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "golden/model.hpp"
+
+namespace fxsim::golden {
+
+inline constexpr std::uint32_t kModelFileVersion = 1;
+
+// A model file that cannot be read or is inconsistent; what() starts with the path.
+class ModelFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Golden results on the test set: the quantized logits of the integer inference.
+struct GoldenResults {
+  std::string images;  // the IDX file the inputs come from (raw of input_type = pixel byte)
+  int count = 0;       // the first `count` images
+  std::vector<std::int64_t> logits;  // count x classes raws of the last layer's output type
+  std::vector<std::int64_t> labels;  // count
+  double accuracy = 0;               // argmax(logits) == label (first maximum wins)
+};
+
+struct ModelFile {
+  QuantModel model;
+  std::optional<GoldenResults> golden;
+  std::string metadata_json = "{}";  // free-form JSON object: method, bits, seed, accuracies
+};
+
+// Writes atomically (temporary file + rename). Validates the model first.
+void write_model_file(const std::string& path, const ModelFile& file);
+
+// Reads and checks everything: magic, version, sizes (truncation), checksum, the JSON, type
+// strings, block references, K-hot encodings against the scale raws, and validate(model).
+ModelFile read_model_file(const std::string& path);
+
+// The predicted class of each row of count x classes logits: the first maximum.
+std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classes);
+
+std::uint64_t fnv1a64(const unsigned char* data, std::size_t n);
+
+// K-hot term code of one term: (negative ? -1 : +1) * (shift + 1); 0 marks an unused slot.
+std::int64_t term_code(const fx::Term& t);
+
+}  // namespace fxsim::golden

@@ -1,0 +1,248 @@
+#include "golden/train.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <torch/optim/adam.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "golden/idx.hpp"
+#include "golden/int_inference.hpp"
+#include "golden/model_file.hpp"
+#include "golden/network.hpp"
+
+namespace fxsim::golden {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Data {
+  torch::Tensor x;    // float32 [N, 784]: pixel / 256, the exact values of the input format
+  torch::Tensor raw;  // int64 [N, 784]: the pixel bytes, raws of the input format
+  torch::Tensor y;    // int64 [N]
+};
+
+Data to_tensors(const Dataset& d) {
+  const int n = d.images.count;
+  const int features = d.images.rows * d.images.cols;
+  Data t;
+  t.raw = torch::from_blob(const_cast<std::uint8_t*>(d.images.pixels.data()), {n, features},
+                           torch::kUInt8)
+              .to(torch::kInt64);
+  t.x = t.raw.to(torch::kFloat32) / 256.0;
+  t.y = torch::from_blob(const_cast<std::uint8_t*>(d.labels.data()), {n}, torch::kUInt8)
+            .to(torch::kInt64);
+  return t;
+}
+
+double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y) {
+  // argmax returns the first maximum, as argmax_rows does for the exported logits.
+  return torch::eq(logits.argmax(1), y).to(torch::kFloat64).mean().item<double>();
+}
+
+double evaluate(QMlp& net, const Data& d, Precision p) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> parts;
+  for (int64_t s = 0; s < d.x.size(0); s += 2000) {
+    parts.push_back(net.forward(d.x.narrow(0, s, std::min<int64_t>(2000, d.x.size(0) - s)), p,
+                                /*training=*/false));
+  }
+  return accuracy_of(torch::cat(parts), d.y);
+}
+
+// Trains in place; one progress line per epoch.
+void train(QMlp& net, const Data& train_data, const Data& test, int epochs, Precision p, double lr,
+           double bp_lr, int batch_size, at::Generator& gen, const std::string& label,
+           std::ostream& log) {
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(net.parameters(), std::make_unique<torch::optim::AdamOptions>(lr));
+  const std::vector<torch::Tensor> formats = net.format_parameters();
+  if (!formats.empty()) {
+    groups.emplace_back(formats, std::make_unique<torch::optim::AdamOptions>(bp_lr));
+  }
+  torch::optim::Adam opt(std::move(groups), torch::optim::AdamOptions(lr));
+  const int64_t n = train_data.x.size(0);
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const auto start = Clock::now();
+    const torch::Tensor perm = torch::randperm(n, gen, torch::kInt64);
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0;
+    int batches = 0;
+    for (int64_t s = 0; s + 1 < n; s += batch_size) {  // batches of >= 2 (batch statistics)
+      const torch::Tensor idx = perm.narrow(0, s, std::min<int64_t>(batch_size, n - s));
+      const torch::Tensor xb = train_data.x.index_select(0, idx);
+      const torch::Tensor yb = train_data.y.index_select(0, idx);
+      const torch::Tensor logits = net.forward(xb, p, /*training=*/true);
+      const torch::Tensor loss = torch::nll_loss(torch::log_softmax(logits, 1), yb);
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      net.clamp_formats();
+      loss_sum += loss.item<double>();
+      correct += torch::eq(logits.argmax(1), yb).sum().item<int64_t>();
+      seen += idx.size(0);
+      ++batches;
+    }
+    log << "[" << label << "] epoch " << epoch << "/" << epochs << "  loss " << std::fixed
+        << std::setprecision(4) << loss_sum / std::max(batches, 1) << "  train-acc "
+        << static_cast<double>(correct) / std::max<int64_t>(seen, 1) << "  test-acc "
+        << evaluate(net, test, p) << "  (" << std::setprecision(1) << seconds_since(start) << " s)"
+        << std::defaultfloat << std::endl;
+  }
+}
+
+std::vector<std::int64_t> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous().to(torch::kInt64);
+  return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(),
+                                   c.data_ptr<std::int64_t>() + c.numel());
+}
+
+struct Variant {
+  std::string method;
+  int bits;
+  int khot_k;
+  std::string name() const {
+    return method + (khot_k ? "_khot" + std::to_string(khot_k) : "") + "_e" + std::to_string(bits);
+  }
+};
+
+std::vector<Variant> variants_of(const TrainConfig& c) {
+  std::vector<Variant> v;
+  for (int bits : c.elementwise_bits)
+    for (const std::string& m : c.methods) v.push_back({m, bits, 0});
+  for (int k : c.khot_k) {
+    v.push_back({"ptq", c.khot_bits, k});
+    if (c.qat_epochs > 0) v.push_back({"qat", c.khot_bits, k});
+  }
+  return v;
+}
+
+void write_results(const TrainReport& r, const std::string& dir) {
+  nlohmann::json j = {{"seed", r.seed},
+                      {"train_images", r.train_images},
+                      {"test_images", r.test_images},
+                      {"float_accuracy", r.float_accuracy},
+                      {"variants", nlohmann::json::array()}};
+  std::ostringstream csv;
+  csv << "variant,method,elementwise_bits,khot_k,accuracy,fake_accuracy,model_file\n";
+  for (const VariantResult& v : r.variants) {
+    j["variants"].push_back({{"name", v.name},
+                             {"method", v.method},
+                             {"elementwise_bits", v.elementwise_bits},
+                             {"khot_k", v.khot_k},
+                             {"accuracy", v.accuracy},
+                             {"fake_accuracy", v.fake_accuracy},
+                             {"formats", v.formats},
+                             {"model_file", v.model_file}});
+    csv << v.name << "," << v.method << "," << v.elementwise_bits << "," << v.khot_k << ","
+        << std::setprecision(6) << v.accuracy << "," << v.fake_accuracy << ","
+        << std::filesystem::path(v.model_file).filename().string() << "\n";
+  }
+  std::ofstream(dir + "/results.json") << j.dump(2) << "\n";
+  std::ofstream(dir + "/results.csv") << csv.str();
+}
+
+}  // namespace
+
+TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int threads,
+                         std::ostream& log) {
+  at::set_num_threads(std::max(threads, 1));
+  torch::manual_seed(cfg.seed);  // nothing should draw from it; set for any op that might
+  std::filesystem::create_directories(out_dir);
+  const Dataset train_set =
+      load_fashion_mnist(cfg.data_dir, "train", cfg.train_images > 0 ? cfg.train_images : -1);
+  const Dataset test_set =
+      load_fashion_mnist(cfg.data_dir, "t10k", cfg.test_images > 0 ? cfg.test_images : -1);
+  const Data train_data = to_tensors(train_set);
+  const Data test = to_tensors(test_set);
+  TrainReport report;
+  report.seed = cfg.seed;
+  report.train_images = train_set.images.count;
+  report.test_images = test_set.images.count;
+  log << "fxsim train: " << report.train_images << " training / " << report.test_images
+      << " test images, seed " << cfg.seed << ", " << std::max(threads, 1) << " thread(s)"
+      << std::endl;
+
+  std::vector<int> sizes{train_set.images.rows * train_set.images.cols};
+  sizes.insert(sizes.end(), cfg.hidden.begin(), cfg.hidden.end());
+  sizes.push_back(10);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(cfg.seed ^ 0x5eed5eedULL);
+  QMlp float_net(sizes, cfg.seed);
+  train(float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
+        cfg.batch_size, gen, "float", log);
+  report.float_accuracy = evaluate(float_net, test, Precision::FLOAT);
+  const int64_t calib_n = std::min<int64_t>(cfg.calibration_images, train_data.x.size(0));
+  const std::vector<LayerRanges> ranges = float_net.calibrate(train_data.x.narrow(0, 0, calib_n));
+
+  for (const Variant& v : variants_of(cfg)) {
+    QMlp net = float_net.clone();
+    QuantSettings s;
+    s.weight_bits = cfg.weight_bits;
+    s.mac_bits = cfg.mac_bits;
+    s.logit_bits = cfg.logit_bits;
+    s.elementwise_bits = v.bits;
+    s.rounding = cfg.rounding;
+    s.khot_k = v.khot_k;
+    s.learn_binary_point = v.method == "qat_bp";
+    net.set_formats(ranges, s);
+    // Each QAT variant draws its own batches from a generator seeded by the variant, so adding
+    // or removing a variant leaves the others unchanged.
+    at::Generator vgen = at::make_generator<at::CPUGeneratorImpl>(
+        cfg.seed ^
+        fnv1a64(reinterpret_cast<const unsigned char*>(v.name().data()), v.name().size()));
+    if (v.method != "ptq") {
+      train(net, train_data, test, cfg.qat_epochs, Precision::QUANT, cfg.qat_learning_rate,
+            cfg.binary_point_learning_rate, cfg.batch_size, vgen, v.name(), log);
+    }
+    VariantResult r;
+    r.name = v.name();
+    r.method = v.method;
+    r.elementwise_bits = v.bits;
+    r.khot_k = v.khot_k;
+    r.formats = net.describe_formats();
+    r.fake_accuracy = evaluate(net, test, Precision::QUANT);
+    const QuantModel model = net.export_model(cfg.simd);
+    const torch::Tensor logits = forward_integer(model, test.raw);
+    r.accuracy = accuracy_of(logits, test.y);
+    log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4)
+        << r.accuracy << " (fake-quant " << r.fake_accuracy << ")" << std::defaultfloat << "\n"
+        << r.formats << std::flush;
+    if (cfg.export_models) {
+      ModelFile f;
+      f.model = model;
+      GoldenResults g;
+      g.images = "t10k-images-idx3-ubyte.gz";
+      g.count = report.test_images;
+      g.logits = to_vector(logits);
+      g.labels = to_vector(test.y);
+      g.accuracy = r.accuracy;
+      f.golden = std::move(g);
+      f.metadata_json = nlohmann::json{
+          {"variant", r.name},
+          {"method", r.method},
+          {"elementwise_bits", r.elementwise_bits},
+          {"khot_k", r.khot_k},
+          {"seed", cfg.seed},
+          {"train_images", report.train_images},
+          {"float_accuracy", report.float_accuracy},
+          {"accuracy",
+           r.accuracy}}.dump();
+      r.model_file = out_dir + "/model_" + r.name + ".fxm";
+      write_model_file(r.model_file, f);
+    }
+    report.variants.push_back(r);
+  }
+  write_results(report, out_dir);
+  return report;
+}
+
+}  // namespace fxsim::golden

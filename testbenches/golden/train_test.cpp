@@ -1,0 +1,153 @@
+// `fxsim train` on a small subset: determinism (identical model-file bytes for the same config
+// and seed), exact shapes, every variant produced, the exported golden logits reproduced by the
+// models/arith reference from the loaded file; and the config errors (FILE:LINE: key: ...).
+#include "golden/train.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "golden/idx.hpp"
+#include "golden/model_file.hpp"
+
+namespace {
+
+using namespace fxsim::golden;
+namespace fs = std::filesystem;
+
+const char* kDataDir = "/usr/share/datasets/fashion-mnist";
+
+std::string small_config() {
+  return R"(seed = 7
+[data]
+dir = "/usr/share/datasets/fashion-mnist"
+train_images = 300
+test_images = 200
+calibration_images = 100
+[model]
+hidden = [24, 16]
+[float]
+epochs = 2
+batch_size = 50
+[qat]
+epochs = 1
+[quant]
+elementwise_bits = [4]
+methods = ["ptq", "qat", "qat_bp"]
+khot_k = [2]
+)";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Training : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(std::string(kDataDir) + "/train-images-idx3-ubyte.gz")) {
+      GTEST_SKIP() << "Fashion-MNIST not installed";
+    }
+    dir_ = fs::temp_directory_path() / ("fxsim_train_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(Training, DeterministicShapesAndGoldenLogits) {
+  const TrainConfig cfg = parse_train_config(small_config(), "small.toml");
+  std::ostringstream log1, log2;
+  const TrainReport a = run_training(cfg, (dir_ / "a").string(), 1, log1);
+  const TrainReport b = run_training(cfg, (dir_ / "b").string(), 1, log2);
+  EXPECT_NE(log1.str().find("[float] epoch 2/2"), std::string::npos) << log1.str();
+  EXPECT_NE(log1.str().find("[qat_bp_e4] epoch 1/1"), std::string::npos);
+
+  const std::vector<std::string> names = {"ptq_e4", "qat_e4", "qat_bp_e4", "ptq_khot2_e8",
+                                          "qat_khot2_e8"};
+  ASSERT_EQ(a.variants.size(), names.size());
+  EXPECT_EQ(a.train_images, 300);
+  EXPECT_EQ(a.test_images, 200);
+  EXPECT_GT(a.float_accuracy, 0.3);  // 10 classes: chance is 0.1
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(a.variants[i].name, names[i]);
+    EXPECT_EQ(a.variants[i].accuracy, b.variants[i].accuracy);
+    const std::string fa = slurp(a.variants[i].model_file);
+    ASSERT_FALSE(fa.empty());
+    EXPECT_EQ(fa, slurp(b.variants[i].model_file)) << names[i] << ": files differ";
+  }
+  EXPECT_EQ(slurp((dir_ / "a" / "results.csv").string()),
+            slurp((dir_ / "b" / "results.csv").string()));
+
+  const Dataset test = load_fashion_mnist(kDataDir, "t10k", 200);
+  for (const VariantResult& v : a.variants) {
+    const ModelFile f = read_model_file(v.model_file);
+    ASSERT_EQ(f.model.layers.size(), 3u);
+    const int shapes[3][2] = {{784, 24}, {24, 16}, {16, 10}};
+    for (int l = 0; l < 3; ++l) {
+      EXPECT_EQ(f.model.layers[l].in_features, shapes[l][0]);
+      EXPECT_EQ(f.model.layers[l].out_features, shapes[l][1]);
+      EXPECT_EQ(f.model.layers[l].weight_raw.size(), size_t(shapes[l][0] * shapes[l][1]));
+      ASSERT_TRUE(f.model.layers[l].bn.has_value());
+      EXPECT_EQ(f.model.layers[l].bn->khot_scale(), v.khot_k > 0) << v.name;
+    }
+    EXPECT_EQ(f.model.layers[0].bn->out_type.width, v.elementwise_bits) << v.name;
+    ASSERT_TRUE(f.golden.has_value());
+    EXPECT_EQ(f.golden->count, 200);
+    ASSERT_EQ(f.golden->logits.size(), 2000u);
+    // Accuracy recomputed from the stored logits and labels.
+    const std::vector<int> pred = argmax_rows(f.golden->logits, 10);
+    int correct = 0;
+    for (int i = 0; i < 200; ++i) correct += pred[i] == f.golden->labels[i];
+    EXPECT_DOUBLE_EQ(correct / 200.0, v.accuracy) << v.name;
+    // The torch integer inference that produced the logits equals models/arith, image by image.
+    for (int i = 0; i < 20; ++i) {
+      std::vector<int64_t> input(test.images.pixels.begin() + i * 784,
+                                 test.images.pixels.begin() + (i + 1) * 784);
+      const std::vector<int64_t> logits = reference_forward(f.model, input);
+      const std::vector<int64_t> stored(f.golden->logits.begin() + i * 10,
+                                        f.golden->logits.begin() + (i + 1) * 10);
+      ASSERT_EQ(logits, stored) << v.name << " image " << i;
+      EXPECT_EQ(f.golden->labels[i], test.labels[i]);
+    }
+  }
+}
+
+std::string config_error(const std::string& text) {
+  try {
+    parse_train_config(text, "t.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(TrainConfigErrors, NameFileLineAndKey) {
+  EXPECT_EQ(config_error("seed = 1\n[float]\nepochs = \"three\"\n"),
+            "t.toml:3: float.epochs: expected an integer");
+  EXPECT_EQ(config_error("[quant]\nweight_bits = 1\n"),
+            "t.toml:2: quant.weight_bits: expected 2..16, found 1");
+  EXPECT_EQ(config_error("\n[qat]\nlearning_rat = 0.1\n"),
+            "t.toml:3: qat.learning_rat: unknown key");
+  EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
+            "t.toml:2: quant.methods: expected an array of: ptq, qat, qat_bp");
+  EXPECT_EQ(
+      config_error("[quant]\nrounding = \"NEAREST\"\n").rfind("t.toml:2: quant.rounding: ", 0), 0u);
+  EXPECT_EQ(config_error("[quant]\nkhot_bits = 4\nkhot_k = [1, 4]\n"),
+            "t.toml:3: quant.khot_k: K = 4 exceeds the 3 magnitude bits of khot_bits = 4");
+  EXPECT_EQ(config_error("seed = 1\nseed = 2\n").substr(0, 15), "t.toml:2: toml:");
+  EXPECT_EQ(config_error("[data]\ntrain_images = 70000\n"),
+            "t.toml:2: data.train_images: expected 0..60000, found 70000");
+  EXPECT_EQ(config_error("[float]\nlearning_rate = -1.0\n")
+                .rfind("t.toml:2: float.learning_rate: expected a number in (0, 10]", 0),
+            0u);
+  EXPECT_EQ(config_error(small_config()), "no error");
+}
+
+}  // namespace
