@@ -29,4 +29,10 @@ void add_run_command(CLI::App& app, CommandStatus& status);
 // `fxsim train`: apps/cmd_train.cpp.
 void add_train_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim sweep` (+ the hidden `fxsim sweep-worker`), `fxsim merge`, `fxsim report`:
+// apps/cmd_sweep.cpp, apps/cmd_merge.cpp, apps/cmd_report.cpp.
+void add_sweep_command(CLI::App& app, CommandStatus& status);
+void add_merge_command(CLI::App& app, CommandStatus& status);
+void add_report_command(CLI::App& app, CommandStatus& status);
+
 }  // namespace fxsim::cli

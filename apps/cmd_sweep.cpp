@@ -1,0 +1,161 @@
+// `fxsim sweep SWEEP.toml`: a design-space exploration of the layer engine (docs/sweeps.md), and
+// the hidden `fxsim sweep-worker` it starts once per job. Exit codes: 0 every point ran (failed
+// points are results, not errors: they are in the database with their message); 1 the sweep
+// could not run (results directory unusable, workers cannot start); 2 a bad sweep file or bad
+// options, reported before any point runs.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "apps/commands.hpp"
+#include "apps/sweep/design_points.hpp"
+#include "apps/sweep/sweep_runner.hpp"
+#include "apps/sweep/worker.hpp"
+
+#if __has_include("fxsim_version.hpp")
+#include "fxsim_version.hpp"
+#endif
+
+namespace fxsim::cli {
+namespace {
+
+constexpr const char* kCommand = "fxsim sweep";
+
+struct SweepCommandOptions {
+  std::string sweep_file;
+  std::string out;
+  int jobs = 0;
+  std::string shard = "0/1";
+  bool resume = false;
+  std::string yosys_cache;
+  std::string progress = "auto";
+};
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+int sweep_command(const SweepCommandOptions& o) {
+  int shard_index = 0, shard_count = 1;
+  std::smatch m;
+  static const std::regex shard_re(R"((\d+)/(\d+))");
+  if (!std::regex_match(o.shard, m, shard_re) || std::stoi(m[2]) < 1 ||
+      std::stoi(m[1]) >= std::stoi(m[2])) {
+    fmt::print(stderr, "{}: --shard {}: expected I/N with 0 <= I < N (e.g. 0/4)\n", kCommand,
+               o.shard);
+    return kExitUsage;
+  }
+  shard_index = std::stoi(m[1]);
+  shard_count = std::stoi(m[2]);
+
+  sweep::SweepSpec spec;
+  std::vector<sweep::DesignPoint> points;
+  try {
+    spec = sweep::load_sweep_file(o.sweep_file);
+    points = sweep::expand_sweep(spec);
+  } catch (const sweep::SweepFileError& e) {
+    fmt::print(stderr, "{}: {}\n", kCommand, e.what());
+    return kExitUsage;
+  }
+  const std::filesystem::path out =
+      o.out.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(o.out);
+  if (o.resume && !std::filesystem::exists(out / "results.sqlite")) {
+    fmt::print(stderr, "{}: --resume: {} holds no results.sqlite to resume\n", kCommand,
+               out.string());
+    return kExitUsage;
+  }
+  const std::string exe = self_executable();
+  if (exe.empty()) {
+    fmt::print(stderr, "{}: cannot find its own executable (/proc/self/exe)\n", kCommand);
+    return kExitFailure;
+  }
+
+  sweep::SweepOptions options;
+  options.out_dir = out;
+  options.jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.shard_index = shard_index;
+  options.shard_count = shard_count;
+  options.worker_command = {exe, "sweep-worker"};
+  options.yosys_cache = o.yosys_cache;
+  options.terminal = o.progress == "bar" || (o.progress == "auto" && isatty(STDERR_FILENO));
+  options.fxsim_version = FXSIM_VERSION;
+
+  fmt::print("sweep {}: {} points ({}), shard {}/{}, {} jobs, results in {}\n", spec.name,
+             points.size(), spec.sampling == sweep::Sampling::GRID ? "grid" : "random sample",
+             shard_index, shard_count, options.jobs, out.string());
+  std::fflush(stdout);
+  sweep::SweepOutcome r;
+  try {
+    r = sweep::run_sweep(spec, points, options);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: {}\n", kCommand, e.what());
+    return kExitFailure;
+  }
+  const long ran = r.ok + r.failed + r.pruned;
+  fmt::print(
+      "sweep {}: {} points in this shard, {} already done, {} ok, {} failed, {} pruned in {:.1f} "
+      "s ({:.0f} points/min)\n",
+      spec.name, r.in_shard, r.already_done, r.ok, r.failed, r.pruned, r.seconds,
+      r.seconds > 0 ? 60.0 * ran / r.seconds : 0.0);
+  fmt::print("results: {}\n         {}\n", (out / "results.sqlite").string(),
+             (out / "results.csv").string());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, CommandStatus& status) {
+  auto o = std::make_shared<SweepCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "Explore a design space of the layer engine: accuracy, latency, resources");
+  cmd->add_option("sweep_file", o->sweep_file, "Sweep file (TOML; docs/sweeps.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--out", o->out,
+                  "Results directory (results.sqlite, results.csv, traces/); default "
+                  "results/<sweep name>");
+  cmd->add_option("-j,--jobs", o->jobs, "Worker processes (default: number of cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--shard", o->shard,
+                  "Run shard I of N: the points whose id mod N is I (e.g. a Slurm array task)")
+      ->capture_default_str();
+  cmd->add_flag("--resume", o->resume,
+                "Continue an interrupted sweep in --out (re-running into the same directory "
+                "does the same; --resume also insists that results exist)");
+  cmd->add_option("--yosys-cache", o->yosys_cache,
+                  "yosys result cache (default: [sweep] yosys_cache, else the user cache)");
+  cmd->add_option("--progress", o->progress,
+                  "auto: a bar on a terminal, lines otherwise; bar; lines")
+      ->check(CLI::IsMember({"auto", "bar", "lines"}))
+      ->capture_default_str();
+  cmd->footer(
+      "Every point's row is committed as soon as it is done: interrupt the sweep at any time\n"
+      "and run the same command again (or with --resume) to do only the remaining points.\n"
+      "Exit codes: 0 the sweep ran (failed points are recorded in the results); 1 it could not\n"
+      "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...) or bad options.\n"
+      "Examples:\n"
+      "  fxsim sweep docs/examples/sweep_default.toml --out results/default\n"
+      "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2");
+  cmd->callback([o, &status] { status.exit_code = sweep_command(*o); });
+
+  // The worker the sweep starts (hidden: no help group).
+  auto w = std::make_shared<sweep::WorkerArgs>();
+  CLI::App* worker = app.add_subcommand("sweep-worker", "Internal: one worker of fxsim sweep");
+  worker->group("");
+  worker->add_option("--sweep", w->sweep_path)->required();
+  worker->add_option("--sha256", w->sha256)->required();
+  worker->add_option("--out", w->out_dir)->required();
+  worker->add_option("--yosys-cache", w->yosys_cache);
+  worker->callback([w, &status] { status.exit_code = sweep::run_worker(*w); });
+}
+
+}  // namespace fxsim::cli

@@ -1,0 +1,205 @@
+#include "apps/sweep/evaluate_point.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+
+#include "apps/sweep/point_resources.hpp"
+#include "testbenches/engine/run_point.hpp"
+#include "tlm/rtl/variant_registry.hpp"
+#include "traces/transaction_trace.hpp"
+
+namespace fxsim::sweep {
+
+using traces::ResultRow;
+
+namespace {
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+// Test hook (like FXSIM_ENGINE_INJECT of the engine tests): FXSIM_SWEEP_INJECT_FAIL=<point id>
+// makes that point throw at run time, to prove a failing point is recorded and the sweep goes on.
+void maybe_inject_failure(const DesignPoint& point) {
+  const char* id = std::getenv("FXSIM_SWEEP_INJECT_FAIL");
+  if (id && std::to_string(point.id) == id) {
+    throw std::runtime_error("injected failure (FXSIM_SWEEP_INJECT_FAIL=" + std::string(id) + ")");
+  }
+}
+
+// The RTL verification of a point, in one place (on-demand variant builds will plug in here):
+// a point without a Verilated variant is "no_variant"; otherwise model and rtl backends both run
+// and the row gets the rtl mismatches and the model-vs-rtl cycle error.
+void rtl_check(const EvaluateContext& ctx, const DesignPoint& point, const engine::Stimulus& stim,
+               const engine_tb::RunSummary& model_run, bool trace, ResultRow* row) {
+  try {
+    tlm_rtl::find_engine_variants(point.cfg);
+  } catch (const tlm_rtl::RtlVariantError&) {
+    row->set("rtl_status", std::string("no_variant"));
+    return;
+  }
+  engine_tb::RunOptions options;
+  options.stimulus = &stim;
+  if (trace && ctx.spec->traces.vcd &&
+      tlm_rtl::variant_trace_format() == tlm_rtl::TraceFormat::VCD) {
+    options.vcd_path =
+        (ctx.trace_dir / ("point_" + std::to_string(point.id) + "_rtl.vcd")).string();
+  }
+  const engine_tb::RunSummary rtl =
+      engine_tb::run_point(point.cfg, engine_tb::Backends::RTL, options);
+  const engine_tb::BackendRun& r = rtl.runs.at(0);
+  const std::uint64_t model_cycles = model_run.runs.at(0).cycles;
+  row->set("rtl_mismatches", i64(r.scoreboard.mismatch_count));
+  row->set("rtl_cycles", i64(r.cycles));
+  row->set("rtl_cycle_error",
+           r.cycles ? (static_cast<double>(model_cycles) - static_cast<double>(r.cycles)) /
+                          static_cast<double>(r.cycles)
+                    : 0.0);
+  const bool pass = r.completed && r.scoreboard.mismatch_count == 0 && r.tlm_errors == 0 &&
+                    r.cycles == model_cycles;
+  row->set("rtl_status", std::string(pass ? "pass" : "mismatch"));
+}
+
+// yosys per unit (cached by apps/synth), scaled to the engine like the analytical model.
+void yosys_resources(const EvaluateContext& ctx, const DesignPoint& point, ResultRow* row) {
+  auto run = [&](const std::string& unit, const units::ParamMap& params) {
+    synth::SynthRequest req;
+    req.unit = unit;
+    req.overrides = params;
+    req.family = point.params.family;
+    req.use_dsp = point.use_dsp();
+    return synth::synthesize(req, ctx.synth);
+  };
+  const synth::SynthResult pe = run(engine::pe_unit_name(point.cfg), engine::pe_params(point.cfg));
+  std::optional<synth::SynthResult> bn;
+  if (point.cfg.bn) bn = run("bn_act", engine::bn_params(point.cfg));
+  const std::int64_t n = point.cfg.pe;
+  auto sum = [&](auto get) { return n * (get(pe) + (bn ? get(*bn) : 0)); };
+  const std::int64_t lut = sum([](const synth::SynthResult& r) { return r.luts(); });
+  const std::int64_t dsp = sum([](const synth::SynthResult& r) { return r.counts.dsp(); });
+  row->set("yosys_lut", lut);
+  row->set("yosys_ff", sum([](const synth::SynthResult& r) { return r.counts.ff; }));
+  row->set("yosys_carry", sum([](const synth::SynthResult& r) { return r.counts.carry(); }));
+  row->set("yosys_dsp", dsp);
+  row->set("yosys_lut_equivalent", lut + 55 * dsp);
+  row->set("lut", lut);
+  row->set("dsp", dsp);
+  row->set("lut_equivalent", lut + 55 * dsp);
+  row->set("resource_source", std::string("yosys"));
+}
+
+void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
+                  const engine::Stimulus& stim) {
+  std::filesystem::create_directories(ctx.trace_dir);
+  const std::string base = (ctx.trace_dir / ("point_" + std::to_string(point.id))).string();
+  // SystemC appends ".vcd" to the name it is given.
+  engine_tb::RunOptions options;
+  options.stimulus = &stim;
+  options.vcd_path = base + "_model";
+  engine_tb::run_point(point.cfg, engine_tb::Backends::MODEL, options);
+  const std::string vcd = base + "_model.vcd";
+  if (ctx.spec->traces.csv) {
+    std::ifstream in(vcd);
+    std::ofstream out(base + ".csv", std::ios::binary);
+    traces::write_transaction_trace(traces::read_engine_vcd(in, vcd), out);
+    if (!out) throw std::runtime_error("cannot write " + base + ".csv");
+  }
+  if (!ctx.spec->traces.vcd) std::filesystem::remove(vcd);
+}
+
+}  // namespace
+
+ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
+                         const resources::ResourceEstimate& est) {
+  const PointParams& p = point.params;
+  const engine::EngineConfig& cfg = point.cfg;
+  ResultRow row;
+  row.set("point_id", point.id);
+  row.set("point_key", point.key);
+  row.set("kind", std::string(to_string(p.kind)));
+  row.set("activation_type", cfg.activation.str());
+  row.set("weight_type", fx::type_str(cfg.weight));
+  row.set("accumulator_type", cfg.accumulator.str());
+  row.set("output_type", cfg.output.str());
+  row.set("k", std::int64_t{p.k});
+  row.set("rounding", std::string(fx::to_string(cfg.output.rounding)));
+  row.set("overflow", std::string(fx::to_string(cfg.output.overflow)));
+  row.set("pe", std::int64_t{cfg.pe});
+  row.set("simd", std::int64_t{cfg.simd});
+  row.set("mac_stages", std::int64_t{cfg.mac_stages});
+  row.set("bn_scale_kind", std::string(to_string(p.bn)));
+  if (cfg.bn) {
+    row.set("bn_scale_type", fx::type_str(cfg.bn->scale));
+    row.set("bn_bias_type", cfg.bn->bias.str());
+    row.set("bn_output_type", cfg.bn->output.str());
+    row.set("bn_activation", std::string(engine::to_string(cfg.bn->activation)));
+  }
+  row.set("clock_ns", cfg.clock_ns);
+  row.set("family", std::string(resources::family_name(p.family)));
+  row.set("in_features", std::int64_t{cfg.in_features});
+  row.set("out_features", std::int64_t{cfg.out_features});
+  row.set("batch", std::int64_t{cfg.batch});
+  row.set("activation_bits", std::int64_t{cfg.activation.width});
+  row.set("weight_bits", std::int64_t{p.weight.width});
+  row.set("seed", static_cast<std::int64_t>(cfg.seed));
+  row.set("est_lut", std::int64_t{est.lut});
+  row.set("est_ff", std::int64_t{est.ff});
+  row.set("est_carry", std::int64_t{est.carry});
+  row.set("est_dsp", std::int64_t{est.dsp});
+  row.set("est_lut_equivalent", std::int64_t{est.lut_equivalent});
+  row.set("lut", std::int64_t{est.lut});
+  row.set("dsp", std::int64_t{est.dsp});
+  row.set("lut_equivalent", std::int64_t{est.lut_equivalent});
+  row.set("resource_source", std::string("model"));
+  row.set("rtl_status", std::string("not_run"));
+  row.set("pareto_accuracy_latency_lut", std::int64_t{0});
+  row.set("pareto_dsp_lut", std::int64_t{0});
+  row.set("error", std::string());
+  return row;
+}
+
+ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
+                         const EvaluateRequest& request) {
+  ResultRow row = describe_point(*ctx.spec, point, estimate_engine(point));
+  try {
+    maybe_inject_failure(point);
+    const engine::Stimulus stim = quantize_layer(*ctx.layer, point.cfg);
+    engine_tb::RunOptions options;
+    options.stimulus = &stim;
+    const engine_tb::RunSummary s =
+        engine_tb::run_point(point.cfg, engine_tb::Backends::MODEL, options);
+    const engine_tb::BackendRun& run = s.runs.at(0);
+    if (!run.completed) throw std::runtime_error("the model run did not complete");
+    row.set("cycles", i64(run.cycles));
+    row.set("latency_ns", s.latency_ns(run));
+    row.set("end_to_end_cycles", i64(run.end_to_end_cycles()));
+    row.set("macs_per_s", s.macs_per_second(run));
+    row.set("model_mismatches", i64(run.scoreboard.mismatch_count));
+    const Accuracy acc = compare_outputs(float_reference(*ctx.layer, point.cfg), run.output,
+                                         point.cfg.final_output());
+    row.set("mse", acc.mse);
+    row.set("sqnr_db", acc.sqnr_db);
+    row.set("max_abs_error", acc.max_abs_error);
+    row.set("acc_overflows", i64(s.coverage.accumulator.overflows));
+    row.set("output_overflows", i64(s.coverage.mac_requant.overflows));
+    row.set("bn_overflows", i64(s.coverage.bn_requant.overflows));
+    if (ctx.spec->yosys) yosys_resources(ctx, point, &row);
+    if (request.rtl) {
+      try {
+        rtl_check(ctx, point, stim, s, request.trace, &row);
+      } catch (const std::exception& e) {
+        // The model results stand; the RTL run's failure is the RTL check's outcome.
+        row.set("rtl_status", std::string("failed"));
+        row.set("error", std::string("rtl: ") + e.what());
+      }
+    }
+    if (request.trace) write_traces(ctx, point, stim);
+    row.set("status", std::string("ok"));
+  } catch (const std::exception& e) {
+    row.set("status", std::string("failed"));
+    row.set("error", std::string(e.what()));
+  }
+  return row;
+}
+
+}  // namespace fxsim::sweep

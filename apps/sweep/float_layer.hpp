@@ -1,0 +1,46 @@
+// The float layer a sweep measures accuracy against: weights, inputs and BN parameters drawn
+// once from the sweep seed (the same for every point), quantized into each point's formats to
+// run on the engine, and computed in double precision as the reference.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "apps/sweep/sweep_spec.hpp"
+#include "models/engine/engine_config.hpp"
+
+namespace fxsim::sweep {
+
+struct FloatLayer {
+  int in_features = 0, out_features = 0, batch = 0;
+  std::vector<double> weights;   // out x in, row-major
+  std::vector<double> input;     // batch x in
+  std::vector<double> bn_scale;  // out
+  std::vector<double> bn_bias;   // out
+};
+
+// Deterministic: std::mt19937_64 per array (seed XOR a constant per array) and our own mapping
+// from its words (uniform: lo + (hi - lo) * u, u in [0,1) with 53 bits; normal: Irwin-Hall of 12
+// uniforms, mean at the range's centre, sigma = (hi - lo) / 4, not clamped).
+FloatLayer make_float_layer(const Workload& workload, const BnSpec& bn, std::uint64_t seed);
+
+// The float layer in the point's formats, as engine buffers: fixed-point values through
+// fx::cast_from_double with each format's own rounding and overflow modes; K-hot / SPT through
+// fx::khot_quantize (nearest representable) and packed into term words.
+engine::Stimulus quantize_layer(const FloatLayer& layer, const engine::EngineConfig& cfg);
+
+// y = W x in double, then with bn: act(scale * y + bias) with the float scale and bias
+// (activations in value units: relu, relu_clip at bn clip, hardtanh at +-1, sign +-1 (0/1 for an
+// unsigned output)). batch x out.
+std::vector<double> float_reference(const FloatLayer& layer, const engine::EngineConfig& cfg);
+
+struct Accuracy {
+  double mse = 0;
+  double sqnr_db = 0;  // +inf when exact
+  double max_abs_error = 0;
+};
+// The engine's raw outputs (format `t`) dequantized and compared with the float reference.
+Accuracy compare_outputs(const std::vector<double>& reference, const std::vector<std::int64_t>& raw,
+                         const fx::FxType& t);
+
+}  // namespace fxsim::sweep

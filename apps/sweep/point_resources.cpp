@@ -1,0 +1,55 @@
+#include "apps/sweep/point_resources.hpp"
+
+#include <stdexcept>
+
+namespace fxsim::sweep {
+
+resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
+  const engine::EngineConfig& cfg = point.cfg;
+  const resources::Family family = point.params.family;
+  const resources::ResourceEstimate pe = resources::estimate(
+      engine::pe_unit_name(cfg), engine::pe_params(cfg), family, point.use_dsp());
+  resources::ResourceEstimate bn;
+  if (cfg.bn) bn = resources::estimate("bn_act", engine::bn_params(cfg), family, point.use_dsp());
+  resources::ResourceEstimate total;
+  total.lut = cfg.pe * (pe.lut + bn.lut);
+  total.ff = cfg.pe * (pe.ff + bn.ff);
+  total.carry = cfg.pe * (pe.carry + bn.carry);
+  total.dsp = cfg.pe * (pe.dsp + bn.dsp);
+  total.bram = cfg.pe * (pe.bram + bn.bram);
+  total.lut_equivalent = total.lut + 55 * total.dsp;
+  return total;
+}
+
+double constraint_metric(const DesignPoint& point, const resources::ResourceEstimate& est,
+                         const std::string& metric) {
+  if (metric == "lut") return est.lut;
+  if (metric == "ff") return est.ff;
+  if (metric == "carry") return est.carry;
+  if (metric == "dsp") return est.dsp;
+  if (metric == "lut_equivalent") return est.lut_equivalent;
+  const double cycles = static_cast<double>(engine::compute_cycles(point.cfg, point.cfg.batch));
+  if (metric == "cycles") return cycles;
+  if (metric == "latency_ns") return cycles * point.cfg.clock_ns;
+  if (metric == "pe") return point.cfg.pe;
+  if (metric == "simd") return point.cfg.simd;
+  throw std::invalid_argument("no constraint metric named '" + metric + "'");
+}
+
+std::optional<std::string> violated_constraint(const SweepSpec& spec, const DesignPoint& point,
+                                               const resources::ResourceEstimate& est) {
+  for (const Constraint& c : spec.constraints) {
+    const double v = constraint_metric(point, est, c.metric);
+    bool ok = true;
+    if (c.op == "<=") ok = v <= c.value;
+    if (c.op == "<") ok = v < c.value;
+    if (c.op == ">=") ok = v >= c.value;
+    if (c.op == ">") ok = v > c.value;
+    if (c.op == "==") ok = v == c.value;
+    if (c.op == "!=") ok = v != c.value;
+    if (!ok) return c.text;
+  }
+  return std::nullopt;
+}
+
+}  // namespace fxsim::sweep
