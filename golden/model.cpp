@@ -35,22 +35,6 @@ int BnActLayer::scale_frac() const {
   return std::get<fx::FxType>(scale_type).frac_bits();
 }
 
-std::string_view activation_name(units::Activation a) {
-  switch (a) {
-    case units::Activation::NONE:
-      return "none";
-    case units::Activation::RELU:
-      return "relu";
-    case units::Activation::RELU_CLIP:
-      return "relu_clip";
-    case units::Activation::HARDTANH:
-      return "hardtanh";
-    case units::Activation::SIGN:
-      return "sign";
-  }
-  return "?";
-}
-
 units::Activation parse_activation(std::string_view name) {
   for (auto a : {units::Activation::NONE, units::Activation::RELU, units::Activation::RELU_CLIP,
                  units::Activation::HARDTANH, units::Activation::SIGN}) {

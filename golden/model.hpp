@@ -74,7 +74,7 @@ std::vector<std::int64_t> reference_dense(const DenseLayer& layer,
 std::vector<std::int64_t> reference_forward(const QuantModel& model,
                                             const std::vector<std::int64_t>& input);
 
-std::string_view activation_name(units::Activation a);
+using units::activation_name;                               // models/units: one list of names
 units::Activation parse_activation(std::string_view name);  // throws std::invalid_argument
 
 }  // namespace fxsim::golden

@@ -25,21 +25,7 @@ std::string_view to_string(Distribution d) {
   return d == Distribution::UNIFORM ? "uniform" : "normal";
 }
 
-std::string_view to_string(units::Activation a) {
-  switch (a) {
-    case units::Activation::NONE:
-      return "none";
-    case units::Activation::RELU:
-      return "relu";
-    case units::Activation::RELU_CLIP:
-      return "relu_clip";
-    case units::Activation::HARDTANH:
-      return "hardtanh";
-    case units::Activation::SIGN:
-      return "sign";
-  }
-  return "?";
-}
+std::string_view to_string(units::Activation a) { return units::activation_name(a); }
 
 int khot_shift_bits(const fx::KhotType& t) {
   return std::max(1, fx::ceil_log2(static_cast<unsigned long long>(t.magnitude_bits())));

@@ -72,4 +72,20 @@ BnActConfig BnActConfig::from(const ParamMap& m) {
   return c;
 }
 
+std::string_view activation_name(Activation a) {
+  switch (a) {
+    case Activation::NONE:
+      return "none";
+    case Activation::RELU:
+      return "relu";
+    case Activation::RELU_CLIP:
+      return "relu_clip";
+    case Activation::HARDTANH:
+      return "hardtanh";
+    case Activation::SIGN:
+      return "sign";
+  }
+  return "?";
+}
+
 }  // namespace fxsim::units

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "fx/fx_type.hpp"
 #include "models/units/unit_params.hpp"
@@ -45,6 +46,10 @@ struct KhotPeConfig : AccumulatorConfig {
 };
 
 enum class Activation { NONE = 0, RELU = 1, RELU_CLIP = 2, HARDTANH = 3, SIGN = 4 };
+
+// "none", "relu", "relu_clip", "hardtanh", "sign": the names design-point, sweep and model
+// files use.
+std::string_view activation_name(Activation a);
 
 struct BnActConfig {
   fx::FxType x;         // X_*

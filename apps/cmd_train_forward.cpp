@@ -1,0 +1,48 @@
+// `fxsim train`: hands its arguments to the fxsim-train executable next to fxsim (see
+// apps/train_main.cpp for why LibTorch lives in a separate binary).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/commands.hpp"
+
+namespace fxsim::cli {
+namespace {
+
+int exec_fxsim_train(const std::vector<std::string>& args) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path train =
+      ec ? std::filesystem::path("fxsim-train") : self.parent_path() / "fxsim-train";
+  std::vector<std::string> argv_s{train.string(), "train"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  ::execv(argv[0], argv.data());
+  std::fprintf(stderr, "fxsim train: cannot run %s: %s (build the fxsim-train target)\n", argv[0],
+               std::strerror(errno));
+  return kExitFailure;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, CommandStatus& status) {
+  CLI::App* sub = app.add_subcommand(
+      "train",
+      "Train the Fashion-MNIST MLP: float baseline, PTQ, QAT with fixed formats, QAT with learned\n"
+      "binary points and K-hot BN scales; export every quantized variant as a model file\n"
+      "(runs fxsim-train; 'fxsim train --help' lists the options)");
+  sub->prefix_command();  // every argument, --help included, goes to fxsim-train
+  sub->set_help_flag();
+  sub->callback([sub, &status] { status.exit_code = exec_fxsim_train(sub->remaining()); });
+}
+
+}  // namespace fxsim::cli
