@@ -6,3 +6,5 @@ target_sources(fxsim PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/cmd_merge.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/cmd_report.cpp)
 target_link_libraries(fxsim PRIVATE fxsim_sweep)
+# `fxsim report` draws its PNGs with scripts/plot_results.py from this source tree.
+target_compile_definitions(fxsim PRIVATE FXSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

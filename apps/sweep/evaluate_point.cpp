@@ -34,6 +34,13 @@ void rtl_check(const EvaluateContext& ctx, const DesignPoint& point, const engin
                const engine_tb::RunSummary& model_run, bool trace, ResultRow* row) {
   try {
     tlm_rtl::find_engine_variants(point.cfg);
+  } catch (const tlm_rtl::RtlBuildError& e) {
+    // An on-demand Verilator build that failed is a failure of this point's check, not a
+    // missing variant: say so, with the build log's path in the message.
+    row->set("rtl_status", std::string("failed"));
+    row->set("error",
+             std::string("RTL variant build failed: ") + e.what() + " (log: " + e.log_path + ")");
+    return;
   } catch (const tlm_rtl::RtlVariantError&) {
     row->set("rtl_status", std::string("no_variant"));
     return;

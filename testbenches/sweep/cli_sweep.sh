@@ -55,6 +55,11 @@ expect 0 "4 ok, 0 failed, 0 pruned" "$FXSIM" sweep "$TMP/tiny.toml" --out "$TMP/
 [[ $(wc -l <"$TMP/tiny/results.csv") == 5 ]] || fail "results.csv should have 5 lines"
 expect 0 "report: .*report.md" "$FXSIM" report "$TMP/tiny"
 grep -q "^## Pareto front: accuracy" "$TMP/tiny/report.md" || fail "report.md has no Pareto table"
+# The plots (scripts/plot_results.py; matplotlib comes with scripts/install-deps).
+grep -q '^!\[dsp_vs_lut\](plots/dsp_vs_lut.png)$' "$TMP/tiny/report.md" || fail "report.md links no plots"
+[ -s "$TMP/tiny/plots/dsp_vs_lut.png" ] || fail "plots/dsp_vs_lut.png was not written"
+FXSIM_PYTHON=/nonexistent/python3 expect 0 "plots: not drawn" "$FXSIM" report "$TMP/tiny"
+grep -q "^Plots not drawn: " "$TMP/tiny/report.md" || fail "report.md does not say why there are no plots"
 expect 1 "no results database" "$FXSIM" report "$TMP"
 
 sed 's/name = "tiny"/name = "other"/' "$TMP/tiny.toml" >"$TMP/other.toml"
