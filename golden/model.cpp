@@ -36,9 +36,8 @@ int BnActLayer::scale_frac() const {
 }
 
 units::Activation parse_activation(std::string_view name) {
-  for (auto a : {units::Activation::NONE, units::Activation::RELU, units::Activation::RELU_CLIP,
-                 units::Activation::HARDTANH, units::Activation::SIGN}) {
-    if (activation_name(a) == name) return a;
+  for (const auto& [known, a] : units::activation_names()) {
+    if (known == name) return a;
   }
   throw std::invalid_argument("unknown activation '" + std::string(name) +
                               "': expected none, relu, relu_clip, hardtanh or sign");

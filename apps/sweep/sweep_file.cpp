@@ -93,12 +93,8 @@ const std::vector<std::pair<std::string, BnScaleKind>> kBnKinds = {
     {"none", BnScaleKind::NONE}, {"fixed", BnScaleKind::FIXED}, {"khot", BnScaleKind::KHOT}};
 const std::vector<std::pair<std::string, engine::Distribution>> kDistributions = {
     {"uniform", engine::Distribution::UNIFORM}, {"normal", engine::Distribution::NORMAL}};
-const std::vector<std::pair<std::string, units::Activation>> kActivations = {
-    {"none", units::Activation::NONE},
-    {"relu", units::Activation::RELU},
-    {"relu_clip", units::Activation::RELU_CLIP},
-    {"hardtanh", units::Activation::HARDTANH},
-    {"sign", units::Activation::SIGN}};
+const std::vector<std::pair<std::string, units::Activation>>& kActivations =
+    units::activation_names();
 const std::vector<std::pair<std::string, resources::Family>> kFamilies = {
     {"xc7", resources::Family::xc7}, {"xcup", resources::Family::xcup}};
 

@@ -194,12 +194,8 @@ const std::vector<std::pair<std::string, EngineKind>> kKinds = {
     {"fx_mac", EngineKind::FX_MAC}, {"khot", EngineKind::KHOT}, {"spt", EngineKind::SPT}};
 const std::vector<std::pair<std::string, Distribution>> kDistributions = {
     {"uniform", Distribution::UNIFORM}, {"normal", Distribution::NORMAL}};
-const std::vector<std::pair<std::string, units::Activation>> kActivations = {
-    {"none", units::Activation::NONE},
-    {"relu", units::Activation::RELU},
-    {"relu_clip", units::Activation::RELU_CLIP},
-    {"hardtanh", units::Activation::HARDTANH},
-    {"sign", units::Activation::SIGN}};
+const std::vector<std::pair<std::string, units::Activation>>& kActivations =
+    units::activation_names();
 
 // clip is only meaningful for relu_clip; remember whether the file set it.
 struct ParsedExtras {

@@ -72,18 +72,19 @@ BnActConfig BnActConfig::from(const ParamMap& m) {
   return c;
 }
 
+const std::vector<std::pair<std::string, Activation>>& activation_names() {
+  static const std::vector<std::pair<std::string, Activation>> names = {
+      {"none", Activation::NONE},
+      {"relu", Activation::RELU},
+      {"relu_clip", Activation::RELU_CLIP},
+      {"hardtanh", Activation::HARDTANH},
+      {"sign", Activation::SIGN}};
+  return names;
+}
+
 std::string_view activation_name(Activation a) {
-  switch (a) {
-    case Activation::NONE:
-      return "none";
-    case Activation::RELU:
-      return "relu";
-    case Activation::RELU_CLIP:
-      return "relu_clip";
-    case Activation::HARDTANH:
-      return "hardtanh";
-    case Activation::SIGN:
-      return "sign";
+  for (const auto& [name, act] : activation_names()) {
+    if (act == a) return name;
   }
   return "?";
 }

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "fx/fx_type.hpp"
 #include "models/units/unit_params.hpp"
@@ -50,6 +53,8 @@ enum class Activation { NONE = 0, RELU = 1, RELU_CLIP = 2, HARDTANH = 3, SIGN = 
 // "none", "relu", "relu_clip", "hardtanh", "sign": the names design-point, sweep and model
 // files use.
 std::string_view activation_name(Activation a);
+// The same names, in ACT order: the one table every parser of those files reads.
+const std::vector<std::pair<std::string, Activation>>& activation_names();
 
 struct BnActConfig {
   fx::FxType x;         // X_*
