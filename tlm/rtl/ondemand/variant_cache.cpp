@@ -32,7 +32,9 @@ std::string unique_suffix() {
 }  // namespace
 
 std::filesystem::path rtl_cache_root(const std::filesystem::path& cache_dir) {
-  return cache_dir / "rtl";
+  // Absolute: Verilator and the model's build run in other working directories, so a relative
+  // FXSIM_CACHE_DIR would name the sources wrongly there.
+  return std::filesystem::absolute(cache_dir) / "rtl";
 }
 
 std::string entry_problem(const EntryPaths& entry, const std::string& key) {
