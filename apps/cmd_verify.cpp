@@ -131,7 +131,10 @@ int verify_command(const VerifyCommandOptions& o) {
   const bool rtl = options.backend == engine_tb::BackendKind::RTL;
   // The model backend runs every test image by default, the slower RTL a sample of 200.
   options.images = o.images >= 0 ? o.images : (rtl ? 200 : 0);
-  if (file.golden && options.images > file.golden->count) options.images = file.golden->count;
+  // A default larger than the golden results means all of them; a number the user gave does not.
+  if (o.images < 0 && file.golden && options.images > file.golden->count) {
+    options.images = file.golden->count;
+  }
   options.batch = o.batch > 0 ? o.batch : (rtl ? 100 : 1000);
   options.hw = o.hw;
   options.data_dir = o.data_dir;

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# fxsim train + fxsim verify end to end on the real Fashion-MNIST files (dataset-fashion-mnist):
+# a tiny run (300 training images, 100 test images, hidden layer 32) trained twice must give
+# byte-identical model files; every exported model must verify bit-exactly on the model backend
+# with the accuracy `fxsim train` measured with its LibTorch integer inference (results.json);
+# one on the Verilated RTL backend; and bad configs / model files / options must be clear errors.
+# Usage: test_train_verify.sh PATH_TO_FXSIM
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PY=/usr/bin/python3
+
+if [ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
+  echo "FAIL: Fashion-MNIST is not installed (scripts/install-deps installs dataset-fashion-mnist)" >&2
+  exit 1
+fi
+
+cat >"$WORK/tiny.toml" <<'TOML'
+seed = 3
+[data]
+train_images = 300
+test_images = 100
+calibration_images = 100
+[model]
+hidden = [32]
+[float]
+epochs = 1
+[qat]
+epochs = 1
+[quant]
+elementwise_bits = [4]
+methods = ["ptq", "qat_bp"]
+khot_k = [2]
+TOML
+
+check() {  # NAME CONDITION-COMMAND...
+  local name=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  if ! "$@"; then fail "$name"; fi
+}
+
+# --- training, twice: deterministic ---------------------------------------------------------------
+for run in a b; do
+  "$FXSIM" train --config "$WORK/tiny.toml" --out "$WORK/$run" >"$WORK/train_$run.out" 2>&1
+  rc=$?
+  check "train run $run exits 0 (got $rc): $(tail -3 "$WORK/train_$run.out")" [ "$rc" = 0 ]
+done
+models="model_ptq_e4.fxm model_qat_bp_e4.fxm model_ptq_khot2_e8.fxm model_qat_khot2_e8.fxm"
+for m in $models results.csv; do
+  check "train writes $m" [ -s "$WORK/a/$m" ]
+  check "$m is byte-identical across two runs with the same seed" cmp -s "$WORK/a/$m" "$WORK/b/$m"
+done
+
+# --- verify every model on the model backend ------------------------------------------------------
+for m in $models; do
+  "$FXSIM" verify --model "$WORK/a/$m" --quiet --json "$WORK/$m.json" >"$WORK/verify.out" 2>&1
+  rc=$?
+  check "verify $m exits 0 (got $rc): $(tail -3 "$WORK/verify.out")" [ "$rc" = 0 ]
+  variant=${m#model_}
+  variant=${variant%.fxm}
+  # The hardware's accuracy must be the accuracy fxsim train reported for the variant, computed
+  # there by the LibTorch integer inference on the same 100 test images.
+  check "verify $m: 100 images, 0 logit mismatches, accuracy = results.json's" \
+    "$PY" - "$WORK/$m.json" "$WORK/a/results.json" "$variant" <<'PYEOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+t = json.load(open(sys.argv[2]))
+acc = [x["accuracy"] for x in t["variants"] if x["name"] == sys.argv[3]]
+ok = (v["images"] == 100 and v["logit_mismatches"] == 0 and v["passed"] is True
+      and len(acc) == 1 and round(acc[0] * 100) == v["hardware_correct"]
+      and v["hardware_correct"] == v["golden_correct"])
+if not ok:
+    print(v["images"], v["logit_mismatches"], v["hardware_correct"], v["golden_correct"], acc,
+          file=sys.stderr)
+sys.exit(0 if ok else 1)
+PYEOF
+done
+# Latency of one image, hand-worked from docs/engine.md (PE 8, stages 2 + 2):
+#   fc1 784->32: 4 x 98 beats + 3 + 3 = 398; fc2 32->10 (SIMD 8, with BN too): 2 x 4 + 3 + 3 = 14.
+check "verify: one image takes 398 + 14 cycles" "$PY" -c "
+import json, sys
+v = json.load(open('$WORK/model_qat_bp_e4.fxm.json'))
+sys.exit(0 if [l['single_image_cycles'] for l in v['layers']] == [398, 14] else 1)"
+
+# --- one model on the Verilated RTL backend -------------------------------------------------------
+"$FXSIM" verify -m "$WORK/a/model_qat_khot2_e8.fxm" -b rtl -n 10 -q --json "$WORK/rtl.json" \
+  >"$WORK/verify.out" 2>&1
+rc=$?
+check "verify --backend rtl exits 0 (got $rc): $(tail -3 "$WORK/verify.out")" [ "$rc" = 0 ]
+check "verify --backend rtl: 10 images, 0 mismatches, 398 + 14 cycles" "$PY" -c "
+import json, sys
+v = json.load(open('$WORK/rtl.json'))
+sys.exit(0 if v['images'] == 10 and v['logit_mismatches'] == 0 and v['backend'] == 'rtl'
+         and [l['single_image_cycles'] for l in v['layers']] == [398, 14] else 1)"
+
+# --- errors -----------------------------------------------------------------------------------------
+printf 'seed = 1\n[float]\nepochz = 2\n' >"$WORK/bad.toml"
+expect_fail "train: unknown key" 2 "bad.toml:3" "" train --config "$WORK/bad.toml" --out "$WORK/c"
+head -c 200 "$WORK/a/model_ptq_e4.fxm" >"$WORK/short.fxm"
+expect_fail "verify: truncated model file" 2 "short.fxm: truncated" "" verify -m "$WORK/short.fxm"
+expect_fail "verify: more images than the golden results" 2 \
+  "holds golden results for 100 images" "" verify -m "$WORK/a/model_ptq_e4.fxm" -n 101
+expect_fail "verify: images not found" 2 "--data" "" verify -m "$WORK/a/model_ptq_e4.fxm" \
+  --data "$WORK/nowhere"
+expect_fail "verify: unknown backend" 2 "backend" "" verify -m "$WORK/a/model_ptq_e4.fxm" -b gpu
+finish
