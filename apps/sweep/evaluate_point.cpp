@@ -187,6 +187,11 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     row.set("mse", acc.mse);
     row.set("sqnr_db", acc.sqnr_db);
     row.set("max_abs_error", acc.max_abs_error);
+    if (!ctx.layer->labels.empty()) {
+      // A layer workload on the model's last layer: the outputs are logits.
+      row.set("classification_accuracy",
+              top1_accuracy(run.output, point.cfg.out_features, ctx.layer->labels));
+    }
     row.set("acc_overflows", i64(s.coverage.accumulator.overflows));
     row.set("output_overflows", i64(s.coverage.mac_requant.overflows));
     row.set("bn_overflows", i64(s.coverage.bn_requant.overflows));

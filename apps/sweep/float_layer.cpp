@@ -6,7 +6,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "apps/sweep/layer_workload.hpp"
 #include "fx/cast.hpp"
+#include "golden/model_file.hpp"
 
 namespace fxsim::sweep {
 
@@ -42,6 +44,10 @@ std::int64_t khot_word(double x, const fx::KhotType& t, std::int64_t* raw) {
 }  // namespace
 
 FloatLayer make_float_layer(const Workload& w, const BnSpec& bn, std::uint64_t seed) {
+  if (w.kind == WorkloadKind::LAYER) {
+    if (!w.source) throw std::invalid_argument("a layer workload without its model (parse_sweep)");
+    return layer_float_layer(*w.source);
+  }
   FloatLayer f;
   f.in_features = w.in_features;
   f.out_features = w.out_features;
@@ -153,6 +159,22 @@ Accuracy compare_outputs(const std::vector<double>& ref, const std::vector<std::
       noise == 0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(signal / noise);
   a.max_abs_error = max_err;
   return a;
+}
+
+double top1_accuracy(const std::vector<std::int64_t>& raw, int classes,
+                     const std::vector<std::int64_t>& labels) {
+  if (classes <= 0 || labels.empty() ||
+      raw.size() != labels.size() * static_cast<std::size_t>(classes)) {
+    throw std::invalid_argument("top1_accuracy: " + std::to_string(raw.size()) + " outputs for " +
+                                std::to_string(labels.size()) + " labels of " +
+                                std::to_string(classes) + " classes");
+  }
+  const std::vector<int> predicted = golden::argmax_rows(raw, classes);
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    if (predicted[r] == labels[r]) ++correct;
+  }
+  return static_cast<double>(correct) / static_cast<double>(labels.size());
 }
 
 }  // namespace fxsim::sweep

@@ -1,6 +1,8 @@
 // The float layer a sweep measures accuracy against: weights, inputs and BN parameters drawn
-// once from the sweep seed (the same for every point), quantized into each point's formats to
-// run on the engine, and computed in double precision as the reference.
+// once from the sweep seed (random workloads) or taken from a trained model layer and its real
+// input activations (layer workloads, apps/sweep/layer_workload.hpp); the same for every point,
+// quantized into each point's formats to run on the engine, and computed in double precision as
+// the reference.
 #pragma once
 
 #include <cstdint>
@@ -17,11 +19,16 @@ struct FloatLayer {
   std::vector<double> input;     // batch x in
   std::vector<double> bn_scale;  // out
   std::vector<double> bn_bias;   // out
+  // Layer workloads on a model's last layer (outputs = logits): the label of each input, for
+  // the top-1 classification accuracy of the outputs. Empty otherwise.
+  std::vector<std::int64_t> labels;  // batch
 };
 
-// Deterministic: std::mt19937_64 per array (seed XOR a constant per array) and our own mapping
-// from its words (uniform: lo + (hi - lo) * u, u in [0,1) with 53 bits; normal: Irwin-Hall of 12
-// uniforms, mean at the range's centre, sigma = (hi - lo) / 4, not clamped).
+// Random workloads: deterministic, std::mt19937_64 per array (seed XOR a constant per array) and
+// our own mapping from its words (uniform: lo + (hi - lo) * u, u in [0,1) with 53 bits; normal:
+// Irwin-Hall of 12 uniforms, mean at the range's centre, sigma = (hi - lo) / 4, not clamped). Layer
+// workloads (workload.source set by parse_sweep): layer_float_layer of the source; `bn` and `seed`
+// unused.
 FloatLayer make_float_layer(const Workload& workload, const BnSpec& bn, std::uint64_t seed);
 
 // The float layer in the point's formats, as engine buffers: fixed-point values through
@@ -42,5 +49,10 @@ struct Accuracy {
 // The engine's raw outputs (format `t`) dequantized and compared with the float reference.
 Accuracy compare_outputs(const std::vector<double>& reference, const std::vector<std::int64_t>& raw,
                          const fx::FxType& t);
+
+// Top-1 accuracy of batch x classes raw outputs against `labels`: the first maximum of a row is
+// its class (golden::argmax_rows, as `fxsim verify` and the golden model count it).
+double top1_accuracy(const std::vector<std::int64_t>& raw, int classes,
+                     const std::vector<std::int64_t>& labels);
 
 }  // namespace fxsim::sweep

@@ -3,11 +3,14 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 
+#include "apps/sweep/layer_workload.hpp"
 #include "apps/sweep/sweep_spec.hpp"
 #include "apps/synth/sha256.hpp"
 #include "fx/type_parser.hpp"
@@ -286,21 +289,145 @@ void read_sweep_table(SweepSpec* spec, const toml::table& root) {
   if (auto c = s.string("yosys_cache")) spec->yosys_cache = *c;
 }
 
+// A path of the sweep file: relative to the sweep file's directory.
+std::string resolve(const SweepSpec& spec, const std::string& p) {
+  const std::filesystem::path path(p);
+  if (path.is_absolute()) return p;
+  return (std::filesystem::path(spec.path).parent_path() / path).lexically_normal().string();
+}
+
+std::string layer_names(const std::vector<golden::DenseLayer>& layers) {
+  std::vector<std::string> names;
+  for (const golden::DenseLayer& l : layers) names.push_back(l.name);
+  return join(names);
+}
+
+// kind = "layer": the model file, the layer, the golden test images; everything the float
+// layer needs is loaded here so that a bad model, layer or image file stops the sweep before
+// any point runs (workers parse the same file and get the same source).
+void read_layer_workload(SweepSpec* spec, Table& w, Location at) {
+  Workload& wl = spec->workload;
+  wl.kind = WorkloadKind::LAYER;
+  const std::vector<std::pair<const char*, const char*>> random_only = {
+      {"in_features", "it is the model layer's"},
+      {"out_features", "it is the model layer's"},
+      {"batch", "the batch of a layer workload is `images`"},
+      {"distribution", "a layer workload's weights and inputs are the model's"},
+      {"weight_range", "a layer workload's weights are the model's"},
+      {"input_range", "a layer workload's inputs are the model's activations"}};
+  for (const auto& [key, why] : random_only) {
+    if (const toml::node* n = w.find(key)) {
+      w.fail(*n, key, std::string("only for kind = \"random\"; ") + why);
+    }
+  }
+
+  const toml::node* model = w.find("model");
+  if (!model) {
+    w.fail_at(at, "workload.model",
+              "missing; expected the path of a model file (fxsim train writes "
+              "OUT/model_<variant>.fxm)");
+  }
+  wl.model = w.checked_string(*model, "model");
+  auto src = std::make_shared<LayerSource>();
+  src->model_path = resolve(*spec, wl.model);
+  try {
+    src->file = golden::read_model_file(src->model_path);
+  } catch (const std::exception& e) {
+    w.fail(*model, "model", e.what());
+  }
+  const std::vector<golden::DenseLayer>& layers = src->file.model.layers;
+  if (!src->file.golden || src->file.golden->count == 0) {
+    w.fail(*model, "model",
+           src->model_path +
+               ": holds no golden test results (images and labels); expected a model file "
+               "written by fxsim train");
+  }
+  const golden::GoldenResults& g = *src->file.golden;
+
+  const toml::node* layer = w.find("layer");
+  const int n_layers = static_cast<int>(layers.size());
+  const std::string expected_layer = "expected a layer index 0.." + std::to_string(n_layers - 1) +
+                                     " or a layer name (" + layer_names(layers) + ")";
+  if (!layer) w.fail_at(at, "workload.layer", "missing; " + expected_layer);
+  if (layer->is_integer()) {
+    const std::int64_t v = layer->as_integer()->get();
+    if (v < 0 || v >= n_layers) {
+      w.fail(*layer, "layer",
+             expected_layer + ", got " + std::to_string(v) + " (" + src->model_path + " has " +
+                 std::to_string(n_layers) + " layers)");
+    }
+    src->layer = static_cast<int>(v);
+  } else if (layer->is_string()) {
+    const std::string name = layer->as_string()->get();
+    const auto it = std::find_if(layers.begin(), layers.end(),
+                                 [&](const golden::DenseLayer& l) { return l.name == name; });
+    if (it == layers.end()) {
+      w.fail(*layer, "layer", expected_layer + ", got \"" + name + "\"");
+    }
+    src->layer = static_cast<int>(it - layers.begin());
+  } else {
+    w.fail(*layer, "layer", expected_layer + ", found a " + toml_type_name(*layer));
+  }
+
+  // Default: 100 images, or all of them when the model holds fewer.
+  src->images = std::min(100, g.count);
+  if (const toml::node* n = w.find("images")) {
+    const std::int64_t v = w.checked_integer(*n, "images", 0, 1 << 20);
+    if (v > g.count) {
+      w.fail(*n, "images",
+             "expected at most " + std::to_string(g.count) + " (the golden test images " +
+                 src->model_path + " holds; 0 = all), got " + std::to_string(v));
+    }
+    src->images = v == 0 ? g.count : static_cast<int>(v);
+  }
+
+  const toml::node* data = w.find("data");
+  if (data) wl.data_dir = w.checked_string(*data, "data");
+  const bool absolute = !g.images.empty() && g.images.front() == '/';
+  src->images_path = absolute ? g.images : resolve(*spec, wl.data_dir) + "/" + g.images;
+  try {
+    src->pixels = read_golden_pixels(src->images_path, src->images, layers.front().in_features);
+  } catch (const std::exception& e) {
+    const std::string what = std::string("the model's golden test images: ") + e.what() +
+                             "; expected workload.data = the directory holding " + g.images +
+                             " (Fashion-MNIST: scripts/install-deps installs it in "
+                             "/usr/share/datasets/fashion-mnist)";
+    if (data) w.fail(*data, "data", what);
+    w.fail_at(at, "workload.data", what);
+  }
+
+  const golden::DenseLayer& l = src->dense();
+  wl.layer = src->layer;
+  wl.images = src->images;
+  wl.in_features = l.in_features;
+  wl.out_features = l.out_features;
+  wl.batch = src->images;
+  wl.source = src;
+
+  // Results of another model file (or other images) are results of another sweep: the hash
+  // covers what the float layer is made of, not only the sweep file's text.
+  std::ifstream in(src->model_path, std::ios::binary);
+  std::ostringstream model_bytes;
+  model_bytes << in.rdbuf();
+  synth::Sha256 h;
+  h.update(spec->text);
+  h.update(model_bytes.str());
+  h.update(std::string_view(reinterpret_cast<const char*>(src->pixels.data()), src->pixels.size()));
+  spec->sha256 = h.hex_digest();
+}
+
 void read_workload(SweepSpec* spec, const toml::table& root) {
   Location at;
   const toml::table* t = sub_table(*spec, root, "workload", &at);
   Table w(*spec, t, "workload", at,
           {"kind", "in_features", "out_features", "batch", "distribution", "weight_range",
-           "input_range", "model", "layer"});
+           "input_range", "model", "layer", "images", "data"});
   if (!t) throw SweepFileError(spec->where({}) + "workload: missing; expected a [workload] table");
   Workload& wl = spec->workload;
   const std::string kind = w.string("kind").value_or("random");
   if (kind == "layer") {
-    // The golden model file loader exists (golden/model_file.hpp), but mapping a trained layer
-    // onto the engine's formats is the follow-up of docs/sweeps.md; refuse clearly until then.
-    w.fail(*w.find("kind"), "kind",
-           "\"layer\" workloads (a layer of a golden model file) are not supported yet; "
-           "use kind = \"random\" with the layer's in_features / out_features");
+    read_layer_workload(spec, w, at);
+    return;
   }
   if (kind != "random") {
     w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer");
@@ -315,7 +442,7 @@ void read_workload(SweepSpec* spec, const toml::table& root) {
   }
   if (auto r = w.range("weight_range")) std::tie(wl.weight_min, wl.weight_max) = *r;
   if (auto r = w.range("input_range")) std::tie(wl.input_min, wl.input_max) = *r;
-  for (const char* k : {"model", "layer"}) {
+  for (const char* k : {"model", "layer", "images", "data"}) {
     if (const toml::node* n = w.find(k)) w.fail(*n, k, "only for kind = \"layer\"");
   }
 }
@@ -327,6 +454,29 @@ void read_bn(SweepSpec* spec, const toml::table& root) {
           {"scale", "khot_scale", "bias", "output", "activation", "clip", "stages", "scale_range",
            "bias_range"});
   BnSpec& bn = spec->bn;
+  if (const LayerSource* src = spec->workload.source.get()) {
+    // A layer workload's BN parameters are the trained ones, not drawn from ranges.
+    for (const char* key : {"scale_range", "bias_range"}) {
+      if (const toml::node* n = b.find(key)) {
+        b.fail(*n, key,
+               "only for kind = \"random\"; a layer workload's BN parameters are the model's");
+      }
+    }
+    // Every key the file does not set takes the model layer's own bn_act, so that the default
+    // point is the trained layer as `fxsim verify` runs it.
+    if (const std::optional<golden::BnActLayer>& lb = src->dense().bn) {
+      if (const auto* k = std::get_if<fx::KhotType>(&lb->scale_type)) {
+        bn.khot_scale = *k;
+      } else {
+        bn.scale = std::get<fx::FxType>(lb->scale_type);
+      }
+      bn.bias = lb->bias_type;
+      bn.output = lb->out_type;
+      bn.activation = lb->act;
+      // The engine takes the clip bound as a value; a raw times 2^-F is exact in a double.
+      bn.clip = std::ldexp(static_cast<double>(lb->clip_raw), -lb->out_type.frac_bits());
+    }
+  }
   if (const toml::node* n = b.find("scale")) bn.scale = b.fx_type(*n, "scale");
   if (const toml::node* n = b.find("khot_scale")) {
     const std::string s = b.checked_string(*n, "khot_scale");
@@ -371,7 +521,19 @@ void read_axes(SweepSpec* spec, const toml::table& root) {
   auto type_axis = [&a](const char* key) {
     return [&a, key](const toml::node& n) { return a.fx_type(n, key); };
   };
-  const engine::EngineConfig d;  // the engine's defaults
+  // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,
+  // SIMD and bn_act kind (the accumulator stays "default": exact, as the model's, so both give
+  // the same sums whatever the other axes are).
+  engine::EngineConfig d;
+  BnScaleKind bn_default = BnScaleKind::NONE;
+  if (const LayerSource* src = spec->workload.source.get()) {
+    const golden::DenseLayer& l = src->dense();
+    d.activation = l.input_type;
+    d.weight = l.weight_type;
+    d.output = l.out_type;
+    d.simd = l.simd;
+    if (l.bn) bn_default = l.bn->khot_scale() ? BnScaleKind::KHOT : BnScaleKind::FIXED;
+  }
   ax.kind = a.axis<UnitKind>("kind", {UnitKind::FX_MAC}, name_axis("kind", kKinds));
   ax.activation = a.axis<fx::FxType>("activation", {d.activation}, type_axis("activation"));
   ax.weight = a.axis<fx::FxType>("weight", {d.fx_weight()}, type_axis("weight"));
@@ -401,7 +563,18 @@ void read_axes(SweepSpec* spec, const toml::table& root) {
   ax.pe = a.axis<int>("pe", {d.pe}, int_axis("pe", 1, 1024));
   ax.simd = a.axis<int>("simd", {d.simd}, int_axis("simd", 1, 64));
   ax.mac_stages = a.axis<int>("mac_stages", {d.mac_stages}, int_axis("mac_stages", 1, 8));
-  ax.bn = a.axis<BnScaleKind>("bn", {BnScaleKind::NONE}, name_axis("bn", kBnKinds));
+  ax.bn = a.axis<BnScaleKind>("bn", {bn_default}, name_axis("bn", kBnKinds));
+  if (const LayerSource* src = spec->workload.source.get(); src && !src->dense().bn) {
+    // The float layer has no BN parameters to quantize, and a bn_act the model does not have
+    // would measure another network.
+    for (std::size_t i = 0; i < ax.bn.values.size(); ++i) {
+      if (ax.bn.values[i] != BnScaleKind::NONE) {
+        a.fail_at(ax.bn.where[i], "axes.bn",
+                  "layer " + src->dense().name + " of " + src->model_path +
+                      " has no batch norm; expected \"none\"");
+      }
+    }
+  }
   ax.clock_ns = a.axis<double>("clock_ns", {d.clock_ns}, [&a](const toml::node& n) {
     const double v = a.checked_number(n, "clock_ns");
     if (!(v > 0)) a.fail(n, "clock_ns", "expected a clock period > 0 ns");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -76,8 +77,11 @@ struct BnSpec {
   double bias_min = -0.25, bias_max = 0.25;
 };
 
+struct LayerSource;  // apps/sweep/layer_workload.hpp
+
 struct Workload {
   WorkloadKind kind = WorkloadKind::RANDOM;
+  // kind = "layer": taken from the model layer (in, out) and `images` (batch).
   int in_features = 784;
   int out_features = 128;
   int batch = 1;
@@ -86,9 +90,13 @@ struct Workload {
   // mean at its centre, sigma = range / 4, unclamped).
   double weight_min = -0.125, weight_max = 0.125;
   double input_min = 0.0, input_max = 1.0;
-  // kind = "layer": a model file (golden/model_file.hpp) and a layer index. Not available yet.
-  std::string model;
-  int layer = 0;
+  // kind = "layer": a layer of a golden model file (golden/model_file.hpp) fed with its golden
+  // test images, loaded and checked by parse_sweep (docs/sweeps.md, "Layer workloads").
+  std::string model;  // as written in the file
+  int layer = 0;      // index into the model's layers
+  int images = 100;   // the first N golden test images (`images = 0` in the file: all of them)
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";  // as written
+  std::shared_ptr<const LayerSource> source;                   // null for kind = "random"
 };
 
 // "metric op number", e.g. "lut_equivalent <= 20000", on the analytical estimate of a point.
@@ -109,6 +117,8 @@ struct TraceSpec {
 struct SweepSpec {
   std::string path;  // as given
   std::string text;  // the file's bytes
+  // SHA-256 of the file's bytes; for a layer workload of the file's bytes, then the model
+  // file's bytes, then the pixel bytes of the images used (a changed model is another sweep).
   std::string sha256;
   std::string name;
   std::uint64_t seed = 1;

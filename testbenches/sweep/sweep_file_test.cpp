@@ -117,11 +117,10 @@ TEST(SweepFile, Constraints) {
             "of <=, <, >=, >, ==, !=");
 }
 
-TEST(SweepFile, LayerWorkloadIsAFollowUp) {
-  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\n"),
-            "s.toml:4:8: workload.kind: \"layer\" workloads (a layer of a golden model file) are "
-            "not supported yet; use kind = \"random\" with the layer's in_features / "
-            "out_features");
+TEST(SweepFile, WorkloadKinds) {
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"model\"\n"),
+            "s.toml:4:8: workload.kind: \"model\" is not one of random, layer");
+  // kind = "layer" is tested with a model file in layer_workload_test.cpp.
 }
 
 TEST(SweepFile, ExampleFilesAreValid) {

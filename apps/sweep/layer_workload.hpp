@@ -1,0 +1,50 @@
+// A layer of a golden model file as a sweep workload ([workload] kind = "layer", docs/sweeps.md,
+// "Layer workloads"): the model file written by `fxsim train` (golden/model_file.hpp, no torch),
+// the chosen layer and the pixel bytes of the first N golden test images. parse_sweep loads and
+// checks it once (every error before any point runs); every worker process gets the same one by
+// parsing the same sweep file.
+//
+// Its float layer is the trained layer in values (raw * 2^-F of each tensor's own type): the
+// weights, the folded BN scale and bias, and as inputs the activations the quantized model really
+// feeds that layer: the images through the preceding layers' integer inference
+// (golden::reference_dense, the models/arith path the hardware is verified against).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "apps/sweep/float_layer.hpp"
+#include "golden/model_file.hpp"
+
+namespace fxsim::sweep {
+
+struct LayerSource {
+  std::string model_path;   // resolved against the sweep file's directory
+  std::string images_path;  // the IDX file of the golden test images
+  golden::ModelFile file;
+  int layer = 0;   // index into file.model.layers
+  int images = 0;  // the first `images` golden test images (the batch)
+  // images x the model's input features: the pixel bytes, i.e. raws of the model's input type.
+  std::vector<std::uint8_t> pixels;
+
+  const golden::DenseLayer& dense() const;
+  // The layer's outputs are the model's logits: classification accuracy applies.
+  bool last_layer() const;
+};
+
+// The pixel bytes of the first `count` images of an IDX file; throws golden::IdxError, or
+// std::runtime_error naming the file when it holds fewer images or another image size than
+// `features` pixels.
+std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features);
+
+// The raws (of dense().input_type) entering the layer, images x in_features: the pixels through
+// golden::reference_dense of every preceding layer, image by image.
+std::vector<std::int64_t> layer_input_raws(const LayerSource& s);
+
+// The float layer of the workload (see the file comment); `labels` holds the golden labels of
+// the images when the layer is the model's last one, and is empty otherwise. Layers without batch
+// norm get scale 1 and bias 0 (parse_sweep allows them only bn = "none" points, which ignore it).
+FloatLayer layer_float_layer(const LayerSource& s);
+
+}  // namespace fxsim::sweep

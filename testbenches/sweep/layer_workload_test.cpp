@@ -1,0 +1,443 @@
+// [workload] kind = "layer": a layer of a golden model file fed with the model's golden test
+// images. The model (16-8-3, both layers with bn_act) and its image file are written here; every
+// expected value is computed independently with golden::reference_forward / argmax_rows, never
+// read back from the code under test.
+#include "apps/sweep/layer_workload.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "apps/sweep/design_points.hpp"
+#include "apps/sweep/float_layer.hpp"
+#include "apps/synth/sha256.hpp"
+#include "fx/width_rules.hpp"
+#include "golden/model_file.hpp"
+#include "testbenches/engine/run_point.hpp"
+#include "testbenches/sweep/sweep_test_util.hpp"
+#include "traces/results_db.hpp"
+
+namespace fxsim::sweep {
+namespace {
+
+using fx::FxType;
+using fx::Overflow;
+using fx::Rounding;
+using golden::BnActLayer;
+using golden::DenseLayer;
+using golden::ModelFile;
+using golden::QuantModel;
+
+constexpr int kRows = 4, kCols = 4, kPixels = kRows * kCols;
+constexpr int kImagesInFile = 14;  // the IDX file holds more images than the golden results
+constexpr int kGoldenCount = 12;
+constexpr int kClasses = 3;
+
+std::vector<std::int64_t> raws(std::mt19937_64& rng, std::size_t n, std::int64_t lo,
+                               std::int64_t hi) {
+  std::vector<std::int64_t> v(n);
+  for (auto& x : v)
+    x = lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+  return v;
+}
+
+DenseLayer dense(const std::string& name, int in, int out, const FxType& input,
+                 std::mt19937_64& rng) {
+  DenseLayer l;
+  l.name = name;
+  l.in_features = in;
+  l.out_features = out;
+  l.simd = 4;
+  l.input_type = input;
+  l.weight_type = FxType::make_signed(6, 1, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  const FxType acc = fx::accumulator_type(input, l.weight_type, in, Overflow::SAT);
+  l.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
+  l.weight_raw = raws(rng, static_cast<std::size_t>(in) * out, -10, 10);  // |w| <= 0.3125
+  return l;
+}
+
+// 16 -> 8 (fixed-point BN scale, relu_clip) -> 3 (K-hot BN scale, no activation: the logits).
+QuantModel test_model() {
+  std::mt19937_64 rng(7);
+  QuantModel m;
+  m.input_type = FxType::make_unsigned(8, 0, Rounding::RND_CONV, Overflow::SAT);
+  DenseLayer fc1 = dense("fc1", kPixels, 8, m.input_type, rng);
+  fc1.out_type = FxType::make_signed(12, 4, Rounding::RND_CONV, Overflow::SAT);
+  BnActLayer b1;
+  b1.scale_type = FxType::make_signed(8, 2, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/64
+  b1.scale_raw = raws(rng, 8, 40, 90);
+  b1.bias_type = FxType::make_signed(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  b1.bias_raw = raws(rng, 8, -16, 16);
+  b1.out_type = FxType::make_unsigned(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  b1.act = units::Activation::RELU_CLIP;
+  b1.clip_raw = 48;  // 1.5
+  fc1.bn = b1;
+  DenseLayer fc2 = dense("fc2", 8, kClasses, b1.out_type, rng);
+  fc2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
+  BnActLayer b2;
+  b2.scale_type = fx::KhotType::make(fx::KhotKind::KHOT, 6, 2, 2);  // LSB 1/16, 2 ones
+  b2.scale_raw = {16, 20, -12};                                     // 1, 1.25, -0.75
+  b2.bias_type = FxType::make_signed(10, 5, Rounding::RND_CONV, Overflow::SAT);
+  b2.bias_raw = {3, -5, 7};
+  b2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
+  b2.act = units::Activation::NONE;
+  fc2.bn = b2;
+  m.layers = {fc1, fc2};
+  golden::validate(m);
+  return m;
+}
+
+std::vector<std::uint8_t> test_pixels() {
+  std::mt19937_64 rng(11);
+  std::vector<std::uint8_t> p(static_cast<std::size_t>(kImagesInFile) * kPixels);
+  for (auto& x : p) x = static_cast<std::uint8_t>(rng() & 0xff);
+  return p;
+}
+
+std::vector<std::int64_t> image(const std::vector<std::uint8_t>& pixels, int i) {
+  return {pixels.begin() + i * kPixels, pixels.begin() + (i + 1) * kPixels};
+}
+
+// The classes golden::reference_forward predicts for the first `n` images.
+std::vector<int> predictions(const QuantModel& m, int n) {
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  std::vector<std::int64_t> logits;
+  for (int i = 0; i < n; ++i) {
+    const auto l = golden::reference_forward(m, image(pixels, i));
+    logits.insert(logits.end(), l.begin(), l.end());
+  }
+  return golden::argmax_rows(logits, kClasses);
+}
+
+// Labels: the predicted class, except for every third image (0, 3, 6, 9: a wrong label), so the
+// model's top-1 accuracy over the first 12 images is 8/12 by construction.
+std::vector<std::int64_t> test_labels(const QuantModel& m) {
+  const std::vector<int> pred = predictions(m, kGoldenCount);
+  std::vector<std::int64_t> labels;
+  for (int i = 0; i < kGoldenCount; ++i)
+    labels.push_back((pred[i] + (i % 3 == 0 ? 1 : 0)) % kClasses);
+  return labels;
+}
+
+// Big-endian u32, as IDX headers are.
+void put_u32(std::string* s, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) s->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+// DIR/t10k-images-idx3-ubyte (plain IDX; zlib's gzread reads it as is) and DIR/model.fxm.
+void write_model_dir(const std::filesystem::path& dir, const QuantModel& m) {
+  std::string idx;
+  put_u32(&idx, 0x803);
+  put_u32(&idx, kImagesInFile);
+  put_u32(&idx, kRows);
+  put_u32(&idx, kCols);
+  const std::vector<std::uint8_t> p = test_pixels();
+  idx.append(p.begin(), p.end());
+  sweep_test::write_file(dir, "t10k-images-idx3-ubyte", idx);
+
+  ModelFile f;
+  f.model = m;
+  golden::GoldenResults g;
+  g.images = "t10k-images-idx3-ubyte";
+  g.count = kGoldenCount;
+  for (int i = 0; i < kGoldenCount; ++i) {
+    const auto l = golden::reference_forward(m, image(p, i));
+    g.logits.insert(g.logits.end(), l.begin(), l.end());
+  }
+  g.labels = test_labels(m);
+  g.accuracy = 8.0 / 12;
+  f.golden = g;
+  golden::write_model_file((dir / "model.fxm").string(), f);
+}
+
+std::string sweep_text(const std::string& workload, const std::string& rest = "") {
+  return "[sweep]\nname = \"layer\"\n[workload]\nkind = \"layer\"\nmodel = \"model.fxm\"\ndata = "
+         "\".\"\n" +
+         workload + rest;
+}
+
+class LayerWorkload : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = sweep_test::temp_dir();
+    model_ = test_model();
+    write_model_dir(dir_, model_);
+  }
+  SweepSpec parse(const std::string& text) { return parse_sweep(text, (dir_ / "s.toml").string()); }
+  // The error of parsing and expanding `text` (empty when accepted).
+  std::string error_of(const std::string& text) {
+    try {
+      expand_sweep(parse(text));
+    } catch (const SweepFileError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::string at(int line, int column) const {
+    return (dir_ / "s.toml").string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+           ": ";
+  }
+  std::filesystem::path dir_;
+  QuantModel model_;
+};
+
+TEST_F(LayerWorkload, ShapeFormatsAndBnComeFromTheModelLayer) {
+  const SweepSpec s = parse(sweep_text("layer = 1\nimages = 10\n"));
+  EXPECT_EQ(s.workload.kind, WorkloadKind::LAYER);
+  EXPECT_EQ(s.workload.layer, 1);
+  EXPECT_EQ(s.workload.in_features, 8);
+  EXPECT_EQ(s.workload.out_features, 3);
+  EXPECT_EQ(s.workload.batch, 10);
+  ASSERT_TRUE(s.workload.source);
+  EXPECT_EQ(s.workload.source->model_path, (dir_ / "model.fxm").string());
+  // Absent axes are the layer's own formats, SIMD and BN kind; [bn] is the layer's bn_act.
+  const DenseLayer& fc2 = model_.layers[1];
+  EXPECT_EQ(s.axes.activation.values, std::vector<FxType>{fc2.input_type});
+  EXPECT_EQ(s.axes.weight.values, std::vector<FxType>{fc2.weight_type});
+  EXPECT_EQ(s.axes.output.values, std::vector<FxType>{fc2.out_type});
+  EXPECT_EQ(s.axes.simd.values, std::vector<int>{4});
+  EXPECT_EQ(s.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::KHOT});
+  EXPECT_EQ(s.bn.khot_scale, std::get<fx::KhotType>(fc2.bn->scale_type));
+  EXPECT_EQ(s.bn.bias, fc2.bn->bias_type);
+  EXPECT_EQ(s.bn.output, fc2.bn->out_type);
+  EXPECT_EQ(s.bn.activation, units::Activation::NONE);
+
+  // By name; images default to 100, here all 12 the model holds; relu_clip's bound as a value.
+  const SweepSpec by_name = parse(sweep_text("layer = \"fc1\"\n"));
+  EXPECT_EQ(by_name.workload.layer, 0);
+  EXPECT_EQ(by_name.workload.in_features, 16);
+  EXPECT_EQ(by_name.workload.out_features, 8);
+  EXPECT_EQ(by_name.workload.batch, 12);
+  EXPECT_EQ(by_name.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::FIXED});
+  EXPECT_EQ(by_name.bn.scale, std::get<FxType>(model_.layers[0].bn->scale_type));
+  EXPECT_EQ(by_name.bn.activation, units::Activation::RELU_CLIP);
+  EXPECT_EQ(by_name.bn.clip, 1.5);  // 48 LSBs of ufixed<8,3>
+  // images = 0: every golden image. The sweep's own [bn] keys still win.
+  const SweepSpec all =
+      parse(sweep_text("layer = 0\nimages = 0\n", "[bn]\nactivation = \"relu\"\n"));
+  EXPECT_EQ(all.workload.batch, 12);
+  EXPECT_EQ(all.bn.activation, units::Activation::RELU);
+}
+
+TEST_F(LayerWorkload, FloatLayerIsTheTrainedLayerOnItsRealInputs) {
+  const SweepSpec s = parse(sweep_text("layer = 1\nimages = 10\n"));
+  const FloatLayer f = make_float_layer(s.workload, s.bn, s.seed);
+  ASSERT_EQ(f.batch, 10);
+  ASSERT_EQ(f.input.size(), 80u);
+  // Inputs: fc1 alone through golden::reference_forward, as values of ufixed<8,3> (LSB 1/32).
+  QuantModel first;
+  first.input_type = model_.input_type;
+  first.layers = {model_.layers[0]};
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  for (int i = 0; i < 10; ++i) {
+    const std::vector<std::int64_t> h = golden::reference_forward(first, image(pixels, i));
+    for (int j = 0; j < 8; ++j) {
+      EXPECT_EQ(f.input[static_cast<std::size_t>(i * 8 + j)], h[static_cast<std::size_t>(j)] / 32.0)
+          << "image " << i << " feature " << j;
+    }
+  }
+  // The activations are not all clipped or zero (the test would prove little).
+  EXPECT_GT(
+      std::count_if(f.input.begin(), f.input.end(), [](double x) { return x > 0 && x < 1.5; }), 20);
+  // Weights in LSBs of 1/32, the K-hot scales 1, 1.25, -0.75, the biases in LSBs of 1/32.
+  for (std::size_t i = 0; i < f.weights.size(); ++i) {
+    EXPECT_EQ(f.weights[i], model_.layers[1].weight_raw[i] / 32.0);
+  }
+  EXPECT_EQ(f.bn_scale, (std::vector<double>{1.0, 1.25, -0.75}));
+  EXPECT_EQ(f.bn_bias, (std::vector<double>{3 / 32.0, -5 / 32.0, 7 / 32.0}));
+  // The last layer: the golden labels of the 10 images.
+  const std::vector<std::int64_t> labels = test_labels(model_);
+  EXPECT_EQ(f.labels, std::vector<std::int64_t>(labels.begin(), labels.begin() + 10));
+
+  // The first layer's inputs are the pixels / 256; not the logits: no labels.
+  const SweepSpec s0 = parse(sweep_text("layer = 0\nimages = 2\n"));
+  const FloatLayer f0 = make_float_layer(s0.workload, s0.bn, s0.seed);
+  ASSERT_EQ(f0.input.size(), 32u);
+  for (std::size_t i = 0; i < 32; ++i) EXPECT_EQ(f0.input[i], pixels[i] / 256.0);
+  EXPECT_TRUE(f0.labels.empty());
+}
+
+TEST_F(LayerWorkload, ModelFormatsReproduceTheGoldenLogitsBitExactly) {
+  const SweepSpec s = parse(sweep_text("layer = \"fc2\"\nimages = 12\n", "[axes]\npe = 2\n"));
+  const std::vector<DesignPoint> points = expand_sweep(s);
+  ASSERT_EQ(points.size(), 1u);
+  const FloatLayer f = make_float_layer(s.workload, s.bn, s.seed);
+  const engine::Stimulus stim = quantize_layer(f, points[0].cfg);
+  EXPECT_EQ(stim.weights, model_.layers[1].weight_raw);
+  EXPECT_EQ(stim.bn_scale, model_.layers[1].bn->scale_raw);
+  EXPECT_EQ(stim.bn_bias, model_.layers[1].bn->bias_raw);
+  engine_tb::RunOptions options;
+  options.stimulus = &stim;
+  const engine_tb::RunSummary run =
+      engine_tb::run_point(points[0].cfg, engine_tb::Backends::MODEL, options);
+  ASSERT_TRUE(run.runs.at(0).completed);
+  std::vector<std::int64_t> expected;
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  for (int i = 0; i < 12; ++i) {
+    const auto l = golden::reference_forward(model_, image(pixels, i));
+    expected.insert(expected.end(), l.begin(), l.end());
+  }
+  EXPECT_EQ(run.runs.at(0).output, expected);
+  EXPECT_EQ(top1_accuracy(run.runs.at(0).output, kClasses, test_labels(model_)), 8.0 / 12);
+}
+
+// The whole sweep through the fxsim workers: the model's own formats give the model's accuracy
+// (8 of 12 by construction of the labels); a 3-bit weight is recorded with its own; a hidden
+// layer has no classification accuracy.
+TEST_F(LayerWorkload, SweepRecordsClassificationAccuracyOfTheLastLayer) {
+  const std::string file = sweep_test::write_file(
+      dir_, "s.toml",
+      sweep_text("layer = 1\nimages = 12\n",
+                 "[axes]\nweight = [\"fixed<6,1,RND_CONV,SAT>\", \"fixed<3,1,RND_CONV,SAT>\"]\n"));
+  const SweepOutcome r = sweep_test::run_small(file, dir_ / "out", 1);
+  EXPECT_EQ(r.ok, 2);
+  traces::ResultsDb db((dir_ / "out" / "results.sqlite").string());
+  const auto rows = db.points();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].text("status"), "ok");
+  EXPECT_EQ(rows[0].integer("model_mismatches"), 0);
+  EXPECT_EQ(rows[0].real("classification_accuracy"), 8.0 / 12);
+  EXPECT_EQ(rows[0].integer("batch"), 12);
+  EXPECT_EQ(rows[0].integer("in_features"), 8);
+
+  // The 3-bit weights (LSB 1/4: round the 1/32-LSB weights to nearest, ties to even) through
+  // the same engine arithmetic: golden::reference_forward of a copy of the model with them.
+  QuantModel coarse = model_;
+  DenseLayer& fc2 = coarse.layers[1];
+  fc2.weight_type = FxType::make_signed(3, 1, Rounding::RND_CONV, Overflow::SAT);
+  for (std::int64_t& w : fc2.weight_raw) {
+    const std::int64_t q = w / 8, rem = w % 8;  // w = 8 q + rem, |rem| < 8
+    std::int64_t n = q;
+    if (rem > 4 || (rem == 4 && (q & 1))) n = q + 1;
+    if (rem < -4 || (rem == -4 && (q & 1))) n = q - 1;
+    w = std::clamp<std::int64_t>(n, -4, 3);
+  }
+  const FxType acc = fx::accumulator_type(fc2.input_type, fc2.weight_type, 8, Overflow::SAT);
+  fc2.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
+  const std::vector<int> pred = predictions(coarse, 12);
+  const std::vector<std::int64_t> labels = test_labels(model_);
+  int correct = 0;
+  for (int i = 0; i < 12; ++i) correct += pred[i] == labels[i];
+  EXPECT_EQ(rows[1].real("classification_accuracy"), correct / 12.0);
+
+  const std::string hidden = sweep_test::write_file(dir_, "h.toml", sweep_text("layer = 0\n"));
+  sweep_test::run_small(hidden, dir_ / "hidden", 1);
+  traces::ResultsDb hdb((dir_ / "hidden" / "results.sqlite").string());
+  EXPECT_TRUE(hdb.points().at(0).is_null("classification_accuracy"));
+  EXPECT_EQ(hdb.points().at(0).text("status"), "ok");
+}
+
+TEST_F(LayerWorkload, HashCoversTheModelFile) {
+  const std::string text = sweep_text("layer = 1\n");
+  const SweepSpec a = parse(text);
+  EXPECT_EQ(parse(text).sha256, a.sha256);
+  EXPECT_NE(a.sha256, synth::sha256_hex(text));
+  // The same sweep file on a retrained model (one weight changed) is another sweep.
+  QuantModel m = model_;
+  m.layers[1].weight_raw[0] += 1;
+  write_model_dir(dir_, m);
+  EXPECT_NE(parse(text).sha256, a.sha256);
+  // Random workloads keep the hash of the file's bytes.
+  const std::string random = "[sweep]\nname = \"r\"\n[workload]\nin_features = 8\n";
+  EXPECT_EQ(parse(random).sha256, synth::sha256_hex(random));
+}
+
+TEST_F(LayerWorkload, MalformedFilesAreRejectedWithTheirLocation) {
+  const std::string model = (dir_ / "model.fxm").string();
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"nope.fxm\"\n"
+                     "layer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "nope.fxm").string() + ": cannot open");
+  sweep_test::write_file(dir_, "bad.fxm", "FXSMGOLD");  // a magic and nothing else
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"bad.fxm\"\n"
+                     "layer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "bad.fxm").string() + ": truncated: 8 bytes");
+  ModelFile untested;  // a model without golden results: nothing to feed the layer with
+  untested.model = model_;
+  golden::write_model_file((dir_ / "untested.fxm").string(), untested);
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\n"
+                     "model = \"untested.fxm\"\nlayer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "untested.fxm").string() +
+                ": holds no golden test results (images and labels); expected a model file "
+                "written by fxsim train");
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\n"),
+            at(3, 1) +
+                "workload.model: missing; expected the path of a model file (fxsim train writes "
+                "OUT/model_<variant>.fxm)");
+  EXPECT_EQ(error_of(sweep_text("")),
+            at(3, 1) +
+                "workload.layer: missing; expected a layer index 0..1 or a layer name "
+                "(fc1, fc2)");
+  EXPECT_EQ(error_of(sweep_text("layer = 2\n")),
+            at(7, 9) +
+                "workload.layer: expected a layer index 0..1 or a layer name (fc1, fc2), "
+                "got 2 (" +
+                model + " has 2 layers)");
+  EXPECT_EQ(error_of(sweep_text("layer = \"fc3\"\n")),
+            at(7, 9) +
+                "workload.layer: expected a layer index 0..1 or a layer name (fc1, fc2), "
+                "got \"fc3\"");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nin_features = 16\n")),
+            at(8, 15) +
+                "workload.in_features: only for kind = \"random\"; it is the model "
+                "layer's");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nbatch = 4\n")),
+            at(8, 9) +
+                "workload.batch: only for kind = \"random\"; the batch of a layer workload "
+                "is `images`");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nimages = 13\n")),
+            at(8, 10) + "workload.images: expected at most 12 (the golden test images " + model +
+                " holds; 0 = all), got 13");
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nmodel = \"model.fxm\"\n"),
+            at(4, 9) + "workload.model: only for kind = \"layer\"");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\n", "[bn]\nscale_range = [0.5, 1.0]\n")),
+            at(9, 15) +
+                "bn.scale_range: only for kind = \"random\"; a layer workload's BN "
+                "parameters are the model's");
+  // The images: a directory without the IDX file.
+  const std::string images = (dir_ / "empty" / "t10k-images-idx3-ubyte").string();
+  std::filesystem::create_directories(dir_ / "empty");
+  const std::string e = error_of(
+      "[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"model.fxm\"\n"
+      "data = \"empty\"\nlayer = 0\n");
+  EXPECT_EQ(e.rfind(at(6, 8) + "workload.data: the model's golden test images: " + images, 0), 0u)
+      << e;
+  EXPECT_NE(e.find("expected workload.data = the directory holding t10k-images-idx3-ubyte"),
+            std::string::npos)
+      << e;
+  // The axis checks see the layer's in_features (8 for fc2).
+  EXPECT_EQ(
+      error_of(sweep_text("layer = 1\n", "[axes]\nsimd = [4, 3]\n"))
+          .rfind(at(9, 12) + "axes.simd: SIMD = 3 does not divide workload.in_features = 8", 0),
+      0u);
+}
+
+TEST_F(LayerWorkload, LayerWithoutBatchNormTakesOnlyBnNone) {
+  QuantModel m = model_;
+  m.layers[1].bn.reset();
+  write_model_dir(dir_, m);
+  const SweepSpec s = parse(sweep_text("layer = 1\n"));
+  EXPECT_EQ(s.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::NONE});
+  EXPECT_EQ(error_of(sweep_text("layer = 1\n", "[axes]\nbn = [\"none\", \"fixed\"]\n")),
+            at(9, 15) + "axes.bn: layer fc2 of " + (dir_ / "model.fxm").string() +
+                " has no batch norm; expected \"none\"");
+}
+
+TEST(LayerWorkloadExample, DocsExampleIsValidWhenItsModelExists) {
+  const std::string path = std::string(FXSIM_SOURCE_DIR) + "/docs/examples/sweep_layer.toml";
+  const std::string model =
+      std::string(FXSIM_SOURCE_DIR) + "/results/train_small/model_qat_khot2_e8.fxm";
+  if (!std::filesystem::exists(model) ||
+      !std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "needs " << model << " (make run trains it) and the Fashion-MNIST test set";
+  }
+  const SweepSpec s = load_sweep_file(path);
+  EXPECT_EQ(s.workload.in_features, 128);
+  EXPECT_EQ(s.workload.out_features, 10);
+  EXPECT_FALSE(expand_sweep(s).empty());
+}
+
+}  // namespace
+}  // namespace fxsim::sweep
