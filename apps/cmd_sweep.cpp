@@ -2,8 +2,12 @@
 // the hidden `fxsim sweep-worker` it starts once per job. Exit codes: 0 every point ran (failed
 // points are results, not errors: they are in the database with their message); 1 the sweep
 // could not run (results directory unusable, workers cannot start); 2 a bad sweep file or bad
-// options, reported before any point runs.
+// options, reported before any point runs. With --slurm (docs/slurm.md) it submits the sweep as
+// a Slurm job array instead: 0 submitted (or already complete); 1 sbatch missing or failing;
+// 2 a bad sweep file or options, or DIR holding another submission.
 #include <fmt/core.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,8 +19,10 @@
 
 #include "apps/commands.hpp"
 #include "apps/sweep/design_points.hpp"
+#include "apps/sweep/slurm_submit.hpp"
 #include "apps/sweep/sweep_runner.hpp"
 #include "apps/sweep/worker.hpp"
+#include "apps/synth/process.hpp"
 
 #if __has_include("fxsim_version.hpp")
 #include "fxsim_version.hpp"
@@ -35,12 +41,87 @@ struct SweepCommandOptions {
   bool resume = false;
   std::string yosys_cache;
   std::string progress = "auto";
+  // --slurm and its options (docs/slurm.md).
+  bool slurm = false;
+  int tasks = 0;  // 0: not given
+  std::string partition, time;
+  std::vector<std::string> sbatch_args;
 };
+
+// A signal meant for the whole sweep (Ctrl-C, scancel, a Slurm time limit: Slurm signals every
+// process of the job) can reach a worker before the parent. The parent would then see the
+// worker die and record its point as failed, a result a resumed run never retries. So a worker
+// that gets SIGTERM or SIGINT first waits (up to 2 s) for the parent to go, then dies of the
+// same signal; a worker signalled alone is still recorded as lost, 2 s later. Everything here
+// is async-signal-safe (getppid, nanosleep, raise).
+volatile sig_atomic_t g_worker_parent = 0;
+
+extern "C" void worker_termination_handler(int sig) {
+  for (int i = 0; i < 200 && getppid() == static_cast<pid_t>(g_worker_parent); ++i) {
+    const timespec ten_ms{0, 10 * 1000 * 1000};
+    nanosleep(&ten_ms, nullptr);
+  }
+  raise(sig);  // SA_RESETHAND restored the default action: delivered when the handler returns
+}
+
+void wait_for_parent_on_termination() {
+  g_worker_parent = static_cast<sig_atomic_t>(getppid());
+  struct sigaction sa {};
+  sa.sa_handler = worker_termination_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
 
 std::string self_executable() {
   std::error_code ec;
   const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::string() : p.string();
+}
+
+// --slurm: DIR, the sweep file and the yosys cache made absolute (the tasks run on other nodes),
+// then the submission of apps/sweep/slurm_submit.hpp.
+int slurm_command(const SweepCommandOptions& o, const sweep::SweepSpec& spec,
+                  const std::filesystem::path& out, const std::string& exe) {
+  namespace slurm = sweep::slurm;
+  if (o.shard != "0/1" || o.resume) {
+    fmt::print(stderr, "{}: --slurm runs every shard and resumes by itself: drop {}\n", kCommand,
+               o.shard != "0/1" ? "--shard" : "--resume");
+    return kExitUsage;
+  }
+  if (!synth::find_executable("sbatch")) {
+    fmt::print(stderr,
+               "{}: --slurm: sbatch not found on PATH: submitting needs Slurm's client commands "
+               "(Debian package slurm-client, on a machine of the cluster). Without Slurm, run "
+               "the sweep here (fxsim sweep {}) or one shard per machine (--shard I/N, then "
+               "fxsim merge)\n",
+               kCommand, o.sweep_file);
+    return kExitFailure;
+  }
+  slurm::SubmitSpec s;
+  s.fxsim = exe;
+  s.sweep_file = std::filesystem::absolute(o.sweep_file).lexically_normal();
+  s.sweep_name = spec.name;
+  s.layout.dir = std::filesystem::absolute(out).lexically_normal();
+  s.tasks = o.tasks;
+  s.jobs = o.jobs;
+  if (!o.yosys_cache.empty()) {
+    s.yosys_cache = std::filesystem::absolute(o.yosys_cache).lexically_normal().string();
+  }
+  s.partition = o.partition;
+  s.time = o.time;
+  s.sbatch_args = o.sbatch_args;
+  try {
+    slurm::submit_sweep(s, slurm::run_command, stdout);
+  } catch (const slurm::SlurmError& e) {
+    fmt::print(stderr, "{}: --slurm: {}\n", kCommand, e.what());
+    return e.usage ? kExitUsage : kExitFailure;
+  } catch (const std::exception& e) {  // e.g. DIR/slurm/jobs.json cannot be written
+    fmt::print(stderr, "{}: --slurm: {}\n", kCommand, e.what());
+    return kExitFailure;
+  }
+  return kExitOk;
 }
 
 int sweep_command(const SweepCommandOptions& o) {
@@ -67,7 +148,7 @@ int sweep_command(const SweepCommandOptions& o) {
   }
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(o.out);
-  if (o.resume && !std::filesystem::exists(out / "results.sqlite")) {
+  if (o.resume && !o.slurm && !std::filesystem::exists(out / "results.sqlite")) {
     fmt::print(stderr, "{}: --resume: {} holds no results.sqlite to resume\n", kCommand,
                out.string());
     return kExitUsage;
@@ -77,6 +158,7 @@ int sweep_command(const SweepCommandOptions& o) {
     fmt::print(stderr, "{}: cannot find its own executable (/proc/self/exe)\n", kCommand);
     return kExitFailure;
   }
+  if (o.slurm) return slurm_command(o, spec, out, exe);
 
   sweep::SweepOptions options;
   options.out_dir = out;
@@ -123,7 +205,9 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("-o,--out", o->out,
                   "Results directory (results.sqlite, results.csv, traces/); default "
                   "results/<sweep name>");
-  cmd->add_option("-j,--jobs", o->jobs, "Worker processes (default: number of cores)")
+  cmd->add_option("-j,--jobs", o->jobs,
+                  "Worker processes (default: number of cores; with --slurm: per task, default "
+                  "$SLURM_CPUS_PER_TASK, else 1)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--shard", o->shard,
                   "Run shard I of N: the points whose id mod N is I (e.g. a Slurm array task)")
@@ -137,14 +221,43 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
                   "auto: a bar on a terminal, lines otherwise; bar; lines")
       ->check(CLI::IsMember({"auto", "bar", "lines"}))
       ->capture_default_str();
+  CLI::Option* slurm = cmd->add_flag(
+      "--slurm", o->slurm,
+      "Submit the sweep to Slurm instead of running it here: a job array (task I runs shard "
+      "I/N into DIR/shards/I) and a merge job into DIR; DIR must be on a file system every "
+      "node sees (docs/slurm.md). Run it again to rerun only missing points");
+  cmd->add_option("--tasks", o->tasks,
+                  "--slurm: array tasks N, one shard each (default: that of the first "
+                  "submission into DIR, else 4)")
+      ->check(CLI::Range(1, 100000))
+      ->needs(slurm);
+  cmd->add_option("--partition", o->partition,
+                  "--slurm: partition of every job (sbatch --partition; default: the "
+                  "cluster's)")
+      ->needs(slurm);
+  cmd->add_option("--time", o->time,
+                  "--slurm: time limit of every job (sbatch --time, e.g. 2:00:00; default: the "
+                  "partition's)")
+      ->needs(slurm);
+  cmd->add_option("--sbatch-arg", o->sbatch_args,
+                  "--slurm: one more sbatch option for every job, written with '=' "
+                  "(--sbatch-arg=--account=X --sbatch-arg=--cpus-per-task=4); repeatable")
+      ->allow_extra_args(false)
+      ->needs(slurm);
   cmd->footer(
       "Every point's row is committed as soon as it is done: interrupt the sweep at any time\n"
       "and run the same command again (or with --resume) to do only the remaining points.\n"
       "Exit codes: 0 the sweep ran (failed points are recorded in the results); 1 it could not\n"
       "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...) or bad options.\n"
+      "With --slurm (docs/slurm.md): 0 submitted, or already complete (nothing submitted);\n"
+      "1 sbatch missing or failing, or jobs of the last submission still queued; 2 as above,\n"
+      "or DIR holding a submission of another sweep file or another --tasks.\n"
       "Examples:\n"
       "  fxsim sweep docs/examples/sweep_default.toml --out results/default\n"
-      "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2");
+      "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2\n"
+      "  fxsim sweep my.toml --out /shared/me/my --slurm --tasks 16 --time 1:00:00 \\\n"
+      "      --sbatch-arg=--account=lab --sbatch-arg=--cpus-per-task=4\n"
+      "  fxsim status /shared/me/my");
   cmd->callback([o, &status] { status.exit_code = sweep_command(*o); });
 
   // The worker the sweep starts (hidden: no help group).
@@ -155,7 +268,10 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   worker->add_option("--sha256", w->sha256)->required();
   worker->add_option("--out", w->out_dir)->required();
   worker->add_option("--yosys-cache", w->yosys_cache);
-  worker->callback([w, &status] { status.exit_code = sweep::run_worker(*w); });
+  worker->callback([w, &status] {
+    wait_for_parent_on_termination();
+    status.exit_code = sweep::run_worker(*w);
+  });
 }
 
 }  // namespace fxsim::cli

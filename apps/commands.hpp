@@ -37,5 +37,6 @@ void add_verify_command(CLI::App& app, CommandStatus& status);
 void add_sweep_command(CLI::App& app, CommandStatus& status);
 void add_merge_command(CLI::App& app, CommandStatus& status);
 void add_report_command(CLI::App& app, CommandStatus& status);
+void add_status_command(CLI::App& app, CommandStatus& status);  // apps/cmd_status.cpp
 
 }  // namespace fxsim::cli

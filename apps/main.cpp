@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   fxsim::cli::add_sweep_command(app, status);
   fxsim::cli::add_merge_command(app, status);
   fxsim::cli::add_report_command(app, status);
+  fxsim::cli::add_status_command(app, status);
 
   if (argc <= 1) {
     // No subcommand at all: show what there is, as a usage error.

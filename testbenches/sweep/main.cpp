@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
+
+#include "testbenches/sweep/sweep_test_util.hpp"
 
 extern "C" int sc_main(int, char**) {
   std::fputs("sweep_tests: sc_main is not used\n", stderr);
@@ -11,5 +14,8 @@ extern "C" int sc_main(int, char**) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  const int rc = RUN_ALL_TESTS();
+  std::error_code ec;  // best effort: a leftover directory is not a test failure
+  std::filesystem::remove_all(fxsim::sweep_test::process_temp_root(), ec);
+  return rc;
 }

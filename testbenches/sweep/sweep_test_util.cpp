@@ -1,6 +1,7 @@
 #include "testbenches/sweep/sweep_test_util.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -10,13 +11,19 @@
 
 namespace fxsim::sweep_test {
 
+std::filesystem::path process_temp_root() {
+  // One directory per process: two build trees may run the same test at the same time.
+  return std::filesystem::temp_directory_path() /
+         ("fxsim_sweep_tests_" + std::to_string(::getpid()));
+}
+
 std::filesystem::path temp_dir(const std::string& suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = std::string(info->test_suite_name()) + "_" + info->name() + suffix;
   for (char& c : name) {
     if (c == '/') c = '_';
   }
-  const auto dir = std::filesystem::temp_directory_path() / "fxsim_sweep_tests" / name;
+  const auto dir = process_temp_root() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

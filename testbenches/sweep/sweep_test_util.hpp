@@ -12,6 +12,8 @@ namespace fxsim::sweep_test {
 
 // A fresh directory under the test temp dir, named after the running test (+ suffix).
 std::filesystem::path temp_dir(const std::string& suffix = "");
+// The directory temp_dir() makes its folders in (one per test process); main() removes it.
+std::filesystem::path process_temp_root();
 
 // Writes `text` to DIR/NAME and returns the path.
 std::string write_file(const std::filesystem::path& dir, const std::string& name,
