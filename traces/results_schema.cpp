@@ -56,7 +56,7 @@ const std::vector<Column>& result_columns() {
       {"sqnr_db", R, "10 log10(sum y^2 / sum (y - yq)^2); inf when exact"},
       {"max_abs_error", R, "largest |y - yq| over all outputs"},
       {"classification_accuracy", R,
-       "layer workloads on the last (logits) layer: top-1 accuracy; empty otherwise"},
+       "layer workloads: the model's top-1 accuracy with this layer; empty for random"},
       // coverage of the rounding/overflow stages
       {"acc_overflows", I, "accumulator wrap/saturation events (per beat)"},
       {"output_overflows", I, "MAC output requantization overflows"},

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "apps/sweep/layer_workload.hpp"
 #include "apps/sweep/point_resources.hpp"
 #include "testbenches/engine/run_point.hpp"
 #include "tlm/rtl/variant_registry.hpp"
@@ -187,10 +188,13 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     row.set("mse", acc.mse);
     row.set("sqnr_db", acc.sqnr_db);
     row.set("max_abs_error", acc.max_abs_error);
-    if (!ctx.layer->labels.empty()) {
-      // A layer workload on the model's last layer: the outputs are logits.
+    if (const LayerSource* src = ctx.spec->workload.source.get()) {
+      // A layer workload: the whole model's top-1 accuracy with this layer as the design point
+      // (the layers before and after it as trained, through the golden integer inference).
+      const std::vector<std::int64_t> logits =
+          src->logits_from_layer_output(run.output, point.cfg.final_output());
       row.set("classification_accuracy",
-              top1_accuracy(run.output, point.cfg.out_features, ctx.layer->labels));
+              top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
     }
     row.set("acc_overflows", i64(s.coverage.accumulator.overflows));
     row.set("output_overflows", i64(s.coverage.mac_requant.overflows));

@@ -19,8 +19,8 @@ struct FloatLayer {
   std::vector<double> input;     // batch x in
   std::vector<double> bn_scale;  // out
   std::vector<double> bn_bias;   // out
-  // Layer workloads on a model's last layer (outputs = logits): the label of each input, for
-  // the top-1 classification accuracy of the outputs. Empty otherwise.
+  // Layer workloads: the golden label of each input image, for the model's top-1 accuracy with
+  // the layer replaced by a design point. Empty for random workloads.
   std::vector<std::int64_t> labels;  // batch
 };
 

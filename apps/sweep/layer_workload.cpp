@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "fx/cast.hpp"
 #include "golden/idx.hpp"
 
 namespace fxsim::sweep {
@@ -26,6 +27,34 @@ const golden::DenseLayer& LayerSource::dense() const {
 
 bool LayerSource::last_layer() const {
   return static_cast<std::size_t>(layer) + 1 == file.model.layers.size();
+}
+
+std::vector<std::int64_t> LayerSource::logits_from_layer_output(
+    const std::vector<std::int64_t>& raw, const fx::FxType& raw_type) const {
+  if (last_layer()) return raw;
+  const std::vector<golden::DenseLayer>& layers = file.model.layers;
+  const auto n_out = static_cast<std::size_t>(dense().out_features);
+  const auto classes = static_cast<std::size_t>(layers.back().out_features);
+  if (raw.size() != static_cast<std::size_t>(images) * n_out) {
+    throw std::invalid_argument("logits_from_layer_output: " + std::to_string(raw.size()) +
+                                " outputs, expected " + std::to_string(images) + " x " +
+                                std::to_string(n_out));
+  }
+  const fx::FxType& next_input = layers[static_cast<std::size_t>(layer) + 1].input_type;
+  std::vector<std::int64_t> logits;
+  logits.reserve(static_cast<std::size_t>(images) * classes);
+  std::vector<std::int64_t> x(n_out);
+  for (std::size_t img = 0; img < static_cast<std::size_t>(images); ++img) {
+    for (std::size_t o = 0; o < n_out; ++o) {
+      x[o] = fx::convert(raw[img * n_out + o], raw_type, next_input);
+    }
+    std::vector<std::int64_t> y = x;
+    for (std::size_t l = static_cast<std::size_t>(layer) + 1; l < layers.size(); ++l) {
+      y = golden::reference_dense(layers[l], y);
+    }
+    logits.insert(logits.end(), y.begin(), y.end());
+  }
+  return logits;
 }
 
 std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features) {
@@ -74,10 +103,8 @@ FloatLayer layer_float_layer(const LayerSource& s) {
     f.bn_scale.assign(n_out, 1.0);
     f.bn_bias.assign(n_out, 0.0);
   }
-  if (s.last_layer()) {
-    const std::vector<std::int64_t>& labels = s.file.golden->labels;
-    f.labels.assign(labels.begin(), labels.begin() + s.images);
-  }
+  const std::vector<std::int64_t>& labels = s.file.golden->labels;
+  f.labels.assign(labels.begin(), labels.begin() + s.images);
   return f;
 }
 

@@ -29,8 +29,17 @@ struct LayerSource {
   std::vector<std::uint8_t> pixels;
 
   const golden::DenseLayer& dense() const;
-  // The layer's outputs are the model's logits: classification accuracy applies.
+  // The layer's outputs are the model's logits.
   bool last_layer() const;
+
+  // The model's logits (images x classes, raws of the last layer's output type) when the chosen
+  // layer's outputs are `raw` (images x out_features of type `raw_type`, e.g. a design point's
+  // engine outputs) and every other layer is the trained one: each value is cast into the next
+  // layer's input type (fx::convert, that type's rounding and overflow: the interface between
+  // the explored layer and the rest of the model), then golden::reference_dense through the
+  // following layers. On the last layer the raws are the logits already (no cast).
+  std::vector<std::int64_t> logits_from_layer_output(const std::vector<std::int64_t>& raw,
+                                                     const fx::FxType& raw_type) const;
 };
 
 // The pixel bytes of the first `count` images of an IDX file; throws golden::IdxError, or

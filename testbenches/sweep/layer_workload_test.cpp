@@ -252,12 +252,13 @@ TEST_F(LayerWorkload, FloatLayerIsTheTrainedLayerOnItsRealInputs) {
   const std::vector<std::int64_t> labels = test_labels(model_);
   EXPECT_EQ(f.labels, std::vector<std::int64_t>(labels.begin(), labels.begin() + 10));
 
-  // The first layer's inputs are the pixels / 256; not the logits: no labels.
+  // The first layer's inputs are the pixels / 256; the labels are there for every layer (the
+  // whole model's accuracy with the layer replaced).
   const SweepSpec s0 = parse(sweep_text("layer = 0\nimages = 2\n"));
   const FloatLayer f0 = make_float_layer(s0.workload, s0.bn, s0.seed);
   ASSERT_EQ(f0.input.size(), 32u);
   for (std::size_t i = 0; i < 32; ++i) EXPECT_EQ(f0.input[i], pixels[i] / 256.0);
-  EXPECT_TRUE(f0.labels.empty());
+  EXPECT_EQ(f0.labels, std::vector<std::int64_t>(labels.begin(), labels.begin() + 2));
 }
 
 TEST_F(LayerWorkload, ModelFormatsReproduceTheGoldenLogitsBitExactly) {
@@ -286,7 +287,7 @@ TEST_F(LayerWorkload, ModelFormatsReproduceTheGoldenLogitsBitExactly) {
 
 // The whole sweep through the fxsim workers: the model's own formats give the model's accuracy
 // (8 of 12 by construction of the labels); a 3-bit weight is recorded with its own; a hidden
-// layer has no classification accuracy.
+// layer gives the whole model's accuracy with it.
 TEST_F(LayerWorkload, SweepRecordsClassificationAccuracyOfTheLastLayer) {
   const std::string file = sweep_test::write_file(
       dir_, "s.toml",
@@ -323,11 +324,47 @@ TEST_F(LayerWorkload, SweepRecordsClassificationAccuracyOfTheLastLayer) {
   for (int i = 0; i < 12; ++i) correct += pred[i] == labels[i];
   EXPECT_EQ(rows[1].real("classification_accuracy"), correct / 12.0);
 
+  // A hidden layer at the model's own formats: the whole model's accuracy, 8 of 12 again.
   const std::string hidden = sweep_test::write_file(dir_, "h.toml", sweep_text("layer = 0\n"));
   sweep_test::run_small(hidden, dir_ / "hidden", 1);
   traces::ResultsDb hdb((dir_ / "hidden" / "results.sqlite").string());
-  EXPECT_TRUE(hdb.points().at(0).is_null("classification_accuracy"));
   EXPECT_EQ(hdb.points().at(0).text("status"), "ok");
+  EXPECT_EQ(hdb.points().at(0).real("classification_accuracy"), 8.0 / 12);
+}
+
+// The rest of the model after an explored layer: its outputs cast into the next layer's input
+// type, then the trained layers. With the layer's own outputs the logits are exactly
+// golden::reference_forward's; the same values with two more fraction bits too (the cast is
+// exact); and values beyond the next input type's range saturate as that type says.
+TEST_F(LayerWorkload, DownstreamLayersTurnALayersOutputsIntoTheModelsLogits) {
+  const SweepSpec s = parse(sweep_text("layer = 0\nimages = 12\n"));
+  const LayerSource& src = *s.workload.source;
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  const DenseLayer& fc1 = model_.layers[0];
+  std::vector<std::int64_t> fc1_out, finer, logits;
+  for (int i = 0; i < kGoldenCount; ++i) {
+    const auto y = golden::reference_dense(fc1, image(pixels, i));
+    fc1_out.insert(fc1_out.end(), y.begin(), y.end());
+    for (std::int64_t v : y) finer.push_back(v * 4);
+    const auto l = golden::reference_forward(model_, image(pixels, i));
+    logits.insert(logits.end(), l.begin(), l.end());
+  }
+  const FxType t = fc1.output_type();
+  EXPECT_EQ(src.logits_from_layer_output(fc1_out, t), logits);
+  const FxType t_finer = FxType::make(t.is_signed, t.width + 2, t.int_bits, t.rounding, t.overflow);
+  EXPECT_EQ(src.logits_from_layer_output(finer, t_finer), logits);
+
+  // Every value far above the next input type's maximum: the same logits as every input at
+  // that maximum (SAT), computed by the trained fc2 directly.
+  const FxType wide = FxType::make_signed(24, 16);
+  const std::vector<std::int64_t> huge(fc1_out.size(), std::int64_t{1} << 22);
+  const DenseLayer& fc2 = model_.layers[1];
+  const std::vector<std::int64_t> at_max(static_cast<std::size_t>(fc2.in_features),
+                                         fc2.input_type.raw_max());
+  const std::vector<std::int64_t> one = golden::reference_dense(fc2, at_max);
+  std::vector<std::int64_t> expected;
+  for (int i = 0; i < kGoldenCount; ++i) expected.insert(expected.end(), one.begin(), one.end());
+  EXPECT_EQ(src.logits_from_layer_output(huge, wide), expected);
 }
 
 TEST_F(LayerWorkload, HashCoversTheModelFile) {
