@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include "apps/sweep/layer_workload.hpp"
+#include "apps/sweep/model_workload.hpp"
 #include "fx/width_rules.hpp"
 
 namespace fxsim::sweep {
@@ -220,13 +222,22 @@ void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& p
                "SIMD = " + std::to_string(p.simd) + " does not divide workload.in_features = " +
                    std::to_string(spec.workload.in_features));
   }
-  try {
-    engine::validate(pt.cfg, spec.path);
-  } catch (const engine::PointFileError& e) {
-    std::string msg = e.what();
-    const std::string prefix = spec.path + ": ";
-    if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
-    fail_point(spec, axis_of_message(e.what(), p.kind), i, pt.key, msg);
+  // A model workload's layers each (their names prefix the message); else the one point.
+  std::vector<std::pair<std::string, const engine::EngineConfig*>> configs;
+  for (const engine::EngineConfig& c : pt.layers) {
+    configs.emplace_back(spec.workload.source->file.model.layers[configs.size()].name, &c);
+  }
+  if (configs.empty()) configs.emplace_back("", &pt.cfg);
+  for (const auto& [layer, cfg] : configs) {
+    try {
+      engine::validate(*cfg, spec.path);
+    } catch (const engine::PointFileError& e) {
+      std::string msg = e.what();
+      const std::string prefix = spec.path + ": ";
+      if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
+      if (!layer.empty()) msg = "layer " + layer + ": " + msg;
+      fail_point(spec, axis_of_message(e.what(), p.kind), i, pt.key, msg);
+    }
   }
 }
 
@@ -318,7 +329,14 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec) {
     pt.params = params_at(spec, i);
     pt.key = point_key(pt.params);
     try {
-      pt.cfg = make_config(spec, pt.params);  // a K-hot weight with a bad K is built unchecked
+      if (spec.workload.kind == WorkloadKind::MODEL) {
+        pt.layers = model_layer_configs(spec, pt.params);
+        pt.cfg = pt.layers.front();
+      } else {
+        pt.cfg = make_config(spec, pt.params);  // a K-hot weight with a bad K is built unchecked
+      }
+    } catch (const engine::PointFileError& e) {
+      fail_point(spec, axis_of_message(e.what(), pt.params.kind), i, pt.key, e.what());
     } catch (const fx::FxTypeError& e) {
       fail_point(spec, ACCUMULATOR, i, pt.key,
                  std::string("the default accumulator cannot exist: ") + e.what() +

@@ -30,7 +30,9 @@ struct PointParams {
 struct DesignPoint {
   std::int64_t id = 0;  // index in the expanded sweep: grid order, or the sorted random sample
   PointParams params;
-  engine::EngineConfig cfg;
+  engine::EngineConfig cfg;  // model workloads: the first layer's
+  // kind = "model": the engine of every layer (model_workload.hpp); empty otherwise.
+  std::vector<engine::EngineConfig> layers;
   std::string key;  // canonical "name=value ..." of every parameter (results column point_key)
   // synth_xilinx -nodsp for fx_mac_lut.
   bool use_dsp() const { return params.kind != UnitKind::FX_MAC_LUT; }

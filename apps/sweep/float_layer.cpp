@@ -44,7 +44,8 @@ std::int64_t khot_word(double x, const fx::KhotType& t, std::int64_t* raw) {
 }  // namespace
 
 FloatLayer make_float_layer(const Workload& w, const BnSpec& bn, std::uint64_t seed) {
-  if (w.kind == WorkloadKind::LAYER) {
+  if (w.kind != WorkloadKind::RANDOM) {
+    // A model workload's float layer is its first layer (model_workload.hpp has the others).
     if (!w.source) throw std::invalid_argument("a layer workload without its model (parse_sweep)");
     return layer_float_layer(*w.source);
   }

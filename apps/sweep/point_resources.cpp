@@ -4,8 +4,10 @@
 
 namespace fxsim::sweep {
 
-resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
-  const engine::EngineConfig& cfg = point.cfg;
+namespace {
+
+resources::ResourceEstimate estimate_one(const DesignPoint& point,
+                                         const engine::EngineConfig& cfg) {
   const resources::Family family = point.params.family;
   const resources::ResourceEstimate pe = resources::estimate(
       engine::pe_unit_name(cfg), engine::pe_params(cfg), family, point.use_dsp());
@@ -21,6 +23,36 @@ resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
   return total;
 }
 
+// Compute cycles of the point: one engine, or the model's layers one after the other.
+double point_cycles(const DesignPoint& point) {
+  if (point.layers.empty()) {
+    return static_cast<double>(engine::compute_cycles(point.cfg, point.cfg.batch));
+  }
+  double cycles = 0;
+  for (const engine::EngineConfig& c : point.layers) {
+    cycles += static_cast<double>(engine::compute_cycles(c, c.batch));
+  }
+  return cycles;
+}
+
+}  // namespace
+
+resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
+  if (point.layers.empty()) return estimate_one(point, point.cfg);
+  // A model workload: one engine per layer, all on the device at once.
+  resources::ResourceEstimate total;
+  for (const engine::EngineConfig& c : point.layers) {
+    const resources::ResourceEstimate e = estimate_one(point, c);
+    total.lut += e.lut;
+    total.ff += e.ff;
+    total.carry += e.carry;
+    total.dsp += e.dsp;
+    total.bram += e.bram;
+  }
+  total.lut_equivalent = total.lut + 55 * total.dsp;
+  return total;
+}
+
 double constraint_metric(const DesignPoint& point, const resources::ResourceEstimate& est,
                          const std::string& metric) {
   if (metric == "lut") return est.lut;
@@ -28,7 +60,7 @@ double constraint_metric(const DesignPoint& point, const resources::ResourceEsti
   if (metric == "carry") return est.carry;
   if (metric == "dsp") return est.dsp;
   if (metric == "lut_equivalent") return est.lut_equivalent;
-  const double cycles = static_cast<double>(engine::compute_cycles(point.cfg, point.cfg.batch));
+  const double cycles = point_cycles(point);
   if (metric == "cycles") return cycles;
   if (metric == "latency_ns") return cycles * point.cfg.clock_ns;
   if (metric == "pe") return point.cfg.pe;

@@ -12,7 +12,8 @@
 namespace fxsim::sweep {
 
 // PE x estimate(pe unit) + PE x estimate(bn_act) (with bn), on the point's family, without DSPs
-// for fx_mac_lut. lut_equivalent = lut + 55 x dsp of the sums.
+// for fx_mac_lut; a model workload: the sum over its layers' engines. lut_equivalent = lut +
+// 55 x dsp of the sums. (cycles / latency_ns constraints: the layers' cycles summed.)
 resources::ResourceEstimate estimate_engine(const DesignPoint& point);
 
 // The value of a constraint metric (constraint_metrics()) for the point.

@@ -304,10 +304,11 @@ std::string layer_names(const std::vector<golden::DenseLayer>& layers) {
 
 // kind = "layer": the model file, the layer, the golden test images; everything the float
 // layer needs is loaded here so that a bad model, layer or image file stops the sweep before
-// any point runs (workers parse the same file and get the same source).
-void read_layer_workload(SweepSpec* spec, Table& w, Location at) {
+// any point runs (workers parse the same file and get the same source). kind = "model"
+// (whole_model): the same without `layer` (the source's layer is the first one).
+void read_layer_workload(SweepSpec* spec, Table& w, Location at, bool whole_model) {
   Workload& wl = spec->workload;
-  wl.kind = WorkloadKind::LAYER;
+  wl.kind = whole_model ? WorkloadKind::MODEL : WorkloadKind::LAYER;
   const std::vector<std::pair<const char*, const char*>> random_only = {
       {"in_features", "it is the model layer's"},
       {"out_features", "it is the model layer's"},
@@ -346,10 +347,17 @@ void read_layer_workload(SweepSpec* spec, Table& w, Location at) {
 
   const toml::node* layer = w.find("layer");
   const int n_layers = static_cast<int>(layers.size());
+  if (whole_model && layer) {
+    w.fail(*layer, "layer",
+           "only for kind = \"layer\"; a model workload runs every layer of the model");
+  }
   const std::string expected_layer = "expected a layer index 0.." + std::to_string(n_layers - 1) +
                                      " or a layer name (" + layer_names(layers) + ")";
-  if (!layer) w.fail_at(at, "workload.layer", "missing; " + expected_layer);
-  if (layer->is_integer()) {
+  if (!layer && !whole_model) w.fail_at(at, "workload.layer", "missing; " + expected_layer);
+  if (whole_model) {
+    src->layer = 0;
+    src->whole_model = true;
+  } else if (layer->is_integer()) {
     const std::int64_t v = layer->as_integer()->get();
     if (v < 0 || v >= n_layers) {
       w.fail(*layer, "layer",
@@ -400,7 +408,7 @@ void read_layer_workload(SweepSpec* spec, Table& w, Location at) {
   wl.layer = src->layer;
   wl.images = src->images;
   wl.in_features = l.in_features;
-  wl.out_features = l.out_features;
+  wl.out_features = whole_model ? layers.back().out_features : l.out_features;
   wl.batch = src->images;
   wl.source = src;
 
@@ -425,12 +433,12 @@ void read_workload(SweepSpec* spec, const toml::table& root) {
   if (!t) throw SweepFileError(spec->where({}) + "workload: missing; expected a [workload] table");
   Workload& wl = spec->workload;
   const std::string kind = w.string("kind").value_or("random");
-  if (kind == "layer") {
-    read_layer_workload(spec, w, at);
+  if (kind == "layer" || kind == "model") {
+    read_layer_workload(spec, w, at, kind == "model");
     return;
   }
   if (kind != "random") {
-    w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer");
+    w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer, model");
   }
   if (auto v = w.integer("in_features", 1, 1 << 20)) wl.in_features = static_cast<int>(*v);
   if (auto v = w.integer("out_features", 1, 1 << 20)) wl.out_features = static_cast<int>(*v);
@@ -443,7 +451,11 @@ void read_workload(SweepSpec* spec, const toml::table& root) {
   if (auto r = w.range("weight_range")) std::tie(wl.weight_min, wl.weight_max) = *r;
   if (auto r = w.range("input_range")) std::tie(wl.input_min, wl.input_max) = *r;
   for (const char* k : {"model", "layer", "images", "data"}) {
-    if (const toml::node* n = w.find(k)) w.fail(*n, k, "only for kind = \"layer\"");
+    if (const toml::node* n = w.find(k)) {
+      w.fail(*n, k,
+             std::string("only for kind = \"layer\"") +
+                 (std::string(k) == "layer" ? "" : " or \"model\""));
+    }
   }
 }
 
@@ -462,9 +474,21 @@ void read_bn(SweepSpec* spec, const toml::table& root) {
                "only for kind = \"random\"; a layer workload's BN parameters are the model's");
       }
     }
+    if (src->whole_model) {
+      // Every layer keeps its own bn_act; [bn] only says which scale a layer gets when a point
+      // asks for the other scale kind than its own, and the pipeline depth.
+      for (const char* key : {"bias", "output", "activation", "clip"}) {
+        if (const toml::node* n = b.find(key)) {
+          b.fail(*n, key,
+                 "a model workload keeps each layer's own bn_act; expected only scale, "
+                 "khot_scale and stages");
+        }
+      }
+    }
     // Every key the file does not set takes the model layer's own bn_act, so that the default
     // point is the trained layer as `fxsim verify` runs it.
-    if (const std::optional<golden::BnActLayer>& lb = src->dense().bn) {
+    const std::optional<golden::BnActLayer>& own_bn = src->dense().bn;
+    if (const golden::BnActLayer* lb = src->whole_model || !own_bn ? nullptr : &*own_bn) {
       if (const auto* k = std::get_if<fx::KhotType>(&lb->scale_type)) {
         bn.khot_scale = *k;
       } else {
@@ -564,7 +588,23 @@ void read_axes(SweepSpec* spec, const toml::table& root) {
   ax.simd = a.axis<int>("simd", {d.simd}, int_axis("simd", 1, 64));
   ax.mac_stages = a.axis<int>("mac_stages", {d.mac_stages}, int_axis("mac_stages", 1, 8));
   ax.bn = a.axis<BnScaleKind>("bn", {bn_default}, name_axis("bn", kBnKinds));
-  if (const LayerSource* src = spec->workload.source.get(); src && !src->dense().bn) {
+  if (const LayerSource* src = spec->workload.source.get(); src && src->whole_model) {
+    // Formats between layers are the model's (each layer's input is the previous one's output);
+    // the hardware axes and the weight format apply to every layer.
+    for (const char* key :
+         {"activation", "accumulator", "output", "rounding", "overflow", "simd"}) {
+      if (const toml::node* n = a.find(key)) {
+        a.fail(*n, key,
+               "a model workload keeps each layer's own formats and SIMD; expected only kind, "
+               "weight, k, pe, mac_stages, bn, clock_ns and family (or kind = \"layer\" to "
+               "explore one layer)");
+      }
+    }
+    ax.model_weights = a.find("weight") == nullptr;
+    ax.model_bn = a.find("bn") == nullptr;
+  }
+  if (const LayerSource* src = spec->workload.source.get();
+      src && !src->whole_model && !src->dense().bn) {
     // The float layer has no BN parameters to quantize, and a bn_act the model does not have
     // would measure another network.
     for (std::size_t i = 0; i < ax.bn.values.size(); ++i) {
@@ -631,6 +671,10 @@ void read_traces(SweepSpec* spec, const toml::table& root) {
   const toml::table* t = sub_table(*spec, root, "traces", &at);
   Table tr(*spec, t, "traces", at, {"points", "csv", "vcd"});
   if (const toml::node* n = tr.find("points")) {
+    if (spec->workload.kind == WorkloadKind::MODEL) {
+      tr.fail(*n, "points",
+              "traces are per layer engine: trace a layer of the model with kind = \"layer\"");
+    }
     const toml::array* a = n->as_array();
     if (!a) tr.fail(*n, "points", "expected an array of point ids");
     for (const toml::node& p : *a) {

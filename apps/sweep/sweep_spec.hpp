@@ -30,7 +30,7 @@ struct Location {
 };
 
 enum class Sampling { GRID, RANDOM };
-enum class WorkloadKind { RANDOM, LAYER };
+enum class WorkloadKind { RANDOM, LAYER, MODEL };
 // fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
 // values and cycles as fx_mac, other resources.
 enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT };
@@ -61,6 +61,11 @@ struct Axes {
   Axis<BnScaleKind> bn;
   Axis<double> clock_ns;
   Axis<resources::Family> family;
+  // kind = "model" without a weight axis: every layer keeps its own weight format (the weight
+  // axis then holds the first layer's, for the point's columns).
+  bool model_weights = false;
+  // kind = "model" without a bn axis: every layer keeps its own bn_act (scale kind included).
+  bool model_bn = false;
 };
 
 // The bn_act of points with bn != "none" (the [bn] table).
@@ -81,7 +86,8 @@ struct LayerSource;  // apps/sweep/layer_workload.hpp
 
 struct Workload {
   WorkloadKind kind = WorkloadKind::RANDOM;
-  // kind = "layer": taken from the model layer (in, out) and `images` (batch).
+  // kind = "layer": taken from the model layer (in, out) and `images` (batch); kind = "model":
+  // the model's first layer's in_features, its last layer's out_features, `images`.
   int in_features = 784;
   int out_features = 128;
   int batch = 1;
@@ -91,12 +97,13 @@ struct Workload {
   double weight_min = -0.125, weight_max = 0.125;
   double input_min = 0.0, input_max = 1.0;
   // kind = "layer": a layer of a golden model file (golden/model_file.hpp) fed with its golden
-  // test images, loaded and checked by parse_sweep (docs/sweeps.md, "Layer workloads").
+  // test images, loaded and checked by parse_sweep (docs/sweeps.md, "Layer workloads");
+  // kind = "model": every layer of it, one engine per layer (docs/sweeps.md, "Model workloads").
   std::string model;  // as written in the file
   int layer = 0;      // index into the model's layers
   int images = 100;   // the first N golden test images (`images = 0` in the file: all of them)
   std::string data_dir = "/usr/share/datasets/fashion-mnist";  // as written
-  std::shared_ptr<const LayerSource> source;                   // null for kind = "random"
+  std::shared_ptr<const LayerSource> source;  // null for kind = "random"; layer 0 for "model"
 };
 
 // "metric op number", e.g. "lut_equivalent <= 20000", on the analytical estimate of a point.

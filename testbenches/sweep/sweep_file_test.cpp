@@ -118,9 +118,9 @@ TEST(SweepFile, Constraints) {
 }
 
 TEST(SweepFile, WorkloadKinds) {
-  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"model\"\n"),
-            "s.toml:4:8: workload.kind: \"model\" is not one of random, layer");
-  // kind = "layer" is tested with a model file in layer_workload_test.cpp.
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"net\"\n"),
+            "s.toml:4:8: workload.kind: \"net\" is not one of random, layer, model");
+  // kind = "layer" and "model" are tested with a model file in layer_workload_test.cpp.
 }
 
 TEST(SweepFile, ExampleFilesAreValid) {
