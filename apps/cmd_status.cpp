@@ -150,12 +150,7 @@ int status_command(const StatusCommandOptions& o) {
     nlohmann::json subs = nlohmann::json::array();
     if (record) {
       for (const slurm::Submission& s : record->submissions) {
-        subs.push_back({{"submitted_at", s.submitted_at},
-                        {"array_job", s.array_job},
-                        {"array", s.array},
-                        {"merge_job", s.merge_job},
-                        {"task_log", s.task_log},
-                        {"merge_log", s.merge_log}});
+        subs.push_back(slurm::submission_json(s));
       }
     }
     nlohmann::json q;  // null: squeue could not tell

@@ -294,16 +294,14 @@ std::optional<JobsRecord> read_jobs_record(const std::filesystem::path& path) {
   }
 }
 
+nlohmann::json submission_json(const Submission& s) {
+  return {{"submitted_at", s.submitted_at}, {"array_job", s.array_job}, {"array", s.array},
+          {"merge_job", s.merge_job},       {"task_log", s.task_log},   {"merge_log", s.merge_log}};
+}
+
 std::string jobs_record_json(const JobsRecord& r) {
   nlohmann::json subs = nlohmann::json::array();
-  for (const Submission& s : r.submissions) {
-    subs.push_back({{"submitted_at", s.submitted_at},
-                    {"array_job", s.array_job},
-                    {"array", s.array},
-                    {"merge_job", s.merge_job},
-                    {"task_log", s.task_log},
-                    {"merge_log", s.merge_log}});
-  }
+  for (const Submission& s : r.submissions) subs.push_back(submission_json(s));
   const nlohmann::json j = {{"sweep_file", r.sweep_file}, {"sweep_sha256", r.sweep_sha256},
                             {"sweep_name", r.sweep_name}, {"fxsim", r.fxsim},
                             {"tasks", r.tasks},           {"submissions", subs}};

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -118,6 +119,8 @@ struct JobsRecord {
 // nullopt when the file does not exist; throws SlurmError when it is not a jobs record.
 std::optional<JobsRecord> read_jobs_record(const std::filesystem::path& path);
 std::string jobs_record_json(const JobsRecord& record);  // the file's text
+// One submission as a JSON object (jobs.json's and `fxsim status --json`'s element).
+nlohmann::json submission_json(const Submission& s);
 
 struct SubmitOutcome {
   bool already_complete = false;  // the merged results hold every point: nothing submitted

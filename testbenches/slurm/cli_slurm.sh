@@ -8,18 +8,8 @@ FXSIM=$1
 SWEEP=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-# expect CODE PATTERN CMD...: exit code CODE and stdout+stderr matching the grep -E PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [[ $rc == "$code" ]] || fail "$* exited $rc, expected $code: $out"
-  grep -qE -- "$pattern" <<<"$out" || fail "$* output does not match '$pattern': $out"
-}
+# fail, expect CODE PATTERN CMD... and the failure count.
+source "$(dirname "${BASH_SOURCE[0]}")/../cli/expect.sh"
 
 expect 0 "--sbatch-arg" "$FXSIM" sweep --help
 expect 0 "--partition TEXT Needs: --slurm" "$FXSIM" sweep --help
