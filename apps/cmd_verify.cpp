@@ -231,8 +231,8 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "Exit codes: 0 every logit bit-exact; 1 a mismatch, a TLM error or an incomplete run;\n"
       "2 a bad model file (truncated, wrong version, inconsistent) or bad options.\n"
       "Examples:\n"
-      "  fxsim verify --model results/train/model_qat_bp_e8.fxm\n"
-      "  fxsim verify -m results/train/model_qat_khot2_e8.fxm --backend rtl --images 200");
+      "  fxsim verify --model results/train_small/model_qat_bp_e6.fxm   (make run trains it)\n"
+      "  fxsim verify -m results/train_small/model_qat_khot2_e8.fxm --backend rtl --images 200");
   cmd->callback([o, &status] { status.exit_code = verify_command(*o); });
 }
 
