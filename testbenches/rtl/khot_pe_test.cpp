@@ -65,31 +65,6 @@ fx::KhotType weight_type(fx::KhotKind kind, const units::KhotPeConfig& c) {
   return fx::KhotType::make(kind, w, w - c.w_frac, c.k);
 }
 
-struct Coverage {
-  std::uint64_t acc_overflows = 0, out_ties = 0, out_overflows = 0;
-};
-
-arith::PeResult fx_reference(const units::KhotPeConfig& c, const PeDot& d, Coverage* cov) {
-  std::int64_t acc = 0;
-  for (std::size_t i = 0; i < d.a.size(); i += c.simd) {
-    __int128 s = i == 0 ? 0 : acc;
-    for (std::size_t l = i; l < std::min(d.a.size(), i + c.simd); ++l) {
-      s += static_cast<__int128>(d.a[l]) * word_value(d.w_words[l], c);
-    }
-    fx::CastFlags f;
-    acc = fx::cast_from_raw(static_cast<std::int64_t>(s), c.product_frac(), c.acc, &f);
-    cov->acc_overflows += f.overflow;
-  }
-  fx::CastFlags f;
-  arith::PeResult r;
-  r.data = fx::cast_from_raw(acc, c.product_frac(), c.out, &f);
-  r.data = perturb_on_tie(r.data, f.tie);  // a separate statement: f is set by the cast
-  r.overflow = f.overflow;
-  cov->out_ties += f.tie;
-  cov->out_overflows += f.overflow;
-  return r;
-}
-
 PeDot random_dot(std::mt19937_64& rng, const units::KhotPeConfig& c) {
   const int len = 1 + static_cast<int>(rng() % (4 * c.simd));
   const int mode = static_cast<int>(rng() % 3);  // 0 khot, 1 spt, 2 arbitrary term words
@@ -116,37 +91,18 @@ template <typename M>
 void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   const units::ParamMap p = units::resolve_params(units::find_unit("khot_pe"), overrides);
   const units::KhotPeConfig c = units::KhotPeConfig::from(p);
-  std::mt19937_64 rng(base_seed() * 1000003 + seed_salt);
-  const std::uint64_t total = vectors_per_variant();
-  Coverage cov;
-  std::uint64_t done = 0, arith_mismatch = 0, rtl_mismatch = 0, run = 0;
-  M m;
-  while (done < total) {
-    const std::uint64_t n = std::min<std::uint64_t>(20000, total - done);
-    std::vector<PeDot> dots;
-    std::vector<arith::PeResult> expected;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      dots.push_back(random_dot(rng, c));
-      const arith::PeResult want = fx_reference(c, dots.back(), &cov);
-      std::vector<arith::Terms> w;
-      for (std::uint64_t word : dots.back().w_words) w.push_back(word_terms(word, c));
-      const arith::PeResult a = arith::khot_dot(c, dots.back().a, w);
-      if (!(a.data == want.data && a.overflow == want.overflow) && arith_mismatch++ < 3) {
-        ADD_FAILURE() << "arith " << a << " vs fx " << want;
-      }
-      expected.push_back(want);
-    }
-    const auto& [pv, pr] = stall_patterns()[run % stall_patterns().size()];
-    const StreamReport rep =
-        run_pe(m, to_beats(dots, c.simd), expected, StreamOptions{c.stages, pv, pr, rng()},
-               c.a.width, c.k * c.term_width(), c.out);
-    rtl_mismatch += rep.mismatches;
-    EXPECT_EQ(rep.results, n);
-    done += n;
-    ++run;
-  }
-  EXPECT_EQ(arith_mismatch, 0u);
-  EXPECT_EQ(rtl_mismatch, 0u) << units::format_params(units::find_unit("khot_pe"), p);
+  const RandomPeReport r = random_pe_suite<M>(
+      c, base_seed() * 1000003 + seed_salt, c.k * c.term_width(),
+      [&](std::mt19937_64& rng) { return random_dot(rng, c); },
+      [&](std::uint64_t word) { return word_value(word, c); },
+      [&](const PeDot& d) {
+        std::vector<arith::Terms> w;
+        for (std::uint64_t word : d.w_words) w.push_back(word_terms(word, c));
+        return arith::khot_dot(c, d.a, w);
+      });
+  const PeCoverage& cov = r.cov;
+  EXPECT_EQ(r.arith_mismatches, 0u);
+  EXPECT_EQ(r.rtl_mismatches, 0u) << units::format_params(units::find_unit("khot_pe"), p);
   EXPECT_GT(cov.acc_overflows, 0u);
   EXPECT_GT(cov.out_ties, 0u);
   EXPECT_GT(cov.out_overflows, 0u);

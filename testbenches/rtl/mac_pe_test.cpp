@@ -23,30 +23,9 @@ namespace units = fxsim::units;
 namespace arith = fxsim::arith;
 using namespace fxsim::rtl_test;
 
-struct Coverage {
-  std::uint64_t acc_overflows = 0, out_ties = 0, out_overflows = 0;
-};
-
-// fx directly: exact beat sums, the accumulator's wrap/saturation after every beat.
-arith::PeResult fx_reference(const units::MacPeConfig& c, const PeDot& d, Coverage* cov) {
-  std::int64_t acc = 0;
-  for (std::size_t i = 0; i < d.a.size(); i += c.simd) {
-    __int128 s = i == 0 ? 0 : acc;
-    for (std::size_t l = i; l < std::min(d.a.size(), i + c.simd); ++l) {
-      s += static_cast<__int128>(d.a[l]) * to_raw(d.w_words[l], c.w.width, c.w.is_signed);
-    }
-    fx::CastFlags f;
-    acc = fx::cast_from_raw(static_cast<std::int64_t>(s), c.product_frac(), c.acc, &f);
-    cov->acc_overflows += f.overflow;
-  }
-  fx::CastFlags f;
-  arith::PeResult r;
-  r.data = fx::cast_from_raw(acc, c.product_frac(), c.out, &f);
-  r.data = perturb_on_tie(r.data, f.tie);  // a separate statement: f is set by the cast
-  r.overflow = f.overflow;
-  cov->out_ties += f.tie;
-  cov->out_overflows += f.overflow;
-  return r;
+// A weight port word as its raw.
+std::int64_t weight_raw(std::uint64_t word, const units::MacPeConfig& c) {
+  return to_raw(word, c.w.width, c.w.is_signed);
 }
 
 PeDot random_dot(std::mt19937_64& rng, const units::MacPeConfig& c) {
@@ -67,40 +46,18 @@ template <typename M>
 void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   const units::ParamMap p = units::resolve_params(units::find_unit("fx_mac_pe"), overrides);
   const units::MacPeConfig c = units::MacPeConfig::from(p);
-  std::mt19937_64 rng(base_seed() * 1000003 + seed_salt);
-  const std::uint64_t total = vectors_per_variant();
-  const std::uint64_t chunk = 20000;
-  Coverage cov;
-  std::uint64_t done = 0, arith_mismatch = 0, rtl_mismatch = 0, run = 0;
-  M m;
-  while (done < total) {
-    const std::uint64_t n = std::min(chunk, total - done);
-    std::vector<PeDot> dots;
-    std::vector<arith::PeResult> expected;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      dots.push_back(random_dot(rng, c));
-      const arith::PeResult want = fx_reference(c, dots.back(), &cov);
-      std::vector<std::int64_t> w;
-      for (std::uint64_t word : dots.back().w_words) {
-        w.push_back(to_raw(word, c.w.width, c.w.is_signed));
-      }
-      arith::PeResult a = arith::mac_dot(c, dots.back().a, w);
-      if (!(a.data == want.data && a.overflow == want.overflow) && arith_mismatch++ < 3) {
-        ADD_FAILURE() << "arith " << a << " vs fx " << want;
-      }
-      expected.push_back(want);
-    }
-    const auto& [pv, pr] = stall_patterns()[run % stall_patterns().size()];
-    StreamOptions opt{c.stages, pv, pr, rng()};
-    const StreamReport rep =
-        run_pe(m, to_beats(dots, c.simd), expected, opt, c.a.width, c.w.width, c.out);
-    rtl_mismatch += rep.mismatches;
-    EXPECT_EQ(rep.results, n);
-    done += n;
-    ++run;
-  }
-  EXPECT_EQ(arith_mismatch, 0u);
-  EXPECT_EQ(rtl_mismatch, 0u) << units::format_params(units::find_unit("fx_mac_pe"), p);
+  const RandomPeReport r = random_pe_suite<M>(
+      c, base_seed() * 1000003 + seed_salt, c.w.width,
+      [&](std::mt19937_64& rng) { return random_dot(rng, c); },
+      [&](std::uint64_t word) { return weight_raw(word, c); },
+      [&](const PeDot& d) {
+        std::vector<std::int64_t> w;
+        for (std::uint64_t word : d.w_words) w.push_back(weight_raw(word, c));
+        return arith::mac_dot(c, d.a, w);
+      });
+  const PeCoverage& cov = r.cov;
+  EXPECT_EQ(r.arith_mismatches, 0u);
+  EXPECT_EQ(r.rtl_mismatches, 0u) << units::format_params(units::find_unit("fx_mac_pe"), p);
   // The stimuli reach the corners that matter.
   EXPECT_GT(cov.acc_overflows, 0u);
   EXPECT_GT(cov.out_ties, 0u);

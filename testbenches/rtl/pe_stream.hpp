@@ -2,14 +2,17 @@
 // of the last beat are zero, as the contract says), driven through run_stream.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <random>
 #include <vector>
 
+#include "fx/cast.hpp"
 #include "models/arith/unit_arith.hpp"
 #include "port_bits.hpp"
 #include "stream_check.hpp"
+#include "test_env.hpp"
 
 namespace fxsim::arith {
 inline std::ostream& operator<<(std::ostream& os, const PeResult& r) {
@@ -87,6 +90,78 @@ inline const std::vector<std::pair<double, double>>& stall_patterns() {
   static const std::vector<std::pair<double, double>> p = {
       {1.0, 1.0}, {0.7, 1.0}, {1.0, 0.6}, {0.5, 0.5}, {0.9, 0.3}};
   return p;
+}
+
+// What the fx reference of the random suites saw: the corners that matter.
+struct PeCoverage {
+  std::uint64_t acc_overflows = 0, out_ties = 0, out_overflows = 0;
+};
+
+// fx directly, for either PE: exact beat sums of a * weight_value(word) (__int128), the
+// accumulator's wrap/saturation after every beat (fx::cast_from_raw), then the output format.
+template <typename Config, typename WeightValue>
+arith::PeResult fx_pe_reference(const Config& c, const PeDot& d, WeightValue weight_value,
+                                PeCoverage* cov) {
+  std::int64_t acc = 0;
+  for (std::size_t i = 0; i < d.a.size(); i += c.simd) {
+    __int128 s = i == 0 ? 0 : acc;
+    for (std::size_t l = i; l < std::min(d.a.size(), i + c.simd); ++l) {
+      s += static_cast<__int128>(d.a[l]) * weight_value(d.w_words[l]);
+    }
+    fx::CastFlags f;
+    acc = fx::cast_from_raw(static_cast<std::int64_t>(s), c.product_frac(), c.acc, &f);
+    cov->acc_overflows += f.overflow;
+  }
+  fx::CastFlags f;
+  arith::PeResult r;
+  r.data = fx::cast_from_raw(acc, c.product_frac(), c.out, &f);
+  r.data = perturb_on_tie(r.data, f.tie);  // a separate statement: f is set by the cast
+  r.overflow = f.overflow;
+  cov->out_ties += f.tie;
+  cov->out_overflows += f.overflow;
+  return r;
+}
+
+struct RandomPeReport {
+  std::uint64_t arith_mismatches = 0, rtl_mismatches = 0;
+  PeCoverage cov;
+};
+
+// The random suite of either PE: vectors_per_variant() dots in chunks of 20,000, each drawn by
+// draw(rng), its expected result from fx_pe_reference, checked against arith_result(dot)
+// (models/arith; the first 3 differences reported), then every chunk streamed through a Verilated
+// M under the next stall pattern of stall_patterns().
+template <typename M, typename Config, typename Draw, typename WeightValue, typename Arith>
+RandomPeReport random_pe_suite(const Config& c, std::uint64_t seed, int w_word_w, Draw draw,
+                               WeightValue weight_value, Arith arith_result) {
+  std::mt19937_64 rng(seed);
+  const std::uint64_t total = vectors_per_variant();
+  RandomPeReport report;
+  std::uint64_t done = 0, run = 0;
+  M m;
+  while (done < total) {
+    const std::uint64_t n = std::min<std::uint64_t>(20000, total - done);
+    std::vector<PeDot> dots;
+    std::vector<arith::PeResult> expected;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      dots.push_back(draw(rng));
+      const arith::PeResult want = fx_pe_reference(c, dots.back(), weight_value, &report.cov);
+      const arith::PeResult a = arith_result(dots.back());
+      if (!(a.data == want.data && a.overflow == want.overflow) && report.arith_mismatches++ < 3) {
+        ADD_FAILURE() << "arith " << a << " vs fx " << want;
+      }
+      expected.push_back(want);
+    }
+    const auto& [pv, pr] = stall_patterns()[run % stall_patterns().size()];
+    const StreamOptions opt{c.stages, pv, pr, rng()};
+    const StreamReport rep =
+        run_pe(m, to_beats(dots, c.simd), expected, opt, c.a.width, w_word_w, c.out);
+    report.rtl_mismatches += rep.mismatches;
+    EXPECT_EQ(rep.results, n);
+    done += n;
+    ++run;
+  }
+  return report;
 }
 
 }  // namespace fxsim::rtl_test
