@@ -474,6 +474,13 @@ TEST(LayerWorkloadExample, DocsExampleIsValidWhenItsModelExists) {
   EXPECT_EQ(s.workload.in_features, 128);
   EXPECT_EQ(s.workload.out_features, 10);
   EXPECT_FALSE(expand_sweep(s).empty());
+  // The whole-model example on the same model: 784 pixels in, 10 classes out, 16 points.
+  const SweepSpec m =
+      load_sweep_file(std::string(FXSIM_SOURCE_DIR) + "/docs/examples/sweep_model.toml");
+  EXPECT_EQ(m.workload.kind, WorkloadKind::MODEL);
+  EXPECT_EQ(m.workload.in_features, 784);
+  EXPECT_EQ(m.workload.out_features, 10);
+  EXPECT_EQ(expand_sweep(m).size(), 16u);
 }
 
 // ---- kind = "model": every layer on its own engine ---------------------------------------------
