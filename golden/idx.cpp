@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <fstream>
 #include <memory>
 
 namespace fxsim::golden {
@@ -97,6 +98,19 @@ std::size_t take(std::uint32_t count, long max_count) {
 }
 
 }  // namespace
+
+void write_idx_images(const std::string& path, const IdxImages& images) {
+  std::string bytes;
+  for (std::uint32_t v :
+       {kImagesMagic, static_cast<std::uint32_t>(images.count),
+        static_cast<std::uint32_t>(images.rows), static_cast<std::uint32_t>(images.cols)}) {
+    for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>(v >> shift));
+  }
+  bytes.append(images.pixels.begin(), images.pixels.end());
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw IdxError(path + ": cannot write");
+}
 
 IdxImages read_idx_images(const std::string& path, long max_count) {
   GzReader in(path);

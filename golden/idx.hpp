@@ -25,6 +25,11 @@ struct IdxImages {
 // magic 0x00000803 (unsigned byte, 3 dimensions). max_count < 0: all; otherwise the first
 // max_count images (the rest of the file is still checked for its length).
 IdxImages read_idx_images(const std::string& path, long max_count = -1);
+// Writes `images` as an uncompressed IDX file (magic 0x00000803, big-endian dimensions, then the
+// pixels); read_idx_images reads it back (zlib reads plain files as they are). For tests and
+// tools that make image sets of their own. Throws IdxError when the file cannot be written.
+void write_idx_images(const std::string& path, const IdxImages& images);
+
 // magic 0x00000801 (unsigned byte, 1 dimension).
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, long max_count = -1);
 

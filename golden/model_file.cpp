@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "golden/idx.hpp"
+
 namespace fxsim::golden {
 namespace {
 
@@ -228,6 +230,23 @@ std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
 }
 
 std::int64_t term_code(const fx::Term& t) { return (t.negative ? -1 : 1) * (t.shift + 1); }
+
+std::string golden_images_path(const GoldenResults& g, const std::string& data_dir) {
+  if (g.images.empty() || g.images.front() == '/') return g.images;
+  return data_dir + "/" + g.images;
+}
+
+std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features) {
+  IdxImages idx = read_idx_images(path, count);
+  if (idx.count < count || idx.rows * idx.cols != features) {
+    throw IdxError(path + ": " + std::to_string(idx.count) + " images of " +
+                   std::to_string(idx.rows) + "x" + std::to_string(idx.cols) +
+                   " pixels, expected at least " + std::to_string(count) + " of " +
+                   std::to_string(features) + " (the model's input features)");
+  }
+  idx.pixels.resize(static_cast<std::size_t>(count) * static_cast<std::size_t>(features));
+  return std::move(idx.pixels);
+}
 
 std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classes) {
   std::vector<int> out(logits.size() / classes);

@@ -51,6 +51,15 @@ void write_model_file(const std::string& path, const ModelFile& file);
 // strings, block references, K-hot encodings against the scale raws, and validate(model).
 ModelFile read_model_file(const std::string& path);
 
+// The IDX file golden results name: `g.images` itself when absolute, else data_dir/g.images
+// (fxsim train records the bare file name of the Fashion-MNIST test set).
+std::string golden_images_path(const GoldenResults& g, const std::string& data_dir);
+
+// The pixel bytes of the first `count` images of an IDX file (count x features, row-major: the
+// raws of a model's ufixed<8,0> input). Throws IdxError for a missing or corrupt file, fewer
+// than `count` images, or images of another size than `features` pixels.
+std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features);
+
 // The predicted class of each row of count x classes logits: the first maximum.
 std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classes);
 

@@ -12,13 +12,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "apps/verify/verify_model.hpp"
 #include "fx/khot.hpp"
+#include "golden/idx.hpp"
 #include "golden/model.hpp"
 #include "golden/model_file.hpp"
 
@@ -88,18 +88,12 @@ int main(int argc, char** argv) {
       std::filesystem::temp_directory_path() / ("fxsim_verify_bench_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::vector<std::int64_t> pixels;
-  {
-    std::ofstream idx(dir / "images.idx", std::ios::binary);
-    for (std::uint32_t v : {0x00000803u, static_cast<std::uint32_t>(images), 28u, 28u}) {
-      const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
-                         static_cast<char>(v >> 8), static_cast<char>(v)};
-      idx.write(b, 4);
-    }
-    for (int i = 0; i < images * 784; ++i) {
-      pixels.push_back(draw(rng, 0, 255));
-      idx.put(static_cast<char>(pixels.back()));
-    }
+  fxsim::golden::IdxImages idx{images, 28, 28, {}};
+  for (int i = 0; i < images * 784; ++i) {
+    pixels.push_back(draw(rng, 0, 255));
+    idx.pixels.push_back(static_cast<std::uint8_t>(pixels.back()));
   }
+  fxsim::golden::write_idx_images((dir / "images.idx").string(), idx);
 
   // The golden logits from the plain reference, timed: the baseline of the ratio.
   fxsim::golden::GoldenResults g;

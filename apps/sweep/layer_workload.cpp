@@ -57,18 +57,6 @@ std::vector<std::int64_t> LayerSource::logits_from_layer_output(
   return logits;
 }
 
-std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features) {
-  golden::IdxImages idx = golden::read_idx_images(path, count);
-  if (idx.count < count || idx.rows * idx.cols != features) {
-    throw std::runtime_error(path + ": " + std::to_string(idx.count) + " images of " +
-                             std::to_string(idx.rows) + "x" + std::to_string(idx.cols) +
-                             " pixels, expected at least " + std::to_string(count) + " of " +
-                             std::to_string(features) + " (the model's input features)");
-  }
-  idx.pixels.resize(static_cast<std::size_t>(count) * static_cast<std::size_t>(features));
-  return std::move(idx.pixels);
-}
-
 std::vector<std::int64_t> layer_input_raws(const LayerSource& s) {
   const std::vector<golden::DenseLayer>& layers = s.file.model.layers;
   const auto n_pixels = static_cast<std::size_t>(layers.front().in_features);

@@ -43,11 +43,6 @@ struct LayerSource {
                                                      const fx::FxType& raw_type) const;
 };
 
-// The pixel bytes of the first `count` images of an IDX file; throws golden::IdxError, or
-// std::runtime_error naming the file when it holds fewer images or another image size than
-// `features` pixels.
-std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features);
-
 // The raws (of dense().input_type) entering the layer, images x in_features: the pixels through
 // golden::reference_dense of every preceding layer, image by image.
 std::vector<std::int64_t> layer_input_raws(const LayerSource& s);

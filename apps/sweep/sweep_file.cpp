@@ -391,10 +391,10 @@ void read_layer_workload(SweepSpec* spec, Table& w, Location at, bool whole_mode
 
   const toml::node* data = w.find("data");
   if (data) wl.data_dir = w.checked_string(*data, "data");
-  const bool absolute = !g.images.empty() && g.images.front() == '/';
-  src->images_path = absolute ? g.images : resolve(*spec, wl.data_dir) + "/" + g.images;
+  src->images_path = golden::golden_images_path(g, resolve(*spec, wl.data_dir));
   try {
-    src->pixels = read_golden_pixels(src->images_path, src->images, layers.front().in_features);
+    src->pixels =
+        golden::read_golden_pixels(src->images_path, src->images, layers.front().in_features);
   } catch (const std::exception& e) {
     const std::string what = std::string("the model's golden test images: ") + e.what() +
                              "; expected workload.data = the directory holding " + g.images +

@@ -58,26 +58,16 @@ engine_tb::Backends backends_of(engine_tb::BackendKind k) {
 std::vector<std::int64_t> load_inputs(const golden::ModelFile& file, const std::string& data_dir,
                                       int count) {
   const golden::GoldenResults& g = *file.golden;
-  const std::string path =
-      g.images.empty() || g.images.front() == '/' ? g.images : data_dir + "/" + g.images;
-  golden::IdxImages images;
   try {
-    images = golden::read_idx_images(path, count);
+    const std::vector<std::uint8_t> pixels = golden::read_golden_pixels(
+        golden::golden_images_path(g, data_dir), count, file.model.layers.front().in_features);
+    return {pixels.begin(), pixels.end()};
   } catch (const golden::IdxError& e) {
     throw VerifyError(std::string("the model's test images: ") + e.what() +
                       " (install dataset-fashion-mnist with scripts/install-deps, or point "
                       "--data at the directory holding " +
                       g.images + ")");
   }
-  const int features = file.model.layers.front().in_features;
-  if (images.count < count || images.rows * images.cols != features) {
-    throw VerifyError(path + ": " + std::to_string(images.count) + " images of " +
-                      std::to_string(images.rows) + "x" + std::to_string(images.cols) +
-                      " pixels, expected at least " + std::to_string(count) + " of " +
-                      std::to_string(features));
-  }
-  return {images.pixels.begin(),
-          images.pixels.begin() + static_cast<std::ptrdiff_t>(count) * features};
 }
 
 // One batch of inputs through every layer on the engine; returns the last layer's outputs and

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,24 @@ TEST_F(IdxFiles, ReadsImagesAndLabels) {
   EXPECT_EQ(read_idx_images(p, 2).pixels.size(), 8u);  // the first two
   EXPECT_EQ(read_idx_labels(gz("l.gz", labels_bytes(3, {9, 0, 4}))),
             (std::vector<uint8_t>{9, 0, 4}));
+}
+
+// write_idx_images writes exactly the bytes of a hand-built plain IDX file, and reads back.
+TEST_F(IdxFiles, WritesPlainImages) {
+  const std::vector<unsigned char> expected = images_bytes(0x803, 3, 2, 2, 12);
+  IdxImages im{3, 2, 2, {}};
+  for (size_t i = 0; i < 12; ++i) im.pixels.push_back(static_cast<uint8_t>(i * 7));
+  const std::string p = (dir_ / "w.idx").string();
+  write_idx_images(p, im);
+  std::ifstream in(p, std::ios::binary);
+  const std::vector<unsigned char> got((std::istreambuf_iterator<char>(in)),
+                                       std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(read_idx_images(p).pixels, im.pixels);
+  EXPECT_NE(error_of([&] {
+              write_idx_images((dir_ / "no" / "dir.idx").string(), im);
+            }).find("cannot write"),
+            std::string::npos);
 }
 
 TEST_F(IdxFiles, Errors) {

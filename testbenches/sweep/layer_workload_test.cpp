@@ -15,6 +15,7 @@
 #include "apps/sweep/float_layer.hpp"
 #include "apps/synth/sha256.hpp"
 #include "fx/width_rules.hpp"
+#include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "testbenches/engine/run_point.hpp"
 #include "testbenches/sweep/sweep_test_util.hpp"
@@ -122,21 +123,11 @@ std::vector<std::int64_t> test_labels(const QuantModel& m) {
   return labels;
 }
 
-// Big-endian u32, as IDX headers are.
-void put_u32(std::string* s, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) s->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
 // DIR/t10k-images-idx3-ubyte (plain IDX; zlib's gzread reads it as is) and DIR/model.fxm.
 void write_model_dir(const std::filesystem::path& dir, const QuantModel& m) {
-  std::string idx;
-  put_u32(&idx, 0x803);
-  put_u32(&idx, kImagesInFile);
-  put_u32(&idx, kRows);
-  put_u32(&idx, kCols);
   const std::vector<std::uint8_t> p = test_pixels();
-  idx.append(p.begin(), p.end());
-  sweep_test::write_file(dir, "t10k-images-idx3-ubyte", idx);
+  golden::write_idx_images((dir / "t10k-images-idx3-ubyte").string(),
+                           golden::IdxImages{kImagesInFile, kRows, kCols, p});
 
   ModelFile f;
   f.model = m;

@@ -11,13 +11,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "apps/verify/model_layer_point.hpp"
 #include "fx/khot.hpp"
+#include "golden/idx.hpp"
 #include "golden/model.hpp"
 #include "golden/model_file.hpp"
 
@@ -88,13 +88,6 @@ golden::QuantModel make_model() {
   return m;
 }
 
-void write_u32_be(std::ofstream& f, std::uint32_t v) {
-  const unsigned char b[4] = {static_cast<unsigned char>(v >> 24),
-                              static_cast<unsigned char>(v >> 16),
-                              static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
-  f.write(reinterpret_cast<const char*>(b), 4);
-}
-
 class VerifyModel : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -104,16 +97,12 @@ class VerifyModel : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     // An uncompressed IDX image file (zlib's gzread reads it as it is).
     std::mt19937_64 rng(7);
-    std::ofstream idx(dir_ / "images.idx", std::ios::binary);
-    write_u32_be(idx, 0x00000803);
-    write_u32_be(idx, kImages);
-    write_u32_be(idx, kRows);
-    write_u32_be(idx, kCols);
+    golden::IdxImages images{kImages, kRows, kCols, {}};
     for (int i = 0; i < kImages * kPixels; ++i) {
       pixels_.push_back(static_cast<std::uint8_t>(rng() & 0xff));
-      idx.put(static_cast<char>(pixels_.back()));
     }
-    idx.close();
+    images.pixels = pixels_;
+    golden::write_idx_images((dir_ / "images.idx").string(), images);
 
     golden::ModelFile file;
     file.model = make_model();
