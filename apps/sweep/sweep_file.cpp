@@ -3,7 +3,6 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -13,6 +12,7 @@
 #include "apps/sweep/layer_workload.hpp"
 #include "apps/sweep/sweep_spec.hpp"
 #include "apps/synth/sha256.hpp"
+#include "apps/verify/model_layer_point.hpp"
 #include "fx/type_parser.hpp"
 
 namespace fxsim::sweep {
@@ -488,17 +488,17 @@ void read_bn(SweepSpec* spec, const toml::table& root) {
     // Every key the file does not set takes the model layer's own bn_act, so that the default
     // point is the trained layer as `fxsim verify` runs it.
     const std::optional<golden::BnActLayer>& own_bn = src->dense().bn;
-    if (const golden::BnActLayer* lb = src->whole_model || !own_bn ? nullptr : &*own_bn) {
-      if (const auto* k = std::get_if<fx::KhotType>(&lb->scale_type)) {
-        bn.khot_scale = *k;
+    if (!src->whole_model && own_bn) {
+      const engine::BnConfig c = verify::engine_bn(*own_bn, bn.stages);
+      if (c.khot_scale()) {
+        bn.khot_scale = std::get<fx::KhotType>(c.scale);
       } else {
-        bn.scale = std::get<fx::FxType>(lb->scale_type);
+        bn.scale = std::get<fx::FxType>(c.scale);
       }
-      bn.bias = lb->bias_type;
-      bn.output = lb->out_type;
-      bn.activation = lb->act;
-      // The engine takes the clip bound as a value; a raw times 2^-F is exact in a double.
-      bn.clip = std::ldexp(static_cast<double>(lb->clip_raw), -lb->out_type.frac_bits());
+      bn.bias = c.bias;
+      bn.output = c.output;
+      bn.activation = c.activation;
+      bn.clip = c.clip;
     }
   }
   if (const toml::node* n = b.find("scale")) bn.scale = b.fx_type(*n, "scale");

@@ -6,6 +6,18 @@
 
 namespace fxsim::verify {
 
+engine::BnConfig engine_bn(const golden::BnActLayer& b, int stages) {
+  engine::BnConfig bn;
+  bn.scale = b.scale_type;
+  bn.bias = b.bias_type;
+  bn.output = b.out_type;
+  bn.activation = b.act;
+  // The engine takes the clip bound as a value; a raw times 2^-F is exact in a double.
+  bn.clip = std::ldexp(static_cast<double>(b.clip_raw), -b.out_type.frac_bits());
+  bn.stages = stages;
+  return bn;
+}
+
 engine::EngineConfig layer_point(const golden::DenseLayer& layer, const HardwareOptions& hw,
                                  int batch) {
   engine::EngineConfig cfg;
@@ -22,18 +34,7 @@ engine::EngineConfig layer_point(const golden::DenseLayer& layer, const Hardware
   cfg.weight = layer.weight_type;
   cfg.accumulator = layer.acc_type;
   cfg.output = layer.out_type;
-  if (layer.bn) {
-    const golden::BnActLayer& b = *layer.bn;
-    engine::BnConfig bn;
-    bn.scale = b.scale_type;
-    bn.bias = b.bias_type;
-    bn.output = b.out_type;
-    bn.activation = b.act;
-    // The engine takes the clip bound as a value; a raw times 2^-F is exact in a double.
-    bn.clip = std::ldexp(static_cast<double>(b.clip_raw), -b.out_type.frac_bits());
-    bn.stages = hw.bn_stages;
-    cfg.bn = bn;
-  }
+  if (layer.bn) cfg.bn = engine_bn(*layer.bn, hw.bn_stages);
   engine::validate(cfg, layer.name.empty() ? std::string("layer") : layer.name);
   return cfg;
 }

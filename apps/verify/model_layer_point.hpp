@@ -21,6 +21,10 @@ struct HardwareOptions {
   int bus_bits = 64;      // data width of the TLM bus (transfer cycles)
 };
 
+// A trained bn_act as the engine's [bn]: its scale (fixed or K-hot), bias and output types, its
+// activation, and the clip bound as a value (clip_raw x 2^-F of the output type, exact).
+engine::BnConfig engine_bn(const golden::BnActLayer& bn, int stages);
+
 // The engine point of `layer` for `batch` input vectors: kind fx_mac, the layer's input, weight,
 // accumulator and output types, SIMD = layer.simd, and with bn the layer's scale (fixed or K-hot),
 // bias and output types, activation and clip (clip_raw as a value of the output type).
