@@ -75,14 +75,12 @@ std::vector<std::int64_t> layer_input_raws(const LayerSource& s) {
   return out;
 }
 
-FloatLayer layer_float_layer(const LayerSource& s) {
-  const golden::DenseLayer& l = s.dense();
+FloatLayer trained_float_layer(const golden::DenseLayer& l, int batch) {
   FloatLayer f;
   f.in_features = l.in_features;
   f.out_features = l.out_features;
-  f.batch = s.images;
+  f.batch = batch;
   f.weights = values_of(l.weight_raw, l.weight_type.frac_bits());
-  f.input = values_of(layer_input_raws(s), l.input_type.frac_bits());
   const auto n_out = static_cast<std::size_t>(l.out_features);
   if (l.bn) {
     f.bn_scale = values_of(l.bn->scale_raw, l.bn->scale_frac());
@@ -91,6 +89,13 @@ FloatLayer layer_float_layer(const LayerSource& s) {
     f.bn_scale.assign(n_out, 1.0);
     f.bn_bias.assign(n_out, 0.0);
   }
+  return f;
+}
+
+FloatLayer layer_float_layer(const LayerSource& s) {
+  const golden::DenseLayer& l = s.dense();
+  FloatLayer f = trained_float_layer(l, s.images);
+  f.input = values_of(layer_input_raws(s), l.input_type.frac_bits());
   const std::vector<std::int64_t>& labels = s.file.golden->labels;
   f.labels.assign(labels.begin(), labels.begin() + s.images);
   return f;

@@ -47,9 +47,14 @@ struct LayerSource {
 // golden::reference_dense of every preceding layer, image by image.
 std::vector<std::int64_t> layer_input_raws(const LayerSource& s);
 
-// The float layer of the workload (see the file comment); `labels` holds the golden labels of
-// the images when the layer is the model's last one, and is empty otherwise. Layers without batch
-// norm get scale 1 and bias 0 (parse_sweep allows them only bn = "none" points, which ignore it).
+// A trained layer's parameters in values (weights, BN scale and bias: raw x 2^-F of their own
+// types; no BN: scale 1, bias 0) for `batch` inputs; input and labels left empty.
+FloatLayer trained_float_layer(const golden::DenseLayer& layer, int batch);
+
+// The float layer of the workload (see the file comment): trained_float_layer plus the layer's
+// real inputs and the golden labels of the images (for the model's accuracy with the layer
+// replaced). Layers without batch norm get scale 1 and bias 0 (parse_sweep allows them only
+// bn = "none" points, which ignore it).
 FloatLayer layer_float_layer(const LayerSource& s);
 
 }  // namespace fxsim::sweep

@@ -49,27 +49,13 @@ std::vector<engine::EngineConfig> model_layer_configs(const SweepSpec& spec, con
 
 std::vector<FloatLayer> model_float_layers(const LayerSource& source) {
   const std::vector<golden::DenseLayer>& model = source.file.model.layers;
-  std::vector<FloatLayer> layers;
-  for (std::size_t l = 0; l < model.size(); ++l) {
-    FloatLayer f;
-    if (l == 0) {
-      f = layer_float_layer(source);  // the source's layer is the first: inputs pixel / 256
-    } else {
-      // The parameters of the layer alone (its inputs are the previous layer's outputs).
-      LayerSource params;
-      params.file.model.layers = {model[l]};
-      params.file.golden = source.file.golden;
-      params.images = 0;
-      f = layer_float_layer(params);
-      f.batch = source.images;
-    }
-    f.labels.clear();
-    if (l + 1 == model.size()) {
-      const std::vector<std::int64_t>& labels = source.file.golden->labels;
-      f.labels.assign(labels.begin(), labels.begin() + source.images);
-    }
-    layers.push_back(std::move(f));
+  // The first layer as its layer workload (the source's layer is 0): inputs pixel / 256, labels.
+  std::vector<FloatLayer> layers{layer_float_layer(source)};
+  for (std::size_t l = 1; l < model.size(); ++l) {
+    layers.push_back(trained_float_layer(model[l], source.images));
   }
+  layers.back().labels = layers.front().labels;
+  if (model.size() > 1) layers.front().labels.clear();
   return layers;
 }
 
