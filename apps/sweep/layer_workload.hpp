@@ -23,9 +23,8 @@ struct LayerSource {
   std::string model_path;   // resolved against the sweep file's directory
   std::string images_path;  // the IDX file of the golden test images
   golden::ModelFile file;
-  int layer = 0;             // index into file.model.layers (0 for a whole-model workload)
-  int images = 0;            // the first `images` golden test images (the batch)
-  bool whole_model = false;  // kind = "model": every layer (apps/sweep/model_workload.hpp)
+  int layer = 0;   // index into file.model.layers (0 for a whole-model workload)
+  int images = 0;  // the first `images` golden test images (the batch)
   // images x the model's input features: the pixel bytes, i.e. raws of the model's input type.
   std::vector<std::uint8_t> pixels;
 

@@ -356,7 +356,6 @@ void read_layer_workload(SweepSpec* spec, Table& w, Location at, bool whole_mode
   if (!layer && !whole_model) w.fail_at(at, "workload.layer", "missing; " + expected_layer);
   if (whole_model) {
     src->layer = 0;
-    src->whole_model = true;
   } else if (layer->is_integer()) {
     const std::int64_t v = layer->as_integer()->get();
     if (v < 0 || v >= n_layers) {
@@ -474,7 +473,7 @@ void read_bn(SweepSpec* spec, const toml::table& root) {
                "only for kind = \"random\"; a layer workload's BN parameters are the model's");
       }
     }
-    if (src->whole_model) {
+    if (spec->workload.kind == WorkloadKind::MODEL) {
       // Every layer keeps its own bn_act; [bn] only says which scale a layer gets when a point
       // asks for the other scale kind than its own, and the pipeline depth.
       for (const char* key : {"bias", "output", "activation", "clip"}) {
@@ -488,7 +487,7 @@ void read_bn(SweepSpec* spec, const toml::table& root) {
     // Every key the file does not set takes the model layer's own bn_act, so that the default
     // point is the trained layer as `fxsim verify` runs it.
     const std::optional<golden::BnActLayer>& own_bn = src->dense().bn;
-    if (!src->whole_model && own_bn) {
+    if (spec->workload.kind == WorkloadKind::LAYER && own_bn) {
       const engine::BnConfig c = verify::engine_bn(*own_bn, bn.stages);
       if (c.khot_scale()) {
         bn.khot_scale = std::get<fx::KhotType>(c.scale);
@@ -588,7 +587,7 @@ void read_axes(SweepSpec* spec, const toml::table& root) {
   ax.simd = a.axis<int>("simd", {d.simd}, int_axis("simd", 1, 64));
   ax.mac_stages = a.axis<int>("mac_stages", {d.mac_stages}, int_axis("mac_stages", 1, 8));
   ax.bn = a.axis<BnScaleKind>("bn", {bn_default}, name_axis("bn", kBnKinds));
-  if (const LayerSource* src = spec->workload.source.get(); src && src->whole_model) {
+  if (spec->workload.kind == WorkloadKind::MODEL) {
     // Formats between layers are the model's (each layer's input is the previous one's output);
     // the hardware axes and the weight format apply to every layer.
     for (const char* key :
@@ -604,7 +603,7 @@ void read_axes(SweepSpec* spec, const toml::table& root) {
     ax.model_bn = a.find("bn") == nullptr;
   }
   if (const LayerSource* src = spec->workload.source.get();
-      src && !src->whole_model && !src->dense().bn) {
+      src && spec->workload.kind == WorkloadKind::LAYER && !src->dense().bn) {
     // The float layer has no BN parameters to quantize, and a bn_act the model does not have
     // would measure another network.
     for (std::size_t i = 0; i < ax.bn.values.size(); ++i) {
