@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 BUILD_DIR := build
 ASAN_BUILD_DIR := build-asan
 JOBS ?= 2
-FORMAT_DIRS := fx golden models tlm testbenches traces apps
+FORMAT_DIRS := fx util models golden synth tlm traces testbenches explore apps bench
 
 # SystemC prints a copyright banner from every binary; tests and examples stay quiet.
 export SC_COPYRIGHT_MESSAGE := DISABLE

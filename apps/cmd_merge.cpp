@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "apps/sweep/merge.hpp"
+#include "explore/merge.hpp"
 #include "traces/results_db.hpp"
 
 namespace fxsim::cli {
@@ -22,7 +22,7 @@ struct MergeCommandOptions {
 int merge_command(const MergeCommandOptions& o) {
   std::vector<std::filesystem::path> dirs(o.inputs.begin(), o.inputs.end());
   try {
-    const sweep::MergeOutcome r = sweep::merge_results(dirs, o.out);
+    const explore::MergeOutcome r = explore::merge_results(dirs, o.out);
     fmt::print("merged {} results directories into {}: {} of {} points", r.inputs, o.out, r.points,
                r.expected);
     if (r.duplicates) fmt::print(" ({} points found in more than one input)", r.duplicates);
@@ -33,7 +33,7 @@ int merge_command(const MergeCommandOptions& o) {
           "again\n",
           r.expected - r.points);
     }
-  } catch (const sweep::MergeError& e) {
+  } catch (const explore::MergeError& e) {
     fmt::print(stderr, "fxsim merge: {}\n", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "apps/sweep/report.hpp"
+#include "explore/report.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -90,7 +90,7 @@ void add_report_command(CLI::App& app, CommandStatus& status) {
       "script).");
   cmd->callback([dir, &status] {
     try {
-      const auto path = sweep::write_report(*dir);
+      const auto path = explore::write_report(*dir);
       const PlotOutcome plots = draw_plots(*dir);
       append_plots(path, *dir, plots);
       fmt::print("report: {}\n", path.string());

@@ -13,9 +13,9 @@
 
 #include "apps/commands.hpp"
 #include "models/engine/engine_config.hpp"
-#include "testbenches/engine/run_point.hpp"
-#include "testbenches/engine/summary_report.hpp"
-#include "tlm/rtl/variant_registry.hpp"
+#include "testbenches/env/run_point.hpp"
+#include "testbenches/env/summary_report.hpp"
+#include "tlm/rtl/verilated/variant_registry.hpp"
 
 // libsystemc.so defines main() calling sc_main; fxsim has its own main (apps/main.cpp), so this
 // only satisfies the linker. Runs build their own simulation contexts (run_point).
@@ -50,21 +50,21 @@ int run_command(const RunCommandOptions& o) {
     print_error("{}", e.what());
     return kExitUsage;
   }
-  engine_tb::Backends backends = engine_tb::Backends::MODEL;
-  if (o.backend == "rtl") backends = engine_tb::Backends::RTL;
-  if (o.backend == "both") backends = engine_tb::Backends::BOTH;
+  env::Backends backends = env::Backends::MODEL;
+  if (o.backend == "rtl") backends = env::Backends::RTL;
+  if (o.backend == "both") backends = env::Backends::BOTH;
 
-  engine_tb::RunOptions options;
+  env::RunOptions options;
   options.seed = o.seed;
   options.vcd_path = o.vcd;
   options.fst_path = o.fst;
-  engine_tb::RunSummary summary;
+  env::RunSummary summary;
   try {
-    summary = engine_tb::run_point(cfg, backends, options);
+    summary = env::run_point(cfg, backends, options);
   } catch (const engine::PointFileError& e) {
     print_error("{}", e.what());
     return kExitUsage;
-  } catch (const tlm_rtl::RtlVariantError& e) {
+  } catch (const verilated::RtlVariantError& e) {
     print_error("{}: {}", o.config, e.what());
     return kExitUsage;
   } catch (const std::invalid_argument& e) {
@@ -75,11 +75,11 @@ int run_command(const RunCommandOptions& o) {
     return kExitFailure;
   }
 
-  fmt::print("{}", engine_tb::summary_text(summary, o.config));
+  fmt::print("{}", env::summary_text(summary, o.config));
   std::fflush(stdout);
   if (!o.json.empty()) {
     std::ofstream out(o.json);
-    out << engine_tb::summary_json(summary, o.config).dump(2) << "\n";
+    out << env::summary_json(summary, o.config).dump(2) << "\n";
     if (!out) {
       print_error("cannot write {}", o.json);
       return kExitFailure;
@@ -108,9 +108,7 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
       "Write a VCD: the model's transaction-level signals (busy, irq, batch/fold, last "
       "transaction), or every Verilated signal on the rtl backend (with both: the rtl run)");
   CLI::Option* fst =
-      cmd->add_option("--fst", o->fst,
-                      "Write an FST of every Verilated signal (rtl or both; needs a build with "
-                      "-DFXSIM_ENGINE_RTL_TRACE=FST)");
+      cmd->add_option("--fst", o->fst, "Write an FST of every Verilated signal (rtl or both)");
   vcd->excludes(fst);
   cmd->add_option("--seed", o->seed, "Stimulus seed (overrides the point file's seed)");
   cmd->add_option("--json", o->json, "Also write the summary as JSON to this file");
@@ -123,8 +121,10 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
       "the TLM error count. JSON fields: docs/user_guide.md, section `fxsim run`.\n"
       "Exit codes: 0 all outputs exact (and, with both, equal cycles); 1 a mismatch, a cycle\n"
       "difference or a TLM error; 2 a bad point file (FILE:LINE: key: ...) or bad options.\n"
-      "The rtl backend runs the Verilated variants built into fxsim:\n" +
-      tlm_rtl::describe_variants() +
+      "The rtl backend builds the Verilated units of the point on first use (a few seconds\n"
+      "each) and keeps them in the cache (FXSIM_CACHE_DIR, else ~/.cache/fxsim; "
+      "FXSIM_RTL_ONDEMAND=0\n"
+      "uses only what the cache holds).\n"
       "Examples:\n"
       "  fxsim run --config docs/examples/point_fx_mac.toml --backend both\n"
       "  fxsim run -c docs/examples/point_khot.toml -b rtl --vcd khot.vcd --json khot.json");

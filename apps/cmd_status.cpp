@@ -13,15 +13,14 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "apps/sweep/slurm_state.hpp"
-#include "apps/sweep/slurm_submit.hpp"
-#include "apps/sweep/sweep_spec.hpp"
-#include "apps/synth/process.hpp"
+#include "explore/slurm/slurm_state.hpp"
+#include "explore/slurm/slurm_submit.hpp"
+#include "explore/sweep_spec.hpp"
+#include "util/process.hpp"
 
 namespace fxsim::cli {
 namespace {
 
-namespace slurm = sweep::slurm;
 namespace fs = std::filesystem;
 
 constexpr const char* kCommand = "fxsim status";
@@ -35,7 +34,7 @@ struct StatusCommandOptions {
 // PATH, or failing), with the reason in `why`.
 std::optional<std::vector<slurm::QueuedJob>> queued_jobs(const slurm::Submission& last,
                                                          std::string& why) {
-  if (!synth::find_executable("squeue")) {
+  if (!util::find_executable("squeue")) {
     why = "squeue not on PATH";
     return std::nullopt;
   }
@@ -118,7 +117,7 @@ int status_command(const StatusCommandOptions& o) {
   } catch (const slurm::SlurmError& e) {
     fmt::print(stderr, "{}: {}\n", kCommand, e.what());
     return kExitFailure;
-  } catch (const sweep::SweepFileError& e) {
+  } catch (const explore::SweepFileError& e) {
     fmt::print(stderr, "{}: the submitted sweep file: {}\n", kCommand, e.what());
     return kExitFailure;
   }

@@ -18,15 +18,12 @@
 #include <thread>
 
 #include "apps/commands.hpp"
-#include "apps/sweep/design_points.hpp"
-#include "apps/sweep/slurm_submit.hpp"
-#include "apps/sweep/sweep_runner.hpp"
-#include "apps/sweep/worker.hpp"
-#include "apps/synth/process.hpp"
-
-#if __has_include("fxsim_version.hpp")
+#include "explore/design_points.hpp"
+#include "explore/slurm/slurm_submit.hpp"
+#include "explore/sweep_runner.hpp"
+#include "explore/worker.hpp"
 #include "fxsim_version.hpp"
-#endif
+#include "util/process.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -82,15 +79,14 @@ std::string self_executable() {
 
 // --slurm: DIR, the sweep file and the yosys cache made absolute (the tasks run on other nodes),
 // then the submission of apps/sweep/slurm_submit.hpp.
-int slurm_command(const SweepCommandOptions& o, const sweep::SweepSpec& spec,
+int slurm_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
                   const std::filesystem::path& out, const std::string& exe) {
-  namespace slurm = sweep::slurm;
   if (o.shard != "0/1" || o.resume) {
     fmt::print(stderr, "{}: --slurm runs every shard and resumes by itself: drop {}\n", kCommand,
                o.shard != "0/1" ? "--shard" : "--resume");
     return kExitUsage;
   }
-  if (!synth::find_executable("sbatch")) {
+  if (!util::find_executable("sbatch")) {
     fmt::print(stderr,
                "{}: --slurm: sbatch not found on PATH: submitting needs Slurm's client commands "
                "(Debian package slurm-client, on a machine of the cluster). Without Slurm, run "
@@ -137,12 +133,12 @@ int sweep_command(const SweepCommandOptions& o) {
   shard_index = std::stoi(m[1]);
   shard_count = std::stoi(m[2]);
 
-  sweep::SweepSpec spec;
-  std::vector<sweep::DesignPoint> points;
+  explore::SweepSpec spec;
+  std::vector<explore::DesignPoint> points;
   try {
-    spec = sweep::load_sweep_file(o.sweep_file);
-    points = sweep::expand_sweep(spec);
-  } catch (const sweep::SweepFileError& e) {
+    spec = explore::load_sweep_file(o.sweep_file);
+    points = explore::expand_sweep(spec);
+  } catch (const explore::SweepFileError& e) {
     fmt::print(stderr, "{}: {}\n", kCommand, e.what());
     return kExitUsage;
   }
@@ -160,7 +156,7 @@ int sweep_command(const SweepCommandOptions& o) {
   }
   if (o.slurm) return slurm_command(o, spec, out, exe);
 
-  sweep::SweepOptions options;
+  explore::SweepOptions options;
   options.out_dir = out;
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -172,12 +168,12 @@ int sweep_command(const SweepCommandOptions& o) {
   options.fxsim_version = FXSIM_VERSION;
 
   fmt::print("sweep {}: {} points ({}), shard {}/{}, {} jobs, results in {}\n", spec.name,
-             points.size(), spec.sampling == sweep::Sampling::GRID ? "grid" : "random sample",
+             points.size(), spec.sampling == explore::Sampling::GRID ? "grid" : "random sample",
              shard_index, shard_count, options.jobs, out.string());
   std::fflush(stdout);
-  sweep::SweepOutcome r;
+  explore::SweepOutcome r;
   try {
-    r = sweep::run_sweep(spec, points, options);
+    r = explore::run_sweep(spec, points, options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}: {}\n", kCommand, e.what());
     return kExitFailure;
@@ -261,7 +257,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   cmd->callback([o, &status] { status.exit_code = sweep_command(*o); });
 
   // The worker the sweep starts (hidden: no help group).
-  auto w = std::make_shared<sweep::WorkerArgs>();
+  auto w = std::make_shared<explore::WorkerArgs>();
   CLI::App* worker = app.add_subcommand("sweep-worker", "Internal: one worker of fxsim sweep");
   worker->group("");
   worker->add_option("--sweep", w->sweep_path)->required();
@@ -270,7 +266,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   worker->add_option("--yosys-cache", w->yosys_cache);
   worker->callback([w, &status] {
     wait_for_parent_on_termination();
-    status.exit_code = sweep::run_worker(*w);
+    status.exit_code = explore::run_worker(*w);
   });
 }
 

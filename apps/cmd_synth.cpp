@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "apps/synth/synth_cache.hpp"
-#include "apps/synth/synthesize.hpp"
 #include "models/units/unit_params.hpp"
+#include "synth/synth_cache.hpp"
+#include "synth/synthesize.hpp"
 
 namespace fxsim::cli {
 namespace {

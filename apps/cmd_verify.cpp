@@ -13,9 +13,9 @@
 #include <string>
 
 #include "apps/commands.hpp"
-#include "apps/verify/verify_model.hpp"
 #include "golden/model_file.hpp"
-#include "tlm/rtl/variant_registry.hpp"
+#include "testbenches/env/verify_model.hpp"
+#include "tlm/rtl/verilated/variant_registry.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -27,8 +27,8 @@ struct VerifyCommandOptions {
   std::string backend = "model";
   int images = -1;  // -1: the backend's default
   int batch = 0;    // 0: the backend's default
-  verify::HardwareOptions hw;
-  std::string data_dir = verify::VerifyOptions{}.data_dir;
+  env::HardwareOptions hw;
+  std::string data_dir = env::VerifyOptions{}.data_dir;
   std::string json;
   bool quiet = false;
 };
@@ -39,9 +39,9 @@ void print_error(fmt::format_string<Args...> format, Args&&... args) {
   fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
 }
 
-nlohmann::json report_json(const verify::VerifyReport& r) {
+nlohmann::json report_json(const env::VerifyReport& r) {
   nlohmann::json layers = nlohmann::json::array();
-  for (const verify::LayerVerify& l : r.layers) {
+  for (const env::LayerVerify& l : r.layers) {
     layers.push_back({{"name", l.name},
                       {"in_features", l.in_features},
                       {"out_features", l.out_features},
@@ -82,12 +82,12 @@ nlohmann::json report_json(const verify::VerifyReport& r) {
           {"passed", r.passed()}};
 }
 
-void print_report(const verify::VerifyReport& r) {
+void print_report(const env::VerifyReport& r) {
   fmt::print("model     {}\nbackend   {} ({} images, batch {}, PE {}, clock {} ns)\n", r.model_path,
              r.backend, r.images, r.batch, r.hw.pe, r.hw.clock_ns);
   fmt::print("\n{:<10} {:>9} {:>5} {:>5} {:>14} {:>13} {:>12} {:>10}\n", "layer", "shape", "PE",
              "SIMD", "cycles(total)", "cycles(1 img)", "transfers", "mismatches");
-  for (const verify::LayerVerify& l : r.layers) {
+  for (const env::LayerVerify& l : r.layers) {
     fmt::print("{:<10} {:>9} {:>5} {:>5} {:>14} {:>13} {:>12} {:>10}{}\n", l.name,
                fmt::format("{}x{}", l.out_features, l.in_features), l.pe, l.simd, l.compute_cycles,
                l.single_image_cycles, l.transfer_cycles, l.mismatches,
@@ -125,10 +125,9 @@ int verify_command(const VerifyCommandOptions& o) {
     print_error("{}", e.what());
     return kExitUsage;
   }
-  verify::VerifyOptions options;
-  options.backend =
-      o.backend == "rtl" ? engine_tb::BackendKind::RTL : engine_tb::BackendKind::MODEL;
-  const bool rtl = options.backend == engine_tb::BackendKind::RTL;
+  env::VerifyOptions options;
+  options.backend = o.backend == "rtl" ? env::BackendKind::RTL : env::BackendKind::MODEL;
+  const bool rtl = options.backend == env::BackendKind::RTL;
   // The model backend runs every test image by default, the slower RTL a sample of 200.
   options.images = o.images >= 0 ? o.images : (rtl ? 200 : 0);
   // A default larger than the golden results means all of them; a number the user gave does not.
@@ -152,13 +151,13 @@ int verify_command(const VerifyCommandOptions& o) {
       std::fflush(stderr);
     };
   }
-  verify::VerifyReport report;
+  env::VerifyReport report;
   try {
-    report = verify::verify_model(file, o.model, options);
-  } catch (const verify::VerifyError& e) {
+    report = env::verify_model(file, o.model, options);
+  } catch (const env::VerifyError& e) {
     print_error("{}", e.what());
     return kExitUsage;
-  } catch (const tlm_rtl::RtlVariantError& e) {
+  } catch (const verilated::RtlVariantError& e) {
     print_error("{}: {}", o.model, e.what());
     return kExitUsage;
   } catch (const std::exception& e) {

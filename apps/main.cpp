@@ -5,13 +5,7 @@
 #include <string>
 
 #include "apps/commands.hpp"
-
-#if __has_include("fxsim_version.hpp")
 #include "fxsim_version.hpp"
-#endif
-#ifndef FXSIM_VERSION
-#error "FXSIM_VERSION is not defined: link fxsim::version or pass -DFXSIM_VERSION=\"x.y.z\""
-#endif
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);

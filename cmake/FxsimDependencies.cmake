@@ -45,4 +45,4 @@ fxsim_require_package(ZLIB NAME "zlib" DEBIAN zlib1g-dev)
 # yosys is run by `fxsim synth`, not linked: its path is exposed as FXSIM_YOSYS_EXECUTABLE.
 fxsim_require_program(FXSIM_YOSYS_EXECUTABLE yosys DEBIAN yosys)
 
-include(FxsimVerilate)
+

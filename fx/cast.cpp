@@ -15,7 +15,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace fx {
+namespace fxsim::fx {
 namespace {
 
 using i128 = __int128;
@@ -541,4 +541,4 @@ void quantize_array(const double* in, size_t n, double* out, const FxType& t, Ca
   to_double_array(raw.data(), n, out, t);
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -8,7 +8,7 @@
 
 #include "fx/fx_type.hpp"
 
-namespace fx {
+namespace fxsim::fx {
 
 // What happened during one cast (all false for an exactly representable input).
 struct CastFlags {
@@ -64,4 +64,4 @@ void to_double_array(const int64_t* raw, size_t n, double* out, const FxType& t)
 void quantize_array(const double* in, size_t n, double* out, const FxType& t,
                     CastStats* stats = nullptr);
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace fx {
+namespace fxsim::fx {
 namespace {
 
 // A non-negative big integer in base 10^9 limbs, least significant first:
@@ -71,4 +71,4 @@ std::string exact_decimal(int64_t raw, const FxType& t) {
   return exact_decimal(raw, t.frac_bits(), !t.is_signed && t.width == 64);
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

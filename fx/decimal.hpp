@@ -7,7 +7,7 @@
 
 #include "fx/fx_type.hpp"
 
-namespace fx {
+namespace fxsim::fx {
 
 // "-0.40625", "12", "0.000000059604644775390625". frac_bits may be negative.
 // `is_unsigned_bits` reads raw as uint64_t (for unsigned 64-bit formats).
@@ -16,4 +16,4 @@ std::string exact_decimal(int64_t raw, int frac_bits, bool is_unsigned_bits = fa
 // The exact decimal of a raw value of type t.
 std::string exact_decimal(int64_t raw, const FxType& t);
 
-}  // namespace fx
+}  // namespace fxsim::fx

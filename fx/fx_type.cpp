@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-namespace fx {
+namespace fxsim::fx {
 
 std::string_view to_string(Rounding q) {
   switch (q) {
@@ -106,4 +106,4 @@ std::string FxType::str() const {
   return s;
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

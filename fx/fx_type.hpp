@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace fx {
+namespace fxsim::fx {
 
 // Rounding (quantization) modes, as SystemC SC_* / Xilinx AP_* name them.
 enum class Rounding {
@@ -88,4 +88,4 @@ struct FxType {
   friend bool operator!=(const FxType& a, const FxType& b) { return !(a == b); }
 };
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -4,7 +4,7 @@
 
 #include "fx/fx_type.hpp"
 
-namespace fx {
+namespace fxsim::fx {
 namespace {
 
 using u128 = unsigned __int128;
@@ -248,4 +248,4 @@ double khot_to_double(int64_t raw, const KhotType& t) {
   return std::ldexp(v, -t.frac_bits());
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

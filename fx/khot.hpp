@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace fx {
+namespace fxsim::fx {
 
 enum class KhotKind { KHOT, UKHOT, SPT };
 
@@ -73,4 +73,4 @@ std::string format_terms(const std::vector<Term>& terms, int frac_bits);
 
 double khot_to_double(int64_t raw, const KhotType& t);
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace fx {
+namespace fxsim::fx {
 namespace {
 
 std::string_view strip_mode_prefix(std::string_view name) {
@@ -261,4 +261,4 @@ std::string type_str(const NumType& t) {
   return std::get<KhotType>(t).str();
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -15,7 +15,7 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 
-namespace fx {
+namespace fxsim::fx {
 
 using NumType = std::variant<FxType, KhotType>;
 
@@ -42,4 +42,4 @@ Overflow parse_overflow(std::string_view name);
 
 std::string type_str(const NumType& t);
 
-}  // namespace fx
+}  // namespace fxsim::fx

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-namespace fx {
+namespace fxsim::fx {
 
 int ceil_log2(unsigned long long n) {
   int bits = 0;
@@ -50,4 +50,4 @@ FxType accumulator_type(const FxType& a, const FxType& b, long long length, Over
   return acc;
 }
 
-}  // namespace fx
+}  // namespace fxsim::fx

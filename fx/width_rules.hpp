@@ -4,7 +4,7 @@
 
 #include "fx/fx_type.hpp"
 
-namespace fx {
+namespace fxsim::fx {
 
 // a * b: W = W1 + W2, I = I1 + I2, signed if either is signed.
 FxType product_type(const FxType& a, const FxType& b);
@@ -24,4 +24,4 @@ FxType accumulator_type(const FxType& a, const FxType& b, long long length,
 // ceil(log2(n)) for n >= 1.
 int ceil_log2(unsigned long long n);
 
-}  // namespace fx
+}  // namespace fxsim::fx

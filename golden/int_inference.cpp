@@ -87,7 +87,7 @@ torch::Tensor dense_integer(const DenseLayer& l, const torch::Tensor& input_raw)
   return l.bn ? bn_act_integer(l, x) : x;
 }
 
-torch::Tensor forward_integer(const QuantModel& m, const torch::Tensor& input_raw) {
+torch::Tensor forward_integer(const QuantNetwork& m, const torch::Tensor& input_raw) {
   torch::Tensor v = input_raw;
   for (const DenseLayer& l : m.layers) v = dense_integer(l, v);
   return v;

@@ -1,4 +1,4 @@
-// Integer inference of a QuantModel on tensors of raws: the hardware's arithmetic (models/arith)
+// Integer inference of a QuantNetwork on tensors of raws: the hardware's arithmetic (models/arith)
 // vectorized with LibTorch. Exact: products and sums in int64 (or in double while every sum is
 // below 2^53), the accumulator cast per SIMD beat when it can overflow with a saturating mode,
 // every requant through golden::cast_raw (bit-identical to fx::cast_from_raw).
@@ -7,7 +7,7 @@
 
 #include <torch/types.h>
 
-#include "golden/model.hpp"
+#include "golden/quant_network.hpp"
 
 namespace fxsim::golden {
 
@@ -25,6 +25,6 @@ torch::Tensor bn_act_integer(const DenseLayer& layer, const torch::Tensor& x_raw
 torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, std::int64_t clip_raw,
                                const fx::FxType& out);
 
-torch::Tensor forward_integer(const QuantModel& model, const torch::Tensor& input_raw);
+torch::Tensor forward_integer(const QuantNetwork& model, const torch::Tensor& input_raw);
 
 }  // namespace fxsim::golden

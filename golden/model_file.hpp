@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "golden/model.hpp"
+#include "golden/quant_network.hpp"
 
 namespace fxsim::golden {
 
@@ -39,7 +39,7 @@ struct GoldenResults {
 };
 
 struct ModelFile {
-  QuantModel model;
+  QuantNetwork model;
   std::optional<GoldenResults> golden;
   std::string metadata_json = "{}";  // free-form JSON object: method, bits, seed, accuracies
 };

@@ -13,8 +13,8 @@
 
 #include "golden/idx.hpp"
 #include "golden/int_inference.hpp"
+#include "golden/mlp.hpp"
 #include "golden/model_file.hpp"
-#include "golden/network.hpp"
 
 namespace fxsim::golden {
 namespace {
@@ -210,7 +210,7 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
     r.khot_k = v.khot_k;
     r.formats = net.describe_formats();
     r.fake_accuracy = evaluate(net, test, Precision::QUANT);
-    const QuantModel model = net.export_model(cfg.simd);
+    const QuantNetwork model = net.export_model(cfg.simd);
     const torch::Tensor logits = forward_integer(model, test.raw);
     r.accuracy = accuracy_of(logits, test.y);
     log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4)

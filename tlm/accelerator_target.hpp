@@ -13,12 +13,12 @@
 #include <tlm>
 #include <vector>
 
+#include "models/engine/backend.hpp"
 #include "models/engine/engine_config.hpp"
-#include "tlm/engine_backend.hpp"
-#include "tlm/memory_map.hpp"
+#include "models/engine/memory_map.hpp"
 #include "tlm/trace_signals.hpp"
 
-namespace fxsim::tlm_engine {
+namespace fxsim::tlm {
 
 // Cycle counts of what went over the bus since reset (for the summary's load / read-back split).
 struct TransferStats {
@@ -34,17 +34,17 @@ class AcceleratorTarget : public sc_core::sc_module {
   // max_batch >= cfg.batch sizes the INPUT / OUTPUT buffers. `backend` is not owned and may be
   // set later with set_backend() (before the first START).
   AcceleratorTarget(sc_core::sc_module_name name, const engine::EngineConfig& cfg,
-                    EngineBackend* backend, int max_batch = 0);
+                    engine::EngineBackend* backend, int max_batch = 0);
   SC_HAS_PROCESS(AcceleratorTarget);
 
-  void set_backend(EngineBackend* backend) { backend_ = backend; }
+  void set_backend(engine::EngineBackend* backend) { backend_ = backend; }
   // DMI (direct pointers into the buffers) is offered for WEIGHTS, BN_PARAMS and INPUT (RW)
   // and OUTPUT (read only) when enabled; off by default so that every access is checked.
   void enable_dmi(bool on) { dmi_enabled_ = on; }
 
   const engine::EngineConfig& config() const { return cfg_; }
   int max_batch() const { return max_batch_; }
-  const BufferSizes& sizes() const { return sizes_; }
+  const engine::BufferSizes& sizes() const { return sizes_; }
   const sc_core::sc_event& done_event() const { return done_; }  // notified at the end of a run
   const sc_core::sc_signal_in_if<bool>& irq() const { return trace_.irq; }
   EngineTraceSignals& trace_signals() { return trace_; }
@@ -56,26 +56,26 @@ class AcceleratorTarget : public sc_core::sc_module {
   const std::string& last_error() const { return last_error_; }  // of a failed run
 
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void b_transport(::tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(::tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(::tlm::tlm_generic_payload& trans, ::tlm::tlm_dmi& dmi);
   void run_thread();
 
-  tlm::tlm_response_status access(tlm::tlm_generic_payload& trans,
-                                  const sc_core::sc_time& start_delay);
-  tlm::tlm_response_status register_access(tlm::tlm_generic_payload& trans,
-                                           const sc_core::sc_time& start_delay);
-  tlm::tlm_response_status buffer_access(tlm::tlm_generic_payload& trans);
-  tlm::tlm_response_status write_register(std::uint64_t address, std::uint32_t value,
-                                          const sc_core::sc_time& delay);
+  ::tlm::tlm_response_status access(::tlm::tlm_generic_payload& trans,
+                                    const sc_core::sc_time& start_delay);
+  ::tlm::tlm_response_status register_access(::tlm::tlm_generic_payload& trans,
+                                             const sc_core::sc_time& start_delay);
+  ::tlm::tlm_response_status buffer_access(::tlm::tlm_generic_payload& trans);
+  ::tlm::tlm_response_status write_register(std::uint64_t address, std::uint32_t value,
+                                            const sc_core::sc_time& delay);
   std::uint32_t read_register(std::uint64_t address) const;
   bool elements_aligned(int region, std::uint64_t offset, std::uint64_t length) const;
   void snapshot_job();  // decodes the buffers into the job's words (at START)
 
   const engine::EngineConfig& cfg_;
-  EngineBackend* backend_;
+  engine::EngineBackend* backend_;
   int max_batch_;
-  BufferSizes sizes_;
+  engine::BufferSizes sizes_;
   engine::ElementLayout weight_layout_, scale_layout_, bias_layout_, input_layout_, output_layout_;
   sc_core::sc_time clock_;
 
@@ -98,4 +98,4 @@ class AcceleratorTarget : public sc_core::sc_module {
   EngineTraceSignals trace_;
 };
 
-}  // namespace fxsim::tlm_engine
+}  // namespace fxsim::tlm

@@ -1,6 +1,6 @@
 #include "tlm/trace_signals.hpp"
 
-namespace fxsim::tlm_engine {
+namespace fxsim::tlm {
 
 void trace_engine_signals(sc_core::sc_trace_file* tf, const EngineTraceSignals& s,
                           const std::string& prefix) {
@@ -25,4 +25,4 @@ sc_core::sc_trace_file* open_engine_vcd(const std::string& path, const EngineTra
   return tf;
 }
 
-}  // namespace fxsim::tlm_engine
+}  // namespace fxsim::tlm

@@ -8,7 +8,7 @@
 #include <string>
 #include <systemc>
 
-namespace fxsim::tlm_engine {
+namespace fxsim::tlm {
 
 // Several processes write these (the initiator's thread through b_transport, the target's run
 // thread, a backend), hence SC_MANY_WRITERS.
@@ -34,4 +34,4 @@ void trace_engine_signals(sc_core::sc_trace_file* tf, const EngineTraceSignals& 
 // sc_core::sc_close_vcd_trace_file after the simulation.
 sc_core::sc_trace_file* open_engine_vcd(const std::string& path, const EngineTraceSignals& s);
 
-}  // namespace fxsim::tlm_engine
+}  // namespace fxsim::tlm

@@ -31,6 +31,8 @@
 #include "fx/fx_type.hpp"
 #include "sc_oracle.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

@@ -9,6 +9,8 @@
 
 #include "fx/fx_type.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 TEST(ExactDecimal, SmallHandWorkedValues) {

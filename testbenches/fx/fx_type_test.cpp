@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

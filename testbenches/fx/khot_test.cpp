@@ -22,6 +22,8 @@
 
 #include "fx/fx_type.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::KhotKind;

@@ -19,6 +19,8 @@
 
 #include "fx/fx_type.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace fxtest {
 
 inline sc_dt::sc_q_mode sc_q(fx::Rounding q) {

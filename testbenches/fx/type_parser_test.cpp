@@ -14,6 +14,8 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

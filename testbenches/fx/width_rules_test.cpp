@@ -11,6 +11,8 @@
 
 #include "fx/fx_type.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

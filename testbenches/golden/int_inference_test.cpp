@@ -9,6 +9,8 @@
 #include "fx/width_rules.hpp"
 #include "golden/quantize.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "golden/int_inference.hpp"
-#include "golden/network.hpp"
+#include "golden/mlp.hpp"
 #include "golden/quantize.hpp"
+
+namespace fx = fxsim::fx;
 
 namespace {
 
@@ -32,7 +34,7 @@ TEST_P(SmallNetwork, FakeQuantForwardEqualsIntegerInference) {
   s.elementwise_bits = 6;
   s.khot_k = GetParam();
   net.set_formats(net.calibrate(x), s);
-  const QuantModel m = net.export_model(8);
+  const QuantNetwork m = net.export_model(8);
   if (s.khot_k > 0) {
     EXPECT_TRUE(m.layers[0].bn->khot_scale());
     const auto& k = std::get<fx::KhotType>(m.layers[0].bn->scale_type);

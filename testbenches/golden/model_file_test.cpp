@@ -9,6 +9,8 @@
 #include <fstream>
 #include <functional>
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using namespace fxsim::golden;

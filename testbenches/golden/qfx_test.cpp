@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

@@ -16,6 +16,8 @@
 #include "fx/cast.hpp"
 #include "fx/khot.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fx::FxType;

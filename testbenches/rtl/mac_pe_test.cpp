@@ -17,6 +17,8 @@
 #include "pe_stream.hpp"
 #include "test_env.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 namespace units = fxsim::units;

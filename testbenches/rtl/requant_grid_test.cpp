@@ -19,6 +19,8 @@
 #include "rq_up_params.hpp"
 #include "test_env.hpp"
 
+namespace fx = fxsim::fx;
+
 namespace {
 
 using fxsim::rtl_test::get_bits;

@@ -2,16 +2,12 @@
 
 #include <systemc>
 
-#include "tlm/trace_signals.hpp"
 // Verilator 5.006: its headers after <systemc> need sc_time_stamp in scope.
 using sc_core::sc_time_stamp;
 
 #include <verilated.h>
-#if FXSIM_ENGINE_RTL_TRACE_FST
 #include <verilated_fst_c.h>
-#else
 #include <verilated_vcd_c.h>
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -20,48 +16,48 @@ using sc_core::sc_time_stamp;
 
 namespace fxsim::tlm_rtl {
 
-// The open trace file. Both formats take the time in picoseconds.
+// The open trace file, VCD or FST. Both take the time in picoseconds.
 class TraceWriter {
  public:
   explicit TraceWriter(const RtlTraceOptions& options) : path_(options.path) {
-    if (options.format != variant_trace_format()) {
-      throw std::invalid_argument(
-          std::string("the rtl backend's Verilated models of this build trace ") +
-          to_string(variant_trace_format()) + ", not " + to_string(options.format) +
-          " (reconfigure with -DFXSIM_ENGINE_RTL_TRACE=" + to_string(options.format) +
-          " to trace " + to_string(options.format) + ")");
+    if (options.format == verilated::TraceFormat::FST) {
+      fst_ = std::make_unique<VerilatedFstC>();
+    } else {
+      vcd_ = std::make_unique<VerilatedVcdC>();
     }
-    file_.set_time_unit("1ps");
-    file_.set_time_resolution("1ps");
+    each([](auto& f) {
+      f.set_time_unit("1ps");
+      f.set_time_resolution("1ps");
+    });
   }
-  ~TraceWriter() { file_.close(); }
-  TraceTarget target() {
-    TraceTarget t;
-#if FXSIM_ENGINE_RTL_TRACE_FST
-    t.fst = &file_;
-#else
-    t.vcd = &file_;
-#endif
-    return t;
+  ~TraceWriter() {
+    each([](auto& f) { f.close(); });
   }
+  verilated::TraceTarget target() { return {vcd_.get(), fst_.get()}; }
   void open() {
-    file_.open(path_.c_str());
-    if (!file_.isOpen()) throw std::runtime_error("cannot open trace file '" + path_ + "'");
+    bool is_open = false;
+    each([&](auto& f) {
+      f.open(path_.c_str());
+      is_open = f.isOpen();
+    });
+    if (!is_open) throw std::runtime_error("cannot open trace file '" + path_ + "'");
   }
   void dump(std::uint64_t ps) {
     if (dumped_ && ps <= last_) ps = last_ + 1;  // times must increase
-    file_.dump(ps);
+    each([&](auto& f) { f.dump(ps); });
     last_ = ps;
     dumped_ = true;
   }
 
  private:
+  template <typename F>
+  void each(F f) {
+    if (vcd_) f(*vcd_);
+    if (fst_) f(*fst_);
+  }
   std::string path_;
-#if FXSIM_ENGINE_RTL_TRACE_FST
-  VerilatedFstC file_;
-#else
-  VerilatedVcdC file_;
-#endif
+  std::unique_ptr<VerilatedVcdC> vcd_;
+  std::unique_ptr<VerilatedFstC> fst_;
   std::uint64_t last_ = 0;
   bool dumped_ = false;
 };
@@ -76,7 +72,7 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, const engine::EngineC
                              const RtlTraceOptions& trace)
     : sc_core::sc_module(name),
       cfg_(cfg),
-      variants_(find_engine_variants(cfg)),
+      variants_(find_engine_variants(cfg, trace.format)),
       clk_("clk", sc_core::sc_time(cfg.clock_ns, sc_core::SC_NS)) {
   if (!trace.path.empty()) {
     Verilated::traceEverOn(true);  // before the models exist: they record activity from time 0
@@ -110,7 +106,7 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, const engine::EngineC
 
 RtlTransactor::~RtlTransactor() = default;
 
-void RtlTransactor::prepare(const tlm_engine::EngineJob& job) {
+void RtlTransactor::prepare(const engine::EngineJob& job) {
   const int n_in = cfg_.in_features, n_out = cfg_.out_features, simd = cfg_.simd, pe = cfg_.pe;
   const int a_bits = engine::input_element_bits(cfg_);
   const int w_bits = engine::weight_element_bits(cfg_);
@@ -118,23 +114,23 @@ void RtlTransactor::prepare(const tlm_engine::EngineJob& job) {
   const std::vector<std::int64_t>& weights = *job.weights;
 
   // Lanes past N_in stay zero (the images start zeroed); so do PEs past N_out.
-  a_images_ = PortImages(static_cast<std::size_t>(job.batch) * sf_, simd * a_bits);
+  a_images_ = verilated::PortImages(static_cast<std::size_t>(job.batch) * sf_, simd * a_bits);
   for (int b = 0; b < job.batch; ++b) {
     for (int s = 0; s < sf_; ++s) {
       std::uint32_t* img = a_images_.at(static_cast<std::size_t>(b) * sf_ + s);
       for (int l = 0; l < simd && s * simd + l < n_in; ++l) {
-        or_field(
+        verilated::or_field(
             img, l * a_bits, a_bits,
             static_cast<std::uint64_t>(input[static_cast<std::size_t>(b) * n_in + s * simd + l]));
       }
     }
   }
-  w_images_ = PortImages(static_cast<std::size_t>(nf_) * pe * sf_, simd * w_bits);
+  w_images_ = verilated::PortImages(static_cast<std::size_t>(nf_) * pe * sf_, simd * w_bits);
   for (int n = 0; n < n_out; ++n) {
     for (int s = 0; s < sf_; ++s) {
       std::uint32_t* img = w_images_.at(static_cast<std::size_t>(n) * sf_ + s);
       for (int l = 0; l < simd && s * simd + l < n_in; ++l) {
-        or_field(
+        verilated::or_field(
             img, l * w_bits, w_bits,
             static_cast<std::uint64_t>(weights[static_cast<std::size_t>(n) * n_in + s * simd + l]));
       }
@@ -144,13 +140,15 @@ void RtlTransactor::prepare(const tlm_engine::EngineJob& job) {
   bias_bits_of_.assign(static_cast<std::size_t>(nf_) * pe, 0);
   if (cfg_.bn) {
     for (int n = 0; n < n_out; ++n) {
-      scale_bits_of_[n] = static_cast<std::uint64_t>((*job.bn_scale)[n]) & low_mask(scale_bits_);
-      bias_bits_of_[n] = static_cast<std::uint64_t>((*job.bn_bias)[n]) & low_mask(bias_bits_);
+      scale_bits_of_[n] =
+          static_cast<std::uint64_t>((*job.bn_scale)[n]) & verilated::low_mask(scale_bits_);
+      bias_bits_of_[n] =
+          static_cast<std::uint64_t>((*job.bn_bias)[n]) & verilated::low_mask(bias_bits_);
     }
   }
 }
 
-std::uint64_t RtlTransactor::run(const tlm_engine::EngineJob& job) {
+std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
   const engine::EngineConfig* c = job.cfg;
   if (c == nullptr || c->pe != cfg_.pe || c->simd != cfg_.simd ||
       c->in_features != cfg_.in_features || c->out_features != cfg_.out_features ||
@@ -222,7 +220,7 @@ void RtlTransactor::on_rising_edge() {
   if (has_bn) {
     const std::size_t channel0 = static_cast<std::size_t>(bn_groups_in_ % nf_) * pe;
     for (int p = 0; p < pe; ++p) {
-      BnModel& bn = *bns_[p];
+      verilated::BnModel& bn = *bns_[p];
       bn.set_inputs(bn_slice_.valid, bn_slice_.data[p], scale_bits_of_[channel0 + p],
                     bias_bits_of_[channel0 + p]);
       bn.set_out_ready(true);  // the out slice always advances
@@ -242,7 +240,7 @@ void RtlTransactor::on_rising_edge() {
   }
   const std::uint32_t* a = a_images_.at(b * sf_ + s);
   for (int p = 0; p < pe; ++p) {
-    PeModel& m = *pes_[p];
+    verilated::PeModel& m = *pes_[p];
     m.set_inputs(have_beat, s == 0, s == static_cast<std::uint64_t>(sf_ - 1), a,
                  w_images_.at((f * pe + p) * sf_ + s));
     m.set_out_ready(has_bn ? bn_slice_advance : true);
@@ -254,7 +252,7 @@ void RtlTransactor::on_rising_edge() {
   const bool pe_valid = pes_[0]->out_valid();
   const bool last_valid = has_bn ? bns_[0]->out_valid() : pe_valid;
   for (int p = 0; p < pe; ++p) {
-    pe_data_[p] = pes_[p]->out_data() & low_mask(mac_out_bits_);
+    pe_data_[p] = pes_[p]->out_data() & verilated::low_mask(mac_out_bits_);
     last_data_[p] = has_bn ? bns_[p]->out_y() : pe_data_[p];
   }
   if (trace_) dump(false);
@@ -266,9 +264,8 @@ void RtlTransactor::on_rising_edge() {
 
   // 5. What transferred on it.
   if (have_beat && pe_ready) {
-    if (s == 0 && job_->trace) {
-      job_->trace->batch_index.write(static_cast<std::uint32_t>(b));
-      job_->trace->fold_index.write(static_cast<std::uint32_t>(f));
+    if (s == 0 && job_->on_fold) {
+      job_->on_fold(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(f));
     }
     ++beat_;
   }

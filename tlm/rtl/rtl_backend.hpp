@@ -14,18 +14,18 @@
 #include <systemc>
 #include <vector>
 
+#include "models/engine/backend.hpp"
 #include "models/engine/engine_config.hpp"
-#include "tlm/engine_backend.hpp"
-#include "tlm/rtl/port_image.hpp"
-#include "tlm/rtl/unit_models.hpp"
-#include "tlm/rtl/variant_registry.hpp"
+#include "tlm/rtl/engine_variants.hpp"
+#include "tlm/rtl/verilated/port_image.hpp"
+#include "tlm/rtl/verilated/verilated_unit.hpp"
 
 namespace fxsim::tlm_rtl {
 
 // Optional trace of every Verilated signal (all models in one file, scopes pe<p> / bn<p>).
 struct RtlTraceOptions {
-  std::string path;                       // empty: no trace
-  TraceFormat format = TraceFormat::VCD;  // must equal variant_trace_format()
+  std::string path;  // empty: no trace
+  verilated::TraceFormat format = verilated::TraceFormat::VCD;
 };
 
 class TraceWriter;  // rtl_backend.cpp: the open VerilatedVcdC / VerilatedFstC
@@ -40,22 +40,22 @@ class RtlTransactor : public sc_core::sc_module {
   SC_HAS_PROCESS(RtlTransactor);
 
   // From an SC_THREAD: streams the job, waits for its last output, returns the edges counted.
-  std::uint64_t run(const tlm_engine::EngineJob& job);
+  std::uint64_t run(const engine::EngineJob& job);
 
   const EngineVariants& variants() const { return variants_; }
   std::uint64_t edges_seen() const { return total_edges_; }  // clocked edges over all runs
 
  private:
   void on_rising_edge();
-  void prepare(const tlm_engine::EngineJob& job);
+  void prepare(const engine::EngineJob& job);
   void capture_outputs(std::uint64_t group, const std::vector<std::uint64_t>& bits);
   void dump(bool rising);
 
   const engine::EngineConfig& cfg_;
   EngineVariants variants_;
   sc_core::sc_clock clk_;
-  std::vector<std::unique_ptr<PeModel>> pes_;
-  std::vector<std::unique_ptr<BnModel>> bns_;
+  std::vector<std::unique_ptr<verilated::PeModel>> pes_;
+  std::vector<std::unique_ptr<verilated::BnModel>> bns_;
   std::unique_ptr<TraceWriter> trace_;
 
   // Geometry of a run.
@@ -64,9 +64,9 @@ class RtlTransactor : public sc_core::sc_module {
   int mac_out_bits_ = 8, scale_bits_ = 8, bias_bits_ = 16;
 
   // The current job.
-  const tlm_engine::EngineJob* job_ = nullptr;
-  PortImages a_images_;  // [batch][sf]: in_a of every beat
-  PortImages w_images_;  // [neuron (padded to nf * pe)][sf]: in_w of every beat
+  const engine::EngineJob* job_ = nullptr;
+  verilated::PortImages a_images_;  // [batch][sf]: in_a of every beat
+  verilated::PortImages w_images_;  // [neuron (padded to nf * pe)][sf]: in_w of every beat
   std::vector<std::uint64_t> scale_bits_of_, bias_bits_of_;  // per channel (padded), port bits
   bool running_ = false;
   std::uint64_t beats_total_ = 0, groups_total_ = 0;
@@ -86,13 +86,13 @@ class RtlTransactor : public sc_core::sc_module {
   sc_core::sc_event done_;
 };
 
-class RtlBackend : public tlm_engine::EngineBackend {
+class RtlBackend : public engine::EngineBackend {
  public:
   RtlBackend(const char* module_name, const engine::EngineConfig& cfg,
              const RtlTraceOptions& trace = {})
       : transactor_(module_name, cfg, trace) {}
   const char* name() const override { return "rtl"; }
-  std::uint64_t run(const tlm_engine::EngineJob& job) override { return transactor_.run(job); }
+  std::uint64_t run(const engine::EngineJob& job) override { return transactor_.run(job); }
   RtlTransactor& transactor() { return transactor_; }
 
  private:

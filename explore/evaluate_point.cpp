@@ -1,0 +1,337 @@
+#include "explore/evaluate_point.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+
+#include "explore/layer_workload.hpp"
+#include "explore/model_workload.hpp"
+#include "explore/point_resources.hpp"
+#include "fx/cast.hpp"
+#include "testbenches/env/run_point.hpp"
+#include "tlm/rtl/engine_variants.hpp"
+#include "traces/transaction_trace.hpp"
+
+namespace fxsim::explore {
+
+using traces::ResultRow;
+
+namespace {
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+// Test hook (like FXSIM_ENGINE_INJECT of the engine tests): FXSIM_SWEEP_INJECT_FAIL=<point id>
+// makes that point throw at run time, to prove a failing point is recorded and the sweep goes on.
+void maybe_inject_failure(const DesignPoint& point) {
+  const char* id = std::getenv("FXSIM_SWEEP_INJECT_FAIL");
+  if (id && std::to_string(point.id) == id) {
+    throw std::runtime_error("injected failure (FXSIM_SWEEP_INJECT_FAIL=" + std::string(id) + ")");
+  }
+}
+
+// One engine configuration checked on the RTL backend against its model run, in one place: a
+// configuration without a Verilated variant is "no_variant"; a failed on-demand build "failed"
+// (with its log in the error); otherwise "pass" or "mismatch" (values or cycles).
+struct RtlOutcome {
+  std::string status;
+  std::string error;
+  std::uint64_t mismatches = 0;
+  std::uint64_t cycles = 0;
+};
+
+RtlOutcome rtl_run(const engine::EngineConfig& cfg, const engine::Stimulus& stim,
+                   std::uint64_t model_cycles, const std::string& vcd_path) {
+  RtlOutcome out;
+  try {
+    tlm_rtl::find_engine_variants(cfg);
+  } catch (const verilated::RtlBuildError& e) {
+    // An on-demand Verilator build that failed is a failure of this point's check, not a
+    // missing variant: say so, with the build log's path in the message.
+    out.status = "failed";
+    out.error = std::string("RTL variant build failed: ") + e.what() + " (log: " + e.log_path + ")";
+    return out;
+  } catch (const verilated::RtlVariantError&) {
+    out.status = "no_variant";
+    return out;
+  }
+  env::RunOptions options;
+  options.stimulus = &stim;
+  options.vcd_path = vcd_path;
+  const env::RunSummary rtl = env::run_point(cfg, env::Backends::RTL, options);
+  const env::BackendRun& r = rtl.runs.at(0);
+  out.mismatches = r.scoreboard.mismatch_count;
+  out.cycles = r.cycles;
+  const bool pass = r.completed && r.scoreboard.mismatch_count == 0 && r.tlm_errors == 0 &&
+                    r.cycles == model_cycles;
+  out.status = pass ? "pass" : "mismatch";
+  return out;
+}
+
+// The row's RTL columns from the outcome of every engine of the point (one, or one per layer of
+// a model workload): the first status other than "pass" wins; mismatches and cycles are summed.
+void set_rtl_columns(const std::vector<RtlOutcome>& outcomes, std::uint64_t model_cycles,
+                     ResultRow* row) {
+  std::string status = "pass";
+  std::uint64_t mismatches = 0, cycles = 0;
+  for (const RtlOutcome& o : outcomes) {
+    if (o.status != "pass" && status == "pass") {
+      status = o.status;
+      if (!o.error.empty()) row->set("error", o.error);
+    }
+    mismatches += o.mismatches;
+    cycles += o.cycles;
+  }
+  row->set("rtl_status", status);
+  if (status == "no_variant" || status == "failed") return;
+  row->set("rtl_mismatches", i64(mismatches));
+  row->set("rtl_cycles", i64(cycles));
+  row->set("rtl_cycle_error",
+           cycles ? (static_cast<double>(model_cycles) - static_cast<double>(cycles)) /
+                        static_cast<double>(cycles)
+                  : 0.0);
+}
+
+// The RTL verification of a single-engine point: model and rtl backends on the same stimulus.
+void rtl_check(const EvaluateContext& ctx, const DesignPoint& point, const engine::Stimulus& stim,
+               const env::RunSummary& model_run, bool trace, ResultRow* row) {
+  std::string vcd;
+  if (trace && ctx.spec->traces.vcd) {
+    vcd = (ctx.trace_dir / ("point_" + std::to_string(point.id) + "_rtl.vcd")).string();
+  }
+  const std::uint64_t model_cycles = model_run.runs.at(0).cycles;
+  set_rtl_columns({rtl_run(point.cfg, stim, model_cycles, vcd)}, model_cycles, row);
+}
+
+// yosys per unit (cached by apps/synth), scaled to the engine like the analytical model; a
+// model workload's engines summed.
+void yosys_resources(const EvaluateContext& ctx, const DesignPoint& point, ResultRow* row) {
+  auto run = [&](const std::string& unit, const units::ParamMap& params) {
+    synth::SynthRequest req;
+    req.unit = unit;
+    req.overrides = params;
+    req.family = point.params.family;
+    req.use_dsp = point.use_dsp();
+    return synth::synthesize(req, ctx.synth);
+  };
+  std::int64_t lut = 0, dsp = 0, ff = 0, carry = 0;
+  const std::vector<engine::EngineConfig> single{point.cfg};
+  for (const engine::EngineConfig& cfg : point.layers.empty() ? single : point.layers) {
+    const synth::SynthResult pe = run(engine::pe_unit_name(cfg), engine::pe_params(cfg));
+    std::optional<synth::SynthResult> bn;
+    if (cfg.bn) bn = run("bn_act", engine::bn_params(cfg));
+    const std::int64_t n = cfg.pe;
+    auto sum = [&](auto get) { return n * (get(pe) + (bn ? get(*bn) : 0)); };
+    lut += sum([](const synth::SynthResult& r) { return r.luts(); });
+    dsp += sum([](const synth::SynthResult& r) { return r.counts.dsp(); });
+    ff += sum([](const synth::SynthResult& r) { return r.counts.ff; });
+    carry += sum([](const synth::SynthResult& r) { return r.counts.carry(); });
+  }
+  row->set("yosys_lut", lut);
+  row->set("yosys_ff", ff);
+  row->set("yosys_carry", carry);
+  row->set("yosys_dsp", dsp);
+  row->set("yosys_lut_equivalent", lut + 55 * dsp);
+  row->set("lut", lut);
+  row->set("dsp", dsp);
+  row->set("lut_equivalent", lut + 55 * dsp);
+  row->set("resource_source", std::string("yosys"));
+}
+
+// kind = "model": the layers in turn on their engines (model backend), each layer's engine
+// outputs cast into the next layer's input type (the model's own chaining, so an identity unless
+// a point changes a format) as its inputs; the float model alongside for mse / sqnr; the RTL
+// check per layer on the same stimulus.
+void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
+                    const EvaluateRequest& request, ResultRow* row) {
+  const LayerSource& src = *ctx.spec->workload.source;
+  std::vector<FloatLayer> floats = model_float_layers(src);
+  std::uint64_t cycles = 0, end_to_end = 0, mismatches = 0;
+  double macs = 0;
+  engine::Coverage coverage;
+  std::vector<RtlOutcome> rtl;
+  std::vector<std::int64_t> raw;
+  fx::FxType raw_type;
+  std::vector<double> reference;
+  for (std::size_t l = 0; l < point.layers.size(); ++l) {
+    const engine::EngineConfig& cfg = point.layers[l];
+    FloatLayer& f = floats[l];
+    if (l > 0) f.input = reference;  // the float model: the previous float layer's outputs
+    engine::Stimulus stim = quantize_layer(f, cfg);
+    if (l > 0) {
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        stim.input[i] = fx::convert(raw[i], raw_type, cfg.activation);
+      }
+    }
+    env::RunOptions options;
+    options.stimulus = &stim;
+    const env::RunSummary s = env::run_point(cfg, env::Backends::MODEL, options);
+    const env::BackendRun& run = s.runs.at(0);
+    if (!run.completed) {
+      throw std::runtime_error("the model run of layer " + std::to_string(l) + " did not complete");
+    }
+    cycles += run.cycles;
+    end_to_end += run.end_to_end_cycles();
+    mismatches += run.scoreboard.mismatch_count;
+    coverage += s.coverage;
+    macs += static_cast<double>(cfg.batch) * cfg.in_features * cfg.out_features;
+    reference = float_reference(f, cfg);
+    if (request.rtl) {
+      try {
+        rtl.push_back(rtl_run(cfg, stim, run.cycles, ""));
+      } catch (const std::exception& e) {
+        // The model results stand; the RTL run's failure is the RTL check's outcome.
+        rtl.push_back({"failed", std::string("rtl: ") + e.what(), 0, 0});
+      }
+    }
+    raw = run.output;
+    raw_type = cfg.final_output();
+  }
+  const double latency_ns = static_cast<double>(cycles) * point.cfg.clock_ns;
+  row->set("cycles", i64(cycles));
+  row->set("latency_ns", latency_ns);
+  row->set("end_to_end_cycles", i64(end_to_end));
+  row->set("macs_per_s", latency_ns > 0 ? macs / (latency_ns * 1e-9) : 0.0);
+  row->set("model_mismatches", i64(mismatches));
+  const Accuracy acc = compare_outputs(reference, raw, raw_type);
+  row->set("mse", acc.mse);
+  row->set("sqnr_db", acc.sqnr_db);
+  row->set("max_abs_error", acc.max_abs_error);
+  row->set("classification_accuracy",
+           top1_accuracy(raw, point.layers.back().out_features, floats.back().labels));
+  row->set("acc_overflows", i64(coverage.accumulator.overflows));
+  row->set("output_overflows", i64(coverage.mac_requant.overflows));
+  row->set("bn_overflows", i64(coverage.bn_requant.overflows));
+  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
+  if (request.rtl) set_rtl_columns(rtl, cycles, row);
+}
+
+void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
+                  const engine::Stimulus& stim) {
+  std::filesystem::create_directories(ctx.trace_dir);
+  const std::string base = (ctx.trace_dir / ("point_" + std::to_string(point.id))).string();
+  // SystemC appends ".vcd" to the name it is given.
+  env::RunOptions options;
+  options.stimulus = &stim;
+  options.vcd_path = base + "_model";
+  env::run_point(point.cfg, env::Backends::MODEL, options);
+  const std::string vcd = base + "_model.vcd";
+  if (ctx.spec->traces.csv) {
+    std::ifstream in(vcd);
+    std::ofstream out(base + ".csv", std::ios::binary);
+    traces::write_transaction_trace(traces::read_engine_vcd(in, vcd), out);
+    if (!out) throw std::runtime_error("cannot write " + base + ".csv");
+  }
+  if (!ctx.spec->traces.vcd) std::filesystem::remove(vcd);
+}
+
+}  // namespace
+
+ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
+                         const resources::ResourceEstimate& est) {
+  const PointParams& p = point.params;
+  const engine::EngineConfig& cfg = point.cfg;
+  ResultRow row;
+  row.set("point_id", point.id);
+  row.set("point_key", point.key);
+  row.set("kind", std::string(to_string(p.kind)));
+  row.set("activation_type", cfg.activation.str());
+  row.set("weight_type", fx::type_str(cfg.weight));
+  row.set("accumulator_type", cfg.accumulator.str());
+  row.set("output_type", cfg.output.str());
+  row.set("k", std::int64_t{p.k});
+  row.set("rounding", std::string(fx::to_string(cfg.output.rounding)));
+  row.set("overflow", std::string(fx::to_string(cfg.output.overflow)));
+  row.set("pe", std::int64_t{cfg.pe});
+  row.set("simd", std::int64_t{cfg.simd});
+  row.set("mac_stages", std::int64_t{cfg.mac_stages});
+  row.set("bn_scale_kind", std::string(to_string(p.bn)));
+  if (cfg.bn) {
+    row.set("bn_scale_type", fx::type_str(cfg.bn->scale));
+    row.set("bn_bias_type", cfg.bn->bias.str());
+    row.set("bn_output_type", cfg.bn->output.str());
+    row.set("bn_activation", std::string(engine::to_string(cfg.bn->activation)));
+  }
+  row.set("clock_ns", cfg.clock_ns);
+  row.set("family", std::string(resources::family_name(p.family)));
+  row.set("in_features", std::int64_t{cfg.in_features});
+  // A model workload: the model's inputs and outputs (the first layer's in, the last's out).
+  const engine::EngineConfig& last = point.layers.empty() ? cfg : point.layers.back();
+  row.set("out_features", std::int64_t{last.out_features});
+  row.set("batch", std::int64_t{cfg.batch});
+  row.set("activation_bits", std::int64_t{cfg.activation.width});
+  row.set("weight_bits", std::int64_t{p.weight.width});
+  row.set("seed", static_cast<std::int64_t>(cfg.seed));
+  row.set("est_lut", std::int64_t{est.lut});
+  row.set("est_ff", std::int64_t{est.ff});
+  row.set("est_carry", std::int64_t{est.carry});
+  row.set("est_dsp", std::int64_t{est.dsp});
+  row.set("est_lut_equivalent", std::int64_t{est.lut_equivalent});
+  row.set("lut", std::int64_t{est.lut});
+  row.set("dsp", std::int64_t{est.dsp});
+  row.set("lut_equivalent", std::int64_t{est.lut_equivalent});
+  row.set("resource_source", std::string("model"));
+  row.set("rtl_status", std::string("not_run"));
+  row.set("pareto_accuracy_latency_lut", std::int64_t{0});
+  row.set("pareto_dsp_lut", std::int64_t{0});
+  row.set("error", std::string());
+  return row;
+}
+
+ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
+                         const EvaluateRequest& request) {
+  ResultRow row = describe_point(*ctx.spec, point, estimate_engine(point));
+  try {
+    maybe_inject_failure(point);
+    if (!point.layers.empty()) {
+      evaluate_model(ctx, point, request, &row);
+      row.set("status", std::string("ok"));
+      return row;
+    }
+    const engine::Stimulus stim = quantize_layer(*ctx.layer, point.cfg);
+    env::RunOptions options;
+    options.stimulus = &stim;
+    const env::RunSummary s = env::run_point(point.cfg, env::Backends::MODEL, options);
+    const env::BackendRun& run = s.runs.at(0);
+    if (!run.completed) throw std::runtime_error("the model run did not complete");
+    row.set("cycles", i64(run.cycles));
+    row.set("latency_ns", s.latency_ns(run));
+    row.set("end_to_end_cycles", i64(run.end_to_end_cycles()));
+    row.set("macs_per_s", s.macs_per_second(run));
+    row.set("model_mismatches", i64(run.scoreboard.mismatch_count));
+    const Accuracy acc = compare_outputs(float_reference(*ctx.layer, point.cfg), run.output,
+                                         point.cfg.final_output());
+    row.set("mse", acc.mse);
+    row.set("sqnr_db", acc.sqnr_db);
+    row.set("max_abs_error", acc.max_abs_error);
+    if (const LayerSource* src = ctx.spec->workload.source.get()) {
+      // A layer workload: the whole model's top-1 accuracy with this layer as the design point
+      // (the layers before and after it as trained, through the golden integer inference).
+      const std::vector<std::int64_t> logits =
+          src->logits_from_layer_output(run.output, point.cfg.final_output());
+      row.set("classification_accuracy",
+              top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
+    }
+    row.set("acc_overflows", i64(s.coverage.accumulator.overflows));
+    row.set("output_overflows", i64(s.coverage.mac_requant.overflows));
+    row.set("bn_overflows", i64(s.coverage.bn_requant.overflows));
+    if (ctx.spec->yosys) yosys_resources(ctx, point, &row);
+    if (request.rtl) {
+      try {
+        rtl_check(ctx, point, stim, s, request.trace, &row);
+      } catch (const std::exception& e) {
+        // The model results stand; the RTL run's failure is the RTL check's outcome.
+        row.set("rtl_status", std::string("failed"));
+        row.set("error", std::string("rtl: ") + e.what());
+      }
+    }
+    if (request.trace) write_traces(ctx, point, stim);
+    row.set("status", std::string("ok"));
+  } catch (const std::exception& e) {
+    row.set("status", std::string("failed"));
+    row.set("error", std::string(e.what()));
+  }
+  return row;
+}
+
+}  // namespace fxsim::explore

@@ -1,0 +1,27 @@
+// What a design point costs before it runs: the analytical resources of the whole engine
+// (PE x the PE unit + PE x bn_act; models/resources) and the formula cycles. The sweep's
+// constraints are checked on these, so a pruned point never starts a simulation.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "explore/design_points.hpp"
+#include "models/resources/resource_model.hpp"
+
+namespace fxsim::explore {
+
+// PE x estimate(pe unit) + PE x estimate(bn_act) (with bn), on the point's family, without DSPs
+// for fx_mac_lut; a model workload: the sum over its layers' engines. lut_equivalent = lut +
+// 55 x dsp of the sums. (cycles / latency_ns constraints: the layers' cycles summed.)
+resources::ResourceEstimate estimate_engine(const DesignPoint& point);
+
+// The value of a constraint metric (constraint_metrics()) for the point.
+double constraint_metric(const DesignPoint& point, const resources::ResourceEstimate& est,
+                         const std::string& metric);
+
+// The first constraint the point violates, as written in the sweep file; nullopt when none.
+std::optional<std::string> violated_constraint(const SweepSpec& spec, const DesignPoint& point,
+                                               const resources::ResourceEstimate& est);
+
+}  // namespace fxsim::explore

@@ -1,0 +1,155 @@
+// A sweep file (docs/sweeps.md): the workload, the axes of the design space, how to sample it,
+// the constraints that prune points, what to verify on RTL and what to trace. Read with
+// load_sweep_file / parse_sweep; every key is checked before any point runs and an error names
+// FILE:LINE:COLUMN and the key.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fx/fx_type.hpp"
+#include "fx/khot.hpp"
+#include "models/engine/engine_config.hpp"
+#include "models/resources/family.hpp"
+#include "models/units/unit_configs.hpp"
+
+namespace fxsim::explore {
+
+// `FILE:LINE:COLUMN: key: what was expected`.
+struct SweepFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Location {
+  int line = 0;
+  int column = 0;
+};
+
+enum class Sampling { GRID, RANDOM };
+enum class WorkloadKind { RANDOM, LAYER, MODEL };
+// fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
+// values and cycles as fx_mac, other resources.
+enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT };
+enum class BnScaleKind { NONE, FIXED, KHOT };
+enum class RtlCheckMode { NONE, ALL, SAMPLE };
+
+const char* to_string(UnitKind k);     // "fx_mac", "fx_mac_lut", "khot", "spt"
+const char* to_string(BnScaleKind k);  // "none", "fixed", "khot"
+
+// Values of one axis with the place of each in the file (for errors about one value).
+template <typename T>
+struct Axis {
+  std::vector<T> values;
+  std::vector<Location> where;  // one per value
+  Location key;                 // the axis key; [axes] table when the axis is absent
+};
+
+struct Axes {
+  Axis<UnitKind> kind;
+  Axis<fx::FxType> activation;
+  Axis<fx::FxType> weight;  // fixed<W,I>; khot / spt points take its W and I with the k axis
+  Axis<std::optional<fx::FxType>> accumulator;  // nullopt: "default" (exact, WRAP)
+  Axis<fx::FxType> output;
+  Axis<int> k;                  // K of khot / spt points (not applied to fx_mac kinds)
+  Axis<fx::Rounding> rounding;  // empty: output's own mode
+  Axis<fx::Overflow> overflow;  // empty: output's own mode
+  Axis<int> pe, simd, mac_stages;
+  Axis<BnScaleKind> bn;
+  Axis<double> clock_ns;
+  Axis<resources::Family> family;
+  // kind = "model" without a weight axis: every layer keeps its own weight format (the weight
+  // axis then holds the first layer's, for the point's columns).
+  bool model_weights = false;
+  // kind = "model" without a bn axis: every layer keeps its own bn_act (scale kind included).
+  bool model_bn = false;
+};
+
+// The bn_act of points with bn != "none" (the [bn] table).
+struct BnSpec {
+  fx::FxType scale = fx::FxType::make_signed(8, 2);                           // bn = "fixed"
+  fx::KhotType khot_scale = fx::KhotType::make(fx::KhotKind::KHOT, 8, 2, 2);  // bn = "khot"
+  fx::FxType bias = fx::FxType::make_signed(16, 8);
+  fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND, fx::Overflow::SAT);
+  units::Activation activation = units::Activation::RELU;
+  double clip = 0.0;
+  int stages = 2;
+  // The float layer's BN parameters are drawn uniformly from these ranges.
+  double scale_min = 0.5, scale_max = 1.5;
+  double bias_min = -0.25, bias_max = 0.25;
+};
+
+struct LayerSource;  // apps/sweep/layer_workload.hpp
+
+struct Workload {
+  WorkloadKind kind = WorkloadKind::RANDOM;
+  // kind = "layer": taken from the model layer (in, out) and `images` (batch); kind = "model":
+  // the model's first layer's in_features, its last layer's out_features, `images`.
+  int in_features = 784;
+  int out_features = 128;
+  int batch = 1;
+  engine::Distribution distribution = engine::Distribution::UNIFORM;
+  // The float layer: weights and inputs drawn from these ranges (uniform: the range; normal:
+  // mean at its centre, sigma = range / 4, unclamped).
+  double weight_min = -0.125, weight_max = 0.125;
+  double input_min = 0.0, input_max = 1.0;
+  // kind = "layer": a layer of a golden model file (golden/model_file.hpp) fed with its golden
+  // test images, loaded and checked by parse_sweep (docs/sweeps.md, "Layer workloads");
+  // kind = "model": every layer of it, one engine per layer (docs/sweeps.md, "Model workloads").
+  std::string model;  // as written in the file
+  int layer = 0;      // index into the model's layers
+  int images = 100;   // the first N golden test images (`images = 0` in the file: all of them)
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";  // as written
+  std::shared_ptr<const LayerSource> source;  // null for kind = "random"; layer 0 for "model"
+};
+
+// "metric op number", e.g. "lut_equivalent <= 20000", on the analytical estimate of a point.
+struct Constraint {
+  std::string text;  // as written
+  std::string metric;
+  std::string op;  // <=, <, >=, >, ==, !=
+  double value = 0;
+  Location where;
+};
+
+struct TraceSpec {
+  std::vector<std::int64_t> points;  // point ids to trace
+  bool csv = true;                   // DIR/traces/point_<id>.csv (transaction trace)
+  bool vcd = true;                   // DIR/traces/point_<id>_model.vcd (and _rtl.vcd)
+};
+
+struct SweepSpec {
+  std::string path;  // as given
+  std::string text;  // the file's bytes
+  // SHA-256 of the file's bytes; for a layer workload of the file's bytes, then the model
+  // file's bytes, then the pixel bytes of the images used (a changed model is another sweep).
+  std::string sha256;
+  std::string name;
+  std::uint64_t seed = 1;
+  Sampling sampling = Sampling::GRID;
+  std::int64_t samples = 0;  // random sampling
+  RtlCheckMode rtl_check = RtlCheckMode::NONE;
+  std::int64_t rtl_samples = 0;  // RtlCheckMode::SAMPLE
+  bool yosys = false;
+  std::string yosys_cache;  // empty: the user cache of apps/synth
+  Workload workload;
+  Axes axes;
+  Location axes_table;
+  BnSpec bn;
+  std::vector<Constraint> constraints;
+  TraceSpec traces;
+
+  // "FILE:LINE:COLUMN: " (or "FILE: " without a line).
+  std::string where(const Location& l) const;
+};
+
+SweepSpec load_sweep_file(const std::string& path);  // reads, then parse_sweep
+SweepSpec parse_sweep(const std::string& text, const std::string& path);
+
+// The analytical metrics a constraint may name.
+const std::vector<std::string>& constraint_metrics();
+
+}  // namespace fxsim::explore

@@ -1,0 +1,182 @@
+#include "golden/quant_network.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "fx/width_rules.hpp"
+#include "models/arith/unit_arith.hpp"
+
+namespace fxsim::golden {
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw ModelError(where + ": " + what);
+}
+
+void check_raws(const std::vector<std::int64_t>& raws, const fx::FxType& t,
+                const std::string& where) {
+  for (std::size_t i = 0; i < raws.size(); ++i) {
+    const bool ok = t.is_signed ? raws[i] >= t.raw_min() && raws[i] <= t.raw_max()
+                                : raws[i] >= 0 && (t.width == 64 || raws[i] <= t.raw_max());
+    if (!ok) {
+      fail(where, "element " + std::to_string(i) + " = " + std::to_string(raws[i]) +
+                      " is not a raw of " + t.str());
+    }
+  }
+}
+
+// Bits of the largest |value| of t, sign included (for the 62-bit sum checks).
+int magnitude_bits(const fx::FxType& t) { return t.width - (t.is_signed ? 1 : 0); }
+
+}  // namespace
+
+int BnActLayer::scale_frac() const {
+  if (const auto* k = std::get_if<fx::KhotType>(&scale_type)) return k->frac_bits();
+  return std::get<fx::FxType>(scale_type).frac_bits();
+}
+
+units::Activation parse_activation(std::string_view name) {
+  for (const auto& [known, a] : units::activation_names()) {
+    if (known == name) return a;
+  }
+  throw std::invalid_argument("unknown activation '" + std::string(name) +
+                              "': expected none, relu, relu_clip, hardtanh or sign");
+}
+
+void validate(const DenseLayer& l) {
+  const std::string& n = l.name;
+  if (l.in_features < 1 || l.out_features < 1) fail(n, "in/out features must be >= 1");
+  if (l.simd < 1 || l.simd > 64) fail(n + ".simd", "expected 1..64");
+  if (l.weight_raw.size() != static_cast<std::size_t>(l.in_features) * l.out_features) {
+    fail(n + ".weights", "expected " + std::to_string(l.in_features * l.out_features) +
+                             " elements, found " + std::to_string(l.weight_raw.size()));
+  }
+  check_raws(l.weight_raw, l.weight_type, n + ".weights");
+  const int pf = l.input_type.frac_bits() + l.weight_type.frac_bits();
+  if (!l.acc_type.is_signed || l.acc_type.frac_bits() != pf) {
+    fail(n + ".accumulator", "type " + l.acc_type.str() + " must be signed with " +
+                                 std::to_string(pf) + " fraction bits (input F + weight F)");
+  }
+  if (l.acc_type.width > 62) fail(n + ".accumulator", "at most 62 bits");
+  const int beat_bits = magnitude_bits(l.input_type) + magnitude_bits(l.weight_type) +
+                        fx::ceil_log2(static_cast<unsigned long long>(l.simd)) + 1;
+  if (beat_bits > 62) fail(n + ".weight", "the beat sum needs more than 62 bits");
+  if (!l.bn) return;
+  const BnActLayer& b = *l.bn;
+  const std::string bn = n + ".bn";
+  if (b.scale_raw.size() != static_cast<std::size_t>(l.out_features) ||
+      b.bias_raw.size() != static_cast<std::size_t>(l.out_features)) {
+    fail(bn, "expected " + std::to_string(l.out_features) + " scales and biases");
+  }
+  if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
+    for (std::size_t i = 0; i < b.scale_raw.size(); ++i) {
+      if (!fx::khot_representable(b.scale_raw[i], *k)) {
+        fail(bn + ".scale", "element " + std::to_string(i) + " = " +
+                                std::to_string(b.scale_raw[i]) + " is not a value of " + k->str());
+      }
+    }
+  } else {
+    check_raws(b.scale_raw, std::get<fx::FxType>(b.scale_type), bn + ".scale");
+  }
+  check_raws(b.bias_raw, b.bias_type, bn + ".bias");
+  if (!b.bias_type.is_signed) fail(bn + ".bias", "the bias type must be signed");
+  const int scale_width = std::visit([](const auto& t) { return t.width; }, b.scale_type);
+  const int sum_frac = std::max(l.out_type.frac_bits() + b.scale_frac(), b.bias_type.frac_bits());
+  const int product_bits = magnitude_bits(l.out_type) + scale_width +
+                           (sum_frac - l.out_type.frac_bits() - b.scale_frac());
+  const int bias_bits = b.bias_type.width + (sum_frac - b.bias_type.frac_bits());
+  if (std::max(product_bits, bias_bits) + 1 > 61) {
+    fail(bn + ".bias", "x * scale + bias needs more than 61 bits");
+  }
+  if (b.act == units::Activation::RELU_CLIP &&
+      (b.clip_raw < 0 || b.clip_raw > b.out_type.raw_max())) {
+    fail(bn + ".clip", "must be a raw of " + b.out_type.str() + " >= 0");
+  }
+}
+
+void validate(const QuantNetwork& m) {
+  if (m.layers.empty()) throw ModelError("model: no layers");
+  fx::FxType prev = m.input_type;
+  int prev_features = -1;
+  for (const DenseLayer& l : m.layers) {
+    if (l.input_type != prev) {
+      fail(l.name + ".input",
+           "type " + l.input_type.str() + " does not match the previous output type " + prev.str());
+    }
+    if (prev_features >= 0 && l.in_features != prev_features) {
+      fail(l.name + ".in_features", std::to_string(l.in_features) + " but the previous layer has " +
+                                        std::to_string(prev_features) + " outputs");
+    }
+    validate(l);
+    prev = l.output_type();
+    prev_features = l.out_features;
+  }
+}
+
+units::MacPeConfig mac_config(const DenseLayer& l) {
+  units::MacPeConfig c;
+  c.simd = l.simd;
+  c.a = l.input_type;
+  c.w = l.weight_type;
+  c.w_frac = l.weight_type.frac_bits();
+  c.acc = l.acc_type;
+  c.out = l.out_type;
+  return c;
+}
+
+units::BnActConfig bn_config(const DenseLayer& l) {
+  const BnActLayer& b = l.bn.value();
+  units::BnActConfig c;
+  c.x = l.out_type;
+  c.s_frac = b.scale_frac();
+  if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
+    c.scale_kind = 1;
+    c.k = k->k;
+    c.scale = fx::FxType::make(k->is_signed(), k->width, k->int_bits);  // only F matters
+  } else {
+    c.scale_kind = 0;
+    c.scale = std::get<fx::FxType>(b.scale_type);
+  }
+  c.bias = b.bias_type;
+  c.out = b.out_type;
+  c.act = b.act;
+  c.clip = b.clip_raw;
+  return c;
+}
+
+std::vector<std::int64_t> reference_dense(const DenseLayer& l,
+                                          const std::vector<std::int64_t>& input) {
+  if (input.size() != static_cast<std::size_t>(l.in_features)) {
+    fail(l.name, "input has " + std::to_string(input.size()) + " elements, expected " +
+                     std::to_string(l.in_features));
+  }
+  const units::MacPeConfig mac = mac_config(l);
+  std::vector<std::int64_t> out(l.out_features);
+  std::vector<std::int64_t> row(l.in_features);
+  std::optional<units::BnActConfig> bn;
+  if (l.bn) bn = bn_config(l);
+  for (int o = 0; o < l.out_features; ++o) {
+    std::copy_n(l.weight_raw.begin() + static_cast<std::ptrdiff_t>(o) * l.in_features,
+                l.in_features, row.begin());
+    const std::int64_t x = arith::mac_dot(mac, input, row).data;
+    if (!bn) {
+      out[o] = x;
+      continue;
+    }
+    arith::Terms terms;
+    if (const auto* k = std::get_if<fx::KhotType>(&l.bn->scale_type)) {
+      terms = fx::khot_encode(l.bn->scale_raw[o], *k);
+    }
+    out[o] = arith::bn_act(*bn, x, l.bn->scale_raw[o], terms, l.bn->bias_raw[o]).y;
+  }
+  return out;
+}
+
+std::vector<std::int64_t> reference_forward(const QuantNetwork& m,
+                                            const std::vector<std::int64_t>& input) {
+  std::vector<std::int64_t> v = input;
+  for (const DenseLayer& l : m.layers) v = reference_dense(l, v);
+  return v;
+}
+
+}  // namespace fxsim::golden

@@ -1,0 +1,78 @@
+// The accelerator's memory map (docs/engine.md, "Memory map"): register addresses and bits,
+// buffer regions, and the packing of elements into bytes. Initiators (testbenches, `fxsim run`)
+// and the target use these and nothing else.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "models/engine/engine_config.hpp"
+
+namespace fxsim::engine {
+
+// ---- Registers: 32-bit little-endian, accessed as exactly 4 aligned bytes ----------------------
+inline constexpr std::uint64_t kRegId = 0x0000;           // RO
+inline constexpr std::uint64_t kRegVersion = 0x0004;      // RO
+inline constexpr std::uint64_t kRegCtrl = 0x0008;         // WO
+inline constexpr std::uint64_t kRegStatus = 0x000C;       // RO
+inline constexpr std::uint64_t kRegCyclesLo = 0x0010;     // RO
+inline constexpr std::uint64_t kRegCyclesHi = 0x0014;     // RO
+inline constexpr std::uint64_t kRegBatch = 0x0018;        // RW
+inline constexpr std::uint64_t kRegErrors = 0x001C;       // RO
+inline constexpr std::uint64_t kRegInFeatures = 0x0020;   // RO
+inline constexpr std::uint64_t kRegOutFeatures = 0x0024;  // RO
+inline constexpr std::uint64_t kRegPe = 0x0028;           // RO
+inline constexpr std::uint64_t kRegSimd = 0x002C;         // RO
+inline constexpr std::uint64_t kRegEnd = 0x0030;          // first address past the registers
+
+inline constexpr std::uint32_t kIdValue = 0x4658534D;  // "FXSM"
+inline constexpr std::uint32_t kVersionValue = 1;
+inline constexpr std::uint32_t kCtrlStart = 1u << 0;
+inline constexpr std::uint32_t kStatusBusy = 1u << 0;
+inline constexpr std::uint32_t kStatusDone = 1u << 1;
+
+// ---- Buffer regions: each window is kRegionSpan bytes; only its first size() bytes exist -------
+inline constexpr std::uint64_t kWeightsBase = 0x1000'0000;   // RW
+inline constexpr std::uint64_t kBnParamsBase = 0x2000'0000;  // RW: N_out scales, then N_out biases
+inline constexpr std::uint64_t kInputBase = 0x3000'0000;     // RW
+inline constexpr std::uint64_t kOutputBase = 0x4000'0000;    // RO
+inline constexpr std::uint64_t kRegionSpan = 0x1000'0000;
+
+// Byte sizes of the buffers for a design point and a maximum batch.
+struct BufferSizes {
+  std::uint64_t weights = 0, bn_scale = 0, bn_bias = 0, input = 0, output = 0;
+  std::uint64_t bn_params() const { return bn_scale + bn_bias; }
+};
+BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch);
+
+// Byte address of element `index` of each buffer.
+std::uint64_t weight_address(const engine::EngineConfig& cfg, std::uint64_t index);
+std::uint64_t bn_scale_address(const engine::EngineConfig& cfg, std::uint64_t index);
+std::uint64_t bn_bias_address(const engine::EngineConfig& cfg, std::uint64_t index);
+std::uint64_t input_address(const engine::EngineConfig& cfg, std::uint64_t index);
+std::uint64_t output_address(const engine::EngineConfig& cfg, std::uint64_t index);
+
+// ---- Element packing: little-endian, layout.bytes per element -----------------------------------
+// Writes the low layout.bytes bytes of each word (two's complement, so a signed raw comes out
+// sign-extended to the element size).
+std::vector<unsigned char> pack_elements(const std::vector<std::int64_t>& words,
+                                         const engine::ElementLayout& layout);
+void pack_elements(const std::int64_t* words, std::size_t n, const engine::ElementLayout& layout,
+                   unsigned char* out);
+// Reads n elements and engine::normalize_element's them (cut to layout.bits, sign/zero-extended).
+std::vector<std::int64_t> unpack_elements(const unsigned char* bytes, std::size_t n,
+                                          const engine::ElementLayout& layout);
+void unpack_elements(const unsigned char* bytes, std::size_t n, const engine::ElementLayout& layout,
+                     std::int64_t* out);
+
+inline void put_u32(unsigned char* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+inline std::uint32_t get_u32(const unsigned char* p) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= std::uint32_t{p[i]} << (8 * i);
+  return v;
+}
+
+}  // namespace fxsim::engine

@@ -1,0 +1,100 @@
+#include "models/systemc/layer_engine.hpp"
+
+#include <algorithm>
+
+namespace fxsim::systemc {
+namespace {
+
+units::AccumulatorConfig accumulator_config(const engine::EngineConfig& cfg) {
+  if (cfg.kind == engine::EngineKind::FX_MAC) return engine::mac_pe_config(cfg);
+  return engine::khot_pe_config(cfg);
+}
+
+}  // namespace
+
+// ---- PeArrayModel -------------------------------------------------------------------------------
+PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
+    : sc_core::sc_module(name),
+      cfg_(cfg),
+      stage_(accumulator_config(cfg), engine::weight_max_abs(cfg)) {}
+
+void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
+  const std::size_t n = static_cast<std::size_t>(cfg_.out_features) * cfg_.in_features;
+  if (cfg_.kind == engine::EngineKind::FX_MAC) {
+    // Raw weights are used in place: no copy of the whole matrix on every run.
+    weight_values_ = words.data();
+  } else {
+    weights_.resize(n);
+    weight_values_ = weights_.data();
+    const fx::KhotType& w = cfg_.khot_weight();
+    engine::decode_term_words(words.data(), n, w.k, engine::khot_shift_bits(w), weights_.data());
+  }
+}
+
+int PeArrayModel::compute_fold(const std::int64_t* x, int fold, std::int64_t* out,
+                               engine::Coverage* cov) {
+  const int begin = fold * cfg_.pe;
+  const int end = std::min(cfg_.out_features, begin + cfg_.pe);
+  stage_.run(weight_values_, x, cfg_.in_features, begin, end, out, cov);
+  return end - begin;
+}
+
+// ---- BnActModel ---------------------------------------------------------------------------------
+BnActModel::BnActModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
+    : sc_core::sc_module(name), cfg_(cfg), stage_(engine::bn_act_config(cfg)) {}
+
+void BnActModel::compute(const std::int64_t* mac, const std::int64_t* scale_words,
+                         const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                         engine::Coverage* cov) {
+  stage_.run(mac, scale_words, bias, o_begin, o_end, y, cov);
+}
+
+// ---- DenseLayerEngine ---------------------------------------------------------------------------
+DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
+    : sc_core::sc_module(name),
+      pe_array("pe_array", cfg),
+      cfg_(cfg),
+      clock_(cfg.clock_ns, sc_core::SC_NS) {
+  if (cfg.bn) bn_act = std::make_unique<BnActModel>("bn_act", cfg);
+  mac_fold_.resize(static_cast<std::size_t>(cfg.pe));
+  y_fold_.resize(static_cast<std::size_t>(cfg.pe));
+}
+
+std::uint64_t DenseLayerEngine::cycles(int batch) const {
+  const std::uint64_t beats = static_cast<std::uint64_t>(batch) *
+                              static_cast<std::uint64_t>(cfg_.neuron_fold()) *
+                              pe_array.beats_per_fold();
+  return beats + pe_array.fill_cycles() + (bn_act ? bn_act->fill_cycles() : 0);
+}
+
+std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
+                                    engine::Coverage* cov) {
+  *cov = engine::empty_coverage(cfg_);
+  pe_array.load_weights(*job.weights);
+  const int n_in = cfg_.in_features;
+  const int n_out = cfg_.out_features;
+  const sc_core::sc_time fold_time = clock_ * static_cast<double>(pe_array.beats_per_fold());
+  const bool report_folds = per_fold && job.on_fold;
+  for (int b = 0; b < job.batch; ++b) {
+    const std::int64_t* x = job.input->data() + static_cast<std::size_t>(b) * n_in;
+    std::int64_t* y = job.output->data() + static_cast<std::size_t>(b) * n_out;
+    for (int f = 0; f < cfg_.neuron_fold(); ++f) {
+      if (report_folds) job.on_fold(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(f));
+      const int begin = f * cfg_.pe;
+      const int n = pe_array.compute_fold(x, f, mac_fold_.data(), cov);
+      if (bn_act) {
+        bn_act->compute(mac_fold_.data(), job.bn_scale->data(), job.bn_bias->data(), begin,
+                        begin + n, y + begin, cov);
+      } else {
+        std::copy_n(mac_fold_.begin(), n, y + begin);
+      }
+      if (per_fold) sc_core::wait(fold_time);
+    }
+  }
+  const std::uint64_t total = cycles(job.batch);
+  const std::uint64_t waited = per_fold ? engine::fold_beats(cfg_, job.batch) : 0;
+  sc_core::wait(clock_ * static_cast<double>(total - waited));
+  return total;
+}
+
+}  // namespace fxsim::systemc

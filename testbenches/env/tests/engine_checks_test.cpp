@@ -1,0 +1,199 @@
+// The testbench's own checks: the scoreboard reports corrupted outputs exactly, runs are
+// deterministic, a point whose Verilated units are not in the cache is refused when builds are
+// off, traces are written (VCD and FST), and the JSON summary carries the values of the run.
+// Prebuild.* builds every unit the engine suites use (the fixture rtl_variant_cache).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "testbenches/env/run_point.hpp"
+#include "testbenches/env/scoreboard.hpp"
+#include "testbenches/env/summary_report.hpp"
+#include "testbenches/env/tests/engine_points.hpp"
+#include "testbenches/env/tests/engine_test_util.hpp"
+#include "tlm/rtl/engine_variants.hpp"
+#include "tlm/rtl/verilated/variant_registry.hpp"
+
+namespace fxsim::engine_test {
+namespace {
+
+using env::Backends;
+using env::RunSummary;
+
+TEST(Scoreboard, ListsIndexExpectedGot) {
+  const auto r = env::check_outputs({1, 2, 3, 4, 5}, {1, 7, 3, 4, -5});
+  EXPECT_EQ(r.checked, 5u);
+  EXPECT_EQ(r.mismatch_count, 2u);
+  ASSERT_EQ(r.first.size(), 2u);
+  EXPECT_EQ(r.first[0].index, 1u);
+  EXPECT_EQ(r.first[0].expected, 2);
+  EXPECT_EQ(r.first[0].got, 7);
+  EXPECT_EQ(r.first[1].index, 4u);
+  EXPECT_EQ(r.first[1].got, -5);
+  // A short output counts the missing elements.
+  EXPECT_EQ(env::check_outputs({1, 2, 3}, {1}).mismatch_count, 2u);
+}
+
+TEST(Scoreboard, CycleErrorPercent) {
+  const auto c = env::compare_cycles(99, 100);
+  EXPECT_EQ(c.difference, 1);
+  EXPECT_DOUBLE_EQ(c.error_percent, 1.0);
+  EXPECT_FALSE(c.exact());
+  EXPECT_TRUE(env::compare_cycles(1574, 1574).exact());
+}
+
+TEST(EngineChecks, CorruptedOutputIsReported) {
+  PointSpec p;
+  p.pe = 4;
+  p.in_features = 24;
+  p.out_features = 8;
+  p.batch = 2;
+  const engine::EngineConfig cfg = make_point(p);
+  const RunSummary good = env::run_point(cfg, Backends::MODEL);
+  const RunSummary bad =
+      env::run_point(cfg, Backends::MODEL, with_model<CorruptOutputBackend>(std::size_t{11}));
+  ASSERT_EQ(bad.runs.size(), 1u);
+  EXPECT_EQ(bad.mismatches(), 1u);
+  ASSERT_EQ(bad.runs[0].scoreboard.first.size(), 1u);
+  const env::Mismatch& m = bad.runs[0].scoreboard.first[0];
+  EXPECT_EQ(m.index, 11u);
+  EXPECT_EQ(m.expected, good.runs[0].output[11]);
+  EXPECT_EQ(m.got, good.runs[0].output[11] ^ 1);
+  EXPECT_FALSE(bad.passed());
+}
+
+TEST(EngineChecks, DeterministicForASeed) {
+  PointSpec p;
+  p.pe_family = PeFamily::KHOT2;
+  p.bn_family = BnFamily::TANH;
+  p.pe = 4;
+  p.in_features = 30;
+  p.out_features = 12;
+  p.batch = 3;
+  const engine::EngineConfig cfg = make_point(p);
+  const RunSummary a = env::run_point(cfg, Backends::BOTH);
+  const RunSummary b = env::run_point(cfg, Backends::BOTH);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(a.runs[i].output, b.runs[i].output);
+    EXPECT_EQ(a.runs[i].cycles, b.runs[i].cycles);
+    EXPECT_EQ(a.runs[i].load_cycles, b.runs[i].load_cycles);
+  }
+  EXPECT_EQ(env::summary_json(a, "p").dump(), env::summary_json(b, "p").dump());
+  env::RunOptions other_seed;
+  other_seed.seed = 2;
+  const RunSummary c = env::run_point(cfg, Backends::MODEL, other_seed);
+  EXPECT_EQ(c.seed, 2u);
+  EXPECT_NE(c.runs[0].output, a.runs[0].output);
+  EXPECT_TRUE(c.passed());
+}
+
+TEST(EngineChecks, PointNotInTheCacheIsRefusedWithBuildsOff) {
+  engine::EngineConfig cfg = make_point(PointSpec{});
+  cfg.simd = 16;  // no test builds mac8 with SIMD 16
+  // With builds off (engine_ondemand_test.cpp covers the builds) the point is rejected.
+  verilated::set_ondemand_builds(false);
+  struct Restore {
+    ~Restore() { verilated::set_ondemand_builds(std::nullopt); }
+  } restore;
+  try {
+    env::run_point(cfg, Backends::RTL);
+    FAIL() << "expected RtlVariantError";
+  } catch (const verilated::RtlVariantError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no Verilated fx_mac_pe with these parameters (SIMD=16"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("builds are off"), std::string::npos) << what;
+  }
+  // The model backend runs any valid point.
+  EXPECT_TRUE(env::run_point(cfg, Backends::MODEL).passed());
+}
+
+// Every PE and bn_act family of engine_points.hpp, built (or found in the cache) once; each
+// variant is the unit the point names, at the point's parameters, and a second lookup gives
+// the same loaded variant.
+TEST(Prebuild, EngineRtlVariants) {
+  for (PeFamily pe : {PeFamily::MAC8, PeFamily::MAC4, PeFamily::KHOT1, PeFamily::KHOT2,
+                      PeFamily::KHOT3, PeFamily::SPT2}) {
+    for (BnFamily bn : {BnFamily::NONE, BnFamily::RELU, BnFamily::TANH}) {
+      PointSpec p;
+      p.pe_family = pe;
+      p.bn_family = bn;
+      const engine::EngineConfig cfg = make_point(p);
+      const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(cfg);
+      EXPECT_EQ(v.pe->unit, engine::pe_unit_name(cfg)) << p.name();
+      EXPECT_EQ(v.pe->params, engine::pe_params(cfg)) << p.name();
+      EXPECT_EQ(v.bn != nullptr, bn != BnFamily::NONE) << p.name();
+      if (v.bn) {
+        EXPECT_EQ(v.bn->params, engine::bn_params(cfg)) << p.name();
+      }
+      EXPECT_EQ(tlm_rtl::find_engine_variants(cfg).pe, v.pe) << p.name();
+    }
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(EngineChecks, RtlTraceHasEverySignal) {
+  PointSpec p;
+  p.pe = 2;
+  p.bn_family = BnFamily::RELU;
+  env::RunOptions o;
+  o.vcd_path = ::testing::TempDir() + "engine_rtl_trace.vcd";
+  std::remove(o.vcd_path.c_str());
+  EXPECT_TRUE(env::run_point(make_point(p), Backends::RTL, o).passed());
+  const std::string vcd = read_file(o.vcd_path);
+  for (const char* s : {"$scope module pe0", "$scope module pe1", "$scope module bn1", "in_ready",
+                        "out_valid", "out_data", "out_y", "acc"}) {
+    EXPECT_NE(vcd.find(s), std::string::npos) << s;
+  }
+}
+
+TEST(EngineChecks, ModelTraceHasTransactionSignals) {
+  PointSpec p;
+  p.pe = 2;
+  env::RunOptions o;
+  o.vcd_path = ::testing::TempDir() + "engine_model_trace.vcd";
+  std::remove(o.vcd_path.c_str());
+  EXPECT_TRUE(env::run_point(make_point(p), Backends::MODEL, o).passed());
+  const std::string vcd = read_file(o.vcd_path);
+  EXPECT_NE(vcd.find("busy"), std::string::npos);
+  EXPECT_NE(vcd.find("irq"), std::string::npos);
+}
+
+TEST(EngineChecks, JsonSummaryCarriesTheRun) {
+  PointSpec p;
+  p.pe = 2;
+  p.in_features = 16;
+  p.out_features = 4;
+  const RunSummary s = env::run_point(make_point(p), Backends::BOTH);
+  const auto j = env::summary_json(s, "small.toml");
+  EXPECT_EQ(j["point"]["source"], "small.toml");
+  EXPECT_EQ(j["formula_cycles"], 7);
+  EXPECT_EQ(j["runs"][0]["backend"], "model");
+  EXPECT_EQ(j["runs"][1]["backend"], "rtl");
+  EXPECT_EQ(j["runs"][1]["rtl_variants"]["pe"].get<std::string>().rfind("fx_mac_pe-", 0), 0u);
+  EXPECT_EQ(j["runs"][1]["cycles"], 7);
+  EXPECT_EQ(j["runs"][1]["load_cycles"], 16);
+  EXPECT_EQ(j["runs"][1]["readback_cycles"], 10);
+  EXPECT_EQ(j["runs"][1]["end_to_end_cycles"], 33);
+  EXPECT_DOUBLE_EQ(j["runs"][1]["latency_ns"].get<double>(), 28.0);
+  // 4 outputs in 28 ns; 64 MACs in 28 ns.
+  EXPECT_DOUBLE_EQ(j["runs"][1]["outputs_per_s"].get<double>(), 4 / 28e-9);
+  EXPECT_DOUBLE_EQ(j["runs"][1]["macs_per_s"].get<double>(), 64 / 28e-9);
+  EXPECT_EQ(j["cycle_comparison"]["difference"], 0);
+  EXPECT_EQ(j["coverage"]["mac_requant"]["count"], 4);
+  EXPECT_EQ(j["coverage"]["tlm_errors"], 0);
+  EXPECT_EQ(j["mismatches"], 0);
+  EXPECT_EQ(j["passed"], true);
+}
+
+}  // namespace
+}  // namespace fxsim::engine_test

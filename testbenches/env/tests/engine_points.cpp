@@ -1,0 +1,78 @@
+#include "testbenches/env/tests/engine_points.hpp"
+
+#include <sstream>
+
+namespace fxsim::engine_test {
+namespace {
+
+struct PeTypes {
+  const char *name, *kind;
+  int simd, stages;
+  const char *activation, *weight, *accumulator, *output;
+};
+
+PeTypes pe_types(PeFamily f) {
+  const char* a8 = "fixed<8,1,TRN,SAT>";
+  switch (f) {
+    case PeFamily::MAC8:
+      return {"mac8", "fx_mac", 8, 2, a8, "fixed<8,1>", "fixed<24,10>", "fixed<8,3,RND_CONV,SAT>"};
+    case PeFamily::MAC4:
+      return {"mac4",
+              "fx_mac",
+              4,
+              1,
+              "ufixed<6,2,TRN,SAT>",
+              "fixed<5,1>",
+              "fixed<12,4,TRN,SAT>",
+              "fixed<6,4,RND,WRAP>"};
+    case PeFamily::KHOT1:
+      return {"khot1", "khot", 8, 2, a8, "khot<8,1,1>", "fixed<24,10>", "fixed<8,3,RND_CONV,SAT>"};
+    case PeFamily::KHOT2:
+      return {
+          "khot2", "khot", 8, 3, a8, "khot<8,1,2>", "fixed<24,10>", "fixed<8,3,RND_INF,SAT_SYM>"};
+    case PeFamily::KHOT3:
+      return {
+          "khot3", "khot", 4, 2, a8, "khot<8,1,3>", "fixed<20,6,TRN,SAT>", "fixed<8,3,TRN,SAT>"};
+    case PeFamily::SPT2:
+      return {"spt2", "spt", 4, 1, a8, "spt<8,1,2>", "fixed<24,10>", "fixed<8,3,RND_CONV,SAT>"};
+  }
+  return pe_types(PeFamily::MAC8);
+}
+
+}  // namespace
+
+std::string PointSpec::name() const {
+  std::ostringstream s;
+  s << pe_types(pe_family).name << "_pe" << pe << "_" << in_features << "x" << out_features << "_b"
+    << batch;
+  if (bn_family == BnFamily::RELU) s << "_relu";
+  if (bn_family == BnFamily::TANH) s << "_tanh";
+  if (normal) s << "_normal";
+  return s.str();
+}
+
+std::string point_toml(const PointSpec& spec) {
+  const PeTypes t = pe_types(spec.pe_family);
+  std::ostringstream s;
+  s << "seed = " << spec.seed << "\n\n[engine]\nkind = \"" << t.kind << "\"\npe = " << spec.pe
+    << "\nsimd = " << t.simd << "\nmac_stages = " << t.stages << "\nclock_ns = " << spec.clock_ns
+    << "\nbus_bits = " << spec.bus_bits << "\n\n[layer]\nin_features = " << spec.in_features
+    << "\nout_features = " << spec.out_features << "\nbatch = " << spec.batch
+    << "\n\n[types]\nactivation = \"" << t.activation << "\"\nweight = \"" << t.weight
+    << "\"\naccumulator = \"" << t.accumulator << "\"\noutput = \"" << t.output << "\"\n";
+  if (spec.bn_family == BnFamily::RELU) {
+    s << "\n[bn]\nscale = \"fixed<8,2>\"\nbias = \"fixed<16,8>\"\noutput = "
+         "\"fixed<8,3,RND,SAT>\"\nactivation = \"relu\"\nstages = 2\n";
+  } else if (spec.bn_family == BnFamily::TANH) {
+    s << "\n[bn]\nscale = \"khot<8,2,2>\"\nbias = \"fixed<16,8>\"\noutput = "
+         "\"fixed<8,3,RND_CONV,SAT_SYM>\"\nactivation = \"hardtanh\"\nstages = 3\n";
+  }
+  s << "\n[stimulus]\ndistribution = \"" << (spec.normal ? "normal" : "uniform") << "\"\n";
+  return s.str();
+}
+
+engine::EngineConfig make_point(const PointSpec& spec) {
+  return engine::parse_point(point_toml(spec), spec.name() + ".toml");
+}
+
+}  // namespace fxsim::engine_test

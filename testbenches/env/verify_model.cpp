@@ -1,0 +1,188 @@
+#include "testbenches/env/verify_model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include "golden/idx.hpp"
+
+namespace fxsim::env {
+
+std::uint64_t VerifyReport::compute_cycles() const {
+  std::uint64_t n = 0;
+  for (const LayerVerify& l : layers) n += l.compute_cycles;
+  return n;
+}
+
+std::uint64_t VerifyReport::single_image_cycles() const {
+  std::uint64_t n = 0;
+  for (const LayerVerify& l : layers) n += l.single_image_cycles;
+  return n;
+}
+
+double VerifyReport::cycles_per_image() const {
+  return images > 0 ? static_cast<double>(compute_cycles()) / images : 0.0;
+}
+
+double VerifyReport::images_per_second_hardware() const {
+  const double c = cycles_per_image();
+  return c > 0 ? 1e9 / (c * hw.clock_ns) : 0.0;
+}
+
+double VerifyReport::images_per_second_host() const {
+  return wall_seconds > 0 ? images / wall_seconds : 0.0;
+}
+
+std::uint64_t VerifyReport::layer_mismatches() const {
+  std::uint64_t n = 0;
+  for (const LayerVerify& l : layers) n += l.mismatches;
+  return n;
+}
+
+bool VerifyReport::passed() const {
+  for (const LayerVerify& l : layers) {
+    if (!l.completed || l.tlm_errors != 0 || l.mismatches != 0) return false;
+  }
+  return logit_mismatches == 0 && hardware_correct == golden_correct;
+}
+
+namespace {
+
+env::Backends backends_of(env::BackendKind k) {
+  return k == env::BackendKind::RTL ? env::Backends::RTL : env::Backends::MODEL;
+}
+
+// The pixel bytes of the first `count` golden images: raws of the model's input type.
+std::vector<std::int64_t> load_inputs(const golden::ModelFile& file, const std::string& data_dir,
+                                      int count) {
+  const golden::GoldenResults& g = *file.golden;
+  try {
+    const std::vector<std::uint8_t> pixels = golden::read_golden_pixels(
+        golden::golden_images_path(g, data_dir), count, file.model.layers.front().in_features);
+    return {pixels.begin(), pixels.end()};
+  } catch (const golden::IdxError& e) {
+    throw VerifyError(std::string("the model's test images: ") + e.what() +
+                      " (install dataset-fashion-mnist with scripts/install-deps, or point "
+                      "--data at the directory holding " +
+                      g.images + ")");
+  }
+}
+
+// One batch of inputs through every layer on the engine; returns the last layer's outputs and
+// adds each layer's cycles and checks to `layers`.
+std::vector<std::int64_t> run_layers(const golden::QuantNetwork& model, const VerifyOptions& o,
+                                     int batch, std::vector<std::int64_t> input,
+                                     std::vector<LayerVerify>* layers, bool single) {
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const golden::DenseLayer& layer = model.layers[i];
+    const engine::EngineConfig cfg = layer_point(layer, o.hw, batch);
+    const engine::Stimulus stim = layer_stimulus(layer, cfg, std::move(input));
+    env::RunOptions run_options;
+    run_options.stimulus = &stim;
+    env::RunSummary s = env::run_point(cfg, backends_of(o.backend), run_options);
+    env::BackendRun& run = s.runs.front();
+    LayerVerify& lv = (*layers)[i];
+    if (single) {
+      lv.single_image_cycles = run.cycles;
+      lv.formula_single_image_cycles = engine::compute_cycles(cfg, 1);
+    } else {
+      lv.compute_cycles += run.cycles;
+      lv.transfer_cycles += run.load_cycles + run.readback_cycles;
+    }
+    lv.mismatches += run.scoreboard.mismatch_count;
+    lv.tlm_errors += run.tlm_errors + run.bus_errors.size();
+    lv.completed = lv.completed && run.completed;
+    lv.pe_variant = run.pe_variant;
+    lv.bn_variant = run.bn_variant;
+    input = std::move(run.output);
+  }
+  return input;
+}
+
+}  // namespace
+
+VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
+                          const VerifyOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!file.golden || file.golden->count == 0) {
+    throw VerifyError(model_path +
+                      ": the model file holds no golden test results to compare with; export it "
+                      "from `fxsim train` (golden results are written with every model)");
+  }
+  const golden::QuantNetwork& model = file.model;
+  if (model.layers.empty()) throw VerifyError(model_path + ": the model has no layers");
+  const golden::GoldenResults& g = *file.golden;
+  const int classes = model.layers.back().out_features;
+  if (o.images < 0 || o.images > g.count) {
+    throw VerifyError("--images " + std::to_string(o.images) + ": the model file holds golden " +
+                      "results for " + std::to_string(g.count) + " images; expected 1.." +
+                      std::to_string(g.count) + " (0: all)");
+  }
+  if (o.batch < 1) throw VerifyError("--batch must be at least 1");
+
+  VerifyReport r;
+  r.model_path = model_path;
+  r.backend = env::to_string(o.backend);
+  r.images = o.images == 0 ? g.count : o.images;
+  r.batch = std::min(o.batch, r.images);
+  r.hw = o.hw;
+  for (const golden::DenseLayer& l : model.layers) {
+    LayerVerify lv;
+    lv.name = l.name;
+    lv.in_features = l.in_features;
+    lv.out_features = l.out_features;
+    lv.pe = o.hw.pe;
+    lv.simd = l.simd;
+    r.layers.push_back(lv);
+  }
+  // Every layer maps onto the engine (or the error names it) before anything is simulated.
+  for (const golden::DenseLayer& l : model.layers) {
+    try {
+      layer_point(l, o.hw, r.batch);
+    } catch (const engine::PointFileError& e) {
+      throw VerifyError(model_path + ": " + e.what());
+    }
+  }
+
+  const int features = model.layers.front().in_features;
+  const std::vector<std::int64_t> pixels = load_inputs(file, o.data_dir, r.images);
+  const auto slice = [&](int first, int n) {
+    const auto b = pixels.begin() + static_cast<std::ptrdiff_t>(first) * features;
+    return std::vector<std::int64_t>(b, b + static_cast<std::ptrdiff_t>(n) * features);
+  };
+
+  // Latency: the first image alone through every layer.
+  run_layers(model, o, 1, slice(0, 1), &r.layers, true);
+
+  for (int first = 0; first < r.images; first += r.batch) {
+    const int n = std::min(r.batch, r.images - first);
+    const std::vector<std::int64_t> logits =
+        run_layers(model, o, n, slice(first, n), &r.layers, false);
+    for (int i = 0; i < n; ++i) {
+      const int image = first + i;
+      const auto hw_row = logits.begin() + static_cast<std::ptrdiff_t>(i) * classes;
+      const auto gold_row = g.logits.begin() + static_cast<std::ptrdiff_t>(image) * classes;
+      std::uint64_t wrong = 0;
+      for (int c = 0; c < classes; ++c) wrong += hw_row[c] != gold_row[c] ? 1 : 0;
+      if (wrong != 0) {
+        r.logit_mismatches += wrong;
+        ++r.images_with_mismatch;
+        if (r.first_mismatch_image < 0) r.first_mismatch_image = image;
+      }
+      const std::vector<std::int64_t> hw_logits(hw_row, hw_row + classes);
+      const std::vector<std::int64_t> gold_logits(gold_row, gold_row + classes);
+      const std::int64_t label = g.labels[static_cast<std::size_t>(image)];
+      r.hardware_correct += golden::argmax_rows(hw_logits, classes)[0] == label ? 1 : 0;
+      r.golden_correct += golden::argmax_rows(gold_logits, classes)[0] == label ? 1 : 0;
+    }
+    if (o.progress) o.progress(first + n, r.images);
+  }
+  r.hardware_accuracy = static_cast<double>(r.hardware_correct) / r.images;
+  r.golden_accuracy = static_cast<double>(r.golden_correct) / r.images;
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace fxsim::env

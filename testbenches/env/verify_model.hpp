@@ -1,0 +1,82 @@
+// `fxsim verify`: the test images of an exported model file through the SystemC testbench of
+// docs/engine.md (initiator -> TLM -> accelerator -> model or Verilated RTL backend), layer by
+// layer, each layer's hardware outputs feeding the next; every layer checked bit-exactly by the
+// scoreboard against models/arith, the last layer's logits against the golden logits stored in
+// the model file (the LibTorch integer inference), and the hardware's accuracy against the golden
+// accuracy on the same images.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "golden/model_file.hpp"
+#include "testbenches/env/model_layer_point.hpp"
+#include "testbenches/env/run_point.hpp"
+
+namespace fxsim::env {
+
+struct VerifyOptions {
+  env::BackendKind backend = env::BackendKind::MODEL;
+  int images = 0;      // the first N golden images; 0: all the model file holds
+  int batch = 1000;    // images per engine run (the BATCH register); the last run takes the rest
+  HardwareOptions hw;  // PE, pipeline depths, clock, bus
+  // Where the golden results' image file (a bare IDX file name, e.g. t10k-images-idx3-ubyte.gz)
+  // lives; an absolute name is used as it is.
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  // Called after every batch with (images done, images total).
+  std::function<void(int, int)> progress;
+};
+
+// One layer over all batches.
+struct LayerVerify {
+  std::string name;
+  int in_features = 0, out_features = 0, pe = 0, simd = 0;
+  std::string pe_variant, bn_variant;             // rtl backend: the Verilated variants
+  std::uint64_t compute_cycles = 0;               // CYCLES register, summed over the batches
+  std::uint64_t transfer_cycles = 0;              // bus cycles of loads and read-backs, summed
+  std::uint64_t single_image_cycles = 0;          // CYCLES of one image alone (batch 1), measured
+  std::uint64_t formula_single_image_cycles = 0;  // engine::compute_cycles(cfg, 1)
+  std::uint64_t mismatches = 0;  // scoreboard: hardware vs models/arith on the same input
+  std::uint64_t tlm_errors = 0;
+  bool completed = true;
+};
+
+struct VerifyReport {
+  std::string model_path;
+  std::string backend;  // "model" | "rtl"
+  int images = 0;
+  int batch = 0;
+  HardwareOptions hw;
+  std::vector<LayerVerify> layers;
+  std::uint64_t logit_mismatches = 0;  // hardware logits != golden logits (raw compare)
+  std::uint64_t images_with_mismatch = 0;
+  int first_mismatch_image = -1;
+  int hardware_correct = 0, golden_correct = 0;  // argmax == label, first maximum wins
+  double hardware_accuracy = 0, golden_accuracy = 0;
+  double wall_seconds = 0;
+
+  std::uint64_t compute_cycles() const;       // all layers, all batches
+  std::uint64_t single_image_cycles() const;  // latency of one image through all layers
+  double cycles_per_image() const;            // compute_cycles / images (batched throughput)
+  double latency_ns() const { return single_image_cycles() * hw.clock_ns; }
+  double images_per_second_hardware() const;  // at the clock, from cycles_per_image
+  double images_per_second_host() const;      // simulation speed: images / wall_seconds
+  std::uint64_t layer_mismatches() const;
+  // Every logit bit-exact, every layer bit-exact and complete without TLM errors, and hence the
+  // same accuracy as the golden model.
+  bool passed() const;
+};
+
+// A model file that cannot be verified (no golden results, images file missing, a layer the
+// engine cannot run); what() says which and what to do.
+class VerifyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
+                          const VerifyOptions& options);
+
+}  // namespace fxsim::env

@@ -1,0 +1,130 @@
+// Grid expansion (counts, order, ids), seeded random sampling, RTL sampling, constraints.
+#include "explore/design_points.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "explore/point_resources.hpp"
+#include "testbenches/explore/sweep_test_util.hpp"
+
+namespace fxsim::explore {
+namespace {
+
+SweepSpec small(const std::string& extra = "") {
+  return parse_sweep(sweep_test::small_sweep_text(extra), "small.toml");
+}
+
+TEST(Grid, CountsAxesThatApply) {
+  // fx_mac: 2 weights x 2 simd; khot: 2 weights x 2 k x 2 simd.
+  const SweepSpec s = small();
+  EXPECT_EQ(grid_size(s), 4u + 8u);
+  EXPECT_EQ(expand_sweep(s).size(), 12u);
+}
+
+TEST(Grid, OrderIsAxisOrderWithTheLastFastest) {
+  const auto points = expand_sweep(small());
+  const std::vector<std::string> expected = {
+      "fx_mac 6 0 4", "fx_mac 6 0 8", "fx_mac 8 0 4", "fx_mac 8 0 8", "khot 6 1 4", "khot 6 1 8",
+      "khot 6 2 4",   "khot 6 2 8",   "khot 8 1 4",   "khot 8 1 8",   "khot 8 2 4", "khot 8 2 8"};
+  ASSERT_EQ(points.size(), expected.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const PointParams& p = points[i].params;
+    EXPECT_EQ(points[i].id, static_cast<std::int64_t>(i));
+    EXPECT_EQ(std::string(to_string(p.kind)) + " " + std::to_string(p.weight.width) + " " +
+                  std::to_string(p.k) + " " + std::to_string(p.simd),
+              expected[i]);
+  }
+  EXPECT_EQ(points[5].key,
+            "kind=khot weight=fixed<6,1,TRN,WRAP,0> k=1 activation=fixed<8,1,TRN,SAT,0> "
+            "accumulator=default output=fixed<8,3,RND_CONV,SAT,0> pe=4 simd=8 mac_stages=2 "
+            "bn=none clock_ns=4 family=xc7");
+  EXPECT_EQ(points[5].cfg.kind, engine::EngineKind::KHOT);
+  EXPECT_EQ(fx::type_str(points[5].cfg.weight), "khot<6,1,1>");
+  // The exact default accumulator: 8 + 6 bits of product, + ceil(log2(64)) = 20 bits.
+  EXPECT_EQ(points[5].cfg.accumulator.width, 20);
+}
+
+TEST(Grid, RoundingAndOverflowAxesRewriteTheOutputType) {
+  const SweepSpec s = parse_sweep(
+      sweep_test::small_sweep_text() + "rounding = [\"TRN\", \"RND\"]\noverflow = [\"WRAP\"]\n",
+      "s.toml");
+  const auto points = expand_sweep(s);
+  ASSERT_EQ(points.size(), 24u);
+  EXPECT_EQ(points[0].cfg.output.str(), "fixed<8,3,TRN,WRAP,0>");
+  EXPECT_EQ(points[2].cfg.output.str(), "fixed<8,3,RND,WRAP,0>");  // simd varies faster
+}
+
+TEST(Sampling, RandomSampleIsSeededAndDeterministic) {
+  const std::string grid = sweep_test::small_sweep_text();
+  auto sample = [&](int seed) {
+    std::string text = grid;
+    text.replace(text.find("seed = 5"), 8,
+                 "seed = " + std::to_string(seed) + "\nsampling = \"random\"\nsamples = 5");
+    std::vector<std::string> keys;
+    for (const DesignPoint& p : expand_sweep(parse_sweep(text, "r.toml"))) keys.push_back(p.key);
+    return keys;
+  };
+  const auto a = sample(11), b = sample(11), c = sample(12);
+  EXPECT_EQ(a.size(), 5u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  // A sample is a set of grid points, in grid order.
+  const auto all = expand_sweep(small());
+  std::vector<std::string> grid_keys;
+  for (const auto& p : all) grid_keys.push_back(p.key);
+  std::size_t last = 0;
+  for (const auto& k : a) {
+    const auto pos = static_cast<std::size_t>(std::find(grid_keys.begin(), grid_keys.end(), k) -
+                                              grid_keys.begin());
+    ASSERT_LT(pos, grid_keys.size());
+    EXPECT_GE(pos, last);
+    last = pos;
+  }
+  // More samples than grid points: the whole grid.
+  std::string text = grid;
+  text.replace(text.find("seed = 5"), 8, "seed = 5\nsampling = \"random\"\nsamples = 100");
+  EXPECT_EQ(expand_sweep(parse_sweep(text, "r.toml")).size(), 12u);
+}
+
+TEST(Sampling, RtlSampleIsSeededAndHasTheRequestedSize) {
+  std::string text = sweep_test::small_sweep_text();
+  text.replace(text.find("seed = 5"), 8, "seed = 5\nrtl_check = 3");
+  const SweepSpec s = parse_sweep(text, "r.toml");
+  const std::vector<bool> a = rtl_selection(s, 12), b = rtl_selection(s, 12);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(std::count(a.begin(), a.end(), true), 3);
+  text.replace(text.find("rtl_check = 3"), 13, "rtl_check = \"all\"");
+  const std::vector<bool> all = rtl_selection(parse_sweep(text, "r.toml"), 12);
+  EXPECT_EQ(std::count(all.begin(), all.end(), true), 12);
+}
+
+TEST(Constraints, PruneOnTheAnalyticalMetrics) {
+  const SweepSpec s = small("[constraints]\nrequire = [\"simd <= 4\", \"cycles < 70\"]\n");
+  const auto points = expand_sweep(s);
+  // cycles = batch x NF x SF + MAC_STAGES + 1 = 2 x 4 x (64 / simd) + 3: 131 (simd 4), 67 (8).
+  for (const DesignPoint& p : points) {
+    const auto v = violated_constraint(s, p, estimate_engine(p));
+    ASSERT_TRUE(v.has_value());
+    EXPECT_EQ(*v, p.params.simd == 4 ? "cycles < 70" : "simd <= 4");
+  }
+  const SweepSpec none = small("[constraints]\nrequire = [\"pe == 4\"]\n");
+  for (const DesignPoint& p : expand_sweep(none)) {
+    EXPECT_FALSE(violated_constraint(none, p, estimate_engine(p)).has_value());
+  }
+}
+
+TEST(Resources, EngineIsPeTimesTheUnits) {
+  const auto points = expand_sweep(small());
+  const DesignPoint& p = points[0];
+  const auto unit = resources::estimate(engine::pe_unit_name(p.cfg), engine::pe_params(p.cfg),
+                                        resources::Family::xc7, true);
+  const auto e = estimate_engine(p);
+  EXPECT_EQ(e.lut, 4 * unit.lut);
+  EXPECT_EQ(e.dsp, 4 * unit.dsp);
+  EXPECT_EQ(e.lut_equivalent, e.lut + 55 * e.dsp);
+  EXPECT_EQ(e.dsp, 16);  // 8-bit x 6-bit lanes: one DSP48E1 each, 4 lanes x 4 PEs
+}
+
+}  // namespace
+}  // namespace fxsim::explore

@@ -1,0 +1,583 @@
+// [workload] kind = "layer": a layer of a golden model file fed with the model's golden test
+// images. The model (16-8-3, both layers with bn_act) and its image file are written here; every
+// expected value is computed independently with golden::reference_forward / argmax_rows, never
+// read back from the code under test.
+#include "explore/layer_workload.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "explore/design_points.hpp"
+#include "explore/float_layer.hpp"
+#include "fx/width_rules.hpp"
+#include "golden/idx.hpp"
+#include "golden/model_file.hpp"
+#include "testbenches/env/run_point.hpp"
+#include "testbenches/explore/sweep_test_util.hpp"
+#include "traces/results_db.hpp"
+#include "util/sha256.hpp"
+
+namespace fxsim::explore {
+namespace {
+
+using fx::FxType;
+using fx::Overflow;
+using fx::Rounding;
+using golden::BnActLayer;
+using golden::DenseLayer;
+using golden::ModelFile;
+using golden::QuantNetwork;
+
+constexpr int kRows = 4, kCols = 4, kPixels = kRows * kCols;
+constexpr int kImagesInFile = 14;  // the IDX file holds more images than the golden results
+constexpr int kGoldenCount = 12;
+constexpr int kClasses = 3;
+
+std::vector<std::int64_t> raws(std::mt19937_64& rng, std::size_t n, std::int64_t lo,
+                               std::int64_t hi) {
+  std::vector<std::int64_t> v(n);
+  for (auto& x : v)
+    x = lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+  return v;
+}
+
+DenseLayer dense(const std::string& name, int in, int out, const FxType& input,
+                 std::mt19937_64& rng) {
+  DenseLayer l;
+  l.name = name;
+  l.in_features = in;
+  l.out_features = out;
+  l.simd = 4;
+  l.input_type = input;
+  l.weight_type = FxType::make_signed(6, 1, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  const FxType acc = fx::accumulator_type(input, l.weight_type, in, Overflow::SAT);
+  l.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
+  l.weight_raw = raws(rng, static_cast<std::size_t>(in) * out, -10, 10);  // |w| <= 0.3125
+  return l;
+}
+
+// 16 -> 8 (fixed-point BN scale, relu_clip) -> 3 (K-hot BN scale, no activation: the logits).
+QuantNetwork test_model() {
+  std::mt19937_64 rng(7);
+  QuantNetwork m;
+  m.input_type = FxType::make_unsigned(8, 0, Rounding::RND_CONV, Overflow::SAT);
+  DenseLayer fc1 = dense("fc1", kPixels, 8, m.input_type, rng);
+  fc1.out_type = FxType::make_signed(12, 4, Rounding::RND_CONV, Overflow::SAT);
+  BnActLayer b1;
+  b1.scale_type = FxType::make_signed(8, 2, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/64
+  b1.scale_raw = raws(rng, 8, 40, 90);
+  b1.bias_type = FxType::make_signed(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  b1.bias_raw = raws(rng, 8, -16, 16);
+  b1.out_type = FxType::make_unsigned(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
+  b1.act = units::Activation::RELU_CLIP;
+  b1.clip_raw = 48;  // 1.5
+  fc1.bn = b1;
+  DenseLayer fc2 = dense("fc2", 8, kClasses, b1.out_type, rng);
+  fc2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
+  BnActLayer b2;
+  b2.scale_type = fx::KhotType::make(fx::KhotKind::KHOT, 6, 2, 2);  // LSB 1/16, 2 ones
+  b2.scale_raw = {16, 20, -12};                                     // 1, 1.25, -0.75
+  b2.bias_type = FxType::make_signed(10, 5, Rounding::RND_CONV, Overflow::SAT);
+  b2.bias_raw = {3, -5, 7};
+  b2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
+  b2.act = units::Activation::NONE;
+  fc2.bn = b2;
+  m.layers = {fc1, fc2};
+  golden::validate(m);
+  return m;
+}
+
+std::vector<std::uint8_t> test_pixels() {
+  std::mt19937_64 rng(11);
+  std::vector<std::uint8_t> p(static_cast<std::size_t>(kImagesInFile) * kPixels);
+  for (auto& x : p) x = static_cast<std::uint8_t>(rng() & 0xff);
+  return p;
+}
+
+std::vector<std::int64_t> image(const std::vector<std::uint8_t>& pixels, int i) {
+  return {pixels.begin() + i * kPixels, pixels.begin() + (i + 1) * kPixels};
+}
+
+// The classes golden::reference_forward predicts for the first `n` images.
+std::vector<int> predictions(const QuantNetwork& m, int n) {
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  std::vector<std::int64_t> logits;
+  for (int i = 0; i < n; ++i) {
+    const auto l = golden::reference_forward(m, image(pixels, i));
+    logits.insert(logits.end(), l.begin(), l.end());
+  }
+  return golden::argmax_rows(logits, kClasses);
+}
+
+// Labels: the predicted class, except for every third image (0, 3, 6, 9: a wrong label), so the
+// model's top-1 accuracy over the first 12 images is 8/12 by construction.
+std::vector<std::int64_t> test_labels(const QuantNetwork& m) {
+  const std::vector<int> pred = predictions(m, kGoldenCount);
+  std::vector<std::int64_t> labels;
+  for (int i = 0; i < kGoldenCount; ++i)
+    labels.push_back((pred[i] + (i % 3 == 0 ? 1 : 0)) % kClasses);
+  return labels;
+}
+
+// DIR/t10k-images-idx3-ubyte (plain IDX; zlib's gzread reads it as is) and DIR/model.fxm.
+void write_model_dir(const std::filesystem::path& dir, const QuantNetwork& m) {
+  const std::vector<std::uint8_t> p = test_pixels();
+  golden::write_idx_images((dir / "t10k-images-idx3-ubyte").string(),
+                           golden::IdxImages{kImagesInFile, kRows, kCols, p});
+
+  ModelFile f;
+  f.model = m;
+  golden::GoldenResults g;
+  g.images = "t10k-images-idx3-ubyte";
+  g.count = kGoldenCount;
+  for (int i = 0; i < kGoldenCount; ++i) {
+    const auto l = golden::reference_forward(m, image(p, i));
+    g.logits.insert(g.logits.end(), l.begin(), l.end());
+  }
+  g.labels = test_labels(m);
+  g.accuracy = 8.0 / 12;
+  f.golden = g;
+  golden::write_model_file((dir / "model.fxm").string(), f);
+}
+
+std::string sweep_text(const std::string& workload, const std::string& rest = "") {
+  return "[sweep]\nname = \"layer\"\n[workload]\nkind = \"layer\"\nmodel = \"model.fxm\"\ndata = "
+         "\".\"\n" +
+         workload + rest;
+}
+
+class LayerWorkload : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = sweep_test::temp_dir();
+    model_ = test_model();
+    write_model_dir(dir_, model_);
+  }
+  SweepSpec parse(const std::string& text) { return parse_sweep(text, (dir_ / "s.toml").string()); }
+  // The error of parsing and expanding `text` (empty when accepted).
+  std::string error_of(const std::string& text) {
+    try {
+      expand_sweep(parse(text));
+    } catch (const SweepFileError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::string at(int line, int column) const {
+    return (dir_ / "s.toml").string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+           ": ";
+  }
+  std::filesystem::path dir_;
+  QuantNetwork model_;
+};
+
+TEST_F(LayerWorkload, ShapeFormatsAndBnComeFromTheModelLayer) {
+  const SweepSpec s = parse(sweep_text("layer = 1\nimages = 10\n"));
+  EXPECT_EQ(s.workload.kind, WorkloadKind::LAYER);
+  EXPECT_EQ(s.workload.layer, 1);
+  EXPECT_EQ(s.workload.in_features, 8);
+  EXPECT_EQ(s.workload.out_features, 3);
+  EXPECT_EQ(s.workload.batch, 10);
+  ASSERT_TRUE(s.workload.source);
+  EXPECT_EQ(s.workload.source->model_path, (dir_ / "model.fxm").string());
+  // Absent axes are the layer's own formats, SIMD and BN kind; [bn] is the layer's bn_act.
+  const DenseLayer& fc2 = model_.layers[1];
+  EXPECT_EQ(s.axes.activation.values, std::vector<FxType>{fc2.input_type});
+  EXPECT_EQ(s.axes.weight.values, std::vector<FxType>{fc2.weight_type});
+  EXPECT_EQ(s.axes.output.values, std::vector<FxType>{fc2.out_type});
+  EXPECT_EQ(s.axes.simd.values, std::vector<int>{4});
+  EXPECT_EQ(s.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::KHOT});
+  EXPECT_EQ(s.bn.khot_scale, std::get<fx::KhotType>(fc2.bn->scale_type));
+  EXPECT_EQ(s.bn.bias, fc2.bn->bias_type);
+  EXPECT_EQ(s.bn.output, fc2.bn->out_type);
+  EXPECT_EQ(s.bn.activation, units::Activation::NONE);
+
+  // By name; images default to 100, here all 12 the model holds; relu_clip's bound as a value.
+  const SweepSpec by_name = parse(sweep_text("layer = \"fc1\"\n"));
+  EXPECT_EQ(by_name.workload.layer, 0);
+  EXPECT_EQ(by_name.workload.in_features, 16);
+  EXPECT_EQ(by_name.workload.out_features, 8);
+  EXPECT_EQ(by_name.workload.batch, 12);
+  EXPECT_EQ(by_name.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::FIXED});
+  EXPECT_EQ(by_name.bn.scale, std::get<FxType>(model_.layers[0].bn->scale_type));
+  EXPECT_EQ(by_name.bn.activation, units::Activation::RELU_CLIP);
+  EXPECT_EQ(by_name.bn.clip, 1.5);  // 48 LSBs of ufixed<8,3>
+  // images = 0: every golden image. The sweep's own [bn] keys still win.
+  const SweepSpec all =
+      parse(sweep_text("layer = 0\nimages = 0\n", "[bn]\nactivation = \"relu\"\n"));
+  EXPECT_EQ(all.workload.batch, 12);
+  EXPECT_EQ(all.bn.activation, units::Activation::RELU);
+}
+
+TEST_F(LayerWorkload, FloatLayerIsTheTrainedLayerOnItsRealInputs) {
+  const SweepSpec s = parse(sweep_text("layer = 1\nimages = 10\n"));
+  const FloatLayer f = make_float_layer(s.workload, s.bn, s.seed);
+  ASSERT_EQ(f.batch, 10);
+  ASSERT_EQ(f.input.size(), 80u);
+  // Inputs: fc1 alone through golden::reference_forward, as values of ufixed<8,3> (LSB 1/32).
+  QuantNetwork first;
+  first.input_type = model_.input_type;
+  first.layers = {model_.layers[0]};
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  for (int i = 0; i < 10; ++i) {
+    const std::vector<std::int64_t> h = golden::reference_forward(first, image(pixels, i));
+    for (int j = 0; j < 8; ++j) {
+      EXPECT_EQ(f.input[static_cast<std::size_t>(i * 8 + j)], h[static_cast<std::size_t>(j)] / 32.0)
+          << "image " << i << " feature " << j;
+    }
+  }
+  // The activations are not all clipped or zero (the test would prove little).
+  EXPECT_GT(
+      std::count_if(f.input.begin(), f.input.end(), [](double x) { return x > 0 && x < 1.5; }), 20);
+  // Weights in LSBs of 1/32, the K-hot scales 1, 1.25, -0.75, the biases in LSBs of 1/32.
+  for (std::size_t i = 0; i < f.weights.size(); ++i) {
+    EXPECT_EQ(f.weights[i], model_.layers[1].weight_raw[i] / 32.0);
+  }
+  EXPECT_EQ(f.bn_scale, (std::vector<double>{1.0, 1.25, -0.75}));
+  EXPECT_EQ(f.bn_bias, (std::vector<double>{3 / 32.0, -5 / 32.0, 7 / 32.0}));
+  // The last layer: the golden labels of the 10 images.
+  const std::vector<std::int64_t> labels = test_labels(model_);
+  EXPECT_EQ(f.labels, std::vector<std::int64_t>(labels.begin(), labels.begin() + 10));
+
+  // The first layer's inputs are the pixels / 256; the labels are there for every layer (the
+  // whole model's accuracy with the layer replaced).
+  const SweepSpec s0 = parse(sweep_text("layer = 0\nimages = 2\n"));
+  const FloatLayer f0 = make_float_layer(s0.workload, s0.bn, s0.seed);
+  ASSERT_EQ(f0.input.size(), 32u);
+  for (std::size_t i = 0; i < 32; ++i) EXPECT_EQ(f0.input[i], pixels[i] / 256.0);
+  EXPECT_EQ(f0.labels, std::vector<std::int64_t>(labels.begin(), labels.begin() + 2));
+}
+
+TEST_F(LayerWorkload, ModelFormatsReproduceTheGoldenLogitsBitExactly) {
+  const SweepSpec s = parse(sweep_text("layer = \"fc2\"\nimages = 12\n", "[axes]\npe = 2\n"));
+  const std::vector<DesignPoint> points = expand_sweep(s);
+  ASSERT_EQ(points.size(), 1u);
+  const FloatLayer f = make_float_layer(s.workload, s.bn, s.seed);
+  const engine::Stimulus stim = quantize_layer(f, points[0].cfg);
+  EXPECT_EQ(stim.weights, model_.layers[1].weight_raw);
+  EXPECT_EQ(stim.bn_scale, model_.layers[1].bn->scale_raw);
+  EXPECT_EQ(stim.bn_bias, model_.layers[1].bn->bias_raw);
+  env::RunOptions options;
+  options.stimulus = &stim;
+  const env::RunSummary run = env::run_point(points[0].cfg, env::Backends::MODEL, options);
+  ASSERT_TRUE(run.runs.at(0).completed);
+  std::vector<std::int64_t> expected;
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  for (int i = 0; i < 12; ++i) {
+    const auto l = golden::reference_forward(model_, image(pixels, i));
+    expected.insert(expected.end(), l.begin(), l.end());
+  }
+  EXPECT_EQ(run.runs.at(0).output, expected);
+  EXPECT_EQ(top1_accuracy(run.runs.at(0).output, kClasses, test_labels(model_)), 8.0 / 12);
+}
+
+// The whole sweep through the fxsim workers: the model's own formats give the model's accuracy
+// (8 of 12 by construction of the labels); a 3-bit weight is recorded with its own; a hidden
+// layer gives the whole model's accuracy with it.
+TEST_F(LayerWorkload, SweepRecordsClassificationAccuracyOfTheLastLayer) {
+  const std::string file = sweep_test::write_file(
+      dir_, "s.toml",
+      sweep_text("layer = 1\nimages = 12\n",
+                 "[axes]\nweight = [\"fixed<6,1,RND_CONV,SAT>\", \"fixed<3,1,RND_CONV,SAT>\"]\n"));
+  const SweepOutcome r = sweep_test::run_small(file, dir_ / "out", 1);
+  EXPECT_EQ(r.ok, 2);
+  traces::ResultsDb db((dir_ / "out" / "results.sqlite").string());
+  const auto rows = db.points();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].text("status"), "ok");
+  EXPECT_EQ(rows[0].integer("model_mismatches"), 0);
+  EXPECT_EQ(rows[0].real("classification_accuracy"), 8.0 / 12);
+  EXPECT_EQ(rows[0].integer("batch"), 12);
+  EXPECT_EQ(rows[0].integer("in_features"), 8);
+
+  // The 3-bit weights (LSB 1/4: round the 1/32-LSB weights to nearest, ties to even) through
+  // the same engine arithmetic: golden::reference_forward of a copy of the model with them.
+  QuantNetwork coarse = model_;
+  DenseLayer& fc2 = coarse.layers[1];
+  fc2.weight_type = FxType::make_signed(3, 1, Rounding::RND_CONV, Overflow::SAT);
+  for (std::int64_t& w : fc2.weight_raw) {
+    const std::int64_t q = w / 8, rem = w % 8;  // w = 8 q + rem, |rem| < 8
+    std::int64_t n = q;
+    if (rem > 4 || (rem == 4 && (q & 1))) n = q + 1;
+    if (rem < -4 || (rem == -4 && (q & 1))) n = q - 1;
+    w = std::clamp<std::int64_t>(n, -4, 3);
+  }
+  const FxType acc = fx::accumulator_type(fc2.input_type, fc2.weight_type, 8, Overflow::SAT);
+  fc2.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
+  const std::vector<int> pred = predictions(coarse, 12);
+  const std::vector<std::int64_t> labels = test_labels(model_);
+  int correct = 0;
+  for (int i = 0; i < 12; ++i) correct += pred[i] == labels[i];
+  EXPECT_EQ(rows[1].real("classification_accuracy"), correct / 12.0);
+
+  // A hidden layer at the model's own formats: the whole model's accuracy, 8 of 12 again.
+  const std::string hidden = sweep_test::write_file(dir_, "h.toml", sweep_text("layer = 0\n"));
+  sweep_test::run_small(hidden, dir_ / "hidden", 1);
+  traces::ResultsDb hdb((dir_ / "hidden" / "results.sqlite").string());
+  EXPECT_EQ(hdb.points().at(0).text("status"), "ok");
+  EXPECT_EQ(hdb.points().at(0).real("classification_accuracy"), 8.0 / 12);
+}
+
+// The rest of the model after an explored layer: its outputs cast into the next layer's input
+// type, then the trained layers. With the layer's own outputs the logits are exactly
+// golden::reference_forward's; the same values with two more fraction bits too (the cast is
+// exact); and values beyond the next input type's range saturate as that type says.
+TEST_F(LayerWorkload, DownstreamLayersTurnALayersOutputsIntoTheModelsLogits) {
+  const SweepSpec s = parse(sweep_text("layer = 0\nimages = 12\n"));
+  const LayerSource& src = *s.workload.source;
+  const std::vector<std::uint8_t> pixels = test_pixels();
+  const DenseLayer& fc1 = model_.layers[0];
+  std::vector<std::int64_t> fc1_out, finer, logits;
+  for (int i = 0; i < kGoldenCount; ++i) {
+    const auto y = golden::reference_dense(fc1, image(pixels, i));
+    fc1_out.insert(fc1_out.end(), y.begin(), y.end());
+    for (std::int64_t v : y) finer.push_back(v * 4);
+    const auto l = golden::reference_forward(model_, image(pixels, i));
+    logits.insert(logits.end(), l.begin(), l.end());
+  }
+  const FxType t = fc1.output_type();
+  EXPECT_EQ(src.logits_from_layer_output(fc1_out, t), logits);
+  const FxType t_finer = FxType::make(t.is_signed, t.width + 2, t.int_bits, t.rounding, t.overflow);
+  EXPECT_EQ(src.logits_from_layer_output(finer, t_finer), logits);
+
+  // Every value far above the next input type's maximum: the same logits as every input at
+  // that maximum (SAT), computed by the trained fc2 directly.
+  const FxType wide = FxType::make_signed(24, 16);
+  const std::vector<std::int64_t> huge(fc1_out.size(), std::int64_t{1} << 22);
+  const DenseLayer& fc2 = model_.layers[1];
+  const std::vector<std::int64_t> at_max(static_cast<std::size_t>(fc2.in_features),
+                                         fc2.input_type.raw_max());
+  const std::vector<std::int64_t> one = golden::reference_dense(fc2, at_max);
+  std::vector<std::int64_t> expected;
+  for (int i = 0; i < kGoldenCount; ++i) expected.insert(expected.end(), one.begin(), one.end());
+  EXPECT_EQ(src.logits_from_layer_output(huge, wide), expected);
+}
+
+TEST_F(LayerWorkload, HashCoversTheModelFile) {
+  const std::string text = sweep_text("layer = 1\n");
+  const SweepSpec a = parse(text);
+  EXPECT_EQ(parse(text).sha256, a.sha256);
+  EXPECT_NE(a.sha256, util::sha256_hex(text));
+  // The same sweep file on a retrained model (one weight changed) is another sweep.
+  QuantNetwork m = model_;
+  m.layers[1].weight_raw[0] += 1;
+  write_model_dir(dir_, m);
+  EXPECT_NE(parse(text).sha256, a.sha256);
+  // Random workloads keep the hash of the file's bytes.
+  const std::string random = "[sweep]\nname = \"r\"\n[workload]\nin_features = 8\n";
+  EXPECT_EQ(parse(random).sha256, util::sha256_hex(random));
+}
+
+TEST_F(LayerWorkload, MalformedFilesAreRejectedWithTheirLocation) {
+  const std::string model = (dir_ / "model.fxm").string();
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"nope.fxm\"\n"
+                     "layer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "nope.fxm").string() + ": cannot open");
+  sweep_test::write_file(dir_, "bad.fxm", "FXSMGOLD");  // a magic and nothing else
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"bad.fxm\"\n"
+                     "layer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "bad.fxm").string() + ": truncated: 8 bytes");
+  ModelFile untested;  // a model without golden results: nothing to feed the layer with
+  untested.model = model_;
+  golden::write_model_file((dir_ / "untested.fxm").string(), untested);
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\n"
+                     "model = \"untested.fxm\"\nlayer = 0\n"),
+            at(5, 9) + "workload.model: " + (dir_ / "untested.fxm").string() +
+                ": holds no golden test results (images and labels); expected a model file "
+                "written by fxsim train");
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\n"),
+            at(3, 1) +
+                "workload.model: missing; expected the path of a model file (fxsim train writes "
+                "OUT/model_<variant>.fxm)");
+  EXPECT_EQ(error_of(sweep_text("")),
+            at(3, 1) +
+                "workload.layer: missing; expected a layer index 0..1 or a layer name "
+                "(fc1, fc2)");
+  EXPECT_EQ(error_of(sweep_text("layer = 2\n")),
+            at(7, 9) +
+                "workload.layer: expected a layer index 0..1 or a layer name (fc1, fc2), "
+                "got 2 (" +
+                model + " has 2 layers)");
+  EXPECT_EQ(error_of(sweep_text("layer = \"fc3\"\n")),
+            at(7, 9) +
+                "workload.layer: expected a layer index 0..1 or a layer name (fc1, fc2), "
+                "got \"fc3\"");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nin_features = 16\n")),
+            at(8, 15) +
+                "workload.in_features: only for kind = \"random\"; it is the model "
+                "layer's");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nbatch = 4\n")),
+            at(8, 9) +
+                "workload.batch: only for kind = \"random\"; the batch of a layer workload "
+                "is `images`");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\nimages = 13\n")),
+            at(8, 10) + "workload.images: expected at most 12 (the golden test images " + model +
+                " holds; 0 = all), got 13");
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nmodel = \"model.fxm\"\n"),
+            at(4, 9) + "workload.model: only for kind = \"layer\" or \"model\"");
+  EXPECT_EQ(error_of(sweep_text("layer = 0\n", "[bn]\nscale_range = [0.5, 1.0]\n")),
+            at(9, 15) +
+                "bn.scale_range: only for kind = \"random\"; a layer workload's BN "
+                "parameters are the model's");
+  // The images: a directory without the IDX file.
+  const std::string images = (dir_ / "empty" / "t10k-images-idx3-ubyte").string();
+  std::filesystem::create_directories(dir_ / "empty");
+  const std::string e = error_of(
+      "[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"model.fxm\"\n"
+      "data = \"empty\"\nlayer = 0\n");
+  EXPECT_EQ(e.rfind(at(6, 8) + "workload.data: the model's golden test images: " + images, 0), 0u)
+      << e;
+  EXPECT_NE(e.find("expected workload.data = the directory holding t10k-images-idx3-ubyte"),
+            std::string::npos)
+      << e;
+  // The axis checks see the layer's in_features (8 for fc2).
+  EXPECT_EQ(
+      error_of(sweep_text("layer = 1\n", "[axes]\nsimd = [4, 3]\n"))
+          .rfind(at(9, 12) + "axes.simd: SIMD = 3 does not divide workload.in_features = 8", 0),
+      0u);
+}
+
+TEST_F(LayerWorkload, LayerWithoutBatchNormTakesOnlyBnNone) {
+  QuantNetwork m = model_;
+  m.layers[1].bn.reset();
+  write_model_dir(dir_, m);
+  const SweepSpec s = parse(sweep_text("layer = 1\n"));
+  EXPECT_EQ(s.axes.bn.values, std::vector<BnScaleKind>{BnScaleKind::NONE});
+  EXPECT_EQ(error_of(sweep_text("layer = 1\n", "[axes]\nbn = [\"none\", \"fixed\"]\n")),
+            at(9, 15) + "axes.bn: layer fc2 of " + (dir_ / "model.fxm").string() +
+                " has no batch norm; expected \"none\"");
+}
+
+TEST(LayerWorkloadExample, DocsExampleIsValidWhenItsModelExists) {
+  const std::string path = std::string(FXSIM_SOURCE_DIR) + "/docs/examples/sweep_layer.toml";
+  const std::string model =
+      std::string(FXSIM_SOURCE_DIR) + "/results/train_small/model_qat_khot2_e8.fxm";
+  if (!std::filesystem::exists(model) ||
+      !std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "needs " << model << " (make run trains it) and the Fashion-MNIST test set";
+  }
+  const SweepSpec s = load_sweep_file(path);
+  EXPECT_EQ(s.workload.in_features, 128);
+  EXPECT_EQ(s.workload.out_features, 10);
+  EXPECT_FALSE(expand_sweep(s).empty());
+  // The whole-model example on the same model: 784 pixels in, 10 classes out, 16 points.
+  const SweepSpec m =
+      load_sweep_file(std::string(FXSIM_SOURCE_DIR) + "/docs/examples/sweep_model.toml");
+  EXPECT_EQ(m.workload.kind, WorkloadKind::MODEL);
+  EXPECT_EQ(m.workload.in_features, 784);
+  EXPECT_EQ(m.workload.out_features, 10);
+  EXPECT_EQ(expand_sweep(m).size(), 16u);
+}
+
+// ---- kind = "model": every layer on its own engine ---------------------------------------------
+
+std::string model_sweep_text(const std::string& workload, const std::string& rest = "") {
+  return "[sweep]\nname = \"model\"\n[workload]\nkind = \"model\"\nmodel = \"model.fxm\"\n"
+         "data = \".\"\n" +
+         workload + rest;
+}
+
+TEST_F(LayerWorkload, ModelWorkloadTakesEveryLayer) {
+  const SweepSpec s = parse(model_sweep_text("images = 12\n"));
+  EXPECT_EQ(s.workload.kind, WorkloadKind::MODEL);
+  EXPECT_EQ(s.workload.in_features, kPixels);
+  EXPECT_EQ(s.workload.out_features, kClasses);
+  EXPECT_EQ(s.workload.batch, 12);
+  EXPECT_TRUE(s.axes.model_weights);
+  const std::vector<DesignPoint> points = expand_sweep(s);
+  ASSERT_EQ(points.size(), 1u);
+  ASSERT_EQ(points[0].layers.size(), 2u);
+  // Without axes every layer is the trained one, as `fxsim verify` runs it.
+  for (std::size_t l = 0; l < 2; ++l) {
+    const engine::EngineConfig& c = points[0].layers[l];
+    const DenseLayer& d = model_.layers[l];
+    EXPECT_EQ(c.in_features, d.in_features);
+    EXPECT_EQ(c.out_features, d.out_features);
+    EXPECT_EQ(c.activation, d.input_type);
+    EXPECT_EQ(c.fx_weight(), d.weight_type);
+    EXPECT_EQ(c.accumulator, d.acc_type);
+    EXPECT_EQ(c.simd, 4);
+    ASSERT_TRUE(c.bn.has_value());
+    EXPECT_EQ(c.bn->output, d.bn->out_type);
+    EXPECT_EQ(c.batch, 12);
+  }
+  EXPECT_TRUE(points[0].layers[1].bn->khot_scale());
+
+  EXPECT_EQ(error_of(model_sweep_text("layer = 1\n")),
+            at(7, 9) +
+                "workload.layer: only for kind = \"layer\"; a model workload runs every layer "
+                "of the model");
+  EXPECT_EQ(error_of(model_sweep_text("", "[axes]\noutput = \"fixed<8,3>\"\n")),
+            at(8, 10) +
+                "axes.output: a model workload keeps each layer's own formats and SIMD; expected "
+                "only kind, weight, k, pe, mac_stages, bn, clock_ns and family (or kind = "
+                "\"layer\" to explore one layer)");
+  EXPECT_EQ(error_of(model_sweep_text("", "[bn]\nbias = \"fixed<8,3>\"\n")),
+            at(8, 8) +
+                "bn.bias: a model workload keeps each layer's own bn_act; expected only scale, "
+                "khot_scale and stages");
+  EXPECT_EQ(error_of(model_sweep_text("", "[traces]\npoints = [0]\n")),
+            at(8, 10) +
+                "traces.points: traces are per layer engine: trace a layer of the model with "
+                "kind = \"layer\"");
+}
+
+// fixed<6,1> raws (LSB 1/32) rounded by hand to fixed<3,1,RND_CONV,SAT> (LSB 1/4: nearest, ties
+// to even, clamped to -4..3) on every layer, with exact accumulators.
+QuantNetwork with_coarse_weights(QuantNetwork m) {
+  for (DenseLayer& d : m.layers) {
+    d.weight_type = FxType::make_signed(3, 1, Rounding::RND_CONV, Overflow::SAT);
+    for (std::int64_t& w : d.weight_raw) {
+      const std::int64_t q = w / 8, rem = w % 8;  // w = 8 q + rem, |rem| < 8
+      std::int64_t n = q;
+      if (rem > 4 || (rem == 4 && (q & 1))) n = q + 1;
+      if (rem < -4 || (rem == -4 && (q & 1))) n = q - 1;
+      w = std::clamp<std::int64_t>(n, -4, 3);
+    }
+    const FxType acc =
+        fx::accumulator_type(d.input_type, d.weight_type, d.in_features, Overflow::SAT);
+    d.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
+  }
+  golden::validate(m);
+  return m;
+}
+
+// Through the fxsim workers: the model's own formats give the golden accuracy (8 of 12) in the
+// hand-worked cycles; 3-bit weights on every layer give the accuracy of the same model with its
+// weights rounded by hand, run by golden::reference_forward.
+TEST_F(LayerWorkload, ModelWorkloadRunsTheLayersInTurn) {
+  const std::string file =
+      sweep_test::write_file(dir_, "m.toml",
+                             model_sweep_text("images = 12\n",
+                                              "[axes]\nweight = [\"fixed<6,1,RND_CONV,SAT>\", "
+                                              "\"fixed<3,1,RND_CONV,SAT>\"]\n"));
+  const SweepOutcome r = sweep_test::run_small(file, dir_ / "model", 1);
+  EXPECT_EQ(r.ok, 2);
+  traces::ResultsDb db((dir_ / "model" / "results.sqlite").string());
+  const auto rows = db.points();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].text("status"), "ok");
+  EXPECT_EQ(rows[0].integer("model_mismatches"), 0);
+  EXPECT_EQ(rows[0].real("classification_accuracy"), 8.0 / 12);
+  EXPECT_EQ(rows[0].integer("in_features"), kPixels);
+  EXPECT_EQ(rows[0].integer("out_features"), kClasses);
+  // fc1 16 -> 8 on PE 8, SIMD 4: 12 images x 1 x 4 beats + (2+1) + (2+1) = 54;
+  // fc2 8 -> 3: 12 x 1 x 2 beats + 3 + 3 = 30.
+  EXPECT_EQ(rows[0].integer("cycles"), 54 + 30);
+  EXPECT_EQ(rows[0].real("latency_ns"), 84 * 4.0);
+
+  const std::vector<int> pred = predictions(with_coarse_weights(model_), 12);
+  const std::vector<std::int64_t> labels = test_labels(model_);
+  int correct = 0;
+  for (int i = 0; i < 12; ++i) correct += pred[i] == labels[i];
+  EXPECT_EQ(rows[1].text("status"), "ok");
+  EXPECT_EQ(rows[1].integer("model_mismatches"), 0);
+  EXPECT_EQ(rows[1].real("classification_accuracy"), correct / 12.0);
+}
+
+}  // namespace
+}  // namespace fxsim::explore

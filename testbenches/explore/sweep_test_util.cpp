@@ -1,0 +1,101 @@
+#include "testbenches/explore/sweep_test_util.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "explore/design_points.hpp"
+
+namespace fxsim::sweep_test {
+
+std::filesystem::path process_temp_root() {
+  // One directory per process: two build trees may run the same test at the same time.
+  return std::filesystem::temp_directory_path() /
+         ("fxsim_sweep_tests_" + std::to_string(::getpid()));
+}
+
+namespace {
+
+// Removes this process's temporary directories after the last test (best effort: a leftover
+// directory is not a test failure).
+class TempRootCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(process_temp_root(), ec);
+  }
+};
+
+const ::testing::Environment* const kCleanup =
+    ::testing::AddGlobalTestEnvironment(new TempRootCleanup);
+
+}  // namespace
+
+std::filesystem::path temp_dir(const std::string& suffix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name() + suffix;
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  const auto dir = process_temp_root() / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string write_file(const std::filesystem::path& dir, const std::string& name,
+                       const std::string& text) {
+  const auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string small_sweep_text(const std::string& extra) {
+  return R"([sweep]
+name = "small"
+seed = 5
+
+[workload]
+in_features = 64
+out_features = 16
+batch = 2
+weight_range = [-0.25, 0.25]
+
+[axes]
+kind = ["fx_mac", "khot"]
+weight = ["fixed<6,1>", "fixed<8,1>"]
+k = [1, 2]
+output = ["fixed<8,3,RND_CONV,SAT>"]
+pe = [4]
+simd = [4, 8]
+)" + extra;
+}
+
+explore::SweepOutcome run_small(const std::string& sweep_path, const std::filesystem::path& out,
+                                int jobs, int shard_index, int shard_count) {
+  const explore::SweepSpec spec = explore::load_sweep_file(sweep_path);
+  const auto points = explore::expand_sweep(spec);
+  explore::SweepOptions o;
+  o.out_dir = out;
+  o.jobs = jobs;
+  o.shard_index = shard_index;
+  o.shard_count = shard_count;
+  o.worker_command = {FXSIM_EXE, "sweep-worker"};
+  o.progress = std::fopen("/dev/null", "w");
+  o.fxsim_version = "test";
+  explore::SweepOutcome r = explore::run_sweep(spec, points, o);
+  std::fclose(o.progress);
+  return r;
+}
+
+}  // namespace fxsim::sweep_test

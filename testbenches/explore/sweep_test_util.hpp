@@ -1,0 +1,32 @@
+// Helpers of the sweep tests: temporary directories, sweep files written from text, running a
+// sweep through the real fxsim workers, reading results back.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "explore/sweep_runner.hpp"
+
+namespace fxsim::sweep_test {
+
+// A fresh directory under the test temp dir, named after the running test (+ suffix).
+std::filesystem::path temp_dir(const std::string& suffix = "");
+// The directory temp_dir() makes its folders in (one per test process); main() removes it.
+std::filesystem::path process_temp_root();
+
+// Writes `text` to DIR/NAME and returns the path.
+std::string write_file(const std::filesystem::path& dir, const std::string& name,
+                       const std::string& text);
+
+std::string read_file(const std::filesystem::path& path);
+
+// A small sweep (64 x 16 layer): 2 fx_mac weights x 2 simd + 2 khot weights x 2 k x 2 simd =
+// 12 points, model only. `extra` is appended (e.g. constraints).
+std::string small_sweep_text(const std::string& extra = "");
+
+// Runs the sweep file through the fxsim workers (FXSIM_EXE); progress output discarded.
+explore::SweepOutcome run_small(const std::string& sweep_path, const std::filesystem::path& out,
+                                int jobs, int shard_index = 0, int shard_count = 1);
+
+}  // namespace fxsim::sweep_test

@@ -1,0 +1,90 @@
+// Element packing and the term-word layout, byte for byte.
+#include "models/engine/memory_map.hpp"
+
+#include <gtest/gtest.h>
+
+#include "testbenches/models/engine/points.hpp"
+
+namespace fxsim::tlm_test {
+namespace {
+
+using engine::ElementLayout;
+using engine::pack_elements;
+using engine::unpack_elements;
+using Bytes = std::vector<unsigned char>;
+
+TEST(ElementPacking, SignedBytesRoundTrip) {
+  const ElementLayout l{8, 1, true};
+  const std::vector<std::int64_t> w = {-128, -1, 0, 1, 127};
+  EXPECT_EQ(pack_elements(w, l), (Bytes{0x80, 0xFF, 0x00, 0x01, 0x7F}));
+  EXPECT_EQ(unpack_elements(pack_elements(w, l).data(), w.size(), l), w);
+}
+
+TEST(ElementPacking, TwelveBitsInTwoBytesLittleEndian) {
+  const ElementLayout s{12, 2, true}, u{12, 2, false};
+  EXPECT_EQ(pack_elements({-2048, 2047, -3}, s), (Bytes{0x00, 0xF8, 0xFF, 0x07, 0xFD, 0xFF}));
+  EXPECT_EQ(pack_elements({4095, 0x123}, u), (Bytes{0xFF, 0x0F, 0x23, 0x01}));
+  // Bits above the element's width are cut and the value re-extended, as the RTL port does.
+  const Bytes junk = {0xFF, 0x7F, 0x00, 0x08};
+  EXPECT_EQ(unpack_elements(junk.data(), 2, s), (std::vector<std::int64_t>{-1, -2048}));
+  EXPECT_EQ(unpack_elements(junk.data(), 2, u), (std::vector<std::int64_t>{4095, 2048}));
+}
+
+TEST(ElementPacking, WideElements) {
+  const ElementLayout l32{24, 4, true}, l64{40, 8, false};
+  EXPECT_EQ(pack_elements({-2}, l32), (Bytes{0xFE, 0xFF, 0xFF, 0xFF}));
+  EXPECT_EQ(pack_elements({0x0102030405}, l64),
+            (Bytes{0x05, 0x04, 0x03, 0x02, 0x01, 0x00, 0x00, 0x00}));
+  const Bytes b = pack_elements({-8388608, 8388607}, l32);
+  EXPECT_EQ(unpack_elements(b.data(), 2, l32), (std::vector<std::int64_t>{-8388608, 8388607}));
+}
+
+TEST(ElementPacking, ElementSizes) {
+  EXPECT_EQ(engine::element_bytes_for_bits(1), 1);
+  EXPECT_EQ(engine::element_bytes_for_bits(8), 1);
+  EXPECT_EQ(engine::element_bytes_for_bits(9), 2);
+  EXPECT_EQ(engine::element_bytes_for_bits(17), 4);
+  EXPECT_EQ(engine::element_bytes_for_bits(33), 8);
+  const engine::EngineConfig k = point(kKhotPoint);
+  // khot<8,1,2>: 2 terms of 2 + 3 bits = 10 bits -> 2 bytes, unsigned word.
+  EXPECT_EQ(engine::weight_layout(k).bits, 10);
+  EXPECT_EQ(engine::weight_layout(k).bytes, 2);
+  EXPECT_FALSE(engine::weight_layout(k).is_signed);
+  const engine::EngineConfig c = point(kContractPoint);
+  const engine::BufferSizes s = engine::buffer_sizes(c, 4);
+  EXPECT_EQ(s.weights, 100352u);
+  EXPECT_EQ(s.bn_scale, 128u);
+  EXPECT_EQ(s.bn_bias, 256u);
+  EXPECT_EQ(s.input, 3136u);
+  EXPECT_EQ(s.output, 512u);
+  EXPECT_EQ(engine::bn_bias_address(c, 3), 0x2000'0000u + 128 + 6);
+}
+
+TEST(TermWords, PackedLayoutExactBits) {
+  // SH_W 3, TERM_W 5: term {en, neg, shift}. +2^6 -> 0b1_0_110 = 0x16; -2^1 -> 0b1_1_001 = 0x19.
+  const std::vector<fx::Term> t = {{false, 6}, {true, 1}};
+  EXPECT_EQ(engine::pack_terms(t, 2, 3), 0x16 | (0x19 << 5));
+  EXPECT_EQ(engine::term_word_value(0x16 | (0x19 << 5), 2, 3), 64 - 2);
+  std::vector<fx::Term> back;
+  engine::unpack_terms(0x16 | (0x19 << 5), 2, 3, &back);
+  EXPECT_EQ(back, t);
+  // A disabled term contributes nothing whatever its other bits.
+  EXPECT_EQ(engine::term_word_value(0x0F, 1, 3), 0);
+  EXPECT_THROW(engine::pack_terms({{false, 8}}, 1, 3), std::invalid_argument);
+  EXPECT_THROW(engine::pack_terms(t, 1, 3), std::invalid_argument);
+}
+
+TEST(TermWords, EveryKhotValueRoundTrips) {
+  const auto kt = fx::KhotType::make(fx::KhotKind::KHOT, 8, 1, 2);
+  int representable = 0;
+  for (std::int64_t raw = -127; raw <= 127; ++raw) {
+    if (!fx::khot_representable(raw, kt)) continue;
+    ++representable;
+    const std::int64_t word = engine::pack_terms(fx::khot_encode(raw, kt), 2, 3);
+    EXPECT_EQ(engine::term_word_value(word, 2, 3), raw);
+  }
+  EXPECT_EQ(representable, 1 + 2 * (7 + 21));  // 0, and +-(7 one-bit + 21 two-bit magnitudes)
+}
+
+}  // namespace
+}  // namespace fxsim::tlm_test

@@ -1,0 +1,206 @@
+// The design-point file: a valid file gives exact fields; malformed files give exact
+// `FILE:LINE: key: ...` messages.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "testbenches/models/engine/points.hpp"
+
+namespace fxsim::tlm_test {
+namespace {
+
+using engine::EngineConfig;
+using engine::EngineKind;
+using engine::PointFileError;
+
+TEST(PointFile, ContractExampleGivesExactFields) {
+  const EngineConfig c = point(kContractPoint);
+  EXPECT_EQ(c.seed, 1u);
+  EXPECT_EQ(c.kind, EngineKind::FX_MAC);
+  EXPECT_EQ(c.pe, 8);
+  EXPECT_EQ(c.simd, 8);
+  EXPECT_EQ(c.mac_stages, 2);
+  EXPECT_EQ(c.clock_ns, 4.0);
+  EXPECT_EQ(c.bus_bits, 64);
+  EXPECT_EQ(c.in_features, 784);
+  EXPECT_EQ(c.out_features, 128);
+  EXPECT_EQ(c.batch, 1);
+  EXPECT_EQ(c.activation, fx::FxType::make_signed(8, 1, fx::Rounding::TRN, fx::Overflow::SAT));
+  EXPECT_EQ(c.fx_weight(), fx::FxType::make_signed(8, 1));
+  EXPECT_EQ(c.accumulator, fx::FxType::make_signed(24, 10));
+  EXPECT_EQ(c.output, fx::FxType::make_signed(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT));
+  ASSERT_TRUE(c.bn.has_value());
+  EXPECT_EQ(std::get<fx::FxType>(c.bn->scale), fx::FxType::make_signed(8, 2));
+  EXPECT_EQ(c.bn->bias, fx::FxType::make_signed(16, 8));
+  EXPECT_EQ(c.bn->output, fx::FxType::make_signed(8, 3, fx::Rounding::RND, fx::Overflow::SAT));
+  EXPECT_EQ(c.bn->activation, units::Activation::RELU);
+  EXPECT_EQ(c.bn->stages, 2);
+  EXPECT_EQ(c.distribution, engine::Distribution::UNIFORM);
+  EXPECT_EQ(c.synapse_fold(), 98);
+  EXPECT_EQ(c.neuron_fold(), 16);
+}
+
+TEST(PointFile, DefaultsAndKhotMapping) {
+  const EngineConfig c = point(kKhotPoint);
+  EXPECT_EQ(c.kind, EngineKind::KHOT);
+  EXPECT_EQ(c.khot_weight(), fx::KhotType::make(fx::KhotKind::KHOT, 8, 1, 2));
+  EXPECT_FALSE(c.bn.has_value());
+  // pe_params: K 2, SH_W = ceil(log2(7 magnitude bits)) = 3, W_FRAC 7, ACC_W 12 SAT (0).
+  const units::ParamMap p = engine::pe_params(c);
+  EXPECT_EQ(engine::pe_unit_name(c), "khot_pe");
+  EXPECT_EQ(p.at("SIMD"), 3);
+  EXPECT_EQ(p.at("A_W"), 6);
+  EXPECT_EQ(p.at("A_FRAC"), 4);
+  EXPECT_EQ(p.at("K"), 2);
+  EXPECT_EQ(p.at("SH_W"), 3);
+  EXPECT_EQ(p.at("W_FRAC"), 7);
+  EXPECT_EQ(p.at("ACC_W"), 12);
+  EXPECT_EQ(p.at("ACC_O"), 0);
+  EXPECT_EQ(p.at("OUT_W"), 8);
+  EXPECT_EQ(p.at("OUT_FRAC"), 4);
+  EXPECT_EQ(p.at("Q"), 3);
+  EXPECT_EQ(p.at("O"), 3);
+  EXPECT_EQ(p.at("STAGES"), 3);
+
+  // Default accumulator: fixed<8,1> x fixed<8,1> over 784 = fixed<26,12> (+10 bits), WRAP.
+  std::string text = kContractPoint;
+  text.replace(text.find("accumulator = \"fixed<24,10>\"\n"), 29, "");
+  const EngineConfig d = point(text.c_str());
+  EXPECT_EQ(d.accumulator, fx::FxType::make_signed(26, 12));
+}
+
+TEST(PointFile, BnParamsMapping) {
+  const EngineConfig c = point(kSptPoint);
+  const units::ParamMap p = engine::bn_params(c);
+  EXPECT_EQ(p.at("X_W"), 10);
+  EXPECT_EQ(p.at("X_FRAC"), 6);
+  EXPECT_EQ(p.at("SCALE_KIND"), 1);
+  EXPECT_EQ(p.at("K"), 2);
+  EXPECT_EQ(p.at("SH_W"), 3);  // 5 magnitude bits
+  EXPECT_EQ(p.at("S_FRAC"), 4);
+  EXPECT_EQ(p.at("B_W"), 12);
+  EXPECT_EQ(p.at("B_FRAC"), 8);
+  EXPECT_EQ(p.at("OUT_W"), 8);
+  EXPECT_EQ(p.at("OUT_FRAC"), 6);
+  EXPECT_EQ(p.at("Q"), 1);
+  EXPECT_EQ(p.at("O"), 2);
+  EXPECT_EQ(p.at("ACT"), 3);
+  EXPECT_EQ(p.at("STAGES"), 3);
+  // Default accumulator of ufixed<7,2> x spt<6,0> (as fixed<6,0>): product fixed<13,2>, over
+  // 37 terms 6 more bits: fixed<19,8>.
+  EXPECT_EQ(c.accumulator, fx::FxType::make_signed(19, 8));
+}
+
+TEST(PointFile, LoadsFromDisk) {
+  const std::string path = ::testing::TempDir() + "/point_ok.toml";
+  std::ofstream(path) << kKhotPoint;
+  EXPECT_EQ(engine::load_point_file(path).in_features, 50);
+  try {
+    engine::load_point_file(path + ".missing");
+    FAIL();
+  } catch (const PointFileError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ".missing: cannot open the design point file");
+  }
+}
+
+// A copy of the contract point with `from` replaced by `to` (which may span lines).
+std::string edited(const std::string& from, const std::string& to) {
+  std::string text = kContractPoint;
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    engine::parse_point(text, "POINT.toml");
+  } catch (const PointFileError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+struct Malformed {
+  const char* name;
+  std::string from, to;
+  std::string message;
+  friend void PrintTo(const Malformed& m, std::ostream* os) { *os << m.name; }
+};
+
+class PointFileMalformed : public ::testing::TestWithParam<Malformed> {};
+
+TEST_P(PointFileMalformed, GivesFileLineKeyMessage) {
+  EXPECT_EQ(error_of(edited(GetParam().from, GetParam().to)), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PointFileMalformed,
+    ::testing::Values(
+        Malformed{"UnknownKey", "simd = 8\n", "simd = 8\nsimdd = 4\n",
+                  "POINT.toml:7: engine.simdd: unknown key; expected one of kind, pe, simd, "
+                  "mac_stages, clock_ns, bus_bits"},
+        Malformed{"WrongType", "pe = 8", "pe = \"8\"",
+                  "POINT.toml:5: engine.pe: expected an integer >= 1, found a string"},
+        Malformed{"SimdOutOfRange", "simd = 8", "simd = 65",
+                  "POINT.toml:6: engine.simd: expected an integer in 1..64, got 65"},
+        Malformed{"BusBits", "bus_bits = 64", "bus_bits = 60",
+                  "POINT.toml:9: engine.bus_bits: expected a multiple of 8 in 8..1024, got 60"},
+        Malformed{"BusNotMultipleOfElement", "bus_bits = 64", "bus_bits = 8",
+                  "POINT.toml:9: engine.bus_bits: 8 is not a multiple of the 16-bit elements of "
+                  "bn.bias; expected a multiple of 16"},
+        Malformed{"MissingKey", "in_features = 784\n", "",
+                  "POINT.toml:11: layer.in_features: missing; expected an integer >= 1"},
+        Malformed{"BadTypeString", "weight = \"fixed<8,1>\"", "weight = \"fixed<8,x>\"",
+                  "POINT.toml:18: types.weight: type 'fixed<8,x>': at character 9: expected an "
+                  "integer (I, the integer bits), found 'x'; expected fixed<W,I> (kind fx_mac), "
+                  "khot<W,I,K> (khot) "
+                  "or spt<W,I,K> (spt)"},
+        Malformed{"KindMismatch", "weight = \"fixed<8,1>\"", "weight = \"khot<8,1,2>\"",
+                  "POINT.toml:18: types.weight: khot<8,1,2> does not match engine.kind = "
+                  "\"fx_mac\"; expected fixed<W,I> or ufixed<W,I>"},
+        Malformed{"AccumulatorFraction", "fixed<24,10>", "fixed<24,11>",
+                  "POINT.toml:19: types.accumulator: fixed<24,11,TRN,WRAP,0> has 13 fraction "
+                  "bits; expected A_FRAC + W_FRAC = 14"},
+        Malformed{"RtlLimit", "activation = \"fixed<8,1,TRN,SAT>\"",
+                  "activation = \"fixed<40,33,TRN,SAT>\"",
+                  "POINT.toml:17: types.activation: fx_mac_pe: parameter A_W = 40 is out of "
+                  "range, expected 2..32 (word length of an activation)"},
+        Malformed{"UnknownActivation", "activation = \"relu\"", "activation = \"gelu\"",
+                  "POINT.toml:26: bn.activation: \"gelu\" is not one of none, relu, relu_clip, "
+                  "hardtanh, sign"},
+        Malformed{"ClipNotOutputValue", "activation = \"relu\"", "activation = \"relu_clip\"",
+                  "POINT.toml:27: bn.clip: expected an output value 0..3.968750 in steps of "
+                  "2^-5, got 6.000000"},
+        Malformed{"ClipWrongType", "clip = 6.0", "clip = \"6\"",
+                  "POINT.toml:27: bn.clip: expected a number (relu_clip upper bound in output "
+                  "units), found a string"},
+        Malformed{
+            "TomlSyntax", "batch = 1", "batch = = 1",
+            "POINT.toml:14: toml: Error while parsing value: could not determine value type"}),
+    [](const ::testing::TestParamInfo<Malformed>& i) { return std::string(i.param.name); });
+
+TEST(PointFile, KLargerThanMagnitudeBits) {
+  const std::string text = edited("kind = \"fx_mac\"", "kind = \"khot\"");
+  std::string t2 = text;
+  t2.replace(t2.find("\"fixed<8,1>\""), 12, "\"khot<4,1,4>\"");
+  EXPECT_EQ(error_of(t2),
+            "POINT.toml:18: types.weight: type 'khot<4,1,4>': at character 10: expected K in 1..3 "
+            "(the magnitude bits of W = 4), found '4'; expected fixed<W,I> (kind fx_mac), "
+            "khot<W,I,K> (khot) or spt<W,I,K> (spt)");
+}
+
+TEST(PointFile, ValidateWithoutLines) {
+  EngineConfig c = point(kKhotPoint);
+  c.simd = 0;
+  try {
+    engine::validate(c, "cfg");
+    FAIL();
+  } catch (const PointFileError& e) {
+    EXPECT_EQ(std::string(e.what()), "cfg: engine.simd: expected an integer in 1..64, got 0");
+  }
+}
+
+}  // namespace
+}  // namespace fxsim::tlm_test

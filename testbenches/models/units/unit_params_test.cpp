@@ -1,0 +1,134 @@
+// models/units: the RTL parameter schema. Expected messages and values are written out by hand
+// from docs/rtl_units.md, so a changed default, range or message shows up here.
+#include "models/units/unit_params.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "models/units/unit_configs.hpp"
+
+namespace fx = fxsim::fx;
+
+namespace {
+
+using fxsim::units::find_unit;
+using fxsim::units::ParamMap;
+using fxsim::units::resolve_params;
+using fxsim::units::UnitParamError;
+
+std::string error_of(const std::string& unit, const ParamMap& overrides) {
+  try {
+    resolve_params(find_unit(unit), overrides);
+  } catch (const UnitParamError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(UnitParams, ListsTheFourUnitsInOrder) {
+  const auto& units = fxsim::units::all_units();
+  ASSERT_EQ(units.size(), 4u);
+  EXPECT_EQ(units[0].name, "fx_requant");
+  EXPECT_EQ(units[1].name, "fx_mac_pe");
+  EXPECT_EQ(units[2].name, "khot_pe");
+  EXPECT_EQ(units[3].name, "bn_act");
+  for (const auto& u : units) {
+    EXPECT_EQ(u.top_module, u.name);
+    EXPECT_EQ(u.rtl_files.front(), "fx_requant.sv");  // dependency order: the requantizer first
+    EXPECT_EQ(u.rtl_files.back(), u.name + ".sv");
+  }
+}
+
+TEST(UnitParams, UnknownUnitListsKnownOnes) {
+  try {
+    find_unit("fx_mac");
+    FAIL() << "no exception";
+  } catch (const UnitParamError& e) {
+    EXPECT_STREQ(e.what(),
+                 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act");
+  }
+}
+
+TEST(UnitParams, DefaultsOfMacPe) {
+  const auto& u = find_unit("fx_mac_pe");
+  const ParamMap p = resolve_params(u, {});
+  EXPECT_EQ(p.size(), 16u);  // SIMD, 3 + 3 formats, ACC_W, ACC_O, 6 output, STAGES
+  EXPECT_EQ(p.at("SIMD"), 8);
+  EXPECT_EQ(p.at("A_W"), 8);
+  EXPECT_EQ(p.at("A_SIGNED"), 1);
+  EXPECT_EQ(p.at("W_W"), 8);
+  EXPECT_EQ(p.at("ACC_W"), 24);
+  EXPECT_EQ(p.at("STAGES"), 2);
+  EXPECT_EQ(fxsim::units::latency_cycles(u, p), 2);
+  EXPECT_EQ(fxsim::units::latency_cycles(find_unit("fx_requant"),
+                                         resolve_params(find_unit("fx_requant"), {})),
+            0);
+}
+
+TEST(UnitParams, OverrideIsKept) {
+  const ParamMap p = resolve_params(find_unit("fx_mac_pe"), {{"SIMD", 4}, {"STAGES", 3}});
+  EXPECT_EQ(p.at("SIMD"), 4);
+  EXPECT_EQ(fxsim::units::latency_cycles(find_unit("fx_mac_pe"), p), 3);
+}
+
+TEST(UnitParams, UnknownParameter) {
+  EXPECT_EQ(error_of("fx_requant", {{"WIDTH", 3}}),
+            "fx_requant: unknown parameter \"WIDTH\"; known parameters: IN_W, IN_FRAC, "
+            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N");
+}
+
+TEST(UnitParams, OutOfRange) {
+  EXPECT_EQ(error_of("fx_mac_pe", {{"SIMD", 0}}),
+            "fx_mac_pe: parameter SIMD = 0 is out of range, expected 1..64 (lanes (multipliers) "
+            "per beat)");
+  EXPECT_EQ(error_of("bn_act", {{"ACT", 5}}),
+            "bn_act: parameter ACT = 5 is out of range, expected 0..4 (0 none, 1 relu, "
+            "2 relu-clip, 3 hardtanh, 4 sign)");
+  EXPECT_EQ(error_of("khot_pe", {{"STAGES", 0}}),
+            "khot_pe: parameter STAGES = 0 is out of range, expected 1..8 (pipeline register "
+            "stages = latency in cycles)");
+}
+
+TEST(UnitParams, CrossConstraints) {
+  EXPECT_EQ(error_of("fx_requant", {{"O", 4}, {"OUT_SIGNED", 0}}),
+            "fx_requant: O = 4 (WRAP_SM) needs OUT_SIGNED = 1 (sign-magnitude wrap of a signed "
+            "output)");
+  // 32 + 32 + 1 + clog2(64) = 71 bits.
+  EXPECT_EQ(error_of("fx_mac_pe", {{"A_W", 32}, {"W_W", 32}, {"SIMD", 64}}),
+            "fx_mac_pe: the beat sum (A_W + W_W + 1 + clog2(SIMD)) needs 71 bits, expected at "
+            "most 62");
+  // SH_W = 5: shifts up to 31, 8 + 2 + 31 + 1 (K = 2) + 3 (SIMD = 8) = 45 bits; A_W = 24 -> 61;
+  // A_W = 26 -> 63.
+  EXPECT_EQ(error_of("khot_pe", {{"SH_W", 5}, {"A_W", 24}}), "(no error)");
+  EXPECT_EQ(error_of("khot_pe", {{"SH_W", 5}, {"A_W", 26}}),
+            "khot_pe: the beat sum (A_W + 2 + 2^SH_W - 1 + clog2(K) + clog2(SIMD)) needs 63 "
+            "bits, expected at most 62");
+  EXPECT_EQ(error_of("bn_act", {{"ACT", 2}, {"CLIP", 128}}),
+            "bn_act: CLIP = 128 is not an output value, expected 0..127");
+  EXPECT_EQ(error_of("bn_act", {{"ACT", 3}, {"OUT_FRAC", -1}}),
+            "bn_act: ACT = 3 (hardtanh / sign) needs OUT_FRAC >= 0 so that 1.0 is an output "
+            "value");
+}
+
+TEST(UnitConfigs, MacPeFormats) {
+  const auto c = fxsim::units::MacPeConfig::from(resolve_params(
+      find_unit("fx_mac_pe"), {{"A_FRAC", 3}, {"W_FRAC", 5}, {"ACC_O", 0}, {"Q", 0}}));
+  EXPECT_EQ(c.a, fx::FxType::make_signed(8, 5));
+  EXPECT_EQ(c.w, fx::FxType::make_signed(8, 3));
+  EXPECT_EQ(c.product_frac(), 8);
+  EXPECT_EQ(c.acc, fx::FxType::make_signed(24, 16, fx::Rounding::TRN, fx::Overflow::SAT));
+  EXPECT_EQ(c.out, fx::FxType::make_signed(8, 4, fx::Rounding::RND, fx::Overflow::SAT));
+  EXPECT_EQ(c.stages, 2);
+}
+
+TEST(UnitConfigs, BnActSumFrac) {
+  const auto c = fxsim::units::BnActConfig::from(
+      resolve_params(find_unit("bn_act"), {{"X_FRAC", 2}, {"S_FRAC", 3}, {"B_FRAC", 9}}));
+  EXPECT_EQ(c.product_frac(), 5);
+  EXPECT_EQ(c.sum_frac(), 9);
+  EXPECT_EQ(c.act, fxsim::units::Activation::RELU);
+  EXPECT_EQ(c.clip, 96);
+}
+
+}  // namespace

@@ -1,0 +1,104 @@
+// The adapters behind verilated_unit.hpp: one template per port family over the Verilated
+// V-class. Port types vary with the parameters (CData/SData/IData/QData up to 64 bits, VlWide<N>
+// above); load_port copies a port image into whichever it is. Compiled into each variant's
+// shared object only (variant_sources.cpp writes the translation unit that includes it).
+#pragma once
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+#include <verilated_vcd_c.h>
+
+#include <cstdint>
+#include <type_traits>
+
+#include "port_image.hpp"
+#include "verilated_unit.hpp"
+
+namespace fxsim::verilated {
+
+template <typename T>
+std::enable_if_t<std::is_integral_v<T>> load_port(T& port, const std::uint32_t* words) {
+  if constexpr (sizeof(T) > 4) {
+    port = static_cast<T>(words[0] | (std::uint64_t{words[1]} << 32));
+  } else {
+    port = static_cast<T>(words[0]);
+  }
+}
+
+template <std::size_t N>
+void load_port(VlWide<N>& port, const std::uint32_t* words) {
+  for (std::size_t i = 0; i < N; ++i) port[i] = words[i];
+}
+
+// Shared clock / reset / handshake plumbing of every unit.
+template <typename V, TraceFormat F, typename Base>
+class VerilatedUnit : public Base {
+ public:
+  explicit VerilatedUnit(const char* instance) : m_(instance) {}
+
+  void reset() override {
+    m_.rst_n = 0;
+    m_.in_valid = 0;
+    m_.out_ready = 1;
+    for (int i = 0; i < 2; ++i) {
+      m_.clk = 1;
+      m_.eval();
+      m_.clk = 0;
+      m_.eval();
+    }
+    m_.rst_n = 1;
+    m_.eval();
+  }
+  void set_out_ready(bool ready) override { m_.out_ready = ready; }
+  void settle() override {
+    m_.clk = 0;
+    m_.eval();
+  }
+  void rise() override {
+    m_.clk = 1;
+    m_.eval();
+  }
+  bool in_ready() const override { return m_.in_ready; }
+  bool out_valid() const override { return m_.out_valid; }
+  void trace(const TraceTarget& target) override {
+    if constexpr (F == TraceFormat::FST) {
+      m_.trace(target.fst, 99);
+    } else {
+      m_.trace(target.vcd, 99);
+    }
+  }
+
+ protected:
+  V m_;
+};
+
+template <typename V, TraceFormat F>
+class VerilatedPe final : public VerilatedUnit<V, F, PeModel> {
+ public:
+  using VerilatedUnit<V, F, PeModel>::VerilatedUnit;
+  void set_inputs(bool valid, bool start, bool last, const std::uint32_t* a,
+                  const std::uint32_t* w) override {
+    this->m_.in_valid = valid;
+    this->m_.in_start = start;
+    this->m_.in_last = last;
+    load_port(this->m_.in_a, a);
+    load_port(this->m_.in_w, w);
+  }
+  std::uint64_t out_data() const override { return this->m_.out_data; }
+  bool out_overflow() const override { return this->m_.out_overflow; }
+};
+
+template <typename V, TraceFormat F>
+class VerilatedBn final : public VerilatedUnit<V, F, BnModel> {
+ public:
+  using VerilatedUnit<V, F, BnModel>::VerilatedUnit;
+  void set_inputs(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias) override {
+    this->m_.in_valid = valid;
+    this->m_.in_x = static_cast<std::remove_reference_t<decltype(this->m_.in_x)>>(x);
+    this->m_.in_scale = static_cast<std::remove_reference_t<decltype(this->m_.in_scale)>>(scale);
+    this->m_.in_bias = static_cast<std::remove_reference_t<decltype(this->m_.in_bias)>>(bias);
+  }
+  std::uint64_t out_y() const override { return this->m_.out_y; }
+};
+
+}  // namespace fxsim::verilated

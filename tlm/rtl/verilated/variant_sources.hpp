@@ -1,0 +1,69 @@
+// What an on-demand variant is built from, and its cache key: the unit's RTL (read once, so the
+// key and the build see the same bytes), the Verilator command, the adapter .cpp exporting the
+// factories, and the compile line. A key changes whenever anything that can change the shared
+// object changes, so a cache entry never needs invalidating: a new key simply builds anew.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/units/unit_params.hpp"
+#include "tlm/rtl/verilated/toolchain.hpp"
+#include "tlm/rtl/verilated/verilated_unit.hpp"
+
+namespace fxsim::verilated {
+
+// Bump when the layout of an entry, the adapter's exported symbols or the way it is built
+// changes in a way the key inputs below do not show.
+inline constexpr int kSchemaVersion = 1;
+
+// The extern "C" symbols of an on-demand shared object.
+inline constexpr const char* kKeySymbol = "fxsim_ondemand_key";         // const char* (void)
+inline constexpr const char* kSchemaSymbol = "fxsim_ondemand_schema";   // int (void)
+inline constexpr const char* kMakePeSymbol = "fxsim_ondemand_make_pe";  // PeModel* (const char*)
+inline constexpr const char* kMakeBnSymbol = "fxsim_ondemand_make_bn";  // BnModel* (const char*)
+
+struct VariantRequest {
+  std::string unit;        // fx_mac_pe, khot_pe or bn_act
+  units::ParamMap params;  // resolved (units::resolve_params)
+  TraceFormat trace = TraceFormat::VCD;
+};
+
+struct VariantSources {
+  const units::UnitSpec* unit = nullptr;
+  units::ParamMap params;
+  TraceFormat trace = TraceFormat::VCD;
+  bool is_bn = false;
+  std::string key;         // SHA-256 (hex) of everything below and the toolchain
+  std::string class_name;  // the V-class: Vfxod_<first 16 hex digits of key>, unique per key
+  std::vector<std::pair<std::string, std::string>> rtl_files;  // (name under rtl/, contents)
+  std::vector<std::string> verilator_args;  // all but --Mdir and the source paths
+};
+
+// Reads the unit's RTL from `rtl_dir` (RtlToolchainError naming the file when one cannot be
+// read) and computes the key.
+VariantSources variant_sources(const VariantRequest& request, const Toolchain& tc,
+                               const std::filesystem::path& rtl_dir);
+
+// The adapter translation unit: includes every generated .cpp of the model (one unity build,
+// as Verilator's own VM_PARALLEL_BUILDS=0), instantiates the adapter template of
+// adapters.hpp and exports the factories.
+std::string adapter_cpp(const VariantSources& s, const std::vector<std::string>& generated_cpp);
+
+// The verilator command line for `s`, writing into `mdir`, reading the RTL copies in `rtl_dir`.
+std::vector<std::string> verilator_command(const VariantSources& s, const Toolchain& tc,
+                                           const std::filesystem::path& mdir,
+                                           const std::filesystem::path& rtl_dir);
+
+// The compiler command line: `adapter` (with `include_dirs` first) into the shared object `out`.
+std::vector<std::string> compile_command(const Toolchain& tc, TraceFormat trace,
+                                         const std::vector<std::filesystem::path>& include_dirs,
+                                         const std::filesystem::path& adapter,
+                                         const std::filesystem::path& out);
+
+// "SIMD=2 A_W=8 ..." of the request (for the progress line and messages).
+std::string describe(const VariantSources& s);
+
+}  // namespace fxsim::verilated
