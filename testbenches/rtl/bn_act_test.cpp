@@ -6,20 +6,11 @@
 #include <algorithm>
 #include <random>
 
-#include "Vbn_clip.h"
-#include "Vbn_none.h"
-#include "Vbn_relu.h"
-#include "Vbn_sign.h"
-#include "Vbn_tanh.h"
-#include "bn_clip_params.hpp"
-#include "bn_none_params.hpp"
-#include "bn_relu_params.hpp"
-#include "bn_sign_params.hpp"
-#include "bn_tanh_params.hpp"
 #include "fx/cast.hpp"
 #include "fx/khot.hpp"
-#include "pe_stream.hpp"
-#include "test_env.hpp"
+#include "testbenches/rtl/pe_stream.hpp"
+#include "testbenches/rtl/rtl_variants.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -118,24 +109,22 @@ arith::Terms word_terms(std::uint64_t word, const units::BnActConfig& c) {
   return terms;
 }
 
-template <typename M>
-StreamReport run_bn(M& m, const units::BnActConfig& c, const std::vector<BnBeat>& beats,
+StreamReport run_bn(Dut& m, const units::BnActConfig& c, const std::vector<BnBeat>& beats,
                     const std::vector<std::int64_t>& expected, const StreamOptions& opt) {
   const int scale_w = c.scale_kind == 0 ? c.scale.width : c.k * c.term_width();
   return run_stream(
       m, beats, expected, opt,
-      [&](M& mm, const BnBeat& b) {
+      [&](Dut& mm, const BnBeat& b) {
         put_bits(mm.in_x, 0, c.x.width, static_cast<std::uint64_t>(b.x));
         put_bits(mm.in_scale, 0, scale_w, b.scale_word);
         put_bits(mm.in_bias, 0, c.bias.width, static_cast<std::uint64_t>(b.bias));
       },
       [](const BnBeat&) { return true; },
-      [&](const M& mm) {
+      [&](const Dut& mm) {
         return to_raw(get_bits(mm.out_y, 0, c.out.width), c.out.width, c.out.is_signed);
       });
 }
 
-template <typename M>
 Coverage check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   const units::ParamMap p = units::resolve_params(units::find_unit("bn_act"), overrides);
   const units::BnActConfig c = units::BnActConfig::from(p);
@@ -143,7 +132,7 @@ Coverage check_random(const units::ParamMap& overrides, std::uint64_t seed_salt)
   const std::uint64_t total = vectors_per_variant();
   Coverage cov;
   std::uint64_t done = 0, arith_mismatch = 0, rtl_mismatch = 0, run = 0;
-  M m;
+  Dut m("bn_act", overrides);
   while (done < total) {
     const std::uint64_t n = std::min<std::uint64_t>(50000, total - done);
     std::vector<BnBeat> beats;
@@ -174,22 +163,20 @@ Coverage check_random(const units::ParamMap& overrides, std::uint64_t seed_salt)
   return cov;
 }
 
-TEST(BnAct, RandomMultiplierRelu) {
-  check_random<Vbn_relu>(fxsim::rtl_variants::bn_relu::overrides(), 31);
-}
+TEST(BnAct, RandomMultiplierRelu) { check_random(fxsim::rtl_variants::bn_relu::overrides(), 31); }
 TEST(BnAct, RandomMultiplierReluClipStage1) {
-  const Coverage c = check_random<Vbn_clip>(fxsim::rtl_variants::bn_clip::overrides(), 32);
+  const Coverage c = check_random(fxsim::rtl_variants::bn_clip::overrides(), 32);
   EXPECT_GT(c.clipped, 0u);
 }
 TEST(BnAct, RandomMultiplierNoneStage5) {
-  check_random<Vbn_none>(fxsim::rtl_variants::bn_none::overrides(), 33);
+  check_random(fxsim::rtl_variants::bn_none::overrides(), 33);
 }
 TEST(BnAct, RandomKhotHardtanh) {
-  const Coverage c = check_random<Vbn_tanh>(fxsim::rtl_variants::bn_tanh::overrides(), 34);
+  const Coverage c = check_random(fxsim::rtl_variants::bn_tanh::overrides(), 34);
   EXPECT_GT(c.negative, 0u);
 }
 TEST(BnAct, RandomKhotSign) {
-  const Coverage c = check_random<Vbn_sign>(fxsim::rtl_variants::bn_sign::overrides(), 35);
+  const Coverage c = check_random(fxsim::rtl_variants::bn_sign::overrides(), 35);
   EXPECT_GT(c.negative, 0u);
 }
 
@@ -199,7 +186,7 @@ TEST(BnAct, RandomKhotSign) {
 // scale 127 (1.98...), bias 0: ~254 -> SAT 127 (7.9375). x = 9 (0.03515625), scale 64, bias 0:
 // x16 = 0.5625 -> 1. x = 8 (0.03125), scale 64: x16 = 0.5, a tie -> 0 (even).
 TEST(BnAct, HandWorkedRelu) {
-  Vbn_relu m;
+  Dut m("bn_act", fxsim::rtl_variants::bn_relu::overrides());
   const units::BnActConfig c = units::BnActConfig::from(
       units::resolve_params(units::find_unit("bn_act"), fxsim::rtl_variants::bn_relu::overrides()));
   const std::vector<BnBeat> beats = {

@@ -7,16 +7,11 @@
 #include <algorithm>
 #include <random>
 
-#include "Vkhot_k1.h"
-#include "Vkhot_k2.h"
-#include "Vkhot_k3.h"
 #include "fx/cast.hpp"
 #include "fx/khot.hpp"
-#include "khot_k1_params.hpp"
-#include "khot_k2_params.hpp"
-#include "khot_k3_params.hpp"
-#include "pe_stream.hpp"
-#include "test_env.hpp"
+#include "testbenches/rtl/pe_stream.hpp"
+#include "testbenches/rtl/rtl_variants.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -89,12 +84,12 @@ PeDot random_dot(std::mt19937_64& rng, const units::KhotPeConfig& c) {
   return d;
 }
 
-template <typename M>
 void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   const units::ParamMap p = units::resolve_params(units::find_unit("khot_pe"), overrides);
   const units::KhotPeConfig c = units::KhotPeConfig::from(p);
-  const RandomPeReport r = random_pe_suite<M>(
-      c, base_seed() * 1000003 + seed_salt, c.k * c.term_width(),
+  Dut m("khot_pe", overrides);
+  const RandomPeReport r = random_pe_suite(
+      m, c, base_seed() * 1000003 + seed_salt, c.k * c.term_width(),
       [&](std::mt19937_64& rng) { return random_dot(rng, c); },
       [&](std::uint64_t word) { return word_value(word, c); },
       [&](const PeDot& d) {
@@ -110,15 +105,9 @@ void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   EXPECT_GT(cov.out_overflows, 0u);
 }
 
-TEST(KhotPe, RandomK1Stage1) {
-  check_random<Vkhot_k1>(fxsim::rtl_variants::khot_k1::overrides(), 21);
-}
-TEST(KhotPe, RandomK2Stage2) {
-  check_random<Vkhot_k2>(fxsim::rtl_variants::khot_k2::overrides(), 22);
-}
-TEST(KhotPe, RandomK3Stage3) {
-  check_random<Vkhot_k3>(fxsim::rtl_variants::khot_k3::overrides(), 23);
-}
+TEST(KhotPe, RandomK1Stage1) { check_random(fxsim::rtl_variants::khot_k1::overrides(), 21); }
+TEST(KhotPe, RandomK2Stage2) { check_random(fxsim::rtl_variants::khot_k2::overrides(), 22); }
+TEST(KhotPe, RandomK3Stage3) { check_random(fxsim::rtl_variants::khot_k3::overrides(), 23); }
 
 // Hand-worked on khot_k2 (A 4 frac bits, W_FRAC 7, product 11 frac, out 8 bits 4 frac RND_INF):
 // a = 24 (1.5), weight spt 0.75 = +2^0 -2^-2 -> terms {+, shift 7}, {-, shift 5}:
@@ -126,7 +115,7 @@ TEST(KhotPe, RandomK3Stage3) {
 // a = -8 (-0.5), weight +2^-7 (shift 0): -8 / 2^11 -> x16 = -0.0625 -> nearest 0 (no tie).
 // a = -16 (-1.0), weight +2^-4 (shift 3): -128 / 2^11 = -0.0625 -> x16 = -1 exactly.
 TEST(KhotPe, HandWorkedSpt) {
-  Vkhot_k2 m;
+  Dut m("khot_pe", fxsim::rtl_variants::khot_k2::overrides());
   const units::KhotPeConfig c = units::KhotPeConfig::from(units::resolve_params(
       units::find_unit("khot_pe"), fxsim::rtl_variants::khot_k2::overrides()));
   const fx::KhotType spt = weight_type(fx::KhotKind::SPT, c);

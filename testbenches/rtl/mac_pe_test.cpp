@@ -7,15 +7,10 @@
 #include <algorithm>
 #include <random>
 
-#include "Vmac_s1.h"
-#include "Vmac_s2.h"
-#include "Vmac_s4.h"
 #include "fx/cast.hpp"
-#include "mac_s1_params.hpp"
-#include "mac_s2_params.hpp"
-#include "mac_s4_params.hpp"
-#include "pe_stream.hpp"
-#include "test_env.hpp"
+#include "testbenches/rtl/pe_stream.hpp"
+#include "testbenches/rtl/rtl_variants.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -44,12 +39,12 @@ PeDot random_dot(std::mt19937_64& rng, const units::MacPeConfig& c) {
   return d;
 }
 
-template <typename M>
 void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   const units::ParamMap p = units::resolve_params(units::find_unit("fx_mac_pe"), overrides);
   const units::MacPeConfig c = units::MacPeConfig::from(p);
-  const RandomPeReport r = random_pe_suite<M>(
-      c, base_seed() * 1000003 + seed_salt, c.w.width,
+  Dut m("fx_mac_pe", overrides);
+  const RandomPeReport r = random_pe_suite(
+      m, c, base_seed() * 1000003 + seed_salt, c.w.width,
       [&](std::mt19937_64& rng) { return random_dot(rng, c); },
       [&](std::uint64_t word) { return weight_raw(word, c); },
       [&](const PeDot& d) {
@@ -66,14 +61,10 @@ void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
   EXPECT_GT(cov.out_overflows, 0u);
 }
 
-TEST(MacPe, RandomStage1Wrap) {
-  check_random<Vmac_s1>(fxsim::rtl_variants::mac_s1::overrides(), 11);
-}
-TEST(MacPe, RandomStage2Sat) {
-  check_random<Vmac_s2>(fxsim::rtl_variants::mac_s2::overrides(), 12);
-}
+TEST(MacPe, RandomStage1Wrap) { check_random(fxsim::rtl_variants::mac_s1::overrides(), 11); }
+TEST(MacPe, RandomStage2Sat) { check_random(fxsim::rtl_variants::mac_s2::overrides(), 12); }
 TEST(MacPe, RandomStage4UnsignedWrapSm) {
-  check_random<Vmac_s4>(fxsim::rtl_variants::mac_s4::overrides(), 13);
+  check_random(fxsim::rtl_variants::mac_s4::overrides(), 13);
 }
 
 // Hand-worked on mac_s1 (SIMD 4, A fixed<8, 4 frac>, W 6 frac, product 10 frac, ACC_W 16 WRAP,
@@ -86,7 +77,7 @@ TEST(MacPe, RandomStage4UnsignedWrapSm) {
 //    -1020 + 64516 = 63496 -> -2040; -2040 + 64516 = 62476 -> -3060; -3060 / 1024 = -2.98828,
 //    x4 = -11.95 -> -12.
 TEST(MacPe, HandWorkedStage1) {
-  Vmac_s1 m;
+  Dut m("fx_mac_pe", fxsim::rtl_variants::mac_s1::overrides());
   const units::MacPeConfig c = units::MacPeConfig::from(units::resolve_params(
       units::find_unit("fx_mac_pe"), fxsim::rtl_variants::mac_s1::overrides()));
   std::vector<PeDot> dots = {{{16, 8}, {64, 32}}, {{2}, {48}}, {{4}, {32}}, {{12}, {32}}, {{}, {}}};

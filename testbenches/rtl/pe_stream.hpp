@@ -10,9 +10,9 @@
 
 #include "fx/cast.hpp"
 #include "models/arith/unit_arith.hpp"
-#include "port_bits.hpp"
-#include "stream_check.hpp"
-#include "test_env.hpp"
+#include "testbenches/rtl/port_dut.hpp"
+#include "testbenches/rtl/stream_check.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fxsim::arith {
 inline std::ostream& operator<<(std::ostream& os, const PeResult& r) {
@@ -53,13 +53,12 @@ inline std::vector<PeBeat> to_beats(const std::vector<PeDot>& dots, int simd) {
   return beats;
 }
 
-template <typename M>
-StreamReport run_pe(M& m, const std::vector<PeBeat>& beats,
-                    const std::vector<arith::PeResult>& expected, const StreamOptions& opt, int a_w,
-                    int w_word_w, const fx::FxType& out) {
+inline StreamReport run_pe(Dut& m, const std::vector<PeBeat>& beats,
+                           const std::vector<arith::PeResult>& expected, const StreamOptions& opt,
+                           int a_w, int w_word_w, const fx::FxType& out) {
   return run_stream(
       m, beats, expected, opt,
-      [&](M& mm, const PeBeat& b) {
+      [&](Dut& mm, const PeBeat& b) {
         for (std::size_t l = 0; l < b.a.size(); ++l) {
           put_bits(mm.in_a, static_cast<int>(l) * a_w, a_w, b.a[l]);
           put_bits(mm.in_w, static_cast<int>(l) * w_word_w, w_word_w, b.w[l]);
@@ -68,7 +67,7 @@ StreamReport run_pe(M& m, const std::vector<PeBeat>& beats,
         mm.in_last = b.last;
       },
       [](const PeBeat& b) { return b.last; },
-      [&](const M& mm) {
+      [&](const Dut& mm) {
         return arith::PeResult{
             to_raw(get_bits(mm.out_data, 0, out.width), out.width, out.is_signed),
             mm.out_overflow != 0};
@@ -129,16 +128,15 @@ struct RandomPeReport {
 
 // The random suite of either PE: vectors_per_variant() dots in chunks of 20,000, each drawn by
 // draw(rng), its expected result from fx_pe_reference, checked against arith_result(dot)
-// (models/arith; the first 3 differences reported), then every chunk streamed through a Verilated
-// M under the next stall pattern of stall_patterns().
-template <typename M, typename Config, typename Draw, typename WeightValue, typename Arith>
-RandomPeReport random_pe_suite(const Config& c, std::uint64_t seed, int w_word_w, Draw draw,
+// (models/arith; the first 3 differences reported), then every chunk streamed through the
+// Verilated unit m under the next stall pattern of stall_patterns().
+template <typename Config, typename Draw, typename WeightValue, typename Arith>
+RandomPeReport random_pe_suite(Dut& m, const Config& c, std::uint64_t seed, int w_word_w, Draw draw,
                                WeightValue weight_value, Arith arith_result) {
   std::mt19937_64 rng(seed);
   const std::uint64_t total = vectors_per_variant();
   RandomPeReport report;
   std::uint64_t done = 0, run = 0;
-  M m;
   while (done < total) {
     const std::uint64_t n = std::min<std::uint64_t>(20000, total - done);
     std::vector<PeDot> dots;

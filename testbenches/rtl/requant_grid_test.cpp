@@ -7,24 +7,21 @@
 
 #include <cstdint>
 
-#include "Vrq_down.h"
-#include "Vrq_equal.h"
-#include "Vrq_up.h"
 #include "fx/cast.hpp"
 #include "models/arith/unit_arith.hpp"
 #include "models/units/unit_configs.hpp"
-#include "port_bits.hpp"
-#include "rq_down_params.hpp"
-#include "rq_equal_params.hpp"
-#include "rq_up_params.hpp"
-#include "test_env.hpp"
+#include "testbenches/rtl/port_dut.hpp"
+#include "testbenches/rtl/rtl_variants.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fx = fxsim::fx;
 
 namespace {
 
+using fxsim::rtl_test::Dut;
 using fxsim::rtl_test::get_bits;
 using fxsim::rtl_test::low_mask;
+using fxsim::rtl_test::requant_grid_wrapper;
 using fxsim::rtl_test::to_raw;
 namespace units = fxsim::units;
 
@@ -32,12 +29,11 @@ struct GridCoverage {
   std::uint64_t checks = 0, ties = 0, overflows = 0, inexact = 0;
 };
 
-template <typename M>
 GridCoverage check_grid(const units::ParamMap& overrides) {
   const units::ParamMap p = units::resolve_params(units::find_unit("fx_requant"), overrides);
   const units::RequantConfig base = units::RequantConfig::from(p);
   const int in_w = base.in.width, out_w = base.out.width;
-  M m;
+  Dut m("fx_requant", overrides, requant_grid_wrapper());
   GridCoverage cov;
   int reported = 0;
   for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << in_w); ++bits) {
@@ -79,7 +75,7 @@ GridCoverage check_grid(const units::ParamMap& overrides) {
 
 TEST(RequantGrid, DownShiftSignedWithSaturationBits) {
   namespace v = fxsim::rtl_variants::rq_down;
-  const GridCoverage c = check_grid<Vrq_down>(v::overrides());
+  const GridCoverage c = check_grid(v::overrides());
   EXPECT_EQ(c.checks, 1024u * 35u);  // 2^IN_W inputs x 35 pairs
   EXPECT_GT(c.ties, 0u);
   EXPECT_GT(c.overflows, 0u);
@@ -87,7 +83,7 @@ TEST(RequantGrid, DownShiftSignedWithSaturationBits) {
 
 TEST(RequantGrid, UpShiftUnsignedInput) {
   namespace v = fxsim::rtl_variants::rq_up;
-  const GridCoverage c = check_grid<Vrq_up>(v::overrides());
+  const GridCoverage c = check_grid(v::overrides());
   EXPECT_EQ(c.checks, 256u * 35u);
   EXPECT_EQ(c.inexact, 0u);  // appending fraction bits never rounds
   EXPECT_GT(c.overflows, 0u);
@@ -95,7 +91,7 @@ TEST(RequantGrid, UpShiftUnsignedInput) {
 
 TEST(RequantGrid, EqualFractionUnsignedOutput) {
   namespace v = fxsim::rtl_variants::rq_equal;
-  const GridCoverage c = check_grid<Vrq_equal>(v::overrides());
+  const GridCoverage c = check_grid(v::overrides());
   EXPECT_EQ(c.checks, 4096u * 28u);  // WRAP_SM is skipped for an unsigned output
   EXPECT_EQ(c.inexact, 0u);
   EXPECT_GT(c.overflows, 0u);
@@ -106,7 +102,7 @@ TEST(RequantGrid, EqualFractionUnsignedOutput) {
 // RND_CONV -> 2 (even), TRN -> 2, TRN_ZERO -> 2. And raw -512 (= -8.0) saturates to -16 (-4.0)
 // under SAT, to 0 under SAT_ZERO, to -15 under SAT_SYM.
 TEST(RequantGrid, HandWorkedTieAndSaturation) {
-  Vrq_down m;
+  Dut m("fx_requant", fxsim::rtl_variants::rq_down::overrides(), requant_grid_wrapper());
   m.din = 40;
   m.eval();
   const int expected_q[7] = {3, 2, 2, 3, 2, 2, 2};

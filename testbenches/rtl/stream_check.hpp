@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "test_env.hpp"
+#include "testbenches/rtl/test_env.hpp"
 
 namespace fxsim::rtl_test {
 

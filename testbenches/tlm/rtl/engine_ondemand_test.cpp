@@ -61,7 +61,7 @@ engine::EngineConfig ondemand_point() {
 
 od::VariantRequest ondemand_pe_request() {
   const engine::EngineConfig cfg = ondemand_point();
-  return {engine::pe_unit_name(cfg), engine::pe_params(cfg), verilated::TraceFormat::VCD};
+  return od::unit_request(engine::pe_unit_name(cfg), engine::pe_params(cfg));
 }
 
 // The complete entries (not .build-* or .trash-*) under `cache`/rtl.

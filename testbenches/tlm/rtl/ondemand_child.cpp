@@ -33,7 +33,7 @@ int child_main(const std::string& cache_dir) {
     verilated::BuildOptions options;
     options.cache_dir = cache_dir;
     const verilated::CachedVariant v = verilated::ensure_variant(
-        {"bn_act", concurrent_bn_params(), verilated::TraceFormat::VCD}, options);
+        verilated::unit_request("bn_act", concurrent_bn_params()), options);
     // Load it the way the rtl backend does, and use it.
     verilated::set_ondemand_cache_dir(cache_dir);
     const verilated::BnVariant& bn = verilated::find_bn_variant(concurrent_bn_params());

@@ -30,6 +30,53 @@ void load_port(VlWide<N>& port, const std::uint32_t* words) {
   for (std::size_t i = 0; i < N; ++i) port[i] = words[i];
 }
 
+template <typename T>
+std::enable_if_t<std::is_integral_v<T>> store_port(const T& port, std::uint32_t* words) {
+  const std::uint64_t v = port;
+  words[0] = static_cast<std::uint32_t>(v);
+  if constexpr (sizeof(T) > 4) words[1] = static_cast<std::uint32_t>(v >> 32);
+}
+
+template <std::size_t N>
+void store_port(const VlWide<N>& port, std::uint32_t* words) {
+  for (std::size_t i = 0; i < N; ++i) words[i] = port[i];
+}
+
+// One port of a PortModel: name, direction, width (the generated adapter's table).
+struct PortSpec {
+  const char* name;
+  bool is_input;
+  int width;
+};
+
+// The table-driven part of a port-level adapter; the generated subclass supplies set() / get()
+// (a switch over the ports of its V-class).
+template <typename V, TraceFormat F>
+class VerilatedPorts : public PortModel {
+ public:
+  VerilatedPorts(const char* instance, const PortSpec* ports, int count)
+      : m_(instance), ports_(ports), count_(count) {}
+  int port_count() const override { return count_; }
+  const char* port_name(int port) const override { return ports_[port].name; }
+  int port_width(int port) const override { return ports_[port].width; }
+  bool port_is_input(int port) const override { return ports_[port].is_input; }
+  void eval() override { m_.eval(); }
+  void trace(const TraceTarget& target) override {
+    if constexpr (F == TraceFormat::FST) {
+      m_.trace(target.fst, 99);
+    } else {
+      m_.trace(target.vcd, 99);
+    }
+  }
+
+ protected:
+  V m_;
+
+ private:
+  const PortSpec* ports_;
+  int count_;
+};
+
 // Shared clock / reset / handshake plumbing of every unit.
 template <typename V, TraceFormat F, typename Base>
 class VerilatedUnit : public Base {

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <optional>
 
-#include "tlm/rtl/verilated/variant_registry.hpp"
+#include "tlm/rtl/verilated/rtl_errors.hpp"
 #include "util/process.hpp"
 
 namespace fxsim::verilated {

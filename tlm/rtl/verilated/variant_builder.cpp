@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "models/units/unit_rtl.hpp"
-#include "tlm/rtl/verilated/variant_registry.hpp"
+#include "tlm/rtl/verilated/rtl_errors.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 
@@ -75,8 +75,18 @@ void build_into(const EntryPaths& build, const VariantSources& s, const Toolchai
   }
   run_step("verilator", verilator_command(s, tc, build.obj(), rtl_copy), build.dir, build.log(), s);
 
+  std::vector<VerilatedPort> ports;
+  if (s.kind == AdapterKind::PORTS) {
+    const std::filesystem::path header = build.obj() / (s.class_name + ".h");
+    ports = parse_verilated_ports(util::read_file(header).value_or(""));
+    if (ports.empty()) {
+      throw RtlBuildError("no ports found in the Verilated header " + header.string(),
+                          build.log().string());
+    }
+  }
   const std::filesystem::path adapter = build.src() / "adapter.cpp";
-  util::write_file_atomically(adapter, adapter_cpp(s, generated_cpp(build.obj(), s.class_name)));
+  util::write_file_atomically(adapter,
+                              adapter_cpp(s, generated_cpp(build.obj(), s.class_name), ports));
   run_step("the C++ compiler",
            compile_command(tc, s.trace, {build.obj(), build.src()}, adapter, build.library()),
            build.dir, build.log(), s);
@@ -124,7 +134,7 @@ CachedVariant ensure_variant(const VariantRequest& request, const BuildOptions& 
                     v.sources.unit->name, describe(v.sources), root.string()));
   }
   check_toolchain(tc);
-  notify(fmt::format("building RTL variant {} {} (first use, a few seconds)", v.sources.unit->name,
+  notify(fmt::format("building RTL variant {} {} (first use, a few seconds)", v.sources.top,
                      describe(v.sources)));
   const EntryPaths build{make_build_dir(root, v.sources.key), v.sources.class_name};
   build_into(build, v.sources, tc);  // on failure the build directory stays, with its log

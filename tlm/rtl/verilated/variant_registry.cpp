@@ -15,12 +15,20 @@
 namespace fxsim::verilated {
 namespace {
 
-using RequestId = std::tuple<std::string, units::ParamMap, TraceFormat>;
+// Everything that tells two requests apart, without reading a file: a loaded variant is found
+// again by this alone.
+using RequestId = std::tuple<std::string, units::ParamMap, TraceFormat, AdapterKind, std::string>;
+
+RequestId request_id(const VariantRequest& r) {
+  return {r.unit, r.params, r.trace, r.kind,
+          r.wrapper ? r.wrapper->top + '\n' + r.wrapper->contents : std::string()};
+}
 
 struct Loaded {
   SharedLibrary library;
   PeVariant pe;
   BnVariant bn;
+  PortVariant ports;
 };
 
 struct State {
@@ -47,8 +55,8 @@ template <typename Model>
 Variant<Model> variant_of(const SharedLibrary& lib, const char* symbol, const CachedVariant& v) {
   using MakeFn = Model* (*)(const char*);
   const auto make = reinterpret_cast<MakeFn>(lib.symbol(symbol));
-  return {v.sources.unit->name + "-" + v.sources.key.substr(0, 12), v.sources.unit->name,
-          v.sources.params, v.sources.trace,
+  return {v.sources.top + "-" + v.sources.key.substr(0, 12), v.sources.unit->name, v.sources.params,
+          v.sources.trace,
           [make](const char* instance) { return std::unique_ptr<Model>(make(instance)); }};
 }
 
@@ -63,8 +71,10 @@ std::unique_ptr<Loaded> load(const CachedVariant& v) {
     if (key != v.sources.key || schema != kSchemaVersion) {
       throw std::runtime_error(fmt::format("it reports key {} schema {}", key, schema));
     }
-    auto out = std::make_unique<Loaded>(Loaded{std::move(lib), {}, {}});
-    if (v.sources.is_bn) {
+    auto out = std::make_unique<Loaded>(Loaded{std::move(lib), {}, {}, {}});
+    if (v.sources.kind == AdapterKind::PORTS) {
+      out->ports = variant_of<PortModel>(out->library, kMakePortsSymbol, v);
+    } else if (v.sources.is_bn) {
       out->bn = variant_of<BnModel>(out->library, kMakeBnSymbol, v);
     } else {
       out->pe = variant_of<PeModel>(out->library, kMakePeSymbol, v);
@@ -77,12 +87,11 @@ std::unique_ptr<Loaded> load(const CachedVariant& v) {
   }
 }
 
-const Loaded& find_or_load(const std::string& unit, const units::ParamMap& resolved,
-                           TraceFormat trace) {
+const Loaded& find_or_load(const VariantRequest& request) {
   State& s = state();
   // One lock over the whole lookup: concurrent lookups of one key in a process build it once.
   const std::lock_guard<std::mutex> lock(s.mutex);
-  RequestId id{unit, resolved, trace};
+  RequestId id = request_id(request);
   if (auto it = s.loaded.find(id); it != s.loaded.end()) {
     ++s.stats.reused;
     return *it->second;
@@ -96,7 +105,7 @@ const Loaded& find_or_load(const std::string& unit, const units::ParamMap& resol
   }
   CachedVariant v;
   try {
-    v = ensure_variant({unit, resolved, trace}, options);
+    v = ensure_variant(request, options);
   } catch (const std::filesystem::filesystem_error& e) {
     throw RtlBuildError(fmt::format("the Verilated variant cache {} is not usable: {}",
                                     options.cache_dir.string(), e.what()),
@@ -113,15 +122,18 @@ const Loaded& find_or_load(const std::string& unit, const units::ParamMap& resol
 
 }  // namespace
 
-const char* to_string(TraceFormat f) { return f == TraceFormat::FST ? "FST" : "VCD"; }
-
 const PeVariant& find_pe_variant(const std::string& unit, const units::ParamMap& resolved,
                                  TraceFormat trace) {
-  return find_or_load(unit, resolved, trace).pe;
+  return find_or_load(unit_request(unit, resolved, trace)).pe;
 }
 
 const BnVariant& find_bn_variant(const units::ParamMap& resolved, TraceFormat trace) {
-  return find_or_load("bn_act", resolved, trace).bn;
+  return find_or_load(unit_request("bn_act", resolved, trace)).bn;
+}
+
+const PortVariant& find_port_variant(VariantRequest request) {
+  request.kind = AdapterKind::PORTS;
+  return find_or_load(request).ports;
 }
 
 Stats stats() {

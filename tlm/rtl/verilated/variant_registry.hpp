@@ -8,41 +8,26 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "models/units/unit_params.hpp"
+#include "tlm/rtl/verilated/rtl_errors.hpp"
+#include "tlm/rtl/verilated/variant_sources.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
 
 namespace fxsim::verilated {
 
 template <typename Model>
 struct Variant {
-  std::string name;        // <unit>-<first 12 hex digits of the cache key>
-  std::string unit;        // fx_mac_pe, khot_pe or bn_act
+  std::string name;        // <top module>-<first 12 hex digits of the cache key>
+  std::string unit;        // the unit of units::all_units() it is built from
   units::ParamMap params;  // resolved: every parameter of the unit
   TraceFormat trace = TraceFormat::VCD;
   std::function<std::unique_ptr<Model>(const char* instance)> make;  // instance: trace scope
 };
 using PeVariant = Variant<PeModel>;
 using BnVariant = Variant<BnModel>;
-
-const char* to_string(TraceFormat f);  // "VCD", "FST"
-
-// A parameter set that cannot be run on Verilated RTL here.
-struct RtlVariantError : std::runtime_error {
-  using runtime_error::runtime_error;
-};
-// No build possible here: verilator or the compiler is missing, verilator is not the version
-// this executable's Verilator runtime came from, or the RTL cannot be read.
-struct RtlToolchainError : RtlVariantError {
-  using RtlVariantError::RtlVariantError;
-};
-// A build failed; the full log stays at log_path (named in the message).
-struct RtlBuildError : RtlVariantError {
-  RtlBuildError(const std::string& what, std::string log) : RtlVariantError(what), log_path(log) {}
-  std::string log_path;
-};
+using PortVariant = Variant<PortModel>;
 
 // The variant of `unit` (fx_mac_pe, khot_pe) / bn_act with exactly these resolved parameters,
 // traceable in `trace`'s format. Throws RtlVariantError naming the parameters when it is not in
@@ -52,6 +37,9 @@ const PeVariant& find_pe_variant(const std::string& unit, const units::ParamMap&
                                  TraceFormat trace = TraceFormat::VCD);
 const BnVariant& find_bn_variant(const units::ParamMap& resolved,
                                  TraceFormat trace = TraceFormat::VCD);
+// Any unit, or a test wrapper around one (request.wrapper), driven port by port (testbenches).
+// request.kind is taken as AdapterKind::PORTS.
+const PortVariant& find_port_variant(VariantRequest request);
 
 // Builds: enabled unless the environment has FXSIM_RTL_ONDEMAND=0, which keeps fxsim to the
 // variants already in the cache (an offline machine, a shared read-only cache); the switch below

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,18 +25,42 @@ inline constexpr const char* kKeySymbol = "fxsim_ondemand_key";         // const
 inline constexpr const char* kSchemaSymbol = "fxsim_ondemand_schema";   // int (void)
 inline constexpr const char* kMakePeSymbol = "fxsim_ondemand_make_pe";  // PeModel* (const char*)
 inline constexpr const char* kMakeBnSymbol = "fxsim_ondemand_make_bn";  // BnModel* (const char*)
+inline constexpr const char* kMakePortsSymbol =
+    "fxsim_ondemand_make_ports";  // PortModel* (const char*)
+
+// Which interface the shared object's factory returns.
+enum class AdapterKind {
+  UNIT,   // the unit's own: PeModel (fx_mac_pe, khot_pe) or BnModel (bn_act)
+  PORTS,  // PortModel: any top module, port by port (testbenches)
+};
+
+// A test top module around a unit (e.g. one fx_requant per rounding/overflow pair): its file
+// is compiled after the unit's, and it takes the named parameters of the unit only.
+struct TopWrapper {
+  std::string top;                  // module name
+  std::string file_name, contents;  // its SystemVerilog
+  std::vector<std::string> params;  // the unit parameters it is given (-G), in this order
+};
 
 struct VariantRequest {
-  std::string unit;        // fx_mac_pe, khot_pe or bn_act
+  std::string unit;        // a unit of units::all_units(): its RTL files and parameter schema
   units::ParamMap params;  // resolved (units::resolve_params)
   TraceFormat trace = TraceFormat::VCD;
+  AdapterKind kind = AdapterKind::UNIT;
+  std::optional<TopWrapper> wrapper;  // PORTS only
 };
+
+// The request for `unit`'s own adapter (PeModel / BnModel).
+VariantRequest unit_request(std::string unit, units::ParamMap resolved,
+                            TraceFormat trace = TraceFormat::VCD);
 
 struct VariantSources {
   const units::UnitSpec* unit = nullptr;
   units::ParamMap params;
   TraceFormat trace = TraceFormat::VCD;
+  AdapterKind kind = AdapterKind::UNIT;
   bool is_bn = false;
+  std::string top;         // the unit's top module, or the wrapper's
   std::string key;         // SHA-256 (hex) of everything below and the toolchain
   std::string class_name;  // the V-class: Vfxod_<first 16 hex digits of key>, unique per key
   std::vector<std::pair<std::string, std::string>> rtl_files;  // (name under rtl/, contents)
@@ -47,10 +72,20 @@ struct VariantSources {
 VariantSources variant_sources(const VariantRequest& request, const Toolchain& tc,
                                const std::filesystem::path& rtl_dir);
 
+// A port of a Verilated top module, as its generated header declares it.
+struct VerilatedPort {
+  std::string name;
+  bool is_input = true;
+  int width = 1;
+};
+// The ports of the V-class header `header_text` (its VL_IN* / VL_OUT* declarations), in order.
+std::vector<VerilatedPort> parse_verilated_ports(const std::string& header_text);
+
 // The adapter translation unit: includes every generated .cpp of the model (one unity build,
-// as Verilator's own VM_PARALLEL_BUILDS=0), instantiates the adapter template of
-// adapters.hpp and exports the factories.
-std::string adapter_cpp(const VariantSources& s, const std::vector<std::string>& generated_cpp);
+// as Verilator's own VM_PARALLEL_BUILDS=0), instantiates the adapter template of adapters.hpp
+// (for PORTS: a subclass over `ports`) and exports the factories.
+std::string adapter_cpp(const VariantSources& s, const std::vector<std::string>& generated_cpp,
+                        const std::vector<VerilatedPort>& ports = {});
 
 // The verilator command line for `s`, writing into `mdir`, reading the RTL copies in `rtl_dir`.
 std::vector<std::string> verilator_command(const VariantSources& s, const Toolchain& tc,

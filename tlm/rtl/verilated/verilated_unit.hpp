@@ -16,6 +16,7 @@ class VerilatedFstC;
 namespace fxsim::verilated {
 
 enum class TraceFormat { VCD, FST };
+inline const char* to_string(TraceFormat f) { return f == TraceFormat::FST ? "FST" : "VCD"; }
 
 // The open trace file: VCD or FST (the other pointer is null).
 struct TraceTarget {
@@ -45,6 +46,23 @@ class PeModel : public UnitModel {
                           const std::uint32_t* w) = 0;
   virtual std::uint64_t out_data() const = 0;  // OUT_W bits, zero-extended
   virtual bool out_overflow() const = 0;
+};
+
+// Any Verilated top module, port by port: a unit or a test wrapper around one, driven by a
+// testbench (testbenches/rtl/) that sets and reads ports by name. A virtual call per port access:
+// for tests, not for the engine's hot loop (which uses PeModel / BnModel). Port words are in
+// Verilator's layout (port_image.hpp): bit i of the port is bit i % 32 of word i / 32.
+class PortModel {
+ public:
+  virtual ~PortModel() = default;
+  virtual int port_count() const = 0;  // ports in declaration order: 0 .. port_count() - 1
+  virtual const char* port_name(int port) const = 0;
+  virtual int port_width(int port) const = 0;
+  virtual bool port_is_input(int port) const = 0;
+  virtual void set(int port, const std::uint32_t* words) = 0;  // an input port
+  virtual void get(int port, std::uint32_t* words) const = 0;  // any port
+  virtual void eval() = 0;
+  virtual void trace(const TraceTarget& target) = 0;
 };
 
 // bn_act: in_x (X_W bits), in_scale (S_W bits or K terms), in_bias (B_W bits), all <= 64 bits.

@@ -1,0 +1,168 @@
+// The parameter sets the rtl suites verilate (each built on first use by tlm/rtl/verilated and
+// kept in the test cache): fx_requant through its grid wrapper (three width / sign / N
+// configurations), fx_mac_pe with STAGES 1 / 2 / 4 and WRAP / SAT / WRAP_SM accumulators,
+// khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the five activations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/units/unit_params.hpp"
+
+namespace fxsim::rtl_variants {
+
+struct Variant {
+  const char* name;
+  const char* unit;
+  units::ParamMap overrides;
+  bool requant_grid = false;  // fx_requant inside fx_requant_grid.sv
+};
+
+namespace rq_down {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 10},    {"IN_FRAC", 6},    {"IN_SIGNED", 1}, {"OUT_W", 5},
+          {"OUT_FRAC", 2}, {"OUT_SIGNED", 1}, {"N", 3}};
+}
+}  // namespace rq_down
+
+namespace rq_up {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 8},     {"IN_FRAC", 1},    {"IN_SIGNED", 0}, {"OUT_W", 9},
+          {"OUT_FRAC", 3}, {"OUT_SIGNED", 1}, {"N", 1}};
+}
+}  // namespace rq_up
+
+namespace rq_equal {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 12},    {"IN_FRAC", 4},    {"IN_SIGNED", 1}, {"OUT_W", 6},
+          {"OUT_FRAC", 4}, {"OUT_SIGNED", 0}, {"N", 0}};
+}
+}  // namespace rq_equal
+
+namespace mac_s1 {
+inline constexpr const char* kUnit = "fx_mac_pe";
+inline constexpr std::int64_t STAGES = 1;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 4},  {"A_W", 8},   {"A_FRAC", 4},   {"W_W", 8}, {"W_FRAC", 6}, {"ACC_W", 16},
+          {"ACC_O", 3}, {"OUT_W", 8}, {"OUT_FRAC", 2}, {"Q", 4},   {"O", 0},      {"STAGES", 1}};
+}
+}  // namespace mac_s1
+
+namespace mac_s2 {
+inline constexpr const char* kUnit = "fx_mac_pe";
+inline constexpr std::int64_t STAGES = 2;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 8},  {"A_W", 8}, {"W_W", 8}, {"ACC_W", 20},
+          {"ACC_O", 0}, {"Q", 0},   {"O", 3},   {"STAGES", 2}};
+}
+}  // namespace mac_s2
+
+namespace mac_s4 {
+inline constexpr const char* kUnit = "fx_mac_pe";
+inline constexpr std::int64_t STAGES = 4;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 3},     {"A_W", 6},        {"A_FRAC", 2}, {"A_SIGNED", 0}, {"W_W", 5},
+          {"W_FRAC", 4},   {"W_SIGNED", 1},   {"ACC_W", 12}, {"ACC_O", 4},    {"OUT_W", 7},
+          {"OUT_FRAC", 3}, {"OUT_SIGNED", 0}, {"Q", 6},      {"O", 2},        {"STAGES", 4}};
+}
+}  // namespace mac_s4
+
+namespace khot_k1 {
+inline constexpr const char* kUnit = "khot_pe";
+inline constexpr std::int64_t STAGES = 1;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 8},  {"K", 1}, {"SH_W", 3}, {"W_FRAC", 7}, {"ACC_W", 18},
+          {"ACC_O", 3}, {"Q", 4}, {"O", 0},    {"STAGES", 1}};
+}
+}  // namespace khot_k1
+
+namespace khot_k2 {
+inline constexpr const char* kUnit = "khot_pe";
+inline constexpr std::int64_t STAGES = 2;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 8},  {"K", 2}, {"SH_W", 3}, {"W_FRAC", 7}, {"ACC_W", 16},
+          {"ACC_O", 0}, {"Q", 3}, {"O", 4},    {"STAGES", 2}};
+}
+}  // namespace khot_k2
+
+namespace khot_k3 {
+inline constexpr const char* kUnit = "khot_pe";
+inline constexpr std::int64_t STAGES = 3;
+inline units::ParamMap overrides() {
+  return {{"SIMD", 4},   {"A_W", 6},    {"A_SIGNED", 0}, {"K", 3},     {"SH_W", 4},
+          {"W_FRAC", 9}, {"ACC_W", 14}, {"ACC_O", 3},    {"OUT_W", 6}, {"OUT_FRAC", 6},
+          {"Q", 1},      {"O", 3},      {"N", 2},        {"STAGES", 3}};
+}
+}  // namespace khot_k3
+
+namespace bn_relu {
+inline constexpr const char* kUnit = "bn_act";
+inline constexpr std::int64_t STAGES = 2;
+inline units::ParamMap overrides() { return {{"SCALE_KIND", 0}, {"ACT", 1}, {"STAGES", 2}}; }
+}  // namespace bn_relu
+
+namespace bn_clip {
+inline constexpr const char* kUnit = "bn_act";
+inline constexpr std::int64_t STAGES = 1;
+inline units::ParamMap overrides() {
+  return {{"SCALE_KIND", 0}, {"X_W", 10},  {"X_FRAC", 4}, {"S_W", 6}, {"S_FRAC", 5},
+          {"S_SIGNED", 0},   {"B_W", 12},  {"B_FRAC", 6}, {"Q", 0},   {"O", 0},
+          {"ACT", 2},        {"CLIP", 80}, {"STAGES", 1}};
+}
+}  // namespace bn_clip
+
+namespace bn_none {
+inline constexpr const char* kUnit = "bn_act";
+inline constexpr std::int64_t STAGES = 5;
+inline units::ParamMap overrides() {
+  return {{"SCALE_KIND", 0}, {"X_W", 12}, {"X_FRAC", 2},  {"X_SIGNED", 0}, {"S_W", 10},
+          {"S_FRAC", 8},     {"B_W", 8},  {"B_FRAC", -2}, {"OUT_W", 10},   {"OUT_FRAC", 1},
+          {"Q", 5},          {"O", 3},    {"ACT", 0},     {"STAGES", 5}};
+}
+}  // namespace bn_none
+
+namespace bn_tanh {
+inline constexpr const char* kUnit = "bn_act";
+inline constexpr std::int64_t STAGES = 3;
+inline units::ParamMap overrides() {
+  return {{"SCALE_KIND", 1}, {"K", 2},    {"SH_W", 3},    {"S_FRAC", 6}, {"X_W", 12},
+          {"X_FRAC", 6},     {"B_W", 16}, {"B_FRAC", 14}, {"OUT_W", 8},  {"OUT_FRAC", 5},
+          {"Q", 4},          {"O", 2},    {"ACT", 3},     {"STAGES", 3}};
+}
+}  // namespace bn_tanh
+
+namespace bn_sign {
+inline constexpr const char* kUnit = "bn_act";
+inline constexpr std::int64_t STAGES = 4;
+inline units::ParamMap overrides() {
+  return {{"SCALE_KIND", 1}, {"K", 3},    {"SH_W", 3},   {"S_FRAC", 4}, {"X_W", 8},
+          {"X_FRAC", 3},     {"B_W", 10}, {"B_FRAC", 5}, {"OUT_W", 4},  {"OUT_FRAC", 2},
+          {"Q", 3},          {"O", 0},    {"ACT", 4},    {"STAGES", 4}};
+}
+}  // namespace bn_sign
+
+// Every set above, for the prebuild (Prebuild.RtlVariants).
+inline std::vector<Variant> all() {
+  return {
+      {"rq_down", rq_down::kUnit, rq_down::overrides(), true},
+      {"rq_up", rq_up::kUnit, rq_up::overrides(), true},
+      {"rq_equal", rq_equal::kUnit, rq_equal::overrides(), true},
+      {"mac_s1", mac_s1::kUnit, mac_s1::overrides(), false},
+      {"mac_s2", mac_s2::kUnit, mac_s2::overrides(), false},
+      {"mac_s4", mac_s4::kUnit, mac_s4::overrides(), false},
+      {"khot_k1", khot_k1::kUnit, khot_k1::overrides(), false},
+      {"khot_k2", khot_k2::kUnit, khot_k2::overrides(), false},
+      {"khot_k3", khot_k3::kUnit, khot_k3::overrides(), false},
+      {"bn_relu", bn_relu::kUnit, bn_relu::overrides(), false},
+      {"bn_clip", bn_clip::kUnit, bn_clip::overrides(), false},
+      {"bn_none", bn_none::kUnit, bn_none::overrides(), false},
+      {"bn_tanh", bn_tanh::kUnit, bn_tanh::overrides(), false},
+      {"bn_sign", bn_sign::kUnit, bn_sign::overrides(), false},
+  };
+}
+
+}  // namespace fxsim::rtl_variants
