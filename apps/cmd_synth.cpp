@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "synth/synth_cache.hpp"
 #include "synth/synthesize.hpp"
 

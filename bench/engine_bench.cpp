@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "fx/cast.hpp"
-#include "models/arith/unit_arith.hpp"
 #include "models/engine/backend.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/systemc/model_backend.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "testbenches/env/simulation_scope.hpp"
 #include "tlm/rtl/rtl_backend.hpp"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <systemc>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "tlm/rtl/verilated/port_image.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
 

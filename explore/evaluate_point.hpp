@@ -9,7 +9,7 @@
 
 #include "explore/design_points.hpp"
 #include "explore/float_layer.hpp"
-#include "models/resources/resource_model.hpp"
+#include "models/resources/estimate.hpp"
 #include "synth/synthesize.hpp"
 #include "traces/results_schema.hpp"
 

@@ -9,10 +9,10 @@ namespace {
 resources::ResourceEstimate estimate_one(const DesignPoint& point,
                                          const engine::EngineConfig& cfg) {
   const resources::Family family = point.params.family;
-  const resources::ResourceEstimate pe = resources::estimate(
-      engine::pe_unit_name(cfg), engine::pe_params(cfg), family, point.use_dsp());
+  const resources::ResourceEstimate pe =
+      units::estimate(engine::pe_unit_name(cfg), engine::pe_params(cfg), family, point.use_dsp());
   resources::ResourceEstimate bn;
-  if (cfg.bn) bn = resources::estimate("bn_act", engine::bn_params(cfg), family, point.use_dsp());
+  if (cfg.bn) bn = units::estimate("bn_act", engine::bn_params(cfg), family, point.use_dsp());
   resources::ResourceEstimate total;
   total.lut = cfg.pe * (pe.lut + bn.lut);
   total.ff = cfg.pe * (pe.ff + bn.ff);

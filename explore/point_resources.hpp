@@ -7,7 +7,7 @@
 #include <string>
 
 #include "explore/design_points.hpp"
-#include "models/resources/resource_model.hpp"
+#include "models/resources/estimate.hpp"
 
 namespace fxsim::explore {
 

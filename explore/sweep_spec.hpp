@@ -15,7 +15,7 @@
 #include "fx/khot.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/resources/family.hpp"
-#include "models/units/unit_configs.hpp"
+#include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::explore {
 

@@ -231,6 +231,15 @@ int64_t terms_value(const std::vector<Term>& terms) {
   return static_cast<int64_t>(sum);
 }
 
+int64_t shift_add(int64_t a, const std::vector<Term>& terms) {
+  int64_t p = 0;
+  for (const Term& t : terms) {
+    const int64_t shifted = a * (int64_t{1} << t.shift);  // a << shift, sign kept
+    p += t.negative ? -shifted : shifted;
+  }
+  return p;
+}
+
 std::string format_terms(const std::vector<Term>& terms, int frac_bits) {
   if (terms.empty()) return "0";
   std::string s;

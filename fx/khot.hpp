@@ -47,6 +47,9 @@ struct Term {
   }
 };
 
+// One K-hot / SPT value as the hardware gets it: at most K terms, most significant first.
+using Terms = std::vector<Term>;
+
 // Quantize a double to the type's raw value.
 //  khot / ukhot: the representable value nearest to x; ties go to the larger
 //    magnitude; beyond the largest magnitude it saturates (negative x gives 0 for ukhot).
@@ -67,6 +70,10 @@ bool khot_representable(int64_t raw, const KhotType& t);
 
 // Sum of terms in raw units.
 int64_t terms_value(const std::vector<Term>& terms);
+
+// a times the terms as shift-add hardware computes it: sum of +-(a << shift), in raw units of
+// a's format plus F fraction bits. Exact while the result fits 63 bits (the units' width rules).
+int64_t shift_add(int64_t a, const std::vector<Term>& terms);
 
 // "+2^-1 -2^-4" (value exponents, i.e. shift - F); "0" for no terms.
 std::string format_terms(const std::vector<Term>& terms, int frac_bits);

@@ -2,7 +2,7 @@
 
 #include "fx/width_rules.hpp"
 #include "golden/quantize.hpp"
-#include "models/arith/unit_arith.hpp"
+#include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
 namespace {
@@ -53,7 +53,7 @@ torch::Tensor mac_integer(const DenseLayer& l, const torch::Tensor& input_raw) {
 
 torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, std::int64_t clip_raw,
                                const fx::FxType& out) {
-  const std::int64_t one = arith::raw_one(out);
+  const std::int64_t one = units::raw_one(out);
   switch (act) {
     case units::Activation::RELU:
       return torch::clamp_min(r, 0);

@@ -21,7 +21,7 @@ torch::Tensor mac_integer(const DenseLayer& layer, const torch::Tensor& input_ra
 // bn_act of a [batch, channels] tensor of raws of layer.out_type.
 torch::Tensor bn_act_integer(const DenseLayer& layer, const torch::Tensor& x_raw);
 
-// activation on raws of `out`, as arith::activate.
+// activation on raws of `out`, as units::activate.
 torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, std::int64_t clip_raw,
                                const fx::FxType& out);
 

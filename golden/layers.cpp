@@ -4,7 +4,7 @@
 
 #include "golden/qfx.hpp"
 #include "golden/quantize.hpp"
-#include "models/arith/unit_arith.hpp"
+#include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
 namespace {
@@ -146,7 +146,7 @@ torch::Tensor activation_float(const torch::Tensor& x, units::Activation act, do
 
 torch::Tensor activation_quant(const torch::Tensor& r, units::Activation act, double clip,
                                const fx::FxType& out) {
-  const double one = std::ldexp(static_cast<double>(arith::raw_one(out)), -out.frac_bits());
+  const double one = std::ldexp(static_cast<double>(units::raw_one(out)), -out.frac_bits());
   switch (act) {
     case units::Activation::RELU:
       return torch::relu(r);

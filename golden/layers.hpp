@@ -13,7 +13,8 @@
 
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
-#include "models/units/unit_configs.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
 
 namespace fxsim::golden {
 

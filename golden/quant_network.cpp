@@ -4,7 +4,8 @@
 #include <cstdlib>
 
 #include "fx/width_rules.hpp"
-#include "models/arith/unit_arith.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 
 namespace fxsim::golden {
 namespace {
@@ -158,16 +159,16 @@ std::vector<std::int64_t> reference_dense(const DenseLayer& l,
   for (int o = 0; o < l.out_features; ++o) {
     std::copy_n(l.weight_raw.begin() + static_cast<std::ptrdiff_t>(o) * l.in_features,
                 l.in_features, row.begin());
-    const std::int64_t x = arith::mac_dot(mac, input, row).data;
+    const std::int64_t x = units::mac_dot(mac, input, row).data;
     if (!bn) {
       out[o] = x;
       continue;
     }
-    arith::Terms terms;
+    fx::Terms terms;
     if (const auto* k = std::get_if<fx::KhotType>(&l.bn->scale_type)) {
       terms = fx::khot_encode(l.bn->scale_raw[o], *k);
     }
-    out[o] = arith::bn_act(*bn, x, l.bn->scale_raw[o], terms, l.bn->bias_raw[o]).y;
+    out[o] = units::bn_act(*bn, x, l.bn->scale_raw[o], terms, l.bn->bias_raw[o]).y;
   }
   return out;
 }

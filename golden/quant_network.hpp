@@ -14,7 +14,8 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
-#include "models/units/unit_configs.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 
 namespace fxsim::golden {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "models/resources/family.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "synth/synth_result.hpp"
 
 namespace fxsim::synth {

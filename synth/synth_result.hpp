@@ -9,7 +9,7 @@
 #include <string>
 
 #include "models/resources/family.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "synth/yosys_stat.hpp"
 
 namespace fxsim::synth {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "models/resources/family.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "synth/synth_error.hpp"
 #include "synth/synth_result.hpp"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/resources/family.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::synth {
 

@@ -17,8 +17,11 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
-#include "models/units/unit_configs.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
+#include "models/units/khot_pe/khot_pe.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::engine {
 

@@ -31,7 +31,7 @@ std::int64_t weight_max_abs(const EngineConfig& cfg) {
 // Fast path, exact by construction: while every beat-boundary prefix sum stays inside the
 // accumulator's range, its wrap/saturation never fires, so the accumulator holds the plain
 // int64 sum (widths <= 62 bits, units::resolve_params, so the sum itself cannot overflow int64).
-// A row whose prefix leaves the range is recomputed beat by beat through arith::Accumulator,
+// A row whose prefix leaves the range is recomputed beat by beat through units::Accumulator,
 // which applies ACC_O exactly as the hardware does. Rows of a sensibly sized accumulator never
 // take the slow path; this keeps the model within a small factor of a bare dot product.
 void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin,
@@ -64,7 +64,7 @@ void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n
       std::int64_t prev = 0;
       for (int i = 0; i < n_in; i += simd) {
         const int lanes = std::min(simd, n_in - i);
-        const std::int64_t beat = arith::mac_beat_sum(x + i, w + i, lanes);
+        const std::int64_t beat = units::mac_beat_sum(x + i, w + i, lanes);
         acc_.beat(beat, i == 0, false);
         // TRN into the same fraction bits: the cast changes the sum only when it overflows.
         acc_overflows += acc_.value() != prev + beat;
@@ -92,7 +92,7 @@ void BnStage::run(const std::int64_t* mac, const std::int64_t* scale_words,
   for (int o = o_begin; o < o_end; ++o) {
     const std::int64_t s = scale_words[o];
     if (cfg_.scale_kind == 1) unpack_terms(s, cfg_.k, cfg_.sh_w, &terms_);
-    const arith::BnActResult r = arith::bn_act(cfg_, mac[o - o_begin], s, terms_, bias[o]);
+    const units::BnActResult r = units::bn_act(cfg_, mac[o - o_begin], s, terms_, bias[o]);
     y[o - o_begin] = r.y;
     const fx::CastFlags& f = r.requantized.flags;
     cov->bn_requant.count += 1;

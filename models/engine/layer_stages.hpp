@@ -8,21 +8,25 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/arith/unit_arith.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_acc_out/fx_acc_out.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::engine {
 
 // A K-hot / SPT weight word's value in raw units (2^-W_FRAC), for n words. A shift-add product
 // sum_k +-(a << shift_k) equals a * sum_k +-2^shift_k exactly in integers (all widths <= 62 bits,
 // units::resolve_params), so the K-hot array multiplies by these values: bit-identical to
-// arith::khot_product, and one multiply per lane instead of K shifts.
+// units::khot_product, and one multiply per lane instead of K shifts.
 void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w,
                        std::int64_t* values);
 
 // The PE array: outputs [o_begin, o_end) of one input vector x (n_in raws of the activation
 // format), each a dot product with row o of `weights` (raw values, n_in per row) in
-// ceil(n_in / SIMD) beats through arith::Accumulator, then the output requant. out[o - o_begin].
+// ceil(n_in / SIMD) beats through units::Accumulator, then the output requant. out[o - o_begin].
 class PeArrayStage {
  public:
   // weight_max_abs: the largest |raw weight| the weight format allows (weight_max_abs()), or
@@ -33,7 +37,7 @@ class PeArrayStage {
 
  private:
   units::AccumulatorConfig cfg_;
-  arith::Accumulator acc_;
+  units::Accumulator acc_;
   std::int64_t weight_max_abs_;
 };
 
@@ -50,7 +54,7 @@ class BnStage {
 
  private:
   units::BnActConfig cfg_;
-  arith::Terms terms_;  // reused: no allocation once it holds K terms
+  fx::Terms terms_;  // reused: no allocation once it holds K terms
 };
 
 // Coverage with the stages' modes filled in and no events yet.

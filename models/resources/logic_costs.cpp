@@ -5,9 +5,6 @@
 namespace fxsim::resources {
 namespace {
 
-constexpr int kTrn = 5;   // fx::Rounding::TRN
-constexpr int kWrap = 3;  // fx::Overflow::WRAP; WRAP_SM = 4 also wraps
-
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 }  // namespace
@@ -38,13 +35,14 @@ LogicCost add_sub_term(int width, bool first) {
   return {k * 1.16 * width, (first ? 1.0 : 2.0) * ceil_div(width, 4)};
 }
 
-LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, int q, int o) {
+LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, fx::Rounding q,
+                      fx::Overflow o) {
   const int dropped = std::max(in_frac - out_frac, 0);
   const int appended = std::max(out_frac - in_frac, 0);
   const int kept = in_w - dropped + appended;
-  const int r = (q != kTrn && dropped > 0) ? 1 : 0;
+  const int r = (q != fx::Rounding::TRN && dropped > 0) ? 1 : 0;
   const int excess = std::max(kept + r - out_w, 0);
-  const bool saturates = o != kWrap && o != 4;
+  const bool saturates = o != fx::Overflow::WRAP && o != fx::Overflow::WRAP_SM;
   LogicCost c;
   c.lut = r * (0.56 * kept + 4.0) + 2.9 * std::min(excess, 15) + 0.4 * std::max(excess - 15, 0) +
           (excess > 0 && saturates ? static_cast<double>(out_w) : 0.0) - dropped;

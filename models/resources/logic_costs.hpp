@@ -1,8 +1,10 @@
 // LUT / CARRY costs of the building blocks of the RTL units, as yosys 0.23 synth_xilinx maps
-// them. Each formula names its source: "published" (TOOLCHAIN.md rules of thumb: an N-bit adder is
-// N LUTs and ceil(N/4) CARRY4) or "calibrated" (a least-squares fit to yosys runs, listed in
-// docs/resources.md with their data).
+// them. Each formula names its source: "published" (rules of thumb quoted in docs/resources.md: an
+// N-bit adder is N LUTs and ceil(N/4) CARRY4) or "calibrated" (a least-squares fit to yosys runs,
+// listed in docs/resources.md with their data).
 #pragma once
+
+#include "fx/fx_type.hpp"
 
 namespace fxsim::resources {
 
@@ -45,13 +47,14 @@ LogicCost barrel_shifter(int in_bits, int shift_bits);
 LogicCost add_sub_term(int width, bool first);
 
 // The requantizer fx_requant (rtl/fx_requant.sv) for an input of in_w bits with in_frac fraction
-// bits to out_w / out_frac with rounding q and overflow o (fx::Rounding / fx::Overflow order):
+// bits to out_w / out_frac with rounding q and overflow o:
 //   dropped = max(in_frac - out_frac, 0), kept E = in_w - dropped + max(out_frac - in_frac, 0),
 //   r = rounding logic present (q != TRN and dropped > 0), H = max(E + r - out_w, 0) excess bits,
 //   LUT = r (0.56 E + 4) + 2.9 min(H, 15) + 0.4 max(H - 15, 0) + [H > 0] (saturating o) out_w
 //         - dropped, at least 0 (H beyond the calibrated 0..15 only widens a constant compare,
 //         checked on fx_mac_pe with ACC_W = 48),
 //   CARRY = r ceil(E / 4) + [H > 0] ceil(E / 4)   (calibrated on 72 fx_requant runs).
-LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, int q, int o);
+LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, fx::Rounding q,
+                      fx::Overflow o);
 
 }  // namespace fxsim::resources

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::units {
 

@@ -117,8 +117,8 @@ TEST(Constraints, PruneOnTheAnalyticalMetrics) {
 TEST(Resources, EngineIsPeTimesTheUnits) {
   const auto points = expand_sweep(small());
   const DesignPoint& p = points[0];
-  const auto unit = resources::estimate(engine::pe_unit_name(p.cfg), engine::pe_params(p.cfg),
-                                        resources::Family::xc7, true);
+  const auto unit = units::estimate(engine::pe_unit_name(p.cfg), engine::pe_params(p.cfg),
+                                    resources::Family::xc7, true);
   const auto e = estimate_engine(p);
   EXPECT_EQ(e.lut, 4 * unit.lut);
   EXPECT_EQ(e.dsp, 4 * unit.dsp);

@@ -519,3 +519,39 @@ TEST(KhotType, StrMaxMagnitudeValidate) {
 }
 
 }  // namespace
+
+namespace {
+
+// shift_add: hand-worked, then every term set of up to 3 distinct shifts 0..7 with both signs
+// against a * (sum of +-2^shift) in 128-bit integers, over a grid of a.
+TEST(ShiftAdd, HandWorked) {
+  // 24 * (2^7 - 2^5) = 24 * 96 = 2304; -8 * 2^0 = -8; an empty term list is 0.
+  EXPECT_EQ(fx::shift_add(24, {{false, 7}, {true, 5}}), 2304);
+  EXPECT_EQ(fx::shift_add(-8, {{false, 0}}), -8);
+  EXPECT_EQ(fx::shift_add(123, {}), 0);
+  EXPECT_EQ(fx::shift_add(-3, {{true, 2}}), 12);
+}
+
+TEST(ShiftAdd, EqualsTheProductForEveryTermSet) {
+  std::uint64_t checked = 0;
+  for (int mask = 0; mask < (1 << 8); ++mask) {
+    if (__builtin_popcount(mask) > 3) continue;
+    for (int signs = 0; signs < 8; ++signs) {
+      fx::Terms terms;
+      for (int s = 7; s >= 0; --s) {
+        if (mask & (1 << s)) {
+          terms.push_back({((signs >> terms.size()) & 1) != 0, s});
+        }
+      }
+      __int128 value = 0;
+      for (const fx::Term& t : terms) value += (t.negative ? -1 : 1) * (__int128{1} << t.shift);
+      for (std::int64_t a = -1000; a <= 1000; a += 7) {
+        ASSERT_EQ(static_cast<__int128>(fx::shift_add(a, terms)), value * a) << a;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100000u);
+}
+
+}  // namespace

@@ -1,6 +1,8 @@
 // bn_act: both scale kinds and all five activations across the variants, bit-exact against
 // models/arith (bn_act) and against fx directly (exact __int128 t, fx::cast_from_raw, the
 // activation written out here from docs/rtl_units.md), with the cycle model.
+#include "models/units/bn_act/bn_act.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,7 +19,6 @@ namespace fx = fxsim::fx;
 namespace {
 
 namespace units = fxsim::units;
-namespace arith = fxsim::arith;
 using namespace fxsim::rtl_test;
 
 struct BnBeat {
@@ -98,8 +99,8 @@ BnBeat random_beat(std::mt19937_64& rng, const units::BnActConfig& c) {
   return b;
 }
 
-arith::Terms word_terms(std::uint64_t word, const units::BnActConfig& c) {
-  arith::Terms terms;
+fx::Terms word_terms(std::uint64_t word, const units::BnActConfig& c) {
+  fx::Terms terms;
   for (int k = 0; k < c.k; ++k) {
     const std::uint64_t t = (word >> (k * c.term_width())) & low_mask(c.term_width());
     if (t >> (c.sh_w + 1)) {
@@ -141,9 +142,9 @@ Coverage check_random(const units::ParamMap& overrides, std::uint64_t seed_salt)
       beats.push_back(random_beat(rng, c));
       const BnBeat& b = beats.back();
       const std::int64_t want = fx_reference(c, b, &cov);
-      const arith::BnActResult a =
-          arith::bn_act(c, b.x, c.scale_kind == 0 ? scale_value(b.scale_word, c) : 0,
-                        c.scale_kind == 1 ? word_terms(b.scale_word, c) : arith::Terms{}, b.bias);
+      const units::BnActResult a =
+          units::bn_act(c, b.x, c.scale_kind == 0 ? scale_value(b.scale_word, c) : 0,
+                        c.scale_kind == 1 ? word_terms(b.scale_word, c) : fx::Terms{}, b.bias);
       if (a.y != want && arith_mismatch++ < 3) {
         ADD_FAILURE() << "arith " << a.y << " vs fx " << want << " (x " << b.x << ")";
       }

@@ -2,6 +2,8 @@
 // terms), plus arbitrary term words (any {en, neg, shift} is legal hardware input). Bit-exact
 // against models/arith (khot_dot) and against fx directly (each weight's value from
 // fx::terms_value, an exact __int128 product sum, fx::cast_from_raw), with the cycle model.
+#include "models/units/khot_pe/khot_pe.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,11 +20,10 @@ namespace fx = fxsim::fx;
 namespace {
 
 namespace units = fxsim::units;
-namespace arith = fxsim::arith;
 using namespace fxsim::rtl_test;
 
 // Port word of one weight: K terms {en, neg, shift}, term k at bits [k*TERM_W +: TERM_W].
-std::uint64_t pack_terms(const arith::Terms& terms, const units::KhotPeConfig& c) {
+std::uint64_t pack_terms(const fx::Terms& terms, const units::KhotPeConfig& c) {
   std::uint64_t word = 0;
   for (std::size_t k = 0; k < terms.size(); ++k) {
     const std::uint64_t t = (std::uint64_t{1} << (c.sh_w + 1)) |
@@ -45,8 +46,8 @@ std::int64_t word_value(std::uint64_t word, const units::KhotPeConfig& c) {
   return v;
 }
 
-arith::Terms word_terms(std::uint64_t word, const units::KhotPeConfig& c) {
-  arith::Terms terms;
+fx::Terms word_terms(std::uint64_t word, const units::KhotPeConfig& c) {
+  fx::Terms terms;
   for (int k = 0; k < c.k; ++k) {
     const std::uint64_t t = (word >> (k * c.term_width())) & low_mask(c.term_width());
     if (t >> (c.sh_w + 1)) {
@@ -93,9 +94,9 @@ void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
       [&](std::mt19937_64& rng) { return random_dot(rng, c); },
       [&](std::uint64_t word) { return word_value(word, c); },
       [&](const PeDot& d) {
-        std::vector<arith::Terms> w;
+        std::vector<fx::Terms> w;
         for (std::uint64_t word : d.w_words) w.push_back(word_terms(word, c));
-        return arith::khot_dot(c, d.a, w);
+        return units::khot_dot(c, d.a, w);
       });
   const PeCoverage& cov = r.cov;
   EXPECT_EQ(r.arith_mismatches, 0u);
@@ -119,11 +120,11 @@ TEST(KhotPe, HandWorkedSpt) {
   const units::KhotPeConfig c = units::KhotPeConfig::from(units::resolve_params(
       units::find_unit("khot_pe"), fxsim::rtl_variants::khot_k2::overrides()));
   const fx::KhotType spt = weight_type(fx::KhotKind::SPT, c);
-  ASSERT_EQ(fx::khot_encode(96, spt), (arith::Terms{{false, 7}, {true, 5}}));
+  ASSERT_EQ(fx::khot_encode(96, spt), (fx::Terms{{false, 7}, {true, 5}}));
   const std::vector<PeDot> dots = {{{24}, {pack_terms({{false, 7}, {true, 5}}, c)}},
                                    {{-8}, {pack_terms({{false, 0}}, c)}},
                                    {{-16}, {pack_terms({{false, 3}}, c)}}};
-  const std::vector<arith::PeResult> expected = {{18, false}, {0, false}, {-1, false}};
+  const std::vector<units::PeResult> expected = {{18, false}, {0, false}, {-1, false}};
   const StreamReport rep = run_pe(m, to_beats(dots, c.simd), expected, StreamOptions{2}, c.a.width,
                                   c.k * c.term_width(), c.out);
   EXPECT_EQ(rep.mismatches, 0u);

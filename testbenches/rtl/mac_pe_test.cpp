@@ -8,6 +8,7 @@
 #include <random>
 
 #include "fx/cast.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "testbenches/rtl/pe_stream.hpp"
 #include "testbenches/rtl/rtl_variants.hpp"
 #include "testbenches/rtl/test_env.hpp"
@@ -17,7 +18,6 @@ namespace fx = fxsim::fx;
 namespace {
 
 namespace units = fxsim::units;
-namespace arith = fxsim::arith;
 using namespace fxsim::rtl_test;
 
 // A weight port word as its raw.
@@ -50,7 +50,7 @@ void check_random(const units::ParamMap& overrides, std::uint64_t seed_salt) {
       [&](const PeDot& d) {
         std::vector<std::int64_t> w;
         for (std::uint64_t word : d.w_words) w.push_back(weight_raw(word, c));
-        return arith::mac_dot(c, d.a, w);
+        return units::mac_dot(c, d.a, w);
       });
   const PeCoverage& cov = r.cov;
   EXPECT_EQ(r.arith_mismatches, 0u);
@@ -85,7 +85,7 @@ TEST(MacPe, HandWorkedStage1) {
     dots.back().a.push_back(127);
     dots.back().w_words.push_back(127);
   }
-  const std::vector<arith::PeResult> expected = {
+  const std::vector<units::PeResult> expected = {
       {5, false}, {0, false}, {0, false}, {2, false}, {-12, false}};
   const StreamReport rep =
       run_pe(m, to_beats(dots, c.simd), expected, StreamOptions{1}, c.a.width, c.w.width, c.out);

@@ -9,16 +9,16 @@
 #include <vector>
 
 #include "fx/cast.hpp"
-#include "models/arith/unit_arith.hpp"
+#include "models/units/fx_acc_out/fx_acc_out.hpp"
 #include "testbenches/rtl/port_dut.hpp"
 #include "testbenches/rtl/stream_check.hpp"
 #include "testbenches/rtl/test_env.hpp"
 
-namespace fxsim::arith {
+namespace fxsim::units {
 inline std::ostream& operator<<(std::ostream& os, const PeResult& r) {
   return os << "{data " << r.data << ", overflow " << r.overflow << "}";
 }
-}  // namespace fxsim::arith
+}  // namespace fxsim::units
 
 namespace fxsim::rtl_test {
 
@@ -54,7 +54,7 @@ inline std::vector<PeBeat> to_beats(const std::vector<PeDot>& dots, int simd) {
 }
 
 inline StreamReport run_pe(Dut& m, const std::vector<PeBeat>& beats,
-                           const std::vector<arith::PeResult>& expected, const StreamOptions& opt,
+                           const std::vector<units::PeResult>& expected, const StreamOptions& opt,
                            int a_w, int w_word_w, const fx::FxType& out) {
   return run_stream(
       m, beats, expected, opt,
@@ -68,7 +68,7 @@ inline StreamReport run_pe(Dut& m, const std::vector<PeBeat>& beats,
       },
       [](const PeBeat& b) { return b.last; },
       [&](const Dut& mm) {
-        return arith::PeResult{
+        return units::PeResult{
             to_raw(get_bits(mm.out_data, 0, out.width), out.width, out.is_signed),
             mm.out_overflow != 0};
       });
@@ -99,7 +99,7 @@ struct PeCoverage {
 // fx directly, for either PE: exact beat sums of a * weight_value(word) (__int128), the
 // accumulator's wrap/saturation after every beat (fx::cast_from_raw), then the output format.
 template <typename Config, typename WeightValue>
-arith::PeResult fx_pe_reference(const Config& c, const PeDot& d, WeightValue weight_value,
+units::PeResult fx_pe_reference(const Config& c, const PeDot& d, WeightValue weight_value,
                                 PeCoverage* cov) {
   std::int64_t acc = 0;
   for (std::size_t i = 0; i < d.a.size(); i += c.simd) {
@@ -112,7 +112,7 @@ arith::PeResult fx_pe_reference(const Config& c, const PeDot& d, WeightValue wei
     cov->acc_overflows += f.overflow;
   }
   fx::CastFlags f;
-  arith::PeResult r;
+  units::PeResult r;
   r.data = fx::cast_from_raw(acc, c.product_frac(), c.out, &f);
   r.data = perturb_on_tie(r.data, f.tie);  // a separate statement: f is set by the cast
   r.overflow = f.overflow;
@@ -140,11 +140,11 @@ RandomPeReport random_pe_suite(Dut& m, const Config& c, std::uint64_t seed, int 
   while (done < total) {
     const std::uint64_t n = std::min<std::uint64_t>(20000, total - done);
     std::vector<PeDot> dots;
-    std::vector<arith::PeResult> expected;
+    std::vector<units::PeResult> expected;
     for (std::uint64_t i = 0; i < n; ++i) {
       dots.push_back(draw(rng));
-      const arith::PeResult want = fx_pe_reference(c, dots.back(), weight_value, &report.cov);
-      const arith::PeResult a = arith_result(dots.back());
+      const units::PeResult want = fx_pe_reference(c, dots.back(), weight_value, &report.cov);
+      const units::PeResult a = arith_result(dots.back());
       if (!(a.data == want.data && a.overflow == want.overflow) && report.arith_mismatches++ < 3) {
         ADD_FAILURE() << "arith " << a << " vs fx " << want;
       }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
 
 namespace fxsim::rtl_test {

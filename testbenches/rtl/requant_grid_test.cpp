@@ -8,8 +8,8 @@
 #include <cstdint>
 
 #include "fx/cast.hpp"
-#include "models/arith/unit_arith.hpp"
-#include "models/units/unit_configs.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
+#include "models/units/unit_registry.hpp"
 #include "testbenches/rtl/port_dut.hpp"
 #include "testbenches/rtl/rtl_variants.hpp"
 #include "testbenches/rtl/test_env.hpp"
@@ -49,7 +49,7 @@ GridCoverage check_grid(const units::ParamMap& overrides) {
         fx::CastFlags f;
         const std::int64_t exact = fx::cast_from_raw(raw, base.in.frac_bits(), cfg.out, &f);
         const std::int64_t want = fxsim::rtl_test::perturb_on_tie(exact, f.tie);
-        const fxsim::arith::Requantized ref = fxsim::arith::requant(raw, cfg);
+        const fxsim::units::Requantized ref = fxsim::units::requant(raw, cfg);
         const int pair = q * 5 + o;
         const std::uint64_t got = get_bits(m.dout, pair * out_w, out_w);
         const std::uint64_t got_flags = get_bits(m.flags, pair * 3, 3);

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "models/units/unit_rtl.hpp"
 #include "tlm/rtl/verilated/toolchain.hpp"
 #include "util/files.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::rtl_variants {
 

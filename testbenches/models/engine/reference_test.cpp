@@ -1,5 +1,5 @@
 // compute_reference and the stimulus: values against the independent computation, the K-hot
-// path against arith::khot_dot, determinism, coverage counts, and its cost per MAC.
+// path against units::khot_dot, determinism, coverage counts, and its cost per MAC.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <random>
 
 #include "fx/cast.hpp"
-#include "models/arith/unit_arith.hpp"
+#include "models/units/khot_pe/khot_pe.hpp"
 #include "testbenches/models/engine/independent.hpp"
 #include "testbenches/models/engine/points.hpp"
 
@@ -32,11 +32,11 @@ TEST(Reference, KhotWordsAgreeWithKhotDot) {
     const std::vector<std::int64_t> x(s.input.begin() + b * c.in_features,
                                       s.input.begin() + (b + 1) * c.in_features);
     for (int o = 0; o < c.out_features; ++o) {
-      std::vector<arith::Terms> w;
+      std::vector<fx::Terms> w;
       for (int i = 0; i < c.in_features; ++i) {
         w.push_back(fx::khot_encode(s.weights[o * c.in_features + i], c.khot_weight()));
       }
-      EXPECT_EQ(r.output[b * c.out_features + o], arith::khot_dot(pe, x, w).data);
+      EXPECT_EQ(r.output[b * c.out_features + o], units::khot_dot(pe, x, w).data);
     }
   }
 }

@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-#include "models/resources/resource_model.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::resources {
 namespace {

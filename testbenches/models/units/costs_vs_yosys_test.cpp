@@ -11,7 +11,8 @@
 #include <set>
 #include <string>
 
-#include "models/resources/resource_model.hpp"
+#include "models/resources/estimate.hpp"
+#include "models/units/unit_registry.hpp"
 #include "synth/synthesize.hpp"
 #include "testbenches/models/units/synth_variants.hpp"
 
@@ -57,7 +58,7 @@ synth::SynthResult synthesize(const Variant& v) {
 
 resources::ResourceEstimate model(const Variant& v) {
   const units::UnitSpec& unit = units::find_unit(v.unit);
-  return resources::estimate(unit, units::resolve_params(unit, v.overrides), v.family, v.use_dsp);
+  return units::estimate(unit, units::resolve_params(unit, v.overrides), v.family, v.use_dsp);
 }
 
 double lut_error_percent(int model_lut, int yosys_lut) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/resources/family.hpp"
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::resources_test {
 

@@ -1,12 +1,12 @@
 // models/units: the RTL parameter schema. Expected messages and values are written out by hand
 // from docs/rtl_units.md, so a changed default, range or message shows up here.
-#include "models/units/unit_params.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "models/units/unit_configs.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fx = fxsim::fx;
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 
 namespace fxsim::engine_test {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "tlm/rtl/verilated/rtl_errors.hpp"
 #include "tlm/rtl/verilated/variant_sources.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/units/unit_params.hpp"
+#include "models/units/unit_registry.hpp"
 #include "tlm/rtl/verilated/toolchain.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
 

@@ -1,0 +1,63 @@
+// bn_act (rtl/bn_act.sv): batch norm folded into a scale (a fixed-point multiplier or K-hot
+// shift-add terms) and a bias, the output requantizer, then one of five activations. Its
+// parameters, typed configuration, bit-exact reference and cost, and the activation names every
+// file format of fxsim uses.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fx/khot.hpp"
+#include "models/units/common/unit_spec.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
+
+namespace fxsim::units {
+
+const UnitSpec& bn_act_spec();
+
+enum class Activation { NONE = 0, RELU = 1, RELU_CLIP = 2, HARDTANH = 3, SIGN = 4 };
+
+// "none", "relu", "relu_clip", "hardtanh", "sign": the names design-point, sweep and model
+// files use.
+std::string_view activation_name(Activation a);
+// The same names, in ACT order: the one table every parser of those files reads.
+const std::vector<std::pair<std::string, Activation>>& activation_names();
+
+struct BnActConfig {
+  fx::FxType x;         // X_*
+  int scale_kind = 0;   // 0 fixed-point multiplier, 1 K-hot shift-add
+  fx::FxType scale;     // S_* (scale_kind 0; for kind 1 only its fraction bits are meaningful)
+  int s_frac = 0;       // S_FRAC (both kinds)
+  int k = 1, sh_w = 3;  // K-hot scale (scale_kind 1)
+  fx::FxType bias;      // signed B_W, B_FRAC
+  fx::FxType out;       // OUT_*, Q, O, N
+  Activation act = Activation::NONE;
+  std::int64_t clip = 0;  // raw upper bound of RELU_CLIP
+  int stages = 1;
+  int product_frac() const { return x.frac_bits() + s_frac; }
+  // Fraction bits of t = x * scale + bias: the larger of the product's and the bias's.
+  int sum_frac() const;
+  int term_width() const { return 2 + sh_w; }
+  static BnActConfig from(const ParamMap& resolved);
+};
+
+struct BnActResult {
+  std::int64_t t = 0;       // x * scale + bias, exact, cfg.sum_frac() fraction bits
+  Requantized requantized;  // requant(t) to cfg.out
+  std::int64_t y = 0;       // act(requantized.raw): out_y
+};
+
+// The scale is a raw of cfg.scale (SCALE_KIND 0) or terms (SCALE_KIND 1); the other is ignored.
+BnActResult bn_act(const BnActConfig& cfg, std::int64_t x, std::int64_t scale,
+                   const fx::Terms& scale_terms, std::int64_t bias);
+
+// The activation on a raw output value r (docs/rtl_units.md).
+std::int64_t activate(const BnActConfig& cfg, std::int64_t r);
+
+// Raw 1.0 in the output format, clamped to its range (0 for a negative OUT_FRAC).
+std::int64_t raw_one(const fx::FxType& out);
+
+}  // namespace fxsim::units
