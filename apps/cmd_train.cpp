@@ -10,7 +10,7 @@
 #include "apps/commands.hpp"
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
-#include "golden/train.hpp"
+#include "golden/torch/train.hpp"
 
 namespace fxsim::cli {
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "fx/cast.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 namespace fx = fxsim::fx;
 

@@ -9,10 +9,10 @@
 #include <sstream>
 #include <string>
 
+#include "testbenches/common/engine_points.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/scoreboard.hpp"
 #include "testbenches/env/summary_report.hpp"
-#include "testbenches/env/tests/engine_points.hpp"
 #include "testbenches/env/tests/engine_test_util.hpp"
 #include "tlm/rtl/engine_variants.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"

@@ -4,8 +4,8 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include "testbenches/common/engine_points.hpp"
 #include "testbenches/env/run_point.hpp"
-#include "testbenches/env/tests/engine_points.hpp"
 #include "testbenches/env/tests/engine_test_util.hpp"
 
 namespace fxsim::engine_test {

@@ -7,8 +7,8 @@
 
 #include <vector>
 
+#include "testbenches/common/engine_points.hpp"
 #include "testbenches/env/run_point.hpp"
-#include "testbenches/env/tests/engine_points.hpp"
 #include "testbenches/env/tests/engine_test_util.hpp"
 
 namespace fxsim::engine_test {

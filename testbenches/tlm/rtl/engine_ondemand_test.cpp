@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "testbenches/common/engine_points.hpp"
 #include "testbenches/env/run_point.hpp"
-#include "testbenches/env/tests/engine_points.hpp"
 #include "testbenches/tlm/rtl/ondemand_child.hpp"
 #include "tlm/rtl/engine_variants.hpp"
 #include "tlm/rtl/verilated/variant_builder.hpp"

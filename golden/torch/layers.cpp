@@ -1,9 +1,9 @@
-#include "golden/layers.hpp"
+#include "golden/torch/layers.hpp"
 
 #include <cmath>
 
-#include "golden/qfx.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/qfx.hpp"
+#include "golden/torch/quantize.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {

@@ -1,7 +1,7 @@
 // `fxsim train` on a small subset: determinism (identical model-file bytes for the same config
 // and seed), exact shapes, every variant produced, the exported golden logits reproduced by the
 // models/arith reference from the loaded file; and the config errors (FILE:LINE: key: ...).
-#include "golden/train.hpp"
+#include "golden/torch/train.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // Vectorized tensor casts with fx/'s semantics. The structure mirrors fx/cast.cpp's exact path:
 // round to an integer first (sign-magnitude on doubles, floor-based on raw integers), then apply
 // the overflow mode to the rounded integer. See quantize.hpp for why each step is exact.
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 #include <algorithm>
 #include <cmath>

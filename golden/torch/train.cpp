@@ -1,4 +1,4 @@
-#include "golden/train.hpp"
+#include "golden/torch/train.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "golden/idx.hpp"
-#include "golden/int_inference.hpp"
-#include "golden/mlp.hpp"
 #include "golden/model_file.hpp"
+#include "golden/torch/int_inference.hpp"
+#include "golden/torch/mlp.hpp"
 
 namespace fxsim::golden {
 namespace {

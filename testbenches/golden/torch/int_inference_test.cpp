@@ -1,13 +1,13 @@
 // Integer inference of random quantized dense(+bn_act) layers, element for element against
 // models/arith (mac_dot + bn_act), the reference the SystemC and RTL units are checked against.
-#include "golden/int_inference.hpp"
+#include "golden/torch/int_inference.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "fx/width_rules.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 namespace fx = fxsim::fx;
 

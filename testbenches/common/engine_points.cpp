@@ -1,4 +1,4 @@
-#include "testbenches/env/tests/engine_points.hpp"
+#include "testbenches/common/engine_points.hpp"
 
 #include <sstream>
 

@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "golden/layers.hpp"
 #include "golden/quant_network.hpp"
+#include "golden/torch/layers.hpp"
 
 namespace fxsim::golden {
 

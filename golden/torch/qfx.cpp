@@ -1,13 +1,13 @@
 // Autograd functions of qfx.hpp. The formats travel through the autograd context as their type
 // strings (parsed back by fx's one parser) because saved_data holds IValues only.
-#include "golden/qfx.hpp"
+#include "golden/torch/qfx.hpp"
 
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <cmath>
 
 #include "fx/type_parser.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 namespace fxsim::golden {
 namespace {

@@ -2,7 +2,7 @@
 // in testbenches/fx). Per (rounding, overflow) pair: > 1,000,000 values over several formats
 // (random, exact ties, grid points, range edges, beyond the range, specials), each compared with
 // fx::cast_array_from_double, and a slice of them with the scalar fx::cast_from_double.
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,9 +4,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
-#include "golden/int_inference.hpp"
-#include "golden/mlp.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/int_inference.hpp"
+#include "golden/torch/mlp.hpp"
+#include "golden/torch/quantize.hpp"
 
 namespace fx = fxsim::fx;
 

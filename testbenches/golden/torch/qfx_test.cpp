@@ -1,6 +1,6 @@
 // Gradients of the fake quantizers, against values worked out by hand (docs/golden.md) and a
 // finite difference of the surrogate the straight-through estimator differentiates.
-#include "golden/qfx.hpp"
+#include "golden/torch/qfx.hpp"
 
 #include <gtest/gtest.h>
 

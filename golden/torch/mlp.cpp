@@ -1,4 +1,4 @@
-#include "golden/mlp.hpp"
+#include "golden/torch/mlp.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "fx/width_rules.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 
 namespace fxsim::golden {
 namespace {

@@ -1,7 +1,7 @@
-#include "golden/int_inference.hpp"
+#include "golden/torch/int_inference.hpp"
 
 #include "fx/width_rules.hpp"
-#include "golden/quantize.hpp"
+#include "golden/torch/quantize.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
