@@ -13,6 +13,7 @@
 
 #include "apps/commands.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/summary_report.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"

@@ -18,7 +18,9 @@
 
 #include "fx/cast.hpp"
 #include "models/engine/backend.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 #include "models/systemc/model_backend.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -59,7 +61,8 @@ std::int64_t g_sink = 0;  // keeps results observable
 // fx/ alone — an int64 dot product per output (the accumulator of this point is wide enough
 // never to wrap), then one fx cast into the output format.
 double native_seconds(const EngineConfig& cfg, const fxsim::engine::Stimulus& stim) {
-  const fxsim::units::MacPeConfig pe = fxsim::engine::mac_pe_config(cfg);
+  const fxsim::units::MacPeConfig pe =
+      std::get<fxsim::units::MacPeConfig>(fxsim::engine::elaborate(cfg).pe_config);
   const std::size_t n_in = cfg.in_features;
   const std::int64_t* w = stim.weights.data();
   const std::int64_t* a = stim.input.data();
@@ -137,11 +140,11 @@ int main() {
   const double macs = static_cast<double>(cfg.in_features) * cfg.out_features;
 
   const double native = native_seconds(cfg, stim);
-  const BackendTiming model = backend_seconds(cfg, stim, 2000, [&] {
-    return std::make_unique<fxsim::systemc::ModelBackend>("model", cfg);
-  });
+  const fxsim::engine::Elaboration e = fxsim::engine::elaborate(cfg);
+  const BackendTiming model = backend_seconds(
+      cfg, stim, 2000, [&] { return std::make_unique<fxsim::systemc::ModelBackend>("model", e); });
   const BackendTiming rtl = backend_seconds(
-      cfg, stim, 20, [&] { return std::make_unique<fxsim::tlm_rtl::RtlBackend>("rtl", cfg); });
+      cfg, stim, 20, [&] { return std::make_unique<fxsim::tlm_rtl::RtlBackend>("rtl", e); });
 
   std::printf("layer 784x128, PE 8, SIMD 8: %llu cycles (model), %llu cycles (rtl)\n",
               static_cast<unsigned long long>(model.cycles),

@@ -203,7 +203,8 @@ Location axis_value_location(const SweepSpec& spec, AxisId a, const GridIndex& i
 }
 
 // The sweep's own rules, then engine::validate.
-void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& pt) {
+void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& pt,
+                 const std::vector<engine::EngineConfig>& engines) {
   const PointParams& p = pt.params;
   if (has_k(p.kind)) {
     const fx::KhotType t = weight_khot(p);
@@ -223,14 +224,11 @@ void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& p
                    std::to_string(spec.workload.in_features));
   }
   // A model workload's layers each (their names prefix the message); else the one point.
-  std::vector<std::pair<std::string, const engine::EngineConfig*>> configs;
-  for (const engine::EngineConfig& c : pt.layers) {
-    configs.emplace_back(spec.workload.source->file.model.layers[configs.size()].name, &c);
-  }
-  if (configs.empty()) configs.emplace_back("", &pt.cfg);
-  for (const auto& [layer, cfg] : configs) {
+  for (std::size_t l = 0; l < engines.size(); ++l) {
+    const std::string layer =
+        pt.per_layer ? spec.workload.source->file.model.layers[l].name : std::string();
     try {
-      engine::validate(*cfg, spec.path);
+      engine::validate(engines[l], spec.path);
     } catch (const engine::PointFileError& e) {
       std::string msg = e.what();
       const std::string prefix = spec.path + ": ";
@@ -328,12 +326,13 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec) {
     pt.id = static_cast<std::int64_t>(points.size());
     pt.params = params_at(spec, i);
     pt.key = point_key(pt.params);
+    pt.per_layer = spec.workload.kind == WorkloadKind::MODEL;
+    std::vector<engine::EngineConfig> engines;
     try {
-      if (spec.workload.kind == WorkloadKind::MODEL) {
-        pt.layers = model_layer_configs(spec, pt.params);
-        pt.cfg = pt.layers.front();
+      if (pt.per_layer) {
+        engines = model_layer_configs(spec, pt.params);
       } else {
-        pt.cfg = make_config(spec, pt.params);  // a K-hot weight with a bad K is built unchecked
+        engines = {make_config(spec, pt.params)};  // a K-hot weight with a bad K is built unchecked
       }
     } catch (const engine::PointFileError& e) {
       fail_point(spec, axis_of_message(e.what(), pt.params.kind), i, pt.key, e.what());
@@ -342,7 +341,8 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec) {
                  std::string("the default accumulator cannot exist: ") + e.what() +
                      "; expected an explicit accumulator type");
     }
-    check_point(spec, i, pt);
+    check_point(spec, i, pt, engines);
+    for (const engine::EngineConfig& c : engines) pt.engines.push_back(engine::elaborate(c));
     points.push_back(std::move(pt));
   }
   return points;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "explore/sweep_spec.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
 
 namespace fxsim::explore {
@@ -30,10 +31,13 @@ struct PointParams {
 struct DesignPoint {
   std::int64_t id = 0;  // index in the expanded sweep: grid order, or the sorted random sample
   PointParams params;
-  engine::EngineConfig cfg;  // model workloads: the first layer's
-  // kind = "model": the engine of every layer (model_workload.hpp); empty otherwise.
-  std::vector<engine::EngineConfig> layers;
+  // Every engine of the point, elaborated once: the one engine, or for kind = "model" the engine
+  // of every layer (model_workload.hpp). Resources, runs, yosys and the row read these.
+  std::vector<engine::Elaboration> engines;
+  bool per_layer = false;  // kind = "model": one engine per layer of the model
   std::string key;  // canonical "name=value ..." of every parameter (results column point_key)
+  // The point's engine (model workloads: the first layer's).
+  const engine::EngineConfig& cfg() const { return engines.front().point; }
   // synth_xilinx -nodsp for fx_mac_lut.
   bool use_dsp() const { return params.kind != UnitKind::FX_MAC_LUT; }
 };

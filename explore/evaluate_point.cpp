@@ -9,6 +9,8 @@
 #include "explore/model_workload.hpp"
 #include "explore/point_resources.hpp"
 #include "fx/cast.hpp"
+#include "models/engine/reference.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "tlm/rtl/engine_variants.hpp"
 #include "traces/transaction_trace.hpp"
@@ -40,11 +42,11 @@ struct RtlOutcome {
   std::uint64_t cycles = 0;
 };
 
-RtlOutcome rtl_run(const engine::EngineConfig& cfg, const engine::Stimulus& stim,
+RtlOutcome rtl_run(const engine::Elaboration& e, const engine::Stimulus& stim,
                    std::uint64_t model_cycles, const std::string& vcd_path) {
   RtlOutcome out;
   try {
-    tlm_rtl::find_engine_variants(cfg);
+    tlm_rtl::find_engine_variants(e);
   } catch (const verilated::RtlBuildError& e) {
     // An on-demand Verilator build that failed is a failure of this point's check, not a
     // missing variant: say so, with the build log's path in the message.
@@ -58,7 +60,7 @@ RtlOutcome rtl_run(const engine::EngineConfig& cfg, const engine::Stimulus& stim
   env::RunOptions options;
   options.stimulus = &stim;
   options.vcd_path = vcd_path;
-  const env::RunSummary rtl = env::run_point(cfg, env::Backends::RTL, options);
+  const env::RunSummary rtl = env::run_point(e, env::Backends::RTL, options);
   const env::BackendRun& r = rtl.runs.at(0);
   out.mismatches = r.scoreboard.mismatch_count;
   out.cycles = r.cycles;
@@ -100,41 +102,37 @@ void rtl_check(const EvaluateContext& ctx, const DesignPoint& point, const engin
     vcd = (ctx.trace_dir / ("point_" + std::to_string(point.id) + "_rtl.vcd")).string();
   }
   const std::uint64_t model_cycles = model_run.runs.at(0).cycles;
-  set_rtl_columns({rtl_run(point.cfg, stim, model_cycles, vcd)}, model_cycles, row);
+  set_rtl_columns({rtl_run(point.engines.front(), stim, model_cycles, vcd)}, model_cycles, row);
 }
 
-// yosys per unit (cached by apps/synth), scaled to the engine like the analytical model; a
-// model workload's engines summed.
+// yosys per unit instance (cached by synth/), times its count, summed over the point's engines:
+// the same sum as the analytical estimate (engine::engine_cost).
 void yosys_resources(const EvaluateContext& ctx, const DesignPoint& point, ResultRow* row) {
-  auto run = [&](const std::string& unit, const units::ParamMap& params) {
-    synth::SynthRequest req;
-    req.unit = unit;
-    req.overrides = params;
-    req.family = point.params.family;
-    req.use_dsp = point.use_dsp();
-    return synth::synthesize(req, ctx.synth);
-  };
   std::int64_t lut = 0, dsp = 0, ff = 0, carry = 0;
-  const std::vector<engine::EngineConfig> single{point.cfg};
-  for (const engine::EngineConfig& cfg : point.layers.empty() ? single : point.layers) {
-    const synth::SynthResult pe = run(engine::pe_unit_name(cfg), engine::pe_params(cfg));
-    std::optional<synth::SynthResult> bn;
-    if (cfg.bn) bn = run("bn_act", engine::bn_params(cfg));
-    const std::int64_t n = cfg.pe;
-    auto sum = [&](auto get) { return n * (get(pe) + (bn ? get(*bn) : 0)); };
-    lut += sum([](const synth::SynthResult& r) { return r.luts(); });
-    dsp += sum([](const synth::SynthResult& r) { return r.counts.dsp(); });
-    ff += sum([](const synth::SynthResult& r) { return r.counts.ff; });
-    carry += sum([](const synth::SynthResult& r) { return r.counts.carry(); });
+  for (const engine::Elaboration& e : point.engines) {
+    for (const engine::UnitInstance* u : e.instances()) {
+      synth::SynthRequest req;
+      req.unit = u->unit->name;
+      req.overrides = u->params;
+      req.family = point.params.family;
+      req.use_dsp = point.use_dsp();
+      const synth::SynthResult r = synth::synthesize(req, ctx.synth);
+      lut += std::int64_t{u->count} * r.luts();
+      dsp += std::int64_t{u->count} * r.counts.dsp();
+      ff += std::int64_t{u->count} * r.counts.ff;
+      carry += std::int64_t{u->count} * r.counts.carry();
+    }
   }
+  const std::int64_t lut_eq =
+      resources::lut_equivalent(static_cast<int>(lut), static_cast<int>(dsp));
   row->set("yosys_lut", lut);
   row->set("yosys_ff", ff);
   row->set("yosys_carry", carry);
   row->set("yosys_dsp", dsp);
-  row->set("yosys_lut_equivalent", lut + 55 * dsp);
+  row->set("yosys_lut_equivalent", lut_eq);
   row->set("lut", lut);
   row->set("dsp", dsp);
-  row->set("lut_equivalent", lut + 55 * dsp);
+  row->set("lut_equivalent", lut_eq);
   row->set("resource_source", std::string("yosys"));
 }
 
@@ -153,8 +151,9 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
   std::vector<std::int64_t> raw;
   fx::FxType raw_type;
   std::vector<double> reference;
-  for (std::size_t l = 0; l < point.layers.size(); ++l) {
-    const engine::EngineConfig& cfg = point.layers[l];
+  for (std::size_t l = 0; l < point.engines.size(); ++l) {
+    const engine::Elaboration& e = point.engines[l];
+    const engine::EngineConfig& cfg = e.point;
     FloatLayer& f = floats[l];
     if (l > 0) f.input = reference;  // the float model: the previous float layer's outputs
     engine::Stimulus stim = quantize_layer(f, cfg);
@@ -165,7 +164,7 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
     }
     env::RunOptions options;
     options.stimulus = &stim;
-    const env::RunSummary s = env::run_point(cfg, env::Backends::MODEL, options);
+    const env::RunSummary s = env::run_point(e, env::Backends::MODEL, options);
     const env::BackendRun& run = s.runs.at(0);
     if (!run.completed) {
       throw std::runtime_error("the model run of layer " + std::to_string(l) + " did not complete");
@@ -178,16 +177,16 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
     reference = float_reference(f, cfg);
     if (request.rtl) {
       try {
-        rtl.push_back(rtl_run(cfg, stim, run.cycles, ""));
-      } catch (const std::exception& e) {
+        rtl.push_back(rtl_run(e, stim, run.cycles, ""));
+      } catch (const std::exception& ex) {
         // The model results stand; the RTL run's failure is the RTL check's outcome.
-        rtl.push_back({"failed", std::string("rtl: ") + e.what(), 0, 0});
+        rtl.push_back({"failed", std::string("rtl: ") + ex.what(), 0, 0});
       }
     }
     raw = run.output;
     raw_type = cfg.final_output();
   }
-  const double latency_ns = static_cast<double>(cycles) * point.cfg.clock_ns;
+  const double latency_ns = static_cast<double>(cycles) * point.cfg().clock_ns;
   row->set("cycles", i64(cycles));
   row->set("latency_ns", latency_ns);
   row->set("end_to_end_cycles", i64(end_to_end));
@@ -198,7 +197,7 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
   row->set("sqnr_db", acc.sqnr_db);
   row->set("max_abs_error", acc.max_abs_error);
   row->set("classification_accuracy",
-           top1_accuracy(raw, point.layers.back().out_features, floats.back().labels));
+           top1_accuracy(raw, point.engines.back().point.out_features, floats.back().labels));
   row->set("acc_overflows", i64(coverage.accumulator.overflows));
   row->set("output_overflows", i64(coverage.mac_requant.overflows));
   row->set("bn_overflows", i64(coverage.bn_requant.overflows));
@@ -214,7 +213,7 @@ void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
   env::RunOptions options;
   options.stimulus = &stim;
   options.vcd_path = base + "_model";
-  env::run_point(point.cfg, env::Backends::MODEL, options);
+  env::run_point(point.engines.front(), env::Backends::MODEL, options);
   const std::string vcd = base + "_model.vcd";
   if (ctx.spec->traces.csv) {
     std::ifstream in(vcd);
@@ -230,7 +229,7 @@ void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
 ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
                          const resources::ResourceEstimate& est) {
   const PointParams& p = point.params;
-  const engine::EngineConfig& cfg = point.cfg;
+  const engine::EngineConfig& cfg = point.cfg();
   ResultRow row;
   row.set("point_id", point.id);
   row.set("point_key", point.key);
@@ -256,7 +255,7 @@ ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
   row.set("family", std::string(resources::family_name(p.family)));
   row.set("in_features", std::int64_t{cfg.in_features});
   // A model workload: the model's inputs and outputs (the first layer's in, the last's out).
-  const engine::EngineConfig& last = point.layers.empty() ? cfg : point.layers.back();
+  const engine::EngineConfig& last = point.engines.back().point;
   row.set("out_features", std::int64_t{last.out_features});
   row.set("batch", std::int64_t{cfg.batch});
   row.set("activation_bits", std::int64_t{cfg.activation.width});
@@ -283,15 +282,15 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
   ResultRow row = describe_point(*ctx.spec, point, estimate_engine(point));
   try {
     maybe_inject_failure(point);
-    if (!point.layers.empty()) {
+    if (point.per_layer) {
       evaluate_model(ctx, point, request, &row);
       row.set("status", std::string("ok"));
       return row;
     }
-    const engine::Stimulus stim = quantize_layer(*ctx.layer, point.cfg);
+    const engine::Stimulus stim = quantize_layer(*ctx.layer, point.cfg());
     env::RunOptions options;
     options.stimulus = &stim;
-    const env::RunSummary s = env::run_point(point.cfg, env::Backends::MODEL, options);
+    const env::RunSummary s = env::run_point(point.engines.front(), env::Backends::MODEL, options);
     const env::BackendRun& run = s.runs.at(0);
     if (!run.completed) throw std::runtime_error("the model run did not complete");
     row.set("cycles", i64(run.cycles));
@@ -299,8 +298,8 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     row.set("end_to_end_cycles", i64(run.end_to_end_cycles()));
     row.set("macs_per_s", s.macs_per_second(run));
     row.set("model_mismatches", i64(run.scoreboard.mismatch_count));
-    const Accuracy acc = compare_outputs(float_reference(*ctx.layer, point.cfg), run.output,
-                                         point.cfg.final_output());
+    const Accuracy acc = compare_outputs(float_reference(*ctx.layer, point.cfg()), run.output,
+                                         point.cfg().final_output());
     row.set("mse", acc.mse);
     row.set("sqnr_db", acc.sqnr_db);
     row.set("max_abs_error", acc.max_abs_error);
@@ -308,7 +307,7 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
       // A layer workload: the whole model's top-1 accuracy with this layer as the design point
       // (the layers before and after it as trained, through the golden integer inference).
       const std::vector<std::int64_t> logits =
-          src->logits_from_layer_output(run.output, point.cfg.final_output());
+          src->logits_from_layer_output(run.output, point.cfg().final_output());
       row.set("classification_accuracy",
               top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
     }

@@ -9,6 +9,9 @@
 #include "explore/layer_workload.hpp"
 #include "fx/cast.hpp"
 #include "golden/model_file.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::explore {
 

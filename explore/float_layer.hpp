@@ -10,6 +10,7 @@
 
 #include "explore/sweep_spec.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::explore {
 

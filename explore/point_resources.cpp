@@ -2,35 +2,17 @@
 
 #include <stdexcept>
 
+#include "models/engine/latency.hpp"
+
 namespace fxsim::explore {
 
 namespace {
 
-resources::ResourceEstimate estimate_one(const DesignPoint& point,
-                                         const engine::EngineConfig& cfg) {
-  const resources::Family family = point.params.family;
-  const resources::ResourceEstimate pe =
-      units::estimate(engine::pe_unit_name(cfg), engine::pe_params(cfg), family, point.use_dsp());
-  resources::ResourceEstimate bn;
-  if (cfg.bn) bn = units::estimate("bn_act", engine::bn_params(cfg), family, point.use_dsp());
-  resources::ResourceEstimate total;
-  total.lut = cfg.pe * (pe.lut + bn.lut);
-  total.ff = cfg.pe * (pe.ff + bn.ff);
-  total.carry = cfg.pe * (pe.carry + bn.carry);
-  total.dsp = cfg.pe * (pe.dsp + bn.dsp);
-  total.bram = cfg.pe * (pe.bram + bn.bram);
-  total.lut_equivalent = total.lut + 55 * total.dsp;
-  return total;
-}
-
-// Compute cycles of the point: one engine, or the model's layers one after the other.
+// Compute cycles of the point: its engines one after the other (one, or a model's layers).
 double point_cycles(const DesignPoint& point) {
-  if (point.layers.empty()) {
-    return static_cast<double>(engine::compute_cycles(point.cfg, point.cfg.batch));
-  }
   double cycles = 0;
-  for (const engine::EngineConfig& c : point.layers) {
-    cycles += static_cast<double>(engine::compute_cycles(c, c.batch));
+  for (const engine::Elaboration& e : point.engines) {
+    cycles += static_cast<double>(engine::compute_cycles(e.point, e.point.batch));
   }
   return cycles;
 }
@@ -38,18 +20,11 @@ double point_cycles(const DesignPoint& point) {
 }  // namespace
 
 resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
-  if (point.layers.empty()) return estimate_one(point, point.cfg);
   // A model workload: one engine per layer, all on the device at once.
   resources::ResourceEstimate total;
-  for (const engine::EngineConfig& c : point.layers) {
-    const resources::ResourceEstimate e = estimate_one(point, c);
-    total.lut += e.lut;
-    total.ff += e.ff;
-    total.carry += e.carry;
-    total.dsp += e.dsp;
-    total.bram += e.bram;
+  for (const engine::Elaboration& e : point.engines) {
+    total += engine::engine_cost(e, point.params.family, point.use_dsp());
   }
-  total.lut_equivalent = total.lut + 55 * total.dsp;
   return total;
 }
 
@@ -62,9 +37,9 @@ double constraint_metric(const DesignPoint& point, const resources::ResourceEsti
   if (metric == "lut_equivalent") return est.lut_equivalent;
   const double cycles = point_cycles(point);
   if (metric == "cycles") return cycles;
-  if (metric == "latency_ns") return cycles * point.cfg.clock_ns;
-  if (metric == "pe") return point.cfg.pe;
-  if (metric == "simd") return point.cfg.simd;
+  if (metric == "latency_ns") return cycles * point.cfg().clock_ns;
+  if (metric == "pe") return point.cfg().pe;
+  if (metric == "simd") return point.cfg().simd;
   throw std::invalid_argument("no constraint metric named '" + metric + "'");
 }
 

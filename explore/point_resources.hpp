@@ -11,9 +11,9 @@
 
 namespace fxsim::explore {
 
-// PE x estimate(pe unit) + PE x estimate(bn_act) (with bn), on the point's family, without DSPs
-// for fx_mac_lut; a model workload: the sum over its layers' engines. lut_equivalent = lut +
-// 55 x dsp of the sums. (cycles / latency_ns constraints: the layers' cycles summed.)
+// engine::engine_cost of every engine of the point (one, or a model's layers), on the point's
+// family, without DSPs for fx_mac_lut. (cycles / latency_ns constraints: the engines' cycles
+// summed.)
 resources::ResourceEstimate estimate_engine(const DesignPoint& point);
 
 // The value of a constraint metric (constraint_metrics()) for the point.

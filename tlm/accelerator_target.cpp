@@ -3,6 +3,9 @@
 #include <cstring>
 #include <exception>
 
+#include "models/engine/latency.hpp"
+#include "models/engine/memory_map.hpp"
+
 namespace fxsim::tlm {
 namespace {
 

@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/engine/engine_config.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/reference.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_acc_out/fx_acc_out.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
@@ -42,7 +43,7 @@ class PeArrayStage {
 };
 
 // The largest |raw weight| of the point's weight format (fixed-point or K-hot / SPT).
-std::int64_t weight_max_abs(const EngineConfig& cfg);
+std::int64_t weight_max_abs(const Elaboration& e);
 
 // One bn_act per output channel: y[o] = act(requant(mac[o] * scale[o] + bias[o])) for channels
 // [o_begin, o_end); scale_words are raws (SCALE_KIND 0) or term words (1).

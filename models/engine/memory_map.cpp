@@ -1,6 +1,115 @@
 #include "models/engine/memory_map.hpp"
 
+#include "models/engine/elaboration.hpp"
+
 namespace fxsim::engine {
+
+int element_bytes_for_bits(int bits) {
+  if (bits <= 8) return 1;
+  if (bits <= 16) return 2;
+  if (bits <= 32) return 4;
+  return 8;
+}
+
+namespace {
+int term_word_bits(const fx::KhotType& t) { return t.k * (2 + khot_shift_bits(t)); }
+}  // namespace
+
+int weight_element_bits(const EngineConfig& cfg) {
+  return cfg.kind == EngineKind::FX_MAC ? cfg.fx_weight().width : term_word_bits(cfg.khot_weight());
+}
+bool weight_element_signed(const EngineConfig& cfg) {
+  return cfg.kind == EngineKind::FX_MAC && cfg.fx_weight().is_signed;
+}
+int bn_scale_element_bits(const EngineConfig& cfg) {
+  const BnConfig& bn = cfg.bn.value();
+  return bn.khot_scale() ? term_word_bits(std::get<fx::KhotType>(bn.scale))
+                         : std::get<fx::FxType>(bn.scale).width;
+}
+bool bn_scale_element_signed(const EngineConfig& cfg) {
+  const BnConfig& bn = cfg.bn.value();
+  return !bn.khot_scale() && std::get<fx::FxType>(bn.scale).is_signed;
+}
+int bn_bias_element_bits(const EngineConfig& cfg) { return cfg.bn.value().bias.width; }
+int input_element_bits(const EngineConfig& cfg) { return cfg.activation.width; }
+int output_element_bits(const EngineConfig& cfg) { return cfg.final_output().width; }
+
+namespace {
+ElementLayout layout(int bits, bool is_signed) {
+  return ElementLayout{bits, element_bytes_for_bits(bits), is_signed};
+}
+}  // namespace
+
+ElementLayout weight_layout(const EngineConfig& cfg) {
+  return layout(weight_element_bits(cfg), weight_element_signed(cfg));
+}
+ElementLayout bn_scale_layout(const EngineConfig& cfg) {
+  return layout(bn_scale_element_bits(cfg), bn_scale_element_signed(cfg));
+}
+ElementLayout bn_bias_layout(const EngineConfig& cfg) {
+  return layout(bn_bias_element_bits(cfg), true);
+}
+ElementLayout input_layout(const EngineConfig& cfg) {
+  return layout(input_element_bits(cfg), cfg.activation.is_signed);
+}
+ElementLayout output_layout(const EngineConfig& cfg) {
+  return layout(output_element_bits(cfg), cfg.final_output().is_signed);
+}
+
+std::int64_t normalize_element(std::int64_t word, const ElementLayout& l) {
+  if (l.bits >= 64) return word;
+  const std::uint64_t mask = (std::uint64_t{1} << l.bits) - 1;
+  std::uint64_t v = static_cast<std::uint64_t>(word) & mask;
+  if (l.is_signed && ((v >> (l.bits - 1)) & 1)) v |= ~mask;
+  return static_cast<std::int64_t>(v);
+}
+
+// ---- Term words ---------------------------------------------------------------------------------
+std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w) {
+  if (static_cast<int>(terms.size()) > k) {
+    throw std::invalid_argument("pack_terms: " + std::to_string(terms.size()) +
+                                " terms, expected at most K = " + std::to_string(k));
+  }
+  const int term_w = 2 + sh_w;
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].shift < 0 || terms[i].shift >= (1 << sh_w)) {
+      throw std::invalid_argument("pack_terms: shift " + std::to_string(terms[i].shift) +
+                                  " does not fit SH_W = " + std::to_string(sh_w) + " bits");
+    }
+    const std::uint64_t t = (std::uint64_t{1} << (sh_w + 1)) |
+                            (std::uint64_t{terms[i].negative} << sh_w) |
+                            static_cast<std::uint64_t>(terms[i].shift);
+    word |= t << (i * term_w);
+  }
+  return static_cast<std::int64_t>(word);
+}
+
+void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out) {
+  out->clear();
+  const int term_w = 2 + sh_w;
+  const auto w = static_cast<std::uint64_t>(word);
+  const std::uint64_t shift_mask = (std::uint64_t{1} << sh_w) - 1;
+  for (int i = 0; i < k; ++i) {
+    const std::uint64_t t = w >> (i * term_w);
+    if (!((t >> (sh_w + 1)) & 1)) continue;
+    out->push_back(fx::Term{((t >> sh_w) & 1) != 0, static_cast<int>(t & shift_mask)});
+  }
+}
+
+std::int64_t term_word_value(std::int64_t word, int k, int sh_w) {
+  const int term_w = 2 + sh_w;
+  const auto w = static_cast<std::uint64_t>(word);
+  const std::uint64_t shift_mask = (std::uint64_t{1} << sh_w) - 1;
+  std::int64_t v = 0;
+  for (int i = 0; i < k; ++i) {
+    const std::uint64_t t = w >> (i * term_w);
+    if (!((t >> (sh_w + 1)) & 1)) continue;
+    const std::int64_t p = std::int64_t{1} << (t & shift_mask);
+    v += ((t >> sh_w) & 1) ? -p : p;
+  }
+  return v;
+}
 
 BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch) {
   const auto n_in = static_cast<std::uint64_t>(cfg.in_features);

@@ -11,6 +11,38 @@
 
 namespace fxsim::engine {
 
+// Smallest of 1, 2, 4, 8 bytes holding `bits` bits.
+int element_bytes_for_bits(int bits);
+int weight_element_bits(const EngineConfig& cfg);  // W_W, or K * TERM_W for K-hot weights
+int bn_scale_element_bits(const EngineConfig& cfg);
+int bn_bias_element_bits(const EngineConfig& cfg);
+int input_element_bits(const EngineConfig& cfg);      // A_W
+int output_element_bits(const EngineConfig& cfg);     // final output W
+bool weight_element_signed(const EngineConfig& cfg);  // false for packed term words
+bool bn_scale_element_signed(const EngineConfig& cfg);
+
+struct ElementLayout {
+  int bits = 8;           // meaningful bits of the element (the port width)
+  int bytes = 1;          // element_bytes_for_bits(bits)
+  bool is_signed = true;  // sign-extend on unpack (raw of a signed format)
+};
+ElementLayout weight_layout(const EngineConfig& cfg);
+ElementLayout bn_scale_layout(const EngineConfig& cfg);  // requires bn
+ElementLayout bn_bias_layout(const EngineConfig& cfg);   // requires bn
+ElementLayout input_layout(const EngineConfig& cfg);
+ElementLayout output_layout(const EngineConfig& cfg);
+
+// The word an element holds, cut to its `bits` and sign- or zero-extended: what the RTL port sees.
+std::int64_t normalize_element(std::int64_t word, const ElementLayout& layout);
+
+// ---- K-hot term words (rtl_units.md: term k at [k*TERM_W +: TERM_W], {en, neg, shift}) ----------
+std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w);
+// Enabled terms of a word, term 0 first; `out` is cleared first (reuse it: no allocation once its
+// capacity reaches K).
+void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out);
+// The value of a term word in raw units: sum of en ? (neg ? -1 : +1) * 2^shift.
+std::int64_t term_word_value(std::int64_t word, int k, int sh_w);
+
 // ---- Registers: 32-bit little-endian, accessed as exactly 4 aligned bytes ----------------------
 inline constexpr std::uint64_t kRegId = 0x0000;           // RO
 inline constexpr std::uint64_t kRegVersion = 0x0004;      // RO

@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "fx/width_rules.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/memory_map.hpp"
 
 namespace fxsim::engine {
 namespace {
@@ -376,8 +378,9 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
                  " fraction bits; expected A_FRAC + W_FRAC = " + std::to_string(want_frac) +
                  (extras.accumulator_given ? "" : " (default accumulator)"));
   }
+
   try {
-    pe_params(cfg);
+    pe_instance(cfg);
   } catch (const units::UnitParamError& e) {
     ctx.fail(key_for_unit_error(e.what(), false), e.what());
   }
@@ -408,7 +411,7 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
       }
     }  // other activations ignore clip (the contract's example sets it with relu)
     try {
-      bn_params(cfg);
+      bn_instance(cfg);
     } catch (const units::UnitParamError& e) {
       ctx.fail(key_for_unit_error(e.what(), true), e.what());
     }
@@ -431,17 +434,20 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
     }
   }
 
-  // Each buffer must fit its 256 MiB address window.
-  constexpr std::uint64_t kWindow = 0x1000'0000;
+  // Each buffer must fit its address window of the memory map.
+  constexpr std::uint64_t kWindow = kRegionSpan;
+  const std::string window = std::to_string(kWindow >> 20) + " MiB";
   const auto n_in = static_cast<std::uint64_t>(cfg.in_features);
   const auto n_out = static_cast<std::uint64_t>(cfg.out_features);
   const auto b = static_cast<std::uint64_t>(cfg.batch);
   if (n_in * n_out * weight_layout(cfg).bytes > kWindow) {
-    ctx.fail("layer.out_features", "the weight buffer exceeds 256 MiB; expected fewer features");
+    ctx.fail("layer.out_features",
+             "the weight buffer exceeds " + window + "; expected fewer features");
   }
   if (b * n_in * input_layout(cfg).bytes > kWindow ||
       b * n_out * output_layout(cfg).bytes > kWindow) {
-    ctx.fail("layer.batch", "the input or output buffer exceeds 256 MiB; expected a smaller batch");
+    ctx.fail("layer.batch",
+             "the input or output buffer exceeds " + window + "; expected a smaller batch");
   }
 }
 

@@ -1,9 +1,12 @@
 // Deterministic stimulus of a design point (the mapping is documented in engine_config.hpp).
+#include "models/engine/stimulus.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
 
-#include "models/engine/engine_config.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
 
 namespace fxsim::engine {
 namespace {

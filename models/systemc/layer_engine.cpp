@@ -2,21 +2,18 @@
 
 #include <algorithm>
 
+#include "models/engine/elaboration.hpp"
+#include "models/engine/latency.hpp"
+#include "models/engine/reference.hpp"
+
 namespace fxsim::systemc {
-namespace {
-
-units::AccumulatorConfig accumulator_config(const engine::EngineConfig& cfg) {
-  if (cfg.kind == engine::EngineKind::FX_MAC) return engine::mac_pe_config(cfg);
-  return engine::khot_pe_config(cfg);
-}
-
-}  // namespace
 
 // ---- PeArrayModel -------------------------------------------------------------------------------
-PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
+PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const engine::Elaboration& e)
     : sc_core::sc_module(name),
-      cfg_(cfg),
-      stage_(accumulator_config(cfg), engine::weight_max_abs(cfg)) {}
+      e_(e),
+      cfg_(e.point),
+      stage_(e.accumulator(), engine::weight_max_abs(e)) {}
 
 void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
   const std::size_t n = static_cast<std::size_t>(cfg_.out_features) * cfg_.in_features;
@@ -26,8 +23,8 @@ void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
   } else {
     weights_.resize(n);
     weight_values_ = weights_.data();
-    const fx::KhotType& w = cfg_.khot_weight();
-    engine::decode_term_words(words.data(), n, w.k, engine::khot_shift_bits(w), weights_.data());
+    const units::KhotPeConfig& k = e_.khot_pe();
+    engine::decode_term_words(words.data(), n, k.k, k.sh_w, weights_.data());
   }
 }
 
@@ -40,8 +37,8 @@ int PeArrayModel::compute_fold(const std::int64_t* x, int fold, std::int64_t* ou
 }
 
 // ---- BnActModel ---------------------------------------------------------------------------------
-BnActModel::BnActModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
-    : sc_core::sc_module(name), cfg_(cfg), stage_(engine::bn_act_config(cfg)) {}
+BnActModel::BnActModel(sc_core::sc_module_name name, const engine::Elaboration& e)
+    : sc_core::sc_module(name), cfg_(e.point), stage_(*e.bn_config) {}
 
 void BnActModel::compute(const std::int64_t* mac, const std::int64_t* scale_words,
                          const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
@@ -50,12 +47,13 @@ void BnActModel::compute(const std::int64_t* mac, const std::int64_t* scale_word
 }
 
 // ---- DenseLayerEngine ---------------------------------------------------------------------------
-DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
+DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::Elaboration& e)
     : sc_core::sc_module(name),
-      pe_array("pe_array", cfg),
-      cfg_(cfg),
-      clock_(cfg.clock_ns, sc_core::SC_NS) {
-  if (cfg.bn) bn_act = std::make_unique<BnActModel>("bn_act", cfg);
+      pe_array("pe_array", e),
+      cfg_(e.point),
+      clock_(e.point.clock_ns, sc_core::SC_NS) {
+  const engine::EngineConfig& cfg = e.point;
+  if (cfg.bn) bn_act = std::make_unique<BnActModel>("bn_act", e);
   mac_fold_.resize(static_cast<std::size_t>(cfg.pe));
   y_fold_.resize(static_cast<std::size_t>(cfg.pe));
 }

@@ -1,7 +1,7 @@
 // SystemC models of the units of the layer engine, at transaction level: each is an sc_module in
-// the hierarchy that owns its share of the latency formula (engine_config.hpp) and its value
-// computation (layer_stages.hpp, i.e. models/arith). No process runs per clock edge: the engine
-// annotates time in whole folds.
+// the hierarchy that owns its share of the latency formula (models/engine/latency.hpp) and its
+// value computation (layer_stages.hpp, i.e. models/units), configured from the elaborated point. No
+// process runs per clock edge: the engine annotates time in whole folds.
 #pragma once
 
 #include <cstdint>
@@ -10,15 +10,18 @@
 #include <vector>
 
 #include "models/engine/backend.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/latency.hpp"
 #include "models/engine/layer_stages.hpp"
+#include "models/engine/reference.hpp"
 
 namespace fxsim::systemc {
 
 // PE x SIMD array of fx_mac_pe or khot_pe with its weight buffer.
 class PeArrayModel : public sc_core::sc_module {
  public:
-  PeArrayModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg);
+  PeArrayModel(sc_core::sc_module_name name, const engine::Elaboration& e);
   std::uint64_t fill_cycles() const { return engine::pe_fill_cycles(cfg_); }  // MAC_STAGES + 1
   std::uint64_t beats_per_fold() const { return static_cast<std::uint64_t>(cfg_.synapse_fold()); }
   // The WEIGHTS buffer's words (raws, used in place and so referenced until the run ends; or
@@ -29,6 +32,7 @@ class PeArrayModel : public sc_core::sc_module {
   int compute_fold(const std::int64_t* x, int fold, std::int64_t* out, engine::Coverage* cov);
 
  private:
+  const engine::Elaboration& e_;
   const engine::EngineConfig& cfg_;
   engine::PeArrayStage stage_;
   std::vector<std::int64_t> weights_;            // decoded K-hot weight values, N_out x N_in
@@ -38,7 +42,7 @@ class PeArrayModel : public sc_core::sc_module {
 // One bn_act per PE.
 class BnActModel : public sc_core::sc_module {
  public:
-  BnActModel(sc_core::sc_module_name name, const engine::EngineConfig& cfg);
+  BnActModel(sc_core::sc_module_name name, const engine::Elaboration& e);
   std::uint64_t fill_cycles() const { return engine::bn_fill_cycles(cfg_); }  // BN_STAGES + 1
   void compute(const std::int64_t* mac, const std::int64_t* scale_words, const std::int64_t* bias,
                int o_begin, int o_end, std::int64_t* y, engine::Coverage* cov);
@@ -51,7 +55,8 @@ class BnActModel : public sc_core::sc_module {
 // The dense-layer engine: PE array, optional BN + activation, input and output buffers.
 class DenseLayerEngine : public sc_core::sc_module {
  public:
-  DenseLayerEngine(sc_core::sc_module_name name, const engine::EngineConfig& cfg);
+  // `e` must outlive the engine (ModelBackend owns it).
+  DenseLayerEngine(sc_core::sc_module_name name, const engine::Elaboration& e);
   // Cycles of a run of `batch` vectors, composed from the units (equals engine::compute_cycles()).
   std::uint64_t cycles(int batch) const;
   // Computes the job and consumes its time: one wait() for the whole run, or, with

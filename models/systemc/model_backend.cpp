@@ -1,11 +1,15 @@
 #include "models/systemc/model_backend.hpp"
 
+#include "models/engine/elaboration.hpp"
+
 namespace fxsim::systemc {
 
-ModelBackend::ModelBackend(sc_core::sc_module_name name, const engine::EngineConfig& cfg,
-                           Options options)
-    : sc_core::sc_module(name), options_(options), engine_("engine", cfg) {
-  total_ = engine::empty_coverage(cfg);
+ModelBackend::ModelBackend(sc_core::sc_module_name name, engine::Elaboration e, Options options)
+    : sc_core::sc_module(name),
+      options_(options),
+      elaboration_(std::move(e)),
+      engine_("engine", elaboration_) {
+  total_ = engine::empty_coverage(elaboration_.point);
   last_ = total_;
 }
 

@@ -4,8 +4,11 @@
 
 #include <cstdint>
 #include <systemc>
+#include <utility>
 
 #include "models/engine/backend.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/reference.hpp"
 #include "models/systemc/layer_engine.hpp"
 
 namespace fxsim::systemc {
@@ -17,9 +20,10 @@ class ModelBackend : public sc_core::sc_module, public engine::EngineBackend {
     // otherwise one wait() per run.
     bool per_fold = false;
   };
-  ModelBackend(sc_core::sc_module_name name, const engine::EngineConfig& cfg, Options options);
-  ModelBackend(sc_core::sc_module_name name, const engine::EngineConfig& cfg)
-      : ModelBackend(name, cfg, Options{}) {}
+  // Keeps its own copy of the elaborated point.
+  ModelBackend(sc_core::sc_module_name name, engine::Elaboration e, Options options);
+  ModelBackend(sc_core::sc_module_name name, engine::Elaboration e)
+      : ModelBackend(name, std::move(e), Options{}) {}
 
   const char* name() const override { return "model"; }
   std::uint64_t run(const engine::EngineJob& job) override;
@@ -31,6 +35,7 @@ class ModelBackend : public sc_core::sc_module, public engine::EngineBackend {
 
  private:
   Options options_;
+  engine::Elaboration elaboration_;  // before engine_, which refers to it
   DenseLayerEngine engine_;
   engine::Coverage total_, last_;
   std::uint64_t runs_ = 0;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::env {
 

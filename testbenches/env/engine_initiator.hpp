@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::env {
 

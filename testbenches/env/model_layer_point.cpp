@@ -4,6 +4,10 @@
 #include <string>
 #include <utility>
 
+#include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
+
 namespace fxsim::env {
 
 engine::BnConfig engine_bn(const golden::BnActLayer& b, int stages) {

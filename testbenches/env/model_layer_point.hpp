@@ -9,6 +9,7 @@
 
 #include "golden/quant_network.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::env {
 

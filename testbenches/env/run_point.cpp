@@ -5,6 +5,10 @@
 #include <string>
 #include <systemc>
 
+#include "models/engine/elaboration.hpp"
+#include "models/engine/latency.hpp"
+#include "models/engine/reference.hpp"
+#include "models/engine/stimulus.hpp"
 #include "models/systemc/model_backend.hpp"
 #include "testbenches/env/engine_initiator.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -44,7 +48,7 @@ double RunSummary::macs_per_second(const BackendRun& r) const {
 namespace {
 
 std::unique_ptr<engine::EngineBackend> default_backend(BackendKind kind,
-                                                       const engine::EngineConfig& cfg,
+                                                       const engine::Elaboration& e,
                                                        const RunOptions& options, bool traced) {
   if (kind == BackendKind::RTL) {
     tlm_rtl::RtlTraceOptions trace;
@@ -52,15 +56,16 @@ std::unique_ptr<engine::EngineBackend> default_backend(BackendKind kind,
       trace = {options.vcd_path, verilated::TraceFormat::VCD};
     if (traced && !options.fst_path.empty())
       trace = {options.fst_path, verilated::TraceFormat::FST};
-    return std::make_unique<tlm_rtl::RtlBackend>("rtl", cfg, trace);
+    return std::make_unique<tlm_rtl::RtlBackend>("rtl", e, trace);
   }
   systemc::ModelBackend::Options model_options;
   model_options.per_fold = traced;  // batch / fold indices on the trace signals
-  return std::make_unique<systemc::ModelBackend>("model", cfg, model_options);
+  return std::make_unique<systemc::ModelBackend>("model", e, model_options);
 }
 
-BackendRun simulate(const engine::EngineConfig& cfg, const engine::Stimulus& stim, BackendKind kind,
+BackendRun simulate(const engine::Elaboration& e, const engine::Stimulus& stim, BackendKind kind,
                     const RunOptions& options, bool traced) {
+  const engine::EngineConfig& cfg = e.point;
   const auto t0 = std::chrono::steady_clock::now();
   // The initiator ends every run with sc_stop(): not worth an Info line per run.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
@@ -70,9 +75,9 @@ BackendRun simulate(const engine::EngineConfig& cfg, const engine::Stimulus& sti
   run.kind = kind;
 
   tlm::AcceleratorTarget target("accelerator", cfg, nullptr, stim.batch);
-  std::unique_ptr<engine::EngineBackend> backend =
-      options.make_backend ? options.make_backend(kind, cfg)
-                           : default_backend(kind, cfg, options, traced);
+  std::unique_ptr<engine::EngineBackend> backend = options.make_backend
+                                                       ? options.make_backend(kind, e)
+                                                       : default_backend(kind, e, options, traced);
   target.set_backend(backend.get());
   if (auto* rtl = dynamic_cast<tlm_rtl::RtlBackend*>(backend.get())) {
     run.pe_variant = rtl->transactor().variants().pe->name;
@@ -119,6 +124,12 @@ void check_stimulus(const engine::EngineConfig& cfg, const engine::Stimulus& sti
 RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
                      const RunOptions& options) {
   engine::validate(cfg);
+  return run_point(engine::elaborate(cfg), backends, options);
+}
+
+RunSummary run_point(const engine::Elaboration& elaboration, Backends backends,
+                     const RunOptions& options) {
+  const engine::EngineConfig& cfg = elaboration.point;
   if (!options.vcd_path.empty() && !options.fst_path.empty()) {
     throw std::invalid_argument("trace to a VCD or an FST file, not both");
   }
@@ -133,12 +144,15 @@ RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
   s.cfg.seed = s.seed;
   s.batch = cfg.batch;
   s.formula_cycles = engine::compute_cycles(cfg, cfg.batch);
+  // The reference and both backends read the one elaboration (with this run's seed).
+  engine::Elaboration e = elaboration;
+  e.point.seed = s.seed;
 
   // The rtl variants exist (built or loaded, in the trace format asked for) before anything is
   // simulated.
   if (backends != Backends::MODEL) {
     tlm_rtl::find_engine_variants(
-        cfg, options.fst_path.empty() ? verilated::TraceFormat::VCD : verilated::TraceFormat::FST);
+        e, options.fst_path.empty() ? verilated::TraceFormat::VCD : verilated::TraceFormat::FST);
   }
 
   engine::Stimulus generated;
@@ -148,7 +162,7 @@ RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
     generated = engine::make_stimulus(cfg, s.seed, cfg.batch);
   }
   const engine::Stimulus& stim = options.stimulus ? *options.stimulus : generated;
-  const engine::LayerReference ref = engine::compute_reference(cfg, stim);
+  const engine::LayerReference ref = engine::compute_reference(e, stim);
   s.coverage = ref.coverage;
 
   std::vector<BackendKind> kinds;
@@ -156,7 +170,7 @@ RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
   if (backends != Backends::MODEL) kinds.push_back(BackendKind::RTL);
   for (BackendKind kind : kinds) {
     const bool traced = kinds.size() == 1 || kind == BackendKind::RTL;
-    BackendRun run = simulate(s.cfg, stim, kind, options, traced);
+    BackendRun run = simulate(e, stim, kind, options, traced);
     run.scoreboard = check_outputs(ref.output, run.output);
     s.coverage.tlm_errors += run.tlm_errors;
     s.runs.push_back(std::move(run));

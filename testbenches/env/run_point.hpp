@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "models/engine/backend.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/reference.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/env/scoreboard.hpp"
 
 namespace fxsim::env {
@@ -29,7 +32,7 @@ struct RunOptions {
   std::string vcd_path, fst_path;
   // Builds a run's backend instead of the default model / rtl one; called inside the run's
   // simulation context, during elaboration. For tests (e.g. a backend with a broken formula).
-  std::function<std::unique_ptr<engine::EngineBackend>(BackendKind, const engine::EngineConfig&)>
+  std::function<std::unique_ptr<engine::EngineBackend>(BackendKind, const engine::Elaboration&)>
       make_backend;
   // The operands to run instead of engine::make_stimulus(cfg, seed): e.g. a float layer
   // quantized into the point's formats (the sweeps' accuracy workload). Must match the config
@@ -74,6 +77,9 @@ struct RunSummary {
 // Throws engine::PointFileError for an invalid config, verilated::RtlVariantError when the rtl
 // backend has no variant for the point, std::invalid_argument for unusable trace options.
 RunSummary run_point(const engine::EngineConfig& cfg, Backends backends,
+                     const RunOptions& options = {});
+// The same for a point already elaborated (engine::elaborate of a valid config).
+RunSummary run_point(const engine::Elaboration& e, Backends backends,
                      const RunOptions& options = {});
 
 }  // namespace fxsim::env

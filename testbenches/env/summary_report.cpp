@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "models/engine/reference.hpp"
+
 namespace fxsim::env {
 namespace {
 

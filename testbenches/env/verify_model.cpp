@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "golden/idx.hpp"
+#include "models/engine/latency.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::env {
 

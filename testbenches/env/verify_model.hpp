@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "golden/model_file.hpp"
+#include "models/engine/latency.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 #include "testbenches/env/run_point.hpp"
 

@@ -7,6 +7,9 @@
 #include "explore/design_points.hpp"
 #include "explore/float_layer.hpp"
 #include "fx/cast.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::explore {
 namespace {

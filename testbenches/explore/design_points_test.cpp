@@ -39,10 +39,10 @@ TEST(Grid, OrderIsAxisOrderWithTheLastFastest) {
             "kind=khot weight=fixed<6,1,TRN,WRAP,0> k=1 activation=fixed<8,1,TRN,SAT,0> "
             "accumulator=default output=fixed<8,3,RND_CONV,SAT,0> pe=4 simd=8 mac_stages=2 "
             "bn=none clock_ns=4 family=xc7");
-  EXPECT_EQ(points[5].cfg.kind, engine::EngineKind::KHOT);
-  EXPECT_EQ(fx::type_str(points[5].cfg.weight), "khot<6,1,1>");
+  EXPECT_EQ(points[5].cfg().kind, engine::EngineKind::KHOT);
+  EXPECT_EQ(fx::type_str(points[5].cfg().weight), "khot<6,1,1>");
   // The exact default accumulator: 8 + 6 bits of product, + ceil(log2(64)) = 20 bits.
-  EXPECT_EQ(points[5].cfg.accumulator.width, 20);
+  EXPECT_EQ(points[5].cfg().accumulator.width, 20);
 }
 
 TEST(Grid, RoundingAndOverflowAxesRewriteTheOutputType) {
@@ -51,8 +51,8 @@ TEST(Grid, RoundingAndOverflowAxesRewriteTheOutputType) {
       "s.toml");
   const auto points = expand_sweep(s);
   ASSERT_EQ(points.size(), 24u);
-  EXPECT_EQ(points[0].cfg.output.str(), "fixed<8,3,TRN,WRAP,0>");
-  EXPECT_EQ(points[2].cfg.output.str(), "fixed<8,3,RND,WRAP,0>");  // simd varies faster
+  EXPECT_EQ(points[0].cfg().output.str(), "fixed<8,3,TRN,WRAP,0>");
+  EXPECT_EQ(points[2].cfg().output.str(), "fixed<8,3,RND,WRAP,0>");  // simd varies faster
 }
 
 TEST(Sampling, RandomSampleIsSeededAndDeterministic) {
@@ -117,8 +117,9 @@ TEST(Constraints, PruneOnTheAnalyticalMetrics) {
 TEST(Resources, EngineIsPeTimesTheUnits) {
   const auto points = expand_sweep(small());
   const DesignPoint& p = points[0];
-  const auto unit = units::estimate(engine::pe_unit_name(p.cfg), engine::pe_params(p.cfg),
-                                    resources::Family::xc7, true);
+  const engine::UnitInstance& pe = p.engines.front().pe;
+  EXPECT_EQ(pe.count, 4);
+  const auto unit = units::estimate(*pe.unit, pe.params, resources::Family::xc7, true);
   const auto e = estimate_engine(p);
   EXPECT_EQ(e.lut, 4 * unit.lut);
   EXPECT_EQ(e.dsp, 4 * unit.dsp);

@@ -16,6 +16,7 @@
 #include "fx/width_rules.hpp"
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/explore/sweep_test_util.hpp"
 #include "traces/results_db.hpp"
@@ -257,13 +258,13 @@ TEST_F(LayerWorkload, ModelFormatsReproduceTheGoldenLogitsBitExactly) {
   const std::vector<DesignPoint> points = expand_sweep(s);
   ASSERT_EQ(points.size(), 1u);
   const FloatLayer f = make_float_layer(s.workload, s.bn, s.seed);
-  const engine::Stimulus stim = quantize_layer(f, points[0].cfg);
+  const engine::Stimulus stim = quantize_layer(f, points[0].cfg());
   EXPECT_EQ(stim.weights, model_.layers[1].weight_raw);
   EXPECT_EQ(stim.bn_scale, model_.layers[1].bn->scale_raw);
   EXPECT_EQ(stim.bn_bias, model_.layers[1].bn->bias_raw);
   env::RunOptions options;
   options.stimulus = &stim;
-  const env::RunSummary run = env::run_point(points[0].cfg, env::Backends::MODEL, options);
+  const env::RunSummary run = env::run_point(points[0].cfg(), env::Backends::MODEL, options);
   ASSERT_TRUE(run.runs.at(0).completed);
   std::vector<std::int64_t> expected;
   const std::vector<std::uint8_t> pixels = test_pixels();
@@ -490,10 +491,11 @@ TEST_F(LayerWorkload, ModelWorkloadTakesEveryLayer) {
   EXPECT_TRUE(s.axes.model_weights);
   const std::vector<DesignPoint> points = expand_sweep(s);
   ASSERT_EQ(points.size(), 1u);
-  ASSERT_EQ(points[0].layers.size(), 2u);
+  ASSERT_EQ(points[0].engines.size(), 2u);
+  EXPECT_TRUE(points[0].per_layer);
   // Without axes every layer is the trained one, as `fxsim verify` runs it.
   for (std::size_t l = 0; l < 2; ++l) {
-    const engine::EngineConfig& c = points[0].layers[l];
+    const engine::EngineConfig& c = points[0].engines[l].point;
     const DenseLayer& d = model_.layers[l];
     EXPECT_EQ(c.in_features, d.in_features);
     EXPECT_EQ(c.out_features, d.out_features);
@@ -505,7 +507,7 @@ TEST_F(LayerWorkload, ModelWorkloadTakesEveryLayer) {
     EXPECT_EQ(c.bn->output, d.bn->out_type);
     EXPECT_EQ(c.batch, 12);
   }
-  EXPECT_TRUE(points[0].layers[1].bn->khot_scale());
+  EXPECT_TRUE(points[0].engines[1].point.bn->khot_scale());
 
   EXPECT_EQ(error_of(model_sweep_text("layer = 1\n")),
             at(7, 9) +

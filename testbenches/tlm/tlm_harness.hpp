@@ -14,6 +14,7 @@
 #include <tlm>
 #include <vector>
 
+#include "models/engine/elaboration.hpp"
 #include "models/systemc/model_backend.hpp"
 #include "tlm/accelerator_target.hpp"
 
@@ -122,7 +123,7 @@ struct Bench {
                                             sc_core::SC_DO_NOTHING);
     // The modules stay alive until the process ends: the simulation context still refers to
     // their processes after sc_start returns.
-    auto& model = *new systemc::ModelBackend("model", cfg, model_options);
+    auto& model = *new systemc::ModelBackend("model", engine::elaborate(cfg), model_options);
     auto& target = *new AcceleratorTarget("accel", cfg, no_backend ? nullptr : &model, max_batch);
     auto& init = *new Initiator("init");
     init.socket.bind(target.socket);

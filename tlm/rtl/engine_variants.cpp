@@ -2,10 +2,10 @@
 
 namespace fxsim::tlm_rtl {
 
-EngineVariants find_engine_variants(const engine::EngineConfig& cfg, verilated::TraceFormat trace) {
+EngineVariants find_engine_variants(const engine::Elaboration& e, verilated::TraceFormat trace) {
   EngineVariants v;
-  v.pe = &verilated::find_pe_variant(engine::pe_unit_name(cfg), engine::pe_params(cfg), trace);
-  if (cfg.bn) v.bn = &verilated::find_bn_variant(engine::bn_params(cfg), trace);
+  v.pe = &verilated::find_pe_variant(e.pe.unit->name, e.pe.params, trace);
+  if (e.bn) v.bn = &verilated::find_bn_variant(e.bn->params, trace);
   return v;
 }
 

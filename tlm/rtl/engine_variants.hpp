@@ -1,8 +1,8 @@
-// The Verilated units a design point of the layer engine needs: its PE unit and, with [bn], its
-// bn_act, each at the parameters the point elaborates to (engine::pe_params / bn_params).
+// The Verilated units an elaborated design point needs: its PE unit and, with [bn], its bn_act,
+// each at the parameters the point elaborates to.
 #pragma once
 
-#include "models/engine/engine_config.hpp"
+#include "models/engine/elaboration.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
 
 namespace fxsim::tlm_rtl {
@@ -13,7 +13,7 @@ struct EngineVariants {
 };
 
 // Throws what verilated::find_pe_variant / find_bn_variant throw.
-EngineVariants find_engine_variants(const engine::EngineConfig& cfg,
+EngineVariants find_engine_variants(const engine::Elaboration& e,
                                     verilated::TraceFormat trace = verilated::TraceFormat::VCD);
 
 }  // namespace fxsim::tlm_rtl

@@ -2,6 +2,10 @@
 
 #include <systemc>
 
+#include "models/engine/elaboration.hpp"
+#include "models/engine/latency.hpp"
+#include "models/engine/memory_map.hpp"
+
 // Verilator 5.006: its headers after <systemc> need sc_time_stamp in scope.
 using sc_core::sc_time_stamp;
 
@@ -68,12 +72,14 @@ std::uint64_t now_ps() {
 }
 }  // namespace
 
-RtlTransactor::RtlTransactor(sc_core::sc_module_name name, const engine::EngineConfig& cfg,
+RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e,
                              const RtlTraceOptions& trace)
     : sc_core::sc_module(name),
-      cfg_(cfg),
-      variants_(find_engine_variants(cfg, trace.format)),
-      clk_("clk", sc_core::sc_time(cfg.clock_ns, sc_core::SC_NS)) {
+      elaboration_(std::move(e)),
+      cfg_(elaboration_.point),
+      variants_(find_engine_variants(elaboration_, trace.format)),
+      clk_("clk", sc_core::sc_time(cfg_.clock_ns, sc_core::SC_NS)) {
+  const engine::EngineConfig& cfg = cfg_;
   if (!trace.path.empty()) {
     Verilated::traceEverOn(true);  // before the models exist: they record activity from time 0
     trace_ = std::make_unique<TraceWriter>(trace);

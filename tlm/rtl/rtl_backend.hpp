@@ -12,10 +12,13 @@
 #include <memory>
 #include <string>
 #include <systemc>
+#include <utility>
 #include <vector>
 
 #include "models/engine/backend.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/memory_map.hpp"
 #include "tlm/rtl/engine_variants.hpp"
 #include "tlm/rtl/verilated/port_image.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
@@ -32,9 +35,9 @@ class TraceWriter;  // rtl_backend.cpp: the open VerilatedVcdC / VerilatedFstC
 
 class RtlTransactor : public sc_core::sc_module {
  public:
-  // Looks up the variants of `cfg` (RtlVariantError when there is none) and builds the models;
-  // call during elaboration. `cfg` must outlive the module.
-  RtlTransactor(sc_core::sc_module_name name, const engine::EngineConfig& cfg,
+  // Looks up the variants of the point (verilated::RtlVariantError when there is none) and builds
+  // the models; call during SystemC elaboration. Keeps its own copy of `e`.
+  RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e,
                 const RtlTraceOptions& trace = {});
   ~RtlTransactor() override;
   SC_HAS_PROCESS(RtlTransactor);
@@ -51,7 +54,8 @@ class RtlTransactor : public sc_core::sc_module {
   void capture_outputs(std::uint64_t group, const std::vector<std::uint64_t>& bits);
   void dump(bool rising);
 
-  const engine::EngineConfig& cfg_;
+  engine::Elaboration elaboration_;
+  const engine::EngineConfig& cfg_;  // elaboration_.point
   EngineVariants variants_;
   sc_core::sc_clock clk_;
   std::vector<std::unique_ptr<verilated::PeModel>> pes_;
@@ -88,9 +92,8 @@ class RtlTransactor : public sc_core::sc_module {
 
 class RtlBackend : public engine::EngineBackend {
  public:
-  RtlBackend(const char* module_name, const engine::EngineConfig& cfg,
-             const RtlTraceOptions& trace = {})
-      : transactor_(module_name, cfg, trace) {}
+  RtlBackend(const char* module_name, engine::Elaboration e, const RtlTraceOptions& trace = {})
+      : transactor_(module_name, std::move(e), trace) {}
   const char* name() const override { return "rtl"; }
   std::uint64_t run(const engine::EngineJob& job) override { return transactor_.run(job); }
   RtlTransactor& transactor() { return transactor_; }

@@ -121,15 +121,15 @@ TEST(Prebuild, EngineRtlVariants) {
       PointSpec p;
       p.pe_family = pe;
       p.bn_family = bn;
-      const engine::EngineConfig cfg = make_point(p);
-      const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(cfg);
-      EXPECT_EQ(v.pe->unit, engine::pe_unit_name(cfg)) << p.name();
-      EXPECT_EQ(v.pe->params, engine::pe_params(cfg)) << p.name();
+      const engine::Elaboration e = engine::elaborate(make_point(p));
+      const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(e);
+      EXPECT_EQ(v.pe->unit, e.pe.unit->name) << p.name();
+      EXPECT_EQ(v.pe->params, e.pe.params) << p.name();
       EXPECT_EQ(v.bn != nullptr, bn != BnFamily::NONE) << p.name();
       if (v.bn) {
-        EXPECT_EQ(v.bn->params, engine::bn_params(cfg)) << p.name();
+        EXPECT_EQ(v.bn->params, e.bn->params) << p.name();
       }
-      EXPECT_EQ(tlm_rtl::find_engine_variants(cfg).pe, v.pe) << p.name();
+      EXPECT_EQ(tlm_rtl::find_engine_variants(e).pe, v.pe) << p.name();
     }
   }
 }

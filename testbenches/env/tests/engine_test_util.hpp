@@ -21,7 +21,7 @@ inline bool inject_latency_error() {
 // The model with a latency formula off by one.
 class OffByOneCycleBackend : public engine::EngineBackend {
  public:
-  explicit OffByOneCycleBackend(const engine::EngineConfig& cfg) : inner_("model", cfg) {}
+  explicit OffByOneCycleBackend(const engine::Elaboration& e) : inner_("model", e) {}
   const char* name() const override { return "model"; }
   std::uint64_t run(const engine::EngineJob& job) override { return inner_.run(job) + 1; }
 
@@ -32,8 +32,8 @@ class OffByOneCycleBackend : public engine::EngineBackend {
 // The model, but one LSB of output `index` flipped.
 class CorruptOutputBackend : public engine::EngineBackend {
  public:
-  CorruptOutputBackend(const engine::EngineConfig& cfg, std::size_t index)
-      : inner_("model", cfg), index_(index) {}
+  CorruptOutputBackend(const engine::Elaboration& e, std::size_t index)
+      : inner_("model", e), index_(index) {}
   const char* name() const override { return "model"; }
   std::uint64_t run(const engine::EngineJob& job) override {
     const std::uint64_t cycles = inner_.run(job);
@@ -52,11 +52,11 @@ env::RunOptions with_model(Args... args) {
   env::RunOptions o;
   o.make_backend = [args...](
                        env::BackendKind kind,
-                       const engine::EngineConfig& cfg) -> std::unique_ptr<engine::EngineBackend> {
+                       const engine::Elaboration& e) -> std::unique_ptr<engine::EngineBackend> {
     if (kind == env::BackendKind::RTL) {
-      return std::make_unique<tlm_rtl::RtlBackend>("rtl", cfg);
+      return std::make_unique<tlm_rtl::RtlBackend>("rtl", e);
     }
-    return std::make_unique<ModelLike>(cfg, args...);
+    return std::make_unique<ModelLike>(e, args...);
   };
   return o;
 }

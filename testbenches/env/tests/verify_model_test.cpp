@@ -19,6 +19,10 @@
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "golden/quant_network.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/latency.hpp"
+#include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 
 namespace fxsim::env {

@@ -9,6 +9,7 @@
 
 #include "fx/cast.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/stimulus.hpp"
 
 namespace fxsim::tlm_test {
 

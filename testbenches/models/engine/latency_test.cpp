@@ -1,4 +1,6 @@
 // compute_cycles / transfer_cycles against hand-worked values (docs/engine.md, "Latency").
+#include "models/engine/latency.hpp"
+
 #include <gtest/gtest.h>
 
 #include "testbenches/models/engine/points.hpp"

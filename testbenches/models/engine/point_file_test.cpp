@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "models/engine/elaboration.hpp"
 #include "testbenches/models/engine/points.hpp"
 
 namespace fxsim::tlm_test {
@@ -46,9 +47,11 @@ TEST(PointFile, DefaultsAndKhotMapping) {
   EXPECT_EQ(c.kind, EngineKind::KHOT);
   EXPECT_EQ(c.khot_weight(), fx::KhotType::make(fx::KhotKind::KHOT, 8, 1, 2));
   EXPECT_FALSE(c.bn.has_value());
-  // pe_params: K 2, SH_W = ceil(log2(7 magnitude bits)) = 3, W_FRAC 7, ACC_W 12 SAT (0).
-  const units::ParamMap p = engine::pe_params(c);
-  EXPECT_EQ(engine::pe_unit_name(c), "khot_pe");
+  // The PE: K 2, SH_W = ceil(log2(7 magnitude bits)) = 3, W_FRAC 7, ACC_W 12 SAT (0).
+  const engine::Elaboration e = engine::elaborate(c);
+  const units::ParamMap& p = e.pe.params;
+  EXPECT_EQ(e.pe.unit->name, "khot_pe");
+  EXPECT_EQ(e.pe.count, 4);
   EXPECT_EQ(p.at("SIMD"), 3);
   EXPECT_EQ(p.at("A_W"), 6);
   EXPECT_EQ(p.at("A_FRAC"), 4);
@@ -72,7 +75,7 @@ TEST(PointFile, DefaultsAndKhotMapping) {
 
 TEST(PointFile, BnParamsMapping) {
   const EngineConfig c = point(kSptPoint);
-  const units::ParamMap p = engine::bn_params(c);
+  const units::ParamMap p = engine::elaborate(c).bn->params;
   EXPECT_EQ(p.at("X_W"), 10);
   EXPECT_EQ(p.at("X_FRAC"), 6);
   EXPECT_EQ(p.at("SCALE_KIND"), 1);

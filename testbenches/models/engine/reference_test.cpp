@@ -1,12 +1,15 @@
 // compute_reference and the stimulus: values against the independent computation, the K-hot
 // path against units::khot_dot, determinism, coverage counts, and its cost per MAC.
+#include "models/engine/reference.hpp"
+
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "fx/cast.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/stimulus.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
 #include "testbenches/models/engine/independent.hpp"
 #include "testbenches/models/engine/points.hpp"
@@ -18,7 +21,7 @@ TEST(Reference, MatchesIndependentComputation) {
   for (const char* text : {kContractPoint, kKhotPoint, kSptPoint}) {
     const engine::EngineConfig c = point(text);
     const engine::Stimulus s = engine::make_stimulus(c, c.seed);
-    const engine::LayerReference r = engine::compute_reference(c, s);
+    const engine::LayerReference r = engine::compute_reference(engine::elaborate(c), s);
     EXPECT_EQ(r.output, independent_layer(c, s)) << text;
   }
 }
@@ -26,8 +29,8 @@ TEST(Reference, MatchesIndependentComputation) {
 TEST(Reference, KhotWordsAgreeWithKhotDot) {
   const engine::EngineConfig c = point(kKhotPoint);
   const engine::Stimulus s = engine::make_stimulus(c, 11);
-  const units::KhotPeConfig pe = engine::khot_pe_config(c);
-  const engine::LayerReference r = engine::compute_reference(c, s);
+  const units::KhotPeConfig pe = engine::elaborate(c).khot_pe();
+  const engine::LayerReference r = engine::compute_reference(engine::elaborate(c), s);
   for (int b = 0; b < s.batch; ++b) {
     const std::vector<std::int64_t> x(s.input.begin() + b * c.in_features,
                                       s.input.begin() + (b + 1) * c.in_features);
@@ -76,7 +79,7 @@ TEST(Stimulus, FirstValuesArePinned) {
 TEST(Reference, CoverageCounts) {
   const engine::EngineConfig c = point(kKhotPoint);  // 12-bit SAT accumulator: it saturates
   const engine::Stimulus s = engine::make_stimulus(c, c.seed);
-  const engine::Coverage cov = engine::compute_reference(c, s).coverage;
+  const engine::Coverage cov = engine::compute_reference(engine::elaborate(c), s).coverage;
   EXPECT_EQ(cov.accumulator.count, 3u * 10u * 17u);  // one per beat
   EXPECT_EQ(cov.mac_requant.count, 30u);
   EXPECT_EQ(cov.bn_requant.count, 0u);
@@ -84,7 +87,7 @@ TEST(Reference, CoverageCounts) {
   EXPECT_EQ(cov.accumulator.overflow, fx::Overflow::SAT);
   EXPECT_EQ(cov.mac_requant.rounding, fx::Rounding::RND_INF);
   const engine::Coverage cov2 =
-      engine::compute_reference(point(kContractPoint),
+      engine::compute_reference(engine::elaborate(point(kContractPoint)),
                                 engine::make_stimulus(point(kContractPoint), 1))
           .coverage;
   EXPECT_EQ(cov2.accumulator.overflows, 0u);  // 24 bits hold every sum
@@ -93,47 +96,30 @@ TEST(Reference, CoverageCounts) {
   EXPECT_GT(cov2.mac_requant.inexact, 0u);
 }
 
-// The reference against a native loop that does the same integer MACs and casts inline: the
-// model backend must cost at most ~5x a native fx computation of the layer.
-TEST(Reference, CostPerMac) {
+// The reference against a native loop that does the same integer MACs and casts inline (8-lane
+// beats, the accumulator's wrap after each, the output requant), value for value. Its speed
+// against that loop is measured by `make bench` (engine_bench, RATIO model_vs_native).
+TEST(Reference, MatchesNativeFxLoop) {
   engine::EngineConfig c = point(kContractPoint);
   c.batch = 8;
+  c.bn.reset();
   const engine::Stimulus s = engine::make_stimulus(c, 1);
-  const double macs = 8.0 * 784 * 128;
-  auto best_of = [](auto&& fn) {
-    double best = 1e30;
-    for (int rep = 0; rep < 5; ++rep) {
-      const auto t0 = std::chrono::steady_clock::now();
-      fn();
-      best = std::min(
-          best,
-          std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-  };
-  std::int64_t sink = 0;
-  const double ref_ns = best_of([&] { sink += engine::compute_reference(c, s).output[0]; });
-  const double native_ns = best_of([&] {
-    std::int64_t acc_sum = 0;
-    for (int b = 0; b < 8; ++b) {
-      for (int o = 0; o < 128; ++o) {
-        const std::int64_t* x = &s.input[b * 784];
-        const std::int64_t* w = &s.weights[o * 784];
-        std::int64_t acc = 0;
-        for (int i0 = 0; i0 < 784; i0 += 8) {
-          std::int64_t beat = 0;
-          for (int i = i0; i < i0 + 8; ++i) beat += x[i] * w[i];
-          acc = fx::cast_from_raw(acc + beat, 14, c.accumulator);
-        }
-        acc_sum += fx::cast_from_raw(acc, 14, c.output);
+  const engine::LayerReference ref = engine::compute_reference(engine::elaborate(c), s);
+  std::vector<std::int64_t> native;
+  for (int b = 0; b < 8; ++b) {
+    for (int o = 0; o < 128; ++o) {
+      const std::int64_t* x = &s.input[b * 784];
+      const std::int64_t* w = &s.weights[o * 784];
+      std::int64_t acc = 0;
+      for (int i0 = 0; i0 < 784; i0 += 8) {
+        std::int64_t beat = 0;
+        for (int i = i0; i < i0 + 8; ++i) beat += x[i] * w[i];
+        acc = fx::cast_from_raw(acc + beat, 14, c.accumulator);
       }
+      native.push_back(fx::cast_from_raw(acc, 14, c.output));
     }
-    sink += acc_sum;
-  });
-  std::printf("reference %.3f ns/MAC, native fx %.3f ns/MAC, ratio %.2f (sink %lld)\n",
-              ref_ns / macs, native_ns / macs, ref_ns / native_ns, static_cast<long long>(sink));
-  RecordProperty("reference_ns_per_mac", std::to_string(ref_ns / macs));
-  EXPECT_LT(ref_ns, 5.0 * native_ns);
+  }
+  EXPECT_EQ(ref.output, native);
 }
 
 }  // namespace

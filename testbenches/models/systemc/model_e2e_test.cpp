@@ -7,6 +7,9 @@
 #include <iterator>
 #include <sstream>
 
+#include "models/engine/latency.hpp"
+#include "models/engine/memory_map.hpp"
+#include "models/engine/stimulus.hpp"
 #include "testbenches/models/engine/independent.hpp"
 #include "testbenches/models/engine/points.hpp"
 #include "testbenches/tlm/tlm_harness.hpp"

@@ -61,7 +61,8 @@ engine::EngineConfig ondemand_point() {
 
 od::VariantRequest ondemand_pe_request() {
   const engine::EngineConfig cfg = ondemand_point();
-  return od::unit_request(engine::pe_unit_name(cfg), engine::pe_params(cfg));
+  const engine::Elaboration e = engine::elaborate(cfg);
+  return od::unit_request(e.pe.unit->name, e.pe.params);
 }
 
 // The complete entries (not .build-* or .trash-*) under `cache`/rtl.
@@ -126,8 +127,8 @@ TEST(OnDemand, SecondLookupIsCacheHit) {
   const od::Stats before = od::stats();
 
   const engine::EngineConfig cfg = ondemand_point();
-  const tlm_rtl::EngineVariants first = tlm_rtl::find_engine_variants(cfg);
-  const tlm_rtl::EngineVariants second = tlm_rtl::find_engine_variants(cfg);
+  const tlm_rtl::EngineVariants first = tlm_rtl::find_engine_variants(engine::elaborate(cfg));
+  const tlm_rtl::EngineVariants second = tlm_rtl::find_engine_variants(engine::elaborate(cfg));
   const od::Stats after = od::stats();
   EXPECT_EQ(after.builds, before.builds);                // no verilator, no compiler
   EXPECT_EQ(after.cache_loads, before.cache_loads + 2);  // the PE and the bn_act
@@ -243,7 +244,7 @@ TEST(OnDemand, DisabledUsesOnlyTheCache) {
   od::set_ondemand_cache_dir(private_cache("disabled"));
   auto expect_refused = [&](const char* how) {
     try {
-      tlm_rtl::find_engine_variants(cfg);
+      tlm_rtl::find_engine_variants(engine::elaborate(cfg));
       ADD_FAILURE() << how << ": expected RtlVariantError";
     } catch (const verilated::RtlVariantError& e) {
       const std::string what = e.what();
@@ -264,7 +265,7 @@ TEST(OnDemand, DisabledUsesOnlyTheCache) {
   // The run's cache holds both units: with builds still off they are loaded, not built.
   fs::remove_all(od::ondemand_cache_dir());
   od::set_ondemand_cache_dir({});
-  const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(cfg);
+  const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(engine::elaborate(cfg));
   EXPECT_NE(v.pe, nullptr);
   EXPECT_NE(v.bn, nullptr);
   EXPECT_EQ(od::stats().builds, before.builds);

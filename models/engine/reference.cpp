@@ -1,9 +1,11 @@
-// Stage computations and the whole-layer reference (engine_config.hpp, layer_stages.hpp).
+// Stage computations and the whole-layer reference (reference.hpp, layer_stages.hpp).
+#include "models/engine/reference.hpp"
+
 #include <algorithm>
 
 #include "fx/cast.hpp"
-#include "models/engine/engine_config.hpp"
 #include "models/engine/layer_stages.hpp"
+#include "models/engine/memory_map.hpp"
 
 namespace fxsim::engine {
 
@@ -15,14 +17,14 @@ void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w
 PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs)
     : cfg_(cfg), acc_(cfg), weight_max_abs_(weight_max_abs) {}
 
-std::int64_t weight_max_abs(const EngineConfig& cfg) {
-  if (cfg.kind == EngineKind::FX_MAC) {
-    const fx::FxType& w = cfg.fx_weight();
+std::int64_t weight_max_abs(const Elaboration& e) {
+  if (e.point.kind == EngineKind::FX_MAC) {
+    const fx::FxType& w = e.point.fx_weight();
     return std::max(-w.raw_min(), w.raw_max());
   }
   // A term word written over the bus may hold any shift its SH_W bits allow, not only the
   // encodings fx::khot_encode produces: bound K terms of the largest shift.
-  const units::KhotPeConfig k = khot_pe_config(cfg);
+  const units::KhotPeConfig& k = e.khot_pe();
   const int max_shift = (1 << k.sh_w) - 1;
   if (max_shift >= 58) return -1;  // no useful bound: take the checked path
   return static_cast<std::int64_t>(k.k) << max_shift;
@@ -119,7 +121,8 @@ Coverage empty_coverage(const EngineConfig& cfg) {
   return c;
 }
 
-LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& ops) {
+LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops) {
+  const EngineConfig& cfg = e.point;
   const int n_in = cfg.in_features;
   const int n_out = cfg.out_features;
   const auto n_w = static_cast<std::size_t>(n_in) * static_cast<std::size_t>(n_out);
@@ -129,17 +132,13 @@ LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& o
 
   std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
   const std::int64_t* weights = ops.weight_words;
-  units::AccumulatorConfig acc_cfg;
-  if (cfg.kind == EngineKind::FX_MAC) {
-    acc_cfg = mac_pe_config(cfg);
-  } else {
-    const units::KhotPeConfig k = khot_pe_config(cfg);
-    acc_cfg = k;
+  if (cfg.kind != EngineKind::FX_MAC) {
+    const units::KhotPeConfig& k = e.khot_pe();
     values.resize(n_w);
     decode_term_words(ops.weight_words, n_w, k.k, k.sh_w, values.data());
     weights = values.data();
   }
-  PeArrayStage pe(acc_cfg, weight_max_abs(cfg));
+  PeArrayStage pe(e.accumulator(), weight_max_abs(e));
   for (int b = 0; b < ops.batch; ++b) {
     pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
            ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
@@ -149,7 +148,7 @@ LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& o
     return ref;
   }
   ref.output.resize(ref.mac_output.size());
-  BnStage bn(bn_act_config(cfg));
+  BnStage bn(*e.bn_config);
   for (int b = 0; b < ops.batch; ++b) {
     const std::size_t at = static_cast<std::size_t>(b) * n_out;
     bn.run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
@@ -158,14 +157,31 @@ LayerReference compute_reference(const EngineConfig& cfg, const LayerOperands& o
   return ref;
 }
 
-LayerReference compute_reference(const EngineConfig& cfg, const Stimulus& stim) {
+LayerReference compute_reference(const Elaboration& e, const Stimulus& stim) {
   LayerOperands ops;
   ops.weight_words = stim.weight_words.data();
   ops.bn_scale_words = stim.bn_scale_words.data();
   ops.bn_bias = stim.bn_bias.data();
   ops.input = stim.input.data();
   ops.batch = stim.batch;
-  return compute_reference(cfg, ops);
+  return compute_reference(e, ops);
+}
+
+StageCoverage& StageCoverage::operator+=(const StageCoverage& o) {
+  count += o.count;
+  overflows += o.overflows;
+  ties += o.ties;
+  inexact += o.inexact;
+  return *this;
+}
+
+Coverage& Coverage::operator+=(const Coverage& o) {
+  accumulator += o.accumulator;
+  mac_requant += o.mac_requant;
+  bn_requant += o.bn_requant;
+  activation += o.activation;
+  tlm_errors += o.tlm_errors;
+  return *this;
 }
 
 }  // namespace fxsim::engine

@@ -1,0 +1,56 @@
+// A design point elaborated, once, into what it implies (docs/architecture.md): the RTL units it
+// instantiates with their resolved parameters and counts, and their typed configurations. The
+// resource model, both backends, yosys runs and the sweep reports read this description, never
+// the point's type fields again.
+#pragma once
+
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "fx/khot.hpp"
+#include "models/engine/engine_config.hpp"
+#include "models/resources/estimate.hpp"
+#include "models/resources/family.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+#include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/khot_pe/khot_pe.hpp"
+#include "models/units/unit_registry.hpp"
+
+namespace fxsim::engine {
+
+// One kind of unit in the engine: which, at which resolved parameters, how many.
+struct UnitInstance {
+  const units::UnitSpec* unit = nullptr;
+  units::ParamMap params;  // resolved (units::resolve_params)
+  int count = 0;
+};
+
+struct Elaboration {
+  EngineConfig point;
+  UnitInstance pe;                 // fx_mac_pe (FX_MAC) or khot_pe (KHOT, SPT): PE of them
+  std::optional<UnitInstance> bn;  // bn_act, PE of them, with [bn]
+  std::variant<units::MacPeConfig, units::KhotPeConfig> pe_config;
+  std::optional<units::BnActConfig> bn_config;
+
+  std::vector<const UnitInstance*> instances() const;   // pe, then bn when there is one
+  const units::AccumulatorConfig& accumulator() const;  // of either PE
+  const units::KhotPeConfig& khot_pe() const { return std::get<units::KhotPeConfig>(pe_config); }
+};
+
+// Throws units::UnitParamError ("<unit>: ..." naming the parameter) when a unit cannot take the
+// point's formats. parse_point / validate map such an error to the point-file key.
+Elaboration elaborate(const EngineConfig& cfg);
+// Its two parts, for the point-file checks that report the PE's problems before [bn]'s.
+UnitInstance pe_instance(const EngineConfig& cfg);
+UnitInstance bn_instance(const EngineConfig& cfg);  // with [bn] only
+
+// The analytical resources of the engine: each instance's unit cost (units::estimate) times its
+// count, summed; the LUT-equivalent of the sums.
+resources::ResourceEstimate engine_cost(const Elaboration& e, resources::Family family,
+                                        bool use_dsp);
+
+// SH_W of a K-hot type: bits that hold every shift 0..magnitude_bits-1 (at least 1).
+int khot_shift_bits(const fx::KhotType& t);
+
+}  // namespace fxsim::engine

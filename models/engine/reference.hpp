@@ -1,0 +1,56 @@
+// What a layer must compute, through the units' reference arithmetic (models/units) and fx
+// (casts), with coverage of every rounding / overflow stage: the scoreboard's expectation.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fx/fx_type.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/stimulus.hpp"
+#include "models/units/bn_act/bn_act.hpp"
+
+namespace fxsim::engine {
+
+// What one rounding/overflow stage saw over a run.
+struct StageCoverage {
+  std::uint64_t count = 0;      // values that went through the stage
+  std::uint64_t overflows = 0;  // overflow / saturation events (activation: values clamped)
+  std::uint64_t ties = 0;       // rounding ties
+  std::uint64_t inexact = 0;    // results that dropped bits
+  fx::Rounding rounding = fx::Rounding::TRN;
+  fx::Overflow overflow = fx::Overflow::WRAP;
+  StageCoverage& operator+=(const StageCoverage& o);
+};
+
+struct Coverage {
+  StageCoverage accumulator;  // one per beat: ACC_W wrap / saturation (ties, inexact: always 0)
+  StageCoverage mac_requant;  // one per output of the MAC array
+  StageCoverage bn_requant;   // one per output of bn_act (count 0 without bn)
+  StageCoverage activation;   // overflows = outputs the activation changed
+  units::Activation act = units::Activation::NONE;
+  bool has_bn = false;
+  std::uint64_t tlm_errors = 0;  // filled by the target, not by compute_reference
+  Coverage& operator+=(const Coverage& o);
+};
+
+// The whole layer for `batch` input vectors, through models/arith (values) and fx (casts).
+struct LayerReference {
+  std::vector<std::int64_t> mac_output;  // raw of cfg.output, batch x out_features
+  std::vector<std::int64_t> output;      // raw of cfg.final_output(), batch x out_features
+  Coverage coverage;
+};
+
+// Inputs as the buffers hold them: weight_words / bn_scale_words are the memory elements (raw for
+// fixed-point, term words for K-hot), already normalize_element'ed. `input` has batch x N_in.
+struct LayerOperands {
+  const std::int64_t* weight_words = nullptr;  // out_features x in_features
+  const std::int64_t* bn_scale_words = nullptr;
+  const std::int64_t* bn_bias = nullptr;
+  const std::int64_t* input = nullptr;
+  int batch = 1;
+};
+LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops);
+LayerReference compute_reference(const Elaboration& e, const Stimulus& stim);
+
+}  // namespace fxsim::engine

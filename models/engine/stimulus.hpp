@@ -1,0 +1,38 @@
+// Deterministic stimulus of a design point (docs/engine.md, "Stimulus").
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/engine/engine_config.hpp"
+
+namespace fxsim::engine {
+
+// Deterministic across platforms and standard libraries: std::mt19937_64 (fully specified by the
+// standard) and our own mapping from its 64-bit words to values, never std::*_distribution.
+//   uniform: raw = lo + (u mod (hi - lo + 1)) over the format's raw range [lo, hi] (the modulo
+//            bias is below 2^-40 for every width <= 24 and irrelevant for stimulus);
+//   normal:  Irwin-Hall with 12 uniforms in [0, 1) (53-bit), minus 6: approximately N(0, 1);
+//            scaled by sigma = (hi - lo) / 8 raw units (range / 4 in value units over the
+//            symmetric half-range), centred at (lo + hi) / 2, rounded half away from zero,
+//            clamped to [lo, hi].
+// K-hot / SPT weights and scales: a raw drawn as above over the fixed<W,I> grid of the same W and
+// I, then fx::khot_quantize of its exact value, so every value is representable; the words are
+// fx::khot_encode packed. The draw order is fixed: weights (row-major), BN scales, BN biases,
+// inputs (batch-major), each from its own stream seeded with seed ^ a constant per buffer, so
+// changing the batch does not change the weights.
+struct Stimulus {
+  std::vector<std::int64_t> weights;         // raw weight values, out_features x in_features
+  std::vector<std::int64_t> weight_words;    // the WEIGHTS buffer elements (raw, or term words)
+  std::vector<std::int64_t> bn_scale;        // raw scale values (empty without bn)
+  std::vector<std::int64_t> bn_scale_words;  // BN_PARAMS scale elements (raw, or term words)
+  std::vector<std::int64_t> bn_bias;         // raw
+  std::vector<std::int64_t> input;           // raw, batch x in_features
+  int batch = 0;
+};
+Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch);
+inline Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed) {
+  return make_stimulus(cfg, seed, cfg.batch);
+}
+
+}  // namespace fxsim::engine
