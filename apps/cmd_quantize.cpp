@@ -24,6 +24,7 @@
 
 #include "apps/commands.hpp"
 #include "fx/fx.hpp"
+#include "util/strings.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -46,16 +47,6 @@ void print_error(fmt::format_string<Args...> format, Args&&... args) {
 
 // ---------------------------------------------------------------------------
 // Input: one decimal number per line.
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -103,7 +94,7 @@ class InputReader {
     if (!std::getline(std::cin, line_)) return std::nullopt;
     ++line_number_;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();  // CRLF files
-    const std::string_view text = trim(line_);
+    const std::string_view text = util::trim(line_);
     if (!is_decimal_syntax(text)) {
       throw InputError(fmt::format("stdin line {}: expected a decimal number, got {}", line_number_,
                                    quote_line(line_)));

@@ -78,7 +78,7 @@ std::string self_executable() {
 }
 
 // --slurm: DIR, the sweep file and the yosys cache made absolute (the tasks run on other nodes),
-// then the submission of apps/sweep/slurm_submit.hpp.
+// then the submission of explore/slurm/slurm_submit.hpp.
 int slurm_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
                   const std::filesystem::path& out, const std::string& exe) {
   if (o.shard != "0/1" || o.resume) {

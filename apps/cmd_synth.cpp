@@ -1,6 +1,6 @@
 // `fxsim synth`: synthesize one RTL unit with yosys (synth_xilinx for xc7 or xcup) at a given
 // parameter set and print its resources: LUTs by size, CARRY, FF, DSP48, BRAM, the LUT-equivalent
-// cost, logic depth and latency. Results are cached on disk (apps/synth/), so repeating a query
+// cost, logic depth and latency. Results are cached on disk (synth/), so repeating a query
 // is instant. The figures are yosys's technology mapping, not a vendor tool's.
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/commands.hpp"
+#include "models/resources/estimate.hpp"
 #include "models/units/unit_registry.hpp"
 #include "synth/synth_cache.hpp"
 #include "synth/synthesize.hpp"
@@ -93,7 +94,8 @@ void print_table(const synth::SynthResult& r, const units::UnitSpec& unit) {
   row("BRAM18", num(c.bram18));
   row("BRAM36", num(c.bram36));
   row("MUXF7/8/9", num(c.muxf));
-  row("LUT-equivalent", fmt::format("{} (LUT + {} x DSP)", r.lut_equivalent(), synth::kLutsPerDsp));
+  row("LUT-equivalent",
+      fmt::format("{} (LUT + {} x DSP)", r.lut_equivalent(), resources::kLutsPerDsp));
   row("logic depth", r.logic_depth ? fmt::format("{} cells", *r.logic_depth) : "unavailable");
   row("latency", fmt::format("{} cycles", r.latency_cycles));
   row("yosys", r.yosys_version);

@@ -1,5 +1,6 @@
 // `fxsim train --config TRAIN.toml [--out DIR] [--threads N]`: float baseline, PTQ and QAT
-// variants on Fashion-MNIST, each exported as a model file (golden/train.hpp, docs/golden.md).
+// variants on Fashion-MNIST, each exported as a model file (golden/torch/train.hpp,
+// docs/golden.md).
 #include <fmt/core.h>
 
 #include <exception>

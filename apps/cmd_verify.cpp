@@ -1,5 +1,5 @@
 // `fxsim verify`: an exported model file's test images layer by layer through the engine
-// testbench (apps/verify/verify_model.hpp), every logit compared bit-exactly with the golden
+// testbench (testbenches/env/verify_model.hpp), every logit compared bit-exactly with the golden
 // logits. Exit codes: 0 every logit exact (hardware accuracy = golden accuracy), 1 a mismatch or a
 // failed run, 2 a bad model file or bad options.
 #include <fmt/core.h>
@@ -27,7 +27,7 @@ struct VerifyCommandOptions {
   std::string backend = "model";
   int images = -1;  // -1: the backend's default
   int batch = 0;    // 0: the backend's default
-  env::HardwareOptions hw;
+  engine::Hardware hw;
   std::string data_dir = env::VerifyOptions{}.data_dir;
   std::string json;
   bool quiet = false;
@@ -224,7 +224,7 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "the layer's own formats, SIMD and bn_act, on PE parallel neurons. The images go through\n"
       "the SystemC testbench (TLM loads, START, irq, read-back) layer by layer, every layer's\n"
       "hardware outputs feeding the next. Every layer is checked by the scoreboard against\n"
-      "models/arith, the last layer's logits against the golden logits stored in the model file,\n"
+      "models/units, the last layer's logits against the golden logits stored in the model file,\n"
       "and the accuracy against the golden accuracy on the same images. Reports cycles per\n"
       "image, latency and throughput at the clock. Fields: docs/golden.md, `fxsim verify`.\n"
       "Exit codes: 0 every logit bit-exact; 1 a mismatch, a TLM error or an incomplete run;\n"

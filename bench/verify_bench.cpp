@@ -1,7 +1,7 @@
-// verify_bench: images per second of `fxsim verify` (apps/verify/) on a 784-256-128-10 model with
-// batch norm (random 8-bit weights, K-hot BN scales on the hidden layers), model and RTL backends,
-// against the plain models/arith reference (golden::reference_forward) on the same images, all
-// measured side by side in this one run:
+// verify_bench: images per second of `fxsim verify` (testbenches/env/) on a 784-256-128-10 model
+// with batch norm (random 8-bit weights, K-hot BN scales on the hidden layers), model and RTL
+// backends, against the plain models/units reference (golden::reference_forward) on the same
+// images, all measured side by side in this one run:
 //   RATE verify_model_images_per_s=...  RATE verify_rtl_images_per_s=...
 //   RATE reference_images_per_s=...     RATIO verify_model_vs_reference=...
 // Usage: verify_bench [MODEL_IMAGES [RTL_IMAGES]]   (defaults 2000 and 100)

@@ -37,7 +37,7 @@ fxsim_require_package(CLI11 NAME "CLI11" DEBIAN libcli11-dev)
 fxsim_require_package(tomlplusplus NAME "toml++" DEBIAN libtomlplusplus-dev)
 fxsim_require_package(nlohmann_json NAME "nlohmann/json" DEBIAN nlohmann-json3-dev)
 fxsim_require_package(fmt NAME "{fmt}" DEBIAN libfmt-dev)
-# SHA-256 of the synthesis cache keys (apps/synth/): libcrypto, target OpenSSL::Crypto.
+# SHA-256 of the synthesis cache keys (synth/): libcrypto, target OpenSSL::Crypto.
 fxsim_require_package(OpenSSL NAME "OpenSSL libcrypto" DEBIAN libssl-dev FIND_ARGS COMPONENTS Crypto)
 # Reading the gzip-compressed Fashion-MNIST IDX files (golden/idx.cpp): target ZLIB::ZLIB.
 fxsim_require_package(ZLIB NAME "zlib" DEBIAN zlib1g-dev)

@@ -22,9 +22,10 @@ struct PointParams {
   fx::FxType activation;
   std::optional<fx::FxType> accumulator;  // nullopt: the exact default
   fx::FxType output;                      // with the rounding / overflow axes applied
-  int pe = 8, simd = 8, mac_stages = 2;
+  int pe = engine::Hardware{}.pe, simd = engine::EngineConfig{}.simd;
+  int mac_stages = engine::Hardware{}.mac_stages;
   BnScaleKind bn = BnScaleKind::NONE;
-  double clock_ns = 4.0;
+  double clock_ns = engine::Hardware{}.clock_ns;
   resources::Family family = resources::Family::xc7;
 };
 

@@ -1,6 +1,6 @@
 // The float layer a sweep measures accuracy against: weights, inputs and BN parameters drawn
 // once from the sweep seed (random workloads) or taken from a trained model layer and its real
-// input activations (layer workloads, apps/sweep/layer_workload.hpp); the same for every point,
+// input activations (layer workloads, explore/layer_workload.hpp); the same for every point,
 // quantized into each point's formats to run on the engine, and computed in double precision as
 // the reference.
 #pragma once

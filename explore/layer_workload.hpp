@@ -7,7 +7,7 @@
 // Its float layer is the trained layer in values (raw * 2^-F of each tensor's own type): the
 // weights, the folded BN scale and bias, and as inputs the activations the quantized model really
 // feeds that layer: the images through the preceding layers' integer inference
-// (golden::reference_dense, the models/arith path the hardware is verified against).
+// (golden::reference_dense, the models/units path the hardware is verified against).
 #pragma once
 
 #include <cstdint>

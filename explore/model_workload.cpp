@@ -7,7 +7,7 @@ namespace fxsim::explore {
 
 std::vector<engine::EngineConfig> model_layer_configs(const SweepSpec& spec, const PointParams& p) {
   const LayerSource& src = *spec.workload.source;
-  env::HardwareOptions hw;
+  engine::Hardware hw;
   hw.pe = p.pe;
   hw.mac_stages = p.mac_stages;
   hw.bn_stages = spec.bn.stages;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fx/fx_type.hpp"
@@ -37,6 +38,9 @@ enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT };
 enum class BnScaleKind { NONE, FIXED, KHOT };
 enum class RtlCheckMode { NONE, ALL, SAMPLE };
 
+// The names sweep files use, in the order messages list them.
+const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names();
+const std::vector<std::pair<std::string, BnScaleKind>>& bn_scale_kind_names();
 const char* to_string(UnitKind k);     // "fx_mac", "fx_mac_lut", "khot", "spt"
 const char* to_string(BnScaleKind k);  // "none", "fixed", "khot"
 
@@ -70,19 +74,21 @@ struct Axes {
 
 // The bn_act of points with bn != "none" (the [bn] table).
 struct BnSpec {
-  fx::FxType scale = fx::FxType::make_signed(8, 2);                           // bn = "fixed"
-  fx::KhotType khot_scale = fx::KhotType::make(fx::KhotKind::KHOT, 8, 2, 2);  // bn = "khot"
-  fx::FxType bias = fx::FxType::make_signed(16, 8);
-  fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND, fx::Overflow::SAT);
+  // bn = "fixed": the engine's default [bn] scale; bn = "khot": the K-hot scale of the same
+  // width and integer bits with K = 2.
+  fx::FxType scale = std::get<fx::FxType>(engine::BnConfig{}.scale);
+  fx::KhotType khot_scale = fx::KhotType::make(fx::KhotKind::KHOT, scale.width, scale.int_bits, 2);
+  fx::FxType bias = engine::BnConfig{}.bias;
+  fx::FxType output = engine::BnConfig{}.output;
   units::Activation activation = units::Activation::RELU;
   double clip = 0.0;
-  int stages = 2;
+  int stages = engine::Hardware{}.bn_stages;
   // The float layer's BN parameters are drawn uniformly from these ranges.
   double scale_min = 0.5, scale_max = 1.5;
   double bias_min = -0.25, bias_max = 0.25;
 };
 
-struct LayerSource;  // apps/sweep/layer_workload.hpp
+struct LayerSource;  // explore/layer_workload.hpp
 
 struct Workload {
   WorkloadKind kind = WorkloadKind::RANDOM;
@@ -134,7 +140,7 @@ struct SweepSpec {
   RtlCheckMode rtl_check = RtlCheckMode::NONE;
   std::int64_t rtl_samples = 0;  // RtlCheckMode::SAMPLE
   bool yosys = false;
-  std::string yosys_cache;  // empty: the user cache of apps/synth
+  std::string yosys_cache;  // empty: the user cache of synth/
   Workload workload;
   Axes axes;
   Location axes_table;

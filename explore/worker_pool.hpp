@@ -1,7 +1,7 @@
 // N sweep worker processes (worker.hpp) fed one point at a time, read with poll(). A worker
 // that dies mid-point gets that point reported as failed and is replaced; every worker is
 // replaced after `points_per_worker` points (each point leaves a SystemC simulation context
-// behind in its process, see testbenches/engine/simulation_scope.hpp).
+// behind in its process, see testbenches/env/simulation_scope.hpp).
 #pragma once
 
 #include <cstdint>

@@ -64,11 +64,11 @@ struct QuantNetwork {
 void validate(const QuantNetwork& model);
 void validate(const DenseLayer& layer);
 
-// The models/arith configurations of a layer (what the SystemC/RTL units are built from).
+// The models/units configurations of a layer (what the SystemC/RTL units are built from).
 units::MacPeConfig mac_config(const DenseLayer& layer);
 units::BnActConfig bn_config(const DenseLayer& layer);
 
-// Reference integer inference through models/arith (mac_dot, bn_act), one input vector of raws
+// Reference integer inference through models/units (mac_dot, bn_act), one input vector of raws
 // of layer.input_type; returns raws of layer.output_type(). Slow and obviously right.
 std::vector<std::int64_t> reference_dense(const DenseLayer& layer,
                                           const std::vector<std::int64_t>& input);

@@ -1,5 +1,5 @@
 // The on-disk cache of synthesis results. One JSON file per key under <dir>/synth/; entries are
-// written atomically (apps/synth/atomic_file.hpp), so concurrent fxsim processes can share a
+// written atomically (util/files.hpp), so concurrent fxsim processes can share a
 // directory. A corrupt entry is reported and treated as missing, and the next store replaces it.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/resources/estimate.hpp"
 #include "models/resources/family.hpp"
 #include "models/units/unit_registry.hpp"
 #include "synth/yosys_stat.hpp"
@@ -29,7 +30,7 @@ struct SynthResult {
   bool from_cache = false;         // not stored: set when the answer came from the cache
 
   int luts() const { return counts.luts(); }
-  int lut_equivalent() const { return synth::lut_equivalent(counts.luts(), counts.dsp()); }
+  int lut_equivalent() const { return resources::lut_equivalent(counts.luts(), counts.dsp()); }
   // "yosys xc7 mapping": how every resource figure is labelled (never a vendor tool's name).
   std::string mapping() const;
 };

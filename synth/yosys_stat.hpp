@@ -35,10 +35,6 @@ struct ResourceCounts {
   int dsp() const { return dsp48e1 + dsp48e2; }
 };
 
-// LUT-equivalent cost: LUT + 55 x DSP, the HGQ rule of thumb for post-place-and-route cost.
-inline constexpr int kLutsPerDsp = 55;
-inline int lut_equivalent(int luts, int dsps) { return luts + kLutsPerDsp * dsps; }
-
 // Groups the cell counts of a `stat -json` document (yosys 0.23 layout). Takes the "design"
 // totals when present (hierarchy with a top), else the single module `top`. Throws
 // StatParseError for malformed JSON or a missing module.

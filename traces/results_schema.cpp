@@ -67,7 +67,7 @@ const std::vector<Column>& result_columns() {
       {"est_carry", I, "CARRY4, analytical model"},
       {"est_dsp", I, "DSP48E1 (xc7) / DSP48E2 (xcup), analytical model"},
       {"est_lut_equivalent", I, "est_lut + 55 x est_dsp"},
-      // resources, yosys (apps/synth, cached)
+      // resources, yosys (synth/, cached)
       {"yosys_lut", I, "LUTs from yosys synth_xilinx; empty when the sweep has yosys = false"},
       {"yosys_ff", I, "flip-flops from yosys"},
       {"yosys_carry", I, "CARRY4 from yosys"},

@@ -1,6 +1,7 @@
 #include "explore/slurm/slurm_submit.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -17,23 +18,17 @@
 #include "explore/sweep_runner.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 extern char** environ;
 
 namespace fxsim::slurm {
 namespace {
 
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
+std::string trim(std::string_view s) { return std::string(util::trim(s)); }
 
 std::string join(const std::vector<std::string>& words, const std::string& sep) {
-  std::string s;
-  for (const std::string& w : words) s += (s.empty() ? "" : sep) + w;
-  return s;
+  return fmt::format("{}", fmt::join(words, sep));
 }
 
 // The options both sbatch calls share, after fxsim's own ones so that --sbatch-arg can

@@ -1,4 +1,4 @@
-// Integer inference of a QuantNetwork on tensors of raws: the hardware's arithmetic (models/arith)
+// Integer inference of a QuantNetwork on tensors of raws: the hardware's arithmetic (models/units)
 // vectorized with LibTorch. Exact: products and sums in int64 (or in double while every sum is
 // below 2^53), the accumulator cast per SIMD beat when it can overflow with a saturating mode,
 // every requant through golden::cast_raw (bit-identical to fx::cast_from_raw).

@@ -3,21 +3,33 @@
 
 namespace fxsim::engine {
 
-std::string_view to_string(EngineKind k) {
-  switch (k) {
-    case EngineKind::FX_MAC:
-      return "fx_mac";
-    case EngineKind::KHOT:
-      return "khot";
-    case EngineKind::SPT:
-      return "spt";
+const std::vector<std::pair<std::string, EngineKind>>& engine_kind_names() {
+  static const std::vector<std::pair<std::string, EngineKind>> names = {
+      {"fx_mac", EngineKind::FX_MAC}, {"khot", EngineKind::KHOT}, {"spt", EngineKind::SPT}};
+  return names;
+}
+
+const std::vector<std::pair<std::string, Distribution>>& distribution_names() {
+  static const std::vector<std::pair<std::string, Distribution>> names = {
+      {"uniform", Distribution::UNIFORM}, {"normal", Distribution::NORMAL}};
+  return names;
+}
+
+namespace {
+
+template <typename E>
+std::string_view name_of(const std::vector<std::pair<std::string, E>>& names, E e) {
+  for (const auto& [name, value] : names) {
+    if (value == e) return name;
   }
   return "?";
 }
 
-std::string_view to_string(Distribution d) {
-  return d == Distribution::UNIFORM ? "uniform" : "normal";
-}
+}  // namespace
+
+std::string_view to_string(EngineKind k) { return name_of(engine_kind_names(), k); }
+
+std::string_view to_string(Distribution d) { return name_of(distribution_names(), d); }
 
 std::string_view to_string(units::Activation a) { return units::activation_name(a); }
 

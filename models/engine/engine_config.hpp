@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,9 +25,22 @@ namespace fxsim::engine {
 enum class EngineKind { FX_MAC, KHOT, SPT };  // "fx_mac" | "khot" | "spt"
 enum class Distribution { UNIFORM, NORMAL };  // "uniform" | "normal"
 
+// The names point and sweep files use, in the order messages list them.
+const std::vector<std::pair<std::string, EngineKind>>& engine_kind_names();
+const std::vector<std::pair<std::string, Distribution>>& distribution_names();
 std::string_view to_string(EngineKind k);
 std::string_view to_string(Distribution d);
 std::string_view to_string(units::Activation a);  // "none", "relu", "relu_clip", ...
+
+// The hardware around a layer, with the one set of defaults every entry point starts from (point
+// files, `fxsim verify`, sweeps, the benchmarks).
+struct Hardware {
+  int pe = 8;             // output neurons in parallel (PE); SIMD comes from the layer
+  int mac_stages = 2;     // PE pipeline depth
+  int bn_stages = 2;      // bn_act pipeline depth
+  double clock_ns = 4.0;  // 250 MHz
+  int bus_bits = 64;      // data width of the TLM bus (transfer cycles)
+};
 
 // The optional [bn] table: one bn_act per PE after the MAC array.
 struct BnConfig {
@@ -35,7 +49,7 @@ struct BnConfig {
   fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND, fx::Overflow::SAT);
   units::Activation activation = units::Activation::NONE;
   double clip = 0.0;  // relu_clip upper bound in output units (an exact output value)
-  int stages = 2;
+  int stages = Hardware{}.bn_stages;
   bool khot_scale() const { return std::holds_alternative<fx::KhotType>(scale); }
 };
 
@@ -45,11 +59,11 @@ struct EngineConfig {
   std::uint64_t seed = 1;
   // [engine]
   EngineKind kind = EngineKind::FX_MAC;
-  int pe = 8;
+  int pe = Hardware{}.pe;
   int simd = 8;
-  int mac_stages = 2;
-  double clock_ns = 4.0;
-  int bus_bits = 64;
+  int mac_stages = Hardware{}.mac_stages;
+  double clock_ns = Hardware{}.clock_ns;
+  int bus_bits = Hardware{}.bus_bits;
   // [layer]
   int in_features = 784;
   int out_features = 128;

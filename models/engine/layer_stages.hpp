@@ -1,6 +1,6 @@
 // The value computation of each stage of the layer engine, over ranges of outputs so that the
 // SystemC unit models can step fold by fold and compute_reference can do a whole layer. Values
-// come from models/arith (mac_beat_sum, Accumulator, bn_act) and fx (casts, for the coverage
+// come from models/units (mac_beat_sum, Accumulator, bn_act) and fx (casts, for the coverage
 // flags); nothing here rounds or saturates by itself. Inner loops run on raw pointers with no
 // allocation per element.
 #pragma once

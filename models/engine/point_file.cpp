@@ -1,45 +1,56 @@
-// The design-point file (docs/engine.md, "Design point file"): toml++ for the syntax, then every
-// key checked, in two passes that share one error format `FILE:LINE: key: what was expected`:
+// The design-point file (docs/engine.md, "Design point file"): the one TOML table reader
+// (util/toml_table.hpp) for the syntax, then every key checked, in two passes that share one
+// error format `FILE:LINE: key: what was expected`:
 //   1. read: unknown keys, wrong TOML types, unparseable type strings and names;
 //   2. check_config: ranges and the impossible combinations (also what validate() runs on a
 //      config built in code, where there are no line numbers).
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <set>
-#include <sstream>
 
+#include "fx/type_parser.hpp"
 #include "fx/width_rules.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/engine/memory_map.hpp"
+#include "util/toml_table.hpp"
 
 namespace fxsim::engine {
 namespace {
 
-// Where each key was found (the enclosing table's line for an absent key).
-struct Context {
-  std::string source;
-  std::map<std::string, int> lines;
+using util::TomlTable;
 
-  int line(const std::string& key) const {
-    const auto it = lines.find(key);
-    if (it != lines.end()) return it->second;
-    // An absent key of a present table: that table's line.
-    const auto dot = key.find('.');
-    if (dot != std::string::npos) {
-      const auto t = lines.find(key.substr(0, dot));
-      if (t != lines.end()) return t->second;
+[[noreturn]] void raise(const std::string& message) { throw PointFileError(message); }
+
+// Where each key of the file is (the enclosing table's line for an absent key), for the checks
+// that run after reading: check_config reports `FILE:LINE: key: ...` too.
+struct Context {
+  util::TomlErrors errors;
+  std::map<std::string, util::TomlLocation> where;
+
+  explicit Context(const std::string& source) : errors(source, /*columns=*/false, raise) {}
+  // Every table and key of the document.
+  void index(const toml::table& root) {
+    for (const auto& [k, v] : root) {
+      const std::string name(k.str());
+      where[name] = util::toml_location(v.source());
+      if (const toml::table* t = v.as_table()) {
+        for (const auto& [sk, sv] : *t) {
+          where[name + "." + std::string(sk.str())] = util::toml_location(sv.source());
+        }
+      }
     }
-    return 0;
+  }
+  util::TomlLocation location(const std::string& key) const {
+    if (const auto it = where.find(key); it != where.end()) return it->second;
+    // An absent key of a present table: that table's line.
+    if (const auto dot = key.find('.'); dot != std::string::npos) {
+      if (const auto t = where.find(key.substr(0, dot)); t != where.end()) return t->second;
+    }
+    return {};
   }
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    const int l = line(key);
-    throw PointFileError(source + (l > 0 ? ":" + std::to_string(l) : std::string()) + ": " + key +
-                         ": " + what);
+    errors.fail(location(key), key, what);
   }
 };
 
@@ -49,155 +60,41 @@ int to_int(std::int64_t v) {
   return static_cast<int>(std::clamp<std::int64_t>(v, -(1 << 30), 1 << 30));
 }
 
-int line_of(const toml::source_region& r) { return std::max<int>(1, r.begin.line); }
-
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
+std::int64_t require_integer(const TomlTable& t, const std::string& key,
+                             const std::string& expected) {
+  const auto v = t.integer(key, expected);
+  if (!v) t.missing(key, expected);
+  return *v;
 }
 
-// One TOML table: rejects unknown keys up front, then typed getters that record lines.
-class TableReader {
- public:
-  TableReader(const toml::table& t, std::string prefix, std::vector<std::string> allowed,
-              Context* ctx)
-      : t_(t), prefix_(std::move(prefix)), ctx_(ctx) {
-    // The first unknown key in file order.
-    const toml::key* bad = nullptr;
-    for (const auto& [k, v] : t_) {
-      (void)v;
-      if (std::find(allowed.begin(), allowed.end(), std::string(k.str())) != allowed.end()) {
-        continue;
-      }
-      if (!bad || k.source().begin.line < bad->source().begin.line) bad = &k;
-    }
-    if (bad) {
-      const std::string key = full(std::string(bad->str()));
-      ctx_->lines[key] = line_of(bad->source());
-      ctx_->fail(key, "unknown key; expected one of " + join(allowed));
-    }
-  }
+const toml::table& require_table(const TomlTable& t, const std::string& key) {
+  const toml::table* sub = t.table(key);
+  if (!sub) t.missing(key, "a table [" + t.full(key) + "]");
+  return *sub;
+}
 
-  const toml::node* find(const std::string& name) {
-    const toml::node* n = t_.get(name);
-    if (n) ctx_->lines[full(name)] = line_of(n->source());
-    return n;
-  }
-  [[noreturn]] void missing(const std::string& name, const std::string& expected) {
-    ctx_->fail(full(name), "missing; expected " + expected);
-  }
-  [[noreturn]] void wrong(const std::string& name, const std::string& expected,
-                          const toml::node& n) {
-    ctx_->fail(full(name), "expected " + expected + ", found a " + type_name(n));
-  }
-
-  std::optional<std::int64_t> integer(const std::string& name, bool required,
-                                      const std::string& expected) {
-    const toml::node* n = find(name);
-    if (!n) {
-      if (required) missing(name, expected);
-      return std::nullopt;
-    }
-    if (!n->is_integer()) wrong(name, expected, *n);
-    return n->as_integer()->get();
-  }
-  std::optional<double> number(const std::string& name, bool required,
-                               const std::string& expected) {
-    const toml::node* n = find(name);
-    if (!n) {
-      if (required) missing(name, expected);
-      return std::nullopt;
-    }
-    if (n->is_integer()) return static_cast<double>(n->as_integer()->get());
-    if (!n->is_floating_point()) wrong(name, expected, *n);
-    return n->as_floating_point()->get();
-  }
-  std::optional<std::string> string(const std::string& name, bool required,
+// A number-format string through fx::parse_type.
+std::optional<fx::NumType> num_type(const TomlTable& t, const std::string& key, bool required,
                                     const std::string& expected) {
-    const toml::node* n = find(name);
-    if (!n) {
-      if (required) missing(name, expected);
-      return std::nullopt;
-    }
-    if (!n->is_string()) wrong(name, expected, *n);
-    return n->as_string()->get();
+  const auto s = t.string(key, "a type string, " + expected);
+  if (!s) {
+    if (required) t.missing(key, "a type string, " + expected);
+    return std::nullopt;
   }
-  const toml::table* table(const std::string& name, bool required) {
-    const toml::node* n = find(name);
-    if (!n) {
-      if (required) missing(name, "a table [" + full(name) + "]");
-      return nullptr;
-    }
-    if (!n->is_table()) wrong(name, "a table [" + full(name) + "]", *n);
-    return n->as_table();
+  try {
+    return fx::parse_type(*s);
+  } catch (const std::invalid_argument& e) {  // TypeParseError, FxTypeError
+    t.fail(key, std::string(e.what()) + "; expected " + expected);
   }
-
-  // A number-format string through fx::parse_type.
-  std::optional<fx::NumType> num_type(const std::string& name, bool required,
-                                      const std::string& expected) {
-    const auto s = string(name, required, "a type string, " + expected);
-    if (!s) return std::nullopt;
-    try {
-      return fx::parse_type(*s);
-    } catch (const std::invalid_argument& e) {  // TypeParseError, FxTypeError
-      ctx_->fail(full(name), std::string(e.what()) + "; expected " + expected);
-    }
-  }
-  fx::FxType fx_type(const std::string& name, const std::string& expected) {
-    const fx::NumType t = *num_type(name, true, expected);
-    if (!std::holds_alternative<fx::FxType>(t)) {
-      ctx_->fail(full(name), fx::type_str(t) + " is not a fixed-point type; expected " + expected);
-    }
-    return std::get<fx::FxType>(t);
-  }
-
-  std::string full(const std::string& name) const {
-    return prefix_.empty() ? name : prefix_ + "." + name;
-  }
-
- private:
-  static std::string type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string:
-        return "string";
-      case toml::node_type::integer:
-        return "integer";
-      case toml::node_type::floating_point:
-        return "float";
-      case toml::node_type::boolean:
-        return "boolean";
-      case toml::node_type::table:
-        return "table";
-      case toml::node_type::array:
-        return "array";
-      default:
-        return "date/time";
-    }
-  }
-
-  const toml::table& t_;
-  std::string prefix_;
-  Context* ctx_;
-};
-
-template <typename E>
-E pick(const std::string& value, const std::vector<std::pair<std::string, E>>& names,
-       const std::string& key, const Context& ctx) {
-  std::vector<std::string> all;
-  for (const auto& [n, e] : names) {
-    if (n == value) return e;
-    all.push_back(n);
-  }
-  ctx.fail(key, "\"" + value + "\" is not one of " + join(all));
 }
 
-const std::vector<std::pair<std::string, EngineKind>> kKinds = {
-    {"fx_mac", EngineKind::FX_MAC}, {"khot", EngineKind::KHOT}, {"spt", EngineKind::SPT}};
-const std::vector<std::pair<std::string, Distribution>> kDistributions = {
-    {"uniform", Distribution::UNIFORM}, {"normal", Distribution::NORMAL}};
-const std::vector<std::pair<std::string, units::Activation>>& kActivations =
-    units::activation_names();
+fx::FxType fx_type(const TomlTable& t, const std::string& key, const std::string& expected) {
+  const fx::NumType type = *num_type(t, key, true, expected);
+  if (!std::holds_alternative<fx::FxType>(type)) {
+    t.fail(key, fx::type_str(type) + " is not a fixed-point type; expected " + expected);
+  }
+  return std::get<fx::FxType>(type);
+}
 
 // clip is only meaningful for relu_clip; remember whether the file set it.
 struct ParsedExtras {
@@ -205,76 +102,71 @@ struct ParsedExtras {
   bool accumulator_given = false;
 };
 
-EngineConfig read_point(const toml::table& root, Context* ctx, ParsedExtras* extras) {
-  EngineConfig cfg;
-  TableReader top(root, "", {"seed", "engine", "layer", "types", "bn", "stimulus"}, ctx);
-  if (auto s = top.integer("seed", false, "an integer >= 0")) {
-    if (*s < 0) ctx->fail("seed", "expected an integer >= 0, got " + std::to_string(*s));
-    cfg.seed = static_cast<std::uint64_t>(*s);
-  }
+void read_engine(const TomlTable& engine, EngineConfig* cfg) {
+  if (!engine.find("kind")) engine.missing("kind", "one of fx_mac, khot, spt");
+  cfg->kind = *engine.name("kind", engine_kind_names());
+  cfg->pe = to_int(require_integer(engine, "pe", "an integer >= 1"));
+  cfg->simd = to_int(require_integer(engine, "simd", "an integer in 1..64"));
+  if (auto v = engine.integer("mac_stages", "an integer in 1..8")) cfg->mac_stages = to_int(*v);
+  if (auto v = engine.number("clock_ns", "a number > 0")) cfg->clock_ns = *v;
+  if (auto v = engine.integer("bus_bits", "a multiple of 8 in 8..1024")) cfg->bus_bits = to_int(*v);
+}
 
-  const toml::table* engine_t = top.table("engine", true);
-  TableReader engine(*engine_t, "engine",
-                     {"kind", "pe", "simd", "mac_stages", "clock_ns", "bus_bits"}, ctx);
-  cfg.kind =
-      pick(*engine.string("kind", true, "one of fx_mac, khot, spt"), kKinds, "engine.kind", *ctx);
-  cfg.pe = static_cast<int>(to_int(*engine.integer("pe", true, "an integer >= 1")));
-  cfg.simd = static_cast<int>(to_int(*engine.integer("simd", true, "an integer in 1..64")));
-  if (auto v = engine.integer("mac_stages", false, "an integer in 1..8")) {
-    cfg.mac_stages = static_cast<int>(to_int(*v));
-  }
-  if (auto v = engine.number("clock_ns", false, "a number > 0")) cfg.clock_ns = *v;
-  if (auto v = engine.integer("bus_bits", false, "a multiple of 8 in 8..1024")) {
-    cfg.bus_bits = static_cast<int>(to_int(*v));
-  }
+void read_layer(const TomlTable& layer, EngineConfig* cfg) {
+  cfg->in_features = to_int(require_integer(layer, "in_features", "an integer >= 1"));
+  cfg->out_features = to_int(require_integer(layer, "out_features", "an integer >= 1"));
+  if (auto b = layer.integer("batch", "an integer >= 1")) cfg->batch = to_int(*b);
+}
 
-  const toml::table* layer_t = top.table("layer", true);
-  TableReader layer(*layer_t, "layer", {"in_features", "out_features", "batch"}, ctx);
-  auto feature = [&](const std::string& name, bool required) -> std::optional<int> {
-    auto v = layer.integer(name, required, "an integer >= 1");
-    if (!v) return std::nullopt;
-    return static_cast<int>(to_int(*v));
-  };
-  cfg.in_features = *feature("in_features", true);
-  cfg.out_features = *feature("out_features", true);
-  if (auto b = feature("batch", false)) cfg.batch = *b;
-
-  const toml::table* types_t = top.table("types", true);
-  TableReader types(*types_t, "types", {"activation", "weight", "accumulator", "output"}, ctx);
-  cfg.activation = types.fx_type("activation", "fixed<W,I,...> or ufixed<W,I,...>");
-  cfg.weight = *types.num_type("weight", true,
-                               "fixed<W,I> (kind fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
+void read_types(const TomlTable& types, EngineConfig* cfg, ParsedExtras* extras) {
+  cfg->activation = fx_type(types, "activation", "fixed<W,I,...> or ufixed<W,I,...>");
+  cfg->weight = *num_type(types, "weight", true,
+                          "fixed<W,I> (kind fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
   if (types.find("accumulator")) {
     extras->accumulator_given = true;
-    cfg.accumulator = types.fx_type("accumulator", "a signed fixed<ACC_W,I,TRN,ACC_O>");
+    cfg->accumulator = fx_type(types, "accumulator", "a signed fixed<ACC_W,I,TRN,ACC_O>");
   }
-  cfg.output = types.fx_type("output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+  cfg->output = fx_type(types, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+}
 
-  if (const toml::table* bn_t = top.table("bn", false)) {
-    TableReader bnr(*bn_t, "bn", {"scale", "bias", "output", "activation", "clip", "stages"}, ctx);
-    BnConfig bn;
-    bn.scale = *bnr.num_type("scale", true, "fixed<W,I>, ufixed<W,I> or khot<W,I,K>");
-    bn.bias = bnr.fx_type("bias", "a signed fixed<W,I>");
-    bn.output = bnr.fx_type("output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
-    if (auto a = bnr.string("activation", false, "one of none, relu, relu_clip, hardtanh, sign")) {
-      bn.activation = pick(*a, kActivations, "bn.activation", *ctx);
-    }
-    if (auto c = bnr.number("clip", false, "a number (relu_clip upper bound in output units)")) {
-      extras->clip_given = true;
-      bn.clip = *c;
-    }
-    if (auto s = bnr.integer("stages", false, "an integer in 1..8")) {
-      bn.stages = static_cast<int>(to_int(*s));
-    }
-    cfg.bn = bn;
+BnConfig read_bn(const TomlTable& bnr, ParsedExtras* extras) {
+  BnConfig bn;
+  bn.scale = *num_type(bnr, "scale", true, "fixed<W,I>, ufixed<W,I> or khot<W,I,K>");
+  bn.bias = fx_type(bnr, "bias", "a signed fixed<W,I>");
+  bn.output = fx_type(bnr, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+  if (auto a = bnr.name("activation", units::activation_names())) bn.activation = *a;
+  if (auto c = bnr.number("clip", "a number (relu_clip upper bound in output units)")) {
+    extras->clip_given = true;
+    bn.clip = *c;
   }
+  if (auto s = bnr.integer("stages", "an integer in 1..8")) bn.stages = to_int(*s);
+  return bn;
+}
 
-  if (const toml::table* st = top.table("stimulus", false)) {
-    TableReader stim(*st, "stimulus", {"distribution"}, ctx);
-    if (auto d = stim.string("distribution", false, "uniform or normal")) {
-      cfg.distribution = pick(*d, kDistributions, "stimulus.distribution", *ctx);
-    }
+EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtras* extras) {
+  EngineConfig cfg;
+  const TomlTable top(ctx.errors, &root, "", {},
+                      {"seed", "engine", "layer", "types", "bn", "stimulus"});
+  if (auto s = top.integer("seed", "an integer >= 0")) {
+    if (*s < 0) top.fail("seed", "expected an integer >= 0, got " + std::to_string(*s));
+    cfg.seed = static_cast<std::uint64_t>(*s);
   }
+  auto sub = [&](const char* name, const std::vector<std::string>& keys) {
+    return TomlTable(ctx.errors, top.table(name), name, top.location(name), keys);
+  };
+  read_engine(TomlTable(ctx.errors, &require_table(top, "engine"), "engine", top.location("engine"),
+                        {"kind", "pe", "simd", "mac_stages", "clock_ns", "bus_bits"}),
+              &cfg);
+  read_layer(TomlTable(ctx.errors, &require_table(top, "layer"), "layer", top.location("layer"),
+                       {"in_features", "out_features", "batch"}),
+             &cfg);
+  read_types(TomlTable(ctx.errors, &require_table(top, "types"), "types", top.location("types"),
+                       {"activation", "weight", "accumulator", "output"}),
+             &cfg, extras);
+  const TomlTable bn = sub("bn", {"scale", "bias", "output", "activation", "clip", "stages"});
+  if (bn.present()) cfg.bn = read_bn(bn, extras);
+  const TomlTable stim = sub("stimulus", {"distribution"});
+  if (auto d = stim.name("distribution", distribution_names())) cfg.distribution = *d;
   if (!extras->accumulator_given) {
     // Default: exact for in_features products, WRAP (fx::accumulator_type).
     // A K-hot weight grows the sum as the fixed<W,I> of the same W, I and signedness.
@@ -287,8 +179,8 @@ EngineConfig read_point(const toml::table& root, Context* ctx, ParsedExtras* ext
       cfg.accumulator =
           fx::accumulator_type(cfg.activation, w, cfg.in_features, fx::Overflow::WRAP);
     } catch (const fx::FxTypeError& e) {
-      ctx->fail("types.accumulator", std::string("the default accumulator cannot exist: ") +
-                                         e.what() + "; expected an explicit types.accumulator");
+      ctx.fail("types.accumulator", std::string("the default accumulator cannot exist: ") +
+                                        e.what() + "; expected an explicit types.accumulator");
     }
   }
   return cfg;
@@ -454,30 +346,22 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
 }  // namespace
 
 EngineConfig parse_point(std::string_view text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw PointFileError(source_name + ":" + std::to_string(line_of(e.source())) +
-                         ": toml: " + std::string(e.description()));
-  }
-  Context ctx{source_name, {}};
+  Context ctx(source_name);
+  const toml::table root = util::parse_toml(text, ctx.errors);
+  ctx.index(root);
   ParsedExtras extras;
-  EngineConfig cfg = read_point(root, &ctx, &extras);
+  EngineConfig cfg = read_point(root, ctx, &extras);
   check_config(cfg, ctx, extras);
   return cfg;
 }
 
 EngineConfig load_point_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw PointFileError(path + ": cannot open the design point file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse_point(s.str(), path);
+  const Context ctx(path);
+  return parse_point(util::read_toml_file(path, "the design point file", ctx.errors), path);
 }
 
 void validate(const EngineConfig& cfg, const std::string& source_name) {
-  Context ctx{source_name, {}};
+  const Context ctx(source_name);
   ParsedExtras extras;
   extras.accumulator_given = true;
   extras.clip_given = cfg.bn && cfg.bn->activation == units::Activation::RELU_CLIP;

@@ -34,7 +34,7 @@ struct Coverage {
   Coverage& operator+=(const Coverage& o);
 };
 
-// The whole layer for `batch` input vectors, through models/arith (values) and fx (casts).
+// The whole layer for `batch` input vectors, through models/units (values) and fx (casts).
 struct LayerReference {
   std::vector<std::int64_t> mac_output;  // raw of cfg.output, batch x out_features
   std::vector<std::int64_t> output;      // raw of cfg.final_output(), batch x out_features

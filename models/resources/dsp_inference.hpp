@@ -1,6 +1,6 @@
 // How many DSP48 slices yosys 0.23's synth_xilinx spends on one multiplier: a re-statement of
 // its techmap rules (share/yosys/mul2dsp.v with the -D limits synth_xilinx passes), checked
-// against real runs in testbenches/resources/dsp_inference_test.cpp.
+// against real runs in testbenches/models/units/dsp_inference_test.cpp.
 //
 //   xc7 : DSP48E1, A <= 25, B <= 18 bits (signed), partial A slices of 18 bits
 //   xcup: DSP48E2, A <= 27, B <= 18 bits (signed), partial A slices of 18 bits

@@ -1,9 +1,12 @@
 // The FPGA families fxsim reports resources for, as yosys's `synth_xilinx -family` names them.
-// Shared by the analytical model (models/resources) and the yosys runner (apps/synth).
+// Shared by the analytical model (models/resources) and the yosys runner (synth/).
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace fxsim::resources {
 
@@ -12,13 +15,25 @@ enum class Family {
   xcup,  // UltraScale+: DSP48E2 (signed 27 x 18)
 };
 
-// "xc7" / "xcup", exactly the synth_xilinx -family argument.
-constexpr std::string_view family_name(Family f) { return f == Family::xc7 ? "xc7" : "xcup"; }
+// Every family with its name, exactly the synth_xilinx -family argument ("xc7", "xcup").
+inline const std::vector<std::pair<std::string, Family>>& family_names() {
+  static const std::vector<std::pair<std::string, Family>> names = {{"xc7", Family::xc7},
+                                                                    {"xcup", Family::xcup}};
+  return names;
+}
 
-// The family named `name`, or nullopt when it is neither "xc7" nor "xcup".
-constexpr std::optional<Family> parse_family(std::string_view name) {
-  if (name == "xc7") return Family::xc7;
-  if (name == "xcup") return Family::xcup;
+inline std::string_view family_name(Family f) {
+  for (const auto& [name, family] : family_names()) {
+    if (family == f) return name;
+  }
+  return "?";
+}
+
+// The family named `name`, or nullopt when no family has that name.
+inline std::optional<Family> parse_family(std::string_view name) {
+  for (const auto& [n, family] : family_names()) {
+    if (n == name) return family;
+  }
   return std::nullopt;
 }
 

@@ -1,5 +1,5 @@
-# The exit-code-and-pattern checks of the sweep and Slurm CLI scripts (testbenches/sweep/
-# cli_sweep.sh, testbenches/slurm/cli_slurm.sh). Source it; `failures` counts failed checks.
+# The exit-code-and-pattern checks of the sweep and Slurm CLI scripts (testbenches/explore/
+# cli_sweep.sh, testbenches/explore/slurm/cli_slurm.sh). Source it; `failures` counts failed checks.
 #   expect CODE PATTERN CMD...   exit code CODE and stdout+stderr matching the grep -E PATTERN
 failures=0
 fail() {

@@ -9,7 +9,7 @@ CACHE="$WORK/cache"
 REQ=(synth --unit fx_requant --param IN_W=16 --param IN_FRAC=8 --param OUT_W=8 --param OUT_FRAC=4
      --param Q=4 --param O=0 --cache-dir "$CACHE")
 
-# First run: yosys. The counts are those of testbenches/resources/data/fx_requant_xc7_stat.json.
+# First run: yosys. The counts are those of testbenches/models/units/data/fx_requant_xc7_stat.json.
 run_fxsim '' "${REQ[@]}"
 CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] || fail "first run: exit code $RC: $(cat "$WORK/err")"

@@ -22,7 +22,7 @@ engine::BnConfig engine_bn(const golden::BnActLayer& b, int stages) {
   return bn;
 }
 
-engine::EngineConfig layer_point(const golden::DenseLayer& layer, const HardwareOptions& hw,
+engine::EngineConfig layer_point(const golden::DenseLayer& layer, const engine::Hardware& hw,
                                  int batch) {
   engine::EngineConfig cfg;
   cfg.kind = engine::EngineKind::FX_MAC;

@@ -1,6 +1,6 @@
-// One layer of an exported golden model (golden/model.hpp) as a design point of the layer engine
-// (models/engine): the layer's formats, its SIMD (the order the accumulator wraps/saturates in)
-// and bn_act, on a PE x SIMD array chosen by the caller; and its trained raws as the engine's
+// One layer of an exported golden model (golden/quant_network.hpp) as a design point of the layer
+// engine (models/engine): the layer's formats, its SIMD (the order the accumulator wraps/saturates
+// in) and bn_act, on a PE x SIMD array chosen by the caller; and its trained raws as the engine's
 // buffers. Plain C++ (no SystemC): `fxsim verify` and the sweep's layer workloads read it.
 #pragma once
 
@@ -13,15 +13,6 @@
 
 namespace fxsim::env {
 
-// The hardware around the layers: the same for every layer of a model.
-struct HardwareOptions {
-  int pe = 8;             // output neurons in parallel (PE); SIMD comes from the layer
-  int mac_stages = 2;     // fx_mac_pe pipeline depth
-  int bn_stages = 2;      // bn_act pipeline depth
-  double clock_ns = 4.0;  // 250 MHz
-  int bus_bits = 64;      // data width of the TLM bus (transfer cycles)
-};
-
 // A trained bn_act as the engine's [bn]: its scale (fixed or K-hot), bias and output types, its
 // activation, and the clip bound as a value (clip_raw x 2^-F of the output type, exact).
 engine::BnConfig engine_bn(const golden::BnActLayer& bn, int stages);
@@ -30,7 +21,7 @@ engine::BnConfig engine_bn(const golden::BnActLayer& bn, int stages);
 // accumulator and output types, SIMD = layer.simd, and with bn the layer's scale (fixed or K-hot),
 // bias and output types, activation and clip (clip_raw as a value of the output type).
 // Throws engine::PointFileError (source "MODEL_NAME:LAYER") when the engine cannot run it.
-engine::EngineConfig layer_point(const golden::DenseLayer& layer, const HardwareOptions& hw,
+engine::EngineConfig layer_point(const golden::DenseLayer& layer, const engine::Hardware& hw,
                                  int batch);
 
 // The engine's buffers for `layer`: its raw weights, BN scales (K-hot scales packed into term

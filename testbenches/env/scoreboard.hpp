@@ -1,5 +1,5 @@
 // Checks a backend's outputs against the reference (engine::compute_reference, i.e. fx/ and
-// models/arith) bit for bit, and compares cycle counts between backends.
+// models/units) bit for bit, and compares cycle counts between backends.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // `fxsim verify`: the test images of an exported model file through the SystemC testbench of
 // docs/engine.md (initiator -> TLM -> accelerator -> model or Verilated RTL backend), layer by
 // layer, each layer's hardware outputs feeding the next; every layer checked bit-exactly by the
-// scoreboard against models/arith, the last layer's logits against the golden logits stored in
+// scoreboard against models/units, the last layer's logits against the golden logits stored in
 // the model file (the LibTorch integer inference), and the hardware's accuracy against the golden
 // accuracy on the same images.
 #pragma once
@@ -20,9 +20,9 @@ namespace fxsim::env {
 
 struct VerifyOptions {
   env::BackendKind backend = env::BackendKind::MODEL;
-  int images = 0;      // the first N golden images; 0: all the model file holds
-  int batch = 1000;    // images per engine run (the BATCH register); the last run takes the rest
-  HardwareOptions hw;  // PE, pipeline depths, clock, bus
+  int images = 0;       // the first N golden images; 0: all the model file holds
+  int batch = 1000;     // images per engine run (the BATCH register); the last run takes the rest
+  engine::Hardware hw;  // PE, pipeline depths, clock, bus
   // Where the golden results' image file (a bare IDX file name, e.g. t10k-images-idx3-ubyte.gz)
   // lives; an absolute name is used as it is.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
@@ -39,7 +39,7 @@ struct LayerVerify {
   std::uint64_t transfer_cycles = 0;              // bus cycles of loads and read-backs, summed
   std::uint64_t single_image_cycles = 0;          // CYCLES of one image alone (batch 1), measured
   std::uint64_t formula_single_image_cycles = 0;  // engine::compute_cycles(cfg, 1)
-  std::uint64_t mismatches = 0;  // scoreboard: hardware vs models/arith on the same input
+  std::uint64_t mismatches = 0;  // scoreboard: hardware vs models/units on the same input
   std::uint64_t tlm_errors = 0;
   bool completed = true;
 };
@@ -49,7 +49,7 @@ struct VerifyReport {
   std::string backend;  // "model" | "rtl"
   int images = 0;
   int batch = 0;
-  HardwareOptions hw;
+  engine::Hardware hw;
   std::vector<LayerVerify> layers;
   std::uint64_t logit_mismatches = 0;  // hardware logits != golden logits (raw compare)
   std::uint64_t images_with_mismatch = 0;

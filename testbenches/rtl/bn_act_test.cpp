@@ -1,5 +1,5 @@
 // bn_act: both scale kinds and all five activations across the variants, bit-exact against
-// models/arith (bn_act) and against fx directly (exact __int128 t, fx::cast_from_raw, the
+// models/units (bn_act) and against fx directly (exact __int128 t, fx::cast_from_raw, the
 // activation written out here from docs/rtl_units.md), with the cycle model.
 #include "models/units/bn_act/bn_act.hpp"
 

@@ -1,6 +1,6 @@
 // khot_pe: K = 1, 2, 3; weights from fx::khot_encode of khot and spt values (padded with disabled
 // terms), plus arbitrary term words (any {en, neg, shift} is legal hardware input). Bit-exact
-// against models/arith (khot_dot) and against fx directly (each weight's value from
+// against models/units (khot_dot) and against fx directly (each weight's value from
 // fx::terms_value, an exact __int128 product sum, fx::cast_from_raw), with the cycle model.
 #include "models/units/khot_pe/khot_pe.hpp"
 

@@ -1,4 +1,4 @@
-// fx_mac_pe: random and corner dot products, bit-exact against models/arith (mac_dot) and against
+// fx_mac_pe: random and corner dot products, bit-exact against models/units (mac_dot) and against
 // fx directly (an exact __int128 sum per beat, fx::cast_from_raw into the accumulator and output
 // formats), streamed through the RTL under random in_valid gaps and out_ready stalls with the
 // contract's cycle model (stream_check.hpp) checking every cycle.

@@ -128,7 +128,7 @@ struct RandomPeReport {
 
 // The random suite of either PE: vectors_per_variant() dots in chunks of 20,000, each drawn by
 // draw(rng), its expected result from fx_pe_reference, checked against arith_result(dot)
-// (models/arith; the first 3 differences reported), then every chunk streamed through the
+// (models/units; the first 3 differences reported), then every chunk streamed through the
 // Verilated unit m under the next stall pattern of stall_patterns().
 template <typename Config, typename Draw, typename WeightValue, typename Arith>
 RandomPeReport random_pe_suite(Dut& m, const Config& c, std::uint64_t seed, int w_word_w, Draw draw,

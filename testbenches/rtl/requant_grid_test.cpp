@@ -2,7 +2,7 @@
 // (fx_requant_grid.sv), down-shift / up-shift / equal fraction bits, signed and unsigned, with
 // saturation bits. Expected values and flags come from fx::cast_from_raw (the software
 // definition, itself checked against SystemC sc_fix in testbenches/fx) and agree with
-// models/arith's requant.
+// models/units's requant.
 #include <gtest/gtest.h>
 
 #include <cstdint>

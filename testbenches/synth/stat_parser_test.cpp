@@ -1,9 +1,10 @@
-// The yosys output readers of apps/synth/yosys_stat.hpp on real yosys 0.23 output captured into
+// The yosys output readers of synth/yosys_stat.hpp on real yosys 0.23 output captured into
 // data/ (fx_requant IN 16.8 -> OUT 8.4, RND_CONV, SAT on xc7; see data/README.md).
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "models/resources/estimate.hpp"
 #include "synth/yosys_stat.hpp"
 #include "util/files.hpp"
 
@@ -32,7 +33,7 @@ TEST(StatParser, GroupsRealYosysStatJson) {
   EXPECT_EQ(c.ff, 0);
   EXPECT_EQ(c.dsp(), 0);
   EXPECT_EQ(c.cells.size(), 6u);
-  EXPECT_EQ(lut_equivalent(c.luts(), c.dsp()), 27);
+  EXPECT_EQ(fxsim::resources::lut_equivalent(c.luts(), c.dsp()), 27);
 }
 
 TEST(StatParser, ReadsTheModuleWhenThereIsNoDesignSection) {
@@ -43,7 +44,7 @@ TEST(StatParser, ReadsTheModuleWhenThereIsNoDesignSection) {
   EXPECT_EQ(c.ff, 1);
   EXPECT_EQ(c.dsp48e2, 1);
   EXPECT_EQ(c.carry8, 1);
-  EXPECT_EQ(lut_equivalent(c.luts(), c.dsp()), 2 + 55);
+  EXPECT_EQ(fxsim::resources::lut_equivalent(c.luts(), c.dsp()), 2 + 55);
 }
 
 TEST(StatParser, GroupsEveryKindOfCell) {

@@ -1,4 +1,4 @@
-// The synthesis cache (apps/synth/synth_cache.hpp) and the runner's use of it, with real yosys on
+// The synthesis cache (synth/synth_cache.hpp) and the runner's use of it, with real yosys on
 // the smallest unit (fx_requant): a hit starts no yosys, the key follows every input, a corrupt
 // entry is reported and recomputed, and writes are atomic.
 #include "synth/synth_cache.hpp"

@@ -1,7 +1,7 @@
 // What every RTL unit folder under models/units/ declares about its unit: the Verilog parameter
 // names with their defaults, legal ranges and meaning, the cross-constraints between them, the
 // latency rule and the cost formula, side by side (one folder per unit, as MatchLib keeps them).
-// The registry (models/units/unit_params.hpp) lists the units; this header is what they share.
+// The registry (models/units/unit_registry.hpp) lists the units; this header is what they share.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
-// fxsim verify (apps/verify/): a small two-layer model written to a real model file with a real
+// fxsim verify (testbenches/env/): a small two-layer model written to a real model file with a real
 // IDX image file, its golden logits computed independently through golden::reference_forward
-// (models/arith, one image at a time), then run through the engine testbench layer by layer.
+// (models/units, one image at a time), then run through the engine testbench layer by layer.
 // Cycle counts are the hand-worked formula of docs/engine.md; a corrupted golden logit must be
 // caught; the RTL backend must agree with the model backend.
 #include "testbenches/env/verify_model.hpp"
@@ -180,7 +180,7 @@ TEST_F(VerifyModel, AWrongGoldenLogitIsCaught) {
   EXPECT_EQ(r.logit_mismatches, 1u);
   EXPECT_EQ(r.images_with_mismatch, 1u);
   EXPECT_EQ(r.first_mismatch_image, 5);
-  EXPECT_EQ(r.layer_mismatches(), 0u);  // the hardware agrees with models/arith
+  EXPECT_EQ(r.layer_mismatches(), 0u);  // the hardware agrees with models/units
   EXPECT_FALSE(r.passed());
 }
 
@@ -245,7 +245,7 @@ TEST_F(VerifyModel, UnusableInputsAreClearErrors) {
 
 TEST(LayerPoint, CarriesTheLayerFormatsAndK_hotScaleWords) {
   const golden::QuantNetwork m = make_model();
-  HardwareOptions hw;
+  engine::Hardware hw;
   hw.pe = 4;
   const engine::EngineConfig cfg = layer_point(m.layers[0], hw, 3);
   EXPECT_EQ(cfg.pe, 4);

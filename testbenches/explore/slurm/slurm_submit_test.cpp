@@ -1,8 +1,9 @@
-// Unit tests of apps/sweep/slurm_submit (label slurm_unit): the job scripts and sbatch command
+// Unit tests of explore/slurm/slurm_submit (label slurm_unit): the job scripts and sbatch command
 // lines as exact text, the parsers of sbatch and squeue output, the jobs record, and the
 // submission's decisions (what it submits on a first run, after complete shards, when the
 // merge is complete, when DIR holds another sweep or --tasks) with a runner that records argv
-// instead of starting sbatch. The real Slurm run is testbenches/slurm/slurm_cluster_test.sh.
+// instead of starting sbatch. The real Slurm run is
+// testbenches/explore/slurm/slurm_cluster_test.sh.
 #include "explore/slurm/slurm_submit.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Integer inference of random quantized dense(+bn_act) layers, element for element against
-// models/arith (mac_dot + bn_act), the reference the SystemC and RTL units are checked against.
+// models/units (mac_dot + bn_act), the reference the SystemC and RTL units are checked against.
 #include "golden/torch/int_inference.hpp"
 
 #include <gtest/gtest.h>

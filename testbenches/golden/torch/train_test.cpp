@@ -1,6 +1,6 @@
 // `fxsim train` on a small subset: determinism (identical model-file bytes for the same config
 // and seed), exact shapes, every variant produced, the exported golden logits reproduced by the
-// models/arith reference from the loaded file; and the config errors (FILE:LINE: key: ...).
+// models/units reference from the loaded file; and the config errors (FILE:LINE: key: ...).
 #include "golden/torch/train.hpp"
 
 #include <gtest/gtest.h>
@@ -106,7 +106,7 @@ TEST_F(Training, DeterministicShapesAndGoldenLogits) {
     int correct = 0;
     for (int i = 0; i < 200; ++i) correct += pred[i] == f.golden->labels[i];
     EXPECT_DOUBLE_EQ(correct / 200.0, v.accuracy) << v.name;
-    // The torch integer inference that produced the logits equals models/arith, image by image.
+    // The torch integer inference that produced the logits equals models/units, image by image.
     for (int i = 0; i < 20; ++i) {
       std::vector<int64_t> input(test.images.pixels.begin() + i * 784,
                                  test.images.pixels.begin() + (i + 1) * 784);
@@ -130,20 +130,21 @@ std::string config_error(const std::string& text) {
 
 TEST(TrainConfigErrors, NameFileLineAndKey) {
   EXPECT_EQ(config_error("seed = 1\n[float]\nepochs = \"three\"\n"),
-            "t.toml:3: float.epochs: expected an integer");
+            "t.toml:3: float.epochs: expected an integer in 1..1000, found a string");
   EXPECT_EQ(config_error("[quant]\nweight_bits = 1\n"),
-            "t.toml:2: quant.weight_bits: expected 2..16, found 1");
+            "t.toml:2: quant.weight_bits: expected an integer in 2..16, got 1");
   EXPECT_EQ(config_error("\n[qat]\nlearning_rat = 0.1\n"),
-            "t.toml:3: qat.learning_rat: unknown key");
+            "t.toml:3: qat.learning_rat: unknown key; expected one of epochs, learning_rate, "
+            "binary_point_learning_rate");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
-            "t.toml:2: quant.methods: expected an array of: ptq, qat, qat_bp");
+            "t.toml:2: quant.methods: \"magic\" is not one of ptq, qat, qat_bp");
   EXPECT_EQ(
       config_error("[quant]\nrounding = \"NEAREST\"\n").rfind("t.toml:2: quant.rounding: ", 0), 0u);
   EXPECT_EQ(config_error("[quant]\nkhot_bits = 4\nkhot_k = [1, 4]\n"),
             "t.toml:3: quant.khot_k: K = 4 exceeds the 3 magnitude bits of khot_bits = 4");
   EXPECT_EQ(config_error("seed = 1\nseed = 2\n").substr(0, 15), "t.toml:2: toml:");
   EXPECT_EQ(config_error("[data]\ntrain_images = 70000\n"),
-            "t.toml:2: data.train_images: expected 0..60000, found 70000");
+            "t.toml:2: data.train_images: expected an integer in 0..60000, got 70000");
   EXPECT_EQ(config_error("[float]\nlearning_rate = -1.0\n")
                 .rfind("t.toml:2: float.learning_rate: expected a number in (0, 10]", 0),
             0u);

@@ -1,5 +1,5 @@
 // An independent computation of a layer, written for the tests from the contract and fx alone
-// (no models/arith, no models/units, no term words): raw weight values, a per-beat accumulator
+// (no models/units, no models/units, no term words): raw weight values, a per-beat accumulator
 // cast, the output cast, then x * scale + bias and the activation by hand.
 #pragma once
 

@@ -8,14 +8,12 @@
 
 #include "tlm/rtl/verilated/rtl_errors.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 namespace fxsim::verilated {
 namespace {
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+std::string trim(std::string_view s) { return std::string(util::trim(s)); }
 
 // Empty when `tc` can build, else why not.
 std::string toolchain_problem(const Toolchain& tc) {

@@ -1,5 +1,5 @@
 // The programs and flags an on-demand variant is built with: verilator and the C++ compiler of
-// this build, recorded at configure time (tlm/rtl/ondemand/CMakeLists.txt), so that a variant
+// this build, recorded at configure time (tlm/rtl/verilated/CMakeLists.txt), so that a variant
 // built at run time is compiled like the built-in ones and against the same Verilator runtime
 // the executable contains.
 #pragma once

@@ -21,12 +21,6 @@ void notify_stderr(const std::string& line) {
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-std::string join(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const std::string& a : argv) s += (s.empty() ? "" : " ") + a;
-  return s;
-}
-
 // The Verilated C++ of the model, sorted (the unity build's include order is deterministic).
 std::vector<std::string> generated_cpp(const std::filesystem::path& mdir,
                                        const std::string& class_name) {
@@ -47,7 +41,8 @@ void run_step(const char* what, const std::vector<std::string>& argv,
   const util::ProcessResult r = util::run_to_file(argv, dir, step_log);
   {
     std::ofstream out(log, std::ios::app);
-    out << "$ " << join(argv) << "\n" << util::read_file(step_log).value_or("");
+    out << "$ " << fmt::format("{}", fmt::join(argv, " ")) << "\n"
+        << util::read_file(step_log).value_or("");
     out << "[" << what << ": " << (r.started ? "exit code " + std::to_string(r.exit_code) : r.error)
         << "]\n\n";
   }

@@ -1,0 +1,190 @@
+// The [workload] table of the sweep file (docs/sweeps.md, "Workloads"): a random layer, a trained
+// layer of a golden model file, or the whole model. A model file, its layer and its golden test
+// images are loaded here, so that a bad model, layer or image file stops the sweep before any
+// point runs (workers parse the same file and get the same source).
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "explore/layer_workload.hpp"
+#include "explore/sweep_file_reader.hpp"
+#include "util/sha256.hpp"
+
+namespace fxsim::explore::sweep_file {
+namespace {
+
+// A path of the sweep file: relative to the sweep file's directory.
+std::string resolve(const SweepSpec& spec, const std::string& p) {
+  const std::filesystem::path path(p);
+  if (path.is_absolute()) return p;
+  return (std::filesystem::path(spec.path).parent_path() / path).lexically_normal().string();
+}
+
+// `workload.model`, read and checked: a model file with golden test results.
+void read_model(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Workload* wl) {
+  const toml::node* model = w.find("model");
+  if (!model) {
+    w.errors().fail(w.where(), "workload.model",
+                    "missing; expected the path of a model file (fxsim train writes "
+                    "OUT/model_<variant>.fxm)");
+  }
+  wl->model = w.as_string(*model, "model");
+  src->model_path = resolve(spec, wl->model);
+  try {
+    src->file = golden::read_model_file(src->model_path);
+  } catch (const std::exception& e) {
+    w.fail(*model, "model", e.what());
+  }
+  if (!src->file.golden || src->file.golden->count == 0) {
+    w.fail(*model, "model",
+           src->model_path +
+               ": holds no golden test results (images and labels); expected a model file "
+               "written by fxsim train");
+  }
+}
+
+// `workload.layer`: an index or a name of the model's layers.
+int read_layer(const TomlTable& w, const LayerSource& src) {
+  const std::vector<golden::DenseLayer>& layers = src.file.model.layers;
+  const int n_layers = static_cast<int>(layers.size());
+  std::string names;
+  for (const golden::DenseLayer& l : layers) names += (names.empty() ? "" : ", ") + l.name;
+  const std::string expected = "expected a layer index 0.." + std::to_string(n_layers - 1) +
+                               " or a layer name (" + names + ")";
+  const toml::node* layer = w.find("layer");
+  if (!layer) w.errors().fail(w.where(), "workload.layer", "missing; " + expected);
+  if (layer->is_integer()) {
+    const std::int64_t v = layer->as_integer()->get();
+    if (v < 0 || v >= n_layers) {
+      w.fail(*layer, "layer",
+             expected + ", got " + std::to_string(v) + " (" + src.model_path + " has " +
+                 std::to_string(n_layers) + " layers)");
+    }
+    return static_cast<int>(v);
+  }
+  if (layer->is_string()) {
+    const std::string name = layer->as_string()->get();
+    const auto it = std::find_if(layers.begin(), layers.end(),
+                                 [&](const golden::DenseLayer& l) { return l.name == name; });
+    if (it == layers.end()) w.fail(*layer, "layer", expected + ", got \"" + name + "\"");
+    return static_cast<int>(it - layers.begin());
+  }
+  w.fail(*layer, "layer", expected + ", found a " + util::toml_type_name(*layer));
+}
+
+// `workload.images` and `workload.data`: the first N golden test images, read.
+void read_images(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Workload* wl) {
+  const golden::GoldenResults& g = *src->file.golden;
+  // Default: 100 images, or all of them when the model holds fewer.
+  src->images = std::min(100, g.count);
+  if (const toml::node* n = w.find("images")) {
+    const std::int64_t v = w.as_integer_in(*n, "images", 0, 1 << 20);
+    if (v > g.count) {
+      w.fail(*n, "images",
+             "expected at most " + std::to_string(g.count) + " (the golden test images " +
+                 src->model_path + " holds; 0 = all), got " + std::to_string(v));
+    }
+    src->images = v == 0 ? g.count : static_cast<int>(v);
+  }
+  const toml::node* data = w.find("data");
+  if (data) wl->data_dir = w.as_string(*data, "data");
+  src->images_path = golden::golden_images_path(g, resolve(spec, wl->data_dir));
+  try {
+    src->pixels = golden::read_golden_pixels(src->images_path, src->images,
+                                             src->file.model.layers.front().in_features);
+  } catch (const std::exception& e) {
+    const std::string what = std::string("the model's golden test images: ") + e.what() +
+                             "; expected workload.data = the directory holding " + g.images +
+                             " (Fashion-MNIST: scripts/install-deps installs it in "
+                             "/usr/share/datasets/fashion-mnist)";
+    if (data) w.fail(*data, "data", what);
+    w.errors().fail(w.where(), "workload.data", what);
+  }
+}
+
+// kind = "layer" (or "model": `whole_model`, every layer, no `layer` key).
+void read_layer_workload(SweepSpec* spec, const TomlTable& w, bool whole_model) {
+  Workload& wl = spec->workload;
+  wl.kind = whole_model ? WorkloadKind::MODEL : WorkloadKind::LAYER;
+  const std::vector<std::pair<const char*, const char*>> random_only = {
+      {"in_features", "it is the model layer's"},
+      {"out_features", "it is the model layer's"},
+      {"batch", "the batch of a layer workload is `images`"},
+      {"distribution", "a layer workload's weights and inputs are the model's"},
+      {"weight_range", "a layer workload's weights are the model's"},
+      {"input_range", "a layer workload's inputs are the model's activations"}};
+  for (const auto& [key, why] : random_only) {
+    if (const toml::node* n = w.find(key)) {
+      w.fail(*n, key, std::string("only for kind = \"random\"; ") + why);
+    }
+  }
+  auto src = std::make_shared<LayerSource>();
+  read_model(*spec, w, src.get(), &wl);
+  if (whole_model) {
+    if (const toml::node* layer = w.find("layer")) {
+      w.fail(*layer, "layer",
+             "only for kind = \"layer\"; a model workload runs every layer of the model");
+    }
+    src->layer = 0;
+  } else {
+    src->layer = read_layer(w, *src);
+  }
+  read_images(*spec, w, src.get(), &wl);
+
+  const std::vector<golden::DenseLayer>& layers = src->file.model.layers;
+  const golden::DenseLayer& l = src->dense();
+  wl.layer = src->layer;
+  wl.images = src->images;
+  wl.in_features = l.in_features;
+  wl.out_features = whole_model ? layers.back().out_features : l.out_features;
+  wl.batch = src->images;
+  wl.source = src;
+
+  // Results of another model file (or other images) are results of another sweep: the hash
+  // covers what the float layer is made of, not only the sweep file's text.
+  std::ifstream in(src->model_path, std::ios::binary);
+  std::ostringstream model_bytes;
+  model_bytes << in.rdbuf();
+  util::Sha256 h;
+  h.update(spec->text);
+  h.update(model_bytes.str());
+  h.update(std::string_view(reinterpret_cast<const char*>(src->pixels.data()), src->pixels.size()));
+  spec->sha256 = h.hex_digest();
+}
+
+}  // namespace
+
+void read_workload(SweepSpec* spec, const TomlTable& root) {
+  const TomlTable w =
+      root.sub("workload", {"kind", "in_features", "out_features", "batch", "distribution",
+                            "weight_range", "input_range", "model", "layer", "images", "data"});
+  if (!w.present()) {
+    w.errors().raise(spec->where({}) + "workload: missing; expected a [workload] table");
+  }
+  Workload& wl = spec->workload;
+  const std::string kind = w.string("kind").value_or("random");
+  if (kind == "layer" || kind == "model") {
+    read_layer_workload(spec, w, kind == "model");
+    return;
+  }
+  if (kind != "random") {
+    w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer, model");
+  }
+  if (auto v = w.integer_in("in_features", 1, 1 << 20)) wl.in_features = static_cast<int>(*v);
+  if (auto v = w.integer_in("out_features", 1, 1 << 20)) wl.out_features = static_cast<int>(*v);
+  if (auto v = w.integer_in("batch", 1, 1 << 20)) wl.batch = static_cast<int>(*v);
+  if (auto d = w.name("distribution", engine::distribution_names())) wl.distribution = *d;
+  if (auto r = range(w, "weight_range")) std::tie(wl.weight_min, wl.weight_max) = *r;
+  if (auto r = range(w, "input_range")) std::tie(wl.input_min, wl.input_max) = *r;
+  for (const char* k : {"model", "layer", "images", "data"}) {
+    if (const toml::node* n = w.find(k)) {
+      w.fail(*n, k,
+             std::string("only for kind = \"layer\"") +
+                 (std::string(k) == "layer" ? "" : " or \"model\""));
+    }
+  }
+}
+
+}  // namespace fxsim::explore::sweep_file
