@@ -24,7 +24,8 @@
 
 #include "apps/commands.hpp"
 #include "fx/fx.hpp"
-#include "util/strings.hpp"
+#include "fx/quantization_error.hpp"
+#include "util/decimal_lines.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -44,82 +45,6 @@ void print_error(fmt::format_string<Args...> format, Args&&... args) {
   std::fflush(stdout);  // everything printed so far comes before the error
   fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
 }
-
-// ---------------------------------------------------------------------------
-// Input: one decimal number per line.
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// A decimal number: [+-] (digits [. digits] | . digits) [(e|E) [+-] digits].
-// No hexadecimal, nan, inf or anything else std::strtod would also accept.
-bool is_decimal_syntax(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-  size_t mantissa_digits = 0;
-  while (i < n && is_digit(s[i])) ++i, ++mantissa_digits;
-  if (i < n && s[i] == '.') {
-    ++i;
-    while (i < n && is_digit(s[i])) ++i, ++mantissa_digits;
-  }
-  if (mantissa_digits == 0) return false;
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exponent_digits = 0;
-    while (i < n && is_digit(s[i])) ++i, ++exponent_digits;
-    if (exponent_digits == 0) return false;
-  }
-  return i == n;
-}
-
-// What a malformed line looked like, shortened for the error message.
-std::string quote_line(std::string_view line) {
-  constexpr size_t kMaxShown = 80;
-  if (line.size() <= kMaxShown) return fmt::format("'{}'", line);
-  return fmt::format("'{}'... ({} characters)", line.substr(0, kMaxShown), line.size());
-}
-
-// A malformed input line (exit code 2), as opposed to any other failure.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Reads stdin line by line; parse errors name the line number and content.
-class InputReader {
- public:
-  // The next value; nullopt at the end of input. Throws InputError for a malformed line.
-  std::optional<double> next() {
-    if (!std::getline(std::cin, line_)) return std::nullopt;
-    ++line_number_;
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();  // CRLF files
-    const std::string_view text = util::trim(line_);
-    if (!is_decimal_syntax(text)) {
-      throw InputError(fmt::format("stdin line {}: expected a decimal number, got {}", line_number_,
-                                   quote_line(line_)));
-    }
-    const std::string token(text);
-    char* end = nullptr;
-    const double value = std::strtod(token.c_str(), &end);
-    if (end != token.c_str() + token.size()) {  // cannot happen after the syntax check
-      throw InputError(fmt::format("stdin line {}: expected a decimal number, got {}", line_number_,
-                                   quote_line(line_)));
-    }
-    if (std::isinf(value)) {
-      throw InputError(
-          fmt::format("stdin line {}: {} is beyond the range of a double (about 1.8e308)",
-                      line_number_, quote_line(line_)));
-    }
-    // Underflow is fine: the nearest double, possibly subnormal or zero, is
-    // exactly what we quantize.
-    return value;
-  }
-
- private:
-  std::string line_;
-  size_t line_number_ = 0;
-};
 
 // ---------------------------------------------------------------------------
 // Value, raw and term output.
@@ -142,7 +67,7 @@ std::string quantize_one(double x, const fx::KhotType& t, const QuantizeOptions&
 }
 
 int run_values(const fx::NumType& type, const QuantizeOptions& o) {
-  InputReader reader;
+  util::DecimalLineReader reader(std::cin, "stdin");
   std::string out;
   constexpr size_t kFlushAt = 1 << 16;
   auto flush = [&out] {
@@ -155,7 +80,7 @@ int run_values(const fx::NumType& type, const QuantizeOptions& o) {
       out += '\n';
       if (out.size() >= kFlushAt) flush();
     }
-  } catch (const InputError& e) {
+  } catch (const util::DecimalInputError& e) {
     flush();
     print_error("{}", e.what());
     return kExitUsage;
@@ -174,69 +99,6 @@ int run_values(const fx::NumType& type, const QuantizeOptions& o) {
 // ---------------------------------------------------------------------------
 // Error statistics.
 
-struct ErrorStats {
-  std::string type;
-  uint64_t count = 0;
-  long double sum_error = 0;    // sum of (quantized - input)
-  long double sum_error2 = 0;   // sum of (quantized - input)^2
-  long double sum_signal2 = 0;  // sum of input^2
-  long double max_abs_error = 0;
-  uint64_t overflows = 0;
-  std::optional<uint64_t> ties;  // not defined for K-hot types
-  uint64_t inexact = 0;
-
-  void add(double x, long double q) {
-    const long double e = q - static_cast<long double>(x);
-    ++count;
-    sum_error += e;
-    sum_error2 += e * e;
-    sum_signal2 += static_cast<long double>(x) * x;
-    max_abs_error = std::max(max_abs_error, std::fabs(e));
-  }
-};
-
-// The exact value of a raw integer with `frac_bits` fraction bits (long double
-// holds every 64-bit raw exactly on x86-64).
-long double raw_value(int64_t raw, int frac_bits, bool is_unsigned) {
-  const long double r = is_unsigned ? static_cast<long double>(static_cast<uint64_t>(raw))
-                                    : static_cast<long double>(raw);
-  return std::ldexp(r, -frac_bits);
-}
-
-ErrorStats compute_stats(const std::vector<double>& xs, const fx::FxType& t) {
-  ErrorStats s;
-  s.type = t.str();
-  std::vector<int64_t> raw(xs.size());
-  fx::CastStats flags;
-  fx::cast_array_from_double(xs.data(), xs.size(), raw.data(), t, &flags);
-  for (size_t i = 0; i < xs.size(); ++i) {
-    s.add(xs[i], raw_value(raw[i], t.frac_bits(), !t.is_signed));
-  }
-  s.overflows = flags.overflows;
-  s.ties = flags.ties;
-  s.inexact = flags.inexact;
-  return s;
-}
-
-// K-hot / SPT: an overflow is an input outside [min, max] of the type (it is
-// clamped); inexact counts values that rounding changed, i.e. whose quantized
-// value differs from the input clamped to [min, max]; ties are not reported.
-ErrorStats compute_stats(const std::vector<double>& xs, const fx::KhotType& t) {
-  ErrorStats s;
-  s.type = t.str();
-  const long double max_value =
-      std::ldexp(static_cast<long double>(t.max_magnitude()), -t.frac_bits());
-  const long double min_value = t.is_signed() ? -max_value : 0.0L;
-  for (const double x : xs) {
-    const long double q = raw_value(fx::khot_quantize(x, t), t.frac_bits(), !t.is_signed());
-    s.add(x, q);
-    s.overflows += (x > max_value || x < min_value);
-    const long double clamped = std::clamp(static_cast<long double>(x), min_value, max_value);
-    s.inexact += (q != clamped);
-  }
-  return s;
-}
-
 std::string format_real(long double v) { return fmt::format("{:.6g}", static_cast<double>(v)); }
 
 // One table row, as text cells, in the column order of kStatsColumns.
@@ -244,24 +106,20 @@ constexpr const char* kStatsColumns[] = {"type",     "count",   "mse",       "rm
                                          "mean_err", "sqnr_db", "overflows", "ties", "inexact"};
 constexpr size_t kNumStatsColumns = sizeof(kStatsColumns) / sizeof(kStatsColumns[0]);
 
-std::vector<std::string> stats_row(const ErrorStats& s) {
+std::vector<std::string> stats_row(const fx::QuantizationError& s) {
   std::vector<std::string> row{s.type, fmt::format("{}", s.count)};
   if (s.count == 0) {
     for (int i = 0; i < 5; ++i) row.emplace_back("n/a");
   } else {
-    const long double n = static_cast<long double>(s.count);
-    const long double mse = s.sum_error2 / n;
-    row.push_back(format_real(mse));
-    row.push_back(format_real(std::sqrt(mse)));
+    row.push_back(format_real(s.mse()));
+    row.push_back(format_real(std::sqrt(s.mse())));
     row.push_back(format_real(s.max_abs_error));
-    row.push_back(format_real(s.sum_error / n));
-    if (s.sum_error2 == 0) {
-      row.emplace_back("inf");
-    } else if (s.sum_signal2 == 0) {
-      row.emplace_back("-inf");
+    row.push_back(format_real(s.mean_error()));
+    const long double sqnr = s.sqnr_db();
+    if (std::isinf(sqnr)) {
+      row.emplace_back(sqnr > 0 ? "inf" : "-inf");
     } else {
-      row.push_back(fmt::format(
-          "{:.2f}", static_cast<double>(10.0L * std::log10(s.sum_signal2 / s.sum_error2))));
+      row.push_back(fmt::format("{:.2f}", static_cast<double>(sqnr)));
     }
   }
   row.push_back(fmt::format("{}", s.overflows));
@@ -315,9 +173,9 @@ std::vector<fx::FxType> all_mode_types(const fx::FxType& t) {
 int run_stats(const fx::NumType& type, const QuantizeOptions& o) {
   std::vector<double> xs;
   try {
-    InputReader reader;
+    util::DecimalLineReader reader(std::cin, "stdin");
     while (const std::optional<double> x = reader.next()) xs.push_back(*x);
-  } catch (const InputError& e) {
+  } catch (const util::DecimalInputError& e) {
     print_error("{}", e.what());
     return kExitUsage;
   }
@@ -325,11 +183,11 @@ int run_stats(const fx::NumType& type, const QuantizeOptions& o) {
   std::vector<std::vector<std::string>> rows;
   if (o.all_modes) {
     for (const fx::FxType& t : all_mode_types(std::get<fx::FxType>(type))) {
-      rows.push_back(stats_row(compute_stats(xs, t)));
+      rows.push_back(stats_row(fx::quantization_error(xs, t)));
     }
   } else {
     rows.push_back(
-        stats_row(std::visit([&](const auto& t) { return compute_stats(xs, t); }, type)));
+        stats_row(std::visit([&](const auto& t) { return fx::quantization_error(xs, t); }, type)));
   }
   print_table(rows);
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {

@@ -126,9 +126,6 @@ BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch) {
   return s;
 }
 
-std::uint64_t weight_address(const engine::EngineConfig& cfg, std::uint64_t index) {
-  return kWeightsBase + index * engine::weight_layout(cfg).bytes;
-}
 std::uint64_t bn_scale_address(const engine::EngineConfig& cfg, std::uint64_t index) {
   return kBnParamsBase + index * engine::bn_scale_layout(cfg).bytes;
 }
@@ -136,12 +133,6 @@ std::uint64_t bn_bias_address(const engine::EngineConfig& cfg, std::uint64_t ind
   return kBnParamsBase +
          static_cast<std::uint64_t>(cfg.out_features) * engine::bn_scale_layout(cfg).bytes +
          index * engine::bn_bias_layout(cfg).bytes;
-}
-std::uint64_t input_address(const engine::EngineConfig& cfg, std::uint64_t index) {
-  return kInputBase + index * engine::input_layout(cfg).bytes;
-}
-std::uint64_t output_address(const engine::EngineConfig& cfg, std::uint64_t index) {
-  return kOutputBase + index * engine::output_layout(cfg).bytes;
 }
 
 void pack_elements(const std::int64_t* words, std::size_t n, const engine::ElementLayout& layout,

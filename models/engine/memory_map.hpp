@@ -78,12 +78,10 @@ struct BufferSizes {
 };
 BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch);
 
-// Byte address of element `index` of each buffer.
-std::uint64_t weight_address(const engine::EngineConfig& cfg, std::uint64_t index);
+// Byte address of element `index` of the BN scales and biases, which share the BN_PARAMS region
+// (N_out scales, then N_out biases). The other buffers start at their region's base.
 std::uint64_t bn_scale_address(const engine::EngineConfig& cfg, std::uint64_t index);
 std::uint64_t bn_bias_address(const engine::EngineConfig& cfg, std::uint64_t index);
-std::uint64_t input_address(const engine::EngineConfig& cfg, std::uint64_t index);
-std::uint64_t output_address(const engine::EngineConfig& cfg, std::uint64_t index);
 
 // ---- Element packing: little-endian, layout.bytes per element -----------------------------------
 // Writes the low layout.bytes bytes of each word (two's complement, so a signed raw comes out
