@@ -14,6 +14,8 @@
 namespace fxsim::cli {
 namespace {
 
+constexpr const char* kCommand = "fxsim merge";
+
 struct MergeCommandOptions {
   std::vector<std::string> inputs;
   std::string out;
@@ -34,10 +36,10 @@ int merge_command(const MergeCommandOptions& o) {
           r.expected - r.points);
     }
   } catch (const explore::MergeError& e) {
-    fmt::print(stderr, "fxsim merge: {}\n", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "fxsim merge: {}\n", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitFailure;
   }
   return kExitOk;

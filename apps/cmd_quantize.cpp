@@ -40,12 +40,6 @@ struct QuantizeOptions {
   bool all_modes = false;
 };
 
-template <typename... Args>
-void print_error(fmt::format_string<Args...> format, Args&&... args) {
-  std::fflush(stdout);  // everything printed so far comes before the error
-  fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
-}
-
 // ---------------------------------------------------------------------------
 // Value, raw and term output.
 
@@ -82,7 +76,7 @@ int run_values(const fx::NumType& type, const QuantizeOptions& o) {
     }
   } catch (const util::DecimalInputError& e) {
     flush();
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (...) {
     flush();  // the values before the failure, then the caller reports it
@@ -90,7 +84,7 @@ int run_values(const fx::NumType& type, const QuantizeOptions& o) {
   }
   flush();
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    print_error("error writing to stdout");
+    print_error(kCommand, "error writing to stdout");
     return kExitFailure;
   }
   return kExitOk;
@@ -176,7 +170,7 @@ int run_stats(const fx::NumType& type, const QuantizeOptions& o) {
     util::DecimalLineReader reader(std::cin, "stdin");
     while (const std::optional<double> x = reader.next()) xs.push_back(*x);
   } catch (const util::DecimalInputError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
 
@@ -191,7 +185,7 @@ int run_stats(const fx::NumType& type, const QuantizeOptions& o) {
   }
   print_table(rows);
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    print_error("error writing to stdout");
+    print_error(kCommand, "error writing to stdout");
     return kExitFailure;
   }
   return kExitOk;
@@ -204,28 +198,28 @@ int run_quantize(const QuantizeOptions& o) {
   try {
     type = fx::parse_type(o.type);
   } catch (const std::invalid_argument& e) {  // TypeParseError or FxTypeError
-    print_error("--type: {}", e.what());
+    print_error(kCommand, "--type: {}", e.what());
     return kExitUsage;
   }
   const bool is_fixed = std::holds_alternative<fx::FxType>(type);
   if (o.encode && is_fixed) {
-    print_error(
-        "--encode prints K-hot / signed-power-of-two terms and needs a khot<W,I,K>, "
-        "ukhot<W,I,K> or spt<W,I,K> type, not {}",
-        fx::type_str(type));
+    print_error(kCommand,
+                "--encode prints K-hot / signed-power-of-two terms and needs a khot<W,I,K>, "
+                "ukhot<W,I,K> or spt<W,I,K> type, not {}",
+                fx::type_str(type));
     return kExitUsage;
   }
   if (o.all_modes && !is_fixed) {
-    print_error(
-        "--all-modes varies the rounding and overflow modes of a fixed-point type "
-        "(fixed/ufixed/ap_fixed/ap_ufixed), not {}",
-        fx::type_str(type));
+    print_error(kCommand,
+                "--all-modes varies the rounding and overflow modes of a fixed-point type "
+                "(fixed/ufixed/ap_fixed/ap_ufixed), not {}",
+                fx::type_str(type));
     return kExitUsage;
   }
   try {
     return o.stats ? run_stats(type, o) : run_values(type, o);
   } catch (const std::exception& e) {  // a bug in fx/ rather than bad input
-    print_error("internal error: {}", e.what());
+    print_error(kCommand, "internal error: {}", e.what());
     return kExitFailure;
   }
 }

@@ -37,18 +37,12 @@ struct RunCommandOptions {
   std::optional<std::uint64_t> seed;
 };
 
-template <typename... Args>
-void print_error(fmt::format_string<Args...> format, Args&&... args) {
-  std::fflush(stdout);
-  fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
-}
-
 int run_command(const RunCommandOptions& o) {
   engine::EngineConfig cfg;
   try {
     cfg = engine::load_point_file(o.config);
   } catch (const engine::PointFileError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
   env::Backends backends = env::Backends::MODEL;
@@ -63,16 +57,16 @@ int run_command(const RunCommandOptions& o) {
   try {
     summary = env::run_point(cfg, backends, options);
   } catch (const engine::PointFileError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const verilated::RtlVariantError& e) {
-    print_error("{}: {}", o.config, e.what());
+    print_error(kCommand, "{}: {}", o.config, e.what());
     return kExitUsage;
   } catch (const std::invalid_argument& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
-    print_error("simulation failed: {}", e.what());
+    print_error(kCommand, "simulation failed: {}", e.what());
     return kExitFailure;
   }
 
@@ -82,7 +76,7 @@ int run_command(const RunCommandOptions& o) {
     std::ofstream out(o.json);
     out << env::summary_json(summary, o.config).dump(2) << "\n";
     if (!out) {
-      print_error("cannot write {}", o.json);
+      print_error(kCommand, "cannot write {}", o.json);
       return kExitFailure;
     }
   }

@@ -16,7 +16,6 @@
 #include "explore/slurm/slurm_state.hpp"
 #include "explore/slurm/slurm_submit.hpp"
 #include "explore/sweep_spec.hpp"
-#include "util/process.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -30,23 +29,6 @@ struct StatusCommandOptions {
   bool json = false;
 };
 
-// The jobs of the last submission known to squeue; nullopt when squeue cannot tell (not on
-// PATH, or failing), with the reason in `why`.
-std::optional<std::vector<slurm::QueuedJob>> queued_jobs(const slurm::Submission& last,
-                                                         std::string& why) {
-  if (!util::find_executable("squeue")) {
-    why = "squeue not on PATH";
-    return std::nullopt;
-  }
-  const slurm::CommandResult r = slurm::run_command(slurm::squeue_argv());
-  if (!r.started || r.exit_code != 0) {
-    why = "squeue failed: " + (r.started ? r.err : r.error);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    return std::nullopt;
-  }
-  return slurm::parse_squeue(r.out, {last.array_job, last.merge_job});
-}
-
 nlohmann::json counts_json(const slurm::DbCounts& c, const fs::path& db) {
   nlohmann::json j = {{"database", db.string()},
                       {"exists", c.exists},
@@ -59,16 +41,11 @@ nlohmann::json counts_json(const slurm::DbCounts& c, const fs::path& db) {
   return j;
 }
 
-std::string queued_text(const slurm::QueuedJob& j) {
-  return j.job + " " + j.state +
-         (j.reason.empty() || j.reason == "None" ? "" : " (" + j.reason + ")");
-}
-
 // A results directory of a plain `fxsim sweep` (no Slurm submission).
 int local_status(const StatusCommandOptions& o, const fs::path& dir) {
   const slurm::DbCounts c = slurm::read_db_counts(dir / "results.sqlite");
   if (!c.problem.empty()) {
-    fmt::print(stderr, "{}: {}\n", kCommand, c.problem);
+    print_error(kCommand, "{}", c.problem);
     return kExitFailure;
   }
   if (o.json) {
@@ -86,140 +63,107 @@ int local_status(const StatusCommandOptions& o, const fs::path& dir) {
   return kExitOk;
 }
 
-int status_command(const StatusCommandOptions& o) {
-  const fs::path dir = fs::absolute(o.dir).lexically_normal();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    fmt::print(stderr, "{}: {}: no such directory\n", kCommand, dir.string());
-    return kExitUsage;
-  }
-  slurm::Layout layout;
-  layout.dir = dir;
-  if (!fs::exists(layout.sweep_copy(), ec)) {
-    if (fs::exists(dir / "results.sqlite", ec)) return local_status(o, dir);
-    fmt::print(stderr,
-               "{}: {}: not a sweep directory: it holds neither slurm/sweep.toml (written by "
-               "fxsim sweep --slurm --out DIR) nor results.sqlite (fxsim sweep --out DIR)\n",
-               kCommand, dir.string());
-    return kExitUsage;
-  }
-
-  std::optional<slurm::JobsRecord> record;
-  slurm::DirState st;
-  try {
-    record = slurm::read_jobs_record(layout.jobs_file());
-    // Without a record (the first sbatch failed) the shards are those the task script names.
-    int tasks = record ? record->tasks : 0;
-    if (!record) {
-      for (int i = 0; fs::exists(layout.shard_dir(i), ec); ++i) tasks = i + 1;
-    }
-    st = slurm::read_dir_state(layout, layout.sweep_copy(), tasks);
-  } catch (const slurm::SlurmError& e) {
-    fmt::print(stderr, "{}: {}\n", kCommand, e.what());
-    return kExitFailure;
-  } catch (const explore::SweepFileError& e) {
-    fmt::print(stderr, "{}: the submitted sweep file: {}\n", kCommand, e.what());
-    return kExitFailure;
-  }
-
-  std::string queue_why;
-  std::optional<std::vector<slurm::QueuedJob>> queue;
-  const slurm::Submission* last =
-      record && !record->submissions.empty() ? &record->submissions.back() : nullptr;
-  if (last) queue = queued_jobs(*last, queue_why);
-
-  long done = 0, failed = 0, pruned = 0;
+nlohmann::json shards_json(const slurm::DirState& st) {
+  nlohmann::json shards = nlohmann::json::array();
   for (const slurm::ShardState& s : st.shards) {
-    done += s.counts.points;
-    failed += s.counts.failed;
-    pruned += s.counts.pruned;
+    nlohmann::json j = counts_json(s.counts, s.db);
+    j["index"] = s.index;
+    j["total"] = s.total;
+    j["complete"] = s.complete(st.sweep_sha256);
+    shards.push_back(j);
   }
+  return shards;
+}
 
-  if (o.json) {
-    nlohmann::json shards = nlohmann::json::array();
-    for (const slurm::ShardState& s : st.shards) {
-      nlohmann::json j = counts_json(s.counts, s.db);
-      j["index"] = s.index;
-      j["total"] = s.total;
-      j["complete"] = s.complete(st.sweep_sha256);
-      shards.push_back(j);
-    }
-    nlohmann::json merged = counts_json(st.merged, layout.merged_db());
-    merged["complete"] = st.merged_complete();
-    nlohmann::json subs = nlohmann::json::array();
-    if (record) {
-      for (const slurm::Submission& s : record->submissions) {
-        subs.push_back(slurm::submission_json(s));
-      }
-    }
-    nlohmann::json q;  // null: squeue could not tell
-    if (queue) {
-      q = nlohmann::json::array();
-      for (const slurm::QueuedJob& j : *queue) {
-        q.push_back(
-            {{"job", j.job}, {"array_job", j.array_job}, {"state", j.state}, {"reason", j.reason}});
-      }
-    }
-    const nlohmann::json j = {
-        {"dir", dir.string()},
-        {"layout", "slurm"},
-        {"sweep",
-         {{"name", st.sweep_name},
-          {"sha256", st.sweep_sha256},
-          {"points", st.points},
-          {"file", layout.sweep_copy().string()}}},
-        {"tasks", st.tasks},
-        {"shards", shards},
-        {"done", done},
-        {"failed", failed},
-        {"pruned", pruned},
-        {"merged", merged},
-        {"submissions", subs},
-        {"queue", q},
-        {"queue_unavailable", queue ? nlohmann::json() : nlohmann::json(queue_why)}};
-    fmt::print("{}\n", j.dump(2));
-    return kExitOk;
+// null when squeue could not tell, else the queued jobs (maybe none).
+nlohmann::json queue_json(const std::optional<std::vector<slurm::QueuedJob>>& queue) {
+  if (!queue) return nlohmann::json();
+  nlohmann::json q = nlohmann::json::array();
+  for (const slurm::QueuedJob& j : *queue) {
+    q.push_back(
+        {{"job", j.job}, {"array_job", j.array_job}, {"state", j.state}, {"reason", j.reason}});
   }
+  return q;
+}
 
-  fmt::print("sweep {}: {} points in {} shards ({})\n", st.sweep_name, st.points, st.tasks,
-             layout.sweep_copy().string());
+void print_status_json(const slurm::SlurmStatus& status) {
+  const slurm::DirState& st = status.state;
+  const slurm::Layout& layout = st.layout;
+  nlohmann::json merged = counts_json(st.merged, layout.merged_db());
+  merged["complete"] = st.merged_complete();
+  nlohmann::json subs = nlohmann::json::array();
+  if (status.record) {
+    for (const slurm::Submission& s : status.record->submissions) {
+      subs.push_back(slurm::submission_json(s));
+    }
+  }
+  const nlohmann::json j = {
+      {"dir", layout.dir.string()},
+      {"layout", "slurm"},
+      {"sweep",
+       {{"name", st.sweep_name},
+        {"sha256", st.sweep_sha256},
+        {"points", st.points},
+        {"file", layout.sweep_copy().string()}}},
+      {"tasks", st.tasks},
+      {"shards", shards_json(st)},
+      {"done", status.done},
+      {"failed", status.failed},
+      {"pruned", status.pruned},
+      {"merged", merged},
+      {"submissions", subs},
+      {"queue", queue_json(status.queue)},
+      {"queue_unavailable",
+       status.queue ? nlohmann::json() : nlohmann::json(status.queue_unavailable)}};
+  fmt::print("{}\n", j.dump(2));
+}
+
+// One row per shard (its database, or why there is none usable), a total row, the merge.
+void print_shards_text(const slurm::SlurmStatus& status) {
+  const slurm::DirState& st = status.state;
   fmt::print("{:<6}{:>8}{:>8}{:>8}{:>8}  {}\n", "shard", "done", "total", "failed", "pruned",
              "database");
   for (const slurm::ShardState& s : st.shards) {
     std::string where = s.db.string();
     if (!s.counts.exists) where = "none yet";
     if (!s.counts.problem.empty()) where = s.counts.problem;
-    if (s.counts.exists && !s.counts.sweep_sha256.empty() &&
-        s.counts.sweep_sha256 != st.sweep_sha256) {
-      where += " (results of ANOTHER sweep file)";
-    }
+    if (s.counts.of_another_sweep(st.sweep_sha256)) where += " (results of ANOTHER sweep file)";
     fmt::print("{:<6}{:>8}{:>8}{:>8}{:>8}  {}\n", s.index, s.counts.points, s.total,
                s.counts.failed, s.counts.pruned, where);
   }
-  fmt::print("{:<6}{:>8}{:>8}{:>8}{:>8}\n", "all", done, st.points, failed, pruned);
+  fmt::print("{:<6}{:>8}{:>8}{:>8}{:>8}\n", "all", status.done, st.points, status.failed,
+             status.pruned);
   if (!st.merged.exists) {
-    fmt::print("merged: not yet (no {})\n", layout.merged_db().string());
+    fmt::print("merged: not yet (no {})\n", st.layout.merged_db().string());
   } else if (!st.merged.problem.empty()) {
     fmt::print("merged: {}\n", st.merged.problem);
   } else {
     fmt::print("merged: {} of {} points in {} ({})\n", st.merged.points, st.points,
-               layout.merged_db().string(), st.merged_complete() ? "complete" : "incomplete");
+               st.layout.merged_db().string(), st.merged_complete() ? "complete" : "incomplete");
   }
+}
+
+// The jobs of the last submission, their queue state and their logs.
+void print_jobs_text(const slurm::SlurmStatus& status) {
+  const slurm::Layout& layout = status.state.layout;
+  const slurm::Submission* last = status.last();
   if (!last) {
     fmt::print("jobs: no submission recorded in {}\n", layout.jobs_file().string());
-    return kExitOk;
+    return;
   }
   fmt::print("jobs: array {} (tasks {}), merge {}, submitted {} (the last of {} submissions)\n",
              last->array_job.empty() ? "none" : last->array_job,
              last->array.empty() ? "none" : last->array, last->merge_job, last->submitted_at,
-             record->submissions.size());
-  if (!queue) {
-    fmt::print("queue: unknown ({})\n", queue_why);
-  } else if (queue->empty()) {
+             status.record->submissions.size());
+  if (!status.queue) {
+    fmt::print("queue: unknown ({})\n", status.queue_unavailable);
+  } else if (status.queue->empty()) {
     fmt::print("queue: none of these jobs is queued any more\n");
   } else {
     std::string s;
-    for (const slurm::QueuedJob& j : *queue) s += (s.empty() ? "" : ", ") + queued_text(j);
+    for (const slurm::QueuedJob& j : *status.queue) {
+      s += (s.empty() ? "" : ", ") + slurm::queued_job_text(j);
+    }
     fmt::print("queue: {}\n", s);
   }
   const std::string slurm_dir = layout.slurm_dir().string();
@@ -229,6 +173,45 @@ int status_command(const StatusCommandOptions& o) {
   } else {
     fmt::print("logs: {}/merge_{}.log\n", slurm_dir, last->merge_job);
   }
+}
+
+int status_command(const StatusCommandOptions& o) {
+  slurm::Layout layout;
+  layout.dir = fs::absolute(o.dir).lexically_normal();
+  const std::string dir = layout.dir.string();
+  switch (slurm::sweep_dir_kind(layout)) {
+    case slurm::SweepDirKind::NOT_A_DIRECTORY:
+      print_error(kCommand, "{}: no such directory", dir);
+      return kExitUsage;
+    case slurm::SweepDirKind::UNKNOWN:
+      print_error(kCommand,
+                  "{}: not a sweep directory: it holds neither slurm/sweep.toml (written by fxsim "
+                  "sweep --slurm --out DIR) nor results.sqlite (fxsim sweep --out DIR)",
+                  dir);
+      return kExitUsage;
+    case slurm::SweepDirKind::LOCAL:
+      return local_status(o, layout.dir);
+    case slurm::SweepDirKind::SLURM:
+      break;
+  }
+  slurm::SlurmStatus status;
+  try {
+    status = slurm::read_slurm_status(layout);
+  } catch (const slurm::SlurmError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitFailure;
+  } catch (const explore::SweepFileError& e) {
+    print_error(kCommand, "the submitted sweep file: {}", e.what());
+    return kExitFailure;
+  }
+  if (o.json) {
+    print_status_json(status);
+    return kExitOk;
+  }
+  fmt::print("sweep {}: {} points in {} shards ({})\n", status.state.sweep_name,
+             status.state.points, status.state.tasks, layout.sweep_copy().string());
+  print_shards_text(status);
+  print_jobs_text(status);
   return kExitOk;
 }
 

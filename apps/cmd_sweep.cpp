@@ -6,16 +6,16 @@
 // a Slurm job array instead: 0 submitted (or already complete); 1 sbatch missing or failing;
 // 2 a bad sweep file or options, or DIR holding another submission.
 #include <fmt/core.h>
-#include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "apps/commands.hpp"
 #include "explore/design_points.hpp"
@@ -45,54 +45,22 @@ struct SweepCommandOptions {
   std::vector<std::string> sbatch_args;
 };
 
-// A signal meant for the whole sweep (Ctrl-C, scancel, a Slurm time limit: Slurm signals every
-// process of the job) can reach a worker before the parent. The parent would then see the
-// worker die and record its point as failed, a result a resumed run never retries. So a worker
-// that gets SIGTERM or SIGINT first waits (up to 2 s) for the parent to go, then dies of the
-// same signal; a worker signalled alone is still recorded as lost, 2 s later. Everything here
-// is async-signal-safe (getppid, nanosleep, raise).
-volatile sig_atomic_t g_worker_parent = 0;
-
-extern "C" void worker_termination_handler(int sig) {
-  for (int i = 0; i < 200 && getppid() == static_cast<pid_t>(g_worker_parent); ++i) {
-    const timespec ten_ms{0, 10 * 1000 * 1000};
-    nanosleep(&ten_ms, nullptr);
-  }
-  raise(sig);  // SA_RESETHAND restored the default action: delivered when the handler returns
-}
-
-void wait_for_parent_on_termination() {
-  g_worker_parent = static_cast<sig_atomic_t>(getppid());
-  struct sigaction sa {};
-  sa.sa_handler = worker_termination_handler;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-}
-
-std::string self_executable() {
-  std::error_code ec;
-  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : p.string();
-}
-
 // --slurm: DIR, the sweep file and the yosys cache made absolute (the tasks run on other nodes),
 // then the submission of explore/slurm/slurm_submit.hpp.
 int slurm_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
                   const std::filesystem::path& out, const std::string& exe) {
   if (o.shard != "0/1" || o.resume) {
-    fmt::print(stderr, "{}: --slurm runs every shard and resumes by itself: drop {}\n", kCommand,
-               o.shard != "0/1" ? "--shard" : "--resume");
+    print_error(kCommand, "--slurm runs every shard and resumes by itself: drop {}",
+                o.shard != "0/1" ? "--shard" : "--resume");
     return kExitUsage;
   }
   if (!util::find_executable("sbatch")) {
-    fmt::print(stderr,
-               "{}: --slurm: sbatch not found on PATH: submitting needs Slurm's client commands "
-               "(Debian package slurm-client, on a machine of the cluster). Without Slurm, run "
-               "the sweep here (fxsim sweep {}) or one shard per machine (--shard I/N, then "
-               "fxsim merge)\n",
-               kCommand, o.sweep_file);
+    print_error(kCommand,
+                "--slurm: sbatch not found on PATH: submitting needs Slurm's client commands "
+                "(Debian package slurm-client, on a machine of the cluster). Without Slurm, run "
+                "the sweep here (fxsim sweep {}) or one shard per machine (--shard I/N, then "
+                "fxsim merge)",
+                o.sweep_file);
     return kExitFailure;
   }
   slurm::SubmitSpec s;
@@ -111,57 +79,36 @@ int slurm_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
   try {
     slurm::submit_sweep(s, slurm::run_command, stdout);
   } catch (const slurm::SlurmError& e) {
-    fmt::print(stderr, "{}: --slurm: {}\n", kCommand, e.what());
+    print_error(kCommand, "--slurm: {}", e.what());
     return e.usage ? kExitUsage : kExitFailure;
   } catch (const std::exception& e) {  // e.g. DIR/slurm/jobs.json cannot be written
-    fmt::print(stderr, "{}: --slurm: {}\n", kCommand, e.what());
+    print_error(kCommand, "--slurm: {}", e.what());
     return kExitFailure;
   }
   return kExitOk;
 }
 
-int sweep_command(const SweepCommandOptions& o) {
-  int shard_index = 0, shard_count = 1;
+// --shard I/N as {I, N}; nullopt unless 0 <= I < N.
+std::optional<std::pair<int, int>> parse_shard(const std::string& shard) {
   std::smatch m;
   static const std::regex shard_re(R"((\d+)/(\d+))");
-  if (!std::regex_match(o.shard, m, shard_re) || std::stoi(m[2]) < 1 ||
+  if (!std::regex_match(shard, m, shard_re) || std::stoi(m[2]) < 1 ||
       std::stoi(m[1]) >= std::stoi(m[2])) {
-    fmt::print(stderr, "{}: --shard {}: expected I/N with 0 <= I < N (e.g. 0/4)\n", kCommand,
-               o.shard);
-    return kExitUsage;
+    return std::nullopt;
   }
-  shard_index = std::stoi(m[1]);
-  shard_count = std::stoi(m[2]);
+  return std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
+}
 
-  explore::SweepSpec spec;
-  std::vector<explore::DesignPoint> points;
-  try {
-    spec = explore::load_sweep_file(o.sweep_file);
-    points = explore::expand_sweep(spec);
-  } catch (const explore::SweepFileError& e) {
-    fmt::print(stderr, "{}: {}\n", kCommand, e.what());
-    return kExitUsage;
-  }
-  const std::filesystem::path out =
-      o.out.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(o.out);
-  if (o.resume && !o.slurm && !std::filesystem::exists(out / "results.sqlite")) {
-    fmt::print(stderr, "{}: --resume: {} holds no results.sqlite to resume\n", kCommand,
-               out.string());
-    return kExitUsage;
-  }
-  const std::string exe = self_executable();
-  if (exe.empty()) {
-    fmt::print(stderr, "{}: cannot find its own executable (/proc/self/exe)\n", kCommand);
-    return kExitFailure;
-  }
-  if (o.slurm) return slurm_command(o, spec, out, exe);
-
+// The sweep run here by worker processes of this executable (`exe sweep-worker`).
+int local_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
+                  const std::vector<explore::DesignPoint>& points, const std::filesystem::path& out,
+                  const std::string& exe, std::pair<int, int> shard) {
   explore::SweepOptions options;
   options.out_dir = out;
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.shard_index = shard_index;
-  options.shard_count = shard_count;
+  options.shard_index = shard.first;
+  options.shard_count = shard.second;
   options.worker_command = {exe, "sweep-worker"};
   options.yosys_cache = o.yosys_cache;
   options.terminal = o.progress == "bar" || (o.progress == "auto" && isatty(STDERR_FILENO));
@@ -169,13 +116,13 @@ int sweep_command(const SweepCommandOptions& o) {
 
   fmt::print("sweep {}: {} points ({}), shard {}/{}, {} jobs, results in {}\n", spec.name,
              points.size(), spec.sampling == explore::Sampling::GRID ? "grid" : "random sample",
-             shard_index, shard_count, options.jobs, out.string());
+             shard.first, shard.second, options.jobs, out.string());
   std::fflush(stdout);
   explore::SweepOutcome r;
   try {
     r = explore::run_sweep(spec, points, options);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "{}: {}\n", kCommand, e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitFailure;
   }
   const long ran = r.ok + r.failed + r.pruned;
@@ -187,6 +134,78 @@ int sweep_command(const SweepCommandOptions& o) {
   fmt::print("results: {}\n         {}\n", (out / "results.sqlite").string(),
              (out / "results.csv").string());
   return kExitOk;
+}
+
+int sweep_command(const SweepCommandOptions& o) {
+  const std::optional<std::pair<int, int>> shard = parse_shard(o.shard);
+  if (!shard) {
+    print_error(kCommand, "--shard {}: expected I/N with 0 <= I < N (e.g. 0/4)", o.shard);
+    return kExitUsage;
+  }
+  explore::SweepSpec spec;
+  std::vector<explore::DesignPoint> points;
+  try {
+    spec = explore::load_sweep_file(o.sweep_file);
+    points = explore::expand_sweep(spec);
+  } catch (const explore::SweepFileError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  }
+  const std::filesystem::path out =
+      o.out.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(o.out);
+  if (o.resume && !o.slurm && !std::filesystem::exists(out / "results.sqlite")) {
+    print_error(kCommand, "--resume: {} holds no results.sqlite to resume", out.string());
+    return kExitUsage;
+  }
+  const std::optional<std::filesystem::path> self = util::self_executable();
+  if (!self) {
+    print_error(kCommand, "cannot find its own executable (/proc/self/exe)");
+    return kExitFailure;
+  }
+  if (o.slurm) return slurm_command(o, spec, out, self->string());
+  return local_command(o, spec, points, out, self->string(), *shard);
+}
+
+// `fxsim sweep-worker`: the worker the sweep starts (hidden: no help group).
+void add_sweep_worker_command(CLI::App& app, CommandStatus& status) {
+  auto w = std::make_shared<explore::WorkerArgs>();
+  CLI::App* worker = app.add_subcommand("sweep-worker", "Internal: one worker of fxsim sweep");
+  worker->group("");
+  worker->add_option("--sweep", w->sweep_path)->required();
+  worker->add_option("--sha256", w->sha256)->required();
+  worker->add_option("--out", w->out_dir)->required();
+  worker->add_option("--yosys-cache", w->yosys_cache);
+  worker->callback([w, &status] {
+    explore::wait_for_parent_on_termination();
+    status.exit_code = explore::run_worker(*w);
+  });
+}
+
+// --slurm and the options that only it takes (docs/slurm.md).
+void add_slurm_options(CLI::App* cmd, SweepCommandOptions& o) {
+  CLI::Option* slurm = cmd->add_flag(
+      "--slurm", o.slurm,
+      "Submit the sweep to Slurm instead of running it here: a job array (task I runs shard "
+      "I/N into DIR/shards/I) and a merge job into DIR; DIR must be on a file system every "
+      "node sees (docs/slurm.md). Run it again to rerun only missing points");
+  cmd->add_option("--tasks", o.tasks,
+                  "--slurm: array tasks N, one shard each (default: that of the first "
+                  "submission into DIR, else 4)")
+      ->check(CLI::Range(1, 100000))
+      ->needs(slurm);
+  cmd->add_option("--partition", o.partition,
+                  "--slurm: partition of every job (sbatch --partition; default: the "
+                  "cluster's)")
+      ->needs(slurm);
+  cmd->add_option("--time", o.time,
+                  "--slurm: time limit of every job (sbatch --time, e.g. 2:00:00; default: the "
+                  "partition's)")
+      ->needs(slurm);
+  cmd->add_option("--sbatch-arg", o.sbatch_args,
+                  "--slurm: one more sbatch option for every job, written with '=' "
+                  "(--sbatch-arg=--account=X --sbatch-arg=--cpus-per-task=4); repeatable")
+      ->allow_extra_args(false)
+      ->needs(slurm);
 }
 
 }  // namespace
@@ -217,29 +236,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
                   "auto: a bar on a terminal, lines otherwise; bar; lines")
       ->check(CLI::IsMember({"auto", "bar", "lines"}))
       ->capture_default_str();
-  CLI::Option* slurm = cmd->add_flag(
-      "--slurm", o->slurm,
-      "Submit the sweep to Slurm instead of running it here: a job array (task I runs shard "
-      "I/N into DIR/shards/I) and a merge job into DIR; DIR must be on a file system every "
-      "node sees (docs/slurm.md). Run it again to rerun only missing points");
-  cmd->add_option("--tasks", o->tasks,
-                  "--slurm: array tasks N, one shard each (default: that of the first "
-                  "submission into DIR, else 4)")
-      ->check(CLI::Range(1, 100000))
-      ->needs(slurm);
-  cmd->add_option("--partition", o->partition,
-                  "--slurm: partition of every job (sbatch --partition; default: the "
-                  "cluster's)")
-      ->needs(slurm);
-  cmd->add_option("--time", o->time,
-                  "--slurm: time limit of every job (sbatch --time, e.g. 2:00:00; default: the "
-                  "partition's)")
-      ->needs(slurm);
-  cmd->add_option("--sbatch-arg", o->sbatch_args,
-                  "--slurm: one more sbatch option for every job, written with '=' "
-                  "(--sbatch-arg=--account=X --sbatch-arg=--cpus-per-task=4); repeatable")
-      ->allow_extra_args(false)
-      ->needs(slurm);
+  add_slurm_options(cmd, *o);
   cmd->footer(
       "Every point's row is committed as soon as it is done: interrupt the sweep at any time\n"
       "and run the same command again (or with --resume) to do only the remaining points.\n"
@@ -256,18 +253,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "  fxsim status /shared/me/my");
   cmd->callback([o, &status] { status.exit_code = sweep_command(*o); });
 
-  // The worker the sweep starts (hidden: no help group).
-  auto w = std::make_shared<explore::WorkerArgs>();
-  CLI::App* worker = app.add_subcommand("sweep-worker", "Internal: one worker of fxsim sweep");
-  worker->group("");
-  worker->add_option("--sweep", w->sweep_path)->required();
-  worker->add_option("--sha256", w->sha256)->required();
-  worker->add_option("--out", w->out_dir)->required();
-  worker->add_option("--yosys-cache", w->yosys_cache);
-  worker->callback([w, &status] {
-    wait_for_parent_on_termination();
-    status.exit_code = explore::run_worker(*w);
-  });
+  add_sweep_worker_command(app, status);
 }
 
 }  // namespace fxsim::cli

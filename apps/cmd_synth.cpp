@@ -33,12 +33,6 @@ struct SynthCliOptions {
   bool no_cache = false;
 };
 
-template <typename... Args>
-void print_error(fmt::format_string<Args...> format, Args&&... args) {
-  std::fflush(stdout);
-  fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
-}
-
 // A bad --param argument (exit code 2).
 struct ParamSyntaxError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -114,10 +108,10 @@ int run_synth(const SynthCliOptions& o) {
     unit = &units::find_unit(o.unit);
     units::resolve_params(*unit, overrides);  // bad names and values before anything else
   } catch (const ParamSyntaxError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const units::UnitParamError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
 
@@ -134,14 +128,14 @@ int run_synth(const SynthCliOptions& o) {
   try {
     result = synth::synthesize(request, options);
   } catch (const synth::SynthError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     if (!e.log_path.empty()) {
       fmt::print(stderr, "--- last lines of the yosys log ---\n{}--- full log: {}\n", e.log_tail,
                  e.log_path);
     }
     return kExitFailure;
   } catch (const std::exception& e) {  // no cache directory, file system errors
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitFailure;
   }
 
@@ -151,7 +145,7 @@ int run_synth(const SynthCliOptions& o) {
     print_table(result, *unit);
   }
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    print_error("error writing to stdout");
+    print_error(kCommand, "error writing to stdout");
     return kExitFailure;
   }
   return kExitOk;

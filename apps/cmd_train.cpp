@@ -16,6 +16,8 @@
 namespace fxsim::cli {
 namespace {
 
+constexpr const char* kCommand = "fxsim train";
+
 struct TrainOptions {
   std::string config;
   std::string out = "train_out";
@@ -27,7 +29,7 @@ int run_train(const TrainOptions& o) {
   try {
     cfg = golden::load_train_config(o.config);
   } catch (const golden::ConfigError& e) {
-    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
   try {
@@ -40,10 +42,10 @@ int run_train(const TrainOptions& o) {
     }
     fmt::print("results: {}/results.json, {}/results.csv\n", o.out, o.out);
   } catch (const golden::IdxError& e) {
-    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "fxsim train: {}\n", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitFailure;
   }
   return kExitOk;

@@ -7,19 +7,22 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/commands.hpp"
+#include "util/process.hpp"
 
 namespace fxsim::cli {
 namespace {
 
+constexpr const char* kCommand = "fxsim train";
+
 int exec_fxsim_train(const std::vector<std::string>& args) {
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::optional<std::filesystem::path> self = util::self_executable();
   const std::filesystem::path train =
-      ec ? std::filesystem::path("fxsim-train") : self.parent_path() / "fxsim-train";
+      self ? self->parent_path() / "fxsim-train" : std::filesystem::path("fxsim-train");
   std::vector<std::string> argv_s{train.string(), "train"};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -27,8 +30,8 @@ int exec_fxsim_train(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   std::fflush(stdout);
   ::execv(argv[0], argv.data());
-  std::fprintf(stderr, "fxsim train: cannot run %s: %s (build the fxsim-train target)\n", argv[0],
-               std::strerror(errno));
+  print_error(kCommand, "cannot run {}: {} (build the fxsim-train target)", argv[0],
+              std::strerror(errno));
   return kExitFailure;
 }
 

@@ -33,12 +33,6 @@ struct VerifyCommandOptions {
   bool quiet = false;
 };
 
-template <typename... Args>
-void print_error(fmt::format_string<Args...> format, Args&&... args) {
-  std::fflush(stdout);
-  fmt::print(stderr, "{}: {}\n", kCommand, fmt::format(format, std::forward<Args>(args)...));
-}
-
 nlohmann::json report_json(const env::VerifyReport& r) {
   nlohmann::json layers = nlohmann::json::array();
   for (const env::LayerVerify& l : r.layers) {
@@ -122,7 +116,7 @@ int verify_command(const VerifyCommandOptions& o) {
   try {
     file = golden::read_model_file(o.model);
   } catch (const std::exception& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
   env::VerifyOptions options;
@@ -155,13 +149,13 @@ int verify_command(const VerifyCommandOptions& o) {
   try {
     report = env::verify_model(file, o.model, options);
   } catch (const env::VerifyError& e) {
-    print_error("{}", e.what());
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   } catch (const verilated::RtlVariantError& e) {
-    print_error("{}: {}", o.model, e.what());
+    print_error(kCommand, "{}: {}", o.model, e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
-    print_error("simulation failed: {}", e.what());
+    print_error(kCommand, "simulation failed: {}", e.what());
     return kExitFailure;
   }
   print_report(report);
@@ -170,7 +164,7 @@ int verify_command(const VerifyCommandOptions& o) {
     std::ofstream out(o.json);
     out << report_json(report).dump(2) << "\n";
     if (!out) {
-      print_error("cannot write {}", o.json);
+      print_error(kCommand, "cannot write {}", o.json);
       return kExitFailure;
     }
   }

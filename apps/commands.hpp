@@ -3,7 +3,12 @@
 // called from apps/main.cpp.
 #pragma once
 
+#include <fmt/core.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string_view>
+#include <utility>
 
 namespace fxsim::cli {
 
@@ -16,6 +21,14 @@ inline constexpr int kExitUsage = 2;    // bad arguments or bad input
 struct CommandStatus {
   int exit_code = kExitOk;
 };
+
+// "COMMAND: MESSAGE\n" on stderr, e.g. print_error("fxsim run", "cannot write {}", path). stdout
+// is flushed first so that everything printed so far comes before the error.
+template <typename... Args>
+void print_error(std::string_view command, fmt::format_string<Args...> format, Args&&... args) {
+  std::fflush(stdout);
+  fmt::print(stderr, "{}: {}\n", command, fmt::format(format, std::forward<Args>(args)...));
+}
 
 // `fxsim quantize`: apps/cmd_quantize.cpp.
 void add_quantize_command(CLI::App& app, CommandStatus& status);

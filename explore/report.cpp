@@ -1,12 +1,20 @@
 #include "explore/report.hpp"
 
 #include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <stdexcept>
+
+#include "util/process.hpp"
 
 namespace fxsim::explore {
 
@@ -47,13 +55,12 @@ bool ok(const ResultRow& r) {
   return !r.is_null("status") && r.text("status") == "ok" && !r.is_null("mse");
 }
 
-}  // namespace
-
-std::string report_markdown(const std::vector<traces::RunInfo>& runs,
-                            const std::vector<ResultRow>& rows) {
-  std::string md;
+// The title and, when a run is recorded, where the results come from (the last run's sweep file
+// and versions).
+std::string run_section(const std::vector<traces::RunInfo>& runs) {
   const traces::RunInfo* run = runs.empty() ? nullptr : &runs.back();
-  md += fmt::format("# Sweep report: {}\n\n", run ? run->sweep_name : "(no run recorded)");
+  std::string md =
+      fmt::format("# Sweep report: {}\n\n", run ? run->sweep_name : "(no run recorded)");
   if (run) {
     md += fmt::format(
         "- sweep file: `{}` (sha256 `{}`), seed {}\n- fxsim {}, SystemC {}, SQLite {}{}\n"
@@ -62,16 +69,101 @@ std::string report_markdown(const std::vector<traces::RunInfo>& runs,
         run->sqlite_version, run->yosys_version.empty() ? "" : ", " + run->yosys_version,
         runs.size(), run->started_at, run->status);
   }
+  return md;
+}
+
+// The points in the database against the sweep's, by status, and what the resource figures are.
+std::string counts_section(const std::vector<traces::RunInfo>& runs,
+                           const std::vector<ResultRow>& rows) {
   std::map<std::string, long> by_status;
   for (const ResultRow& r : rows) ++by_status[r.is_null("status") ? "" : r.text("status")];
-  const long expected = run ? static_cast<long>(run->points_total) : 0;
-  md += fmt::format("- points: {} of {} in the database", rows.size(), expected);
+  const long expected = runs.empty() ? 0 : static_cast<long>(runs.back().points_total);
+  std::string md = fmt::format("- points: {} of {} in the database", rows.size(), expected);
   for (const auto& [status, n] : by_status) md += fmt::format(", {} {}", n, status);
   md +=
       "\n\nResources are yosys 0.23 synth_xilinx mappings (analytical model or yosys, column "
       "`resource_source` in results.csv), not vendor-tool results. LUT-equivalent = LUT + 55 "
       "x DSP.\n\n";
+  return md;
+}
 
+// One row per objective: the ok point that is best at it (the first one found, so ties go to the
+// lowest point id).
+std::string best_points_section(const std::vector<const ResultRow*>& good) {
+  struct Objective {
+    const char* title;
+    const char* column;
+    bool maximize;
+  };
+  const Objective objectives[] = {{"lowest MSE", "mse", false},
+                                  {"highest SQNR", "sqnr_db", true},
+                                  {"lowest latency", "latency_ns", false},
+                                  {"fewest LUT-equivalents", "lut_equivalent", false},
+                                  {"fewest LUTs", "lut", false},
+                                  {"fewest DSPs", "dsp", false}};
+  std::string rows_md;
+  for (const Objective& o : objectives) {
+    const ResultRow* b = nullptr;
+    for (const ResultRow* r : good) {
+      if (r->is_null(o.column)) continue;
+      const double v = r->real(o.column);
+      if (!b || (o.maximize ? v > b->real(o.column) : v < b->real(o.column))) b = r;
+    }
+    if (!b) continue;
+    rows_md += fmt::format("| {} | {} | {} | {} |\n", o.title, cell(*b, o.column),
+                           cell(*b, "point_id"), cell(*b, "point_key"));
+  }
+  return "## Best point per objective\n\nTies go to the lowest point id.\n\n"
+         "| objective | value | point_id | parameters |\n| --- | --- | --- | --- |\n" +
+         rows_md;
+}
+
+// The two Pareto fronts, from the flags finalize_results stored in the database.
+std::string pareto_sections(const std::vector<const ResultRow*>& good) {
+  auto flagged = [&](const char* column) {
+    std::vector<const ResultRow*> f;
+    for (const ResultRow* r : good) {
+      if (!r->is_null(column) && r->integer(column) == 1) f.push_back(r);
+    }
+    return f;
+  };
+  const auto front = flagged("pareto_accuracy_latency_lut");
+  std::string md = fmt::format(
+      "\n## Pareto front: accuracy (MSE) vs latency vs LUT-equivalent\n\n{} of {} ok points "
+      "(column `pareto_accuracy_latency_lut`).\n\n",
+      front.size(), good.size());
+  md += table(front);
+  const auto area = flagged("pareto_dsp_lut");
+  md += fmt::format(
+      "\n## Pareto front: DSP vs LUT\n\n{} of {} ok points (column "
+      "`pareto_dsp_lut`).\n\n",
+      area.size(), good.size());
+  md += table(area);
+  return md;
+}
+
+// The first 20 failed points with their errors (the rest counted): enough to see what went wrong
+// without burying the report.
+std::string failed_section(const std::vector<ResultRow>& rows) {
+  std::vector<const ResultRow*> failed;
+  for (const ResultRow& r : rows) {
+    if (!r.is_null("status") && r.text("status") == "failed") failed.push_back(&r);
+  }
+  if (failed.empty()) return "";
+  std::string md = fmt::format("\n## Failed points ({})\n\n| point_id | error |\n| --- | --- |\n",
+                               failed.size());
+  for (std::size_t i = 0; i < failed.size() && i < 20; ++i) {
+    md += fmt::format("| {} | {} |\n", cell(*failed[i], "point_id"), cell(*failed[i], "error"));
+  }
+  if (failed.size() > 20) md += fmt::format("\n... and {} more.\n", failed.size() - 20);
+  return md;
+}
+
+}  // namespace
+
+std::string report_markdown(const std::vector<traces::RunInfo>& runs,
+                            const std::vector<ResultRow>& rows) {
+  std::string md = run_section(runs) + counts_section(runs, rows);
   std::vector<const ResultRow*> good;
   for (const ResultRow& r : rows) {
     if (ok(r)) good.push_back(&r);
@@ -79,66 +171,9 @@ std::string report_markdown(const std::vector<traces::RunInfo>& runs,
   if (good.empty()) {
     md += "No point finished successfully: nothing to rank.\n";
   } else {
-    struct Objective {
-      const char* title;
-      const char* column;
-      bool maximize;
-    };
-    const Objective objectives[] = {{"lowest MSE", "mse", false},
-                                    {"highest SQNR", "sqnr_db", true},
-                                    {"lowest latency", "latency_ns", false},
-                                    {"fewest LUT-equivalents", "lut_equivalent", false},
-                                    {"fewest LUTs", "lut", false},
-                                    {"fewest DSPs", "dsp", false}};
-    md += "## Best point per objective\n\nTies go to the lowest point id.\n\n";
-    std::vector<const ResultRow*> best;
-    std::string rows_md;
-    for (const Objective& o : objectives) {
-      const ResultRow* b = nullptr;
-      for (const ResultRow* r : good) {
-        if (r->is_null(o.column)) continue;
-        const double v = r->real(o.column);
-        if (!b || (o.maximize ? v > b->real(o.column) : v < b->real(o.column))) b = r;
-      }
-      if (!b) continue;
-      rows_md += fmt::format("| {} | {} | {} | {} |\n", o.title, cell(*b, o.column),
-                             cell(*b, "point_id"), cell(*b, "point_key"));
-    }
-    md += "| objective | value | point_id | parameters |\n| --- | --- | --- | --- |\n" + rows_md;
-
-    auto flagged = [&](const char* column) {
-      std::vector<const ResultRow*> f;
-      for (const ResultRow* r : good) {
-        if (!r->is_null(column) && r->integer(column) == 1) f.push_back(r);
-      }
-      return f;
-    };
-    const auto front = flagged("pareto_accuracy_latency_lut");
-    md += fmt::format(
-        "\n## Pareto front: accuracy (MSE) vs latency vs LUT-equivalent\n\n{} of {} ok points "
-        "(column `pareto_accuracy_latency_lut`).\n\n",
-        front.size(), good.size());
-    md += table(front);
-    const auto area = flagged("pareto_dsp_lut");
-    md += fmt::format(
-        "\n## Pareto front: DSP vs LUT\n\n{} of {} ok points (column "
-        "`pareto_dsp_lut`).\n\n",
-        area.size(), good.size());
-    md += table(area);
+    md += best_points_section(good) + pareto_sections(good);
   }
-  std::vector<const ResultRow*> failed;
-  for (const ResultRow& r : rows) {
-    if (!r.is_null("status") && r.text("status") == "failed") failed.push_back(&r);
-  }
-  if (!failed.empty()) {
-    md += fmt::format("\n## Failed points ({})\n\n| point_id | error |\n| --- | --- |\n",
-                      failed.size());
-    for (std::size_t i = 0; i < failed.size() && i < 20; ++i) {
-      md += fmt::format("| {} | {} |\n", cell(*failed[i], "point_id"), cell(*failed[i], "error"));
-    }
-    if (failed.size() > 20) md += fmt::format("\n... and {} more.\n", failed.size() - 20);
-  }
-  return md;
+  return md + failed_section(rows);
 }
 
 std::filesystem::path write_report(const std::filesystem::path& dir) {
@@ -153,6 +188,48 @@ std::filesystem::path write_report(const std::filesystem::path& dir) {
   out << md;
   if (!out) throw std::runtime_error(path.string() + ": cannot write");
   return path;
+}
+
+PlotOutcome draw_plots(const std::filesystem::path& dir) {
+  const char* env_python = std::getenv("FXSIM_PYTHON");
+  const std::string python = env_python                                ? env_python
+                             : ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3"
+                                                                       : "python3";
+  const char* env_script = std::getenv("FXSIM_PLOT_SCRIPT");
+  const std::string script =
+      env_script ? env_script : std::string(FXSIM_SOURCE_DIR) + "/scripts/plot_results.py";
+  // Through sh (popen), so that a missing interpreter is reported like any other failure: the
+  // shell's "not found" becomes the reason, exit code 127.
+  const std::string cmd = util::shell_quote(python) + " " + util::shell_quote(script) + " " +
+                          util::shell_quote(dir.string()) + " 2>&1";
+  PlotOutcome out;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf{};
+  std::string text;
+  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) text += buf.data();
+  const int status = ::pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 127;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) out.lines.push_back(line);
+  }
+  return out;
+}
+
+void append_plots(const std::filesystem::path& report, const std::filesystem::path& dir,
+                  const PlotOutcome& plots) {
+  std::ofstream md(report, std::ios::binary | std::ios::app);
+  md << "\n## Plots\n\n";
+  if (plots.drawn()) {
+    for (const std::string& png : plots.lines) {
+      const std::string rel = std::filesystem::path(png).lexically_relative(dir).generic_string();
+      const std::string name = std::filesystem::path(png).stem().string();
+      md << "![" << name << "](" << rel << ")\n\n";
+    }
+  } else {
+    md << "Plots not drawn: " << plots.why_not() << "\n";
+  }
 }
 
 }  // namespace fxsim::explore

@@ -41,22 +41,16 @@ std::string yosys_version() {
   return s;
 }
 
-}  // namespace
-
-SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& points,
-                       const SweepOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  std::filesystem::create_directories(o.out_dir);
-  traces::ResultsDb db((o.out_dir / "results.sqlite").string());
-  db.claim_sweep(spec.sha256);
-
+// The runs row of this invocation: what ran, with which versions, so that a report can say where
+// its numbers come from.
+traces::RunInfo run_info(const SweepSpec& spec, std::size_t points, const SweepOptions& o) {
   traces::RunInfo info;
   info.sweep_name = spec.name;
   info.sweep_file = spec.path;
   info.sweep_sha256 = spec.sha256;
   info.sweep_text = spec.text;
   info.seed = static_cast<std::int64_t>(spec.seed);
-  info.points_total = static_cast<std::int64_t>(points.size());
+  info.points_total = static_cast<std::int64_t>(points);
   info.shard_index = o.shard_index;
   info.shard_count = o.shard_count;
   info.jobs = o.jobs;
@@ -66,17 +60,23 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& po
   info.yosys_version = spec.yosys ? yosys_version() : "";
   info.started_at = utc_now();
   info.status = "running";
-  const std::int64_t run_id = db.begin_run(info);
+  return info;
+}
 
-  SweepOutcome out;
-  out.total = static_cast<long>(points.size());
-  const std::set<std::int64_t> done = db.point_ids();
-  const std::vector<bool> rtl = rtl_selection(spec, points.size());
-  const std::set<std::int64_t> traced(spec.traces.points.begin(), spec.traces.points.end());
-
-  // Pruning needs only the analytical model: done here, before any worker starts.
+// What this invocation has to do: the points for the workers, and the rows of the points the
+// constraints prune.
+struct ShardWork {
   std::vector<WorkerTask> tasks;
   std::vector<traces::ResultRow> pruned;
+};
+
+// The points of this shard that the database does not hold yet (counted into `out`). Pruning
+// needs only the analytical model: done here, before any worker starts.
+ShardWork plan_shard(const SweepSpec& spec, const std::vector<DesignPoint>& points,
+                     const SweepOptions& o, const std::set<std::int64_t>& done, SweepOutcome& out) {
+  const std::vector<bool> rtl = rtl_selection(spec, points.size());
+  const std::set<std::int64_t> traced(spec.traces.points.begin(), spec.traces.points.end());
+  ShardWork work;
   for (const DesignPoint& p : points) {
     if (!in_shard(p.id, o.shard_index, o.shard_count)) continue;
     ++out.in_shard;
@@ -89,19 +89,16 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& po
       traces::ResultRow row = describe_point(spec, p, est);
       row.set("status", std::string("pruned"));
       row.set("error", "constraint " + *violated);
-      pruned.push_back(std::move(row));
+      work.pruned.push_back(std::move(row));
       continue;
     }
-    tasks.push_back({p.id, rtl[static_cast<std::size_t>(p.id)], traced.count(p.id) > 0});
+    work.tasks.push_back({p.id, rtl[static_cast<std::size_t>(p.id)], traced.count(p.id) > 0});
   }
+  return work;
+}
 
-  Progress progress(o.progress, o.terminal, static_cast<long>(tasks.size() + pruned.size()));
-  for (const traces::ResultRow& row : pruned) {
-    db.put_point(row);
-    ++out.pruned;
-    progress.point_done(false, true);
-  }
-
+// Workers run `fxsim sweep-worker` on the same sweep file, results directory and yosys cache.
+WorkerPoolOptions worker_pool_options(const SweepSpec& spec, const SweepOptions& o) {
   WorkerPoolOptions pool;
   pool.command = o.worker_command;
   pool.command.insert(pool.command.end(),
@@ -110,8 +107,42 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& po
   if (!cache.empty()) pool.command.insert(pool.command.end(), {"--yosys-cache", cache});
   pool.jobs = o.jobs;
   pool.points_per_worker = o.points_per_worker;
+  return pool;
+}
+
+// The row of a point whose worker died: its description, failed with the reason, so that the
+// sweep goes on and the point is reported (a resumed run does not retry it).
+traces::ResultRow lost_point_row(const SweepSpec& spec, const DesignPoint& p,
+                                 const std::string& why) {
+  traces::ResultRow row = describe_point(spec, p, estimate_engine(p));
+  row.set("status", std::string("failed"));
+  row.set("error", why);
+  return row;
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& points,
+                       const SweepOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::filesystem::create_directories(o.out_dir);
+  traces::ResultsDb db((o.out_dir / "results.sqlite").string());
+  db.claim_sweep(spec.sha256);
+  const std::int64_t run_id = db.begin_run(run_info(spec, points.size(), o));
+
+  SweepOutcome out;
+  out.total = static_cast<long>(points.size());
+  const ShardWork work = plan_shard(spec, points, o, db.point_ids(), out);
+
+  Progress progress(o.progress, o.terminal,
+                    static_cast<long>(work.tasks.size() + work.pruned.size()));
+  for (const traces::ResultRow& row : work.pruned) {
+    db.put_point(row);
+    ++out.pruned;
+    progress.point_done(false, true);
+  }
   run_workers(
-      pool, tasks,
+      worker_pool_options(spec, o), work.tasks,
       [&](const WorkerTask&, const traces::ResultRow& row) {
         db.put_point(row);
         const bool failed = row.text("status") != "ok";
@@ -119,11 +150,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& po
         progress.point_done(failed, false);
       },
       [&](const WorkerTask& task, const std::string& why) {
-        const DesignPoint& p = points[static_cast<std::size_t>(task.point_id)];
-        traces::ResultRow row = describe_point(spec, p, estimate_engine(p));
-        row.set("status", std::string("failed"));
-        row.set("error", why);
-        db.put_point(row);
+        db.put_point(lost_point_row(spec, points[static_cast<std::size_t>(task.point_id)], why));
         ++out.failed;
         progress.point_done(true, false);
       });

@@ -1,5 +1,7 @@
 #include "explore/worker.hpp"
 
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -60,6 +62,32 @@ traces::ResultRow row_from_json(const nlohmann::json& j) {
     }
   }
   return row;
+}
+
+namespace {
+
+// The parent's pid, for the handler (which may only use async-signal-safe calls: getppid,
+// nanosleep, raise).
+volatile sig_atomic_t g_worker_parent = 0;
+
+extern "C" void worker_termination_handler(int sig) {
+  for (int i = 0; i < 200 && getppid() == static_cast<pid_t>(g_worker_parent); ++i) {
+    const timespec ten_ms{0, 10 * 1000 * 1000};
+    nanosleep(&ten_ms, nullptr);
+  }
+  raise(sig);  // SA_RESETHAND restored the default action: delivered when the handler returns
+}
+
+}  // namespace
+
+void wait_for_parent_on_termination() {
+  g_worker_parent = static_cast<sig_atomic_t>(getppid());
+  struct sigaction sa {};
+  sa.sa_handler = worker_termination_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
 }
 
 int run_worker(const WorkerArgs& args) {

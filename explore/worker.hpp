@@ -25,6 +25,14 @@ struct WorkerArgs {
   std::string yosys_cache;
 };
 
+// Called first thing in a worker process. A signal meant for the whole sweep (Ctrl-C, scancel, a
+// Slurm time limit: Slurm signals every process of the job) can reach a worker before the
+// parent. The parent would then see the worker die and record its point as failed, a result a
+// resumed run never retries. So a worker that gets SIGTERM or SIGINT first waits (up to 2 s) for
+// the parent to go, then dies of the same signal; a worker signalled alone is still recorded as
+// lost, 2 s later.
+void wait_for_parent_on_termination();
+
 // Serves requests from stdin until it closes. Returns the process exit code (2 when the sweep
 // file cannot be read or has changed since the parent read it).
 int run_worker(const WorkerArgs& args);

@@ -93,6 +93,127 @@ bool send(Worker* w, const WorkerTask& t) {
   return true;
 }
 
+using ResultCallback = std::function<void(const WorkerTask&, const traces::ResultRow&)>;
+using LostCallback = std::function<void(const WorkerTask&, const std::string&)>;
+
+// The workers of one run_workers call and the tasks they have still to take.
+class Pool {
+ public:
+  Pool(const WorkerPoolOptions& options, const std::vector<WorkerTask>& tasks,
+       const ResultCallback& on_result, const LostCallback& on_lost)
+      : options_(options),
+        queue_(tasks.begin(), tasks.end()),
+        jobs_(std::max(1, std::min<int>(options.jobs, static_cast<int>(tasks.size())))),
+        on_result_(on_result),
+        on_lost_(on_lost) {}
+
+  // Starts the workers, serves them until no task is left and none is busy, then reaps them.
+  void run() {
+    for (int i = 0; i < jobs_; ++i) workers_.push_back(spawn_worker(options_.command));
+    for (Worker& w : workers_) feed(&w);
+    while (serve_busy_workers()) {
+    }
+    for (Worker& w : workers_) {
+      if (w.pid > 0) retire(&w);
+    }
+  }
+
+ private:
+  // Gives an idle worker its next task (replacing it first when it has served its share).
+  void feed(Worker* w) {
+    while (!queue_.empty() && !w->busy) {
+      if (w->pid < 0 || w->served >= options_.points_per_worker) {
+        if (w->pid > 0) retire(w);
+        *w = spawn_worker(options_.command);
+      }
+      if (send(w, queue_.front())) {
+        queue_.pop_front();
+      } else {
+        retire(w);  // died before taking it: try a fresh one
+        if (++consecutive_deaths_ > 3 * jobs_) {
+          throw std::runtime_error("sweep workers keep dying before taking a point");
+        }
+      }
+    }
+  }
+
+  // Waits until a busy worker has output (or has ended) and handles it; false when no worker is
+  // busy any more.
+  bool serve_busy_workers() {
+    std::vector<pollfd> fds;
+    std::vector<Worker*> owners;
+    for (Worker& w : workers_) {
+      if (w.busy) {
+        fds.push_back({w.from_child, POLLIN, 0});
+        owners.push_back(&w);
+      }
+    }
+    if (fds.empty()) return false;
+    if (poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) return true;
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_from(owners[i]);
+    }
+    return true;
+  }
+
+  // One read of a worker's output: its complete reply lines delivered, or its death handled.
+  void read_from(Worker* w) {
+    char chunk[65536];
+    const ssize_t n = read(w->from_child, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) return;  // polled again: the data is still there
+    if (n <= 0) {
+      worker_died(w);
+    } else {
+      w->buffer.append(chunk, static_cast<std::size_t>(n));
+      deliver_replies(w);
+    }
+    feed(w);
+  }
+
+  // The point of a worker that ended mid-point is reported lost; a pool whose workers keep dying
+  // gives up rather than losing every point.
+  void worker_died(Worker* w) {
+    const WorkerTask lost = *w->busy;
+    w->busy.reset();
+    const std::string how = retire(w);
+    on_lost_(lost, "the worker process " + how + " while evaluating this point");
+    if (++consecutive_deaths_ > 3 * jobs_) {
+      throw std::runtime_error("sweep workers keep dying (" + how + ")");
+    }
+  }
+
+  // Every whole line in the worker's buffer is the reply to its busy task.
+  void deliver_replies(Worker* w) {
+    std::size_t nl;
+    while ((nl = w->buffer.find('\n')) != std::string::npos) {
+      const std::string line = w->buffer.substr(0, nl);
+      w->buffer.erase(0, nl + 1);
+      const WorkerTask done = w->busy.value_or(WorkerTask{});
+      w->busy.reset();
+      consecutive_deaths_ = 0;
+      traces::ResultRow row;
+      try {
+        row = row_from_json(nlohmann::json::parse(line).at("row"));
+      } catch (const std::exception& e) {
+        on_lost_(done, std::string("unreadable reply from the worker: ") + e.what());
+        continue;
+      }
+      on_result_(done, row);
+    }
+  }
+
+  const WorkerPoolOptions& options_;
+  std::deque<WorkerTask> queue_;
+  const int jobs_;
+  const ResultCallback& on_result_;
+  const LostCallback& on_lost_;
+  std::vector<Worker> workers_;
+  int consecutive_deaths_ = 0;
+};
+
 }  // namespace
 
 void run_workers(const WorkerPoolOptions& options, const std::vector<WorkerTask>& tasks,
@@ -100,85 +221,7 @@ void run_workers(const WorkerPoolOptions& options, const std::vector<WorkerTask>
                  const std::function<void(const WorkerTask&, const std::string&)>& on_lost) {
   if (tasks.empty()) return;
   signal(SIGPIPE, SIG_IGN);  // a dead worker shows as EOF / EPIPE, not as our death
-  std::deque<WorkerTask> queue(tasks.begin(), tasks.end());
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(tasks.size())));
-  std::vector<Worker> workers;
-  for (int i = 0; i < jobs; ++i) workers.push_back(spawn_worker(options.command));
-  int consecutive_deaths = 0;
-
-  // Gives an idle worker its next task (replacing it first when it has served its share).
-  auto feed = [&](Worker* w) {
-    while (!queue.empty() && !w->busy) {
-      if (w->pid < 0 || w->served >= options.points_per_worker) {
-        if (w->pid > 0) retire(w);
-        *w = spawn_worker(options.command);
-      }
-      if (send(w, queue.front())) {
-        queue.pop_front();
-      } else {
-        retire(w);  // died before taking it: try a fresh one
-        if (++consecutive_deaths > 3 * jobs) {
-          throw std::runtime_error("sweep workers keep dying before taking a point");
-        }
-      }
-    }
-  };
-  for (Worker& w : workers) feed(&w);
-
-  for (;;) {
-    std::vector<pollfd> fds;
-    std::vector<Worker*> owners;
-    for (Worker& w : workers) {
-      if (w.busy) {
-        fds.push_back({w.from_child, POLLIN, 0});
-        owners.push_back(&w);
-      }
-    }
-    if (fds.empty()) break;
-    if (poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
-    }
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      Worker* w = owners[i];
-      char chunk[65536];
-      const ssize_t n = read(w->from_child, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const WorkerTask lost = *w->busy;
-        w->busy.reset();
-        const std::string how = retire(w);
-        on_lost(lost, "the worker process " + how + " while evaluating this point");
-        if (++consecutive_deaths > 3 * jobs) {
-          throw std::runtime_error("sweep workers keep dying (" + how + ")");
-        }
-        feed(w);
-        continue;
-      }
-      w->buffer.append(chunk, static_cast<std::size_t>(n));
-      std::size_t nl;
-      while ((nl = w->buffer.find('\n')) != std::string::npos) {
-        const std::string line = w->buffer.substr(0, nl);
-        w->buffer.erase(0, nl + 1);
-        const WorkerTask done = w->busy.value_or(WorkerTask{});
-        w->busy.reset();
-        consecutive_deaths = 0;
-        traces::ResultRow row;
-        try {
-          row = row_from_json(nlohmann::json::parse(line).at("row"));
-        } catch (const std::exception& e) {
-          on_lost(done, std::string("unreadable reply from the worker: ") + e.what());
-          continue;
-        }
-        on_result(done, row);
-      }
-      feed(w);
-    }
-  }
-  for (Worker& w : workers) {
-    if (w.pid > 0) retire(&w);
-  }
+  Pool(options, tasks, on_result, on_lost).run();
 }
 
 }  // namespace fxsim::explore

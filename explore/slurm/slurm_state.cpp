@@ -4,6 +4,7 @@
 
 #include "explore/design_points.hpp"
 #include "explore/sweep_runner.hpp"
+#include "util/process.hpp"
 
 namespace fxsim::slurm {
 namespace {
@@ -104,6 +105,49 @@ DirState read_dir_state(const Layout& layout, const std::filesystem::path& sweep
   }
   st.merged = read_db_counts(layout.merged_db());
   return st;
+}
+
+SweepDirKind sweep_dir_kind(const Layout& layout) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(layout.dir, ec)) return SweepDirKind::NOT_A_DIRECTORY;
+  if (std::filesystem::exists(layout.sweep_copy(), ec)) return SweepDirKind::SLURM;
+  if (std::filesystem::exists(layout.dir / "results.sqlite", ec)) return SweepDirKind::LOCAL;
+  return SweepDirKind::UNKNOWN;
+}
+
+std::optional<std::vector<QueuedJob>> queued_jobs(const Submission& last, std::string& why) {
+  if (!util::find_executable("squeue")) {
+    why = "squeue not on PATH";
+    return std::nullopt;
+  }
+  const CommandResult r = run_command(squeue_argv());
+  if (!r.started || r.exit_code != 0) {
+    why = "squeue failed: " + (r.started ? r.err : r.error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return std::nullopt;
+  }
+  return parse_squeue(r.out, {last.array_job, last.merge_job});
+}
+
+SlurmStatus read_slurm_status(const Layout& layout) {
+  SlurmStatus status;
+  status.record = read_jobs_record(layout.jobs_file());
+  // Without a record (the first sbatch failed) the shards are those the task script names.
+  int tasks = status.record ? status.record->tasks : 0;
+  if (!status.record) {
+    std::error_code ec;
+    for (int i = 0; std::filesystem::exists(layout.shard_dir(i), ec); ++i) tasks = i + 1;
+  }
+  status.state = read_dir_state(layout, layout.sweep_copy(), tasks);
+  if (const Submission* last = status.last()) {
+    status.queue = queued_jobs(*last, status.queue_unavailable);
+  }
+  for (const ShardState& s : status.state.shards) {
+    status.done += s.counts.points;
+    status.failed += s.counts.failed;
+    status.pruned += s.counts.pruned;
+  }
+  return status;
 }
 
 }  // namespace fxsim::slurm

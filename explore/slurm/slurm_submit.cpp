@@ -80,16 +80,6 @@ std::string job_list(const std::vector<std::string>& ids, const std::string& sep
 
 }  // namespace
 
-std::string shell_quote(std::string_view s) {
-  const bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_@%+=:,./-", c) != nullptr;
-  });
-  if (safe) return std::string(s);
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 std::string array_ranges(const std::vector<int>& indices) {
   std::vector<int> v(indices);
   std::sort(v.begin(), v.end());
@@ -237,6 +227,11 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   return r;
 }
 
+std::string queued_job_text(const QueuedJob& j) {
+  return j.job + " " + j.state +
+         (j.reason.empty() || j.reason == "None" ? "" : " (" + j.reason + ")");
+}
+
 std::vector<std::string> squeue_argv() {
   return {"squeue", "--noheader", "--all", "--format=%i|%F|%T|%r"};
 }
@@ -303,109 +298,207 @@ std::string jobs_record_json(const JobsRecord& r) {
   return j.dump(2) + "\n";
 }
 
-SubmitOutcome submit_sweep(SubmitSpec spec, const CommandRunner& run, std::FILE* out) {
-  const Layout& l = spec.layout;
-  const std::string dir = l.dir.string();
-  SubmitOutcome outcome;
+namespace {
 
-  // The same sweep file as the earlier submissions into DIR, byte for byte.
+// The sweep file's bytes. DIR's shard databases hold the points of the sweep file submitted
+// first, so another file (even an edited one) must go to another DIR. `copied`: DIR already
+// holds the submitted copy.
+std::string read_same_sweep_file(const SubmitSpec& spec, bool& copied) {
+  const Layout& l = spec.layout;
   const std::optional<std::string> bytes = util::read_file(spec.sweep_file);
   if (!bytes) throw SlurmError(spec.sweep_file.string() + ": cannot read the sweep file", true);
   const std::optional<std::string> copy = util::read_file(l.sweep_copy());
   if (copy && *copy != *bytes) {
-    throw SlurmError(
-        dir + " holds a Slurm submission of another sweep file: " + spec.sweep_file.string() +
-            " differs from the submitted " + l.sweep_copy().string() +
-            ". Use another --out, or remove the directory to start over",
-        true);
+    throw SlurmError(l.dir.string() + " holds a Slurm submission of another sweep file: " +
+                         spec.sweep_file.string() + " differs from the submitted " +
+                         l.sweep_copy().string() +
+                         ". Use another --out, or remove the directory to start over",
+                     true);
   }
+  copied = copy.has_value();
+  return *bytes;
+}
 
-  // The shards are I/N with the N of the first submission: another N would split the points
-  // differently from what the shard databases hold.
-  const std::optional<JobsRecord> record = read_jobs_record(l.jobs_file());
+// The array size: the shards are I/N with the N of the first submission, since another N would
+// split the points differently from what the shard databases hold.
+int resolve_tasks(const SubmitSpec& spec, const std::optional<JobsRecord>& record) {
   if (record && spec.tasks > 0 && spec.tasks != record->tasks) {
-    throw SlurmError("--tasks " + std::to_string(spec.tasks) + ": " + dir +
+    throw SlurmError("--tasks " + std::to_string(spec.tasks) + ": " + spec.layout.dir.string() +
                          " was submitted with --tasks " + std::to_string(record->tasks) +
                          " (shards I/" + std::to_string(record->tasks) +
                          "); resubmit with --tasks " + std::to_string(record->tasks) +
                          " or without --tasks, or use another --out",
                      true);
   }
-  spec.tasks = record ? record->tasks : spec.tasks > 0 ? spec.tasks : kDefaultTasks;
-  outcome.tasks = spec.tasks;
+  return record ? record->tasks : spec.tasks > 0 ? spec.tasks : kDefaultTasks;
+}
 
-  const DirState st = read_dir_state(l, spec.sweep_file, spec.tasks);
-  if (!record && spec.tasks > st.points) {
+// Refuses a first submission with more tasks than points (some shards would be empty) and
+// databases in DIR that hold another sweep's results (a merge would mix two sweeps).
+void check_dir_state(const SubmitSpec& spec, const DirState& st, bool first_submission) {
+  if (first_submission && spec.tasks > st.points) {
     throw SlurmError("--tasks " + std::to_string(spec.tasks) + " is more than the " +
                          std::to_string(st.points) + " points of sweep " + st.sweep_name +
                          ": use at most one task per point",
                      true);
   }
-  auto other_sweep = [&](const DbCounts& c) {
-    return c.exists && !c.sweep_sha256.empty() && c.sweep_sha256 != st.sweep_sha256;
-  };
-  if (other_sweep(st.merged)) {
-    throw SlurmError(l.merged_db().string() + " holds results of another sweep file (sha256 " +
+  if (st.merged.of_another_sweep(st.sweep_sha256)) {
+    throw SlurmError(spec.layout.merged_db().string() +
+                         " holds results of another sweep file (sha256 " +
                          st.merged.sweep_sha256.substr(0, 12) + "..., this one " +
                          st.sweep_sha256.substr(0, 12) + "...): use another --out",
                      true);
   }
   for (const ShardState& s : st.shards) {
-    if (other_sweep(s.counts)) {
+    if (s.counts.of_another_sweep(st.sweep_sha256)) {
       throw SlurmError(s.db.string() + " holds results of another sweep file: use another --out",
                        true);
     }
   }
-  if (st.merged_complete()) {
-    std::fprintf(out,
-                 "sweep %s is complete: %s holds all %ld points; nothing submitted "
-                 "(fxsim status %s)\n",
-                 st.sweep_name.c_str(), l.merged_db().c_str(), st.points, dir.c_str());
-    outcome.already_complete = true;
-    return outcome;
-  }
+}
 
-  // Tasks of the last submission still running would write the same shard databases as the new
-  // ones: wait for them or cancel them first.
-  if (record && !record->submissions.empty()) {
-    const Submission& last = record->submissions.back();
-    const CommandResult q = run(squeue_argv());
-    if (q.started && q.exit_code == 0) {
-      const std::vector<QueuedJob> queued = parse_squeue(q.out, {last.array_job, last.merge_job});
-      if (!queued.empty()) {
-        std::vector<std::string> states;
-        for (const QueuedJob& j : queued) {
-          states.push_back(j.job + " " + j.state +
-                           (j.reason.empty() || j.reason == "None" ? "" : " (" + j.reason + ")"));
-        }
-        throw SlurmError(
-            "jobs of the last submission into " + dir + " are still queued: " + join(states, ", ") +
-                ". Wait for them (squeue -j " + job_list({last.array_job, last.merge_job}, ",") +
-                ") or cancel them (scancel " + job_list({last.array_job, last.merge_job}, " ") +
-                "), then resubmit",
-            false);
-      }
-    } else {
-      std::fprintf(out, "note: cannot check the jobs of the last submission (%s)\n",
-                   q.started ? trim(q.err).c_str() : q.error.c_str());
-    }
+// Tasks of the last submission still running would write the same shard databases as the new
+// ones: they must be waited for or cancelled first. When squeue cannot tell, only a note.
+void check_last_jobs_finished(const std::optional<JobsRecord>& record, const Layout& l,
+                              const CommandRunner& run, std::FILE* out) {
+  if (!record || record->submissions.empty()) return;
+  const Submission& last = record->submissions.back();
+  const CommandResult q = run(squeue_argv());
+  if (!q.started || q.exit_code != 0) {
+    std::fprintf(out, "note: cannot check the jobs of the last submission (%s)\n",
+                 q.started ? trim(q.err).c_str() : q.error.c_str());
+    return;
   }
+  const std::vector<QueuedJob> queued = parse_squeue(q.out, {last.array_job, last.merge_job});
+  if (queued.empty()) return;
+  std::vector<std::string> states;
+  for (const QueuedJob& j : queued) states.push_back(queued_job_text(j));
+  throw SlurmError("jobs of the last submission into " + l.dir.string() +
+                       " are still queued: " + join(states, ", ") + ". Wait for them (squeue -j " +
+                       job_list({last.array_job, last.merge_job}, ",") +
+                       ") or cancel them (scancel " +
+                       job_list({last.array_job, last.merge_job}, " ") + "), then resubmit",
+                   false);
+}
 
+// The shards whose databases do not hold all their points yet: the array covers only these.
+std::vector<int> pending_shards(const DirState& st) {
   std::vector<int> pending;
   for (const ShardState& s : st.shards) {
     if (!s.complete(st.sweep_sha256)) pending.push_back(s.index);
   }
+  return pending;
+}
 
+// DIR/slurm/{sweep.toml,task.sh,merge.sh}; the sweep copy only once, as the first submission's.
+void write_job_files(const SubmitSpec& spec, const std::string& sweep_bytes, bool copied) {
+  const Layout& l = spec.layout;
   try {
     std::filesystem::create_directories(l.slurm_dir());
     std::filesystem::create_directories(l.shards_dir());
-    if (!copy) util::write_file_atomically(l.sweep_copy(), *bytes);
+    if (!copied) util::write_file_atomically(l.sweep_copy(), sweep_bytes);
     util::write_file_atomically(l.task_script(), task_script(spec));
     util::write_file_atomically(l.merge_script(), merge_script(spec));
   } catch (const std::exception& e) {
     throw SlurmError(std::string("cannot write the job files: ") + e.what(), false);
   }
+}
 
+// The job id of a finished sbatch run; throws SlurmError when it failed.
+std::string submitted_job(const std::vector<std::string>& argv, const CommandResult& r) {
+  if (!r.started || r.exit_code != 0) throw SlurmError(sbatch_failure(argv, r), false);
+  return parse_job_id(r.out);
+}
+
+// Submits the array (when shards are pending) and the merge job into `sub`, then appends `sub` to
+// `rec` and writes jobs.json. Should the merge job fail, a submitted array is still recorded, so
+// that status and a resubmission know it.
+void submit_jobs(const SubmitSpec& spec, const std::vector<int>& pending, const CommandRunner& run,
+                 JobsRecord& rec, Submission& sub) {
+  auto save = [&] {
+    rec.submissions.push_back(sub);
+    util::write_file_atomically(spec.layout.jobs_file(), jobs_record_json(rec));
+  };
+  if (!pending.empty()) {
+    const std::vector<std::string> argv = array_sbatch_argv(spec, pending);
+    sub.array_job = submitted_job(argv, run(argv));
+    sub.array = array_ranges(pending);
+  }
+  const std::vector<std::string> argv = merge_sbatch_argv(spec, sub.array_job);
+  const CommandResult merge = run(argv);
+  try {
+    sub.merge_job = submitted_job(argv, merge);
+  } catch (const SlurmError& e) {
+    if (!sub.array_job.empty()) save();
+    throw SlurmError(
+        e.what() + (sub.array_job.empty()
+                        ? std::string()
+                        : "; the array job " + sub.array_job +
+                              " was submitted: once it has finished, run this command again to "
+                              "merge"),
+        false);
+  }
+  save();
+}
+
+// What was submitted, and how to follow, cancel and resubmit it.
+void print_submission(const SubmitSpec& spec, const DirState& st, const Submission& sub,
+                      std::FILE* out) {
+  const Layout& l = spec.layout;
+  const std::string dir = l.dir.string();
+  const std::string slurm_dir = l.slurm_dir().string();
+  if (sub.array_job.empty()) {
+    std::fprintf(out,
+                 "sweep %s: every shard is complete; submitted the merge job %s\n"
+                 "  follow: squeue -j %s\n"
+                 "          fxsim status %s\n"
+                 "  log:    %s/merge_%s.log\n",
+                 st.sweep_name.c_str(), sub.merge_job.c_str(), sub.merge_job.c_str(), dir.c_str(),
+                 slurm_dir.c_str(), sub.merge_job.c_str());
+    return;
+  }
+  std::fprintf(out,
+               "sweep %s (%ld points): submitted array job %s (tasks %s of %d, task I runs "
+               "shard I/%d into %s/I) and merge job %s after it\n"
+               "  follow:  squeue -j %s,%s\n"
+               "           fxsim status %s\n"
+               "  logs:    %s/task_%s_<I>.log, %s/merge_%s.log\n"
+               "  cancel:  scancel %s %s\n"
+               "  results: %s (and results.csv) once the merge job has run\n"
+               "A failed, cancelled or timed-out task: run this command again; it reruns only "
+               "the missing points.\n",
+               st.sweep_name.c_str(), st.points, sub.array_job.c_str(), sub.array.c_str(),
+               spec.tasks, spec.tasks, l.shards_dir().c_str(), sub.merge_job.c_str(),
+               sub.array_job.c_str(), sub.merge_job.c_str(), dir.c_str(), slurm_dir.c_str(),
+               sub.array_job.c_str(), slurm_dir.c_str(), sub.merge_job.c_str(),
+               sub.array_job.c_str(), sub.merge_job.c_str(), l.merged_db().c_str());
+}
+
+}  // namespace
+
+SubmitOutcome submit_sweep(SubmitSpec spec, const CommandRunner& run, std::FILE* out) {
+  const Layout& l = spec.layout;
+  SubmitOutcome outcome;
+  bool copied = false;
+  const std::string sweep_bytes = read_same_sweep_file(spec, copied);
+  const std::optional<JobsRecord> record = read_jobs_record(l.jobs_file());
+  spec.tasks = resolve_tasks(spec, record);
+  outcome.tasks = spec.tasks;
+
+  const DirState st = read_dir_state(l, spec.sweep_file, spec.tasks);
+  check_dir_state(spec, st, !record);
+  if (st.merged_complete()) {
+    std::fprintf(out,
+                 "sweep %s is complete: %s holds all %ld points; nothing submitted "
+                 "(fxsim status %s)\n",
+                 st.sweep_name.c_str(), l.merged_db().c_str(), st.points, l.dir.c_str());
+    outcome.already_complete = true;
+    return outcome;
+  }
+  check_last_jobs_finished(record, l, run, out);
+
+  const std::vector<int> pending = pending_shards(st);
+  write_job_files(spec, sweep_bytes, copied);
   JobsRecord rec = record.value_or(JobsRecord{});
   rec.sweep_file = spec.sweep_file.string();
   rec.sweep_sha256 = st.sweep_sha256;
@@ -416,68 +509,9 @@ SubmitOutcome submit_sweep(SubmitSpec spec, const CommandRunner& run, std::FILE*
   sub.submitted_at = explore::utc_now();
   sub.task_log = l.task_log_pattern().string();
   sub.merge_log = l.merge_log_pattern().string();
-  auto save = [&] {
-    rec.submissions.push_back(sub);
-    util::write_file_atomically(l.jobs_file(), jobs_record_json(rec));
-  };
-
-  if (!pending.empty()) {
-    const std::vector<std::string> argv = array_sbatch_argv(spec, pending);
-    const CommandResult r = run(argv);
-    if (!r.started || r.exit_code != 0) throw SlurmError(sbatch_failure(argv, r), false);
-    sub.array_job = parse_job_id(r.out);
-    sub.array = array_ranges(pending);
-  }
-  const std::vector<std::string> argv = merge_sbatch_argv(spec, sub.array_job);
-  const CommandResult r = run(argv);
-  std::string why;
-  if (!r.started || r.exit_code != 0) {
-    why = sbatch_failure(argv, r);
-  } else {
-    try {
-      sub.merge_job = parse_job_id(r.out);
-    } catch (const SlurmError& e) {
-      why = e.what();
-    }
-  }
-  if (!why.empty()) {
-    if (!sub.array_job.empty()) save();  // so that status and a resubmission know the array
-    throw SlurmError(
-        why + (sub.array_job.empty()
-                   ? std::string()
-                   : "; the array job " + sub.array_job +
-                         " was submitted: once it has finished, run this command again to merge"),
-        false);
-  }
-  save();
+  submit_jobs(spec, pending, run, rec, sub);
   outcome.shards = pending;
-
-  const std::string slurm_dir = l.slurm_dir().string();
-  if (sub.array_job.empty()) {
-    std::fprintf(out,
-                 "sweep %s: every shard is complete; submitted the merge job %s\n"
-                 "  follow: squeue -j %s\n"
-                 "          fxsim status %s\n"
-                 "  log:    %s/merge_%s.log\n",
-                 st.sweep_name.c_str(), sub.merge_job.c_str(), sub.merge_job.c_str(), dir.c_str(),
-                 slurm_dir.c_str(), sub.merge_job.c_str());
-  } else {
-    std::fprintf(out,
-                 "sweep %s (%ld points): submitted array job %s (tasks %s of %d, task I runs "
-                 "shard I/%d into %s/I) and merge job %s after it\n"
-                 "  follow:  squeue -j %s,%s\n"
-                 "           fxsim status %s\n"
-                 "  logs:    %s/task_%s_<I>.log, %s/merge_%s.log\n"
-                 "  cancel:  scancel %s %s\n"
-                 "  results: %s (and results.csv) once the merge job has run\n"
-                 "A failed, cancelled or timed-out task: run this command again; it reruns only "
-                 "the missing points.\n",
-                 st.sweep_name.c_str(), st.points, sub.array_job.c_str(), sub.array.c_str(),
-                 spec.tasks, spec.tasks, l.shards_dir().c_str(), sub.merge_job.c_str(),
-                 sub.array_job.c_str(), sub.merge_job.c_str(), dir.c_str(), slurm_dir.c_str(),
-                 sub.array_job.c_str(), slurm_dir.c_str(), sub.merge_job.c_str(),
-                 sub.array_job.c_str(), sub.merge_job.c_str(), l.merged_db().c_str());
-  }
+  print_submission(spec, st, sub, out);
   return outcome;
 }
 

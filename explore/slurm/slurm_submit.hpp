@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/process.hpp"
+
 namespace fxsim::slurm {
 
 // A submission that cannot go ahead. `usage` distinguishes bad input (another sweep file in DIR,
@@ -61,8 +63,8 @@ struct SubmitSpec {
 
 inline constexpr int kDefaultTasks = 4;
 
-// `s` as one word for bash: single-quoted unless it holds only safe characters.
-std::string shell_quote(std::string_view s);
+// `s` as one word for bash (util/process.hpp: the one quoting rule of the project).
+using util::shell_quote;
 
 // Sorted, distinct indices as an sbatch --array list: {0,1,2,5,7,8} -> "0-2,5,7-8".
 std::string array_ranges(const std::vector<int>& indices);
@@ -97,6 +99,8 @@ struct QueuedJob {
   std::string state;      // %T: PENDING, RUNNING, ...
   std::string reason;     // %r
 };
+// "12_3 PENDING (Priority)": the job, its state and, when there is one, the reason.
+std::string queued_job_text(const QueuedJob& job);
 // The argv that lists every job squeue knows, as "%i|%F|%T|%r" lines.
 std::vector<std::string> squeue_argv();
 // The lines of squeue_argv()'s output whose job or array job is one of `job_ids`.
