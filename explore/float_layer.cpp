@@ -8,6 +8,7 @@
 
 #include "explore/layer_workload.hpp"
 #include "fx/cast.hpp"
+#include "fx/khot_codec.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/memory_map.hpp"
@@ -39,9 +40,16 @@ std::vector<double> draw(std::uint64_t seed, engine::Distribution d, double lo, 
   return v;
 }
 
-std::int64_t khot_word(double x, const fx::KhotType& t, std::int64_t* raw) {
-  *raw = fx::khot_quantize(x, t);
-  return engine::pack_terms(fx::khot_encode(*raw, t), t.k, engine::khot_shift_bits(t));
+// K-hot values and their term words, one codec per type: table lookups, no allocation per value.
+void quantize_khot(const double* x, std::size_t n, const fx::KhotType& t, std::int64_t* raw,
+                   std::int64_t* words) {
+  const fx::KhotCodec codec(t);
+  codec.quantize(x, n, raw);
+  const int sh_w = engine::khot_shift_bits(t);
+  for (std::size_t i = 0; i < n; ++i) {
+    const fx::FixedTerms terms = codec.encode(raw[i]);
+    words[i] = engine::pack_terms(terms.data(), terms.size(), t.k, sh_w);
+  }
 }
 
 }  // namespace
@@ -82,9 +90,7 @@ engine::Stimulus quantize_layer(const FloatLayer& f, const engine::EngineConfig&
     s.weight_words = s.weights;
   } else {
     s.weight_words.resize(nw);
-    for (std::size_t i = 0; i < nw; ++i) {
-      s.weight_words[i] = khot_word(f.weights[i], cfg.khot_weight(), &s.weights[i]);
-    }
+    quantize_khot(f.weights.data(), nw, cfg.khot_weight(), s.weights.data(), s.weight_words.data());
   }
   if (cfg.bn) {
     const auto n = static_cast<std::size_t>(cfg.out_features);
@@ -92,10 +98,8 @@ engine::Stimulus quantize_layer(const FloatLayer& f, const engine::EngineConfig&
     s.bn_bias.resize(n);
     if (cfg.bn->khot_scale()) {
       s.bn_scale_words.resize(n);
-      const auto& t = std::get<fx::KhotType>(cfg.bn->scale);
-      for (std::size_t i = 0; i < n; ++i) {
-        s.bn_scale_words[i] = khot_word(f.bn_scale[i], t, &s.bn_scale[i]);
-      }
+      quantize_khot(f.bn_scale.data(), n, std::get<fx::KhotType>(cfg.bn->scale), s.bn_scale.data(),
+                    s.bn_scale_words.data());
     } else {
       fx::cast_array_from_double(f.bn_scale.data(), n, s.bn_scale.data(),
                                  std::get<fx::FxType>(cfg.bn->scale));

@@ -34,7 +34,7 @@ FloatLayer make_float_layer(const Workload& workload, const BnSpec& bn, std::uin
 
 // The float layer in the point's formats, as engine buffers: fixed-point values through
 // fx::cast_from_double with each format's own rounding and overflow modes; K-hot / SPT through
-// fx::khot_quantize (nearest representable) and packed into term words.
+// fx::khot_quantize (nearest representable; computed by fx::KhotCodec) and packed into term words.
 engine::Stimulus quantize_layer(const FloatLayer& layer, const engine::EngineConfig& cfg);
 
 // y = W x in double, then with bn: act(scale * y + bias) with the float scale and bias

@@ -5,5 +5,6 @@
 #include "fx/decimal.hpp"
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
+#include "fx/khot_codec.hpp"
 #include "fx/type_parser.hpp"
 #include "fx/width_rules.hpp"

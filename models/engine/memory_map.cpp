@@ -1,5 +1,8 @@
 #include "models/engine/memory_map.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "models/engine/elaboration.hpp"
 
 namespace fxsim::engine {
@@ -66,13 +69,17 @@ std::int64_t normalize_element(std::int64_t word, const ElementLayout& l) {
 
 // ---- Term words ---------------------------------------------------------------------------------
 std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w) {
-  if (static_cast<int>(terms.size()) > k) {
-    throw std::invalid_argument("pack_terms: " + std::to_string(terms.size()) +
+  return pack_terms(terms.data(), terms.size(), k, sh_w);
+}
+
+std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_w) {
+  if (static_cast<long long>(count) > k) {
+    throw std::invalid_argument("pack_terms: " + std::to_string(count) +
                                 " terms, expected at most K = " + std::to_string(k));
   }
   const int term_w = 2 + sh_w;
   std::uint64_t word = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     if (terms[i].shift < 0 || terms[i].shift >= (1 << sh_w)) {
       throw std::invalid_argument("pack_terms: shift " + std::to_string(terms[i].shift) +
                                   " does not fit SH_W = " + std::to_string(sh_w) + " bits");

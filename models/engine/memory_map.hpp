@@ -37,6 +37,8 @@ std::int64_t normalize_element(std::int64_t word, const ElementLayout& layout);
 
 // ---- K-hot term words (rtl_units.md: term k at [k*TERM_W +: TERM_W], {en, neg, shift}) ----------
 std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w);
+// The same from `count` terms in place (fx::FixedTerms of fx::KhotCodec): no allocation.
+std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_w);
 // Enabled terms of a word, term 0 first; `out` is cleared first (reuse it: no allocation once its
 // capacity reaches K).
 void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "fx/khot_codec.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/memory_map.hpp"
 
@@ -50,17 +51,20 @@ void fill_fixed(std::uint64_t seed, Distribution d, const fx::FxType& t, std::si
 }
 
 // K-hot values: a raw of fixed<W,I> (same signedness), then the nearest K-hot value of it.
+// One codec per buffer: its tables make quantize and encode lookups, with no allocation.
 void fill_khot(std::uint64_t seed, Distribution d, const fx::KhotType& t, std::size_t n,
                std::vector<std::int64_t>* raw, std::vector<std::int64_t>* words) {
   const fx::FxType grid = fx::FxType::make(t.is_signed(), t.width, t.int_bits);
   RawSource src(seed, d, grid.raw_min(), grid.raw_max());
+  const fx::KhotCodec codec(t);
   const int sh_w = khot_shift_bits(t);
   raw->resize(n);
   words->resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double value = std::ldexp(static_cast<double>(src.next()), -t.frac_bits());
-    (*raw)[i] = fx::khot_quantize(value, t);
-    (*words)[i] = pack_terms(fx::khot_encode((*raw)[i], t), t.k, sh_w);
+    (*raw)[i] = codec.quantize(value);
+    const fx::FixedTerms terms = codec.encode((*raw)[i]);
+    (*words)[i] = pack_terms(terms.data(), terms.size(), t.k, sh_w);
   }
 }
 

@@ -18,9 +18,10 @@ namespace fxsim::engine {
 //            clamped to [lo, hi].
 // K-hot / SPT weights and scales: a raw drawn as above over the fixed<W,I> grid of the same W and
 // I, then fx::khot_quantize of its exact value, so every value is representable; the words are
-// fx::khot_encode packed. The draw order is fixed: weights (row-major), BN scales, BN biases,
-// inputs (batch-major), each from its own stream seeded with seed ^ a constant per buffer, so
-// changing the batch does not change the weights.
+// fx::khot_encode packed (both through fx::KhotCodec, which gives the same values). The draw
+// order is fixed: weights (row-major), BN scales, BN biases, inputs (batch-major), each from its
+// own stream seeded with seed ^ a constant per buffer, so changing the batch does not change the
+// weights.
 struct Stimulus {
   std::vector<std::int64_t> weights;         // raw weight values, out_features x in_features
   std::vector<std::int64_t> weight_words;    // the WEIGHTS buffer elements (raw, or term words)

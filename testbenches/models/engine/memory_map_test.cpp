@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <vector>
+
+#include "fx/khot_codec.hpp"
 #include "testbenches/models/engine/points.hpp"
 
 namespace fxsim::tlm_test {
@@ -72,6 +76,25 @@ TEST(TermWords, PackedLayoutExactBits) {
   EXPECT_EQ(engine::term_word_value(0x0F, 1, 3), 0);
   EXPECT_THROW(engine::pack_terms({{false, 8}}, 1, 3), std::invalid_argument);
   EXPECT_THROW(engine::pack_terms(t, 1, 3), std::invalid_argument);
+}
+
+TEST(TermWords, PackFromTermsInPlaceEqualsPackFromVector) {
+  const std::vector<fx::Term> t = {{false, 6}, {true, 1}};
+  EXPECT_EQ(engine::pack_terms(t.data(), t.size(), 2, 3), 0x16 | (0x19 << 5));
+  EXPECT_EQ(engine::pack_terms(t.data(), 0, 1, 3), 0);
+  EXPECT_THROW(engine::pack_terms(t.data(), t.size(), 1, 3), std::invalid_argument);
+  const fx::Term wide{false, 8};
+  EXPECT_THROW(engine::pack_terms(&wide, 1, 1, 3), std::invalid_argument);
+  // What the stimulus packs: KhotCodec's terms of every spt<8,1,2> value.
+  const auto st = fx::KhotType::make(fx::KhotKind::SPT, 8, 1, 2);
+  const fx::KhotCodec codec(st);
+  for (std::int64_t raw = -96; raw <= 96; ++raw) {
+    if (!fx::khot_representable(raw, st)) continue;
+    const fx::FixedTerms terms = codec.encode(raw);
+    EXPECT_EQ(engine::pack_terms(terms.data(), terms.size(), 2, 3),
+              engine::pack_terms(fx::khot_encode(raw, st), 2, 3))
+        << raw;
+  }
 }
 
 TEST(TermWords, EveryKhotValueRoundTrips) {
