@@ -218,6 +218,133 @@ std::vector<unsigned char> slurp(const std::string& path) {
   return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
 }
 
+ModelFileError file_error(const std::string& path, const std::string& what) {
+  return ModelFileError(path + ": " + what);
+}
+
+// Where the parts of a model file are: the JSON header follows the 16-byte preamble, and the
+// data region starts at the next multiple of 8 (the blocks are aligned 64-bit words).
+struct FileLayout {
+  std::uint64_t header_len;
+  std::uint64_t data_start;
+};
+
+// The fixed preamble: magic, format version, header length. Checked before the header is
+// parsed, so a file of another kind or version gets that error rather than a JSON one.
+FileLayout read_preamble(const std::string& path, const std::vector<unsigned char>& bytes) {
+  if (bytes.size() < 24) {
+    throw file_error(path, "truncated: " + std::to_string(bytes.size()) + " bytes");
+  }
+  if (std::memcmp(bytes.data(), kMagic, 8) != 0) {
+    throw file_error(path, "not an fxsim model file (magic)");
+  }
+  const std::uint32_t version = get_u32(bytes.data() + 8);
+  if (version != kModelFileVersion) {
+    throw file_error(path, "format version " + std::to_string(version) +
+                               ", this fxsim reads version " + std::to_string(kModelFileVersion));
+  }
+  const std::uint64_t header_len = get_u32(bytes.data() + 12);
+  const std::uint64_t data_start = (16 + header_len + 7) / 8 * 8;
+  if (data_start + 8 > bytes.size()) {
+    throw file_error(path, "truncated: the header needs " + std::to_string(data_start + 8) +
+                               " bytes, the file has " + std::to_string(bytes.size()));
+  }
+  return {header_len, data_start};
+}
+
+// The JSON header, which must name this format and version (the preamble's version could
+// disagree with it in a hand-edited or corrupt file).
+json parse_header(const std::string& path, const std::vector<unsigned char>& bytes,
+                  const FileLayout& layout) {
+  json header;
+  try {
+    header = json::parse(bytes.begin() + 16,
+                         bytes.begin() + 16 + static_cast<std::ptrdiff_t>(layout.header_len));
+  } catch (const json::exception& e) {
+    throw file_error(path, std::string("header: invalid JSON: ") + e.what());
+  }
+  if (!header.is_object() || header.value("format", "") != kFormatName) {
+    throw file_error(path, "header: format is not '" + std::string(kFormatName) + "'");
+  }
+  if (header.value("version", 0u) != kModelFileVersion) {
+    throw file_error(path, "header: version mismatch");
+  }
+  return header;
+}
+
+// Blocks: contiguous, in order, exactly filling the data region. Returns the region's size in
+// bytes, so the file size can be checked before any block is read.
+std::uint64_t data_region_size(const std::string& path, const json& header) {
+  std::uint64_t expected_offset = 0;
+  try {
+    for (const json& b : header.at("blocks")) {
+      if (b.at("offset").get<std::uint64_t>() != expected_offset) {
+        throw file_error(
+            path, "header: block '" + b.at("name").get<std::string>() + "' is not contiguous");
+      }
+      const auto count = b.at("count").get<std::uint64_t>();
+      if (count > (std::uint64_t{1} << 40)) throw file_error(path, "header: impossible block size");
+      expected_offset += 8 * count;
+    }
+  } catch (const json::exception& e) {
+    throw file_error(path, std::string("header: blocks: ") + e.what());
+  }
+  return expected_offset;
+}
+
+// The file must be exactly as long as the header promises (the data region and the trailing
+// checksum), and the checksum must match: a truncated or corrupt file is never half-read.
+void check_size_and_checksum(const std::string& path, const std::vector<unsigned char>& bytes,
+                             std::uint64_t expected_size) {
+  if (bytes.size() < expected_size) {
+    throw file_error(path, "truncated: the header promises " + std::to_string(expected_size) +
+                               " bytes, the file has " + std::to_string(bytes.size()));
+  }
+  if (bytes.size() > expected_size) {
+    throw file_error(path,
+                     std::to_string(bytes.size() - expected_size) + " unexpected bytes at the end");
+  }
+  const std::uint64_t stored = get_u64(bytes.data() + bytes.size() - 8);
+  if (stored != fnv1a64(bytes.data(), bytes.size() - 8)) {
+    throw file_error(path, "checksum mismatch (corrupt file)");
+  }
+}
+
+// The golden results must describe the model they come with: one logit per output of the last
+// layer, in its output type.
+GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& model) {
+  GoldenResults res;
+  res.images = r.at(g, "images", "golden").get<std::string>();
+  res.count = r.at(g, "count", "golden").get<int>();
+  res.accuracy = r.at(g, "accuracy", "golden").get<double>();
+  const int classes = r.at(g, "classes", "golden").get<int>();
+  if (model.layers.empty() || classes != model.layers.back().out_features) {
+    r.fail("golden.classes", "does not match the last layer's outputs");
+  }
+  if (r.fx_type(g, "logits_type", "golden") != model.layers.back().output_type()) {
+    r.fail("golden.logits_type", "type mismatch with the last layer's output type " +
+                                     model.layers.back().output_type().str());
+  }
+  if (res.count < 0) r.fail("golden.count", "negative");
+  res.logits = r.block(g, "logits", "golden", static_cast<std::size_t>(res.count) * classes);
+  res.labels = r.block(g, "labels", "golden", static_cast<std::size_t>(res.count));
+  return res;
+}
+
+// The input type, the layers, the optional golden results and the metadata of a header whose
+// framing is already checked. JSON type errors propagate to the caller, which names the file.
+ModelFile read_contents(const Reader& r, const json& header) {
+  ModelFile file;
+  file.model.input_type = r.fx_type(r.at(header, "input", "header"), "type", "input");
+  int index = 0;
+  for (const json& lj : r.at(header, "layers", "header")) {
+    file.model.layers.push_back(read_layer(r, lj, index++));
+  }
+  if (header.contains("golden")) file.golden = read_golden(r, header.at("golden"), file.model);
+  file.metadata_json = header.value("meta", json::object()).dump();
+  return file;
+}
+
 }  // namespace
 
 std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
@@ -300,95 +427,24 @@ void write_model_file(const std::string& path, const ModelFile& file) {
   }
 }
 
+// The framing first (preamble, header, block index, size, checksum), then the contents, then
+// the model's own rules: the cheapest and most basic error is the one reported.
 ModelFile read_model_file(const std::string& path) {
   const std::vector<unsigned char> bytes = slurp(path);
-  auto fail = [&](const std::string& what) -> ModelFileError {
-    return ModelFileError(path + ": " + what);
-  };
-  if (bytes.size() < 24) throw fail("truncated: " + std::to_string(bytes.size()) + " bytes");
-  if (std::memcmp(bytes.data(), kMagic, 8) != 0) throw fail("not an fxsim model file (magic)");
-  const std::uint32_t version = get_u32(bytes.data() + 8);
-  if (version != kModelFileVersion) {
-    throw fail("format version " + std::to_string(version) + ", this fxsim reads version " +
-               std::to_string(kModelFileVersion));
-  }
-  const std::uint64_t header_len = get_u32(bytes.data() + 12);
-  const std::uint64_t data_start = (16 + header_len + 7) / 8 * 8;
-  if (data_start + 8 > bytes.size()) {
-    throw fail("truncated: the header needs " + std::to_string(data_start + 8) +
-               " bytes, the file has " + std::to_string(bytes.size()));
-  }
-  json header;
-  try {
-    header = json::parse(bytes.begin() + 16, bytes.begin() + 16 + header_len);
-  } catch (const json::exception& e) {
-    throw fail(std::string("header: invalid JSON: ") + e.what());
-  }
-  if (!header.is_object() || header.value("format", "") != kFormatName) {
-    throw fail("header: format is not '" + std::string(kFormatName) + "'");
-  }
-  if (header.value("version", 0u) != kModelFileVersion) throw fail("header: version mismatch");
-  // Blocks: contiguous, in order, exactly filling the data region.
-  std::uint64_t expected_offset = 0;
-  try {
-    for (const json& b : header.at("blocks")) {
-      if (b.at("offset").get<std::uint64_t>() != expected_offset) {
-        throw fail("header: block '" + b.at("name").get<std::string>() + "' is not contiguous");
-      }
-      const auto count = b.at("count").get<std::uint64_t>();
-      if (count > (std::uint64_t{1} << 40)) throw fail("header: impossible block size");
-      expected_offset += 8 * count;
-    }
-  } catch (const json::exception& e) {
-    throw fail(std::string("header: blocks: ") + e.what());
-  }
-  const std::uint64_t expected_size = data_start + expected_offset + 8;
-  if (bytes.size() < expected_size) {
-    throw fail("truncated: the header promises " + std::to_string(expected_size) +
-               " bytes, the file has " + std::to_string(bytes.size()));
-  }
-  if (bytes.size() > expected_size) {
-    throw fail(std::to_string(bytes.size() - expected_size) + " unexpected bytes at the end");
-  }
-  const std::uint64_t stored = get_u64(bytes.data() + bytes.size() - 8);
-  if (stored != fnv1a64(bytes.data(), bytes.size() - 8)) {
-    throw fail("checksum mismatch (corrupt file)");
-  }
-  const Reader r(path, header, bytes.data() + data_start);
+  const FileLayout layout = read_preamble(path, bytes);
+  const json header = parse_header(path, bytes, layout);
+  check_size_and_checksum(path, bytes, layout.data_start + data_region_size(path, header) + 8);
+  const Reader r(path, header, bytes.data() + layout.data_start);
   ModelFile file;
   try {
-    file.model.input_type = r.fx_type(r.at(header, "input", "header"), "type", "input");
-    int index = 0;
-    for (const json& lj : r.at(header, "layers", "header")) {
-      file.model.layers.push_back(read_layer(r, lj, index++));
-    }
-    if (header.contains("golden")) {
-      const json& g = header.at("golden");
-      GoldenResults res;
-      res.images = r.at(g, "images", "golden").get<std::string>();
-      res.count = r.at(g, "count", "golden").get<int>();
-      res.accuracy = r.at(g, "accuracy", "golden").get<double>();
-      const int classes = r.at(g, "classes", "golden").get<int>();
-      if (file.model.layers.empty() || classes != file.model.layers.back().out_features) {
-        r.fail("golden.classes", "does not match the last layer's outputs");
-      }
-      if (r.fx_type(g, "logits_type", "golden") != file.model.layers.back().output_type()) {
-        r.fail("golden.logits_type", "type mismatch with the last layer's output type " +
-                                         file.model.layers.back().output_type().str());
-      }
-      if (res.count < 0) r.fail("golden.count", "negative");
-      res.logits = r.block(g, "logits", "golden", static_cast<std::size_t>(res.count) * classes);
-      res.labels = r.block(g, "labels", "golden", static_cast<std::size_t>(res.count));
-      file.golden = std::move(res);
-    }
-    file.metadata_json = header.value("meta", json::object()).dump();
+    file = read_contents(r, header);
   } catch (const json::exception& e) {
-    throw fail(std::string("header: ") + e.what());
+    throw file_error(path, std::string("header: ") + e.what());
   }
   try {
     validate(file.model);
   } catch (const ModelError& e) {
-    throw fail(e.what());
+    throw file_error(path, e.what());
   }
   return file;
 }

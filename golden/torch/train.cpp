@@ -151,6 +151,114 @@ void write_results(const TrainReport& r, const std::string& dir) {
   std::ofstream(dir + "/results.csv") << csv.str();
 }
 
+// What every variant starts from: the data as tensors, the float network trained on it and the
+// activation ranges calibrated with it.
+struct Baseline {
+  Data train_data;
+  Data test;
+  QMlp float_net;
+  std::vector<LayerRanges> ranges;
+};
+
+// The float network: input features, the configured hidden layers, 10 classes. Its batches come
+// from a generator of its own, so the float baseline does not depend on the variants.
+Baseline train_float_baseline(const TrainConfig& cfg, const Dataset& train_set,
+                              const Dataset& test_set, TrainReport& report, std::ostream& log) {
+  Data train_data = to_tensors(train_set);
+  Data test = to_tensors(test_set);
+  std::vector<int> sizes{train_set.images.rows * train_set.images.cols};
+  sizes.insert(sizes.end(), cfg.hidden.begin(), cfg.hidden.end());
+  sizes.push_back(10);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(cfg.seed ^ 0x5eed5eedULL);
+  QMlp float_net(sizes, cfg.seed);
+  train(float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
+        cfg.batch_size, gen, "float", log);
+  report.float_accuracy = evaluate(float_net, test, Precision::FLOAT);
+  const int64_t calib_n = std::min<int64_t>(cfg.calibration_images, train_data.x.size(0));
+  std::vector<LayerRanges> ranges = float_net.calibrate(train_data.x.narrow(0, 0, calib_n));
+  return Baseline{std::move(train_data), std::move(test), std::move(float_net), std::move(ranges)};
+}
+
+// The config's shared widths and rounding, with the variant's element width, K and method.
+QuantSettings settings_of(const TrainConfig& cfg, const Variant& v) {
+  QuantSettings s;
+  s.weight_bits = cfg.weight_bits;
+  s.mac_bits = cfg.mac_bits;
+  s.logit_bits = cfg.logit_bits;
+  s.elementwise_bits = v.bits;
+  s.rounding = cfg.rounding;
+  s.khot_k = v.khot_k;
+  s.learn_binary_point = v.method == "qat_bp";
+  return s;
+}
+
+// Each QAT variant draws its own batches from a generator seeded by the variant, so adding or
+// removing a variant leaves the others unchanged.
+at::Generator variant_generator(const TrainConfig& cfg, const Variant& v) {
+  const std::string name = v.name();
+  return at::make_generator<at::CPUGeneratorImpl>(
+      cfg.seed ^ fnv1a64(reinterpret_cast<const unsigned char*>(name.data()), name.size()));
+}
+
+// The exported model with its integer logits on the test set as golden results, so `fxsim
+// verify` can check the hardware against exactly what was measured here.
+ModelFile variant_model_file(const TrainConfig& cfg, const TrainReport& report,
+                             const VariantResult& r, const QuantNetwork& model,
+                             const torch::Tensor& logits, const Data& test) {
+  ModelFile f;
+  f.model = model;
+  GoldenResults g;
+  g.images = "t10k-images-idx3-ubyte.gz";
+  g.count = report.test_images;
+  g.logits = to_vector(logits);
+  g.labels = to_vector(test.y);
+  g.accuracy = r.accuracy;
+  f.golden = std::move(g);
+  f.metadata_json = nlohmann::json{
+      {"variant", r.name},
+      {"method", r.method},
+      {"elementwise_bits", r.elementwise_bits},
+      {"khot_k", r.khot_k},
+      {"seed", cfg.seed},
+      {"train_images", report.train_images},
+      {"float_accuracy", report.float_accuracy},
+      {"accuracy",
+       r.accuracy}}.dump();
+  return f;
+}
+
+// One variant: quantize a copy of the float network, fine-tune it unless it is PTQ, measure the
+// fake-quantized and the integer accuracy, and export its model file when asked to.
+VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseline& base,
+                          const TrainReport& report, const std::string& out_dir,
+                          std::ostream& log) {
+  QMlp net = base.float_net.clone();
+  net.set_formats(base.ranges, settings_of(cfg, v));
+  at::Generator vgen = variant_generator(cfg, v);
+  if (v.method != "ptq") {
+    train(net, base.train_data, base.test, cfg.qat_epochs, Precision::QUANT, cfg.qat_learning_rate,
+          cfg.binary_point_learning_rate, cfg.batch_size, vgen, v.name(), log);
+  }
+  VariantResult r;
+  r.name = v.name();
+  r.method = v.method;
+  r.elementwise_bits = v.bits;
+  r.khot_k = v.khot_k;
+  r.formats = net.describe_formats();
+  r.fake_accuracy = evaluate(net, base.test, Precision::QUANT);
+  const QuantNetwork model = net.export_model(cfg.simd);
+  const torch::Tensor logits = forward_integer(model, base.test.raw);
+  r.accuracy = accuracy_of(logits, base.test.y);
+  log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4) << r.accuracy
+      << " (fake-quant " << r.fake_accuracy << ")" << std::defaultfloat << "\n"
+      << r.formats << std::flush;
+  if (cfg.export_models) {
+    r.model_file = out_dir + "/model_" + r.name + ".fxm";
+    write_model_file(r.model_file, variant_model_file(cfg, report, r, model, logits, base.test));
+  }
+  return r;
+}
+
 }  // namespace
 
 TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int threads,
@@ -162,8 +270,6 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
       load_fashion_mnist(cfg.data_dir, "train", cfg.train_images > 0 ? cfg.train_images : -1);
   const Dataset test_set =
       load_fashion_mnist(cfg.data_dir, "t10k", cfg.test_images > 0 ? cfg.test_images : -1);
-  const Data train_data = to_tensors(train_set);
-  const Data test = to_tensors(test_set);
   TrainReport report;
   report.seed = cfg.seed;
   report.train_images = train_set.images.count;
@@ -172,74 +278,9 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
       << " test images, seed " << cfg.seed << ", " << std::max(threads, 1) << " thread(s)"
       << std::endl;
 
-  std::vector<int> sizes{train_set.images.rows * train_set.images.cols};
-  sizes.insert(sizes.end(), cfg.hidden.begin(), cfg.hidden.end());
-  sizes.push_back(10);
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(cfg.seed ^ 0x5eed5eedULL);
-  QMlp float_net(sizes, cfg.seed);
-  train(float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
-        cfg.batch_size, gen, "float", log);
-  report.float_accuracy = evaluate(float_net, test, Precision::FLOAT);
-  const int64_t calib_n = std::min<int64_t>(cfg.calibration_images, train_data.x.size(0));
-  const std::vector<LayerRanges> ranges = float_net.calibrate(train_data.x.narrow(0, 0, calib_n));
-
+  const Baseline base = train_float_baseline(cfg, train_set, test_set, report, log);
   for (const Variant& v : variants_of(cfg)) {
-    QMlp net = float_net.clone();
-    QuantSettings s;
-    s.weight_bits = cfg.weight_bits;
-    s.mac_bits = cfg.mac_bits;
-    s.logit_bits = cfg.logit_bits;
-    s.elementwise_bits = v.bits;
-    s.rounding = cfg.rounding;
-    s.khot_k = v.khot_k;
-    s.learn_binary_point = v.method == "qat_bp";
-    net.set_formats(ranges, s);
-    // Each QAT variant draws its own batches from a generator seeded by the variant, so adding
-    // or removing a variant leaves the others unchanged.
-    at::Generator vgen = at::make_generator<at::CPUGeneratorImpl>(
-        cfg.seed ^
-        fnv1a64(reinterpret_cast<const unsigned char*>(v.name().data()), v.name().size()));
-    if (v.method != "ptq") {
-      train(net, train_data, test, cfg.qat_epochs, Precision::QUANT, cfg.qat_learning_rate,
-            cfg.binary_point_learning_rate, cfg.batch_size, vgen, v.name(), log);
-    }
-    VariantResult r;
-    r.name = v.name();
-    r.method = v.method;
-    r.elementwise_bits = v.bits;
-    r.khot_k = v.khot_k;
-    r.formats = net.describe_formats();
-    r.fake_accuracy = evaluate(net, test, Precision::QUANT);
-    const QuantNetwork model = net.export_model(cfg.simd);
-    const torch::Tensor logits = forward_integer(model, test.raw);
-    r.accuracy = accuracy_of(logits, test.y);
-    log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4)
-        << r.accuracy << " (fake-quant " << r.fake_accuracy << ")" << std::defaultfloat << "\n"
-        << r.formats << std::flush;
-    if (cfg.export_models) {
-      ModelFile f;
-      f.model = model;
-      GoldenResults g;
-      g.images = "t10k-images-idx3-ubyte.gz";
-      g.count = report.test_images;
-      g.logits = to_vector(logits);
-      g.labels = to_vector(test.y);
-      g.accuracy = r.accuracy;
-      f.golden = std::move(g);
-      f.metadata_json = nlohmann::json{
-          {"variant", r.name},
-          {"method", r.method},
-          {"elementwise_bits", r.elementwise_bits},
-          {"khot_k", r.khot_k},
-          {"seed", cfg.seed},
-          {"train_images", report.train_images},
-          {"float_accuracy", report.float_accuracy},
-          {"accuracy",
-           r.accuracy}}.dump();
-      r.model_file = out_dir + "/model_" + r.name + ".fxm";
-      write_model_file(r.model_file, f);
-    }
-    report.variants.push_back(r);
+    report.variants.push_back(run_variant(cfg, v, base, report, out_dir, log));
   }
   write_results(report, out_dir);
   return report;

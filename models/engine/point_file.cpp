@@ -222,7 +222,9 @@ std::string key_for_unit_error(const std::string& msg, bool bn_unit) {
   return "bn.scale";
 }
 
-void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+// The scalar ranges of [engine] and [layer]: checked first, so that every later check (and the
+// unit parameters derived from these numbers) sees sane sizes.
+void check_engine_and_layer_ranges(const EngineConfig& cfg, const Context& ctx) {
   check_range(ctx, "engine.pe", cfg.pe, 1, 1024);
   check_range(ctx, "engine.simd", cfg.simd, 1, 64);
   check_range(ctx, "engine.mac_stages", cfg.mac_stages, 1, 8);
@@ -237,8 +239,11 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
   check_range(ctx, "layer.in_features", cfg.in_features, 1, kMaxFeatures);
   check_range(ctx, "layer.out_features", cfg.out_features, 1, kMaxFeatures);
   check_range(ctx, "layer.batch", cfg.batch, 1, kMaxFeatures);
+}
 
-  // The weight type must be the one engine.kind computes with.
+// The weight type must be the one engine.kind computes with, and a K-hot / SPT weight must be
+// a valid one (K <= magnitude bits, ...) before its fraction bits are used below.
+void check_weight_matches_kind(const EngineConfig& cfg, const Context& ctx) {
   const bool fx_w = std::holds_alternative<fx::FxType>(cfg.weight);
   const fx::KhotKind kk = fx_w ? fx::KhotKind::KHOT : std::get<fx::KhotType>(cfg.weight).kind;
   const bool ok = cfg.kind == EngineKind::FX_MAC ? fx_w
@@ -258,7 +263,12 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
       ctx.fail("types.weight", e.what());
     }
   }
+}
 
+// The accumulator sums exact products: signed, with the products' fraction bits. The message
+// says when the accumulator was the default one, since the user never wrote it.
+void check_accumulator(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+  const bool fx_w = std::holds_alternative<fx::FxType>(cfg.weight);
   const int w_frac = fx_w ? cfg.fx_weight().frac_bits() : cfg.khot_weight().frac_bits();
   const int want_frac = cfg.activation.frac_bits() + w_frac;
   if (!cfg.accumulator.is_signed) {
@@ -270,46 +280,61 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
                  " fraction bits; expected A_FRAC + W_FRAC = " + std::to_string(want_frac) +
                  (extras.accumulator_given ? "" : " (default accumulator)"));
   }
+}
 
+// What remains of the PE's rules lives with its unit (units::resolve_params); its message is
+// reported at the point-file key it is about.
+void check_pe_params(const EngineConfig& cfg, const Context& ctx) {
   try {
     pe_instance(cfg);
   } catch (const units::UnitParamError& e) {
     ctx.fail(key_for_unit_error(e.what(), false), e.what());
   }
+}
 
-  if (cfg.bn) {
-    const BnConfig& bn = *cfg.bn;
-    check_range(ctx, "bn.stages", bn.stages, 1, 8);
-    if (!bn.bias.is_signed) {
-      ctx.fail("bn.bias", bn.bias.str() + " is unsigned; expected a signed fixed<W,I>");
-    }
-    if (bn.khot_scale()) {
-      try {
-        std::get<fx::KhotType>(bn.scale).validate();
-      } catch (const std::invalid_argument& e) {
-        ctx.fail("bn.scale", e.what());
-      }
-    }
-    if (bn.activation == units::Activation::RELU_CLIP) {
-      if (!extras.clip_given) {
-        ctx.fail("bn.clip", "missing; expected the relu_clip upper bound in output units");
-      }
-      const double raw = std::ldexp(bn.clip, bn.output.frac_bits());
-      const double raw_max = static_cast<double>(bn.output.raw_max());
-      if (!(raw >= 0.0) || raw != std::floor(raw) || raw > raw_max) {
-        ctx.fail("bn.clip", "expected an output value 0.." + std::to_string(bn.output.max_value()) +
-                                " in steps of 2^" + std::to_string(-bn.output.frac_bits()) +
-                                ", got " + std::to_string(bn.clip));
-      }
-    }  // other activations ignore clip (the contract's example sets it with relu)
+// relu_clip needs a clip the output type can hold exactly: a non-negative whole number of
+// output steps, at most the output's maximum.
+void check_relu_clip(const BnConfig& bn, const Context& ctx, const ParsedExtras& extras) {
+  if (!extras.clip_given) {
+    ctx.fail("bn.clip", "missing; expected the relu_clip upper bound in output units");
+  }
+  const double raw = std::ldexp(bn.clip, bn.output.frac_bits());
+  const double raw_max = static_cast<double>(bn.output.raw_max());
+  if (!(raw >= 0.0) || raw != std::floor(raw) || raw > raw_max) {
+    ctx.fail("bn.clip", "expected an output value 0.." + std::to_string(bn.output.max_value()) +
+                            " in steps of 2^" + std::to_string(-bn.output.frac_bits()) + ", got " +
+                            std::to_string(bn.clip));
+  }
+}
+
+// The [bn] table, when present: the checks the file format owns first, then the bn_act unit's
+// own parameter rules (reported at the key they are about).
+void check_bn(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+  if (!cfg.bn) return;
+  const BnConfig& bn = *cfg.bn;
+  check_range(ctx, "bn.stages", bn.stages, 1, 8);
+  if (!bn.bias.is_signed) {
+    ctx.fail("bn.bias", bn.bias.str() + " is unsigned; expected a signed fixed<W,I>");
+  }
+  if (bn.khot_scale()) {
     try {
-      bn_instance(cfg);
-    } catch (const units::UnitParamError& e) {
-      ctx.fail(key_for_unit_error(e.what(), true), e.what());
+      std::get<fx::KhotType>(bn.scale).validate();
+    } catch (const std::invalid_argument& e) {
+      ctx.fail("bn.scale", e.what());
     }
   }
+  if (bn.activation == units::Activation::RELU_CLIP) {
+    check_relu_clip(bn, ctx, extras);
+  }  // other activations ignore clip (the contract's example sets it with relu)
+  try {
+    bn_instance(cfg);
+  } catch (const units::UnitParamError& e) {
+    ctx.fail(key_for_unit_error(e.what(), true), e.what());
+  }
+}
 
-  // Every element must be a whole number of bus words' fraction: bus_bits a multiple of it.
+// Every element must be a whole number of bus words' fraction: bus_bits a multiple of it.
+void check_bus_holds_whole_elements(const EngineConfig& cfg, const Context& ctx) {
   std::vector<std::pair<std::string, ElementLayout>> elements = {
       {"types.weight", weight_layout(cfg)},
       {"types.activation", input_layout(cfg)},
@@ -325,8 +350,10 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
                                       "; expected a multiple of " + std::to_string(8 * l.bytes));
     }
   }
+}
 
-  // Each buffer must fit its address window of the memory map.
+// Each buffer must fit its address window of the memory map.
+void check_buffers_fit_windows(const EngineConfig& cfg, const Context& ctx) {
   constexpr std::uint64_t kWindow = kRegionSpan;
   const std::string window = std::to_string(kWindow >> 20) + " MiB";
   const auto n_in = static_cast<std::uint64_t>(cfg.in_features);
@@ -341,6 +368,19 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
     ctx.fail("layer.batch",
              "the input or output buffer exceeds " + window + "; expected a smaller batch");
   }
+}
+
+// Ranges and impossible combinations. The order is part of the contract: the first failing
+// check is the error reported (tests assert which one comes first), and each step may rely on
+// the ones before it (e.g. the layouts of the bus check need valid types and unit parameters).
+void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+  check_engine_and_layer_ranges(cfg, ctx);
+  check_weight_matches_kind(cfg, ctx);
+  check_accumulator(cfg, ctx, extras);
+  check_pe_params(cfg, ctx);
+  check_bn(cfg, ctx, extras);
+  check_bus_holds_whole_elements(cfg, ctx);
+  check_buffers_fit_windows(cfg, ctx);
 }
 
 }  // namespace

@@ -103,34 +103,35 @@ std::vector<std::int64_t> run_layers(const golden::QuantNetwork& model, const Ve
   return input;
 }
 
-}  // namespace
-
-VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
-                          const VerifyOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
+// What `fxsim verify` needs before anything runs: golden results, layers, an image count the
+// golden results cover and a usable batch. The errors name the file or the option at fault.
+void check_request(const golden::ModelFile& file, const std::string& model_path,
+                   const VerifyOptions& o) {
   if (!file.golden || file.golden->count == 0) {
     throw VerifyError(model_path +
                       ": the model file holds no golden test results to compare with; export it "
                       "from `fxsim train` (golden results are written with every model)");
   }
-  const golden::QuantNetwork& model = file.model;
-  if (model.layers.empty()) throw VerifyError(model_path + ": the model has no layers");
+  if (file.model.layers.empty()) throw VerifyError(model_path + ": the model has no layers");
   const golden::GoldenResults& g = *file.golden;
-  const int classes = model.layers.back().out_features;
   if (o.images < 0 || o.images > g.count) {
     throw VerifyError("--images " + std::to_string(o.images) + ": the model file holds golden " +
                       "results for " + std::to_string(g.count) + " images; expected 1.." +
                       std::to_string(g.count) + " (0: all)");
   }
   if (o.batch < 1) throw VerifyError("--batch must be at least 1");
+}
 
+// The report before any run: the resolved image count and batch, one empty entry per layer.
+VerifyReport empty_report(const golden::ModelFile& file, const std::string& model_path,
+                          const VerifyOptions& o) {
   VerifyReport r;
   r.model_path = model_path;
   r.backend = env::to_string(o.backend);
-  r.images = o.images == 0 ? g.count : o.images;
+  r.images = o.images == 0 ? file.golden->count : o.images;
   r.batch = std::min(o.batch, r.images);
   r.hw = o.hw;
-  for (const golden::DenseLayer& l : model.layers) {
+  for (const golden::DenseLayer& l : file.model.layers) {
     LayerVerify lv;
     lv.name = l.name;
     lv.in_features = l.in_features;
@@ -139,14 +140,56 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
     lv.simd = l.simd;
     r.layers.push_back(lv);
   }
-  // Every layer maps onto the engine (or the error names it) before anything is simulated.
+  return r;
+}
+
+// Every layer maps onto the engine (or the error names it) before anything is simulated, so a
+// bad model fails at once rather than after the first layers' runs.
+void check_layers_map(const golden::QuantNetwork& model, const engine::Hardware& hw, int batch,
+                      const std::string& model_path) {
   for (const golden::DenseLayer& l : model.layers) {
     try {
-      layer_point(l, o.hw, r.batch);
+      layer_point(l, hw, batch);
     } catch (const engine::PointFileError& e) {
       throw VerifyError(model_path + ": " + e.what());
     }
   }
+}
+
+// Compares a batch's hardware logits (images first .. first + n - 1) with the golden ones, raw
+// and as predictions against the labels, and adds the counts to `r`.
+void score_batch(const std::vector<std::int64_t>& logits, const golden::GoldenResults& g,
+                 int classes, int first, int n, VerifyReport& r) {
+  for (int i = 0; i < n; ++i) {
+    const int image = first + i;
+    const auto hw_row = logits.begin() + static_cast<std::ptrdiff_t>(i) * classes;
+    const auto gold_row = g.logits.begin() + static_cast<std::ptrdiff_t>(image) * classes;
+    std::uint64_t wrong = 0;
+    for (int c = 0; c < classes; ++c) wrong += hw_row[c] != gold_row[c] ? 1 : 0;
+    if (wrong != 0) {
+      r.logit_mismatches += wrong;
+      ++r.images_with_mismatch;
+      if (r.first_mismatch_image < 0) r.first_mismatch_image = image;
+    }
+    const std::vector<std::int64_t> hw_logits(hw_row, hw_row + classes);
+    const std::vector<std::int64_t> gold_logits(gold_row, gold_row + classes);
+    const std::int64_t label = g.labels[static_cast<std::size_t>(image)];
+    r.hardware_correct += golden::argmax_rows(hw_logits, classes)[0] == label ? 1 : 0;
+    r.golden_correct += golden::argmax_rows(gold_logits, classes)[0] == label ? 1 : 0;
+  }
+}
+
+}  // namespace
+
+VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
+                          const VerifyOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_request(file, model_path, o);
+  const golden::QuantNetwork& model = file.model;
+  const golden::GoldenResults& g = *file.golden;
+  const int classes = model.layers.back().out_features;
+  VerifyReport r = empty_report(file, model_path, o);
+  check_layers_map(model, o.hw, r.batch, model_path);
 
   const int features = model.layers.front().in_features;
   const std::vector<std::int64_t> pixels = load_inputs(file, o.data_dir, r.images);
@@ -160,25 +203,8 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
 
   for (int first = 0; first < r.images; first += r.batch) {
     const int n = std::min(r.batch, r.images - first);
-    const std::vector<std::int64_t> logits =
-        run_layers(model, o, n, slice(first, n), &r.layers, false);
-    for (int i = 0; i < n; ++i) {
-      const int image = first + i;
-      const auto hw_row = logits.begin() + static_cast<std::ptrdiff_t>(i) * classes;
-      const auto gold_row = g.logits.begin() + static_cast<std::ptrdiff_t>(image) * classes;
-      std::uint64_t wrong = 0;
-      for (int c = 0; c < classes; ++c) wrong += hw_row[c] != gold_row[c] ? 1 : 0;
-      if (wrong != 0) {
-        r.logit_mismatches += wrong;
-        ++r.images_with_mismatch;
-        if (r.first_mismatch_image < 0) r.first_mismatch_image = image;
-      }
-      const std::vector<std::int64_t> hw_logits(hw_row, hw_row + classes);
-      const std::vector<std::int64_t> gold_logits(gold_row, gold_row + classes);
-      const std::int64_t label = g.labels[static_cast<std::size_t>(image)];
-      r.hardware_correct += golden::argmax_rows(hw_logits, classes)[0] == label ? 1 : 0;
-      r.golden_correct += golden::argmax_rows(gold_logits, classes)[0] == label ? 1 : 0;
-    }
+    score_batch(run_layers(model, o, n, slice(first, n), &r.layers, false), g, classes, first, n,
+                r);
     if (o.progress) o.progress(first + n, r.images);
   }
   r.hardware_accuracy = static_cast<double>(r.hardware_correct) / r.images;

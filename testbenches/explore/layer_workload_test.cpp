@@ -1,7 +1,8 @@
 // [workload] kind = "layer": a layer of a golden model file fed with the model's golden test
-// images. The model (16-8-3, both layers with bn_act) and its image file are written here; every
-// expected value is computed independently with golden::reference_forward / argmax_rows, never
-// read back from the code under test.
+// images. The model (16-8-3, both layers with bn_act) and its image file are written by the
+// fixture (workload_test_util.hpp); every expected value is computed independently with
+// golden::reference_forward / argmax_rows, never read back from the code under test. The
+// whole-model workload (kind = "model") is tested in model_workload_test.cpp.
 #include "explore/layer_workload.hpp"
 
 #include <gtest/gtest.h>
@@ -19,162 +20,19 @@
 #include "models/engine/stimulus.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/explore/sweep_test_util.hpp"
+#include "testbenches/explore/workload_test_util.hpp"
 #include "traces/results_db.hpp"
 #include "util/sha256.hpp"
 
-namespace fxsim::explore {
+namespace fxsim::explore::workload_test {
 namespace {
 
 using fx::FxType;
 using fx::Overflow;
 using fx::Rounding;
-using golden::BnActLayer;
 using golden::DenseLayer;
 using golden::ModelFile;
 using golden::QuantNetwork;
-
-constexpr int kRows = 4, kCols = 4, kPixels = kRows * kCols;
-constexpr int kImagesInFile = 14;  // the IDX file holds more images than the golden results
-constexpr int kGoldenCount = 12;
-constexpr int kClasses = 3;
-
-std::vector<std::int64_t> raws(std::mt19937_64& rng, std::size_t n, std::int64_t lo,
-                               std::int64_t hi) {
-  std::vector<std::int64_t> v(n);
-  for (auto& x : v)
-    x = lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
-  return v;
-}
-
-DenseLayer dense(const std::string& name, int in, int out, const FxType& input,
-                 std::mt19937_64& rng) {
-  DenseLayer l;
-  l.name = name;
-  l.in_features = in;
-  l.out_features = out;
-  l.simd = 4;
-  l.input_type = input;
-  l.weight_type = FxType::make_signed(6, 1, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
-  const FxType acc = fx::accumulator_type(input, l.weight_type, in, Overflow::SAT);
-  l.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
-  l.weight_raw = raws(rng, static_cast<std::size_t>(in) * out, -10, 10);  // |w| <= 0.3125
-  return l;
-}
-
-// 16 -> 8 (fixed-point BN scale, relu_clip) -> 3 (K-hot BN scale, no activation: the logits).
-QuantNetwork test_model() {
-  std::mt19937_64 rng(7);
-  QuantNetwork m;
-  m.input_type = FxType::make_unsigned(8, 0, Rounding::RND_CONV, Overflow::SAT);
-  DenseLayer fc1 = dense("fc1", kPixels, 8, m.input_type, rng);
-  fc1.out_type = FxType::make_signed(12, 4, Rounding::RND_CONV, Overflow::SAT);
-  BnActLayer b1;
-  b1.scale_type = FxType::make_signed(8, 2, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/64
-  b1.scale_raw = raws(rng, 8, 40, 90);
-  b1.bias_type = FxType::make_signed(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
-  b1.bias_raw = raws(rng, 8, -16, 16);
-  b1.out_type = FxType::make_unsigned(8, 3, Rounding::RND_CONV, Overflow::SAT);  // LSB 1/32
-  b1.act = units::Activation::RELU_CLIP;
-  b1.clip_raw = 48;  // 1.5
-  fc1.bn = b1;
-  DenseLayer fc2 = dense("fc2", 8, kClasses, b1.out_type, rng);
-  fc2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
-  BnActLayer b2;
-  b2.scale_type = fx::KhotType::make(fx::KhotKind::KHOT, 6, 2, 2);  // LSB 1/16, 2 ones
-  b2.scale_raw = {16, 20, -12};                                     // 1, 1.25, -0.75
-  b2.bias_type = FxType::make_signed(10, 5, Rounding::RND_CONV, Overflow::SAT);
-  b2.bias_raw = {3, -5, 7};
-  b2.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
-  b2.act = units::Activation::NONE;
-  fc2.bn = b2;
-  m.layers = {fc1, fc2};
-  golden::validate(m);
-  return m;
-}
-
-std::vector<std::uint8_t> test_pixels() {
-  std::mt19937_64 rng(11);
-  std::vector<std::uint8_t> p(static_cast<std::size_t>(kImagesInFile) * kPixels);
-  for (auto& x : p) x = static_cast<std::uint8_t>(rng() & 0xff);
-  return p;
-}
-
-std::vector<std::int64_t> image(const std::vector<std::uint8_t>& pixels, int i) {
-  return {pixels.begin() + i * kPixels, pixels.begin() + (i + 1) * kPixels};
-}
-
-// The classes golden::reference_forward predicts for the first `n` images.
-std::vector<int> predictions(const QuantNetwork& m, int n) {
-  const std::vector<std::uint8_t> pixels = test_pixels();
-  std::vector<std::int64_t> logits;
-  for (int i = 0; i < n; ++i) {
-    const auto l = golden::reference_forward(m, image(pixels, i));
-    logits.insert(logits.end(), l.begin(), l.end());
-  }
-  return golden::argmax_rows(logits, kClasses);
-}
-
-// Labels: the predicted class, except for every third image (0, 3, 6, 9: a wrong label), so the
-// model's top-1 accuracy over the first 12 images is 8/12 by construction.
-std::vector<std::int64_t> test_labels(const QuantNetwork& m) {
-  const std::vector<int> pred = predictions(m, kGoldenCount);
-  std::vector<std::int64_t> labels;
-  for (int i = 0; i < kGoldenCount; ++i)
-    labels.push_back((pred[i] + (i % 3 == 0 ? 1 : 0)) % kClasses);
-  return labels;
-}
-
-// DIR/t10k-images-idx3-ubyte (plain IDX; zlib's gzread reads it as is) and DIR/model.fxm.
-void write_model_dir(const std::filesystem::path& dir, const QuantNetwork& m) {
-  const std::vector<std::uint8_t> p = test_pixels();
-  golden::write_idx_images((dir / "t10k-images-idx3-ubyte").string(),
-                           golden::IdxImages{kImagesInFile, kRows, kCols, p});
-
-  ModelFile f;
-  f.model = m;
-  golden::GoldenResults g;
-  g.images = "t10k-images-idx3-ubyte";
-  g.count = kGoldenCount;
-  for (int i = 0; i < kGoldenCount; ++i) {
-    const auto l = golden::reference_forward(m, image(p, i));
-    g.logits.insert(g.logits.end(), l.begin(), l.end());
-  }
-  g.labels = test_labels(m);
-  g.accuracy = 8.0 / 12;
-  f.golden = g;
-  golden::write_model_file((dir / "model.fxm").string(), f);
-}
-
-std::string sweep_text(const std::string& workload, const std::string& rest = "") {
-  return "[sweep]\nname = \"layer\"\n[workload]\nkind = \"layer\"\nmodel = \"model.fxm\"\ndata = "
-         "\".\"\n" +
-         workload + rest;
-}
-
-class LayerWorkload : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = sweep_test::temp_dir();
-    model_ = test_model();
-    write_model_dir(dir_, model_);
-  }
-  SweepSpec parse(const std::string& text) { return parse_sweep(text, (dir_ / "s.toml").string()); }
-  // The error of parsing and expanding `text` (empty when accepted).
-  std::string error_of(const std::string& text) {
-    try {
-      expand_sweep(parse(text));
-    } catch (const SweepFileError& e) {
-      return e.what();
-    }
-    return "";
-  }
-  std::string at(int line, int column) const {
-    return (dir_ / "s.toml").string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
-           ": ";
-  }
-  std::filesystem::path dir_;
-  QuantNetwork model_;
-};
 
 TEST_F(LayerWorkload, ShapeFormatsAndBnComeFromTheModelLayer) {
   const SweepSpec s = parse(sweep_text("layer = 1\nimages = 10\n"));
@@ -474,112 +332,5 @@ TEST(LayerWorkloadExample, DocsExampleIsValidWhenItsModelExists) {
   EXPECT_EQ(expand_sweep(m).size(), 16u);
 }
 
-// ---- kind = "model": every layer on its own engine ---------------------------------------------
-
-std::string model_sweep_text(const std::string& workload, const std::string& rest = "") {
-  return "[sweep]\nname = \"model\"\n[workload]\nkind = \"model\"\nmodel = \"model.fxm\"\n"
-         "data = \".\"\n" +
-         workload + rest;
-}
-
-TEST_F(LayerWorkload, ModelWorkloadTakesEveryLayer) {
-  const SweepSpec s = parse(model_sweep_text("images = 12\n"));
-  EXPECT_EQ(s.workload.kind, WorkloadKind::MODEL);
-  EXPECT_EQ(s.workload.in_features, kPixels);
-  EXPECT_EQ(s.workload.out_features, kClasses);
-  EXPECT_EQ(s.workload.batch, 12);
-  EXPECT_TRUE(s.axes.model_weights);
-  const std::vector<DesignPoint> points = expand_sweep(s);
-  ASSERT_EQ(points.size(), 1u);
-  ASSERT_EQ(points[0].engines.size(), 2u);
-  EXPECT_TRUE(points[0].per_layer);
-  // Without axes every layer is the trained one, as `fxsim verify` runs it.
-  for (std::size_t l = 0; l < 2; ++l) {
-    const engine::EngineConfig& c = points[0].engines[l].point;
-    const DenseLayer& d = model_.layers[l];
-    EXPECT_EQ(c.in_features, d.in_features);
-    EXPECT_EQ(c.out_features, d.out_features);
-    EXPECT_EQ(c.activation, d.input_type);
-    EXPECT_EQ(c.fx_weight(), d.weight_type);
-    EXPECT_EQ(c.accumulator, d.acc_type);
-    EXPECT_EQ(c.simd, 4);
-    ASSERT_TRUE(c.bn.has_value());
-    EXPECT_EQ(c.bn->output, d.bn->out_type);
-    EXPECT_EQ(c.batch, 12);
-  }
-  EXPECT_TRUE(points[0].engines[1].point.bn->khot_scale());
-
-  EXPECT_EQ(error_of(model_sweep_text("layer = 1\n")),
-            at(7, 9) +
-                "workload.layer: only for kind = \"layer\"; a model workload runs every layer "
-                "of the model");
-  EXPECT_EQ(error_of(model_sweep_text("", "[axes]\noutput = \"fixed<8,3>\"\n")),
-            at(8, 10) +
-                "axes.output: a model workload keeps each layer's own formats and SIMD; expected "
-                "only kind, weight, k, pe, mac_stages, bn, clock_ns and family (or kind = "
-                "\"layer\" to explore one layer)");
-  EXPECT_EQ(error_of(model_sweep_text("", "[bn]\nbias = \"fixed<8,3>\"\n")),
-            at(8, 8) +
-                "bn.bias: a model workload keeps each layer's own bn_act; expected only scale, "
-                "khot_scale and stages");
-  EXPECT_EQ(error_of(model_sweep_text("", "[traces]\npoints = [0]\n")),
-            at(8, 10) +
-                "traces.points: traces are per layer engine: trace a layer of the model with "
-                "kind = \"layer\"");
-}
-
-// fixed<6,1> raws (LSB 1/32) rounded by hand to fixed<3,1,RND_CONV,SAT> (LSB 1/4: nearest, ties
-// to even, clamped to -4..3) on every layer, with exact accumulators.
-QuantNetwork with_coarse_weights(QuantNetwork m) {
-  for (DenseLayer& d : m.layers) {
-    d.weight_type = FxType::make_signed(3, 1, Rounding::RND_CONV, Overflow::SAT);
-    for (std::int64_t& w : d.weight_raw) {
-      const std::int64_t q = w / 8, rem = w % 8;  // w = 8 q + rem, |rem| < 8
-      std::int64_t n = q;
-      if (rem > 4 || (rem == 4 && (q & 1))) n = q + 1;
-      if (rem < -4 || (rem == -4 && (q & 1))) n = q - 1;
-      w = std::clamp<std::int64_t>(n, -4, 3);
-    }
-    const FxType acc =
-        fx::accumulator_type(d.input_type, d.weight_type, d.in_features, Overflow::SAT);
-    d.acc_type = FxType::make_signed(acc.width, acc.int_bits, Rounding::TRN, Overflow::SAT);
-  }
-  golden::validate(m);
-  return m;
-}
-
-// Through the fxsim workers: the model's own formats give the golden accuracy (8 of 12) in the
-// hand-worked cycles; 3-bit weights on every layer give the accuracy of the same model with its
-// weights rounded by hand, run by golden::reference_forward.
-TEST_F(LayerWorkload, ModelWorkloadRunsTheLayersInTurn) {
-  const std::string file =
-      sweep_test::write_file(dir_, "m.toml",
-                             model_sweep_text("images = 12\n",
-                                              "[axes]\nweight = [\"fixed<6,1,RND_CONV,SAT>\", "
-                                              "\"fixed<3,1,RND_CONV,SAT>\"]\n"));
-  const SweepOutcome r = sweep_test::run_small(file, dir_ / "model", 1);
-  EXPECT_EQ(r.ok, 2);
-  traces::ResultsDb db((dir_ / "model" / "results.sqlite").string());
-  const auto rows = db.points();
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].text("status"), "ok");
-  EXPECT_EQ(rows[0].integer("model_mismatches"), 0);
-  EXPECT_EQ(rows[0].real("classification_accuracy"), 8.0 / 12);
-  EXPECT_EQ(rows[0].integer("in_features"), kPixels);
-  EXPECT_EQ(rows[0].integer("out_features"), kClasses);
-  // fc1 16 -> 8 on PE 8, SIMD 4: 12 images x 1 x 4 beats + (2+1) + (2+1) = 54;
-  // fc2 8 -> 3: 12 x 1 x 2 beats + 3 + 3 = 30.
-  EXPECT_EQ(rows[0].integer("cycles"), 54 + 30);
-  EXPECT_EQ(rows[0].real("latency_ns"), 84 * 4.0);
-
-  const std::vector<int> pred = predictions(with_coarse_weights(model_), 12);
-  const std::vector<std::int64_t> labels = test_labels(model_);
-  int correct = 0;
-  for (int i = 0; i < 12; ++i) correct += pred[i] == labels[i];
-  EXPECT_EQ(rows[1].text("status"), "ok");
-  EXPECT_EQ(rows[1].integer("model_mismatches"), 0);
-  EXPECT_EQ(rows[1].real("classification_accuracy"), correct / 12.0);
-}
-
 }  // namespace
-}  // namespace fxsim::explore
+}  // namespace fxsim::explore::workload_test
