@@ -47,8 +47,7 @@ void quantize_khot(const double* x, std::size_t n, const fx::KhotType& t, std::i
   codec.quantize(x, n, raw);
   const int sh_w = engine::khot_shift_bits(t);
   for (std::size_t i = 0; i < n; ++i) {
-    const fx::FixedTerms terms = codec.encode(raw[i]);
-    words[i] = engine::pack_terms(terms.data(), terms.size(), t.k, sh_w);
+    words[i] = engine::pack_digits(codec.digits(raw[i]), t.k, sh_w);
   }
 }
 

@@ -117,25 +117,34 @@ KhotCodec::KhotCodec(const KhotType& t) : type_(t) {
   }
 }
 
-FixedTerms KhotCodec::encode(int64_t raw) const {
+SignedDigits KhotCodec::digits(int64_t raw) const {
   const bool negative_raw = raw < 0;
   const uint64_t mag =
       negative_raw ? uint64_t{0} - static_cast<uint64_t>(raw) : static_cast<uint64_t>(raw);
   // The reference encodes types beyond the cap and throws for a raw that is no value of the type
   // (every negative raw of ukhot, every magnitude beyond M).
   const bool unsigned_negative = negative_raw && !type_.is_signed();
+  SignedDigits d;
   if (digit_table_.empty() || unsigned_negative || mag >= digit_table_.size() ||
       digit_table_[mag] == kNotRepresentable) {
-    return FixedTerms(khot_encode(raw, type_));
+    for (const Term& term : khot_encode(raw, type_)) {
+      (term.negative ? d.negative : d.positive) |= uint64_t{1} << term.shift;
+    }
+    return d;
   }
-  uint32_t positive = digit_table_[mag] & 0xFFFFu;
-  uint32_t negative = digit_table_[mag] >> 16;
-  if (negative_raw) std::swap(positive, negative);
+  d.positive = digit_table_[mag] & 0xFFFFu;
+  d.negative = digit_table_[mag] >> 16;
+  if (negative_raw) std::swap(d.positive, d.negative);
+  return d;
+}
+
+FixedTerms KhotCodec::encode(int64_t raw) const {
+  const SignedDigits d = digits(raw);
   FixedTerms terms;
-  for (uint32_t powers = positive | negative; powers != 0;) {
-    const int shift = 31 - __builtin_clz(powers);  // most significant first
-    const uint32_t bit = uint32_t{1} << shift;
-    terms.push_back(Term{(negative & bit) != 0, shift});
+  for (uint64_t powers = d.positive | d.negative; powers != 0;) {
+    const int shift = 63 - __builtin_clzll(powers);  // most significant first
+    const uint64_t bit = uint64_t{1} << shift;
+    terms.push_back(Term{(d.negative & bit) != 0, shift});
     powers &= ~bit;
   }
   return terms;

@@ -63,6 +63,14 @@ class FixedTerms {
   std::size_t size_ = 0;
 };
 
+// The terms of one value as two bit masks: bit p of `positive` is a +2^p term, of `negative` a
+// -2^p term (raw units). The terms of a K-hot / SPT value are distinct powers of two, so the masks
+// say everything; most significant first is the order of the set bits from the top.
+struct SignedDigits {
+  uint64_t positive = 0;
+  uint64_t negative = 0;
+};
+
 class KhotCodec {
  public:
   static constexpr int kMaxTableMagnitudeBits = 12;
@@ -79,6 +87,8 @@ class KhotCodec {
   void quantize(const double* x, std::size_t n, int64_t* raw) const;
   // fx::khot_encode(raw, type()); throws FxTypeError for a raw that is not a value of the type.
   FixedTerms encode(int64_t raw) const;
+  // The same terms as masks: what a loop packing term words wants (no array to fill).
+  SignedDigits digits(int64_t raw) const;
 
  private:
   KhotType type_;

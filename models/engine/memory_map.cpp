@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "fx/khot_codec.hpp"
 #include "models/engine/elaboration.hpp"
 
 namespace fxsim::engine {
@@ -87,6 +88,26 @@ std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_
     const std::uint64_t t = (std::uint64_t{1} << (sh_w + 1)) |
                             (std::uint64_t{terms[i].negative} << sh_w) |
                             static_cast<std::uint64_t>(terms[i].shift);
+    word |= t << (i * term_w);
+  }
+  return static_cast<std::int64_t>(word);
+}
+
+std::int64_t pack_digits(const fx::SignedDigits& digits, int k, int sh_w) {
+  const int term_w = 2 + sh_w;
+  std::uint64_t word = 0;
+  int i = 0;
+  for (std::uint64_t powers = digits.positive | digits.negative; powers != 0; ++i) {
+    const int shift = 63 - __builtin_clzll(powers);  // most significant first
+    const std::uint64_t bit = std::uint64_t{1} << shift;
+    powers &= ~bit;
+    if (i >= k || shift >= (1 << sh_w)) {
+      throw std::invalid_argument("pack_digits: the terms do not fit K = " + std::to_string(k) +
+                                  ", SH_W = " + std::to_string(sh_w));
+    }
+    const std::uint64_t t = (std::uint64_t{1} << (sh_w + 1)) |
+                            (std::uint64_t{(digits.negative & bit) != 0} << sh_w) |
+                            static_cast<std::uint64_t>(shift);
     word |= t << (i * term_w);
   }
   return static_cast<std::int64_t>(word);

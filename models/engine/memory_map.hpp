@@ -9,6 +9,10 @@
 
 #include "models/engine/engine_config.hpp"
 
+namespace fxsim::fx {
+struct SignedDigits;
+}
+
 namespace fxsim::engine {
 
 // Smallest of 1, 2, 4, 8 bytes holding `bits` bits.
@@ -39,6 +43,9 @@ std::int64_t normalize_element(std::int64_t word, const ElementLayout& layout);
 std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w);
 // The same from `count` terms in place (fx::FixedTerms of fx::KhotCodec): no allocation.
 std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_w);
+// The same from the terms as masks (fx::KhotCodec::digits), most significant power first: what
+// the stimulus loops use, one word per weight with no term array in between.
+std::int64_t pack_digits(const fx::SignedDigits& digits, int k, int sh_w);
 // Enabled terms of a word, term 0 first; `out` is cleared first (reuse it: no allocation once its
 // capacity reaches K).
 void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out);

@@ -63,8 +63,7 @@ void fill_khot(std::uint64_t seed, Distribution d, const fx::KhotType& t, std::s
   for (std::size_t i = 0; i < n; ++i) {
     const double value = std::ldexp(static_cast<double>(src.next()), -t.frac_bits());
     (*raw)[i] = codec.quantize(value);
-    const fx::FixedTerms terms = codec.encode((*raw)[i]);
-    (*words)[i] = pack_terms(terms.data(), terms.size(), t.k, sh_w);
+    (*words)[i] = pack_digits(codec.digits((*raw)[i]), t.k, sh_w);
   }
 }
 

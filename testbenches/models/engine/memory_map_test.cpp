@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fx/khot_codec.hpp"
+#include "models/engine/elaboration.hpp"
 #include "testbenches/models/engine/points.hpp"
 
 namespace fxsim::tlm_test {
@@ -94,6 +95,32 @@ TEST(TermWords, PackFromTermsInPlaceEqualsPackFromVector) {
     EXPECT_EQ(engine::pack_terms(terms.data(), terms.size(), 2, 3),
               engine::pack_terms(fx::khot_encode(raw, st), 2, 3))
         << raw;
+  }
+}
+
+TEST(TermWords, PackFromDigitsEqualsPackFromTheReferenceTerms) {
+  // Hand-worked: +2^6 -2^1 in spt<8,1,2>, SH_W 3: {en,neg,shift} = 1_0_110, 1_1_001.
+  EXPECT_EQ(engine::pack_digits(fx::SignedDigits{1u << 6, 1u << 1}, 2, 3), 0x16 | (0x19 << 5));
+  EXPECT_EQ(engine::pack_digits(fx::SignedDigits{}, 1, 3), 0);
+  EXPECT_THROW(engine::pack_digits(fx::SignedDigits{0x41, 0x2}, 2, 3), std::invalid_argument);
+  EXPECT_THROW(engine::pack_digits(fx::SignedDigits{1u << 8, 0}, 1, 3), std::invalid_argument);
+  // Every value of a grid of types (table path and, for W = 14, the fallback): the words of
+  // KhotCodec::digits equal pack_terms of the reference fx::khot_encode.
+  for (const fx::KhotKind kind : {fx::KhotKind::KHOT, fx::KhotKind::UKHOT, fx::KhotKind::SPT}) {
+    for (const int w : {4, 8, 14}) {
+      for (int k = 1; k <= 3; ++k) {
+        const auto t = fx::KhotType::make(kind, w, 1, k);
+        const fx::KhotCodec codec(t);
+        const int sh_w = engine::khot_shift_bits(t);
+        const auto m = static_cast<std::int64_t>(t.max_magnitude());
+        for (std::int64_t raw = t.is_signed() ? -m : 0; raw <= m; ++raw) {
+          if (!fx::khot_representable(raw, t)) continue;
+          ASSERT_EQ(engine::pack_digits(codec.digits(raw), k, sh_w),
+                    engine::pack_terms(fx::khot_encode(raw, t), k, sh_w))
+              << t.str() << " raw " << raw;
+        }
+      }
+    }
   }
 }
 
