@@ -45,9 +45,9 @@ void quantize_khot(const double* x, std::size_t n, const fx::KhotType& t, std::i
                    std::int64_t* words) {
   const fx::KhotCodec codec(t);
   codec.quantize(x, n, raw);
-  const int sh_w = engine::khot_shift_bits(t);
+  const engine::TermWordEncoder encoder(codec, t.k, engine::khot_shift_bits(t));
   for (std::size_t i = 0; i < n; ++i) {
-    words[i] = engine::pack_digits(codec.digits(raw[i]), t.k, sh_w);
+    words[i] = encoder.word(raw[i]);
   }
 }
 

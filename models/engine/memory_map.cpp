@@ -113,6 +113,25 @@ std::int64_t pack_digits(const fx::SignedDigits& digits, int k, int sh_w) {
   return static_cast<std::int64_t>(word);
 }
 
+TermWordEncoder::TermWordEncoder(const fx::KhotCodec& codec, int k, int sh_w)
+    : codec_(codec), k_(k), sh_w_(sh_w) {
+  if (!codec.uses_table()) return;  // a huge type: pack_slow per element
+  const fx::KhotType& t = codec.type();
+  const auto m = static_cast<std::int64_t>(t.max_magnitude());
+  offset_ = m;
+  words_.assign(static_cast<std::size_t>(2 * m + 1), 0);
+  valid_.assign(words_.size(), 0);
+  for (std::int64_t raw = t.is_signed() ? -m : 0; raw <= m; ++raw) {
+    if (!fx::khot_representable(raw, t)) continue;
+    words_[static_cast<std::size_t>(raw + m)] = pack_digits(codec.digits(raw), k, sh_w);
+    valid_[static_cast<std::size_t>(raw + m)] = 1;
+  }
+}
+
+std::int64_t TermWordEncoder::pack_slow(std::int64_t raw) const {
+  return pack_digits(codec_.digits(raw), k_, sh_w_);
+}
+
 void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out) {
   out->clear();
   const int term_w = 2 + sh_w;

@@ -11,7 +11,8 @@
 
 namespace fxsim::fx {
 struct SignedDigits;
-}
+class KhotCodec;
+}  // namespace fxsim::fx
 
 namespace fxsim::engine {
 
@@ -46,6 +47,26 @@ std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_
 // The same from the terms as masks (fx::KhotCodec::digits), most significant power first: what
 // the stimulus loops use, one word per weight with no term array in between.
 std::int64_t pack_digits(const fx::SignedDigits& digits, int k, int sh_w);
+
+// The term word of a K-hot / SPT raw value by lookup: for a codec with tables (fx::KhotCodec's
+// cap) the words of every raw in [-M, M] are packed once, so a weight matrix costs one load per
+// element; beyond the cap each word is packed from the codec's digits.
+class TermWordEncoder {
+ public:
+  TermWordEncoder(const fx::KhotCodec& codec, int k, int sh_w);
+  std::int64_t word(std::int64_t raw) const {
+    const auto i = static_cast<std::uint64_t>(raw + offset_);
+    return i < words_.size() && valid_[i] ? words_[i] : pack_slow(raw);
+  }
+
+ private:
+  std::int64_t pack_slow(std::int64_t raw) const;  // throws for a raw that is no value
+  const fx::KhotCodec& codec_;
+  int k_, sh_w_;
+  std::int64_t offset_ = 0;  // M: words_[raw + M]
+  std::vector<std::int64_t> words_;
+  std::vector<char> valid_;
+};
 // Enabled terms of a word, term 0 first; `out` is cleared first (reuse it: no allocation once its
 // capacity reaches K).
 void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out);

@@ -45,6 +45,10 @@ struct LayerReference {
 // fixed-point, term words for K-hot), already normalize_element'ed. `input` has batch x N_in.
 struct LayerOperands {
   const std::int64_t* weight_words = nullptr;  // out_features x in_features
+  // The raw values of the weight words, when the caller has them (a Stimulus does): the reference
+  // then multiplies by them instead of decoding the words again. The model backend decodes the
+  // words it received over the bus, so a word that does not encode its value is a mismatch.
+  const std::int64_t* weight_values = nullptr;
   const std::int64_t* bn_scale_words = nullptr;
   const std::int64_t* bn_bias = nullptr;
   const std::int64_t* input = nullptr;

@@ -57,13 +57,13 @@ void fill_khot(std::uint64_t seed, Distribution d, const fx::KhotType& t, std::s
   const fx::FxType grid = fx::FxType::make(t.is_signed(), t.width, t.int_bits);
   RawSource src(seed, d, grid.raw_min(), grid.raw_max());
   const fx::KhotCodec codec(t);
-  const int sh_w = khot_shift_bits(t);
+  const TermWordEncoder encoder(codec, t.k, khot_shift_bits(t));
   raw->resize(n);
   words->resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double value = std::ldexp(static_cast<double>(src.next()), -t.frac_bits());
     (*raw)[i] = codec.quantize(value);
-    (*words)[i] = pack_digits(codec.digits((*raw)[i]), t.k, sh_w);
+    (*words)[i] = encoder.word((*raw)[i]);
   }
 }
 

@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <stdexcept>
 #include <vector>
 
 #include "fx/khot_codec.hpp"
 #include "models/engine/elaboration.hpp"
+#include "models/engine/layer_stages.hpp"
 #include "testbenches/models/engine/points.hpp"
 
 namespace fxsim::tlm_test {
@@ -98,7 +100,7 @@ TEST(TermWords, PackFromTermsInPlaceEqualsPackFromVector) {
   }
 }
 
-TEST(TermWords, PackFromDigitsEqualsPackFromTheReferenceTerms) {
+TEST(TermWords, DigitsAndEncoderEqualPackOfTheReferenceTerms) {
   // Hand-worked: +2^6 -2^1 in spt<8,1,2>, SH_W 3: {en,neg,shift} = 1_0_110, 1_1_001.
   EXPECT_EQ(engine::pack_digits(fx::SignedDigits{1u << 6, 1u << 1}, 2, 3), 0x16 | (0x19 << 5));
   EXPECT_EQ(engine::pack_digits(fx::SignedDigits{}, 1, 3), 0);
@@ -112,14 +114,41 @@ TEST(TermWords, PackFromDigitsEqualsPackFromTheReferenceTerms) {
         const auto t = fx::KhotType::make(kind, w, 1, k);
         const fx::KhotCodec codec(t);
         const int sh_w = engine::khot_shift_bits(t);
+        const engine::TermWordEncoder encoder(codec, k, sh_w);
         const auto m = static_cast<std::int64_t>(t.max_magnitude());
         for (std::int64_t raw = t.is_signed() ? -m : 0; raw <= m; ++raw) {
-          if (!fx::khot_representable(raw, t)) continue;
-          ASSERT_EQ(engine::pack_digits(codec.digits(raw), k, sh_w),
-                    engine::pack_terms(fx::khot_encode(raw, t), k, sh_w))
+          if (!fx::khot_representable(raw, t)) {
+            EXPECT_THROW(encoder.word(raw), fx::FxTypeError) << t.str() << " raw " << raw;
+            continue;
+          }
+          const std::int64_t expected = engine::pack_terms(fx::khot_encode(raw, t), k, sh_w);
+          ASSERT_EQ(engine::pack_digits(codec.digits(raw), k, sh_w), expected)
               << t.str() << " raw " << raw;
+          ASSERT_EQ(encoder.word(raw), expected) << t.str() << " raw " << raw;
         }
+        EXPECT_THROW(encoder.word(m + 1), fx::FxTypeError) << t.str();
       }
+    }
+  }
+}
+
+TEST(TermWords, DecodeByFieldTableEqualsTheWordValue) {
+  // Every word of K = 2, SH_W = 3 (10 bits), and random 64-bit words of K = 3, SH_W = 6 and
+  // K = 8, SH_W = 6 (the 64-bit fallback): the table decode equals term_word_value word by word.
+  std::vector<std::int64_t> words(1 << 10);
+  for (std::size_t w = 0; w < words.size(); ++w) words[w] = static_cast<std::int64_t>(w);
+  std::vector<std::int64_t> values(words.size());
+  engine::decode_term_words(words.data(), words.size(), 2, 3, values.data());
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    ASSERT_EQ(values[w], engine::term_word_value(words[w], 2, 3)) << w;
+  }
+  EXPECT_EQ(values[0x16 | (0x19 << 5)], 64 - 2);  // +2^6 -2^1, hand-worked
+  std::mt19937_64 rng(7);
+  for (const int k : {3, 8}) {
+    for (auto& w : words) w = static_cast<std::int64_t>(rng() >> (k == 3 ? 40 : 0));
+    engine::decode_term_words(words.data(), words.size(), k, 6, values.data());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      ASSERT_EQ(values[i], engine::term_word_value(words[i], k, 6)) << k << " " << words[i];
     }
   }
 }
