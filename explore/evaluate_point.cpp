@@ -298,8 +298,10 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     row.set("end_to_end_cycles", i64(run.end_to_end_cycles()));
     row.set("macs_per_s", s.macs_per_second(run));
     row.set("model_mismatches", i64(run.scoreboard.mismatch_count));
-    const Accuracy acc = compare_outputs(float_reference(*ctx.layer, point.cfg()), run.output,
-                                         point.cfg().final_output());
+    const std::vector<double> reference =
+        ctx.layer_products ? float_reference(*ctx.layer, *ctx.layer_products, point.cfg())
+                           : float_reference(*ctx.layer, point.cfg());
+    const Accuracy acc = compare_outputs(reference, run.output, point.cfg().final_output());
     row.set("mse", acc.mse);
     row.set("sqnr_db", acc.sqnr_db);
     row.set("max_abs_error", acc.max_abs_error);

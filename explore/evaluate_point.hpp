@@ -24,6 +24,8 @@ traces::ResultRow describe_point(const SweepSpec& spec, const DesignPoint& point
 struct EvaluateContext {
   const SweepSpec* spec = nullptr;
   const FloatLayer* layer = nullptr;
+  // float_products(*layer), computed once per worker (nullptr: each point computes them).
+  const std::vector<double>* layer_products = nullptr;
   std::filesystem::path trace_dir;  // DIR/traces
   synth::SynthOptions synth;        // yosys runs (spec->yosys)
 };

@@ -111,7 +111,7 @@ engine::Stimulus quantize_layer(const FloatLayer& f, const engine::EngineConfig&
   return s;
 }
 
-std::vector<double> float_reference(const FloatLayer& f, const engine::EngineConfig& cfg) {
+std::vector<double> float_products(const FloatLayer& f) {
   const auto n_in = static_cast<std::size_t>(f.in_features);
   const auto n_out = static_cast<std::size_t>(f.out_features);
   std::vector<double> y(static_cast<std::size_t>(f.batch) * n_out);
@@ -121,29 +121,43 @@ std::vector<double> float_reference(const FloatLayer& f, const engine::EngineCon
       const double* w = &f.weights[o * n_in];
       double acc = 0;
       for (std::size_t i = 0; i < n_in; ++i) acc += w[i] * x[i];
-      if (cfg.bn) {
-        acc = f.bn_scale[o] * acc + f.bn_bias[o];
-        switch (cfg.bn->activation) {
-          case units::Activation::RELU:
-            acc = std::max(acc, 0.0);
-            break;
-          case units::Activation::RELU_CLIP:
-            acc = std::clamp(acc, 0.0, cfg.bn->clip);
-            break;
-          case units::Activation::HARDTANH:
-            acc = std::clamp(acc, -1.0, 1.0);
-            break;
-          case units::Activation::SIGN:
-            acc = acc >= 0 ? 1.0 : (cfg.bn->output.is_signed ? -1.0 : 0.0);
-            break;
-          case units::Activation::NONE:
-            break;
-        }
-      }
       y[b * n_out + o] = acc;
     }
   }
   return y;
+}
+
+std::vector<double> float_reference(const FloatLayer& f, const std::vector<double>& products,
+                                    const engine::EngineConfig& cfg) {
+  const auto n_out = static_cast<std::size_t>(f.out_features);
+  std::vector<double> y = products;
+  if (!cfg.bn) return y;
+  for (std::size_t j = 0; j < y.size(); ++j) {
+    const std::size_t o = j % n_out;
+    double acc = f.bn_scale[o] * y[j] + f.bn_bias[o];
+    switch (cfg.bn->activation) {
+      case units::Activation::RELU:
+        acc = std::max(acc, 0.0);
+        break;
+      case units::Activation::RELU_CLIP:
+        acc = std::clamp(acc, 0.0, cfg.bn->clip);
+        break;
+      case units::Activation::HARDTANH:
+        acc = std::clamp(acc, -1.0, 1.0);
+        break;
+      case units::Activation::SIGN:
+        acc = acc >= 0 ? 1.0 : (cfg.bn->output.is_signed ? -1.0 : 0.0);
+        break;
+      case units::Activation::NONE:
+        break;
+    }
+    y[j] = acc;
+  }
+  return y;
+}
+
+std::vector<double> float_reference(const FloatLayer& f, const engine::EngineConfig& cfg) {
+  return float_reference(f, float_products(f), cfg);
 }
 
 Accuracy compare_outputs(const std::vector<double>& ref, const std::vector<std::int64_t>& raw,

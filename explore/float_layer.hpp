@@ -41,6 +41,11 @@ engine::Stimulus quantize_layer(const FloatLayer& layer, const engine::EngineCon
 // (activations in value units: relu, relu_clip at bn clip, hardtanh at +-1, sign +-1 (0/1 for an
 // unsigned output)). batch x out.
 std::vector<double> float_reference(const FloatLayer& layer, const engine::EngineConfig& cfg);
+// The same in two steps: y = W x (batch x out) depends on the float layer only, so a sweep worker
+// computes it once for all its points.
+std::vector<double> float_products(const FloatLayer& layer);
+std::vector<double> float_reference(const FloatLayer& layer, const std::vector<double>& products,
+                                    const engine::EngineConfig& cfg);
 
 struct Accuracy {
   double mse = 0;

@@ -1,6 +1,5 @@
 #include "explore/worker.hpp"
 
-#include <malloc.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 
 #include "explore/design_points.hpp"
 #include "explore/evaluate_point.hpp"
+#include "util/heap.hpp"
 
 namespace fxsim::explore {
 
@@ -91,22 +91,8 @@ void wait_for_parent_on_termination() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
-namespace {
-
-// A worker evaluates point after point, each allocating and freeing buffers of the same few sizes
-// (megabytes for a large layer). glibc gives freed memory at the top of the heap back to the
-// kernel beyond M_TRIM_THRESHOLD and serves large blocks with fresh mmaps, so every point paid
-// its page faults again: measured on a 2048 x 256 K-hot sweep, 58% of the time in memset, page
-// faults and brk. Keeping the heap makes the next point reuse the pages.
-void keep_freed_memory_for_the_next_point() {
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest; above it a block is mmapped anyway
-}
-
-}  // namespace
-
 int run_worker(const WorkerArgs& args) {
-  keep_freed_memory_for_the_next_point();
+  util::keep_freed_memory_for_reuse();
   // Keep the protocol stream to ourselves: fd 1 becomes stderr for everything else.
   const int proto_fd = dup(STDOUT_FILENO);
   if (proto_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -134,6 +120,8 @@ int run_worker(const WorkerArgs& args) {
   EvaluateContext ctx;
   ctx.spec = &spec;
   ctx.layer = &layer;
+  const std::vector<double> products = float_products(layer);
+  ctx.layer_products = &products;
   ctx.trace_dir = std::filesystem::path(args.out_dir) / "traces";
   if (!args.yosys_cache.empty()) ctx.synth.cache_dir = args.yosys_cache;
   ctx.synth.warn = [](const std::string& w) {
