@@ -67,9 +67,19 @@ class TraceWriter {
 };
 
 namespace {
-std::uint64_t now_ps() {
-  return static_cast<std::uint64_t>(std::llround(sc_core::sc_time_stamp().to_seconds() * 1e12));
+
+// A kernel time in picoseconds, as the trace files take it.
+std::uint64_t to_ps(std::uint64_t ticks) {
+  return static_cast<std::uint64_t>(
+      std::llround(sc_core::sc_time::from_value(ticks).to_seconds() * 1e12));
 }
+
+// Waits (from the calling SC_THREAD) until kernel time `ticks`, if that is still ahead.
+void wait_until(std::uint64_t ticks) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (ticks > now.value()) sc_core::wait(sc_core::sc_time::from_value(ticks) - now);
+}
+
 }  // namespace
 
 RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e,
@@ -78,15 +88,24 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
       elaboration_(std::move(e)),
       cfg_(elaboration_.point),
       variants_(find_engine_variants(elaboration_, trace.format)),
-      clk_("clk", sc_core::sc_time(cfg_.clock_ns, sc_core::SC_NS)) {
+      period_(cfg_.clock_ns, sc_core::SC_NS),
+      period_ticks_(period_.value()),
+      half_ps_(static_cast<std::uint64_t>(std::llround(cfg_.clock_ns * 500.0))) {
   const engine::EngineConfig& cfg = cfg_;
+  if (period_ticks_ == 0) {
+    throw std::invalid_argument("rtl backend: clock_ns is below the SystemC time resolution");
+  }
   if (!trace.path.empty()) {
     Verilated::traceEverOn(true);  // before the models exist: they record activity from time 0
     trace_ = std::make_unique<TraceWriter>(trace);
   }
   for (int p = 0; p < cfg.pe; ++p) {
     pes_.push_back(variants_.pe->make(("pe" + std::to_string(p)).c_str()));
-    if (variants_.bn) bns_.push_back(variants_.bn->make(("bn" + std::to_string(p)).c_str()));
+    pe_ptrs_.push_back(pes_.back().get());
+    if (variants_.bn) {
+      bns_.push_back(variants_.bn->make(("bn" + std::to_string(p)).c_str()));
+      bn_ptrs_.push_back(bns_.back().get());
+    }
   }
   for (auto& m : pes_) m->reset();
   for (auto& m : bns_) m->reset();
@@ -104,10 +123,7 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
     scale_bits_ = engine::bn_scale_element_bits(cfg);
     bias_bits_ = engine::bn_bias_element_bits(cfg);
   }
-
-  SC_METHOD(on_rising_edge);
-  sensitive << clk_.posedge_event();
-  dont_initialize();
+  slices_.assign(4 * static_cast<std::size_t>(cfg.pe), 0);
 }
 
 RtlTransactor::~RtlTransactor() = default;
@@ -120,26 +136,20 @@ void RtlTransactor::prepare(const engine::EngineJob& job) {
   const std::vector<std::int64_t>& weights = *job.weights;
 
   // Lanes past N_in stay zero (the images start zeroed); so do PEs past N_out.
-  a_images_ = verilated::PortImages(static_cast<std::size_t>(job.batch) * sf_, simd * a_bits);
+  a_images_.reset(static_cast<std::size_t>(job.batch) * sf_, simd * a_bits);
   for (int b = 0; b < job.batch; ++b) {
+    const std::int64_t* row = input.data() + static_cast<std::size_t>(b) * n_in;
     for (int s = 0; s < sf_; ++s) {
-      std::uint32_t* img = a_images_.at(static_cast<std::size_t>(b) * sf_ + s);
-      for (int l = 0; l < simd && s * simd + l < n_in; ++l) {
-        verilated::or_field(
-            img, l * a_bits, a_bits,
-            static_cast<std::uint64_t>(input[static_cast<std::size_t>(b) * n_in + s * simd + l]));
-      }
+      verilated::or_lanes(a_images_.at(static_cast<std::size_t>(b) * sf_ + s), row + s * simd,
+                          std::min(simd, n_in - s * simd), a_bits);
     }
   }
-  w_images_ = verilated::PortImages(static_cast<std::size_t>(nf_) * pe * sf_, simd * w_bits);
+  w_images_.reset(static_cast<std::size_t>(nf_) * pe * sf_, simd * w_bits);
   for (int n = 0; n < n_out; ++n) {
+    const std::int64_t* row = weights.data() + static_cast<std::size_t>(n) * n_in;
     for (int s = 0; s < sf_; ++s) {
-      std::uint32_t* img = w_images_.at(static_cast<std::size_t>(n) * sf_ + s);
-      for (int l = 0; l < simd && s * simd + l < n_in; ++l) {
-        verilated::or_field(
-            img, l * w_bits, w_bits,
-            static_cast<std::uint64_t>(weights[static_cast<std::size_t>(n) * n_in + s * simd + l]));
-      }
+      verilated::or_lanes(w_images_.at(static_cast<std::size_t>(n) * sf_ + s), row + s * simd,
+                          std::min(simd, n_in - s * simd), w_bits);
     }
   }
   scale_bits_of_.assign(static_cast<std::size_t>(nf_) * pe, 0);
@@ -152,6 +162,25 @@ void RtlTransactor::prepare(const engine::EngineJob& job) {
           static_cast<std::uint64_t>((*job.bn_bias)[n]) & verilated::low_mask(bias_bits_);
     }
   }
+}
+
+// The first rising edge a run started now takes: the clock's next rising edge (k * period), at or
+// after now, as an sc_clock of this period, sensitive SC_METHOD and all, gave it before the loop
+// replaced them. An edge at exactly now is the run's first one only when the run starts in the
+// first delta cycle of this time (a thread woken by a timed notification, like the target's
+// SC_THREAD on START): the clock's SC_METHOD ran in the next delta cycle, ahead of any thread in
+// it, so a run started later at the same time missed that edge. And a run never reuses an edge
+// of the previous one (a caller that starts the next run at the time the last one returned).
+std::uint64_t RtlTransactor::first_edge_ticks() const {
+  const std::uint64_t now = sc_core::sc_time_stamp().value();
+  std::uint64_t first = (now + period_ticks_ - 1) / period_ticks_ * period_ticks_;
+  if (first == now && sc_core::sc_delta_count_at_current_time() != 0) first += period_ticks_;
+  if (ran_ && first <= last_edge_ticks_) first = last_edge_ticks_ + period_ticks_;
+  return first;
+}
+
+sc_core::sc_time RtlTransactor::first_edge() const {
+  return sc_core::sc_time::from_value(first_edge_ticks());
 }
 
 std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
@@ -174,119 +203,142 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
     throw std::invalid_argument("rtl backend: a buffer of the job is too small");
   }
   prepare(job);
-  job_ = &job;
-  beats_total_ = engine::fold_beats(cfg_, job.batch);
-  groups_total_ = static_cast<std::uint64_t>(job.batch) * nf_;
-  beat_ = bn_groups_in_ = groups_out_ = edge_ = 0;
-  bn_slice_ = Slice{false, std::vector<std::uint64_t>(cfg_.pe, 0)};
-  out_slice_ = Slice{false, std::vector<std::uint64_t>(cfg_.pe, 0)};
-  pe_data_.assign(cfg_.pe, 0);
-  last_data_.assign(cfg_.pe, 0);
-  running_ = true;
-  sc_core::wait(done_);
-  job_ = nullptr;
-  return edge_;
+  const std::uint64_t first = first_edge_ticks();
+  const std::uint64_t edges = clock_run(job, first);
+  last_edge_ticks_ = first + (edges - 1) * period_ticks_;
+  ran_ = true;
+  total_edges_ += edges;
+  wait_until(last_edge_ticks_);  // the run's time, as the CYCLES register and the caller see it
+  return edges;
 }
 
-void RtlTransactor::capture_outputs(std::uint64_t group, const std::vector<std::uint64_t>& bits) {
-  const std::uint64_t b = group / nf_, f = group % nf_;
-  const int pe = cfg_.pe, n_out = cfg_.out_features;
-  std::vector<std::int64_t>& out = *job_->output;
-  for (int p = 0; p < pe; ++p) {
-    const std::uint64_t n = f * pe + p;
-    if (n >= static_cast<std::uint64_t>(n_out)) break;  // a PE past N_out: result dropped
-    out[b * n_out + n] = engine::normalize_element(static_cast<std::int64_t>(bits[p]), out_layout_);
-  }
+// The Verilated trace: the inputs and settled outputs half a period before the edge, the state
+// just after it.
+void RtlTransactor::trace_edge(std::uint64_t edge_ticks, bool rising) {
+  const std::uint64_t t = to_ps(edge_ticks);
+  trace_->dump(rising ? t : (t > half_ps_ ? t - half_ps_ : 0));
 }
 
-void RtlTransactor::dump(bool rising) {
-  const std::uint64_t t = now_ps();
-  const std::uint64_t half = static_cast<std::uint64_t>(std::llround(cfg_.clock_ns * 500.0));
-  trace_->dump(rising ? t : (t > half ? t - half : 0));
-}
-
-// One rising edge. All PEs (and all bn_acts) move in lockstep: same handshakes, same cycle.
-// Between the units sit the hand-off registers of the contract ("the one edge that moves its
-// result to the next stage, or into the output buffer"): PE result -> bn_slice_ -> bn_act, and
-// last unit -> out_slice_ -> output buffer. Each is a one-entry stream register (advance =
-// !valid || ready); the output buffer is always ready.
-void RtlTransactor::on_rising_edge() {
-  if (!running_) return;
-  ++edge_;
-  ++total_edges_;
-  const int pe = cfg_.pe;
+// The clock loop: one iteration per rising edge, all PEs (and all bn_acts) in lockstep: same
+// handshakes, same cycle. Between the units sit the hand-off registers of the contract ("the one
+// edge that moves its result to the next stage, or into the output buffer"): PE result -> bn
+// slice -> bn_act, and last unit -> out slice -> output buffer. Each is a one-entry stream register
+// (advance = !valid || ready); the output buffer is always ready. Nothing here allocates, divides
+// or copies a slice per edge: the folding position and the channel of the group entering bn_act
+// are counters, and the slices are swapped.
+std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64_t first_edge) {
+  const int pe = cfg_.pe, n_out = cfg_.out_features, sf = sf_, nf = nf_;
   const bool has_bn = !bns_.empty();
+  const bool traced = trace_ != nullptr;
+  const std::uint64_t out_mask = verilated::low_mask(mac_out_bits_);
+  const std::uint64_t beats_total = engine::fold_beats(cfg_, job.batch);
+  const std::uint64_t groups_total = static_cast<std::uint64_t>(job.batch) * nf;
+  const std::size_t w_stride = static_cast<std::size_t>(sf) * w_images_.stride();  // per neuron
+  std::vector<std::int64_t>& out = *job.output;
+  verilated::PeModel* const* pes = pe_ptrs_.data();
+  verilated::BnModel* const* bns = bn_ptrs_.data();
+  std::fill(slices_.begin(), slices_.end(), 0);  // every run starts from empty, zeroed registers
+  std::uint64_t* bn_slice = slices_.data();      // PE results on their way into bn_act
+  std::uint64_t* out_slice = bn_slice + pe;      // last unit's results on their way out
+  std::uint64_t* pe_data = out_slice + pe;       // PE outputs seen before the edge
+  std::uint64_t* last_data = pe_data + pe;       // last unit's outputs seen before the edge
+  bool bn_slice_valid = false, out_slice_valid = false;
 
-  // 1. The output buffer takes the out slice on this edge.
-  if (out_slice_.valid) capture_outputs(groups_out_++, out_slice_.data);
+  std::uint64_t beat = 0;  // next beat to offer, at (b, f, s) of the folding order
+  int s = 0, f = 0, b = 0;
+  int bn_fold = 0;               // neuron fold of the next PE result group bn_act takes
+  std::uint64_t groups_out = 0;  // result groups written to the output buffer
+  std::size_t out_image = 0;     // the next one's batch index * N_out
+  int out_first = 0;             // and its neuron fold * PE: the output of PE 0
+  std::uint64_t edge = 0, edge_ticks = first_edge - period_ticks_;
 
-  // 2. bn_act p takes slot p of the bn slice with the scale and bias of that result's channel.
-  bool bn_ready = true;
-  bool bn_slice_advance = true;
-  if (has_bn) {
-    const std::size_t channel0 = static_cast<std::size_t>(bn_groups_in_ % nf_) * pe;
+  for (;;) {
+    ++edge;
+    edge_ticks += period_ticks_;
+
+    // 1. The output buffer takes the out slice on this edge.
+    if (out_slice_valid) {
+      const int count = std::min(pe, n_out - out_first);  // a PE past N_out: result dropped
+      for (int p = 0; p < count; ++p) {
+        out[out_image + out_first + p] =
+            engine::normalize_element(static_cast<std::int64_t>(out_slice[p]), out_layout_);
+      }
+      ++groups_out;
+      out_first += pe;
+      if (out_first >= n_out) {
+        out_first = 0;
+        out_image += n_out;
+      }
+    }
+
+    // 2. bn_act p takes slot p of the bn slice with the scale and bias of that result's channel.
+    bool bn_ready = true, bn_slice_advance = true, last_valid = false;
+    if (has_bn) {
+      const std::size_t channel0 = static_cast<std::size_t>(bn_fold) * pe;
+      for (int p = 0; p < pe; ++p) {
+        const verilated::UnitSample u =
+            bns[p]->step(bn_slice_valid, bn_slice[p], scale_bits_of_[channel0 + p],
+                         bias_bits_of_[channel0 + p], true);  // the out slice always advances
+        if (p == 0) {
+          bn_ready = u.in_ready;
+          last_valid = u.out_valid;
+        }
+        last_data[p] = u.out;
+      }
+      bn_slice_advance = !bn_slice_valid || bn_ready;
+    }
+
+    // 3. The next beat, in folding order: batch, neuron fold, synapse fold. With none left the
+    // inputs are those of beat 0 with in_valid low.
+    const bool have_beat = beat < beats_total;
+    const std::uint32_t* a = a_images_.at(static_cast<std::size_t>(b) * sf + s);
+    const std::uint32_t* w = w_images_.at(static_cast<std::size_t>(f) * pe * sf + s);
+    std::uint64_t* pe_out = has_bn ? pe_data : last_data;
+    bool pe_ready = false, pe_valid = false;
     for (int p = 0; p < pe; ++p) {
-      verilated::BnModel& bn = *bns_[p];
-      bn.set_inputs(bn_slice_.valid, bn_slice_.data[p], scale_bits_of_[channel0 + p],
-                    bias_bits_of_[channel0 + p]);
-      bn.set_out_ready(true);  // the out slice always advances
-      bn.settle();
+      const verilated::UnitSample u =
+          pes[p]->step(have_beat, s == 0, s == sf - 1, a, w + p * w_stride, bn_slice_advance);
+      if (p == 0) {
+        pe_ready = u.in_ready;
+        pe_valid = u.out_valid;
+      }
+      pe_out[p] = u.out & out_mask;
     }
-    bn_ready = bns_[0]->in_ready();
-    bn_slice_advance = !bn_slice_.valid || bn_ready;
-  }
+    if (!has_bn) last_valid = pe_valid;
+    if (traced) trace_edge(edge_ticks, false);
 
-  // 3. The next beat, in folding order: batch, neuron fold, synapse fold.
-  const bool have_beat = beat_ < beats_total_;
-  std::uint64_t s = 0, f = 0, b = 0;
-  if (have_beat) {
-    s = beat_ % sf_;
-    f = (beat_ / sf_) % nf_;
-    b = beat_ / (static_cast<std::uint64_t>(sf_) * nf_);
-  }
-  const std::uint32_t* a = a_images_.at(b * sf_ + s);
-  for (int p = 0; p < pe; ++p) {
-    verilated::PeModel& m = *pes_[p];
-    m.set_inputs(have_beat, s == 0, s == static_cast<std::uint64_t>(sf_ - 1), a,
-                 w_images_.at((f * pe + p) * sf_ + s));
-    m.set_out_ready(has_bn ? bn_slice_advance : true);
-    m.settle();
-  }
-  const bool pe_ready = pes_[0]->in_ready();
-
-  // What leaves the units on this edge (their outputs before it).
-  const bool pe_valid = pes_[0]->out_valid();
-  const bool last_valid = has_bn ? bns_[0]->out_valid() : pe_valid;
-  for (int p = 0; p < pe; ++p) {
-    pe_data_[p] = pes_[p]->out_data() & verilated::low_mask(mac_out_bits_);
-    last_data_[p] = has_bn ? bns_[p]->out_y() : pe_data_[p];
-  }
-  if (trace_) dump(false);
-
-  // 4. The edge.
-  for (auto& m : pes_) m->rise();
-  for (auto& m : bns_) m->rise();
-  if (trace_) dump(true);
-
-  // 5. What transferred on it.
-  if (have_beat && pe_ready) {
-    if (s == 0 && job_->on_fold) {
-      job_->on_fold(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(f));
+    // 4. The edge.
+    for (int p = 0; p < pe; ++p) pes[p]->rise();
+    if (has_bn) {
+      for (int p = 0; p < pe; ++p) bns[p]->rise();
     }
-    ++beat_;
-  }
-  if (has_bn) {
-    if (bn_slice_.valid && bn_ready) ++bn_groups_in_;
-    if (bn_slice_advance) {
-      bn_slice_.valid = pe_valid;
-      bn_slice_.data = pe_data_;
+    if (traced) trace_edge(edge_ticks, true);
+
+    // 5. What transferred on it.
+    if (have_beat && pe_ready) {
+      if (s == 0 && job.on_fold) {
+        wait_until(edge_ticks);  // the target traces these: at this edge's time
+        job.on_fold(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(f));
+      }
+      ++beat;
+      if (++s == sf) {
+        s = 0;
+        if (++f == nf) {
+          f = 0;
+          if (++b == job.batch) b = 0;
+        }
+      }
     }
-  }
-  out_slice_.valid = last_valid;
-  out_slice_.data = last_data_;
-  if (groups_out_ == groups_total_) {
-    running_ = false;
-    done_.notify(sc_core::SC_ZERO_TIME);
+    if (has_bn) {
+      if (bn_slice_valid && bn_ready && ++bn_fold == nf) bn_fold = 0;
+      if (bn_slice_advance) {
+        bn_slice_valid = pe_valid;
+        std::swap(bn_slice, pe_data);
+      }
+    }
+    out_slice_valid = last_valid;
+    std::swap(out_slice, last_data);
+    if (groups_out == groups_total) return edge;
   }
 }
 

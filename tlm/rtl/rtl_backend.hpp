@@ -1,11 +1,17 @@
 // The rtl backend of the layer engine (docs/engine.md): PE Verilated fx_mac_pe / khot_pe models
-// and, with [bn], PE bn_act models (MAC out -> BN in, per PE), clocked by an sc_clock of clock_ns
-// from one SC_METHOD (RtlTransactor). A run streams the job's buffers as valid/ready beats in the
+// and, with [bn], PE bn_act models (MAC out -> BN in, per PE), clocked by the transactor's own
+// loop (RtlTransactor::run). A run streams the job's buffers as valid/ready beats in the
 // contract's folding order, back to back, collects the outputs and counts the rising edges from
 // the first beat to the edge that writes the last output, inclusive: those are the run's cycles.
 // Each unit hands its result on through a one-entry register (the contract's "one edge that moves
 // its result to the next stage, or into the output buffer"), so a run takes
 // beats + (MAC_STAGES + 1) + (bn ? BN_STAGES + 1 : 0) edges.
+//
+// Time: the edges are those of a clock of clock_ns with rising edges at k * clock_ns from time 0
+// (what an sc_clock of that period gives). The loop clocks the models in plain C++, without a
+// SystemC process per edge, and keeps SystemC time in step only where something outside sees it:
+// before job.on_fold (the target's traced signals) it waits until that edge's time, and it returns
+// at the time of the last edge. The Verilated trace takes its timestamps from the edge times.
 #pragma once
 
 #include <cstdint>
@@ -40,26 +46,33 @@ class RtlTransactor : public sc_core::sc_module {
   RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e,
                 const RtlTraceOptions& trace = {});
   ~RtlTransactor() override;
-  SC_HAS_PROCESS(RtlTransactor);
 
-  // From an SC_THREAD: streams the job, waits for its last output, returns the edges counted.
+  // From an SC_THREAD: streams the job edge by edge from the first rising edge it may use
+  // (first_edge()), returns at the time of the edge that wrote the last output with the number of
+  // edges counted.
   std::uint64_t run(const engine::EngineJob& job);
 
   const EngineVariants& variants() const { return variants_; }
   std::uint64_t edges_seen() const { return total_edges_; }  // clocked edges over all runs
+  // The time of the first edge a run started now would take (see rtl_backend.cpp).
+  sc_core::sc_time first_edge() const;
 
  private:
-  void on_rising_edge();
   void prepare(const engine::EngineJob& job);
-  void capture_outputs(std::uint64_t group, const std::vector<std::uint64_t>& bits);
-  void dump(bool rising);
+  std::uint64_t first_edge_ticks() const;
+  std::uint64_t clock_run(const engine::EngineJob& job, std::uint64_t first_edge);
+  void trace_edge(std::uint64_t edge_ticks, bool rising);
 
   engine::Elaboration elaboration_;
   const engine::EngineConfig& cfg_;  // elaboration_.point
   EngineVariants variants_;
-  sc_core::sc_clock clk_;
+  sc_core::sc_time period_;     // clock_ns
+  std::uint64_t period_ticks_;  // period_ in kernel time units (sc_time::value)
+  std::uint64_t half_ps_;       // half a period in ps: where the trace puts the falling edge
   std::vector<std::unique_ptr<verilated::PeModel>> pes_;
   std::vector<std::unique_ptr<verilated::BnModel>> bns_;
+  std::vector<verilated::PeModel*> pe_ptrs_;  // pes_ / bns_ for the clock loop
+  std::vector<verilated::BnModel*> bn_ptrs_;
   std::unique_ptr<TraceWriter> trace_;
 
   // Geometry of a run.
@@ -67,27 +80,17 @@ class RtlTransactor : public sc_core::sc_module {
   engine::ElementLayout out_layout_;
   int mac_out_bits_ = 8, scale_bits_ = 8, bias_bits_ = 16;
 
-  // The current job.
-  const engine::EngineJob* job_ = nullptr;
+  // The current job, packed into port bits.
   verilated::PortImages a_images_;  // [batch][sf]: in_a of every beat
   verilated::PortImages w_images_;  // [neuron (padded to nf * pe)][sf]: in_w of every beat
   std::vector<std::uint64_t> scale_bits_of_, bias_bits_of_;  // per channel (padded), port bits
-  bool running_ = false;
-  std::uint64_t beats_total_ = 0, groups_total_ = 0;
-  std::uint64_t beat_ = 0;          // next beat to offer
-  std::uint64_t bn_groups_in_ = 0;  // PE result groups bn_act has taken
-  std::uint64_t groups_out_ = 0;    // result groups written to the output buffer
-  // A one-entry hand-off register between units: one result per PE.
-  struct Slice {
-    bool valid = false;
-    std::vector<std::uint64_t> data;
-  };
-  Slice bn_slice_;   // PE results on their way into bn_act
-  Slice out_slice_;  // last unit's results on their way into the output buffer
-  std::vector<std::uint64_t> pe_data_, last_data_;  // outputs seen before the edge
-  std::uint64_t edge_ = 0;                          // rising edges of the current run
+  // PE results of one edge, per PE, four of them: the two one-entry hand-off registers (PE ->
+  // bn_act, last unit -> output buffer) and the outputs seen before the edge, swapped, not copied.
+  std::vector<std::uint64_t> slices_;  // 4 x PE
+
+  bool ran_ = false;  // a run has ended: last_edge_ticks_ holds its last edge
+  std::uint64_t last_edge_ticks_ = 0;
   std::uint64_t total_edges_ = 0;
-  sc_core::sc_event done_;
 };
 
 class RtlBackend : public engine::EngineBackend {

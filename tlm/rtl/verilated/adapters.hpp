@@ -133,6 +133,15 @@ class VerilatedPe final : public VerilatedUnit<V, F, PeModel> {
   }
   std::uint64_t out_data() const override { return this->m_.out_data; }
   bool out_overflow() const override { return this->m_.out_overflow; }
+  UnitSample step(bool valid, bool start, bool last, const std::uint32_t* a, const std::uint32_t* w,
+                  bool out_ready) override {
+    set_inputs(valid, start, last, a, w);
+    this->m_.out_ready = out_ready;
+    this->m_.clk = 0;
+    this->m_.eval();
+    return {static_cast<bool>(this->m_.in_ready), static_cast<bool>(this->m_.out_valid),
+            static_cast<std::uint64_t>(this->m_.out_data)};
+  }
 };
 
 template <typename V, TraceFormat F>
@@ -146,6 +155,15 @@ class VerilatedBn final : public VerilatedUnit<V, F, BnModel> {
     this->m_.in_bias = static_cast<std::remove_reference_t<decltype(this->m_.in_bias)>>(bias);
   }
   std::uint64_t out_y() const override { return this->m_.out_y; }
+  UnitSample step(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias,
+                  bool out_ready) override {
+    set_inputs(valid, x, scale, bias);
+    this->m_.out_ready = out_ready;
+    this->m_.clk = 0;
+    this->m_.eval();
+    return {static_cast<bool>(this->m_.in_ready), static_cast<bool>(this->m_.out_valid),
+            static_cast<std::uint64_t>(this->m_.out_y)};
+  }
 };
 
 }  // namespace fxsim::verilated

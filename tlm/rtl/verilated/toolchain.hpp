@@ -15,10 +15,11 @@ struct Toolchain {
   std::string verilator_root;               // its include/ holds the runtime headers
   std::string verilator_version;            // `verilator_bin --version` at configure time
   std::string verilator_compiler;           // verilator's --compiler (gcc or clang)
-  std::vector<std::string> verilator_args;  // FXSIM_VERILATOR_ARGS: -O3 --x-assign fast ...
+  std::vector<std::string> verilator_args;  // FXSIM_VERILATOR_ARGS (none by default)
   std::string cxx;                          // CMAKE_CXX_COMPILER
   std::string cxx_version;                  // CMAKE_CXX_COMPILER_ID and _VERSION
-  std::vector<std::string> cxx_flags;       // build type, C++17, -fPIC, VM_* defines, ...
+  std::vector<std::string> cxx_flags;       // build type, C++17, -fPIC, VM_* defines, ...,
+                                            // FXSIM_VERILATED_CXX_FLAGS
 };
 
 // The toolchain of this build.

@@ -6,6 +6,8 @@
 //
 // Driving protocol (one rising edge): set the inputs with clk low, settle() (clk = 0, eval: the
 // combinational in_ready follows out_ready), read in_ready / outputs, then rise() (clk = 1, eval).
+// PeModel::step / BnModel::step do the part before rise() in one call: the engine's clock loop
+// makes two virtual calls per unit and edge instead of seven.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,13 @@ class UnitModel {
   virtual void trace(const TraceTarget& target) = 0;
 };
 
+// What a unit shows before a rising edge: its handshake and its (registered) result.
+struct UnitSample {
+  bool in_ready = false;
+  bool out_valid = false;
+  std::uint64_t out = 0;  // PeModel: out_data; BnModel: out_y
+};
+
 // fx_mac_pe / khot_pe: in_a is SIMD lanes of A_W bits, in_w SIMD lanes of W_W bits or K terms.
 class PeModel : public UnitModel {
  public:
@@ -46,6 +55,9 @@ class PeModel : public UnitModel {
                           const std::uint32_t* w) = 0;
   virtual std::uint64_t out_data() const = 0;  // OUT_W bits, zero-extended
   virtual bool out_overflow() const = 0;
+  // set_inputs, set_out_ready, settle, then in_ready / out_valid / out_data.
+  virtual UnitSample step(bool valid, bool start, bool last, const std::uint32_t* a,
+                          const std::uint32_t* w, bool out_ready) = 0;
 };
 
 // Any Verilated top module, port by port: a unit or a test wrapper around one, driven by a
@@ -70,6 +82,9 @@ class BnModel : public UnitModel {
  public:
   virtual void set_inputs(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias) = 0;
   virtual std::uint64_t out_y() const = 0;  // OUT_W bits, zero-extended
+  // set_inputs, set_out_ready, settle, then in_ready / out_valid / out_y.
+  virtual UnitSample step(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias,
+                          bool out_ready) = 0;
 };
 
 }  // namespace fxsim::verilated
