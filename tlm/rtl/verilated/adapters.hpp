@@ -42,6 +42,17 @@ void store_port(const VlWide<N>& port, std::uint32_t* words) {
   for (std::size_t i = 0; i < N; ++i) words[i] = port[i];
 }
 
+// Attaches a Verilated model to the open trace file of its variant's format (99 levels: every
+// signal of the unit and the modules it instantiates).
+template <TraceFormat F, typename V>
+void trace_model(V& model, const TraceTarget& target) {
+  if constexpr (F == TraceFormat::FST) {
+    model.trace(target.fst, 99);
+  } else {
+    model.trace(target.vcd, 99);
+  }
+}
+
 // One port of a PortModel: name, direction, width (the generated adapter's table).
 struct PortSpec {
   const char* name;
@@ -61,13 +72,7 @@ class VerilatedPorts : public PortModel {
   int port_width(int port) const override { return ports_[port].width; }
   bool port_is_input(int port) const override { return ports_[port].is_input; }
   void eval() override { m_.eval(); }
-  void trace(const TraceTarget& target) override {
-    if constexpr (F == TraceFormat::FST) {
-      m_.trace(target.fst, 99);
-    } else {
-      m_.trace(target.vcd, 99);
-    }
-  }
+  void trace(const TraceTarget& target) override { trace_model<F>(m_, target); }
 
  protected:
   V m_;
@@ -107,13 +112,7 @@ class VerilatedUnit : public Base {
   }
   bool in_ready() const override { return m_.in_ready; }
   bool out_valid() const override { return m_.out_valid; }
-  void trace(const TraceTarget& target) override {
-    if constexpr (F == TraceFormat::FST) {
-      m_.trace(target.fst, 99);
-    } else {
-      m_.trace(target.vcd, 99);
-    }
-  }
+  void trace(const TraceTarget& target) override { trace_model<F>(m_, target); }
 
  protected:
   V m_;
