@@ -69,6 +69,14 @@ std::int64_t normalize_element(std::int64_t word, const ElementLayout& l) {
 }
 
 // ---- Term words ---------------------------------------------------------------------------------
+namespace {
+// One enabled term field {en, neg, shift} (rtl_units.md), the layout both packers write.
+std::uint64_t term_field(bool negative, int shift, int sh_w) {
+  return (std::uint64_t{1} << (sh_w + 1)) | (std::uint64_t{negative} << sh_w) |
+         static_cast<std::uint64_t>(shift);
+}
+}  // namespace
+
 std::int64_t pack_terms(const std::vector<fx::Term>& terms, int k, int sh_w) {
   return pack_terms(terms.data(), terms.size(), k, sh_w);
 }
@@ -85,10 +93,7 @@ std::int64_t pack_terms(const fx::Term* terms, std::size_t count, int k, int sh_
       throw std::invalid_argument("pack_terms: shift " + std::to_string(terms[i].shift) +
                                   " does not fit SH_W = " + std::to_string(sh_w) + " bits");
     }
-    const std::uint64_t t = (std::uint64_t{1} << (sh_w + 1)) |
-                            (std::uint64_t{terms[i].negative} << sh_w) |
-                            static_cast<std::uint64_t>(terms[i].shift);
-    word |= t << (i * term_w);
+    word |= term_field(terms[i].negative, terms[i].shift, sh_w) << (i * term_w);
   }
   return static_cast<std::int64_t>(word);
 }
@@ -105,10 +110,7 @@ std::int64_t pack_digits(const fx::SignedDigits& digits, int k, int sh_w) {
       throw std::invalid_argument("pack_digits: the terms do not fit K = " + std::to_string(k) +
                                   ", SH_W = " + std::to_string(sh_w));
     }
-    const std::uint64_t t = (std::uint64_t{1} << (sh_w + 1)) |
-                            (std::uint64_t{(digits.negative & bit) != 0} << sh_w) |
-                            static_cast<std::uint64_t>(shift);
-    word |= t << (i * term_w);
+    word |= term_field((digits.negative & bit) != 0, shift, sh_w) << (i * term_w);
   }
   return static_cast<std::int64_t>(word);
 }
