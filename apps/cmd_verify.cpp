@@ -5,12 +5,14 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "apps/commands.hpp"
 #include "golden/model_file.hpp"
@@ -30,6 +32,7 @@ struct VerifyCommandOptions {
   engine::Hardware hw;
   std::string data_dir = env::VerifyOptions{}.data_dir;
   std::string json;
+  int jobs = 0;  // 0: one per core
   bool quiet = false;
 };
 
@@ -55,6 +58,7 @@ nlohmann::json report_json(const env::VerifyReport& r) {
           {"backend", r.backend},
           {"images", r.images},
           {"batch", r.batch},
+          {"jobs", r.jobs},
           {"pe", r.hw.pe},
           {"mac_stages", r.hw.mac_stages},
           {"bn_stages", r.hw.bn_stages},
@@ -106,8 +110,8 @@ void print_report(const env::VerifyReport& r) {
       "throughput        {:.1f} cycles per image in batches of {} = {:.0f} images/s at "
       "the clock\n",
       r.cycles_per_image(), r.batch, r.images_per_second_hardware());
-  fmt::print("simulation        {:.2f} s, {:.0f} images/s on this host\n", r.wall_seconds,
-             r.images_per_second_host());
+  fmt::print("simulation        {:.2f} s, {:.0f} images/s on this host ({} job{})\n",
+             r.wall_seconds, r.images_per_second_host(), r.jobs, r.jobs == 1 ? "" : "s");
   fmt::print("result            {}\n", r.passed() ? "PASS: every logit bit-exact" : "FAIL");
 }
 
@@ -131,6 +135,8 @@ int verify_command(const VerifyCommandOptions& o) {
   options.batch = o.batch > 0 ? o.batch : (rtl ? 100 : 1000);
   options.hw = o.hw;
   options.data_dir = o.data_dir;
+  options.jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const bool terminal = isatty(fileno(stderr)) != 0;
   const auto start = std::chrono::steady_clock::now();
   if (!o.quiet) {
@@ -212,6 +218,10 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
                   "Directory of the Fashion-MNIST IDX files the golden results name")
       ->capture_default_str();
   cmd->add_option("--json", o->json, "Also write the report as JSON to this file");
+  cmd->add_option("-j,--jobs", o->jobs,
+                  "Worker processes the batches are spread over (default: number of cores); the "
+                  "report is the same for any count")
+      ->check(CLI::Range(1, 1024));
   cmd->add_flag("-q,--quiet", o->quiet, "No progress lines on stderr");
   cmd->footer(
       "Each layer of the model file is one design point of the layer engine (docs/engine.md):\n"

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <utility>
 
 #include "golden/idx.hpp"
 #include "models/engine/latency.hpp"
 #include "models/engine/stimulus.hpp"
+#include "util/forked_tasks.hpp"
 
 namespace fxsim::env {
 
@@ -179,6 +181,53 @@ void score_batch(const std::vector<std::int64_t>& logits, const golden::GoldenRe
   }
 }
 
+// One batch's share of the report, as a worker hands it back.
+struct BatchResult {
+  std::vector<LayerVerify> layers;  // the batch's counts only
+  std::vector<std::int64_t> logits;
+};
+
+// The counts of a batch as 64-bit words: per layer compute and transfer cycles, mismatches, TLM
+// errors, completed; then the logits.
+std::string encode(const BatchResult& b) {
+  std::vector<std::int64_t> words;
+  for (const LayerVerify& l : b.layers) {
+    words.insert(words.end(), {static_cast<std::int64_t>(l.compute_cycles),
+                               static_cast<std::int64_t>(l.transfer_cycles),
+                               static_cast<std::int64_t>(l.mismatches),
+                               static_cast<std::int64_t>(l.tlm_errors), l.completed ? 1 : 0});
+  }
+  words.insert(words.end(), b.logits.begin(), b.logits.end());
+  return std::string(reinterpret_cast<const char*>(words.data()),
+                     words.size() * sizeof(std::int64_t));
+}
+
+BatchResult decode(const std::string& bytes, std::size_t layers) {
+  std::vector<std::int64_t> words(bytes.size() / sizeof(std::int64_t));
+  std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int64_t));
+  BatchResult b;
+  b.layers.resize(layers);
+  std::int64_t* w = words.data();
+  for (LayerVerify& l : b.layers) {
+    l.compute_cycles = static_cast<std::uint64_t>(w[0]);
+    l.transfer_cycles = static_cast<std::uint64_t>(w[1]);
+    l.mismatches = static_cast<std::uint64_t>(w[2]);
+    l.tlm_errors = static_cast<std::uint64_t>(w[3]);
+    l.completed = w[4] != 0;
+    w += 5;
+  }
+  b.logits.assign(w, words.data() + static_cast<std::ptrdiff_t>(words.size()));
+  return b;
+}
+
+void add_batch_counts(const LayerVerify& batch, LayerVerify& total) {
+  total.compute_cycles += batch.compute_cycles;
+  total.transfer_cycles += batch.transfer_cycles;
+  total.mismatches += batch.mismatches;
+  total.tlm_errors += batch.tlm_errors;
+  total.completed = total.completed && batch.completed;
+}
+
 }  // namespace
 
 VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
@@ -198,14 +247,39 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
     return std::vector<std::int64_t>(b, b + static_cast<std::ptrdiff_t>(n) * features);
   };
 
-  // Latency: the first image alone through every layer.
+  // Latency: the first image alone through every layer. It also builds any rtl variant the
+  // model needs before the batches' workers start, so they never build one twice.
   run_layers(model, o, 1, slice(0, 1), &r.layers, true);
 
-  for (int first = 0; first < r.images; first += r.batch) {
-    const int n = std::min(r.batch, r.images - first);
-    score_batch(run_layers(model, o, n, slice(first, n), &r.layers, false), g, classes, first, n,
-                r);
-    if (o.progress) o.progress(first + n, r.images);
+  // The batches, spread over forked workers: each returns its layers' counts and its logits, and
+  // the merge below goes in batch order, so the report does not depend on the job count.
+  const int batches = (r.images + r.batch - 1) / r.batch;
+  r.jobs = std::max(1, std::min(o.jobs, batches));
+  const auto images_of = [&](int k) { return std::min(r.batch, r.images - k * r.batch); };
+  std::vector<BatchResult> results(static_cast<std::size_t>(batches));
+  int done = 0;
+  try {
+    util::run_forked_tasks(
+        batches, o.jobs,
+        [&](int k) {
+          const int n = images_of(k);
+          BatchResult b;
+          b.layers = empty_report(file, model_path, o).layers;
+          b.logits = run_layers(model, o, n, slice(k * r.batch, n), &b.layers, false);
+          return encode(b);
+        },
+        [&](int k, std::string&& bytes) {
+          results[static_cast<std::size_t>(k)] = decode(bytes, r.layers.size());
+          done += images_of(k);
+          if (o.progress) o.progress(done, r.images);
+        });
+  } catch (const util::ForkedTaskError& e) {
+    throw VerifyError(std::string("a verify worker failed: ") + e.what());
+  }
+  for (int k = 0; k < batches; ++k) {
+    const BatchResult& b = results[static_cast<std::size_t>(k)];
+    for (std::size_t i = 0; i < r.layers.size(); ++i) add_batch_counts(b.layers[i], r.layers[i]);
+    score_batch(b.logits, g, classes, k * r.batch, images_of(k), r);
   }
   r.hardware_accuracy = static_cast<double>(r.hardware_correct) / r.images;
   r.golden_accuracy = static_cast<double>(r.golden_correct) / r.images;

@@ -26,6 +26,9 @@ struct VerifyOptions {
   // Where the golden results' image file (a bare IDX file name, e.g. t10k-images-idx3-ubyte.gz)
   // lives; an absolute name is used as it is.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  // Worker processes the batches are spread over (util::run_forked_tasks); 1: this process. The
+  // report is the same for any count.
+  int jobs = 1;
   // Called after every batch with (images done, images total).
   std::function<void(int, int)> progress;
 };
@@ -49,6 +52,7 @@ struct VerifyReport {
   std::string backend;  // "model" | "rtl"
   int images = 0;
   int batch = 0;
+  int jobs = 1;  // worker processes that ran the batches
   engine::Hardware hw;
   std::vector<LayerVerify> layers;
   std::uint64_t logit_mismatches = 0;  // hardware logits != golden logits (raw compare)

@@ -243,6 +243,7 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
   std::uint64_t* pe_data = out_slice + pe;       // PE outputs seen before the edge
   std::uint64_t* last_data = pe_data + pe;       // last unit's outputs seen before the edge
   bool bn_slice_valid = false, out_slice_valid = false;
+  int bn_items = 0;  // valid items inside the bn_act units (the same in every one: lockstep)
 
   std::uint64_t beat = 0;  // next beat to offer, at (b, f, s) of the folding order
   int s = 0, f = 0, b = 0;
@@ -272,8 +273,13 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
     }
 
     // 2. bn_act p takes slot p of the bn slice with the scale and bias of that result's channel.
+    // An idle bn_act (no valid item inside, none offered) is left unclocked when nothing is
+    // traced: its valid bits are all zero and stay zero, and what its data registers would take
+    // is never read (each item carries its own data through the stages), so the next item leaves
+    // it on the same edge with the same value. It is ready then (out_ready is always high).
     bool bn_ready = true, bn_slice_advance = true, last_valid = false;
-    if (has_bn) {
+    const bool bn_clocked = has_bn && (traced || bn_slice_valid || bn_items > 0);
+    if (bn_clocked) {
       const std::size_t channel0 = static_cast<std::size_t>(bn_fold) * pe;
       for (int p = 0; p < pe; ++p) {
         const verilated::UnitSample u =
@@ -309,8 +315,9 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
 
     // 4. The edge.
     for (int p = 0; p < pe; ++p) pes[p]->rise();
-    if (has_bn) {
+    if (bn_clocked) {
       for (int p = 0; p < pe; ++p) bns[p]->rise();
+      ++bn_edges_;
     }
     if (traced) trace_edge(edge_ticks, true);
 
@@ -330,7 +337,11 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
       }
     }
     if (has_bn) {
-      if (bn_slice_valid && bn_ready && ++bn_fold == nf) bn_fold = 0;
+      if (bn_slice_valid && bn_ready) {
+        ++bn_items;
+        if (++bn_fold == nf) bn_fold = 0;
+      }
+      if (last_valid) --bn_items;  // left into the out slice
       if (bn_slice_advance) {
         bn_slice_valid = pe_valid;
         std::swap(bn_slice, pe_data);

@@ -54,6 +54,9 @@ class RtlTransactor : public sc_core::sc_module {
 
   const EngineVariants& variants() const { return variants_; }
   std::uint64_t edges_seen() const { return total_edges_; }  // clocked edges over all runs
+  // Edges on which the bn_act units were clocked, over all runs: all of them when traced, else
+  // only those on which a bn_act holds or is offered a valid item (rtl_backend.cpp).
+  std::uint64_t bn_edges_clocked() const { return bn_edges_; }
   // The time of the first edge a run started now would take (see rtl_backend.cpp).
   sc_core::sc_time first_edge() const;
 
@@ -91,6 +94,7 @@ class RtlTransactor : public sc_core::sc_module {
   bool ran_ = false;  // a run has ended: last_edge_ticks_ holds its last edge
   std::uint64_t last_edge_ticks_ = 0;
   std::uint64_t total_edges_ = 0;
+  std::uint64_t bn_edges_ = 0;
 };
 
 class RtlBackend : public engine::EngineBackend {

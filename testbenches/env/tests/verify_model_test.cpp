@@ -184,6 +184,49 @@ TEST_F(VerifyModel, AWrongGoldenLogitIsCaught) {
   EXPECT_FALSE(r.passed());
 }
 
+// Batches spread over forked workers: the same counts, cycles and first mismatch as one process
+// (the merge goes in batch order), progress over every image. Worker 0 takes batches 0 and 2,
+// worker 1 batch 1: the mismatches sit in batches 1 and 0.
+TEST_F(VerifyModel, WorkersGiveTheReportOfOneProcess) {
+  golden::ModelFile file = load();
+  file.golden->logits[20 * 10 + 1] += 1;
+  file.golden->logits[5 * 10 + 3] -= 1;
+  file.golden->logits[5 * 10 + 4] += 1;
+  for (const env::BackendKind backend : {env::BackendKind::MODEL, env::BackendKind::RTL}) {
+    SCOPED_TRACE(env::to_string(backend));
+    VerifyOptions o;
+    o.backend = backend;
+    o.batch = 16;
+    o.jobs = 2;
+    std::vector<int> done;
+    o.progress = [&done](int d, int total) {
+      EXPECT_EQ(total, kImages);
+      done.push_back(d);
+    };
+    const VerifyReport r = verify_model(file, model_path_, o);
+    EXPECT_EQ(r.jobs, 2);
+    ASSERT_EQ(done.size(), 3u);
+    EXPECT_EQ(done.back(), kImages);
+    EXPECT_EQ(r.logit_mismatches, 3u);
+    EXPECT_EQ(r.images_with_mismatch, 2u);
+    EXPECT_EQ(r.first_mismatch_image, 5);
+    EXPECT_EQ(r.layer_mismatches(), 0u);
+    EXPECT_EQ(r.golden_correct, expected_correct_);
+    EXPECT_EQ(r.layers[0].compute_cycles, (16u * 8 + 6) + (16u * 8 + 6) + (8u * 8 + 6));
+    EXPECT_EQ(r.layers[1].compute_cycles, (16u * 8 + 3) + (16u * 8 + 3) + (8u * 8 + 3));
+    EXPECT_EQ(r.layers[0].single_image_cycles, 14u);
+    EXPECT_TRUE(r.layers[0].completed);
+    VerifyOptions one = o;
+    one.jobs = 1;
+    one.progress = nullptr;
+    const VerifyReport s = verify_model(file, model_path_, one);
+    EXPECT_EQ(s.jobs, 1);
+    EXPECT_EQ(r.hardware_correct, s.hardware_correct);
+    EXPECT_EQ(r.layers[0].transfer_cycles, s.layers[0].transfer_cycles);
+    EXPECT_EQ(r.layers[1].transfer_cycles, s.layers[1].transfer_cycles);
+  }
+}
+
 TEST_F(VerifyModel, ImagesSelectsTheFirstN) {
   VerifyOptions o;
   o.images = 7;
