@@ -246,7 +246,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "1 sbatch missing or failing, or jobs of the last submission still queued; 2 as above,\n"
       "or DIR holding a submission of another sweep file or another --tasks.\n"
       "Examples:\n"
-      "  fxsim sweep docs/examples/sweep_default.toml --out results/default\n"
+      "  fxsim sweep docs/examples/sweep_default.toml --out results/sweep_default\n"
       "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2\n"
       "  fxsim sweep my.toml --out /shared/me/my --slurm --tasks 16 --time 1:00:00 \\\n"
       "      --sbatch-arg=--account=lab --sbatch-arg=--cpus-per-task=4\n"

@@ -48,24 +48,25 @@ std::uint64_t parse_value(const std::string& v) {
 }
 
 // The trace signal holds -(tlm_response_status) in 32 bits (tlm_gp.h: 1 OK, 0 INCOMPLETE,
-// -1 GENERIC_ERROR ... -5 BYTE_ENABLE_ERROR).
+// -1 GENERIC_ERROR ... -5 BYTE_ENABLE_ERROR). Named as tlm_generic_payload::get_response_string()
+// names them (the spelling of docs/engine.md and of fxsim run's bus_errors).
 std::string response_name(std::uint64_t word) {
   const std::int64_t status = -static_cast<std::int64_t>(static_cast<std::int32_t>(word));
   switch (status) {
     case 1:
-      return "OK";
+      return "TLM_OK_RESPONSE";
     case 0:
-      return "INCOMPLETE";
+      return "TLM_INCOMPLETE_RESPONSE";
     case -1:
-      return "GENERIC_ERROR";
+      return "TLM_GENERIC_ERROR_RESPONSE";
     case -2:
-      return "ADDRESS_ERROR";
+      return "TLM_ADDRESS_ERROR_RESPONSE";
     case -3:
-      return "COMMAND_ERROR";
+      return "TLM_COMMAND_ERROR_RESPONSE";
     case -4:
-      return "BURST_ERROR";
+      return "TLM_BURST_ERROR_RESPONSE";
     case -5:
-      return "BYTE_ENABLE_ERROR";
+      return "TLM_BYTE_ENABLE_ERROR_RESPONSE";
     default:
       return std::to_string(status);
   }

@@ -28,10 +28,10 @@ from matplotlib.patches import Patch
 # The repository root, from this file's place (docs/notebooks/fxsim_plots.py).
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# The results directory of a notebook session. The default is where
-# `fxsim sweep docs/examples/sweep_default.toml` writes when run from the repository root.
+# The results directory of a notebook session. The default is where `make run` writes its
+# sweep, as does `fxsim sweep docs/examples/sweep_default.toml` run from the repository root.
 RESULTS_ENV = "FXSIM_RESULTS"
-DEFAULT_RESULTS = REPO_ROOT / "results" / "default"
+DEFAULT_RESULTS = REPO_ROOT / "results" / "sweep_default"
 
 # The schema version this module was written against (meta.schema_version). Another version
 # is read anyway (columns are checked by name) but noted, since meanings may have changed.

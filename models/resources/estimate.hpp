@@ -5,8 +5,8 @@
 
 namespace fxsim::resources {
 
-// LUT-equivalent cost: LUT + 55 x DSP, the HGQ rule of thumb for post-place-and-route cost
-// (fully parallel designs only; a rough figure, as HGQ says).
+// LUT-equivalent cost: LUT + 55 x DSP, the weighting HGQ (Sun et al., arXiv:2405.00645) uses for
+// the post-place-and-route cost of fully parallel designs (a rough figure; docs/resources.md).
 inline constexpr int kLutsPerDsp = 55;
 inline constexpr int lut_equivalent(int luts, int dsps) { return luts + kLutsPerDsp * dsps; }
 

@@ -76,17 +76,20 @@ TEST(TransactionTrace, VcdToCsv) {
       "#0\n$dumpvars\n0aa\n0ab\nb0 ac\nb0 ad\nb0 ae\nb0 af\n$end\n"
       "#8000\nb10000000000000000000000000000 ad\nb1000 ae\nb1 af\n"
       "b11111111111111111111111111111111 ag\n"
-      "#12000\n1aa\n#16000\nb1 ac\n#20000\n0aa\n1ab\n";
+      "#12000\n1aa\n#16000\nb1 ac\n#20000\n0aa\n1ab\n"
+      // A read of a register outside the map: TLM_ADDRESS_ERROR_RESPONSE (-2, traced as 2).
+      "#24000\nb1000000 ad\nb100 ae\nb0 af\nb10 ag\n";
   std::istringstream in(vcd);
   std::ostringstream out;
   write_transaction_trace(read_engine_vcd(in, "t.vcd"), out);
   EXPECT_EQ(out.str(),
             "time_ns,unit,event,values\r\n"
-            "8,bus,write,address=0x10000000 length=8 response=OK\r\n"
+            "8,bus,write,address=0x10000000 length=8 response=TLM_OK_RESPONSE\r\n"
             "12,engine,start,\r\n"
             "16,engine,fold,batch=0 fold=1\r\n"
             "20,engine,done,\r\n"
-            "20,engine,irq,\r\n");
+            "20,engine,irq,\r\n"
+            "24,bus,read,address=0x00000040 length=4 response=TLM_ADDRESS_ERROR_RESPONSE\r\n");
 }
 
 }  // namespace

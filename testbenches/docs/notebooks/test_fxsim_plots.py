@@ -157,7 +157,7 @@ class Loading(unittest.TestCase):
     def test_results_dir_from_environment(self):
         self.assertEqual(fp.results_dir({"FXSIM_RESULTS": "/x/y"}), Path("/x/y"))
         self.assertEqual(fp.results_dir({}), fp.DEFAULT_RESULTS)
-        self.assertEqual(fp.DEFAULT_RESULTS, SOURCE_DIR.resolve() / "results" / "default")
+        self.assertEqual(fp.DEFAULT_RESULTS, SOURCE_DIR.resolve() / "results" / "sweep_default")
 
     def test_round_trip_and_order(self):
         with tempfile.TemporaryDirectory() as tmp:
