@@ -53,7 +53,7 @@ void add_merge_command(CLI::App& app, CommandStatus& status) {
       app.add_subcommand("merge", "Merge the results of sweep shards into one database");
   cmd->add_option("dirs", o->inputs, "Results directories of `fxsim sweep --shard I/N`")
       ->required()
-      ->check(CLI::ExistingDirectory);
+      ->check(existing_directory("expected the --out directory of a `fxsim sweep --shard I/N`"));
   cmd->add_option("-o,--out", o->out, "Output results directory")->required();
   cmd->footer(
       "Refuses directories whose results come from different sweep files (SHA-256 of the file),\n"

@@ -4,6 +4,7 @@
 // error, a run that did not complete), 2 a bad point file or bad options.
 #include <fmt/core.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "apps/commands.hpp"
+#include "explore/float_layer.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/engine/stimulus.hpp"
 #include "testbenches/env/run_point.hpp"
@@ -29,6 +31,85 @@ namespace fxsim::cli {
 namespace {
 
 constexpr const char* kCommand = "fxsim run";
+
+// The point's outputs against the float computation of the same layer: the same operands (the
+// stimulus' raws as exact values) in double precision (explore::float_reference), so what it
+// measures is what the datapath's accumulator, requantizers and bn_act lose; and how many
+// outputs each requantizer saturated (or wrapped), from the coverage of the run.
+struct PointAccuracy {
+  explore::Accuracy output;
+  std::uint64_t outputs = 0;
+  engine::StageCoverage mac_requant, bn_requant;
+  bool has_bn = false;
+};
+
+PointAccuracy point_accuracy(const env::RunSummary& s, const engine::Stimulus& stim) {
+  const engine::EngineConfig& cfg = s.cfg;
+  PointAccuracy a;
+  const std::vector<double> reference =
+      explore::float_reference(explore::stimulus_float_layer(stim, cfg), cfg);
+  a.output = explore::compare_outputs(reference, s.runs.front().output, cfg.final_output());
+  a.outputs = reference.size();
+  a.mac_requant = s.coverage.mac_requant;
+  a.bn_requant = s.coverage.bn_requant;
+  a.has_bn = s.coverage.has_bn;
+  return a;
+}
+
+bool saturates(fx::Overflow o) { return o != fx::Overflow::WRAP && o != fx::Overflow::WRAP_SM; }
+
+double percent(std::uint64_t part, std::uint64_t whole) {
+  return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+std::string overflow_text(const char* stage, const engine::StageCoverage& st) {
+  return fmt::format("{} {} of {} {} ({:.1f} %)", stage, st.overflows, st.count,
+                     saturates(st.overflow) ? "saturated" : "wrapped",
+                     percent(st.overflows, st.count));
+}
+
+std::string accuracy_text(const PointAccuracy& a) {
+  std::string out = "accuracy against the float layer (the same operands in double precision):\n";
+  out += std::isinf(a.output.sqnr_db) && a.output.mse == 0
+             ? std::string("  output SQNR        exact (every output equals the float layer's)\n")
+             : fmt::format("  output SQNR        {:.2f} dB (MSE {:.4g}, max |error| {:.4g})\n",
+                           a.output.sqnr_db, a.output.mse, a.output.max_abs_error);
+  out += "  requantizers       " + overflow_text("mac", a.mac_requant);
+  if (a.has_bn) out += ", " + overflow_text("bn", a.bn_requant);
+  out += "\n";
+  return out;
+}
+
+nlohmann::ordered_json accuracy_json(const PointAccuracy& a) {
+  nlohmann::ordered_json j;
+  // SQNR is +inf when the outputs equal the float layer exactly; JSON has no infinity.
+  j["sqnr_db"] = std::isfinite(a.output.sqnr_db) ? nlohmann::ordered_json(a.output.sqnr_db)
+                                                 : nlohmann::ordered_json(nullptr);
+  j["mse"] = a.output.mse;
+  j["max_abs_error"] = a.output.max_abs_error;
+  j["outputs"] = a.outputs;
+  j["mac_requant_overflow_fraction"] =
+      a.mac_requant.count ? static_cast<double>(a.mac_requant.overflows) / a.mac_requant.count
+                          : 0.0;
+  j["bn_requant_overflow_fraction"] =
+      a.has_bn && a.bn_requant.count
+          ? nlohmann::ordered_json(static_cast<double>(a.bn_requant.overflows) / a.bn_requant.count)
+          : nlohmann::ordered_json(nullptr);
+  return j;
+}
+
+// The summary's JSON with "accuracy" before the totals ("mismatches", "passed").
+nlohmann::ordered_json with_accuracy(const nlohmann::ordered_json& summary,
+                                     const std::optional<PointAccuracy>& a) {
+  nlohmann::ordered_json j;
+  for (const auto& [key, value] : summary.items()) {
+    if (key == "mismatches") {
+      j["accuracy"] = a ? accuracy_json(*a) : nlohmann::ordered_json(nullptr);
+    }
+    j[key] = value;
+  }
+  return j;
+}
 
 struct RunCommandOptions {
   std::string config;
@@ -49,10 +130,14 @@ int run_command(const RunCommandOptions& o) {
   if (o.backend == "rtl") backends = env::Backends::RTL;
   if (o.backend == "both") backends = env::Backends::BOTH;
 
+  // The stimulus run_point would draw itself, drawn here so that the accuracy below reads the
+  // same operands.
   env::RunOptions options;
-  options.seed = o.seed;
+  options.seed = o.seed.value_or(cfg.seed);
   options.vcd_path = o.vcd;
   options.fst_path = o.fst;
+  const engine::Stimulus stimulus = engine::make_stimulus(cfg, *options.seed);
+  options.stimulus = &stimulus;
   env::RunSummary summary;
   try {
     summary = env::run_point(cfg, backends, options);
@@ -70,11 +155,18 @@ int run_command(const RunCommandOptions& o) {
     return kExitFailure;
   }
 
-  fmt::print("{}", env::summary_text(summary, o.config));
+  // Every backend that completed returned the whole output buffer; the first one's is measured.
+  std::optional<PointAccuracy> accuracy;
+  if (!summary.runs.empty() && summary.runs.front().output.size() ==
+                                   static_cast<std::size_t>(cfg.batch) * cfg.out_features) {
+    accuracy = point_accuracy(summary, stimulus);
+  }
+  fmt::print("{}{}{}", env::summary_text(summary, o.config),
+             accuracy ? accuracy_text(*accuracy) : std::string(), env::summary_verdict(summary));
   std::fflush(stdout);
   if (!o.json.empty()) {
     std::ofstream out(o.json);
-    out << env::summary_json(summary, o.config).dump(2) << "\n";
+    out << with_accuracy(env::summary_json(summary, o.config), accuracy).dump(2) << "\n";
     if (!out) {
       print_error(kCommand, "cannot write {}", o.json);
       return kExitFailure;
@@ -92,7 +184,7 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("-c,--config", o->config,
                   "Design point file (TOML; see docs/engine.md and docs/examples/)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_file(kPointFileHint));
   cmd->add_option("-b,--backend", o->backend,
                   "model: SystemC/TLM model (latency formula, no clock); rtl: Verilated RTL "
                   "behind the transactor, clocked; both: each, plus the cycle comparison")
@@ -112,8 +204,10 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
       "interrupt, reads the cycle count and the outputs, and checks every output against the\n"
       "fx/ reference. The summary gives compute, load and read-back cycles, the latency in ns,\n"
       "the throughput (outputs/s, MAC/s at the clock), mismatches (index, expected, got), the\n"
-      "model-vs-rtl cycle comparison (both), the coverage of every rounding/overflow stage and\n"
-      "the TLM error count. JSON fields: docs/user_guide.md, section `fxsim run`.\n"
+      "model-vs-rtl cycle comparison (both), the coverage of every rounding/overflow stage,\n"
+      "the TLM error count, and what the point loses against the float computation of the same\n"
+      "layer (the same operands in double precision): output SQNR in dB, MSE, largest error and\n"
+      "the outputs each requantizer saturated. JSON fields: docs/user_guide.md, `fxsim run`.\n"
       "The rtl backend Verilates the units of any point on first use (a few seconds each) and\n"
       "keeps them in the cache (FXSIM_CACHE_DIR, else ~/.cache/fxsim); FXSIM_RTL_ONDEMAND=0\n"
       "uses only what the cache holds.\n"

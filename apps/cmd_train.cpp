@@ -61,12 +61,26 @@ void add_train_command(CLI::App& app, CommandStatus& status) {
       "binary points and K-hot BN scales; export every quantized variant as a model file");
   sub->add_option("--config", opts->config, "Training config (TOML), see docs/golden.md")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_file("start from docs/examples/train_quick.toml (one minute) or "
+                            "train_small.toml (keys: docs/golden.md, `fxsim train`)"));
   sub->add_option("--out", opts->out, "Output directory (model files, results.json/csv)")
       ->capture_default_str();
   sub->add_option("--threads", opts->threads, "Intra-op threads (results depend on it)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  sub->footer(
+      "Runs the float baseline, then every variant of the config (PTQ, QAT, QAT with learned\n"
+      "binary points, K-hot BN scales) and writes DIR/model_<variant>.fxm (each with its golden\n"
+      "test logits, for `fxsim verify`) and DIR/results.json / results.csv. The config's keys,\n"
+      "their defaults and ranges: docs/golden.md, `fxsim train`; an unknown key or a bad value\n"
+      "is an error FILE:LINE: table.key: ... that lists what is allowed.\n"
+      "Exit codes: 0 done; 1 training failed; 2 a bad config, missing data or bad options.\n"
+      "Examples:\n"
+      "  fxsim train --config docs/examples/train_quick.toml --out results/quick    (1 minute)\n"
+      "  fxsim train --config docs/examples/train_small.toml --out results/train_small\n"
+      "  fxsim verify --model results/train_small/model_qat_khot2_e8.fxm\n"
+      "  fxsim train --config docs/examples/train_fashion_mnist.toml --out results/full "
+      "--threads 2");
   sub->callback([opts, &status] { status.exit_code = run_train(*opts); });
 }
 

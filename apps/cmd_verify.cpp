@@ -16,6 +16,8 @@
 
 #include "apps/commands.hpp"
 #include "golden/model_file.hpp"
+#include "models/engine/engine_config.hpp"
+#include "models/resources/family.hpp"
 #include "testbenches/env/verify_model.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
 
@@ -30,20 +32,52 @@ struct VerifyCommandOptions {
   int images = -1;  // -1: the backend's default
   int batch = 0;    // 0: the backend's default
   engine::Hardware hw;
+  std::vector<int> pe;  // --pe: one value, or one per layer
+  std::string family = "xc7";
   std::string data_dir = env::VerifyOptions{}.data_dir;
   std::string json;
   int jobs = 0;  // 0: one per core
   bool quiet = false;
 };
 
+nlohmann::json resources_json(const resources::ResourceEstimate& e) {
+  return {{"lut", e.lut},
+          {"ff", e.ff},
+          {"carry", e.carry},
+          {"dsp", e.dsp},
+          {"lut_equivalent", e.lut_equivalent}};
+}
+
+// A layer's formats as its design point has them (the model file's types).
+nlohmann::json types_json(const engine::EngineConfig& p) {
+  return {{"input", p.activation.str()},
+          {"weight", fx::type_str(p.weight)},
+          {"accumulator", p.accumulator.str()},
+          {"output", p.output.str()}};
+}
+
+nlohmann::json bn_json(const engine::EngineConfig& p) {
+  if (!p.bn) return nullptr;
+  return {{"scale", fx::type_str(p.bn->scale)},
+          {"bias", p.bn->bias.str()},
+          {"output", p.bn->output.str()},
+          {"activation", std::string(engine::to_string(p.bn->activation))},
+          {"clip", p.bn->clip}};
+}
+
 nlohmann::json report_json(const env::VerifyReport& r) {
   nlohmann::json layers = nlohmann::json::array();
+  nlohmann::json pe = nlohmann::json::array();
   for (const env::LayerVerify& l : r.layers) {
+    pe.push_back(l.pe);
     layers.push_back({{"name", l.name},
                       {"in_features", l.in_features},
                       {"out_features", l.out_features},
                       {"pe", l.pe},
                       {"simd", l.simd},
+                      {"types", types_json(l.point)},
+                      {"bn", bn_json(l.point)},
+                      {"resources", resources_json(l.resources)},
                       {"pe_variant", l.pe_variant},
                       {"bn_variant", l.bn_variant},
                       {"compute_cycles", l.compute_cycles},
@@ -59,11 +93,13 @@ nlohmann::json report_json(const env::VerifyReport& r) {
           {"images", r.images},
           {"batch", r.batch},
           {"jobs", r.jobs},
-          {"pe", r.hw.pe},
+          {"pe", pe},
           {"mac_stages", r.hw.mac_stages},
           {"bn_stages", r.hw.bn_stages},
           {"clock_ns", r.hw.clock_ns},
           {"bus_bits", r.hw.bus_bits},
+          {"family", std::string(resources::family_name(r.family))},
+          {"resources", resources_json(r.resources())},
           {"layers", layers},
           {"logit_mismatches", r.logit_mismatches},
           {"images_with_mismatch", r.images_with_mismatch},
@@ -80,21 +116,62 @@ nlohmann::json report_json(const env::VerifyReport& r) {
           {"passed", r.passed()}};
 }
 
-void print_report(const env::VerifyReport& r) {
-  fmt::print("model     {}\nbackend   {} ({} images, batch {}, PE {}, clock {} ns)\n", r.model_path,
-             r.backend, r.images, r.batch, r.hw.pe, r.hw.clock_ns);
-  fmt::print("\n{:<10} {:>9} {:>5} {:>5} {:>14} {:>13} {:>12} {:>10}\n", "layer", "shape", "PE",
-             "SIMD", "cycles(total)", "cycles(1 img)", "transfers", "mismatches");
+// The per-layer table: shape (in -> out, the one convention of every report), PE, SIMD, cycles,
+// bus transfers, analytical LUT / FF / DSP and the scoreboard's mismatches; a total row.
+void print_layer_table(const env::VerifyReport& r) {
+  const char* row = "{:<10} {:>12} {:>4} {:>5} {:>14} {:>14} {:>11} {:>8} {:>8} {:>5} {:>11}{}\n";
+  fmt::print(row, "layer", "in -> out", "PE", "SIMD", "cycles(total)", "cycles(1 img)", "transfers",
+             "LUT", "FF", "DSP", "mismatches", "");
+  std::uint64_t transfers = 0;
   for (const env::LayerVerify& l : r.layers) {
-    fmt::print("{:<10} {:>9} {:>5} {:>5} {:>14} {:>13} {:>12} {:>10}{}\n", l.name,
-               fmt::format("{}x{}", l.out_features, l.in_features), l.pe, l.simd, l.compute_cycles,
-               l.single_image_cycles, l.transfer_cycles, l.mismatches,
+    transfers += l.transfer_cycles;
+    fmt::print(row, l.name, fmt::format("{} -> {}", l.in_features, l.out_features), l.pe, l.simd,
+               l.compute_cycles, l.single_image_cycles, l.transfer_cycles, l.resources.lut,
+               l.resources.ff, l.resources.dsp, l.mismatches,
                l.completed && l.tlm_errors == 0 ? "" : "  (incomplete or TLM errors)");
     if (!l.pe_variant.empty()) {
       fmt::print("{:<10} rtl variants: {}{}\n", "", l.pe_variant,
                  l.bn_variant.empty() ? "" : " + " + l.bn_variant);
     }
   }
+  const resources::ResourceEstimate total = r.resources();
+  fmt::print(row, "total", "", "", "", r.compute_cycles(), r.single_image_cycles(), transfers,
+             total.lut, total.ff, total.dsp, r.layer_mismatches(), "");
+}
+
+// Each layer's formats: the MAC array's, then bn_act's.
+void print_formats(const env::VerifyReport& r) {
+  fmt::print(
+      "{:<10} input x weight -> accumulator -> MAC output; bn_act: scale, bias -> output, "
+      "activation\n",
+      "formats");
+  for (const env::LayerVerify& l : r.layers) {
+    const engine::EngineConfig& p = l.point;
+    fmt::print("{:<10} {} x {} -> {} -> {}\n", l.name, p.activation.str(), fx::type_str(p.weight),
+               p.accumulator.str(), p.output.str());
+    if (p.bn) {
+      const std::string act = p.bn->activation == units::Activation::RELU_CLIP
+                                  ? fmt::format("relu_clip at {}", p.bn->clip)
+                                  : std::string(engine::to_string(p.bn->activation));
+      fmt::print("{:<10} bn_act: scale {}, bias {} -> {}, {}\n", "", fx::type_str(p.bn->scale),
+                 p.bn->bias.str(), p.bn->output.str(), act);
+    }
+  }
+}
+
+void print_report(const env::VerifyReport& r) {
+  fmt::print(
+      "model     {}\nbackend   {} ({} images, batch {}, clock {} ns, {} + {} pipeline "
+      "stages)\n",
+      r.model_path, r.backend, r.images, r.batch, r.hw.clock_ns, r.hw.mac_stages, r.hw.bn_stages);
+  fmt::print(
+      "layers    PE per layer from --pe (default 8); SIMD per layer from the model file (the\n"
+      "          accumulation order of its golden logits); LUT/FF/DSP: analytical model\n"
+      "          (models/resources), {}, DSP multipliers\n\n",
+      resources::family_name(r.family));
+  print_layer_table(r);
+  fmt::print("\n");
+  print_formats(r);
   fmt::print(
       "\nlogits            {} of {} differ from the golden model ({} images)\n", r.logit_mismatches,
       static_cast<std::uint64_t>(r.images) * r.layers.back().out_features, r.images_with_mismatch);
@@ -134,6 +211,8 @@ int verify_command(const VerifyCommandOptions& o) {
   }
   options.batch = o.batch > 0 ? o.batch : (rtl ? 100 : 1000);
   options.hw = o.hw;
+  options.layer_pe = o.pe;
+  options.family = *resources::parse_family(o.family);
   options.data_dir = o.data_dir;
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -187,7 +266,7 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "check every logit against the golden model");
   cmd->add_option("-m,--model", o->model, "Model file written by `fxsim train` (*.fxm)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_file(kModelFileHint));
   cmd->add_option("-b,--backend", o->backend,
                   "model: the SystemC/TLM model; rtl: the Verilated RTL behind the transactor")
       ->check(CLI::IsMember({"model", "rtl"}))
@@ -199,9 +278,12 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("--batch", o->batch,
                   "Images per engine run, the BATCH register (default 1000 model, 100 rtl)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--pe", o->hw.pe, "Output neurons computed in parallel (PE)")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
+  cmd->add_option("--pe", o->pe,
+                  "Output neurons computed in parallel (PE): one value for every layer, or one "
+                  "per layer, e.g. --pe 16,8,2 (default 8). SIMD is each layer's own, from the "
+                  "model file")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--mac-stages", o->hw.mac_stages, "fx_mac_pe pipeline depth")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();
@@ -214,6 +296,10 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("--bus-bits", o->hw.bus_bits, "TLM bus data width in bits")
       ->check(CLI::IsMember({8, 16, 32, 64, 128, 256, 512}))
       ->capture_default_str();
+  cmd->add_option("--family", o->family,
+                  "FPGA family of the analytical LUT/FF/DSP estimate (docs/resources.md)")
+      ->check(CLI::IsMember({"xc7", "xcup"}))
+      ->capture_default_str();
   cmd->add_option("--data", o->data_dir,
                   "Directory of the Fashion-MNIST IDX files the golden results name")
       ->capture_default_str();
@@ -225,17 +311,21 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
   cmd->add_flag("-q,--quiet", o->quiet, "No progress lines on stderr");
   cmd->footer(
       "Each layer of the model file is one design point of the layer engine (docs/engine.md):\n"
-      "the layer's own formats, SIMD and bn_act, on PE parallel neurons. The images go through\n"
-      "the SystemC testbench (TLM loads, START, irq, read-back) layer by layer, every layer's\n"
+      "the layer's own formats, SIMD (the accumulation order its golden logits were computed\n"
+      "in, so not an option) and bn_act, on --pe parallel neurons. The images go through the\n"
+      "SystemC testbench (TLM loads, START, irq, read-back) layer by layer, every layer's\n"
       "hardware outputs feeding the next. Every layer is checked by the scoreboard against\n"
       "models/units, the last layer's logits against the golden logits stored in the model file,\n"
-      "and the accuracy against the golden accuracy on the same images. Reports cycles per\n"
-      "image, latency and throughput at the clock. Fields: docs/golden.md, `fxsim verify`.\n"
+      "and the accuracy against the golden accuracy on the same images. The report has a row\n"
+      "per layer (in -> out, PE, SIMD, cycles, transfers, analytical LUT/FF/DSP, mismatches),\n"
+      "each layer's formats, latency and throughput at the clock. Fields: docs/golden.md,\n"
+      "`fxsim verify`.\n"
       "Exit codes: 0 every logit bit-exact; 1 a mismatch, a TLM error or an incomplete run;\n"
       "2 a bad model file (truncated, wrong version, inconsistent) or bad options.\n"
-      "Examples:\n"
-      "  fxsim verify --model results/train_small/model_qat_bp_e6.fxm   (make run trains it)\n"
-      "  fxsim verify -m results/train_small/model_qat_khot2_e8.fxm --backend rtl --images 200");
+      "Examples (`make run` trains results/train_small/):\n"
+      "  fxsim verify --model results/train_small/model_qat_bp_e6.fxm\n"
+      "  fxsim verify -m results/train_small/model_qat_khot2_e8.fxm --backend rtl --images 200\n"
+      "  fxsim verify -m results/train_small/model_qat_bp_e6.fxm --pe 16,8,2 --json v.json");
   cmd->callback([o, &status] { status.exit_code = verify_command(*o); });
 }
 

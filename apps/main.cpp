@@ -47,10 +47,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help and --version end up here with exit code 0; everything else is a
-    // usage error, reported by CLI11 and mapped to exit code 2.
-    const int code = app.exit(e);
-    return code == 0 ? fxsim::cli::kExitOk : fxsim::cli::kExitUsage;
+    // --help and --version end up here with exit code 0; everything else is a usage error,
+    // reported as "fxsim SUBCOMMAND: ..." like every other error, with exit code 2.
+    return fxsim::cli::parse_error_exit(app, e);
   }
   return status.exit_code;
 }

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? fxsim::cli::kExitOk : fxsim::cli::kExitUsage;
+    return fxsim::cli::parse_error_exit(app, e);  // "fxsim train: ..." as from fxsim itself
   }
   return status.exit_code;
 }

@@ -5,9 +5,11 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <variant>
 
 #include "explore/layer_workload.hpp"
 #include "fx/cast.hpp"
+#include "fx/khot.hpp"
 #include "fx/khot_codec.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/elaboration.hpp"
@@ -109,6 +111,29 @@ engine::Stimulus quantize_layer(const FloatLayer& f, const engine::EngineConfig&
   s.input.resize(f.input.size());
   fx::cast_array_from_double(f.input.data(), f.input.size(), s.input.data(), cfg.activation);
   return s;
+}
+
+FloatLayer stimulus_float_layer(const engine::Stimulus& s, const engine::EngineConfig& cfg) {
+  FloatLayer f;
+  f.in_features = cfg.in_features;
+  f.out_features = cfg.out_features;
+  f.batch = s.batch;
+  const auto values = [](const std::vector<std::int64_t>& raw, const fx::NumType& t) {
+    std::vector<double> v(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      v[i] = std::holds_alternative<fx::FxType>(t)
+                 ? fx::to_double(raw[i], std::get<fx::FxType>(t))
+                 : fx::khot_to_double(raw[i], std::get<fx::KhotType>(t));
+    }
+    return v;
+  };
+  f.weights = values(s.weights, cfg.weight);
+  f.input = values(s.input, cfg.activation);
+  if (cfg.bn) {
+    f.bn_scale = values(s.bn_scale, cfg.bn->scale);
+    f.bn_bias = values(s.bn_bias, cfg.bn->bias);
+  }
+  return f;
 }
 
 std::vector<double> float_products(const FloatLayer& f) {

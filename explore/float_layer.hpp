@@ -37,6 +37,13 @@ FloatLayer make_float_layer(const Workload& workload, const BnSpec& bn, std::uin
 // fx::khot_quantize (nearest representable; computed by fx::KhotCodec) and packed into term words.
 engine::Stimulus quantize_layer(const FloatLayer& layer, const engine::EngineConfig& cfg);
 
+// The float layer of a design point's own operands (engine::make_stimulus, or any stimulus of
+// the point): its raw weights, BN scales and biases and inputs as the exact values they encode
+// (fx::to_double, fx::khot_to_double). float_reference of it is the same layer computed in double
+// precision, without the accumulator's, requantizers' and bn_act's roundings and saturations:
+// what `fxsim run` measures a point's outputs against (compare_outputs).
+FloatLayer stimulus_float_layer(const engine::Stimulus& s, const engine::EngineConfig& cfg);
+
 // y = W x in double, then with bn: act(scale * y + bias) with the float scale and bias
 // (activations in value units: relu, relu_clip at bn clip, hardtanh at +-1, sign +-1 (0/1 for an
 // unsigned output)). batch x out.

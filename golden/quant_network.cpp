@@ -55,8 +55,23 @@ void validate(const DenseLayer& l) {
   check_raws(l.weight_raw, l.weight_type, n + ".weights");
   const int pf = l.input_type.frac_bits() + l.weight_type.frac_bits();
   if (!l.acc_type.is_signed || l.acc_type.frac_bits() != pf) {
-    fail(n + ".accumulator", "type " + l.acc_type.str() + " must be signed with " +
-                                 std::to_string(pf) + " fraction bits (input F + weight F)");
+    // The type that would be right: signed, the same integer bits, F_in + F_w fraction bits.
+    const fx::FxType& a = l.acc_type;
+    const int width = a.int_bits + pf;
+    const std::string right =
+        width >= 2 && width <= 62
+            ? ": " +
+                  fx::FxType::make_signed(width, a.int_bits, a.rounding, a.overflow, a.sat_bits)
+                      .str() +
+                  " (the same integer bits)"
+            : "";
+    fail(n + ".accumulator",
+         "type " + a.str() +
+             (a.is_signed ? " has " + std::to_string(a.frac_bits()) + " fraction bits"
+                          : " is unsigned") +
+             "; expected a signed fixed with F_acc = F_in + F_w = " +
+             std::to_string(l.input_type.frac_bits()) + " + " +
+             std::to_string(l.weight_type.frac_bits()) + " = " + std::to_string(pf) + right);
   }
   if (l.acc_type.width > 62) fail(n + ".accumulator", "at most 62 bits");
   const int beat_bits = magnitude_bits(l.input_type) + magnitude_bits(l.weight_type) +

@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "fx/type_parser.hpp"
 #include "util/toml_table.hpp"
@@ -53,6 +56,42 @@ void string_list(const TomlTable& t, const char* key, std::vector<std::string>& 
   for (const toml::node& e : *a) out.push_back(t.pick(e, key, allowed));
 }
 
+// The tables of a training config and their keys, in the order messages list them.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tables() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> tables = {
+      {"data", {"dir", "train_images", "test_images", "calibration_images"}},
+      {"model", {"hidden"}},
+      {"float", {"epochs", "batch_size", "learning_rate"}},
+      {"qat", {"epochs", "learning_rate", "binary_point_learning_rate"}},
+      {"quant",
+       {"weight_bits", "mac_bits", "logit_bits", "elementwise_bits", "methods", "khot_k",
+        "khot_bits", "rounding", "simd"}},
+      {"export", {"models"}}};
+  return tables;
+}
+
+const std::vector<std::string>& table_keys(const std::string& table) {
+  for (const auto& [name, keys] : config_tables()) {
+    if (name == table) return keys;
+  }
+  static const std::vector<std::string> none;
+  return none;
+}
+
+// An unknown key at the top level: the table(s) it belongs in when some table has such a key,
+// else every key of every table.
+std::string top_level_hint(const std::string& key) {
+  std::string in, all;
+  for (const auto& [table, keys] : config_tables()) {
+    for (const std::string& k : keys) {
+      all += (all.empty() ? "" : ", ") + table + "." + k;
+      if (k == key) in += (in.empty() ? "" : " or ") + ("[" + table + "]");
+    }
+  }
+  if (!in.empty()) return "`" + key + "` is a key of a table: put it under " + in;
+  return "the tables' keys are " + all + " (docs/golden.md, `fxsim train`)";
+}
+
 void read_quant(const TomlTable& q, TrainConfig* c) {
   integer(q, "weight_bits", c->weight_bits, 2, 16);
   integer(q, "mac_bits", c->mac_bits, 2, 24);
@@ -83,28 +122,29 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
 TrainConfig parse_train_config(const std::string& text, const std::string& source) {
   const util::TomlErrors errors(source, /*columns=*/false, raise);
   const toml::table doc = util::parse_toml(text, errors);
-  const TomlTable top(errors, &doc, "", {},
-                      {"seed", "data", "model", "float", "qat", "quant", "export"});
+  std::vector<std::string> top_keys = {"seed"};
+  for (const auto& table : config_tables()) top_keys.push_back(table.first);
+  const TomlTable top(errors, &doc, "", {}, top_keys, top_level_hint);
   TrainConfig c;
   integer(top, "seed", c.seed, 0, std::int64_t{1} << 53);
-  const TomlTable d = top.sub("data", {"dir", "train_images", "test_images", "calibration_images"});
+  const TomlTable d = top.sub("data", table_keys("data"));
   if (auto dir = d.string("dir")) c.data_dir = *dir;
   integer(d, "train_images", c.train_images, 0, 60000);
   integer(d, "test_images", c.test_images, 0, 10000);
   integer(d, "calibration_images", c.calibration_images, 1, 60000);
-  int_list(top.sub("model", {"hidden"}), "hidden", c.hidden, 1, 4096);
-  const TomlTable f = top.sub("float", {"epochs", "batch_size", "learning_rate"});
+  int_list(top.sub("model", table_keys("model")), "hidden", c.hidden, 1, 4096);
+  const TomlTable f = top.sub("float", table_keys("float"));
   integer(f, "epochs", c.epochs, 1, 1000);
   integer(f, "batch_size", c.batch_size, 2, 65536);
   number(f, "learning_rate", c.learning_rate, 0.0, 10.0);
-  const TomlTable q = top.sub("qat", {"epochs", "learning_rate", "binary_point_learning_rate"});
+  const TomlTable q = top.sub("qat", table_keys("qat"));
   integer(q, "epochs", c.qat_epochs, 0, 1000);
   number(q, "learning_rate", c.qat_learning_rate, 0.0, 10.0);
   number(q, "binary_point_learning_rate", c.binary_point_learning_rate, 0.0, 10.0);
-  read_quant(top.sub("quant", {"weight_bits", "mac_bits", "logit_bits", "elementwise_bits",
-                               "methods", "khot_k", "khot_bits", "rounding", "simd"}),
-             &c);
-  if (auto models = top.sub("export", {"models"}).boolean("models")) c.export_models = *models;
+  read_quant(top.sub("quant", table_keys("quant")), &c);
+  if (auto models = top.sub("export", table_keys("export")).boolean("models")) {
+    c.export_models = *models;
+  }
   return c;
 }
 

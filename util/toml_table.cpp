@@ -64,7 +64,8 @@ std::string read_toml_file(const std::string& path, const std::string& what,
 }
 
 TomlTable::TomlTable(const TomlErrors& errors, const toml::table* t, std::string name,
-                     TomlLocation where, const std::vector<std::string>& allowed)
+                     TomlLocation where, const std::vector<std::string>& allowed,
+                     const UnknownKeyHint& hint)
     : errors_(errors), t_(t), name_(std::move(name)), where_(where) {
   if (!t_) return;
   const toml::key* bad = nullptr;  // the first unknown key in file order
@@ -76,8 +77,9 @@ TomlTable::TomlTable(const TomlErrors& errors, const toml::table* t, std::string
   if (bad) {
     std::string names;
     for (const std::string& a : allowed) names += (names.empty() ? "" : ", ") + a;
+    const std::string more = hint ? hint(std::string(bad->str())) : std::string();
     errors_.fail(toml_location(bad->source()), full(std::string(bad->str())),
-                 "unknown key; expected one of " + names);
+                 "unknown key; expected one of " + names + (more.empty() ? "" : "; " + more));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,13 +53,18 @@ toml::table parse_toml(std::string_view text, const TomlErrors& errors);
 std::string read_toml_file(const std::string& path, const std::string& what,
                            const TomlErrors& errors);
 
+// More about an unknown key than the names its table allows, e.g. where the key belongs
+// ("`epochs` is a key of [float] and [qat]"); appended to the message after "; ".
+using UnknownKeyHint = std::function<std::string(const std::string& key)>;
+
 class TomlTable {
  public:
   // The table `name` ("" for the root: its keys' names are the keys alone) found at `where`;
   // `t` null: an absent table, whose keys are all absent. Fails on the first key, in file order,
-  // that `allowed` does not list: "unknown key; expected one of A, B".
+  // that `allowed` does not list: "unknown key; expected one of A, B" (then "; " and `hint`'s
+  // text for the key, when there is one).
   TomlTable(const TomlErrors& errors, const toml::table* t, std::string name, TomlLocation where,
-            const std::vector<std::string>& allowed);
+            const std::vector<std::string>& allowed, const UnknownKeyHint& hint = {});
 
   bool present() const { return t_ != nullptr; }
   TomlLocation where() const { return where_; }

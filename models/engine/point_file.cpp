@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "fx/type_parser.hpp"
 #include "fx/width_rules.hpp"
@@ -266,20 +267,52 @@ void check_weight_matches_kind(const EngineConfig& cfg, const Context& ctx) {
 }
 
 // The accumulator sums exact products: signed, with the products' fraction bits. The message
-// says when the accumulator was the default one, since the user never wrote it.
+// gives the type that would be right (the same integer bits with those fraction bits, and the
+// default), and says when the accumulator was the default one, since the user never wrote it.
 void check_accumulator(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
   const bool fx_w = std::holds_alternative<fx::FxType>(cfg.weight);
   const int w_frac = fx_w ? cfg.fx_weight().frac_bits() : cfg.khot_weight().frac_bits();
-  const int want_frac = cfg.activation.frac_bits() + w_frac;
-  if (!cfg.accumulator.is_signed) {
-    ctx.fail("types.accumulator", cfg.accumulator.str() + " is unsigned; expected a signed fixed");
+  const int a_frac = cfg.activation.frac_bits();
+  const int want_frac = a_frac + w_frac;
+  const fx::FxType& acc = cfg.accumulator;
+  if (acc.is_signed && acc.frac_bits() == want_frac) return;
+  std::string expected = std::string("expected ") + (acc.is_signed ? "" : "a signed fixed with ") +
+                         "F_acc = F_activation + F_weight = " + std::to_string(a_frac) + " + " +
+                         std::to_string(w_frac) + " = " + std::to_string(want_frac);
+  std::vector<std::string> right;
+  const int width = acc.int_bits + want_frac;  // the same integer bits, the right fraction bits
+  std::optional<fx::FxType> same_int;
+  if (width >= 2 && width <= 62) {
+    same_int =
+        fx::FxType::make_signed(width, acc.int_bits, acc.rounding, acc.overflow, acc.sat_bits);
   }
-  if (cfg.accumulator.frac_bits() != want_frac) {
-    ctx.fail("types.accumulator",
-             cfg.accumulator.str() + " has " + std::to_string(cfg.accumulator.frac_bits()) +
-                 " fraction bits; expected A_FRAC + W_FRAC = " + std::to_string(want_frac) +
-                 (extras.accumulator_given ? "" : " (default accumulator)"));
+  std::optional<fx::FxType> def;
+  if (extras.accumulator_given) {
+    // The default of docs/engine.md: exact for in_features products, WRAP.
+    const fx::FxType w =
+        fx_w ? cfg.fx_weight()
+             : fx::FxType::make(cfg.khot_weight().is_signed(), cfg.khot_weight().width,
+                                cfg.khot_weight().int_bits);
+    try {
+      def = fx::accumulator_type(cfg.activation, w, cfg.in_features, fx::Overflow::WRAP);
+    } catch (const fx::FxTypeError&) {
+    }
   }
+  const std::string def_why = "the default when the key is left out: exact for " +
+                              std::to_string(cfg.in_features) + " products";
+  if (same_int && def && *same_int == *def) {
+    right.push_back(def->str() + " (the same integer bits; also " + def_why + ")");
+  } else {
+    if (same_int) right.push_back(same_int->str() + " (the same integer bits)");
+    if (def) right.push_back(def->str() + " (" + def_why + ")");
+  }
+  for (std::size_t i = 0; i < right.size(); ++i) {
+    expected += (i == 0 ? ": e.g. " : " or ") + right[i];
+  }
+  const std::string what =
+      acc.is_signed ? "has " + std::to_string(acc.frac_bits()) + " fraction bits" : "is unsigned";
+  ctx.fail("types.accumulator", acc.str() + " " + what + "; " + expected +
+                                    (extras.accumulator_given ? "" : " (default accumulator)"));
 }
 
 // What remains of the PE's rules lives with its unit (units::resolve_params); its message is

@@ -48,12 +48,12 @@ $2  cycles             7
   tlm errors         0
 TXT
 }
-header="point: $WORK/small.toml (fx_mac, PE 2, SIMD 8, 16x4, batch 1, no bn)
+header="point: $WORK/small.toml (fx_mac, PE 2, SIMD 8, 16 -> 4 features, batch 1, no bn)
 seed: 3
 "
 coverage_head="coverage:
   stage             count  overflows       ties    inexact  modes
-  accumulator           8          0          0          0  -
+  accumulator           8          0          0          0  WRAP (exact sums, no rounding)
 "
 expected="$header$(backend_block model '')
 $(backend_block rtl '  rtl variants       fx_mac_pe-KEY
@@ -76,8 +76,14 @@ fi
 CHECKS=$((CHECKS + 1))
 grep -qE '^  mac requant           4 ' "$WORK/out" || fail "small both: mac requant count"
 CHECKS=$((CHECKS + 1))
-[ "$(tail -n 2 "$WORK/out")" = "  tlm errors   0
-result: PASS" ] || fail "small both: last lines '$(tail -n 2 "$WORK/out")'"
+[ "$(tail -n 5 "$WORK/out" | sed -n '1,2p;5p')" = "  tlm errors   0
+accuracy against the float layer (the same operands in double precision):
+result: PASS" ] || fail "small both: last lines '$(tail -n 5 "$WORK/out")'"
+CHECKS=$((CHECKS + 1))
+grep -qE '^  output SQNR        [0-9]+\.[0-9]{2} dB \(MSE ' "$WORK/out" || fail "small both: SQNR line"
+CHECKS=$((CHECKS + 1))
+grep -qE '^  requantizers       mac [0-9]+ of 4 saturated \([0-9.]+ %\)$' "$WORK/out" ||
+  fail "small both: requantizer line"
 
 # JSON: the same values (one field per line in the 2-space indented dump).
 expect_json() {
@@ -105,6 +111,9 @@ expect_json '"pe": "fx_mac_pe-KEY",' 1
 expect_json '"difference": 0,' 1
 expect_json '"exact": true' 1
 expect_json '"passed": true' 1
+expect_json '"accuracy": {' 1
+expect_json '"outputs": 4,' 1
+expect_json '"bn_requant_overflow_fraction": null' 1
 
 # --seed overrides the file's seed; --backend defaults to model.
 run_fxsim '' run --config "$WORK/small.toml" --seed 9
@@ -112,14 +121,23 @@ CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] && grep -qx 'seed: 9' "$WORK/out" && ! grep -q '^backend rtl' "$WORK/out" ||
   fail "--seed 9 / default backend"
 
-# The examples: exact cycle counts of their comments, both backends agreeing.
+# The examples: exact cycle counts of their comments, both backends agreeing, and what their
+# comments say they lose: no saturation, the SQNR against the float layer (recomputed by an
+# independent float computation in sweep_tests, ExamplePoint.*).
 run_fxsim '' run --config "$EXAMPLES/point_fx_mac.toml" --backend both
 unkey "$WORK/out"
 CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] || fail "point_fx_mac: exit code $RC"
 for line in '  rtl variants       fx_mac_pe-KEY + bn_act-KEY' '  cycles             1574' \
-  '  load cycles        12697' '  readback cycles    25' \
-  'cycle comparison: model 1574, rtl 1574, difference 0, error 0.000 %' 'result: PASS'; do
+  '  load cycles        12681' '  readback cycles    25' \
+  'cycle comparison: model 1574, rtl 1574, difference 0, error 0.000 %' \
+  '  accumulator       12544          0          0          0  WRAP (exact sums, no rounding)' \
+  '  mac requant         128          0          0        128  RND_CONV SAT' \
+  '  bn requant          128          0          3        123  RND SAT' \
+  '  activation          128  relu changed 60 of them' \
+  '  output SQNR        38.53 dB (MSE 4.983e-05, max |error| 0.02055)' \
+  '  requantizers       mac 0 of 128 saturated (0.0 %), bn 0 of 128 saturated (0.0 %)' \
+  'result: PASS'; do
   CHECKS=$((CHECKS + 1))
   grep -qxF -- "$line" "$WORK/out" || fail "point_fx_mac: no line '$line'"
 done
@@ -128,7 +146,13 @@ unkey "$WORK/out"
 CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] || fail "point_khot: exit code $RC"
 for line in '  rtl variants       khot_pe-KEY + bn_act-KEY' '  cycles             320' \
-  'cycle comparison: model 320, rtl 320, difference 0, error 0.000 %' 'result: PASS'; do
+  'cycle comparison: model 320, rtl 320, difference 0, error 0.000 %' \
+  '  mac requant          90          0          0         89  RND_INF SAT_SYM' \
+  '  bn requant           90          0         21         61  RND_CONV SAT_SYM' \
+  '  activation           90  hardtanh changed 3 of them' \
+  '  output SQNR        34.71 dB (MSE 4.054e-05, max |error| 0.01556)' \
+  '  requantizers       mac 0 of 90 saturated (0.0 %), bn 0 of 90 saturated (0.0 %)' \
+  'result: PASS'; do
   CHECKS=$((CHECKS + 1))
   grep -qxF -- "$line" "$WORK/out" || fail "point_khot: no line '$line'"
 done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# fxsim --help, fxsim quantize --help and fxsim --version.
+# fxsim --help, the subcommands' --help, fxsim --version, and CLI11's usage errors reported like
+# every other error ("fxsim SUBCOMMAND: ...", what to do, exit code 2).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
@@ -22,5 +23,23 @@ expect_help "-h" "SUBCOMMAND" -h
 expect_help "quantize --help lists --type" "--type" quantize --help
 expect_help "quantize --help lists --all-modes" "--all-modes" quantize --help
 expect_help "quantize --help names the K-hot types" "spt<W,I,K>" quantize --help
+expect_help "train --help has examples" "fxsim train --config docs/examples/train_quick.toml" \
+  train --help
+expect_help "verify --help: --pe per layer" "--pe 16,8,2" verify --help
+expect_help "verify --help: SIMD is the model file's" "SIMD is each layer's own" verify --help
+expect_help "run --help: the accuracy" "output SQNR" run --help
+
+# Usage errors: the subcommand's prefix, CLI11's message, what to do, where the options are.
+expect_fail "missing option" 2 "fxsim quantize: --type is required" '' quantize
+expect_fail "missing option: --help" 2 "Run 'fxsim quantize --help' for its options." '' quantize
+expect_fail "missing model file" 2 "fxsim verify: --model: File does not exist: $WORK/missing.fxm; \
+train one with \`fxsim train --config docs/examples/train_small.toml --out DIR\`" '' \
+  verify --model "$WORK/missing.fxm"
+expect_fail "missing point file" 2 "fxsim run: --config: File does not exist: $WORK/p.toml; start \
+from docs/examples/point_fx_mac.toml" '' run --config "$WORK/p.toml"
+expect_fail "missing training config (fxsim-train)" 2 "fxsim train: --config: File does not \
+exist: $WORK/t.toml; start from docs/examples/train_quick.toml" '' train --config "$WORK/t.toml"
+expect_fail "bad --pe" 2 "fxsim verify: --pe: Value 0 not in range 1 to 256" '' \
+  verify --model "$0" --pe 8,0
 
 finish

@@ -81,6 +81,39 @@ import json, sys
 v = json.load(open('$WORK/model_qat_bp_e4.fxm.json'))
 sys.exit(0 if [l['single_image_cycles'] for l in v['layers']] == [398, 14] else 1)"
 
+# --- the per-layer table: --pe per layer, the model file's SIMD and formats, resources -----------
+"$FXSIM" verify -m "$WORK/a/model_qat_bp_e4.fxm" -n 10 -q --pe 4,2 --json "$WORK/pe.json" \
+  >"$WORK/pe.out" 2>&1
+rc=$?
+check "verify --pe 4,2 exits 0 (got $rc): $(tail -3 "$WORK/pe.out")" [ "$rc" = 0 ]
+# fc1 784->32 on PE 4: 8 folds x 98 beats + 3 + 3 = 790; fc2 32->10 on PE 2: 5 x 4 + 3 + 3 = 26.
+check "verify --pe 4,2: layer rows in -> out, PE, SIMD, cycles" grep -qE \
+  '^fc1 +784 -> 32 +4 +8 +[0-9]+ +790 ' "$WORK/pe.out"
+check "verify --pe 4,2: fc2's row" grep -qE '^fc2 +32 -> 10 +2 +8 +[0-9]+ +26 ' "$WORK/pe.out"
+check "verify: the table's header" grep -qE \
+  '^layer +in -> out +PE +SIMD +cycles\(total\) +cycles\(1 img\) +transfers +LUT +FF +DSP +mismatches$' \
+  "$WORK/pe.out"
+check "verify: fc1's formats" grep -qF 'fc1        ufixed<8,0,RND_CONV,SAT,0> x fixed<8,' "$WORK/pe.out"
+check "verify --pe 4,2: JSON per layer" "$PY" - "$WORK/pe.json" <<'PYEOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+L = v["layers"]
+ok = (v["pe"] == [4, 2] and [l["pe"] for l in L] == [4, 2] and [l["simd"] for l in L] == [8, 8]
+      and [l["single_image_cycles"] for l in L] == [790, 26]
+      and L[0]["types"]["input"] == "ufixed<8,0,RND_CONV,SAT,0>"
+      and L[1]["types"]["input"] == L[0]["bn"]["output"] and L[0]["bn"]["activation"] == "relu"
+      and v["family"] == "xc7" and all(l["resources"]["lut"] > 0 for l in L)
+      and all(v["resources"][k] == sum(l["resources"][k] for l in L)
+              for k in ("lut", "ff", "carry", "dsp"))
+      and v["passed"] is True)
+if not ok:
+    print(json.dumps(v, indent=1)[:3000], file=sys.stderr)
+sys.exit(0 if ok else 1)
+PYEOF
+expect_fail "verify: --pe with a wrong count" 2 \
+  "fxsim verify: --pe 4,2,1: 3 values for a model of 2 layers (fc1, fc2); expected one value per \
+layer (2) or one for every layer" "" verify -m "$WORK/a/model_ptq_e4.fxm" --pe 4,2,1
+
 # --- one model on the Verilated RTL backend -------------------------------------------------------
 "$FXSIM" verify -m "$WORK/a/model_qat_khot2_e8.fxm" -b rtl -n 10 -q --json "$WORK/rtl.json" \
   >"$WORK/verify.out" 2>&1
@@ -94,7 +127,12 @@ sys.exit(0 if v['images'] == 10 and v['logit_mismatches'] == 0 and v['backend'] 
 
 # --- errors -----------------------------------------------------------------------------------------
 printf 'seed = 1\n[float]\nepochz = 2\n' >"$WORK/bad.toml"
-expect_fail "train: unknown key" 2 "bad.toml:3" "" train --config "$WORK/bad.toml" --out "$WORK/c"
+expect_fail "train: unknown key" 2 "fxsim train: $WORK/bad.toml:3: float.epochz: unknown key; \
+expected one of epochs, batch_size, learning_rate" "" train --config "$WORK/bad.toml" --out "$WORK/c"
+printf 'seed = 1\nepochs = 2\n' >"$WORK/top.toml"
+expect_fail "train: a table's key at the top level" 2 "top.toml:2: epochs: unknown key; expected \
+one of seed, data, model, float, qat, quant, export; \`epochs\` is a key of a table: put it under \
+[float] or [qat]" "" train --config "$WORK/top.toml" --out "$WORK/c"
 head -c 200 "$WORK/a/model_ptq_e4.fxm" >"$WORK/short.fxm"
 expect_fail "verify: truncated model file" 2 "short.fxm: truncated" "" verify -m "$WORK/short.fxm"
 expect_fail "verify: more images than the golden results" 2 \

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "golden/idx.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/latency.hpp"
 #include "models/engine/stimulus.hpp"
 #include "util/forked_tasks.hpp"
@@ -45,6 +46,12 @@ std::uint64_t VerifyReport::layer_mismatches() const {
   return n;
 }
 
+resources::ResourceEstimate VerifyReport::resources() const {
+  resources::ResourceEstimate total;
+  for (const LayerVerify& l : layers) total += l.resources;
+  return total;
+}
+
 bool VerifyReport::passed() const {
   for (const LayerVerify& l : layers) {
     if (!l.completed || l.tlm_errors != 0 || l.mismatches != 0) return false;
@@ -77,11 +84,12 @@ std::vector<std::int64_t> load_inputs(const golden::ModelFile& file, const std::
 // One batch of inputs through every layer on the engine; returns the last layer's outputs and
 // adds each layer's cycles and checks to `layers`.
 std::vector<std::int64_t> run_layers(const golden::QuantNetwork& model, const VerifyOptions& o,
-                                     int batch, std::vector<std::int64_t> input,
+                                     const std::vector<engine::Hardware>& hw, int batch,
+                                     std::vector<std::int64_t> input,
                                      std::vector<LayerVerify>* layers, bool single) {
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const golden::DenseLayer& layer = model.layers[i];
-    const engine::EngineConfig cfg = layer_point(layer, o.hw, batch);
+    const engine::EngineConfig cfg = layer_point(layer, hw[i], batch);
     const engine::Stimulus stim = layer_stimulus(layer, cfg, std::move(input));
     env::RunOptions run_options;
     run_options.stimulus = &stim;
@@ -124,38 +132,47 @@ void check_request(const golden::ModelFile& file, const std::string& model_path,
   if (o.batch < 1) throw VerifyError("--batch must be at least 1");
 }
 
-// The report before any run: the resolved image count and batch, one empty entry per layer.
+// The report before any run: the resolved image count and batch, one entry per layer with its
+// design point and analytical resources and no counts yet. Every layer maps onto the engine (or
+// the error names it) before anything is simulated, so a bad model fails at once rather than
+// after the first layers' runs.
 VerifyReport empty_report(const golden::ModelFile& file, const std::string& model_path,
-                          const VerifyOptions& o) {
+                          const VerifyOptions& o, const std::vector<engine::Hardware>& hw) {
   VerifyReport r;
   r.model_path = model_path;
   r.backend = env::to_string(o.backend);
   r.images = o.images == 0 ? file.golden->count : o.images;
   r.batch = std::min(o.batch, r.images);
   r.hw = o.hw;
-  for (const golden::DenseLayer& l : file.model.layers) {
+  r.family = o.family;
+  for (std::size_t i = 0; i < file.model.layers.size(); ++i) {
+    const golden::DenseLayer& l = file.model.layers[i];
     LayerVerify lv;
     lv.name = l.name;
     lv.in_features = l.in_features;
     lv.out_features = l.out_features;
-    lv.pe = o.hw.pe;
+    lv.pe = hw[i].pe;
     lv.simd = l.simd;
+    try {
+      lv.point = layer_point(l, hw[i], r.batch);
+      lv.resources = engine::engine_cost(engine::elaborate(lv.point), o.family, true);
+    } catch (const engine::PointFileError& e) {
+      throw VerifyError(model_path + ": " + e.what());
+    }
     r.layers.push_back(lv);
   }
   return r;
 }
 
-// Every layer maps onto the engine (or the error names it) before anything is simulated, so a
-// bad model fails at once rather than after the first layers' runs.
-void check_layers_map(const golden::QuantNetwork& model, const engine::Hardware& hw, int batch,
-                      const std::string& model_path) {
-  for (const golden::DenseLayer& l : model.layers) {
-    try {
-      layer_point(l, hw, batch);
-    } catch (const engine::PointFileError& e) {
-      throw VerifyError(model_path + ": " + e.what());
-    }
+// A batch's share of the report: the layers without their counts.
+std::vector<LayerVerify> uncounted_layers(const VerifyReport& r) {
+  std::vector<LayerVerify> layers = r.layers;
+  for (LayerVerify& l : layers) {
+    l.compute_cycles = l.transfer_cycles = l.single_image_cycles = 0;
+    l.formula_single_image_cycles = l.mismatches = l.tlm_errors = 0;
+    l.completed = true;
   }
+  return layers;
 }
 
 // Compares a batch's hardware logits (images first .. first + n - 1) with the golden ones, raw
@@ -230,6 +247,25 @@ void add_batch_counts(const LayerVerify& batch, LayerVerify& total) {
 
 }  // namespace
 
+std::vector<engine::Hardware> layer_hardware(const golden::QuantNetwork& model,
+                                             const VerifyOptions& o) {
+  const std::size_t n = model.layers.size();
+  if (!o.layer_pe.empty() && o.layer_pe.size() != 1 && o.layer_pe.size() != n) {
+    std::string values, names;
+    for (int pe : o.layer_pe) values += (values.empty() ? "" : ",") + std::to_string(pe);
+    for (const golden::DenseLayer& l : model.layers) names += (names.empty() ? "" : ", ") + l.name;
+    throw VerifyError("--pe " + values + ": " + std::to_string(o.layer_pe.size()) +
+                      " values for a model of " + std::to_string(n) + " layer" +
+                      (n == 1 ? "" : "s") + " (" + names + "); expected one value per layer (" +
+                      std::to_string(n) + ") or one for every layer");
+  }
+  std::vector<engine::Hardware> hw(n, o.hw);
+  for (std::size_t i = 0; i < n && !o.layer_pe.empty(); ++i) {
+    hw[i].pe = o.layer_pe.size() == 1 ? o.layer_pe[0] : o.layer_pe[i];
+  }
+  return hw;
+}
+
 VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
                           const VerifyOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -237,8 +273,8 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
   const golden::QuantNetwork& model = file.model;
   const golden::GoldenResults& g = *file.golden;
   const int classes = model.layers.back().out_features;
-  VerifyReport r = empty_report(file, model_path, o);
-  check_layers_map(model, o.hw, r.batch, model_path);
+  const std::vector<engine::Hardware> hw = layer_hardware(model, o);
+  VerifyReport r = empty_report(file, model_path, o, hw);
 
   const int features = model.layers.front().in_features;
   const std::vector<std::int64_t> pixels = load_inputs(file, o.data_dir, r.images);
@@ -249,7 +285,7 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
 
   // Latency: the first image alone through every layer. It also builds any rtl variant the
   // model needs before the batches' workers start, so they never build one twice.
-  run_layers(model, o, 1, slice(0, 1), &r.layers, true);
+  run_layers(model, o, hw, 1, slice(0, 1), &r.layers, true);
 
   // The batches, spread over forked workers: each returns its layers' counts and its logits, and
   // the merge below goes in batch order, so the report does not depend on the job count.
@@ -264,8 +300,8 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
         [&](int k) {
           const int n = images_of(k);
           BatchResult b;
-          b.layers = empty_report(file, model_path, o).layers;
-          b.logits = run_layers(model, o, n, slice(k * r.batch, n), &b.layers, false);
+          b.layers = uncounted_layers(r);
+          b.logits = run_layers(model, o, hw, n, slice(k * r.batch, n), &b.layers, false);
           return encode(b);
         },
         [&](int k, std::string&& bytes) {

@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "golden/model_file.hpp"
+#include "models/engine/engine_config.hpp"
 #include "models/engine/latency.hpp"
+#include "models/resources/estimate.hpp"
+#include "models/resources/family.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 #include "testbenches/env/run_point.hpp"
 
@@ -22,7 +25,13 @@ struct VerifyOptions {
   env::BackendKind backend = env::BackendKind::MODEL;
   int images = 0;       // the first N golden images; 0: all the model file holds
   int batch = 1000;     // images per engine run (the BATCH register); the last run takes the rest
-  engine::Hardware hw;  // PE, pipeline depths, clock, bus
+  engine::Hardware hw;  // PE (of every layer unless layer_pe says otherwise), depths, clock, bus
+  // PE of each layer: empty: hw.pe for every layer; one value: that for every layer; otherwise
+  // one per layer of the model (another count is a VerifyError naming the number of layers).
+  // SIMD is not chosen here: it is each layer's own (the model file's accumulation order).
+  std::vector<int> layer_pe;
+  // The family of the analytical resource estimate (engine::engine_cost, DSP multipliers).
+  resources::Family family = resources::Family::xc7;
   // Where the golden results' image file (a bare IDX file name, e.g. t10k-images-idx3-ubyte.gz)
   // lives; an absolute name is used as it is.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
@@ -37,6 +46,10 @@ struct VerifyOptions {
 struct LayerVerify {
   std::string name;
   int in_features = 0, out_features = 0, pe = 0, simd = 0;
+  // The layer's design point as it ran (formats, PE, SIMD, bn_act; batch = the report's batch).
+  engine::EngineConfig point;
+  // Analytical resources of the layer's engine: PE x fx_mac_pe + PE x bn_act (engine_cost).
+  resources::ResourceEstimate resources;
   std::string pe_variant, bn_variant;             // rtl backend: the Verilated variants
   std::uint64_t compute_cycles = 0;               // CYCLES register, summed over the batches
   std::uint64_t transfer_cycles = 0;              // bus cycles of loads and read-backs, summed
@@ -52,8 +65,9 @@ struct VerifyReport {
   std::string backend;  // "model" | "rtl"
   int images = 0;
   int batch = 0;
-  int jobs = 1;  // worker processes that ran the batches
-  engine::Hardware hw;
+  int jobs = 1;         // worker processes that ran the batches
+  engine::Hardware hw;  // hw.pe: the default PE; each layer's own is layers[i].pe
+  resources::Family family = resources::Family::xc7;
   std::vector<LayerVerify> layers;
   std::uint64_t logit_mismatches = 0;  // hardware logits != golden logits (raw compare)
   std::uint64_t images_with_mismatch = 0;
@@ -69,6 +83,7 @@ struct VerifyReport {
   double images_per_second_hardware() const;  // at the clock, from cycles_per_image
   double images_per_second_host() const;      // simulation speed: images / wall_seconds
   std::uint64_t layer_mismatches() const;
+  resources::ResourceEstimate resources() const;  // every layer's engine, summed
   // Every logit bit-exact, every layer bit-exact and complete without TLM errors, and hence the
   // same accuracy as the golden model.
   bool passed() const;
@@ -83,5 +98,10 @@ class VerifyError : public std::runtime_error {
 
 VerifyReport verify_model(const golden::ModelFile& file, const std::string& model_path,
                           const VerifyOptions& options);
+
+// The hardware of each layer of `model` under `options` (hw with each layer's PE from
+// layer_pe). Throws VerifyError when layer_pe has neither one value nor one per layer.
+std::vector<engine::Hardware> layer_hardware(const golden::QuantNetwork& model,
+                                             const VerifyOptions& options);
 
 }  // namespace fxsim::env

@@ -2,13 +2,19 @@
 // the double reference and the error metrics, on hand-worked values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <string>
+#include <vector>
 
 #include "explore/design_points.hpp"
 #include "explore/float_layer.hpp"
 #include "fx/cast.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/memory_map.hpp"
+#include "models/engine/reference.hpp"
 #include "models/engine/stimulus.hpp"
 
 namespace fxsim::explore {
@@ -114,6 +120,103 @@ TEST(Accuracy, KhotWeightsAreNearestRepresentableAndPacked) {
         s.weights[i]);
   }
 }
+
+TEST(Accuracy, StimulusFloatLayerIsTheValuesOfItsRaws) {
+  engine::EngineConfig cfg = tiny_config();
+  cfg.kind = engine::EngineKind::KHOT;
+  cfg.weight = fx::KhotType::make(fx::KhotKind::KHOT, 4, 1, 1);  // F = 3
+  cfg.bn = engine::BnConfig{};
+  cfg.bn->scale = fx::FxType::make_signed(8, 2);  // F = 6
+  cfg.bn->bias = fx::FxType::make_signed(16, 8);  // F = 8
+  engine::Stimulus s;
+  s.batch = 1;
+  s.weights = {4, -2, 2, -1};  // raws of khot<4,1,1>: 0.5, -0.25, 0.25, -0.125
+  s.input = {96, -64};         // fixed<8,1>: 0.75, -0.5
+  s.bn_scale = {64, -32};      // 1.0, -0.5
+  s.bn_bias = {-256, 32};      // -1.0, 0.125
+  const FloatLayer f = stimulus_float_layer(s, cfg);
+  EXPECT_EQ(f.in_features, 2);
+  EXPECT_EQ(f.out_features, 2);
+  EXPECT_EQ(f.batch, 1);
+  EXPECT_EQ(f.weights, (std::vector<double>{0.5, -0.25, 0.25, -0.125}));
+  EXPECT_EQ(f.input, (std::vector<double>{0.75, -0.5}));
+  EXPECT_EQ(f.bn_scale, (std::vector<double>{1.0, -0.5}));
+  EXPECT_EQ(f.bn_bias, (std::vector<double>{-1.0, 0.125}));
+  EXPECT_TRUE(f.labels.empty());
+}
+
+// The numbers `fxsim run` prints for the example points of docs/examples/ (and their comments
+// state), recomputed here from the point's own stimulus by an independent float layer: raws
+// scaled by 2^-F, y = W x, bn and the activation in double, the SQNR summed directly; and the
+// outputs from the models/units reference (engine::compute_reference), as both backends return
+// them. cli.run_summary checks the same numbers in the printed summary.
+struct ExampleNumbers {
+  const char* file;
+  const char* sqnr_db;  // as printed, two decimals
+  std::uint64_t outputs, mac_saturated, bn_saturated, activation_changed;
+};
+
+void PrintTo(const ExampleNumbers& x, std::ostream* os) { *os << x.file; }
+
+class ExamplePoint : public ::testing::TestWithParam<ExampleNumbers> {};
+
+double value(std::int64_t raw, int frac_bits) {
+  return std::ldexp(static_cast<double>(raw), -frac_bits);
+}
+
+TEST_P(ExamplePoint, AccuracyAgainstAnIndependentFloatLayer) {
+  const ExampleNumbers& x = GetParam();
+  const engine::EngineConfig cfg =
+      engine::load_point_file(std::string(FXSIM_SOURCE_DIR) + "/docs/examples/" + x.file);
+  const engine::Stimulus stim = engine::make_stimulus(cfg, cfg.seed);
+  const engine::LayerReference ref = engine::compute_reference(engine::elaborate(cfg), stim);
+  ASSERT_TRUE(cfg.bn.has_value());
+  const int w_frac = cfg.kind == engine::EngineKind::FX_MAC ? cfg.fx_weight().frac_bits()
+                                                            : cfg.khot_weight().frac_bits();
+  const int s_frac = cfg.bn->khot_scale() ? std::get<fx::KhotType>(cfg.bn->scale).frac_bits()
+                                          : std::get<fx::FxType>(cfg.bn->scale).frac_bits();
+  const int n_in = cfg.in_features, n_out = cfg.out_features;
+  double signal = 0, noise = 0;
+  for (int b = 0; b < cfg.batch; ++b) {
+    for (int o = 0; o < n_out; ++o) {
+      double y = 0;
+      for (int i = 0; i < n_in; ++i) {
+        y += value(stim.weights[o * n_in + i], w_frac) *
+             value(stim.input[b * n_in + i], cfg.activation.frac_bits());
+      }
+      double t =
+          value(stim.bn_scale[o], s_frac) * y + value(stim.bn_bias[o], cfg.bn->bias.frac_bits());
+      if (cfg.bn->activation == units::Activation::RELU) t = std::max(t, 0.0);
+      if (cfg.bn->activation == units::Activation::HARDTANH) t = std::clamp(t, -1.0, 1.0);
+      const double got = value(ref.output[b * n_out + o], cfg.bn->output.frac_bits());
+      signal += t * t;
+      noise += (t - got) * (t - got);
+    }
+  }
+  const double sqnr_db = 10 * std::log10(signal / noise);
+  char printed[32];
+  std::snprintf(printed, sizeof printed, "%.2f", sqnr_db);
+  EXPECT_STREQ(printed, x.sqnr_db);
+  // explore's float layer of the stimulus (what `fxsim run` prints) agrees with this one.
+  const Accuracy a = compare_outputs(float_reference(stimulus_float_layer(stim, cfg), cfg),
+                                     ref.output, cfg.final_output());
+  EXPECT_NEAR(a.sqnr_db, sqnr_db, 1e-9);
+  EXPECT_NEAR(a.mse, noise / (cfg.batch * n_out), 1e-15);
+  // Sensible formats: nothing saturates.
+  EXPECT_EQ(ref.coverage.mac_requant.count, x.outputs);
+  EXPECT_EQ(ref.coverage.mac_requant.overflows, x.mac_saturated);
+  EXPECT_EQ(ref.coverage.bn_requant.overflows, x.bn_saturated);
+  EXPECT_EQ(ref.coverage.accumulator.overflows, 0u);
+  EXPECT_EQ(ref.coverage.activation.overflows, x.activation_changed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExamplePoint,
+                         ::testing::Values(ExampleNumbers{"point_fx_mac.toml", "38.53", 128, 0, 0,
+                                                          60},
+                                           ExampleNumbers{"point_khot.toml", "34.71", 90, 0, 0, 3}),
+                         [](const ::testing::TestParamInfo<ExampleNumbers>& i) {
+                           return std::string(i.index == 0 ? "FxMac" : "Khot");
+                         });
 
 }  // namespace
 }  // namespace fxsim::explore

@@ -148,7 +148,9 @@ TEST_F(ModelFiles, RejectsTypeMismatches) {
   write_model_file(path_, small_model());
   // The accumulator's fraction bits no longer equal input F + weight F (11 -> 10).
   patch_header("fixed<16,5,TRN,SAT,0>", "fixed<16,6,TRN,SAT,0>");
-  EXPECT_NE(error().find("fc1.accumulator: type fixed<16,6,TRN,SAT,0> must be signed with 11"),
+  EXPECT_NE(error().find("fc1.accumulator: type fixed<16,6,TRN,SAT,0> has 10 fraction bits; "
+                         "expected a signed fixed with F_acc = F_in + F_w = 8 + 3 = 11: "
+                         "fixed<17,6,TRN,SAT,0> (the same integer bits)"),
             std::string::npos)
       << error();
   write_model_file(path_, small_model());

@@ -82,6 +82,18 @@ TEST(TomlTable, MessagesNameFileLineColumnAndKey) {
             "f.toml:2: b: unknown key; expected one of a, t");
   EXPECT_EQ(error_of("[t]\nz = 1\nn = 1\ny = 2\n", true, read_t),
             "f.toml:2:1: t.z: unknown key; expected one of n, s, k");  // the first in file order
+  // A hint says more about an unknown key than the allowed names.
+  {
+    const TomlErrors errors("f.toml", false, raise);
+    const toml::table doc = fxsim::util::parse_toml("a = 1\nn = 2\n", errors);
+    try {
+      TomlTable(errors, &doc, "", {}, {"a", "t"},
+                [](const std::string& key) { return "`" + key + "` is a key of [t]"; });
+      ADD_FAILURE() << "no error";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "f.toml:2: n: unknown key; expected one of a, t; `n` is a key of [t]");
+    }
+  }
   EXPECT_EQ(error_of("[t]\nn = 10\n", false, read_t),
             "f.toml:2: t.n: expected an integer in 1..9, got 10");
   EXPECT_EQ(error_of("[t]\nn = \"x\"\n", true, read_t),

@@ -134,6 +134,18 @@ TEST(Prebuild, EngineRtlVariants) {
   }
 }
 
+// The example points of docs/examples/, which cli.run_summary runs on both backends.
+TEST(Prebuild, ExamplePointRtlVariants) {
+  for (const char* name : {"point_fx_mac.toml", "point_khot.toml"}) {
+    const engine::Elaboration e =
+        engine::elaborate(engine::load_point_file(std::string(FXSIM_EXAMPLES_DIR) + "/" + name));
+    const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(e);
+    EXPECT_EQ(v.pe->params, e.pe.params) << name;
+    ASSERT_NE(v.bn, nullptr) << name;
+    EXPECT_EQ(v.bn->params, e.bn->params) << name;
+  }
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;

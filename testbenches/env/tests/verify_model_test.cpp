@@ -23,6 +23,8 @@
 #include "models/engine/latency.hpp"
 #include "models/engine/memory_map.hpp"
 #include "models/engine/stimulus.hpp"
+#include "models/resources/estimate.hpp"
+#include "models/units/unit_registry.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 
 namespace fxsim::env {
@@ -252,6 +254,72 @@ TEST_F(VerifyModel, RtlBackendIsBitExactWithTheSameCycles) {
   EXPECT_FALSE(r.layers[0].bn_variant.empty());
   EXPECT_TRUE(r.layers[1].bn_variant.empty());
   EXPECT_TRUE(r.passed());
+}
+
+// --pe per layer: each layer's cycles follow the formula with its own PE, its resources are PE
+// copies of its units (models/units costs), its formats are the model file's.
+TEST_F(VerifyModel, PePerLayer) {
+  VerifyOptions o;
+  o.batch = 16;
+  o.layer_pe = {2, 4};
+  const VerifyReport r = verify_model(load(), model_path_, o);
+  ASSERT_EQ(r.layers.size(), 2u);
+  EXPECT_EQ(r.layers[0].pe, 2);
+  EXPECT_EQ(r.layers[1].pe, 4);
+  EXPECT_EQ(r.layers[0].simd, 8);  // the model file's
+  EXPECT_EQ(r.layers[1].simd, 4);
+  // fc1: PE 2 -> NF 8, SF 4: 32 beats per image + 3 + 3; fc2: PE 4 -> NF 3, SF 4: 12 + 3.
+  EXPECT_EQ(r.layers[0].single_image_cycles, 32u + 6);
+  EXPECT_EQ(r.layers[0].compute_cycles, 2 * (16u * 32 + 6) + (8u * 32 + 6));
+  EXPECT_EQ(r.layers[1].single_image_cycles, 12u + 3);
+  EXPECT_EQ(r.layers[1].compute_cycles, 2 * (16u * 12 + 3) + (8u * 12 + 3));
+  EXPECT_TRUE(r.passed());
+
+  const golden::QuantNetwork m = make_model();
+  EXPECT_EQ(r.layers[0].point.activation, m.layers[0].input_type);
+  EXPECT_EQ(r.layers[0].point.fx_weight(), m.layers[0].weight_type);
+  EXPECT_EQ(r.layers[0].point.accumulator, m.layers[0].acc_type);
+  EXPECT_EQ(r.layers[0].point.output, m.layers[0].out_type);
+  ASSERT_TRUE(r.layers[0].point.bn.has_value());
+  EXPECT_EQ(r.layers[0].point.bn->output, m.layers[0].bn->out_type);
+  EXPECT_FALSE(r.layers[1].point.bn.has_value());
+
+  resources::ResourceEstimate total;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const engine::Elaboration e = engine::elaborate(r.layers[i].point);
+    resources::ResourceEstimate want = resources::times(
+        r.layers[i].pe, units::estimate(*e.pe.unit, e.pe.params, resources::Family::xc7, true));
+    if (e.bn) {
+      want += resources::times(
+          r.layers[i].pe, units::estimate(*e.bn->unit, e.bn->params, resources::Family::xc7, true));
+    }
+    EXPECT_EQ(r.layers[i].resources.lut, want.lut) << i;
+    EXPECT_EQ(r.layers[i].resources.ff, want.ff) << i;
+    EXPECT_EQ(r.layers[i].resources.dsp, want.dsp) << i;
+    EXPECT_GT(r.layers[i].resources.lut, 0) << i;
+    total += want;
+  }
+  EXPECT_EQ(r.resources().lut, total.lut);
+  EXPECT_EQ(r.resources().dsp, total.dsp);
+
+  // One value is every layer's.
+  o.layer_pe = {2};
+  const VerifyReport all = verify_model(load(), model_path_, o);
+  EXPECT_EQ(all.layers[0].pe, 2);
+  EXPECT_EQ(all.layers[1].pe, 2);
+  EXPECT_EQ(all.layers[0].resources.lut, r.layers[0].resources.lut);
+  EXPECT_EQ(all.layers[1].resources.lut * 2, r.layers[1].resources.lut);  // PE copies
+
+  // Another count names the number of layers.
+  o.layer_pe = {2, 4, 8};
+  try {
+    verify_model(load(), model_path_, o);
+    FAIL() << "expected a VerifyError";
+  } catch (const VerifyError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "--pe 2,4,8: 3 values for a model of 2 layers (fc1, fc2); expected one value per "
+              "layer (2) or one for every layer");
+  }
 }
 
 TEST_F(VerifyModel, UnusableInputsAreClearErrors) {

@@ -136,6 +136,21 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
   EXPECT_EQ(config_error("\n[qat]\nlearning_rat = 0.1\n"),
             "t.toml:3: qat.learning_rat: unknown key; expected one of epochs, learning_rate, "
             "binary_point_learning_rate");
+  // At the top level: where a table's key belongs, else every key of every table.
+  EXPECT_EQ(config_error("seed = 1\nepochs = 2\n"),
+            "t.toml:2: epochs: unknown key; expected one of seed, data, model, float, qat, quant, "
+            "export; `epochs` is a key of a table: put it under [float] or [qat]");
+  EXPECT_EQ(config_error("dir = \"/data\"\n"),
+            "t.toml:1: dir: unknown key; expected one of seed, data, model, float, qat, quant, "
+            "export; `dir` is a key of a table: put it under [data]");
+  EXPECT_EQ(config_error("epoch = 2\n"),
+            "t.toml:1: epoch: unknown key; expected one of seed, data, model, float, qat, quant, "
+            "export; the tables' keys are data.dir, data.train_images, data.test_images, "
+            "data.calibration_images, model.hidden, float.epochs, float.batch_size, "
+            "float.learning_rate, qat.epochs, qat.learning_rate, qat.binary_point_learning_rate, "
+            "quant.weight_bits, quant.mac_bits, quant.logit_bits, quant.elementwise_bits, "
+            "quant.methods, quant.khot_k, quant.khot_bits, quant.rounding, quant.simd, "
+            "export.models (docs/golden.md, `fxsim train`)");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
             "t.toml:2: quant.methods: \"magic\" is not one of ptq, qat, qat_bp");
   EXPECT_EQ(

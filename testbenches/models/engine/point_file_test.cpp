@@ -165,7 +165,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "\"fx_mac\"; expected fixed<W,I> or ufixed<W,I>"},
         Malformed{"AccumulatorFraction", "fixed<24,10>", "fixed<24,11>",
                   "POINT.toml:19: types.accumulator: fixed<24,11,TRN,WRAP,0> has 13 fraction "
-                  "bits; expected A_FRAC + W_FRAC = 14"},
+                  "bits; expected F_acc = F_activation + F_weight = 7 + 7 = 14: e.g. "
+                  "fixed<25,11,TRN,WRAP,0> (the same integer bits) or fixed<26,12,TRN,WRAP,0> "
+                  "(the default when the key is left out: exact for 784 products)"},
+        Malformed{"AccumulatorUnsigned", "fixed<24,10>", "ufixed<24,10>",
+                  "POINT.toml:19: types.accumulator: ufixed<24,10,TRN,WRAP,0> is unsigned; "
+                  "expected a signed fixed with F_acc = F_activation + F_weight = 7 + 7 = 14: "
+                  "e.g. fixed<24,10,TRN,WRAP,0> (the same integer bits) or "
+                  "fixed<26,12,TRN,WRAP,0> (the default when the key is left out: exact for 784 "
+                  "products)"},
         Malformed{"RtlLimit", "activation = \"fixed<8,1,TRN,SAT>\"",
                   "activation = \"fixed<40,33,TRN,SAT>\"",
                   "POINT.toml:17: types.activation: fx_mac_pe: parameter A_W = 40 is out of "
