@@ -1,6 +1,8 @@
 // `fxsim quantize`: quantize decimal numbers read from stdin to a number format
-// (fixed/ufixed/ap_fixed/ap_ufixed/khot/ukhot/spt) and print the values, raw
-// integers, K-hot terms, or error statistics over the whole input.
+// (fixed/ufixed, sc_fixed/sc_ufixed/sc_int/sc_uint, ap_fixed/ap_ufixed/ap_int/ap_uint,
+// khot/ukhot/spt) and print the values, raw integers, K-hot terms, or error
+// statistics over the whole input. The spelling selects the semantics: SystemC
+// for fixed and sc_*, Xilinx ap_fixed for ap_*.
 //
 // Every input line is read to the nearest double; the cast then uses that
 // double's exact binary value (so "0.1" is quantized as
@@ -148,17 +150,21 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   for (const auto& row : rows) print_row([&row](size_t c) { return std::string_view(row[c]); });
 }
 
-// Every rounding x overflow combination at the signedness, W, I and N of t
-// (N only matters for WRAP and WRAP_SM; WRAP_SM only exists for signed types).
+// Every rounding x overflow combination at the signedness, W, I and N of t, in
+// t's spelling and semantics (N only matters for WRAP and WRAP_SM; WRAP_SM only
+// exists for signed types).
 std::vector<fx::FxType> all_mode_types(const fx::FxType& t) {
   std::vector<fx::FxType> types;
   for (const fx::Rounding q : fx::kAllRoundings) {
     for (const fx::Overflow o : fx::kAllOverflows) {
       if (!t.is_signed && o == fx::Overflow::WRAP_SM) continue;
       const bool wraps = (o == fx::Overflow::WRAP || o == fx::Overflow::WRAP_SM);
-      const int n = wraps ? t.sat_bits : 0;
-      types.push_back(t.is_signed ? fx::FxType::make_signed(t.width, t.int_bits, q, o, n)
-                                  : fx::FxType::make_unsigned(t.width, t.int_bits, q, o, n));
+      fx::FxType m = t;
+      m.rounding = q;
+      m.overflow = o;
+      m.sat_bits = wraps ? t.sat_bits : 0;
+      m.validate();
+      types.push_back(m);
     }
   }
   return types;
@@ -212,7 +218,8 @@ int run_quantize(const QuantizeOptions& o) {
   if (o.all_modes && !is_fixed) {
     print_error(kCommand,
                 "--all-modes varies the rounding and overflow modes of a fixed-point type "
-                "(fixed/ufixed/ap_fixed/ap_ufixed), not {}",
+                "(fixed/ufixed, sc_fixed/sc_ufixed/sc_int/sc_uint, "
+                "ap_fixed/ap_ufixed/ap_int/ap_uint), not {}",
                 fx::type_str(type));
     return kExitUsage;
   }
@@ -231,8 +238,10 @@ void add_quantize_command(CLI::App& app, CommandStatus& status) {
   CLI::App* cmd = app.add_subcommand(
       "quantize", "Quantize numbers read from stdin to a fixed-point or K-hot format");
   cmd->add_option("-t,--type", options->type,
-                  "Number format: fixed<W,I[,Q[,O[,N]]]>, ufixed<...>, ap_fixed<...>, "
-                  "ap_ufixed<...>, khot<W,I,K>, ukhot<W,I,K> or spt<W,I,K>")
+                  "Number format: fixed<W,I[,Q[,O[,N]]]>, ufixed<...>, sc_fixed<...>, "
+                  "sc_ufixed<...>, sc_int<W>, sc_uint<W> (SystemC semantics); ap_fixed<...>, "
+                  "ap_ufixed<...>, ap_int<W>, ap_uint<W> (Xilinx ap_fixed semantics); "
+                  "khot<W,I,K>, ukhot<W,I,K> or spt<W,I,K>")
       ->required();
   CLI::Option* raw =
       cmd->add_flag("--raw", options->raw,
@@ -259,8 +268,15 @@ void add_quantize_command(CLI::App& app, CommandStatus& status) {
       "Each line of stdin holds one decimal number (surrounding whitespace allowed; no nan, inf\n"
       "or hexadecimal). It is read to the nearest double, which is then quantized exactly.\n"
       "A malformed line stops the command with exit code 2.\n"
+      "Semantics follow the spelling: fixed<...>, ufixed<...> and the sc_ types round and\n"
+      "overflow as SystemC sc_fixed; the ap_ types as Xilinx ap_fixed (Vitis HLS), which\n"
+      "differs in three overflow corners: signed WRAP_SM with N = 0 when rounding carries\n"
+      "into the top bit, unsigned WRAP with N > 0 below the range, signed 1-bit SAT_SYM\n"
+      "(docs/fixed_point.md). ap_int<W>/sc_int<W> (and the uint ones) are <W,W,TRN,WRAP,0>.\n"
       "Examples:\n"
       "  echo 1.03125 | fxsim quantize --type 'fixed<8,3,RND_CONV,SAT>'\n"
+      "  echo 15.5 | fxsim quantize --type 'ap_fixed<4,4,AP_RND,AP_WRAP_SM>'  # 0 (fixed<...>: "
+      "-1)\n"
       "  printf '0.3\\n-0.46\\n' | fxsim quantize --type 'spt<8,1,2>' --encode\n"
       "  fxsim quantize --type 'fixed<8,3>' --stats --all-modes < tensor.txt");
   cmd->callback([options, &status] { status.exit_code = run_quantize(*options); });

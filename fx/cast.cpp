@@ -1,6 +1,8 @@
 // Casts into an FxType. Two layers:
 //  * an exact path on 128-bit integers (round_shift, then apply_overflow) that
-//    follows SystemC's scfx_rep quantization/overflow rules bit for bit;
+//    follows SystemC's scfx_rep quantization/overflow rules bit for bit, or
+//    Xilinx ap_fixed's where the type has ap_fixed semantics (they differ only
+//    in the overflow step, see apply_overflow and docs/fixed_point.md);
 //  * array fast paths (double -> raw in double arithmetic, raw -> raw in
 //    64-bit arithmetic) that are exact only inside a guarded range and hand
 //    every other element to the exact path.
@@ -28,6 +30,7 @@ constexpr int kMaxRightShift = 120;  // any larger shift rounds like this one (|
 // The format a cast lands in, precomputed once per call.
 struct Target {
   bool is_signed;
+  bool ap;  // ap_fixed semantics
   int width;
   int sat_bits;
   int frac_bits;
@@ -36,7 +39,11 @@ struct Target {
   uint64_t mask;  // low `width` bits
 
   explicit Target(const FxType& t)
-      : is_signed(t.is_signed), width(t.width), sat_bits(t.sat_bits), frac_bits(t.frac_bits()) {
+      : is_signed(t.is_signed),
+        ap(t.ap_semantics()),
+        width(t.width),
+        sat_bits(t.sat_bits),
+        frac_bits(t.frac_bits()) {
     mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
     if (is_signed) {
       lo = -(i128{1} << (width - 1));
@@ -83,22 +90,31 @@ inline bool rounds_up(bool negative, Int rem, Int half, bool floor_is_odd) {
   return false;
 }
 
+// A value rounded to the target's LSB, and its floor (the value before rounding,
+// truncated toward -infinity): ap_fixed's WRAP_SM reads a bit of the floor.
+struct RoundedValue {
+  i128 v;
+  i128 floor;
+};
+
 // m * 2^-shift rounded to an integer by mode Q (shift > 0 drops bits; shift <= 0
 // is exact). Mirrors scfx_rep::quantization: a "tie" is a dropped part of exactly
 // one half LSB.
 template <Rounding Q>
-inline i128 round_shift(i128 m, int shift, CastFlags& f) {
+inline RoundedValue round_shift(i128 m, int shift, CastFlags& f) {
   if (shift <= 0) {
     const int s = -shift;
-    if (m == 0) return 0;
+    if (m == 0) return {0, 0};
     if (s >= 64) {
       // Beyond every range. Overflow handling reads bits 0..64 of the value
       // (WRAP_SM looks at bit W for W = 64), so keep those exact: bit 64 is
       // m's lowest bit when s == 64, everything below is zero.
       const i128 huge = m < 0 ? -(i128{1} << kHuge) : (i128{1} << kHuge);
-      return s == 64 ? huge + ((m & 1) << 64) : huge;
+      const i128 v = s == 64 ? huge + ((m & 1) << 64) : huge;
+      return {v, v};
     }
-    return m * (i128{1} << s);  // |m| < 2^64, so |m| * 2^63 < 2^127 fits
+    const i128 v = m * (i128{1} << s);  // |m| < 2^64, so |m| * 2^63 < 2^127 fits
+    return {v, v};
   }
   const int s = shift > kMaxRightShift ? kMaxRightShift : shift;
   const i128 fl = m >> s;  // floor
@@ -107,7 +123,7 @@ inline i128 round_shift(i128 m, int shift, CastFlags& f) {
   f.inexact = rem != 0;
   f.tie = rem == half;
   const bool up = rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0);
-  return fl + (up ? 1 : 0);
+  return {fl + (up ? 1 : 0), fl};
 }
 
 // Sets the top n bits of a width-bit pattern to the saturation pattern of the
@@ -126,9 +142,20 @@ inline uint64_t saturate_top_bits(uint64_t bits, const Target& t, int n, bool ne
   return (bits & ~top) | pattern;
 }
 
-// Overflow handling of a rounded value v, as scfx_rep::overflow.
+// Overflow handling of a rounded value v, as scfx_rep::overflow (SystemC) or
+// ap_fixed_base::overflow_adjust (ap_fixed). `fl` is the floor of the value
+// before rounding. The two libraries agree on when a value overflows and on
+// every result except in two corners (docs/fixed_point.md):
+//  * signed WRAP_SM with N = 0: SystemC takes the result's sign from bit W of
+//    the rounded value, ap_fixed from bit W of the floor (a rounding carry into
+//    bit W does not count);
+//  * unsigned WRAP with N > 0: SystemC fills the top N bits with the sign's
+//    saturation pattern (0..0 below the range), ap_fixed with 1..1 on any
+//    overflow (all W bits for N >= W).
+// (The third difference, signed W = 1 SAT_SYM, is a change of mode: see
+// effective_overflow.)
 template <Overflow O>
-inline int64_t apply_overflow(i128 v, const Target& t, CastFlags& f) {
+inline int64_t apply_overflow(i128 v, i128 fl, const Target& t, CastFlags& f) {
   const bool negative = v < 0;
   const bool under = O == Overflow::SAT_SYM && t.is_signed ? v <= t.lo : v < t.lo;
   const bool over = v > t.hi;
@@ -147,6 +174,10 @@ inline int64_t apply_overflow(i128 v, const Target& t, CastFlags& f) {
       return 0;
     case Overflow::WRAP:
       if (n == 0) return t.from_bits(bits);
+      if (t.ap && !t.is_signed) {
+        if (n >= t.width) return static_cast<int64_t>(t.hi);
+        return t.from_bits(saturate_top_bits(bits, t, n, false));
+      }
       if (n >= t.width) return static_cast<int64_t>(under ? t.lo : t.hi);
       return t.from_bits(saturate_top_bits(bits, t, n, negative));
     case Overflow::WRAP_SM: {
@@ -155,7 +186,7 @@ inline int64_t apply_overflow(i128 v, const Target& t, CastFlags& f) {
       if (n >= t.width) return static_cast<int64_t>(under ? t.lo : t.hi);
       bool flip;
       if (n == 0) {
-        flip = bit_of(v, t.width) != bit_of(v, t.width - 1);
+        flip = bit_of(t.ap ? fl : v, t.width) != bit_of(v, t.width - 1);
       } else if (n == 1) {
         flip = negative != bit_of(v, t.width - 1);
       } else {
@@ -229,7 +260,8 @@ template <Rounding Q, Overflow O>
 inline int64_t exact_from_mantissa(i128 m, long long shift, const Target& t, CastFlags& f) {
   // Clamp so the int conversion is safe; beyond +-200 every shift behaves alike.
   const int s = shift > 200 ? 200 : (shift < -200 ? -200 : static_cast<int>(shift));
-  return apply_overflow<O>(round_shift<Q>(m, s, f), t, f);
+  const RoundedValue r = round_shift<Q>(m, s, f);
+  return apply_overflow<O>(r.v, r.floor, t, f);
 }
 
 template <Rounding Q, Overflow O>
@@ -238,7 +270,8 @@ inline int64_t exact_from_double(double x, const Target& t, CastFlags& f) {
   const ExactDouble d = decompose(x);
   if (d.is_inf) {
     f.inexact = true;
-    return apply_overflow<O>(d.mantissa * (i128{1} << kHuge), t, f);
+    const i128 huge = d.mantissa * (i128{1} << kHuge);
+    return apply_overflow<O>(huge, huge, t, f);
   }
   return exact_from_mantissa<Q, O>(d.mantissa, static_cast<long long>(d.src_frac) - t.frac_bits, t,
                                    f);
@@ -420,7 +453,7 @@ void cast_raws(const int64_t* in, size_t n, int src_frac, int64_t* out, const Ta
       const int64_t rem = m & rmask;
       const bool up = rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0);
       CastFlags f;
-      out[i] = apply_overflow<O>(static_cast<i128>(fl + (up ? 1 : 0)), t, f);
+      out[i] = apply_overflow<O>(static_cast<i128>(fl + (up ? 1 : 0)), fl, t, f);
     }
     return;
   }
@@ -437,10 +470,17 @@ inline i128 raw_as_wide(int64_t raw, const FxType& t) {
 
 }  // namespace
 
+Overflow effective_overflow(const FxType& t) {
+  if (t.overflow == Overflow::SAT_SYM && t.ap_semantics() && t.is_signed && t.width == 1) {
+    return Overflow::SAT;
+  }
+  return t.overflow;
+}
+
 int64_t cast_from_double(double x, const FxType& t, CastFlags* flags) {
   CastFlags f;
   const Target target(t);
-  const int64_t r = dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+  const int64_t r = dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
     return exact_from_double<decltype(q)::value, decltype(o)::value>(x, target, f);
   });
   if (flags) *flags = f;
@@ -451,7 +491,7 @@ int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t, CastFlags
   CastFlags f;
   const Target target(t);
   const long long shift = static_cast<long long>(src_frac_bits) - t.frac_bits();
-  const int64_t r = dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+  const int64_t r = dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
     return exact_from_mantissa<decltype(q)::value, decltype(o)::value>(raw, shift, target, f);
   });
   if (flags) *flags = f;
@@ -463,7 +503,7 @@ int64_t convert(int64_t raw, const FxType& from, const FxType& to, CastFlags* fl
   const Target target(to);
   const long long shift = static_cast<long long>(from.frac_bits()) - to.frac_bits();
   const i128 m = raw_as_wide(raw, from);
-  const int64_t r = dispatch(to.rounding, to.overflow, [&](auto q, auto o) {
+  const int64_t r = dispatch(to.rounding, effective_overflow(to), [&](auto q, auto o) {
     return exact_from_mantissa<decltype(q)::value, decltype(o)::value>(m, shift, target, f);
   });
   if (flags) *flags = f;
@@ -480,7 +520,7 @@ void cast_array_from_double(const double* in, size_t n, int64_t* out, const FxTy
                             CastStats* stats) {
   const Target target(t);
   if (stats) {  // per-element flags: the exact path
-    dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+    dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
       for (size_t i = 0; i < n; ++i) {
         CastFlags f;
         out[i] = exact_from_double<decltype(q)::value, decltype(o)::value>(in[i], target, f);
@@ -489,7 +529,7 @@ void cast_array_from_double(const double* in, size_t n, int64_t* out, const FxTy
     });
     return;
   }
-  dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+  dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
     constexpr Overflow kO = decltype(o)::value;
     if constexpr (kO == Overflow::SAT || kO == Overflow::SAT_SYM || kO == Overflow::SAT_ZERO) {
       if (saturating_fast_path_applies(t)) {
@@ -506,7 +546,7 @@ void cast_array_from_raw(const int64_t* in, size_t n, int src_frac_bits, int64_t
   const Target target(t);
   if (stats) {
     const long long shift = static_cast<long long>(src_frac_bits) - t.frac_bits();
-    dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+    dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
       for (size_t i = 0; i < n; ++i) {
         CastFlags f;
         out[i] =
@@ -516,7 +556,7 @@ void cast_array_from_raw(const int64_t* in, size_t n, int src_frac_bits, int64_t
     });
     return;
   }
-  dispatch(t.rounding, t.overflow, [&](auto q, auto o) {
+  dispatch(t.rounding, effective_overflow(t), [&](auto q, auto o) {
     cast_raws<decltype(q)::value, decltype(o)::value>(in, n, src_frac_bits, out, target);
   });
 }

@@ -1,6 +1,7 @@
-// Exact casts into an FxType: rounding first, then overflow, with SystemC
-// sc_fix / sc_ufix semantics (see docs/fixed_point.md for every mode and for
-// where Xilinx ap_fixed differs).
+// Exact casts into an FxType: rounding first, then overflow, with the type's
+// semantics: SystemC sc_fix / sc_ufix, or Xilinx ap_fixed for the ap_fixed /
+// ap_int spellings (see docs/fixed_point.md for every mode and for the corners
+// where the two differ). The source's spelling never matters, only the target's.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +38,12 @@ struct CastStats {
     return *this;
   }
 };
+
+// The overflow mode a cast into t applies: t.overflow, except SAT for a signed
+// 1-bit SAT_SYM type with ap_fixed semantics (ap_fixed has no symmetric range
+// there: -1 stays -1, where SystemC's [-max, max] = [0, 0] makes every negative
+// value 0).
+Overflow effective_overflow(const FxType& t);
 
 // From a double, using its exact binary value. NaN casts to 0; +-infinity
 // behaves as a value beyond every range (saturating modes clamp, WRAP gives 0).

@@ -41,6 +41,26 @@ std::string_view to_string(Overflow o) {
   return "?";
 }
 
+Semantics semantics_of(Spelling s) {
+  return (s == Spelling::AP_FIXED || s == Spelling::AP_INT) ? Semantics::AP_FIXED
+                                                            : Semantics::SYSTEMC;
+}
+
+Spelling fixed_spelling(Spelling s) {
+  switch (s) {
+    case Spelling::AP_INT:
+      return Spelling::AP_FIXED;
+    case Spelling::SC_INT:
+      return Spelling::SC_FIXED;
+    default:
+      return s;
+  }
+}
+
+std::string_view to_string(Semantics s) {
+  return s == Semantics::AP_FIXED ? "ap_fixed" : "SystemC";
+}
+
 void FxType::validate() const {
   if (width < 1 || width > 64) {
     throw FxTypeError("word length W = " + std::to_string(width) + ": expected 1..64");
@@ -54,7 +74,9 @@ void FxType::validate() const {
   }
   if (!is_signed && overflow == Overflow::WRAP_SM) {
     // SystemC raises SC_ID_WRAP_SM_NOT_DEFINED for sc_ufix; refuse it up front.
-    throw FxTypeError("overflow mode WRAP_SM is defined for signed types only (use fixed<...>)");
+    throw FxTypeError(
+        "overflow mode WRAP_SM is defined for signed types only (use fixed<...>, sc_fixed<...> "
+        "or ap_fixed<...>)");
   }
 }
 
@@ -98,10 +120,45 @@ double FxType::max_value() const {
   return std::ldexp(raw, -frac_bits());
 }
 
+FxType FxType::spelled(Spelling s) const {
+  FxType t = *this;
+  t.spelling = s;
+  return t;
+}
+
+FxType FxType::with_semantics(Semantics s) const {
+  if (semantics() == s) return *this;
+  return spelled(s == Semantics::AP_FIXED ? Spelling::AP_FIXED : Spelling::FIXED);
+}
+
 std::string FxType::str() const {
-  std::string s = is_signed ? "fixed<" : "ufixed<";
+  const bool integer =
+      int_bits == width && rounding == Rounding::TRN && overflow == Overflow::WRAP && sat_bits == 0;
+  Spelling sp = spelling;
+  if (!integer) sp = fixed_spelling(sp);
+  const char* u = is_signed ? "" : "u";
+  std::string prefix;  // of the mode names
+  std::string s;
+  switch (sp) {
+    case Spelling::AP_INT:
+      return std::string("ap_") + u + "int<" + std::to_string(width) + ">";
+    case Spelling::SC_INT:
+      return std::string("sc_") + u + "int<" + std::to_string(width) + ">";
+    case Spelling::FIXED:
+      s = std::string(u) + "fixed<";
+      break;
+    case Spelling::SC_FIXED:
+      s = std::string("sc_") + u + "fixed<";
+      prefix = "SC_";
+      break;
+    case Spelling::AP_FIXED:
+      s = std::string("ap_") + u + "fixed<";
+      prefix = "AP_";
+      break;
+  }
   s += std::to_string(width) + "," + std::to_string(int_bits) + ",";
-  s += std::string(to_string(rounding)) + "," + std::string(to_string(overflow)) + ",";
+  s += prefix + std::string(to_string(rounding)) + "," + prefix + std::string(to_string(overflow)) +
+       ",";
   s += std::to_string(sat_bits) + ">";
   return s;
 }

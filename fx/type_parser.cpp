@@ -89,17 +89,54 @@ class Cursor {
   size_t pos_ = 0;
 };
 
-enum class Kind { FIXED, UFIXED, KHOT, UKHOT, SPT };
+enum class Kind { FIXED, UFIXED, INT, UINT, KHOT, UKHOT, SPT };
 
-Kind parse_kind(Cursor& cur) {
+struct TypeName {
+  Kind kind;
+  Spelling spelling = Spelling::FIXED;
+};
+
+TypeName parse_kind(Cursor& cur) {
   const size_t start = (cur.skip_space(), cur.pos());
   const std::string_view name = cur.word();
-  if (name == "fixed" || name == "ap_fixed") return Kind::FIXED;
-  if (name == "ufixed" || name == "ap_ufixed") return Kind::UFIXED;
-  if (name == "khot") return Kind::KHOT;
-  if (name == "ukhot") return Kind::UKHOT;
-  if (name == "spt") return Kind::SPT;
-  cur.fail("a type name (fixed, ufixed, ap_fixed, ap_ufixed, khot, ukhot or spt)", start);
+  static const struct {
+    const char* name;
+    Kind kind;
+    Spelling spelling;
+  } kNames[] = {
+      {"fixed", Kind::FIXED, Spelling::FIXED},
+      {"ufixed", Kind::UFIXED, Spelling::FIXED},
+      {"ap_fixed", Kind::FIXED, Spelling::AP_FIXED},
+      {"ap_ufixed", Kind::UFIXED, Spelling::AP_FIXED},
+      {"sc_fixed", Kind::FIXED, Spelling::SC_FIXED},
+      {"sc_ufixed", Kind::UFIXED, Spelling::SC_FIXED},
+      {"ap_int", Kind::INT, Spelling::AP_INT},
+      {"ap_uint", Kind::UINT, Spelling::AP_INT},
+      {"sc_int", Kind::INT, Spelling::SC_INT},
+      {"sc_uint", Kind::UINT, Spelling::SC_INT},
+      {"khot", Kind::KHOT, Spelling::FIXED},
+      {"ukhot", Kind::UKHOT, Spelling::FIXED},
+      {"spt", Kind::SPT, Spelling::FIXED},
+  };
+  for (const auto& n : kNames) {
+    if (name == n.name) return {n.kind, n.spelling};
+  }
+  cur.fail(
+      "a type name (fixed, ufixed, ap_fixed, ap_ufixed, sc_fixed, sc_ufixed, ap_int, ap_uint, "
+      "sc_int, sc_uint, khot, ukhot or spt)",
+      start);
+}
+
+// ap_fixed takes AP_ mode names, sc_fixed SC_ ones (or bare names); fixed takes either.
+void check_mode_prefix(const Cursor& cur, std::string_view mode, Spelling spelling,
+                       const char* what, size_t at) {
+  const std::string_view prefix = mode.substr(0, 3);
+  if (spelling == Spelling::AP_FIXED && prefix == "SC_") {
+    cur.fail(std::string("an AP_ or unprefixed ") + what + " (SC_ names belong to sc_fixed)", at);
+  }
+  if (spelling == Spelling::SC_FIXED && prefix == "AP_") {
+    cur.fail(std::string("an SC_ or unprefixed ") + what + " (AP_ names belong to ap_fixed)", at);
+  }
 }
 
 // Semantic checks are reported at the field they concern; validate() is the
@@ -123,9 +160,10 @@ size_t field_start(Cursor& cur) {
   return cur.pos();
 }
 
-FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
+FxType parse_fixed_args(Cursor& cur, bool is_signed, Spelling spelling, size_t open_at) {
   FxType t;
   t.is_signed = is_signed;
+  t.spelling = spelling;
   const size_t at_w = field_start(cur);
   t.width = cur.integer("W, the word length");
   check_range(cur, t.width >= 1 && t.width <= 64, "a word length W in 1..64", at_w);
@@ -137,6 +175,7 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
   if (cur.accept(',')) {
     const size_t at_q = field_start(cur);
     const std::string_view q = cur.word();
+    check_mode_prefix(cur, q, spelling, "rounding mode", at_q);
     try {
       t.rounding = parse_rounding(q);
     } catch (const std::invalid_argument&) {
@@ -146,6 +185,7 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
     if (cur.accept(',')) {
       const size_t at_o = field_start(cur);
       const std::string_view o = cur.word();
+      check_mode_prefix(cur, o, spelling, "overflow mode", at_o);
       try {
         t.overflow = parse_overflow(o);
       } catch (const std::invalid_argument&) {
@@ -161,6 +201,19 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, size_t open_at) {
     }
   }
   cur.expect('>', "'>' closing the format (fields are W, I, Q, O, N)");
+  return validated(t, cur, open_at);
+}
+
+// ap_int<W>, sc_uint<W>, ...: an integer, I = W, TRN, WRAP, N = 0.
+FxType parse_int_args(Cursor& cur, bool is_signed, Spelling spelling, size_t open_at) {
+  FxType t;
+  t.is_signed = is_signed;
+  t.spelling = spelling;
+  const size_t at_w = field_start(cur);
+  t.width = cur.integer("W, the word length");
+  check_range(cur, t.width >= 1 && t.width <= 64, "a word length W in 1..64", at_w);
+  t.int_bits = t.width;
+  cur.expect('>', "'>' closing the integer format (its one field is W)");
   return validated(t, cur, open_at);
 }
 
@@ -213,16 +266,22 @@ Overflow parse_overflow(std::string_view name) {
 
 NumType parse_type(std::string_view text) {
   Cursor cur(text);
-  const Kind kind = parse_kind(cur);
+  const TypeName name = parse_kind(cur);
   const size_t open_at = (cur.skip_space(), cur.pos());
   cur.expect('<', "'<' after the type name");
   NumType result;
-  switch (kind) {
+  switch (name.kind) {
     case Kind::FIXED:
-      result = parse_fixed_args(cur, true, open_at);
+      result = parse_fixed_args(cur, true, name.spelling, open_at);
       break;
     case Kind::UFIXED:
-      result = parse_fixed_args(cur, false, open_at);
+      result = parse_fixed_args(cur, false, name.spelling, open_at);
+      break;
+    case Kind::INT:
+      result = parse_int_args(cur, true, name.spelling, open_at);
+      break;
+    case Kind::UINT:
+      result = parse_int_args(cur, false, name.spelling, open_at);
       break;
     case Kind::KHOT:
       result = parse_khot_args(cur, KhotKind::KHOT, open_at);
@@ -243,7 +302,8 @@ FxType parse_fx_type(std::string_view text) {
   if (const auto* fx = std::get_if<FxType>(&t)) return *fx;
   throw TypeParseError("type '" + std::string(text) +
                            "': at character 1: expected a fixed-point type "
-                           "(fixed, ufixed, ap_fixed, ap_ufixed), found a K-hot/SPT type",
+                           "(fixed, ufixed, ap_fixed, ap_ufixed, sc_fixed, sc_ufixed, ap_int, "
+                           "ap_uint, sc_int, sc_uint), found a K-hot/SPT type",
                        0);
 }
 

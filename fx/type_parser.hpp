@@ -1,10 +1,16 @@
 // The one parser for number-format strings used everywhere (CLI, TOML configs,
 // model files):
-//   fixed<W,I[,Q[,O[,N]]]>  ufixed<W,I[,Q[,O[,N]]]>
-//   ap_fixed<W,I[,AP_Q[,AP_O[,N]]]>  ap_ufixed<...>
+//   fixed<W,I[,Q[,O[,N]]]>  ufixed<W,I[,Q[,O[,N]]]>          SystemC semantics
+//   sc_fixed<W,I[,SC_Q[,SC_O[,N]]]>  sc_ufixed<...>          SystemC semantics
+//   sc_int<W>  sc_uint<W>                                    SystemC semantics
+//   ap_fixed<W,I[,AP_Q[,AP_O[,N]]]>  ap_ufixed<...>          Xilinx ap_fixed semantics
+//   ap_int<W>  ap_uint<W>                                    Xilinx ap_fixed semantics
 //   khot<W,I,K>  ukhot<W,I,K>  spt<W,I,K>
-// Q and O accept the bare names (RND_CONV), and the AP_ / SC_ prefixed ones.
-// Defaults: Q = TRN, O = WRAP, N = 0. Whitespace around tokens is allowed.
+// Q and O accept the bare names (RND_CONV) and the prefixed ones: AP_ or SC_ in
+// fixed<...>, AP_ in ap_fixed<...>, SC_ in sc_fixed<...>. The integer spellings
+// are I = W, TRN, WRAP, N = 0. Defaults: Q = TRN, O = WRAP, N = 0. Whitespace
+// around tokens is allowed. The FxType remembers the spelling (FxType::str()
+// prints it back), which selects its semantics (docs/fixed_point.md).
 #pragma once
 
 #include <stdexcept>

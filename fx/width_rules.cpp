@@ -13,20 +13,31 @@ int ceil_log2(unsigned long long n) {
 
 namespace {
 // Result formats are exact, so they carry the defaults (TRN, WRAP, N = 0):
-// nothing is ever rounded or overflowed into them.
-FxType exact_result(bool is_signed, int width, int int_bits, const char* what) {
+// nothing is ever rounded or overflowed into them. They are spelled in the
+// operands' library (ap_fixed<...> from ap_fixed / ap_int operands), or
+// fixed<...> when the operands come from different ones.
+FxType exact_result(const FxType& a, const FxType& b, bool is_signed, int width, int int_bits,
+                    const char* what) {
   if (width > 64) {
     throw FxTypeError(std::string(what) + " needs " + std::to_string(width) +
                       " bits: more than the 64 an FxType holds");
   }
-  FxType t{is_signed, width, int_bits, Rounding::TRN, Overflow::WRAP, 0};
+  const Spelling sa = fixed_spelling(a.spelling);
+  const Spelling sb = fixed_spelling(b.spelling);
+  FxType t{is_signed,
+           width,
+           int_bits,
+           Rounding::TRN,
+           Overflow::WRAP,
+           0,
+           sa == sb ? sa : Spelling::FIXED};
   t.validate();
   return t;
 }
 }  // namespace
 
 FxType product_type(const FxType& a, const FxType& b) {
-  return exact_result(a.is_signed || b.is_signed, a.width + b.width, a.int_bits + b.int_bits,
+  return exact_result(a, b, a.is_signed || b.is_signed, a.width + b.width, a.int_bits + b.int_bits,
                       "the product");
 }
 
@@ -37,14 +48,15 @@ FxType sum_type(const FxType& a, const FxType& b) {
   const int ib = b.int_bits + ((a.is_signed && !b.is_signed) ? 1 : 0);
   const int int_bits = std::max(ia, ib) + 1;
   const int frac_bits = std::max(a.frac_bits(), b.frac_bits());
-  return exact_result(a.is_signed || b.is_signed, int_bits + frac_bits, int_bits, "the sum");
+  return exact_result(a, b, a.is_signed || b.is_signed, int_bits + frac_bits, int_bits, "the sum");
 }
 
 FxType accumulator_type(const FxType& a, const FxType& b, long long length, Overflow overflow) {
   if (length < 1) throw FxTypeError("dot-product length must be >= 1");
   const FxType p = product_type(a, b);
   const int growth = ceil_log2(static_cast<unsigned long long>(length));
-  FxType acc = exact_result(p.is_signed, p.width + growth, p.int_bits + growth, "the accumulator");
+  FxType acc =
+      exact_result(p, p, p.is_signed, p.width + growth, p.int_bits + growth, "the accumulator");
   acc.overflow = overflow;
   acc.validate();
   return acc;

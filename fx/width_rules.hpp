@@ -1,5 +1,8 @@
 // Result formats of fixed-point arithmetic, as ap_fixed defines them: the
-// smallest formats that hold every exact product / sum without overflow.
+// smallest formats that hold every exact product / sum without overflow. They
+// are spelled in the operands' library (ap_fixed<...> for ap_fixed / ap_int
+// operands, sc_fixed<...> for sc_ ones), fixed<...> when the operands mix
+// libraries; exact formats never round or overflow, so semantics cannot matter.
 #pragma once
 
 #include "fx/fx_type.hpp"

@@ -24,6 +24,7 @@ module bn_act #(
     parameter int Q          = 4,
     parameter int O          = 0,
     parameter int N          = 0,
+    parameter int AP         = 0,   // 1: ap_fixed semantics in the output requantizer
     parameter int ACT        = 1,
     parameter int CLIP       = 96,
     parameter int STAGES     = 2,
@@ -115,7 +116,7 @@ module bn_act #(
   fx_requant #(
       .IN_W(TW), .IN_FRAC(F), .IN_SIGNED(1),
       .OUT_W(OUT_W), .OUT_FRAC(OUT_FRAC), .OUT_SIGNED(OUT_SIGNED),
-      .Q(Q), .O(O), .N(N)
+      .Q(Q), .O(O), .N(N), .AP(AP)
   ) u_requant (
       .din(t_t), .dout(r),
       .inexact(r_inexact), .tie(r_tie), .overflow(r_ovf)

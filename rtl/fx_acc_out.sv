@@ -14,6 +14,7 @@ module fx_acc_out #(
     parameter int Q          = 4,
     parameter int O          = 0,
     parameter int N          = 0,
+    parameter int AP         = 0,   // 1: ap_fixed semantics in the output requantizer
     parameter int TAIL       = 0
 ) (
     input  logic             clk,
@@ -50,7 +51,7 @@ module fx_acc_out #(
   fx_requant #(
       .IN_W(ACC_W), .IN_FRAC(PF), .IN_SIGNED(1),
       .OUT_W(OUT_W), .OUT_FRAC(OUT_FRAC), .OUT_SIGNED(OUT_SIGNED),
-      .Q(Q), .O(O), .N(N)
+      .Q(Q), .O(O), .N(N), .AP(AP)
   ) u_out_requant (
       .din(acc_next), .dout(y),
       .inexact(out_inexact), .tie(out_tie), .overflow(y_ovf)

@@ -23,6 +23,7 @@ module fx_mac_pe #(
     parameter int Q          = 4,
     parameter int O          = 0,
     parameter int N          = 0,
+    parameter int AP         = 0,   // 1: ap_fixed semantics in the output requantizer
     parameter int STAGES     = 2
 ) (
     input  logic                  clk,
@@ -90,6 +91,7 @@ module fx_mac_pe #(
   fx_acc_out #(
       .BW(BW), .ACC_W(ACC_W), .ACC_O(ACC_O), .PF(PF),
       .OUT_W(OUT_W), .OUT_FRAC(OUT_FRAC), .OUT_SIGNED(OUT_SIGNED), .Q(Q), .O(O), .N(N),
+      .AP(AP),
       .TAIL(TAIL)
   ) u_acc (
       .clk, .rst_n, .en(advance),

@@ -1,12 +1,18 @@
 // fx_requant: combinational requantization of a raw fixed-point value to an
 // output format, with every rounding mode (Q) and overflow mode (O) and
-// saturation bits (N), exactly as fx/ (SystemC sc_fix semantics, see
-// docs/fixed_point.md). It is the one place in hardware where rounding and
-// overflow live; every unit instantiates it.
+// saturation bits (N), exactly as fx/ (SystemC sc_fix semantics, or Xilinx
+// ap_fixed semantics with AP = 1; see docs/fixed_point.md). It is the one place
+// in hardware where rounding and overflow live; every unit instantiates it.
 //
 // Mode encodings follow the order of fx::Rounding / fx::Overflow:
 //   Q: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO
 //   O: 0 SAT, 1 SAT_ZERO, 2 SAT_SYM, 3 WRAP, 4 WRAP_SM
+// AP = 1 changes three overflow corners, as fx does for the ap_fixed spellings:
+//   signed WRAP_SM, N = 0: the sign comes from bit OUT_W of the floor (before
+//     rounding), not of the rounded value;
+//   unsigned WRAP, N > 0: every overflow sets the top N bits (all bits for
+//     N >= OUT_W) to 1;
+//   signed OUT_W = 1, SAT_SYM: behaves as SAT.
 // A value is raw * 2^-FRAC; FRAC may be negative.
 module fx_requant #(
     parameter int IN_W       = 16,
@@ -17,7 +23,8 @@ module fx_requant #(
     parameter bit OUT_SIGNED = 1,
     parameter int Q          = 5,
     parameter int O          = 3,
-    parameter int N          = 0
+    parameter int N          = 0,
+    parameter int AP         = 0   // 1: Xilinx ap_fixed semantics (0: SystemC)
 ) (
     input  logic [ IN_W-1:0] din,
     output logic [OUT_W-1:0] dout,
@@ -43,7 +50,12 @@ module fx_requant #(
   localparam logic [OUT_W-1:0] TOP_MASK = ~((OUT_W'(1) << (OUT_W - NS)) - 1);
   localparam logic [OUT_W-1:0] MSB = OUT_W'(1) << (OUT_W - 1);
   localparam logic [OUT_W-1:0] PAT_POS = OUT_SIGNED ? (TOP_MASK & ~MSB) : TOP_MASK;
-  localparam logic [OUT_W-1:0] PAT_NEG = OUT_SIGNED ? MSB : '0;
+  // ap_fixed's unsigned wrap sets the top N bits on an underflow too.
+  localparam logic [OUT_W-1:0] PAT_NEG = OUT_SIGNED ? MSB : (AP != 0 ? TOP_MASK : '0);
+  // The symmetric range of SAT_SYM (ap_fixed has none on a signed 1-bit output: SAT there).
+  localparam bit SYM = O == 2 && OUT_SIGNED && !(AP != 0 && OUT_W == 1);
+  // Underflows that give HI: ap_fixed's unsigned wrap with N >= OUT_W sets every bit.
+  localparam bit UNDER_HI = AP != 0 && !OUT_SIGNED && O == 3;
 
   logic signed [EW-1:0] x;
   logic signed [XW-1:0] xs, fl, v;
@@ -94,14 +106,14 @@ module fx_requant #(
   logic under, over, flip;
   logic [OUT_W-1:0] low_bits, kept;
 
-  assign under = (O == 2 && OUT_SIGNED) ? (v <= LO) : (v < LO);
+  assign under = SYM ? (v <= LO) : (v < LO);
   assign over = v > HI;
   assign overflow = under | over;
   assign low_bits = v[OUT_W-1:0];
 
   always_comb begin
     // WRAP_SM: invert the kept bits when the wrapped sign disagrees with the intended one.
-    if (N == 0) flip = v[OUT_W] != v[OUT_W-1];
+    if (N == 0) flip = (AP != 0 ? fl[OUT_W] : v[OUT_W]) != v[OUT_W-1];
     else if (N == 1) flip = v[XW-1] != v[OUT_W-1];
     else flip = v[XW-1] == v[OUT_W-NS];
     kept = (O == 4 && flip) ? ~low_bits : low_bits;
@@ -110,8 +122,8 @@ module fx_requant #(
     end else if (O == 1) begin  // SAT_ZERO
       dout = '0;
     end else if (O == 0 || O == 2 || N >= OUT_W) begin  // SAT, SAT_SYM, wrap with N >= W
-      if (!under) dout = HI[OUT_W-1:0];
-      else if (O == 2 && OUT_SIGNED) dout = OUT_W'(-HI);
+      if (!under || UNDER_HI) dout = HI[OUT_W-1:0];
+      else if (SYM) dout = OUT_W'(-HI);
       else dout = LO[OUT_W-1:0];
     end else if (N == 0 || (O == 4 && N == 1)) begin  // plain wrap / sign-magnitude wrap
       dout = kept;

@@ -21,6 +21,7 @@ module khot_pe #(
     parameter int Q          = 4,
     parameter int O          = 0,
     parameter int N          = 0,
+    parameter int AP         = 0,   // 1: ap_fixed semantics in the output requantizer
     parameter int STAGES     = 2
 ) (
     input  logic                         clk,
@@ -102,6 +103,7 @@ module khot_pe #(
   fx_acc_out #(
       .BW(BW), .ACC_W(ACC_W), .ACC_O(ACC_O), .PF(PF),
       .OUT_W(OUT_W), .OUT_FRAC(OUT_FRAC), .OUT_SIGNED(OUT_SIGNED), .Q(Q), .O(O), .N(N),
+      .AP(AP),
       .TAIL(TAIL)
   ) u_acc (
       .clk, .rst_n, .en(advance),

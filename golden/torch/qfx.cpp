@@ -97,8 +97,10 @@ bool saturates(const fx::FxType& t) {
 int round_frac_bits(double f) { return static_cast<int>(std::lround(f)); }
 
 fx::FxType with_frac_bits(const fx::FxType& base, int frac_bits) {
-  return fx::FxType::make(base.is_signed, base.width, base.width - frac_bits, base.rounding,
-                          base.overflow, base.sat_bits);
+  fx::FxType t = base;  // keeps the spelling, and so the semantics
+  t.int_bits = base.width - frac_bits;
+  t.validate();
+  return t;
 }
 
 torch::Tensor fake_quant(const torch::Tensor& x, const fx::FxType& t) {

@@ -1,6 +1,7 @@
-// Vectorized tensor casts with fx/'s semantics. The structure mirrors fx/cast.cpp's exact path:
-// round to an integer first (sign-magnitude on doubles, floor-based on raw integers), then apply
-// the overflow mode to the rounded integer. See quantize.hpp for why each step is exact.
+// Vectorized tensor casts with fx/'s semantics (SystemC, or ap_fixed for the ap_ spellings). The
+// structure mirrors fx/cast.cpp's exact path: round to an integer first (sign-magnitude on doubles,
+// floor-based on raw integers), then apply the overflow mode to the rounded integer. See
+// quantize.hpp for why each step is exact.
 #include "golden/torch/quantize.hpp"
 
 #include <algorithm>
@@ -29,14 +30,22 @@ torch::Tensor scale_pow2(const torch::Tensor& x, int e) {
 }
 
 // The rounded integer in three views, as the overflow step needs it:
-//  v        exact when |value| < 2^62, else +-2^62 (still beyond every range of W <= 62);
-//  low      the low 64 bits of the exact integer (two's complement): what WRAP keeps;
-//  negative the exact integer is < 0.
+//  v          exact when |value| < 2^62, else +-2^62 (still beyond every range of W <= 62);
+//  low        the low 64 bits of the exact integer (two's complement): what WRAP keeps;
+//  negative   the exact integer is < 0;
+//  floor_low  the low 64 bits of the floor of the value before rounding, set only where
+//             ap_fixed's WRAP_SM (N = 0) reads it (reads_floor).
 struct Rounded {
   torch::Tensor v;
   torch::Tensor low;
   torch::Tensor negative;
+  torch::Tensor floor_low;
 };
+
+// ap_fixed's sign-magnitude wrap with N = 0 takes the sign from bit W of the floor.
+bool reads_floor(const fx::FxType& t) {
+  return t.ap_semantics() && t.overflow == fx::Overflow::WRAP_SM && t.sat_bits == 0;
+}
 
 // Low `width` bits, sign-extended for signed formats (width <= 62).
 torch::Tensor from_bits(const torch::Tensor& bits, const fx::FxType& t) {
@@ -49,7 +58,8 @@ torch::Tensor from_bits(const torch::Tensor& bits, const fx::FxType& t) {
 
 int64_t width_mask(const fx::FxType& t) { return (int64_t{1} << t.width) - 1; }
 
-// SystemC's o_set: the top n bits take the saturation pattern of the sign (see fx/cast.cpp).
+// SystemC's o_set: the top n bits take the saturation pattern of the sign (see fx/cast.cpp);
+// ap_fixed's unsigned wrap passes negative = all false (the top bits become 1..1).
 torch::Tensor saturate_top_bits(const torch::Tensor& bits, const fx::FxType& t, int n,
                                 const torch::Tensor& negative) {
   const int64_t mask = width_mask(t);
@@ -69,16 +79,18 @@ bool needs_low_bits(const fx::FxType& t) {
          t.sat_bits < t.width;
 }
 
-// scfx_rep::overflow on the rounded integer (the vectorized twin of fx's apply_overflow).
+// scfx_rep::overflow (SystemC) or overflow_adjust (ap_fixed) on the rounded integer: the
+// vectorized twin of fx's apply_overflow, with its two ap_fixed corners.
 torch::Tensor apply_overflow(const Rounded& r, const fx::FxType& t, torch::Tensor* overflow) {
   const int64_t lo = t.raw_min();
   const int64_t hi = t.raw_max();
-  const bool sym = t.overflow == fx::Overflow::SAT_SYM && t.is_signed;
+  const fx::Overflow mode = fx::effective_overflow(t);
+  const bool sym = mode == fx::Overflow::SAT_SYM && t.is_signed;
   const torch::Tensor in_range =
       torch::logical_and(sym ? torch::gt(r.v, lo) : torch::ge(r.v, lo), torch::le(r.v, hi));
   if (overflow) *overflow = torch::logical_not(in_range);
   const int n = t.sat_bits;
-  switch (t.overflow) {
+  switch (mode) {
     case fx::Overflow::SAT:
       return torch::clamp(r.v, lo, hi);
     case fx::Overflow::SAT_SYM:
@@ -87,13 +99,20 @@ torch::Tensor apply_overflow(const Rounded& r, const fx::FxType& t, torch::Tenso
       return torch::where(in_range, r.v, i64(0));
     case fx::Overflow::WRAP:
       if (n == 0) return from_bits(r.low, t);
+      if (t.ap_semantics() && !t.is_signed) {  // ap_ufixed: any overflow sets the top N bits
+        if (n >= t.width) return torch::where(in_range, r.v, i64(hi));
+        return torch::where(
+            in_range, r.v,
+            from_bits(saturate_top_bits(r.low, t, n, torch::zeros_like(r.negative)), t));
+      }
       if (n >= t.width) return torch::clamp(r.v, lo, hi);
       return torch::where(in_range, r.v, from_bits(saturate_top_bits(r.low, t, n, r.negative), t));
     case fx::Overflow::WRAP_SM: {
       if (n >= t.width) return torch::clamp(r.v, lo, hi);
       torch::Tensor flip;
       if (n == 0) {
-        flip = torch::ne(bit_of(r.low, t.width), bit_of(r.low, t.width - 1));
+        const torch::Tensor& sign_source = reads_floor(t) ? r.floor_low : r.low;
+        flip = torch::ne(bit_of(sign_source, t.width), bit_of(r.low, t.width - 1));
       } else if (n == 1) {
         flip = torch::ne(r.negative, bit_of(r.low, t.width - 1));
       } else {
@@ -169,6 +188,12 @@ Rounded round_double(const torch::Tensor& x_in, const fx::FxType& t) {
     // Negation modulo 2^64 gives the low bits of the negative value.
     r.low = torch::where(huge, torch::where(neg, -low_mag, low_mag), r.v);
   }
+  if (reads_floor(t)) {
+    // floor(x * 2^F): floor(a) for x >= 0, -ceil(a) below (a huge a is an integer: r.low).
+    const torch::Tensor dropped = torch::logical_or(torch::gt(frac, 0.0), underflowed);
+    const torch::Tensor ceil_a = fl_i + dropped.to(torch::kInt64);
+    r.floor_low = torch::where(huge, r.low, torch::where(neg, -ceil_a, fl_i));
+  }
   return r;
 }
 
@@ -214,6 +239,7 @@ Rounded round_raw(const torch::Tensor& raw, int shift, const fx::FxType& t) {
     r.v = round_raw_right(raw, shift, t.rounding);
     r.low = r.v;
     r.negative = torch::lt(r.v, 0);
+    if (reads_floor(t)) r.floor_low = torch::bitwise_right_shift(raw, std::min(shift, 62));
     return r;
   }
   const int l = -shift;  // exact left shift; beyond 2^62 the value is "huge"
@@ -221,6 +247,7 @@ Rounded round_raw(const torch::Tensor& raw, int shift, const fx::FxType& t) {
   if (l == 0) {
     r.v = raw;
     r.low = raw;
+    r.floor_low = raw;
     return r;
   }
   if (l < 62) {
@@ -230,6 +257,7 @@ Rounded round_raw(const torch::Tensor& raw, int shift, const fx::FxType& t) {
     r.v = torch::sign(raw) * kI62;
   }
   r.low = l < 64 ? torch::bitwise_left_shift(raw, l) : torch::zeros_like(raw);
+  r.floor_low = r.low;  // nothing is rounded
   return r;
 }
 

@@ -1,5 +1,6 @@
-// Tensor quantizers bit-identical to fx/ (SystemC sc_fix semantics, docs/fixed_point.md), built
-// from vectorized LibTorch ops: no per-element C++ loop. Include from golden/ translation units
+// Tensor quantizers bit-identical to fx/ (the type's semantics: SystemC sc_fix, or Xilinx ap_fixed
+// for the ap_ spellings; docs/fixed_point.md), built from vectorized LibTorch ops: no per-element
+// C++ loop. Include from golden/ translation units
 // only (this header pulls in LibTorch).
 //
 // Exactness (docs/golden.md, "Tensor quantizers"): every intermediate is an exact integer or an
@@ -28,7 +29,8 @@ inline constexpr int kTorchMaxWidth = 62;
 
 // Raw int64 tensor of x (any floating dtype; taken at its exact double value) cast to t.
 // NaN gives 0. If `overflow` is given, it receives a bool tensor: the rounded value was outside
-// t's range (for SAT_SYM signed: outside [-max, max]); only for t.width <= 62.
+// t's range (for SAT_SYM signed: outside [-max, max], except a 1-bit ap_fixed, whose SAT_SYM is
+// SAT, fx::effective_overflow); only for t.width <= 62.
 torch::Tensor quantize_raw(const torch::Tensor& x, const fx::FxType& t,
                            torch::Tensor* overflow = nullptr);
 

@@ -19,6 +19,7 @@ void put_output(units::ParamMap* p, const fx::FxType& t) {
   (*p)["Q"] = static_cast<int>(t.rounding);
   (*p)["O"] = static_cast<int>(t.overflow);
   (*p)["N"] = t.sat_bits;
+  (*p)["AP"] = t.ap_semantics() ? 1 : 0;  // the spelling's semantics: ap_fixed or SystemC
 }
 
 // The raw CLIP parameter: the clip value in output LSBs (point-file checks make it exact).

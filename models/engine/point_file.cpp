@@ -205,7 +205,7 @@ std::string key_for_unit_error(const std::string& msg, bool bn_unit) {
   }
   auto starts = [&](const char* p) { return param.rfind(p, 0) == 0; };
   const bool output = starts("OUT_") || param == "Q" || param == "O" || param == "N" ||
-                      msg.find("WRAP_SM") != std::string::npos;
+                      param == "AP" || msg.find("WRAP_SM") != std::string::npos;
   if (!bn_unit) {
     if (param == "SIMD") return "engine.simd";
     if (param == "STAGES") return "engine.mac_stages";

@@ -23,6 +23,12 @@ expect_help "-h" "SUBCOMMAND" -h
 expect_help "quantize --help lists --type" "--type" quantize --help
 expect_help "quantize --help lists --all-modes" "--all-modes" quantize --help
 expect_help "quantize --help names the K-hot types" "spt<W,I,K>" quantize --help
+expect_help "quantize --help: ap_ spellings are ap_fixed" "ap_uint<W> (Xilinx ap_fixed semantics)" \
+  quantize --help
+expect_help "quantize --help: fixed and sc_ spellings are SystemC" "sc_uint<W> (SystemC semantics)" \
+  quantize --help
+expect_help "quantize --help: where the semantics differ" "differs in three overflow corners" \
+  quantize --help
 expect_help "train --help has examples" "fxsim train --config docs/examples/train_quick.toml" \
   train --help
 expect_help "verify --help: --pe per layer" "--pe 16,8,2" verify --help

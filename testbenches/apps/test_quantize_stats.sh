@@ -132,4 +132,28 @@ for q in RND RND_ZERO RND_MIN_INF RND_INF RND_CONV TRN TRN_ZERO; do
 done
 expect_table "all modes keep N" "$rows" $'0.5\n' quantize --type 'fixed<4,1,TRN,WRAP,1>' --stats --all-modes
 
+# --all-modes keeps the spelling, and so the semantics: the ap_fixed<4,1> rows of the fixed<4,1>
+# case above (no value reaches a corner where ap_fixed and SystemC differ).
+in="1 0.00390625 0.0625 0.0625 0.0625 13.98 0 1 1"
+out="1 0.00390625 0.0625 0.0625 -0.0625 13.98 0 1 1"
+rows="$HEADER"
+for q in RND RND_ZERO RND_MIN_INF RND_INF RND_CONV TRN TRN_ZERO; do
+  case $q in RND | RND_ZERO | RND_CONV | TRN_ZERO) r=$in ;; *) r=$out ;; esac
+  for o in SAT SAT_ZERO SAT_SYM WRAP WRAP_SM; do
+    rows+=$'\n'"ap_fixed<4,1,AP_$q,AP_$o,0> $r"
+  done
+done
+expect_table "all modes keep the ap_fixed spelling" "$rows" $'-0.3125\n' \
+  quantize --type 'ap_fixed<4,1,AP_RND_CONV,AP_SAT>' --stats --all-modes
+
+# ... and the semantics: ap_ufixed<4,4,AP_TRN,AP_WRAP,1> of -19 is 13 (error 32), SystemC's
+# ufixed<...> 5 (error 24). One row each: count, mse, rmse, max, mean, sqnr, overflows, ties,
+# inexact. sqnr = 10 log10(361 / 1024) = -4.53, 10 log10(361 / 576) = -2.03.
+expect_table "stats follow ap_fixed semantics" "$HEADER
+ap_ufixed<4,4,AP_TRN,AP_WRAP,1> 1 1024 32 32 32 -4.53 1 0 0" $'-19\n' \
+  quantize --type 'ap_ufixed<4,4,AP_TRN,AP_WRAP,1>' --stats
+expect_table "stats follow SystemC semantics" "$HEADER
+ufixed<4,4,TRN,WRAP,1> 1 576 24 24 24 -2.03 1 0 0" $'-19\n' \
+  quantize --type 'ufixed<4,4,TRN,WRAP,1>' --stats
+
 finish

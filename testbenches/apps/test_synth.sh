@@ -18,7 +18,7 @@ expect_line() {  # label value: the table row "label  value" must be present
   grep -qE "^$1 +$2\$" "$WORK/out" || fail "table: no row '$1 $2' in: $(cat "$WORK/out")"
 }
 expect_line "unit" "fx_requant"
-expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=4 O=0 N=0"
+expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=4 O=0 N=0 AP=0"
 expect_line "mapping" "yosys xc7 mapping"
 expect_line "LUT" "27"
 expect_line "  LUT2" "1"

@@ -1,5 +1,6 @@
 // Design points of the engine tests, written as point files (so the parser is part of every
-// test) for the Verilated variants of tlm/rtl/CMakeLists.txt.
+// test) for the Verilated variants of tlm/rtl/CMakeLists.txt. sc_spelling() writes the same
+// point with every ap_ type spelled as SystemC's (the same formats, SystemC semantics).
 #pragma once
 
 #include <cstdint>
@@ -9,10 +10,11 @@
 
 namespace fxsim::engine_test {
 
-// The PE-side type set of one variant (tlm/rtl/CMakeLists.txt).
-enum class PeFamily { MAC8, MAC4, KHOT1, KHOT2, KHOT3, SPT2 };
-// The bn_act variant after it, if any.
-enum class BnFamily { NONE, RELU, TANH };
+// The PE-side type set of one variant (tlm/rtl/CMakeLists.txt). MAC_AP: mac8's formats spelled
+// ap_fixed, with an ap_ufixed<...,AP_WRAP,2> output (ap_fixed semantics, AP = 1).
+enum class PeFamily { MAC8, MAC4, KHOT1, KHOT2, KHOT3, SPT2, MAC_AP };
+// The bn_act variant after it, if any. AP: an ap_fixed<...,AP_WRAP_SM> output (AP = 1).
+enum class BnFamily { NONE, RELU, TANH, AP };
 
 struct PointSpec {
   PeFamily pe_family = PeFamily::MAC8;
@@ -28,7 +30,7 @@ struct PointSpec {
   std::string name() const;  // for test names: mac8_pe3_20x7_b1_relu
 };
 
-std::string point_toml(const PointSpec& spec);
-engine::EngineConfig make_point(const PointSpec& spec);
+std::string point_toml(const PointSpec& spec, bool sc_spelling = false);
+engine::EngineConfig make_point(const PointSpec& spec, bool sc_spelling = false);
 
 }  // namespace fxsim::engine_test

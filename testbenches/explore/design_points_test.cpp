@@ -55,6 +55,23 @@ TEST(Grid, RoundingAndOverflowAxesRewriteTheOutputType) {
   EXPECT_EQ(points[2].cfg().output.str(), "fixed<8,3,RND,WRAP,0>");  // simd varies faster
 }
 
+// An ap_fixed output axis keeps its spelling through the rounding / overflow axes: the points'
+// output types have ap_fixed semantics, their keys spell them, their units get AP = 1.
+TEST(Grid, ApFixedOutputAxisKeepsItsSemantics) {
+  std::string text = sweep_test::small_sweep_text("overflow = [\"WRAP\"]\n");
+  const std::string from = "output = [\"fixed<8,3,RND_CONV,SAT>\"]";
+  text.replace(text.find(from), from.size(),
+               "output = [\"ap_ufixed<8,3,AP_RND_CONV,AP_SAT,2>\", \"fixed<8,3,RND_CONV,SAT,2>\"]");
+  const auto points = expand_sweep(parse_sweep(text, "s.toml"));
+  ASSERT_EQ(points.size(), 24u);
+  EXPECT_EQ(points[0].cfg().output.str(), "ap_ufixed<8,3,AP_RND_CONV,AP_WRAP,2>");
+  EXPECT_TRUE(points[0].cfg().output.ap_semantics());
+  EXPECT_NE(points[0].key.find("output=ap_ufixed<8,3,AP_RND_CONV,AP_WRAP,2>"), std::string::npos);
+  EXPECT_EQ(points[0].engines.front().pe.params.at("AP"), 1);
+  EXPECT_EQ(points[2].cfg().output.str(), "fixed<8,3,RND_CONV,WRAP,2>");  // simd varies faster
+  EXPECT_EQ(points[2].engines.front().pe.params.at("AP"), 0);
+}
+
 TEST(Sampling, RandomSampleIsSeededAndDeterministic) {
   const std::string grid = sweep_test::small_sweep_text();
   auto sample = [&](int seed) {

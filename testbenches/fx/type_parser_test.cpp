@@ -1,6 +1,6 @@
-// The type-string parser: every accepted spelling, the round trip of the
-// canonical str(), and every error path with its position and a message that
-// names what was expected.
+// The type-string parser: every accepted spelling (and the semantics it
+// selects), the round trip of str() in every spelling, and every error path
+// with its position and a message that names what was expected.
 #include "fx/type_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -23,10 +23,18 @@ using fx::KhotKind;
 using fx::KhotType;
 using fx::Overflow;
 using fx::Rounding;
+using fx::Semantics;
+using fx::Spelling;
 
 FxType fxt(bool s, int w, int i, Rounding q = Rounding::TRN, Overflow o = Overflow::WRAP,
            int n = 0) {
   return s ? FxType::make_signed(w, i, q, o, n) : FxType::make_unsigned(w, i, q, o, n);
+}
+
+// The same format with ap_fixed semantics (spelled ap_fixed<...>).
+FxType apt(bool s, int w, int i, Rounding q = Rounding::TRN, Overflow o = Overflow::WRAP,
+           int n = 0) {
+  return fxt(s, w, i, q, o, n).spelled(Spelling::AP_FIXED);
 }
 
 KhotType kht(KhotKind kind, int w, int i, int k) {
@@ -43,6 +51,7 @@ void expect_fx(std::string_view text, const FxType& want) {
   try {
     const FxType got = fx::parse_fx_type(text);
     EXPECT_EQ(got, want) << got.str() << " vs " << want.str();
+    EXPECT_EQ(got.semantics(), want.semantics()) << got.str() << " vs " << want.str();
     const fx::NumType any = fx::parse_type(text);
     ASSERT_TRUE(std::holds_alternative<FxType>(any));
     EXPECT_EQ(std::get<FxType>(any), want);
@@ -125,8 +134,10 @@ void expect_semantic_error(std::string_view text, size_t field_pos,
 TEST(TypeParser, DefaultsAreTrnWrapZero) {
   expect_fx("fixed<8,3>", fxt(true, 8, 3, Rounding::TRN, Overflow::WRAP, 0));
   expect_fx("ufixed<8,3>", fxt(false, 8, 3, Rounding::TRN, Overflow::WRAP, 0));
-  expect_fx("ap_fixed<8,3>", fxt(true, 8, 3));
-  expect_fx("ap_ufixed<8,3>", fxt(false, 8, 3));
+  expect_fx("ap_fixed<8,3>", apt(true, 8, 3));
+  expect_fx("ap_ufixed<8,3>", apt(false, 8, 3));
+  expect_fx("sc_fixed<8,3>", fxt(true, 8, 3));
+  expect_fx("sc_ufixed<8,3>", fxt(false, 8, 3));
   expect_fx("fixed<8,3,RND_CONV>", fxt(true, 8, 3, Rounding::RND_CONV, Overflow::WRAP, 0));
   expect_fx("fixed<8,3,RND_CONV,SAT>", fxt(true, 8, 3, Rounding::RND_CONV, Overflow::SAT, 0));
   expect_fx("fixed<8,3,RND_CONV,SAT,2>", fxt(true, 8, 3, Rounding::RND_CONV, Overflow::SAT, 2));
@@ -159,21 +170,120 @@ TEST(TypeParser, ModeNamesBarePrefixedAndInEveryKind) {
       EXPECT_EQ(fx::parse_overflow(std::string(prefix) + o.name), o.o) << prefix << o.name;
     }
   }
-  for (const char* kind : {"fixed", "ap_fixed", "ufixed", "ap_ufixed"}) {
-    const bool s = std::string(kind).find("ufixed") == std::string::npos;
+  // fixed takes either prefix; ap_fixed its own AP_ (or none), sc_fixed its own SC_ (or none).
+  for (const char* kind : {"fixed", "ap_fixed", "sc_fixed", "ufixed", "ap_ufixed", "sc_ufixed"}) {
+    const std::string k = kind;
+    const bool s = k.find("ufixed") == std::string::npos;
+    const bool ap = k.rfind("ap_", 0) == 0;
+    const bool sc = k.rfind("sc_", 0) == 0;
     for (const char* qp : {"", "AP_", "SC_"}) {
       for (const char* op : {"", "AP_", "SC_"}) {
+        const auto foreign = [&](const char* p) {
+          return (ap && std::string(p) == "SC_") || (sc && std::string(p) == "AP_");
+        };
         for (const auto& q : qs) {
           for (const auto& o : os) {
             if (!s && o.o == Overflow::WRAP_SM) continue;
             const std::string text =
                 std::string(kind) + "<12,-2," + qp + q.name + "," + op + o.name + ",3>";
-            expect_fx(text, fxt(s, 12, -2, q.q, o.o, 3));
+            if (foreign(qp) || foreign(op)) {
+              SCOPED_TRACE(text);
+              EXPECT_THROW(fx::parse_type(text), fx::TypeParseError);
+              continue;
+            }
+            expect_fx(text, ap ? apt(s, 12, -2, q.q, o.o, 3) : fxt(s, 12, -2, q.q, o.o, 3));
           }
         }
       }
     }
   }
+}
+
+TEST(TypeParser, SpellingsSelectSemantics) {
+  const struct {
+    const char* text;
+    Semantics semantics;
+    Spelling spelling;
+  } cases[] = {
+      {"fixed<8,3>", Semantics::SYSTEMC, Spelling::FIXED},
+      {"ufixed<8,3>", Semantics::SYSTEMC, Spelling::FIXED},
+      {"sc_fixed<8,3>", Semantics::SYSTEMC, Spelling::SC_FIXED},
+      {"sc_ufixed<8,3>", Semantics::SYSTEMC, Spelling::SC_FIXED},
+      {"sc_int<8>", Semantics::SYSTEMC, Spelling::SC_INT},
+      {"sc_uint<8>", Semantics::SYSTEMC, Spelling::SC_INT},
+      {"ap_fixed<8,3>", Semantics::AP_FIXED, Spelling::AP_FIXED},
+      {"ap_ufixed<8,3>", Semantics::AP_FIXED, Spelling::AP_FIXED},
+      {"ap_int<8>", Semantics::AP_FIXED, Spelling::AP_INT},
+      {"ap_uint<8>", Semantics::AP_FIXED, Spelling::AP_INT},
+  };
+  for (const auto& c : cases) {
+    const FxType t = fx::parse_fx_type(c.text);
+    EXPECT_EQ(t.semantics(), c.semantics) << c.text;
+    EXPECT_EQ(t.ap_semantics(), c.semantics == Semantics::AP_FIXED) << c.text;
+    EXPECT_EQ(t.spelling, c.spelling) << c.text;
+  }
+  // Equality is the format and the semantics, not the spelling.
+  EXPECT_EQ(fx::parse_fx_type("fixed<8,3>"), fx::parse_fx_type("sc_fixed<8,3,SC_TRN>"));
+  EXPECT_EQ(fx::parse_fx_type("sc_int<8>"), fx::parse_fx_type("fixed<8,8,TRN,WRAP,0>"));
+  EXPECT_EQ(fx::parse_fx_type("ap_int<8>"), fx::parse_fx_type("ap_fixed<8,8>"));
+  EXPECT_EQ(fx::parse_fx_type("ap_uint<5>"), fx::parse_fx_type("ap_ufixed<5,5,TRN,WRAP,0>"));
+  EXPECT_NE(fx::parse_fx_type("fixed<8,3>"), fx::parse_fx_type("ap_fixed<8,3>"));
+  EXPECT_NE(fx::parse_fx_type("sc_int<8>"), fx::parse_fx_type("ap_int<8>"));
+  EXPECT_NE(fx::parse_fx_type("ap_int<8>"), fx::parse_fx_type("ap_uint<8>"));
+}
+
+TEST(TypeParser, IntegerSpellings) {
+  expect_fx("ap_int<8>", apt(true, 8, 8));
+  expect_fx("ap_uint<8>", apt(false, 8, 8));
+  expect_fx("sc_int<8>", fxt(true, 8, 8));
+  expect_fx("sc_uint<8>", fxt(false, 8, 8));
+  expect_fx(" ap_int < 1 > ", apt(true, 1, 1));
+  expect_fx("sc_uint<64>", fxt(false, 64, 64));
+  expect_syntax_error("ap_int<8,3>", 8, {">"});
+  expect_syntax_error("sc_uint<>", 8, {"integer"});
+  expect_semantic_error("ap_int<0>", 7, {"W", "word"});
+  expect_semantic_error("sc_int<65>", 7, {"W", "word"});
+}
+
+TEST(TypeParser, EverySpellingPrintsBack) {
+  const char* texts[] = {"fixed<8,3,RND_CONV,SAT,0>",
+                         "ufixed<8,-2,TRN,WRAP,3>",
+                         "sc_fixed<8,3,SC_RND_CONV,SC_SAT,0>",
+                         "sc_ufixed<16,0,SC_TRN,SC_SAT_SYM,0>",
+                         "ap_fixed<16,6,AP_RND_CONV,AP_SAT,0>",
+                         "ap_ufixed<4,4,AP_TRN,AP_WRAP,1>",
+                         "ap_int<8>",
+                         "ap_uint<1>",
+                         "sc_int<64>",
+                         "sc_uint<12>"};
+  for (const char* text : texts) {
+    EXPECT_EQ(fx::parse_fx_type(text).str(), text);
+    EXPECT_EQ(fx::type_str(fx::parse_type(text)), text);
+  }
+  // Short forms print all five fields, in the spelling's library and mode prefix.
+  EXPECT_EQ(fx::parse_fx_type("ap_fixed<16,6,AP_RND_CONV,AP_SAT>").str(),
+            "ap_fixed<16,6,AP_RND_CONV,AP_SAT,0>");
+  EXPECT_EQ(fx::parse_fx_type("ap_fixed<16,6,RND_CONV,SAT>").str(),
+            "ap_fixed<16,6,AP_RND_CONV,AP_SAT,0>");
+  EXPECT_EQ(fx::parse_fx_type("sc_ufixed<8,2>").str(), "sc_ufixed<8,2,SC_TRN,SC_WRAP,0>");
+  EXPECT_EQ(fx::parse_fx_type("fixed<8,3,AP_RND,SC_SAT>").str(), "fixed<8,3,RND,SAT,0>");
+  // ap_fixed<8,8> is an integer format but was spelled as a fixed one: it stays one.
+  EXPECT_EQ(fx::parse_fx_type("ap_fixed<8,8>").str(), "ap_fixed<8,8,AP_TRN,AP_WRAP,0>");
+  // A format derived from an integer spelling that is no longer an integer one prints as the
+  // fixed-point spelling of the same library.
+  FxType t = fx::parse_fx_type("ap_int<8>");
+  t.int_bits = 3;
+  EXPECT_EQ(t.str(), "ap_fixed<8,3,AP_TRN,AP_WRAP,0>");
+  t = fx::parse_fx_type("sc_uint<8>");
+  t.overflow = Overflow::SAT;
+  EXPECT_EQ(t.str(), "sc_ufixed<8,8,SC_TRN,SC_SAT,0>");
+  // with_semantics: unchanged when it already has them, else respelled.
+  EXPECT_EQ(fx::parse_fx_type("sc_fixed<8,3>").with_semantics(Semantics::SYSTEMC).str(),
+            "sc_fixed<8,3,SC_TRN,SC_WRAP,0>");
+  EXPECT_EQ(fx::parse_fx_type("fixed<8,3>").with_semantics(Semantics::AP_FIXED).str(),
+            "ap_fixed<8,3,AP_TRN,AP_WRAP,0>");
+  EXPECT_EQ(fx::parse_fx_type("ap_uint<8>").with_semantics(Semantics::SYSTEMC).str(),
+            "ufixed<8,8,TRN,WRAP,0>");
 }
 
 TEST(TypeParser, FieldValuesAndWhitespace) {
@@ -186,7 +296,7 @@ TEST(TypeParser, FieldValuesAndWhitespace) {
   expect_fx("fixed<8,3,TRN,WRAP,100>", fxt(true, 8, 3, Rounding::TRN, Overflow::WRAP, 100));
   expect_fx(" fixed < 8 , 3 , RND , SAT , 1 > ", fxt(true, 8, 3, Rounding::RND, Overflow::SAT, 1));
   expect_fx("ap_ufixed< 16 ,0 ,AP_RND_CONV ,AP_SAT_SYM>",
-            fxt(false, 16, 0, Rounding::RND_CONV, Overflow::SAT_SYM, 0));
+            apt(false, 16, 0, Rounding::RND_CONV, Overflow::SAT_SYM, 0));
   expect_fx("  fixed<8,3>", fxt(true, 8, 3));
   expect_fx("fixed<8,3>  ", fxt(true, 8, 3));
   expect_fx("fixed<  7,-9>", fxt(true, 7, -9));
@@ -211,10 +321,20 @@ TEST(TypeParser, CanonicalStringsRoundTrip) {
     const Rounding q = fx::kAllRoundings[rng() % 7];
     Overflow o = fx::kAllOverflows[rng() % 5];
     if (!s && o == Overflow::WRAP_SM) o = Overflow::SAT_SYM;
-    const FxType t = fxt(s, 1 + static_cast<int>(rng() % 64), static_cast<int>(rng() % 301) - 150,
-                         q, o, static_cast<int>(rng() % 70));
+    const Spelling spellings[] = {Spelling::FIXED, Spelling::SC_FIXED, Spelling::AP_FIXED,
+                                  Spelling::AP_INT, Spelling::SC_INT};
+    FxType t = fxt(s, 1 + static_cast<int>(rng() % 64), static_cast<int>(rng() % 301) - 150, q, o,
+                   static_cast<int>(rng() % 70));
+    t = t.spelled(spellings[rng() % 5]);
+    if (k % 10 == 0) {  // an integer format, so that the integer spellings print as such
+      t.int_bits = t.width;
+      t.rounding = Rounding::TRN;
+      t.overflow = Overflow::WRAP;
+      t.sat_bits = 0;
+    }
     const std::string str = t.str();
     ASSERT_EQ(fx::parse_fx_type(str), t) << str;
+    ASSERT_EQ(fx::parse_fx_type(str).semantics(), t.semantics()) << str;
     ASSERT_EQ(fx::type_str(fx::parse_type(str)), str);
     ASSERT_EQ(fx::type_str(fx::NumType{t}), str);
   }
@@ -243,6 +363,7 @@ TEST(TypeParserErrors, Syntax) {
   // Unknown kind at 0.
   expect_syntax_error("fexed<8,3>", 0, {"fixed", "khot"});
   expect_syntax_error("int<8>", 0, {"fixed", "khot"});
+  expect_syntax_error("ap_float<8>", 0, {"ap_fixed", "ap_int"});
   // Missing '<' at 5 (another character, or the end of the text).
   expect_syntax_error("fixed(8,3)", 5, {"<"});
   expect_syntax_error("fixed", 5, {"<"});
@@ -271,6 +392,9 @@ TEST(TypeParserErrors, Syntax) {
   expect_syntax_error("fixed<8,3,>", 10, {"rounding", "Rounding", "quantization", "TRN"});
   expect_syntax_error("fixed<8,3,TRN,WRAPX>", 14, {"overflow", "Overflow", "SAT"});
   expect_syntax_error("ap_fixed<8,3,AP_TRN,AP_FOO>", 20, {"overflow", "Overflow", "SAT"});
+  // The other library's mode prefix: SC_ in ap_fixed (at 13), AP_ in sc_ufixed (at 21).
+  expect_syntax_error("ap_fixed<8,3,SC_RND>", 13, {"AP_", "sc_fixed"});
+  expect_syntax_error("sc_ufixed<8,3,SC_RND,AP_SAT>", 21, {"SC_", "ap_fixed"});
   // A non-integer N at 19.
   expect_syntax_error("fixed<8,3,TRN,WRAP,z>", 19, {"integer"});
   // Too many fields: ',' at 20 where '>' was expected.

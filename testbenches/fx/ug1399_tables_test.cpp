@@ -4,9 +4,11 @@
 // row). Each row is asserted against fx and, as a check of the hand working,
 // against SystemC sc_fix / sc_ufix.
 //
-// fx follows SystemC. Where ap_fixed gives a different answer (WRAP_SM when a
+// The rows use the SystemC spellings (fixed<...>, ufixed<...>), whose answers
+// SystemC checks. Where ap_fixed gives a different answer (WRAP_SM when a
 // rounding carry crosses the top bit; unsigned WRAP with N > 0 on a negative
-// source) the rows assert the SystemC answer and the comment gives ap_fixed's.
+// source) the comment gives ap_fixed's, which the ap_fixed spellings produce
+// (asserted in ap_fixed_test.cpp, ApFixedCorners).
 #include <gtest/gtest.h>
 
 #include <string>

@@ -110,6 +110,36 @@ TEST_F(ModelFiles, RoundTrip) {
   EXPECT_EQ(bytes(), first);
 }
 
+// Types are stored as their spelling, so an ap_fixed type comes back with ap_fixed semantics and
+// prints as it was written; the reference inference then casts with ap_fixed's rules.
+TEST_F(ModelFiles, SpellingAndSemanticsSurviveTheFile) {
+  ModelFile f = small_model();
+  DenseLayer& l = f.model.layers[0];
+  l.weight_type = l.weight_type.spelled(fx::Spelling::AP_FIXED);
+  l.out_type = l.out_type.spelled(fx::Spelling::SC_FIXED);
+  // bn output ap_ufixed<4,2,AP_RND_CONV,AP_WRAP,1>, bias -20 for out 0: t = 0.875 * 7/16 - 20/16
+  // = -0.8671875 = -3.46875 LSB -> -3 = ...11101: below the range, low 3 bits 101; ap_fixed
+  // sets the top bit (1101 = 13), SystemC clears it (0101 = 5). Out 1: 25.375 LSB -> 25 = 11001:
+  // above the range, both set the top bit: 1001 = 9.
+  l.bn->out_type = fx::FxType::make_unsigned(4, 2, fx::Rounding::RND_CONV, fx::Overflow::WRAP, 1)
+                       .spelled(fx::Spelling::AP_FIXED);
+  l.bn->bias_raw = {-20, 100};
+  write_model_file(path_, f);
+  const ModelFile g = read_model_file(path_);
+  const DenseLayer& r = g.model.layers[0];
+  EXPECT_EQ(r.weight_type.str(), "ap_fixed<4,1,AP_RND_CONV,AP_SAT,0>");
+  EXPECT_TRUE(r.weight_type.ap_semantics());
+  EXPECT_EQ(r.out_type.str(), "sc_fixed<8,3,SC_RND,SC_SAT,0>");
+  EXPECT_FALSE(r.out_type.ap_semantics());
+  EXPECT_EQ(r.bn->out_type.str(), "ap_ufixed<4,2,AP_RND_CONV,AP_WRAP,1>");
+  EXPECT_TRUE(r.bn->out_type.ap_semantics());
+  EXPECT_EQ(r.acc_type.str(), "fixed<16,5,TRN,SAT,0>");
+  EXPECT_EQ(reference_forward(g.model, {128, 64, 255}), (std::vector<int64_t>{13, 9}));
+  QuantNetwork sc = g.model;
+  sc.layers[0].bn->out_type = sc.layers[0].bn->out_type.spelled(fx::Spelling::FIXED);
+  EXPECT_EQ(reference_forward(sc, {128, 64, 255}), (std::vector<int64_t>{5, 9}));
+}
+
 TEST_F(ModelFiles, ReferenceInferenceOfLoadedModel) {
   write_model_file(path_, small_model());
   const ModelFile g = read_model_file(path_);

@@ -131,7 +131,7 @@ verilated::TopWrapper requant_grid_wrapper() {
   return {"fx_requant_grid",
           "fx_requant_grid.sv",
           text.str(),
-          {"IN_W", "IN_FRAC", "IN_SIGNED", "OUT_W", "OUT_FRAC", "OUT_SIGNED", "N"}};
+          {"IN_W", "IN_FRAC", "IN_SIGNED", "OUT_W", "OUT_FRAC", "OUT_SIGNED", "N", "AP"}};
 }
 
 }  // namespace fxsim::rtl_test

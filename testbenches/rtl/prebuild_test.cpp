@@ -4,17 +4,28 @@
 #include <gtest/gtest.h>
 
 #include "testbenches/rtl/port_dut.hpp"
+#include "testbenches/rtl/requant_ap_vectors.hpp"
 #include "testbenches/rtl/rtl_variants.hpp"
 
 namespace {
 
+std::optional<fxsim::verilated::TopWrapper> wrapper(fxsim::rtl_variants::Top top) {
+  switch (top) {
+    case fxsim::rtl_variants::Top::REQUANT_GRID:
+      return fxsim::rtl_test::requant_grid_wrapper();
+    case fxsim::rtl_variants::Top::AP_VECTORS:
+      return fxsim::rtl_test::ap_vectors_top().wrapper;
+    case fxsim::rtl_variants::Top::UNIT:
+      break;
+  }
+  return std::nullopt;
+}
+
 TEST(Prebuild, RtlVariants) {
   for (const fxsim::rtl_variants::Variant& v : fxsim::rtl_variants::all()) {
-    fxsim::rtl_test::Dut dut(
-        v.unit, v.overrides,
-        v.requant_grid ? std::optional(fxsim::rtl_test::requant_grid_wrapper()) : std::nullopt);
+    fxsim::rtl_test::Dut dut(v.unit, v.overrides, wrapper(v.top));
     EXPECT_EQ(dut.variant().unit, v.unit) << v.name;
-    EXPECT_EQ(dut.has("din"), v.requant_grid) << v.name;
+    EXPECT_EQ(dut.has("din"), v.top != fxsim::rtl_variants::Top::UNIT) << v.name;
   }
 }
 

@@ -1,7 +1,9 @@
 // The parameter sets the rtl suites verilate (each built on first use by tlm/rtl/verilated and
 // kept in the test cache): fx_requant through its grid wrapper (three width / sign / N
-// configurations), fx_mac_pe with STAGES 1 / 2 / 4 and WRAP / SAT / WRAP_SM accumulators,
-// khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the five activations.
+// configurations with SystemC semantics, four with ap_fixed's: AP = 1) and through the wrapper
+// generated from the ap_fixed vectors (requant_ap_vectors.hpp), fx_mac_pe with STAGES 1 / 2 / 4 and
+// WRAP / SAT / WRAP_SM accumulators, khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the
+// five activations.
 #pragma once
 
 #include <cstdint>
@@ -12,11 +14,18 @@
 
 namespace fxsim::rtl_variants {
 
+// The top module a variant is built with.
+enum class Top {
+  UNIT,          // the unit itself
+  REQUANT_GRID,  // fx_requant inside fx_requant_grid.sv
+  AP_VECTORS,    // fx_requant inside the module generated from the ap_fixed vectors
+};
+
 struct Variant {
   const char* name;
   const char* unit;
   units::ParamMap overrides;
-  bool requant_grid = false;  // fx_requant inside fx_requant_grid.sv
+  Top top = Top::UNIT;
 };
 
 namespace rq_down {
@@ -42,6 +51,41 @@ inline units::ParamMap overrides() {
           {"OUT_FRAC", 4}, {"OUT_SIGNED", 0}, {"N", 0}};
 }
 }  // namespace rq_equal
+
+// ap_fixed semantics (AP = 1), one variant per corner: signed output with N = 0 (WRAP_SM takes
+// its sign from the floor), unsigned output with 0 < N < W and N >= W (WRAP sets the top bits
+// on every overflow), a signed 1-bit output (SAT_SYM is SAT).
+namespace rq_ap_signed {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 10},    {"IN_FRAC", 6},    {"IN_SIGNED", 1}, {"OUT_W", 5},
+          {"OUT_FRAC", 2}, {"OUT_SIGNED", 1}, {"N", 0},         {"AP", 1}};
+}
+}  // namespace rq_ap_signed
+
+namespace rq_ap_unsigned {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 10},    {"IN_FRAC", 5},    {"IN_SIGNED", 1}, {"OUT_W", 5},
+          {"OUT_FRAC", 1}, {"OUT_SIGNED", 0}, {"N", 2},         {"AP", 1}};
+}
+}  // namespace rq_ap_unsigned
+
+namespace rq_ap_unsigned_all {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 9},     {"IN_FRAC", 4},    {"IN_SIGNED", 1}, {"OUT_W", 3},
+          {"OUT_FRAC", 0}, {"OUT_SIGNED", 0}, {"N", 3},         {"AP", 1}};
+}
+}  // namespace rq_ap_unsigned_all
+
+namespace rq_ap_one_bit {
+inline constexpr const char* kUnit = "fx_requant";
+inline units::ParamMap overrides() {
+  return {{"IN_W", 8},     {"IN_FRAC", 4},    {"IN_SIGNED", 1}, {"OUT_W", 1},
+          {"OUT_FRAC", 1}, {"OUT_SIGNED", 1}, {"N", 0},         {"AP", 1}};
+}
+}  // namespace rq_ap_one_bit
 
 namespace mac_s1 {
 inline constexpr const char* kUnit = "fx_mac_pe";
@@ -148,20 +192,26 @@ inline units::ParamMap overrides() {
 // Every set above, for the prebuild (Prebuild.RtlVariants).
 inline std::vector<Variant> all() {
   return {
-      {"rq_down", rq_down::kUnit, rq_down::overrides(), true},
-      {"rq_up", rq_up::kUnit, rq_up::overrides(), true},
-      {"rq_equal", rq_equal::kUnit, rq_equal::overrides(), true},
-      {"mac_s1", mac_s1::kUnit, mac_s1::overrides(), false},
-      {"mac_s2", mac_s2::kUnit, mac_s2::overrides(), false},
-      {"mac_s4", mac_s4::kUnit, mac_s4::overrides(), false},
-      {"khot_k1", khot_k1::kUnit, khot_k1::overrides(), false},
-      {"khot_k2", khot_k2::kUnit, khot_k2::overrides(), false},
-      {"khot_k3", khot_k3::kUnit, khot_k3::overrides(), false},
-      {"bn_relu", bn_relu::kUnit, bn_relu::overrides(), false},
-      {"bn_clip", bn_clip::kUnit, bn_clip::overrides(), false},
-      {"bn_none", bn_none::kUnit, bn_none::overrides(), false},
-      {"bn_tanh", bn_tanh::kUnit, bn_tanh::overrides(), false},
-      {"bn_sign", bn_sign::kUnit, bn_sign::overrides(), false},
+      {"rq_down", rq_down::kUnit, rq_down::overrides(), Top::REQUANT_GRID},
+      {"rq_up", rq_up::kUnit, rq_up::overrides(), Top::REQUANT_GRID},
+      {"rq_equal", rq_equal::kUnit, rq_equal::overrides(), Top::REQUANT_GRID},
+      {"rq_ap_signed", rq_ap_signed::kUnit, rq_ap_signed::overrides(), Top::REQUANT_GRID},
+      {"rq_ap_unsigned", rq_ap_unsigned::kUnit, rq_ap_unsigned::overrides(), Top::REQUANT_GRID},
+      {"rq_ap_unsigned_all", rq_ap_unsigned_all::kUnit, rq_ap_unsigned_all::overrides(),
+       Top::REQUANT_GRID},
+      {"rq_ap_one_bit", rq_ap_one_bit::kUnit, rq_ap_one_bit::overrides(), Top::REQUANT_GRID},
+      {"rq_ap_vectors", "fx_requant", {}, Top::AP_VECTORS},
+      {"mac_s1", mac_s1::kUnit, mac_s1::overrides()},
+      {"mac_s2", mac_s2::kUnit, mac_s2::overrides()},
+      {"mac_s4", mac_s4::kUnit, mac_s4::overrides()},
+      {"khot_k1", khot_k1::kUnit, khot_k1::overrides()},
+      {"khot_k2", khot_k2::kUnit, khot_k2::overrides()},
+      {"khot_k3", khot_k3::kUnit, khot_k3::overrides()},
+      {"bn_relu", bn_relu::kUnit, bn_relu::overrides()},
+      {"bn_clip", bn_clip::kUnit, bn_clip::overrides()},
+      {"bn_none", bn_none::kUnit, bn_none::overrides()},
+      {"bn_tanh", bn_tanh::kUnit, bn_tanh::overrides()},
+      {"bn_sign", bn_sign::kUnit, bn_sign::overrides()},
   };
 }
 

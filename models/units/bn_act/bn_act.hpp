@@ -33,7 +33,7 @@ struct BnActConfig {
   int s_frac = 0;       // S_FRAC (both kinds)
   int k = 1, sh_w = 3;  // K-hot scale (scale_kind 1)
   fx::FxType bias;      // signed B_W, B_FRAC
-  fx::FxType out;       // OUT_*, Q, O, N
+  fx::FxType out;       // OUT_*, Q, O, N, AP
   Activation act = Activation::NONE;
   std::int64_t clip = 0;  // raw upper bound of RELU_CLIP
   int stages = 1;

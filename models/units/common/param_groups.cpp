@@ -17,16 +17,21 @@ std::vector<ParamSpec> output_params(std::int64_t max_w, std::int64_t q_default,
   const std::string q_doc = what == "output" ? "output rounding mode" : "rounding mode";
   const std::string o_doc = what == "output" ? "output overflow mode" : "overflow mode";
   const std::string n_doc = what == "output" ? "output saturation bits" : "saturation bits";
-  return {{"OUT_W", 8, 1, max_w, "word length of the output"},
-          {"OUT_FRAC", 4, -64, 64, "fraction bits of the output"},
-          {"OUT_SIGNED", 1, 0, 1, "1 if the output is signed"},
-          {"Q", q_default, 0, 6,
-           q_doc + " (fx::Rounding order, " + std::to_string(q_default) +
-               (q_default == 4 ? " = RND_CONV)" : " = TRN)")},
-          {"O", o_default, 0, 4,
-           o_doc + " (fx::Overflow order, " + std::to_string(o_default) +
-               (o_default == 0 ? " = SAT)" : " = WRAP)")},
-          {"N", 0, 0, 64, n_doc + " (WRAP / WRAP_SM)"}};
+  return {
+      {"OUT_W", 8, 1, max_w, "word length of the output"},
+      {"OUT_FRAC", 4, -64, 64, "fraction bits of the output"},
+      {"OUT_SIGNED", 1, 0, 1, "1 if the output is signed"},
+      {"Q", q_default, 0, 6,
+       q_doc + " (fx::Rounding order, " + std::to_string(q_default) +
+           (q_default == 4 ? " = RND_CONV)" : " = TRN)")},
+      {"O", o_default, 0, 4,
+       o_doc + " (fx::Overflow order, " + std::to_string(o_default) +
+           (o_default == 0 ? " = SAT)" : " = WRAP)")},
+      {"N", 0, 0, 64, n_doc + " (WRAP / WRAP_SM)"},
+      {"AP", 0, 0, 1,
+       "1: Xilinx ap_fixed semantics of the " + (what == "output" ? std::string("output ") : "") +
+           "rounding and overflow, 0: SystemC's (they differ in three overflow corners, "
+           "docs/fixed_point.md)"}};
 }
 
 ParamSpec stages_param() {
@@ -34,16 +39,20 @@ ParamSpec stages_param() {
 }
 
 fx::FxType format_from_params(std::int64_t width, std::int64_t frac, std::int64_t is_signed,
-                              fx::Rounding q, fx::Overflow o, std::int64_t n) {
-  return fx::FxType::make(is_signed != 0, static_cast<int>(width), static_cast<int>(width - frac),
-                          q, o, static_cast<int>(n));
+                              fx::Rounding q, fx::Overflow o, std::int64_t n, std::int64_t ap) {
+  const fx::FxType t = fx::FxType::make(is_signed != 0, static_cast<int>(width),
+                                        static_cast<int>(width - frac), q, o, static_cast<int>(n));
+  return ap != 0 ? t.with_semantics(fx::Semantics::AP_FIXED) : t;
 }
 
 fx::FxType output_format(const ParamMap& m) {
   return format_from_params(param(m, "OUT_W"), param(m, "OUT_FRAC"), param(m, "OUT_SIGNED"),
                             static_cast<fx::Rounding>(param(m, "Q")),
-                            static_cast<fx::Overflow>(param(m, "O")), param(m, "N"));
+                            static_cast<fx::Overflow>(param(m, "O")), param(m, "N"),
+                            param(m, "AP"));
 }
+
+std::int64_t ap_param(const fx::FxType& t) { return t.ap_semantics() ? 1 : 0; }
 
 void check_output(const UnitSpec& unit, const ParamMap& p) {
   if (static_cast<fx::Overflow>(p.at("O")) == fx::Overflow::WRAP_SM && p.at("OUT_SIGNED") == 0) {

@@ -18,7 +18,8 @@ inline constexpr std::int64_t kMaxWorkWidth = 62;
 std::vector<ParamSpec> format_group(const std::string& prefix, std::int64_t w, std::int64_t frac,
                                     std::int64_t min_w, std::int64_t max_w, std::int64_t frac_range,
                                     const std::string& what);
-// OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N of a unit's output requantizer (max_w its widest output).
+// OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N, AP of a unit's output requantizer (max_w its widest
+// output). AP = 1 selects ap_fixed semantics (fx::Semantics::AP_FIXED), 0 SystemC's.
 std::vector<ParamSpec> output_params(std::int64_t max_w = 62, std::int64_t q_default = 4,
                                      std::int64_t o_default = 0,
                                      const std::string& what = "output");
@@ -31,12 +32,16 @@ std::vector<ParamSpec> concat(Lists&&... lists) {
   return all;
 }
 
-// A format given as Verilog parameters (W, FRAC, SIGNED) with the cast modes of the destination.
+// A format given as Verilog parameters (W, FRAC, SIGNED) with the cast modes of the destination
+// and its semantics (ap = 1: ap_fixed, spelled ap_fixed<...>; 0: SystemC, fixed<...>).
 fx::FxType format_from_params(std::int64_t width, std::int64_t frac, std::int64_t is_signed,
                               fx::Rounding q = fx::Rounding::TRN,
-                              fx::Overflow o = fx::Overflow::WRAP, std::int64_t n = 0);
-// OUT_*, Q, O, N.
+                              fx::Overflow o = fx::Overflow::WRAP, std::int64_t n = 0,
+                              std::int64_t ap = 0);
+// OUT_*, Q, O, N, AP.
 fx::FxType output_format(const ParamMap& resolved);
+// The AP parameter of a requantizer into t: 1 for ap_fixed semantics.
+std::int64_t ap_param(const fx::FxType& t);
 
 // O = WRAP_SM needs a signed output (sign-magnitude wrap).
 void check_output(const UnitSpec& unit, const ParamMap& resolved);

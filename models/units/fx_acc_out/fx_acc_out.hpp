@@ -24,10 +24,10 @@ struct AccumulatorConfig {
   fx::FxType a;    // activation format A_*
   int w_frac = 0;  // fraction bits of the weight
   fx::FxType acc;  // signed, ACC_W bits, fraction A_FRAC + W_FRAC, TRN, ACC_O
-  fx::FxType out;  // OUT_*, Q, O, N
+  fx::FxType out;  // OUT_*, Q, O, N, AP
   int stages = 1;
   int product_frac() const { return a.frac_bits() + w_frac; }
-  // SIMD, A_*, ACC_*, OUT_*, Q, O, N, STAGES of a PE's resolved parameters.
+  // SIMD, A_*, ACC_*, OUT_*, Q, O, N, AP, STAGES of a PE's resolved parameters.
   static AccumulatorConfig from(const ParamMap& resolved, int w_frac);
 };
 

@@ -1,6 +1,7 @@
 // fx_requant (rtl/fx_requant.sv): the one hardware rounding / overflow of fxsim, every SystemC
-// mode with saturation bits, combinational. Its parameters, its typed configuration, its
-// bit-exact reference (through fx::convert: fx/ is the one software rounding) and its cost.
+// mode with saturation bits (or ap_fixed's, AP = 1), combinational. Its parameters, its typed
+// configuration, its bit-exact reference (through fx::convert: fx/ is the one software rounding)
+// and its cost.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ const UnitSpec& fx_requant_spec();
 
 struct RequantConfig {
   fx::FxType in;   // IN_* (modes unused)
-  fx::FxType out;  // OUT_*, Q, O, N
+  fx::FxType out;  // OUT_*, Q, O, N, AP
   static RequantConfig from(const ParamMap& resolved);
 };
 

@@ -132,6 +132,63 @@ TEST(Prebuild, EngineRtlVariants) {
       EXPECT_EQ(tlm_rtl::find_engine_variants(e).pe, v.pe) << p.name();
     }
   }
+  // The ap_fixed point of EngineChecks.ApFixedSpellingsRunApFixedSemantics, and its SystemC
+  // spelling.
+  for (bool sc_spelling : {false, true}) {
+    PointSpec p;
+    p.pe_family = PeFamily::MAC_AP;
+    p.bn_family = BnFamily::AP;
+    const engine::Elaboration e = engine::elaborate(make_point(p, sc_spelling));
+    const tlm_rtl::EngineVariants v = tlm_rtl::find_engine_variants(e);
+    EXPECT_EQ(v.pe->params, e.pe.params) << p.name();
+    EXPECT_EQ(v.bn->params, e.bn->params) << p.name();
+  }
+}
+
+// A point whose output types are ap_ spellings elaborates to units with AP = 1, so the rtl
+// backend builds (its own Verilated variants of) fx_requant with ap_fixed semantics, and both
+// backends match the reference, which casts with ap_fixed's rules. The same point spelled
+// sc_fixed elaborates to AP = 0 and other variants, and gives other outputs: the PE's unsigned
+// WRAP output (N = 2) meets negative sums, where ap_fixed sets the top bits and SystemC clears
+// them; the bn_act's 3-bit WRAP_SM output meets rounding carries into bit 3.
+TEST(EngineChecks, ApFixedSpellingsRunApFixedSemantics) {
+  PointSpec p;
+  p.pe_family = PeFamily::MAC_AP;
+  p.bn_family = BnFamily::AP;
+  p.pe = 4;
+  p.in_features = 24;
+  p.out_features = 16;
+  p.batch = 4;
+  const engine::EngineConfig ap_cfg = make_point(p);
+  const engine::EngineConfig sc_cfg = make_point(p, /*sc_spelling=*/true);
+  EXPECT_EQ(ap_cfg.output.str(), "ap_ufixed<6,2,AP_RND,AP_WRAP,2>");
+  EXPECT_EQ(sc_cfg.output.str(), "sc_ufixed<6,2,SC_RND,SC_WRAP,2>");
+  const engine::Elaboration ap_e = engine::elaborate(ap_cfg);
+  const engine::Elaboration sc_e = engine::elaborate(sc_cfg);
+  EXPECT_EQ(ap_e.pe.params.at("AP"), 1);
+  EXPECT_EQ(ap_e.bn->params.at("AP"), 1);
+  EXPECT_EQ(sc_e.pe.params.at("AP"), 0);
+  EXPECT_EQ(sc_e.bn->params.at("AP"), 0);
+  units::ParamMap pe_params = ap_e.pe.params, bn_params = ap_e.bn->params;
+  pe_params["AP"] = 0;
+  bn_params["AP"] = 0;
+  EXPECT_EQ(pe_params, sc_e.pe.params);  // AP is the only difference
+  EXPECT_EQ(bn_params, sc_e.bn->params);
+
+  const RunSummary ap = env::run_point(ap_cfg, Backends::BOTH);
+  const RunSummary sc = env::run_point(sc_cfg, Backends::BOTH);
+  EXPECT_TRUE(ap.passed());
+  EXPECT_TRUE(sc.passed());
+  ASSERT_EQ(ap.runs.size(), 2u);
+  ASSERT_EQ(sc.runs.size(), 2u);
+  EXPECT_EQ(ap.runs[0].output, ap.runs[1].output);
+  EXPECT_NE(ap.runs[1].pe_variant, sc.runs[1].pe_variant);
+  EXPECT_NE(ap.runs[1].bn_variant, sc.runs[1].bn_variant);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < ap.runs[1].output.size(); ++i) {
+    differ += ap.runs[1].output[i] != sc.runs[1].output[i];
+  }
+  EXPECT_GT(differ, 0u) << "no output reached a corner where ap_fixed and SystemC differ";
 }
 
 // The example points of docs/examples/, which cli.run_summary runs on both backends.

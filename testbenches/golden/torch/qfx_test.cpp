@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "fx/type_parser.hpp"
+
 namespace fx = fxsim::fx;
 
 namespace {
@@ -111,6 +113,22 @@ TEST(FakeQuant, FracBitsRoundHalfAwayFromZero) {
   EXPECT_EQ(round_frac_bits(-2.5), -3);
   EXPECT_EQ(round_frac_bits(2.49), 2);
   EXPECT_EQ(with_frac_bits(FxType::make_signed(8, 0), 5).int_bits, 3);
+}
+
+// The formats travel through autograd as type strings: an ap_fixed spelling keeps ap_fixed
+// semantics. ap_fixed<4,4,AP_RND,AP_WRAP_SM> of 15.5 is 0 (SystemC's fixed<...>: -1).
+TEST(FakeQuant, ApFixedSpellingKeepsItsSemantics) {
+  const FxType ap = fx::parse_fx_type("ap_fixed<4,4,AP_RND,AP_WRAP_SM>");
+  const FxType sc = fx::parse_fx_type("fixed<4,4,RND,WRAP_SM>");
+  EXPECT_DOUBLE_EQ(fake_quant(dbl({15.5}), ap)[0].item<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(fake_quant(dbl({15.5}), sc)[0].item<double>(), -1.0);
+  // Learned binary point: with_frac_bits keeps the spelling (F = 0 here: I = 4).
+  const FxType learned = with_frac_bits(ap, 0);
+  EXPECT_TRUE(learned.ap_semantics());
+  EXPECT_EQ(learned.str(), "ap_fixed<4,4,AP_RND,AP_WRAP_SM,0>");
+  const torch::Tensor f = torch::tensor(0.2, torch::kFloat64).requires_grad_(true);
+  EXPECT_DOUBLE_EQ(fake_quant_learned(dbl({15.5}), f, ap)[0].item<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(fake_quant_learned(dbl({15.5}), f, sc)[0].item<double>(), -1.0);
 }
 
 }  // namespace

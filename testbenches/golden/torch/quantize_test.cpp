@@ -1,7 +1,9 @@
 // golden tensor quantizers against fx/, raw for raw (fx itself is checked against SystemC sc_fix
-// in testbenches/fx). Per (rounding, overflow) pair: > 1,000,000 values over several formats
-// (random, exact ties, grid points, range edges, beyond the range, specials), each compared with
-// fx::cast_array_from_double, and a slice of them with the scalar fx::cast_from_double.
+// and Xilinx's ap_fixed vectors in testbenches/fx). Per (rounding, overflow) pair and semantics
+// (SystemC, ap_fixed): > 1,000,000 values over several formats (random, exact ties, grid points,
+// range edges, beyond the range, specials), each compared with fx::cast_array_from_double, and a
+// slice of them with the scalar fx::cast_from_double. And every line of the ap_fixed vectors
+// (testbenches/fx/data/ap_fixed_vectors.csv) raw for raw against the vendor's result.
 #include "golden/torch/quantize.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@
 
 #include "fx/cast.hpp"
 #include "fx/khot.hpp"
+#include "testbenches/common/ap_vectors.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -106,8 +109,10 @@ std::vector<int64_t> to_vector(const torch::Tensor& t) {
   return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
 }
 
-// Formats per overflow mode: small, negative I, large I, saturation bits, wide.
-std::vector<FxType> formats(Rounding q, Overflow o) {
+// Formats per overflow mode: small, negative I, large I, saturation bits, wide, one bit; in the
+// semantics asked for (ap_fixed's corners: signed WRAP_SM N = 0, unsigned WRAP N > 0, 1-bit
+// SAT_SYM are all among them).
+std::vector<FxType> formats(Rounding q, Overflow o, fx::Semantics sem) {
   const bool unsigned_ok = o != Overflow::WRAP_SM;
   std::vector<FxType> f;
   f.push_back(FxType::make_signed(8, 3, q, o, 0));
@@ -116,22 +121,25 @@ std::vector<FxType> formats(Rounding q, Overflow o) {
   f.push_back(FxType::make_signed(13, 20, q, o, 1));
   f.push_back(unsigned_ok ? FxType::make_unsigned(62, 30, q, o, 0)
                           : FxType::make_signed(62, 30, q, o, 3));
+  f.push_back(FxType::make_signed(1, 0, q, o, 0));
+  for (FxType& t : f) t = t.with_semantics(sem);
   return f;
 }
 
 struct ModePair {
   Rounding q;
   Overflow o;
+  fx::Semantics sem = fx::Semantics::SYSTEMC;
 };
 
 class QuantizeVsFx : public ::testing::TestWithParam<ModePair> {};
 
 TEST_P(QuantizeVsFx, MillionValuesRawForRaw) {
-  const auto [q, o] = GetParam();
+  const auto [q, o, sem] = GetParam();
   size_t total = 0;
   uint64_t seed = 1000 + static_cast<int>(q) * 10 + static_cast<int>(o);
-  for (const FxType& t : formats(q, o)) {
-    const std::vector<double> x = make_values(t, ++seed, kValuesPerType);
+  for (const FxType& t : formats(q, o, sem)) {
+    const std::vector<double> x = make_values(t, ++seed, t.width == 1 ? 20000 : kValuesPerType);
     std::vector<int64_t> expected(x.size());
     fx::cast_array_from_double(x.data(), x.size(), expected.data(), t);
     const std::vector<int64_t> got = to_vector(quantize_raw(torch::tensor(x, torch::kFloat64), t));
@@ -153,9 +161,9 @@ TEST_P(QuantizeVsFx, MillionValuesRawForRaw) {
 }
 
 TEST_P(QuantizeVsFx, RawToRawMatchesCastFromRaw) {
-  const auto [q, o] = GetParam();
+  const auto [q, o, sem] = GetParam();
   std::mt19937_64 rng(77 + static_cast<int>(q) * 10 + static_cast<int>(o));
-  for (const FxType& t : formats(q, o)) {
+  for (const FxType& t : formats(q, o, sem)) {
     for (int shift : {-70, -63, -40, -5, -1, 0, 1, 2, 7, 30, 61, 62, 63, 90}) {
       std::vector<int64_t> raw(4000);
       for (size_t i = 0; i < raw.size(); ++i) {
@@ -177,18 +185,81 @@ TEST_P(QuantizeVsFx, RawToRawMatchesCastFromRaw) {
   }
 }
 
-std::vector<ModePair> all_pairs() {
+std::vector<ModePair> all_pairs(fx::Semantics sem) {
   std::vector<ModePair> p;
   for (Rounding q : fx::kAllRoundings)
-    for (Overflow o : fx::kAllOverflows) p.push_back({q, o});
+    for (Overflow o : fx::kAllOverflows) p.push_back({q, o, sem});
   return p;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModes, QuantizeVsFx, ::testing::ValuesIn(all_pairs()),
-                         [](const ::testing::TestParamInfo<ModePair>& info) {
-                           return std::string(fx::to_string(info.param.q)) + "_" +
-                                  std::string(fx::to_string(info.param.o));
-                         });
+std::string pair_name(const ::testing::TestParamInfo<ModePair>& info) {
+  return std::string(fx::to_string(info.param.q)) + "_" + std::string(fx::to_string(info.param.o));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllModes, QuantizeVsFx,
+                         ::testing::ValuesIn(all_pairs(fx::Semantics::SYSTEMC)), pair_name);
+INSTANTIATE_TEST_SUITE_P(ApFixed, QuantizeVsFx,
+                         ::testing::ValuesIn(all_pairs(fx::Semantics::AP_FIXED)), pair_name);
+
+// The vendor's vectors: every line through quantize_raw (one tensor per type) and, where the
+// input is an exact raw integer of at most 61 bits at some fraction count, through cast_raw.
+TEST(Quantize, ApFixedVectorsRawForRaw) {
+  const auto all = fxsim::apvec::read_ap_vectors(FXSIM_AP_VECTORS_CSV);
+  ASSERT_EQ(all.size(), 15120u);
+  size_t checked = 0, raw_checked = 0, mismatches = 0;
+  for (const auto& [text, rows] : fxsim::apvec::ap_vectors_by_type(all)) {
+    const FxType t = fx::parse_fx_type(text);
+    ASSERT_TRUE(t.ap_semantics()) << text;
+    std::vector<double> x;
+    for (const auto& v : rows) x.push_back(v.x);
+    const std::vector<int64_t> got = to_vector(quantize_raw(torch::tensor(x, torch::kFloat64), t));
+    for (size_t k = 0; k < rows.size(); ++k) {
+      ++checked;
+      if (got[k] != rows[k].raw && mismatches++ < 10) {
+        ADD_FAILURE() << text << " <- " << rows[k].value << " (line " << rows[k].line
+                      << "): ap_fixed " << rows[k].raw << ", golden " << got[k];
+      }
+      int e = 0;
+      std::frexp(x[k], &e);
+      const int src_frac = 60 - e;  // |x| * 2^src_frac < 2^60
+      const double m = std::ldexp(x[k], src_frac);
+      if (x[k] == 0 || m != std::trunc(m)) continue;
+      const torch::Tensor raw = torch::tensor({static_cast<int64_t>(m)}, torch::kInt64);
+      const int64_t r = cast_raw(raw, src_frac, t)[0].item<int64_t>();
+      ++raw_checked;
+      if (r != rows[k].raw && mismatches++ < 10) {
+        ADD_FAILURE() << text << " <- raw " << static_cast<int64_t>(m) << " * 2^-" << src_frac
+                      << " (line " << rows[k].line << "): ap_fixed " << rows[k].raw
+                      << ", golden cast_raw " << r;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 15120u);
+  EXPECT_GT(raw_checked, 14000u);
+  EXPECT_EQ(mismatches, 0u);
+}
+
+// The two corners by hand, in both semantics (the ap_fixed answers are UG1399's, worked in
+// testbenches/fx/ap_fixed_test.cpp).
+TEST(Quantize, ApFixedCornersByHand) {
+  const torch::Tensor x = torch::tensor({15.5, -16.5, 19.0}, torch::kFloat64);
+  EXPECT_EQ(to_vector(quantize_raw(x, fx::parse_fx_type("ap_fixed<4,4,AP_RND,AP_WRAP_SM>"))),
+            (std::vector<int64_t>{0, 0, -4}));
+  EXPECT_EQ(to_vector(quantize_raw(x, fx::parse_fx_type("fixed<4,4,RND,WRAP_SM>"))),
+            (std::vector<int64_t>{-1, -1, -4}));
+  const torch::Tensor y = torch::tensor({-19.0, -3.0, 19.0}, torch::kFloat64);
+  EXPECT_EQ(to_vector(quantize_raw(y, fx::parse_fx_type("ap_ufixed<4,4,AP_TRN,AP_WRAP,1>"))),
+            (std::vector<int64_t>{13, 13, 11}));
+  EXPECT_EQ(to_vector(quantize_raw(y, fx::parse_fx_type("sc_ufixed<4,4,SC_TRN,SC_WRAP,1>"))),
+            (std::vector<int64_t>{5, 5, 11}));
+  EXPECT_EQ(to_vector(quantize_raw(y, fx::parse_fx_type("ap_ufixed<4,4,AP_TRN,AP_WRAP,4>"))),
+            (std::vector<int64_t>{15, 15, 15}));
+  torch::Tensor ovf;
+  EXPECT_EQ(to_vector(quantize_raw(torch::tensor({-0.5, -3.0, 0.0}, torch::kFloat64),
+                                   fx::parse_fx_type("ap_fixed<1,0,AP_TRN,AP_SAT_SYM>"), &ovf)),
+            (std::vector<int64_t>{-1, -1, 0}));
+  EXPECT_EQ(to_vector(ovf.to(torch::kInt64)), (std::vector<int64_t>{0, 1, 0}));
+}
 
 TEST(Quantize, WideFormatsDelegateToFx) {
   const FxType t = FxType::make_signed(64, 10, Rounding::RND_CONV, Overflow::WRAP_SM, 0);

@@ -95,6 +95,31 @@ TEST(PointFile, BnParamsMapping) {
   EXPECT_EQ(c.accumulator, fx::FxType::make_signed(19, 8));
 }
 
+// The types keep their spelling, and with it the semantics: ap_ spellings give units with AP = 1
+// (ap_fixed semantics in the output requantizers), SystemC spellings AP = 0. The accumulator's
+// requantizer (TRN, same LSB, N = 0) has no corner, so its spelling changes no parameter.
+TEST(PointFile, SpellingsSelectTheRequantizersSemantics) {
+  std::string text = kKhotPoint;
+  const auto replace = [&text](const std::string& from, const std::string& to) {
+    const std::size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("output = \"fixed<8,4,RND_INF,WRAP>\"",
+          "output = \"ap_ufixed<8,4,AP_RND_INF,AP_WRAP,2>\"");
+  replace("activation = \"fixed<6,2,TRN,SAT>\"", "activation = \"sc_fixed<6,2,SC_TRN,SC_SAT>\"");
+  const EngineConfig ap = point(text.c_str());
+  EXPECT_EQ(ap.output.str(), "ap_ufixed<8,4,AP_RND_INF,AP_WRAP,2>");
+  EXPECT_TRUE(ap.output.ap_semantics());
+  EXPECT_EQ(ap.activation.str(), "sc_fixed<6,2,SC_TRN,SC_SAT,0>");
+  const engine::Elaboration e = engine::elaborate(ap);
+  EXPECT_EQ(e.pe.params.at("AP"), 1);
+  EXPECT_TRUE(std::get<units::KhotPeConfig>(e.pe_config).out.ap_semantics());
+  EXPECT_EQ(engine::elaborate(point(kKhotPoint)).pe.params.at("AP"), 0);
+  const EngineConfig sc_point = point(kSptPoint);
+  EXPECT_EQ(engine::elaborate(sc_point).bn->params.at("AP"), 0);
+}
+
 TEST(PointFile, LoadsFromDisk) {
   const std::string path = ::testing::TempDir() + "/point_ok.toml";
   std::ofstream(path) << kKhotPoint;

@@ -6,6 +6,7 @@
 
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/fx_requant/fx_requant.hpp"
 #include "models/units/unit_registry.hpp"
 
 namespace fx = fxsim::fx;
@@ -53,7 +54,7 @@ TEST(UnitParams, UnknownUnitListsKnownOnes) {
 TEST(UnitParams, DefaultsOfMacPe) {
   const auto& u = find_unit("fx_mac_pe");
   const ParamMap p = resolve_params(u, {});
-  EXPECT_EQ(p.size(), 16u);  // SIMD, 3 + 3 formats, ACC_W, ACC_O, 6 output, STAGES
+  EXPECT_EQ(p.size(), 17u);  // SIMD, 3 + 3 formats, ACC_W, ACC_O, 7 output, STAGES
   EXPECT_EQ(p.at("SIMD"), 8);
   EXPECT_EQ(p.at("A_W"), 8);
   EXPECT_EQ(p.at("A_SIGNED"), 1);
@@ -75,7 +76,7 @@ TEST(UnitParams, OverrideIsKept) {
 TEST(UnitParams, UnknownParameter) {
   EXPECT_EQ(error_of("fx_requant", {{"WIDTH", 3}}),
             "fx_requant: unknown parameter \"WIDTH\"; known parameters: IN_W, IN_FRAC, "
-            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N");
+            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N, AP");
 }
 
 TEST(UnitParams, OutOfRange) {
@@ -120,6 +121,34 @@ TEST(UnitConfigs, MacPeFormats) {
   EXPECT_EQ(c.acc, fx::FxType::make_signed(24, 16, fx::Rounding::TRN, fx::Overflow::SAT));
   EXPECT_EQ(c.out, fx::FxType::make_signed(8, 4, fx::Rounding::RND, fx::Overflow::SAT));
   EXPECT_EQ(c.stages, 2);
+}
+
+// AP selects the semantics of the output requantizer: 1 gives an ap_fixed output format (the
+// reference then casts with ap_fixed's rules), 0 (the default) a SystemC one. Every unit with an
+// output requantizer takes it.
+TEST(UnitConfigs, ApParameterSelectsOutputSemantics) {
+  for (const char* unit : {"fx_requant", "fx_mac_pe", "khot_pe", "bn_act"}) {
+    const ParamMap d = resolve_params(find_unit(unit), {});
+    EXPECT_EQ(d.at("AP"), 0) << unit;
+    EXPECT_NE(error_of(unit, {{"AP", 2}}).find("parameter AP = 2 is out of range, expected 0..1"),
+              std::string::npos)
+        << unit;
+  }
+  const ParamMap sc =
+      resolve_params(find_unit("fx_requant"), {{"OUT_SIGNED", 0}, {"O", 3}, {"N", 1}});
+  const ParamMap ap =
+      resolve_params(find_unit("fx_requant"), {{"OUT_SIGNED", 0}, {"O", 3}, {"N", 1}, {"AP", 1}});
+  const auto c_sc = fxsim::units::RequantConfig::from(sc);
+  const auto c_ap = fxsim::units::RequantConfig::from(ap);
+  EXPECT_EQ(c_sc.out.semantics(), fx::Semantics::SYSTEMC);
+  EXPECT_EQ(c_ap.out.semantics(), fx::Semantics::AP_FIXED);
+  EXPECT_EQ(c_ap.out.str(), "ap_ufixed<8,4,AP_TRN,AP_WRAP,1>");
+  // -1.0 (raw -256 with IN_FRAC 8) into ufixed<8,4,...,WRAP,1>: ...1110000 -> SystemC 0|1110000
+  // = 112, ap_fixed 1|1110000 = 240.
+  EXPECT_EQ(fxsim::units::requant(-256, c_sc).raw, 112);
+  EXPECT_EQ(fxsim::units::requant(-256, c_ap).raw, 240);
+  EXPECT_NE(fxsim::units::format_params(find_unit("fx_requant"), ap).find("N=1 AP=1"),
+            std::string::npos);
 }
 
 TEST(UnitConfigs, BnActSumFrac) {
