@@ -2,9 +2,11 @@
 // the hidden `fxsim sweep-worker` it starts once per job. Exit codes: 0 every point ran (failed
 // points are results, not errors: they are in the database with their message); 1 the sweep
 // could not run (results directory unusable, workers cannot start); 2 a bad sweep file or bad
-// options, reported before any point runs. With --slurm (docs/slurm.md) it submits the sweep as
-// a Slurm job array instead: 0 submitted (or already complete); 1 sbatch missing or failing;
-// 2 a bad sweep file or options, or DIR holding another submission.
+// options, a sweep without a valid point, or with --strict an invalid one, reported before any
+// point runs (without --strict invalid points are recorded as pruned: docs/sweeps.md). With --slurm
+// (docs/slurm.md) it submits the sweep as a Slurm job array instead: 0 submitted (or already
+// complete); 1 sbatch missing or failing; 2 a bad sweep file or options, or DIR holding another
+// submission.
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include "explore/sweep_runner.hpp"
 #include "explore/worker.hpp"
 #include "fxsim_version.hpp"
+#include "util/cache_dir.hpp"
 #include "util/process.hpp"
 
 namespace fxsim::cli {
@@ -36,6 +39,7 @@ struct SweepCommandOptions {
   int jobs = 0;
   std::string shard = "0/1";
   bool resume = false;
+  bool strict = false;
   std::string yosys_cache;
   std::string progress = "auto";
   // --slurm and its options (docs/slurm.md).
@@ -99,6 +103,52 @@ std::optional<std::pair<int, int>> parse_shard(const std::string& shard) {
   return std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
 }
 
+// "48 points (grid)", "40 points (random sample of the 3888-point grid)", with the invalid
+// points the sweep keeps as pruned.
+std::string describe_points(const explore::SweepSpec& spec,
+                            const std::vector<explore::DesignPoint>& points) {
+  const std::size_t invalid = points.size() - explore::valid_points(points);
+  std::string how =
+      spec.sampling == explore::Sampling::GRID
+          ? std::string("grid")
+          : fmt::format("random sample of the {}-point grid", explore::grid_size(spec));
+  if (invalid > 0) {
+    how += fmt::format("; {} of them invalid, recorded as pruned", invalid);
+  }
+  return fmt::format("{} point{} ({})", points.size(), points.size() == 1 ? "" : "s", how);
+}
+
+// Random sampling that could not find `samples` valid points: why (empty otherwise).
+std::string sample_note(const explore::SweepSpec& spec,
+                        const std::vector<explore::DesignPoint>& points) {
+  const std::size_t valid = explore::valid_points(points);
+  if (spec.sampling != explore::Sampling::RANDOM ||
+      valid >= static_cast<std::size_t>(spec.samples)) {
+    return "";
+  }
+  return fmt::format(
+      "samples = {}, but the grid has only {} valid point{} (of {}): running all of them",
+      spec.samples, valid, valid == 1 ? "" : "s", explore::grid_size(spec));
+}
+
+// The points pruned by this invocation, by reason (the error column), most frequent first.
+void print_pruned(const explore::SweepOutcome& r) {
+  if (r.pruned == 0) return;
+  const std::vector<explore::ReasonCount> reasons = explore::count_reasons(r.pruned_reasons);
+  fmt::print("pruned {} point{} (status \"pruned\" in results.csv, the reason in column error):\n",
+             r.pruned, r.pruned == 1 ? "" : "s");
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < reasons.size() && i < kShown; ++i) {
+    fmt::print("{:>8}  {}\n", reasons[i].points, reasons[i].reason);
+  }
+  if (reasons.size() > kShown) {
+    long rest = 0;
+    for (std::size_t i = kShown; i < reasons.size(); ++i) rest += reasons[i].points;
+    fmt::print("{:>8}  ({} other reasons; fxsim report lists them all)\n", rest,
+               reasons.size() - kShown);
+  }
+}
+
 // The sweep run here by worker processes of this executable (`exe sweep-worker`).
 int local_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
                   const std::vector<explore::DesignPoint>& points, const std::filesystem::path& out,
@@ -114,9 +164,22 @@ int local_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
   options.terminal = o.progress == "bar" || (o.progress == "auto" && isatty(STDERR_FILENO));
   options.fxsim_version = FXSIM_VERSION;
 
-  fmt::print("sweep {}: {} points ({}), shard {}/{}, {} jobs, results in {}\n", spec.name,
-             points.size(), spec.sampling == explore::Sampling::GRID ? "grid" : "random sample",
-             shard.first, shard.second, options.jobs, out.string());
+  fmt::print("sweep {}: {}{}, {} job{}, results in {}\n", spec.name, describe_points(spec, points),
+             shard.second > 1 ? fmt::format(", shard {}/{} (the points whose id mod {} is {})",
+                                            shard.first, shard.second, shard.second, shard.first)
+                              : std::string(),
+             options.jobs, options.jobs == 1 ? "" : "s", out.string());
+  if (const std::string note = sample_note(spec, points); !note.empty()) {
+    fmt::print("note: {}\n", note);
+  }
+  if (spec.yosys) {
+    // The first points of a sweep on an empty cache wait for yosys: say so before the silence.
+    const std::string cache = !o.yosys_cache.empty() ? o.yosys_cache : spec.yosys_cache;
+    fmt::print(
+        "yosys: resources per unit parameter set, cached in {}; a set not cached yet runs yosys "
+        "(seconds, a minute or more for wide units)\n",
+        (util::resolve_cache_dir(cache) / "synth").string());
+  }
   std::fflush(stdout);
   explore::SweepOutcome r;
   try {
@@ -127,10 +190,11 @@ int local_command(const SweepCommandOptions& o, const explore::SweepSpec& spec,
   }
   const long ran = r.ok + r.failed + r.pruned;
   fmt::print(
-      "sweep {}: {} points in this shard, {} already done, {} ok, {} failed, {} pruned in {:.1f} "
-      "s ({:.0f} points/min)\n",
-      spec.name, r.in_shard, r.already_done, r.ok, r.failed, r.pruned, r.seconds,
-      r.seconds > 0 ? 60.0 * ran / r.seconds : 0.0);
+      "sweep {}: {} points{}, {}{} ok, {} failed, {} pruned in {:.1f} s ({:.0f} points/min)\n",
+      spec.name, r.in_shard, shard.second > 1 ? " in this shard" : "",
+      r.already_done ? fmt::format("{} already done, ", r.already_done) : std::string(), r.ok,
+      r.failed, r.pruned, r.seconds, r.seconds > 0 ? 60.0 * ran / r.seconds : 0.0);
+  print_pruned(r);
   fmt::print("results: {}\n         {}\n", (out / "results.sqlite").string(),
              (out / "results.csv").string());
   return kExitOk;
@@ -146,7 +210,9 @@ int sweep_command(const SweepCommandOptions& o) {
   std::vector<explore::DesignPoint> points;
   try {
     spec = explore::load_sweep_file(o.sweep_file);
-    points = explore::expand_sweep(spec);
+    explore::ExpandOptions expand;
+    expand.strict = o.strict;
+    points = explore::expand_sweep(spec, expand);
   } catch (const explore::SweepFileError& e) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
@@ -230,6 +296,9 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   cmd->add_flag("--resume", o->resume,
                 "Continue an interrupted sweep in --out (re-running into the same directory "
                 "does the same; --resume also insists that results exist)");
+  cmd->add_flag("--strict", o->strict,
+                "Refuse the sweep at its first invalid point (FILE:LINE:COLUMN: axes.<axis>: ..., "
+                "exit 2) instead of recording invalid points as pruned");
   cmd->add_option("--yosys-cache", o->yosys_cache,
                   "yosys result cache (default: [sweep] yosys_cache, else the user cache)");
   cmd->add_option("--progress", o->progress,
@@ -240,8 +309,14 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
   cmd->footer(
       "Every point's row is committed as soon as it is done: interrupt the sweep at any time\n"
       "and run the same command again (or with --resume) to do only the remaining points.\n"
+      "Points the engine cannot build (K above the weight's magnitude bits, a format the RTL\n"
+      "cannot hold, ...) are recorded as pruned with the reason and counted by reason at the\n"
+      "end (docs/sweeps.md, \"Invalid points\"); --strict makes the first one an error.\n"
+      "Relative paths in the sweep file (workload.model, workload.data) are resolved against\n"
+      "the sweep file's directory.\n"
       "Exit codes: 0 the sweep ran (failed points are recorded in the results); 1 it could not\n"
-      "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...) or bad options.\n"
+      "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...), no valid point, an invalid point\n"
+      "with --strict, or bad options.\n"
       "With --slurm (docs/slurm.md): 0 submitted, or already complete (nothing submitted);\n"
       "1 sbatch missing or failing, or jobs of the last submission still queued; 2 as above,\n"
       "or DIR holding a submission of another sweep file or another --tasks.\n"

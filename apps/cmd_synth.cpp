@@ -5,7 +5,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -38,8 +38,10 @@ struct ParamSyntaxError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "NAME=VALUE" with a decimal integer VALUE (optional sign) into the override map.
-units::ParamMap parse_overrides(const std::vector<std::string>& args) {
+// "NAME=VALUE" into the override map: VALUE a decimal integer (optional sign), or for an
+// enumerated parameter one of its names (Q=RND_CONV, O=SAT, ACT=relu, SCALE_KIND=khot;
+// units::parse_param_value).
+units::ParamMap parse_overrides(const units::UnitSpec& unit, const std::vector<std::string>& args) {
   units::ParamMap overrides;
   for (const std::string& arg : args) {
     const size_t eq = arg.find('=');
@@ -48,21 +50,30 @@ units::ParamMap parse_overrides(const std::vector<std::string>& args) {
       throw ParamSyntaxError(
           fmt::format("--param '{}': expected NAME=VALUE, e.g. --param SIMD=8", arg));
     }
-    std::string value = arg.substr(eq + 1);
-    const char* first = value.c_str();
-    const char* last = first + value.size();
-    if (first != last && *first == '+') ++first;  // from_chars takes no '+'
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(first, last, v);
-    if (first == last || ec != std::errc() || end != last) {
-      throw ParamSyntaxError(
-          fmt::format("--param '{}': the value of {} must be a decimal integer", arg, name));
-    }
+    const std::int64_t v = units::parse_param_value(unit, name, arg.substr(eq + 1));
     if (!overrides.emplace(name, v).second) {
       throw ParamSyntaxError(fmt::format("--param {} is given more than once", name));
     }
   }
   return overrides;
+}
+
+// The enumerated parameters of every unit with their value names, for --help: one line per
+// parameter name (Q, O, ACC_O, ACT, SCALE_KIND).
+std::string value_names_help() {
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (const units::UnitSpec& u : units::all_units()) {
+    for (const units::ParamSpec& p : u.params) {
+      if (p.value_names.empty()) continue;
+      const std::string names = units::describe_value_names(p);
+      const bool known =
+          std::any_of(seen.begin(), seen.end(), [&](const auto& s) { return s.first == p.name; });
+      if (!known) seen.emplace_back(p.name, names);
+    }
+  }
+  std::string out;
+  for (const auto& [name, names] : seen) out += fmt::format("  {:<11}{}\n", name, names);
+  return out;
 }
 
 void print_table(const synth::SynthResult& r, const units::UnitSpec& unit) {
@@ -104,8 +115,8 @@ int run_synth(const SynthCliOptions& o) {
   units::ParamMap overrides;
   const units::UnitSpec* unit = nullptr;
   try {
-    overrides = parse_overrides(o.params);
     unit = &units::find_unit(o.unit);
+    overrides = parse_overrides(*unit, o.params);
     units::resolve_params(*unit, overrides);  // bad names and values before anything else
   } catch (const ParamSyntaxError& e) {
     print_error(kCommand, "{}", e.what());
@@ -123,6 +134,12 @@ int run_synth(const SynthCliOptions& o) {
   synth::SynthOptions options;
   options.cache_dir = o.cache_dir;
   options.use_cache = !o.no_cache;
+  // yosys takes seconds to minutes: say what runs before the silence (a cached answer is instant).
+  options.on_yosys_run = [](const std::string& what) {
+    std::fflush(stdout);
+    fmt::print(stderr, "fxsim synth: {} (seconds; a minute or more for wide units)...\n", what);
+    std::fflush(stderr);
+  };
 
   synth::SynthResult result;
   try {
@@ -163,8 +180,9 @@ void add_synth_command(CLI::App& app, CommandStatus& status) {
   }
   cmd->add_option("-u,--unit", options->unit, "RTL unit to synthesize: " + units_list)->required();
   cmd->add_option("-p,--param", options->params,
-                  "Set a Verilog parameter of the unit, NAME=VALUE with an integer VALUE "
-                  "(repeatable; the others keep their defaults, see docs/rtl_units.md)")
+                  "Set a Verilog parameter of the unit, NAME=VALUE: an integer, or a name for the "
+                  "mode, activation and scale-kind parameters (Q=RND_CONV, O=SAT; list below). "
+                  "Repeatable; the others keep their defaults (docs/rtl_units.md)")
       ->take_all()
       ->allow_extra_args(false);
   cmd->add_option("--family", options->family,
@@ -193,10 +211,15 @@ void add_synth_command(CLI::App& app, CommandStatus& status) {
       "--no-dsp and the yosys version; a cached answer is instant.\n"
       "Exit codes: 0 ok, 1 yosys missing or failed (the log's tail and path are printed),\n"
       "2 bad unit, parameter or option.\n"
+      "Named parameter values (the integer or the name; names in any case, modes also with\n"
+      "the SC_ / AP_ prefix, e.g. Q=SC_RND_CONV):\n" +
+      value_names_help() +
       "Examples:\n"
       "  fxsim synth --unit fx_mac_pe --param SIMD=8 --param A_W=8 --param W_W=8\n"
       "  fxsim synth --unit fx_mac_pe --param SIMD=8 --no-dsp --json\n"
-      "  fxsim synth --unit khot_pe --param K=2 --family xcup");
+      "  fxsim synth --unit khot_pe --param K=2 --family xcup\n"
+      "  fxsim synth --unit fx_requant --param Q=RND_CONV --param O=SAT\n"
+      "  fxsim synth --unit bn_act --param SCALE_KIND=khot --param ACT=hardtanh");
   cmd->callback([options, &status] { status.exit_code = run_synth(*options); });
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "explore/layer_workload.hpp"
@@ -196,33 +198,30 @@ Location axis_value_location(const SweepSpec& spec, AxisId a, const GridIndex& i
   }
 }
 
-[[noreturn]] void fail_point(const SweepSpec& spec, AxisId axis, const GridIndex& i,
-                             const std::string& key, const std::string& what) {
-  throw SweepFileError(spec.where(axis_value_location(spec, axis, i)) + "axes." + axis_name(axis) +
-                       ": " + what + " (point " + key + ")");
-}
+// Why a point cannot run: the axis value the problem is about, and what is wrong.
+struct PointProblem {
+  AxisId axis = AXIS_COUNT;
+  std::string what;
+};
 
-// The sweep's own rules, then engine::validate.
-void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& pt,
-                 const std::vector<engine::EngineConfig>& engines) {
+// The sweep's own rules, then engine::validate; nullopt when the point is valid.
+std::optional<PointProblem> check_point(const SweepSpec& spec, const DesignPoint& pt,
+                                        const std::vector<engine::EngineConfig>& engines) {
   const PointParams& p = pt.params;
   if (has_k(p.kind)) {
     const fx::KhotType t = weight_khot(p);
     if (p.k > t.magnitude_bits()) {
-      fail_point(spec, K, i, pt.key,
-                 "K = " + std::to_string(p.k) + " is larger than the " +
-                     std::to_string(t.magnitude_bits()) + " magnitude bits of weight " +
-                     p.weight.str());
+      return PointProblem{K, "K = " + std::to_string(p.k) + " is larger than the " +
+                                 std::to_string(t.magnitude_bits()) + " magnitude bit" +
+                                 (t.magnitude_bits() == 1 ? "" : "s") + " of weight " +
+                                 p.weight.str()};
     }
     if (p.kind == UnitKind::SPT && !p.weight.is_signed) {
-      fail_point(spec, WEIGHT, i, pt.key, "spt weights are signed; expected a fixed<W,I> weight");
+      return PointProblem{WEIGHT, "spt weights are signed; expected a fixed<W,I> weight"};
     }
   }
-  if (spec.workload.in_features % p.simd != 0) {
-    fail_point(spec, SIMD, i, pt.key,
-               "SIMD = " + std::to_string(p.simd) + " does not divide workload.in_features = " +
-                   std::to_string(spec.workload.in_features));
-  }
+  // Any SIMD is fine: the last beat of a dot product pads its unused lanes with zeros
+  // (docs/engine.md, "Folding"), exactly as `fxsim run` takes it.
   // A model workload's layers each (their names prefix the message); else the one point.
   for (std::size_t l = 0; l < engines.size(); ++l) {
     const std::string layer =
@@ -234,7 +233,77 @@ void check_point(const SweepSpec& spec, const GridIndex& i, const DesignPoint& p
       const std::string prefix = spec.path + ": ";
       if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
       if (!layer.empty()) msg = "layer " + layer + ": " + msg;
-      fail_point(spec, axis_of_message(e.what(), p.kind), i, pt.key, msg);
+      return PointProblem{axis_of_message(e.what(), p.kind), msg};
+    }
+  }
+  return std::nullopt;
+}
+
+// The point at grid index `i`, built and checked: valid with its engines elaborated, or marked
+// invalid with the reason (located on the axis value concerned).
+DesignPoint build_point(const SweepSpec& spec, const GridIndex& i) {
+  DesignPoint pt;
+  pt.params = params_at(spec, i);
+  pt.key = point_key(pt.params);
+  pt.per_layer = spec.workload.kind == WorkloadKind::MODEL;
+  std::vector<engine::EngineConfig> engines;
+  std::optional<PointProblem> problem;
+  try {
+    if (pt.per_layer) {
+      engines = model_layer_configs(spec, pt.params);
+    } else {
+      engines = {make_config(spec, pt.params)};  // a K-hot weight with a bad K is built unchecked
+    }
+  } catch (const engine::PointFileError& e) {
+    problem = PointProblem{axis_of_message(e.what(), pt.params.kind), e.what()};
+  } catch (const fx::FxTypeError& e) {
+    problem = PointProblem{ACCUMULATOR, std::string("the default accumulator cannot exist: ") +
+                                            e.what() + "; expected an explicit accumulator type"};
+  }
+  if (!problem) problem = check_point(spec, pt, engines);
+  if (problem) {
+    pt.invalid = std::string("axes.") + axis_name(problem->axis) + ": " + problem->what;
+    pt.invalid_at = spec.where(axis_value_location(spec, problem->axis, i)) + pt.invalid +
+                    " (point " + pt.key + ")";
+    pt.unchecked = std::move(engines);
+    return pt;
+  }
+  for (const engine::EngineConfig& c : engines) pt.engines.push_back(engine::elaborate(c));
+  return pt;
+}
+
+// The sweep's checks on the expanded points: the first invalid point with --strict, a sweep
+// without a valid point, traced points that are invalid or do not exist.
+void check_points(const SweepSpec& spec, const std::vector<DesignPoint>& points,
+                  const ExpandOptions& options) {
+  const DesignPoint* first_invalid = nullptr;
+  for (const DesignPoint& p : points) {
+    if (!p.valid()) {
+      first_invalid = &p;
+      break;
+    }
+  }
+  if (first_invalid && options.strict) throw SweepFileError(first_invalid->invalid_at);
+  if (first_invalid && valid_points(points) == 0) {
+    throw SweepFileError(first_invalid->invalid_at +
+                         (points.size() > 1
+                              ? "; every point of the sweep is invalid (" +
+                                    std::to_string(points.size()) + "): nothing to run"
+                              : std::string()));
+  }
+  for (std::size_t t = 0; t < spec.traces.points.size(); ++t) {
+    const std::int64_t id = spec.traces.points[t];
+    const Location at = t < spec.traces.where.size() ? spec.traces.where[t] : Location{};
+    if (id >= static_cast<std::int64_t>(points.size())) {
+      throw SweepFileError(spec.where(at) + "traces.points: point " + std::to_string(id) +
+                           " does not exist; expected a point id 0.." +
+                           std::to_string(points.size() - 1));
+    }
+    const DesignPoint& p = points[static_cast<std::size_t>(id)];
+    if (!p.valid()) {
+      throw SweepFileError(spec.where(at) + "traces.points: point " + std::to_string(id) +
+                           " is invalid and cannot be traced: " + p.invalid + " (point " + p.key +
+                           ")");
     }
   }
 }
@@ -292,76 +361,86 @@ std::uint64_t grid_size(const SweepSpec& spec) {
   return n;
 }
 
-std::vector<DesignPoint> expand_sweep(const SweepSpec& spec) {
+std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions& options) {
   const std::uint64_t total = grid_size(spec);
   if (total > kMaxGrid) {
     throw SweepFileError(spec.where(spec.axes_table) + "axes: the grid has " +
                          std::to_string(total) + " points, more than " + std::to_string(kMaxGrid) +
                          "; expected fewer axis values");
   }
-  std::vector<GridIndex> grid = enumerate(spec.axes);
+  const std::vector<GridIndex> grid = enumerate(spec.axes);
+  std::vector<DesignPoint> points;
   if (spec.sampling == Sampling::RANDOM && static_cast<std::uint64_t>(spec.samples) < total) {
-    // A seeded partial Fisher-Yates shuffle picks `samples` distinct grid points; they keep grid
-    // order (ids ascend with the grid position). The mapping from the generator's words is ours
-    // (no std::*_distribution), so the sample is the same on every platform.
+    // A seeded Fisher-Yates shuffle, drawn step by step, picks distinct grid points until
+    // `samples` of them are valid (strict: exactly the first `samples`, checked below); they
+    // keep grid order (ids ascend with the grid position). The mapping from the generator's
+    // words is ours (no std::*_distribution), so the sample is the same on every platform, and
+    // a grid without invalid points gives the sample it always gave.
     std::mt19937_64 rng(spec.seed ^ kSampleStream);
     std::vector<std::size_t> order(grid.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const auto n = static_cast<std::size_t>(spec.samples);
-    for (std::size_t i = 0; i < n; ++i) {
+    const auto wanted = static_cast<std::size_t>(spec.samples);
+    std::map<std::size_t, DesignPoint> drawn;
+    std::size_t valid = 0, i = 0;
+    for (; i < order.size() && (options.strict ? i < wanted : valid < wanted); ++i) {
       const std::size_t j = i + static_cast<std::size_t>(rng() % (order.size() - i));
       std::swap(order[i], order[j]);
+      DesignPoint pt = build_point(spec, grid[order[i]]);
+      valid += pt.valid() ? 1 : 0;
+      drawn.emplace(order[i], std::move(pt));
     }
-    order.resize(n);
-    std::sort(order.begin(), order.end());
-    std::vector<GridIndex> sample;
-    sample.reserve(n);
-    for (std::size_t i : order) sample.push_back(grid[i]);
-    grid.swap(sample);
+    points.reserve(drawn.size());
+    for (auto& [position, pt] : drawn) points.push_back(std::move(pt));
+  } else {
+    points.reserve(grid.size());
+    for (const GridIndex& i : grid) points.push_back(build_point(spec, i));
   }
-  std::vector<DesignPoint> points;
-  points.reserve(grid.size());
-  for (const GridIndex& i : grid) {
-    DesignPoint pt;
-    pt.id = static_cast<std::int64_t>(points.size());
-    pt.params = params_at(spec, i);
-    pt.key = point_key(pt.params);
-    pt.per_layer = spec.workload.kind == WorkloadKind::MODEL;
-    std::vector<engine::EngineConfig> engines;
-    try {
-      if (pt.per_layer) {
-        engines = model_layer_configs(spec, pt.params);
-      } else {
-        engines = {make_config(spec, pt.params)};  // a K-hot weight with a bad K is built unchecked
-      }
-    } catch (const engine::PointFileError& e) {
-      fail_point(spec, axis_of_message(e.what(), pt.params.kind), i, pt.key, e.what());
-    } catch (const fx::FxTypeError& e) {
-      fail_point(spec, ACCUMULATOR, i, pt.key,
-                 std::string("the default accumulator cannot exist: ") + e.what() +
-                     "; expected an explicit accumulator type");
-    }
-    check_point(spec, i, pt, engines);
-    for (const engine::EngineConfig& c : engines) pt.engines.push_back(engine::elaborate(c));
-    points.push_back(std::move(pt));
-  }
+  for (std::size_t id = 0; id < points.size(); ++id) points[id].id = static_cast<std::int64_t>(id);
+  check_points(spec, points, options);
   return points;
 }
 
-std::vector<bool> rtl_selection(const SweepSpec& spec, std::size_t points) {
-  if (spec.rtl_check == RtlCheckMode::ALL) return std::vector<bool>(points, true);
-  std::vector<bool> chosen(points, false);
+std::size_t valid_points(const std::vector<DesignPoint>& points) {
+  return static_cast<std::size_t>(
+      std::count_if(points.begin(), points.end(), [](const DesignPoint& p) { return p.valid(); }));
+}
+
+namespace {
+
+// The first `rtl_samples` ids of a seeded permutation of 0..n-1 that `eligible` accepts.
+template <typename Eligible>
+std::vector<bool> rtl_sample(const SweepSpec& spec, std::size_t n, Eligible eligible) {
+  if (spec.rtl_check == RtlCheckMode::ALL) {
+    std::vector<bool> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = eligible(i);
+    return all;
+  }
+  std::vector<bool> chosen(n, false);
   if (spec.rtl_check == RtlCheckMode::NONE) return chosen;
-  std::vector<std::size_t> order(points);
-  for (std::size_t i = 0; i < points; ++i) order[i] = i;
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::mt19937_64 rng(spec.seed ^ kRtlStream);
-  const std::size_t n = std::min<std::size_t>(points, static_cast<std::size_t>(spec.rtl_samples));
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t j = i + static_cast<std::size_t>(rng() % (points - i));
+  const auto wanted = static_cast<std::size_t>(spec.rtl_samples);
+  std::size_t picked = 0;
+  for (std::size_t i = 0; i < n && picked < wanted; ++i) {
+    const std::size_t j = i + static_cast<std::size_t>(rng() % (n - i));
     std::swap(order[i], order[j]);
-    chosen[order[i]] = true;
+    if (eligible(order[i])) {
+      chosen[order[i]] = true;
+      ++picked;
+    }
   }
   return chosen;
+}
+
+}  // namespace
+
+std::vector<bool> rtl_selection(const SweepSpec& spec, std::size_t points) {
+  return rtl_sample(spec, points, [](std::size_t) { return true; });
+}
+
+std::vector<bool> rtl_selection(const SweepSpec& spec, const std::vector<DesignPoint>& points) {
+  return rtl_sample(spec, points.size(), [&](std::size_t i) { return points[i].valid(); });
 }
 
 }  // namespace fxsim::explore

@@ -1,5 +1,8 @@
 // The design points of a sweep: the grid of its axes (or a seeded random sample of it), each
-// built as an engine::EngineConfig and validated before anything runs.
+// built as an engine::EngineConfig and validated before anything runs. A point the engine cannot
+// build (K above the weight's magnitude bits, a refusal of engine::validate, ...) is kept with
+// its id and the reason, and recorded as pruned (docs/sweeps.md, "Invalid points"), unless
+// the sweep is strict.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +40,18 @@ struct DesignPoint {
   std::vector<engine::Elaboration> engines;
   bool per_layer = false;  // kind = "model": one engine per layer of the model
   std::string key;  // canonical "name=value ..." of every parameter (results column point_key)
-  // The point's engine (model workloads: the first layer's).
+  // Empty for a valid point. Else why the point cannot run, as `axes.<axis>: <what>` (e.g.
+  // "axes.k: K = 4 is larger than the 3 magnitude bits of weight fixed<4,1,TRN,WRAP,0>"): the
+  // sweep records it as pruned with this reason and never elaborates it (`engines` is empty).
+  std::string invalid;
+  // The same, located in the sweep file: `FILE:LINE:COLUMN: axes.<axis>: <what> (point <key>)`,
+  // the error of --strict.
+  std::string invalid_at;
+  // An invalid point's engine configurations when they could be built (not validated; for its
+  // row's parameter columns); empty otherwise.
+  std::vector<engine::EngineConfig> unchecked;
+  bool valid() const { return invalid.empty(); }
+  // The point's engine (model workloads: the first layer's). Valid points only.
   const engine::EngineConfig& cfg() const { return engines.front().point; }
   // synth_xilinx -nodsp for fx_mac_lut.
   bool use_dsp() const { return params.kind != UnitKind::FX_MAC_LUT; }
@@ -46,10 +60,25 @@ struct DesignPoint {
 // Number of points of the full grid (k counted only for khot / spt kinds).
 std::uint64_t grid_size(const SweepSpec& spec);
 
+struct ExpandOptions {
+  // Refuse the sweep at its first invalid point (the located error) instead of pruning it.
+  bool strict = false;
+};
+
 // Every point of the sweep, ids 0..n-1, each validated (engine::validate plus the sweep's own
-// rules: K no larger than the weight's magnitude bits, SIMD dividing in_features). Throws
-// SweepFileError naming the axis value's line and column and the point.
-std::vector<DesignPoint> expand_sweep(const SweepSpec& spec);
+// rules: K no larger than the weight's magnitude bits, SPT weights signed):
+//   grid sampling: every grid point, id = its grid position; invalid ones are kept, marked
+//     (DesignPoint::invalid), so that ids never depend on which points are valid;
+//   random sampling: `samples` distinct valid points, drawn by a seeded permutation of the grid
+//     that skips (and keeps, marked) the invalid points it meets, numbered in grid order; when
+//     the grid has fewer valid points, every grid point.
+// Throws SweepFileError naming the axis value's line and column and the point: with
+// options.strict at the first invalid point (in id order); always when no point is valid, or
+// when [traces] points names an invalid point or one the sweep does not have.
+std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions& options = {});
+
+// Points with DesignPoint::valid().
+std::size_t valid_points(const std::vector<DesignPoint>& points);
 
 // The engine configuration of one parameter set (not validated).
 engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p);
@@ -57,5 +86,9 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p);
 // The ids of points checked on RTL: all, none, or a seeded sample of `rtl_samples` of them
 // (independent of sharding: drawn over every point of the sweep).
 std::vector<bool> rtl_selection(const SweepSpec& spec, std::size_t points);
+// The same over `points`, the sample drawn among the valid ones (invalid points never run):
+// a seeded permutation of the ids, the first `rtl_samples` valid ones in it. Equal to the
+// overload above when every point is valid.
+std::vector<bool> rtl_selection(const SweepSpec& spec, const std::vector<DesignPoint>& points);
 
 }  // namespace fxsim::explore

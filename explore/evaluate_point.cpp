@@ -224,27 +224,39 @@ void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
   if (!ctx.spec->traces.vcd) std::filesystem::remove(vcd);
 }
 
-}  // namespace
-
-ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
-                         const resources::ResourceEstimate& est) {
+// The identity and parameter columns of a point (valid: its engine; invalid: the configuration
+// it would have had, when it could be built), plus the defaults of every row.
+ResultRow describe_parameters(const DesignPoint& point) {
   const PointParams& p = point.params;
-  const engine::EngineConfig& cfg = point.cfg();
   ResultRow row;
   row.set("point_id", point.id);
   row.set("point_key", point.key);
   row.set("kind", std::string(to_string(p.kind)));
+  row.set("k", std::int64_t{p.k});
+  row.set("bn_scale_kind", std::string(to_string(p.bn)));
+  row.set("family", std::string(resources::family_name(p.family)));
+  row.set("weight_bits", std::int64_t{p.weight.width});
+  row.set("rtl_status", std::string("not_run"));
+  row.set("pareto_accuracy_latency_lut", std::int64_t{0});
+  row.set("pareto_dsp_lut", std::int64_t{0});
+  row.set("error", std::string());
+  const std::vector<engine::EngineConfig>* configs = &point.unchecked;
+  std::vector<engine::EngineConfig> elaborated;
+  if (point.valid()) {
+    for (const engine::Elaboration& e : point.engines) elaborated.push_back(e.point);
+    configs = &elaborated;
+  }
+  if (configs->empty()) return row;
+  const engine::EngineConfig& cfg = configs->front();
   row.set("activation_type", cfg.activation.str());
   row.set("weight_type", fx::type_str(cfg.weight));
   row.set("accumulator_type", cfg.accumulator.str());
   row.set("output_type", cfg.output.str());
-  row.set("k", std::int64_t{p.k});
   row.set("rounding", std::string(fx::to_string(cfg.output.rounding)));
   row.set("overflow", std::string(fx::to_string(cfg.output.overflow)));
   row.set("pe", std::int64_t{cfg.pe});
   row.set("simd", std::int64_t{cfg.simd});
   row.set("mac_stages", std::int64_t{cfg.mac_stages});
-  row.set("bn_scale_kind", std::string(to_string(p.bn)));
   if (cfg.bn) {
     row.set("bn_scale_type", fx::type_str(cfg.bn->scale));
     row.set("bn_bias_type", cfg.bn->bias.str());
@@ -252,15 +264,20 @@ ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
     row.set("bn_activation", std::string(engine::to_string(cfg.bn->activation)));
   }
   row.set("clock_ns", cfg.clock_ns);
-  row.set("family", std::string(resources::family_name(p.family)));
   row.set("in_features", std::int64_t{cfg.in_features});
   // A model workload: the model's inputs and outputs (the first layer's in, the last's out).
-  const engine::EngineConfig& last = point.engines.back().point;
-  row.set("out_features", std::int64_t{last.out_features});
+  row.set("out_features", std::int64_t{configs->back().out_features});
   row.set("batch", std::int64_t{cfg.batch});
   row.set("activation_bits", std::int64_t{cfg.activation.width});
-  row.set("weight_bits", std::int64_t{p.weight.width});
   row.set("seed", static_cast<std::int64_t>(cfg.seed));
+  return row;
+}
+
+}  // namespace
+
+ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
+                         const resources::ResourceEstimate& est) {
+  ResultRow row = describe_parameters(point);
   row.set("est_lut", std::int64_t{est.lut});
   row.set("est_ff", std::int64_t{est.ff});
   row.set("est_carry", std::int64_t{est.carry});
@@ -270,10 +287,43 @@ ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
   row.set("dsp", std::int64_t{est.dsp});
   row.set("lut_equivalent", std::int64_t{est.lut_equivalent});
   row.set("resource_source", std::string("model"));
-  row.set("rtl_status", std::string("not_run"));
-  row.set("pareto_accuracy_latency_lut", std::int64_t{0});
-  row.set("pareto_dsp_lut", std::int64_t{0});
-  row.set("error", std::string());
+  return row;
+}
+
+ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point) {
+  ResultRow row = describe_parameters(point);
+  if (point.unchecked.empty()) {
+    // Not even a configuration: the columns the parameters give directly.
+    const PointParams& p = point.params;
+    row.set("activation_type", p.activation.str());
+    if (p.kind == UnitKind::KHOT || p.kind == UnitKind::SPT) {
+      fx::KhotType t;  // unvalidated: K may exceed the magnitude bits
+      t.kind = p.kind == UnitKind::SPT
+                   ? fx::KhotKind::SPT
+                   : (p.weight.is_signed ? fx::KhotKind::KHOT : fx::KhotKind::UKHOT);
+      t.width = p.weight.width;
+      t.int_bits = p.weight.int_bits;
+      t.k = p.k;
+      row.set("weight_type", fx::type_str(t));
+    } else {
+      row.set("weight_type", p.weight.str());
+    }
+    if (p.accumulator) row.set("accumulator_type", p.accumulator->str());
+    row.set("output_type", p.output.str());
+    row.set("rounding", std::string(fx::to_string(p.output.rounding)));
+    row.set("overflow", std::string(fx::to_string(p.output.overflow)));
+    row.set("pe", std::int64_t{p.pe});
+    row.set("simd", std::int64_t{p.simd});
+    row.set("mac_stages", std::int64_t{p.mac_stages});
+    row.set("clock_ns", p.clock_ns);
+    row.set("in_features", std::int64_t{spec.workload.in_features});
+    row.set("out_features", std::int64_t{spec.workload.out_features});
+    row.set("batch", std::int64_t{spec.workload.batch});
+    row.set("activation_bits", std::int64_t{p.activation.width});
+    row.set("seed", static_cast<std::int64_t>(spec.seed));
+  }
+  row.set("status", std::string("pruned"));
+  row.set("error", "invalid: " + point.invalid);
   return row;
 }
 

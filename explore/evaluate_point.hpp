@@ -21,6 +21,10 @@ namespace fxsim::explore {
 traces::ResultRow describe_point(const SweepSpec& spec, const DesignPoint& point,
                                  const resources::ResourceEstimate& est);
 
+// The row of an invalid point (DesignPoint::invalid): its parameters as far as they can be
+// built, no resources or metrics, status "pruned", error "invalid: <reason>".
+traces::ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point);
+
 struct EvaluateContext {
   const SweepSpec* spec = nullptr;
   const FloatLayer* layer = nullptr;

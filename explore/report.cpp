@@ -11,9 +11,11 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
+#include "explore/sweep_runner.hpp"
 #include "util/process.hpp"
 
 namespace fxsim::explore {
@@ -22,14 +24,17 @@ namespace {
 
 using traces::ResultRow;
 
-std::string cell(const ResultRow& r, const char* column) {
-  const traces::Value& v = r.get(column);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{:.6g}", *d);
-  std::string s = traces::format_value(v);
-  // Markdown tables: a '|' in a value would end the cell.
+// Markdown tables: a '|' in a value would end the cell.
+std::string escape(const std::string& s) {
   std::string escaped;
   for (char c : s) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
   return escaped;
+}
+
+std::string cell(const ResultRow& r, const char* column) {
+  const traces::Value& v = r.get(column);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{:.6g}", *d);
+  return escape(traces::format_value(v));
 }
 
 const std::vector<const char*> kTableColumns = {
@@ -55,6 +60,75 @@ bool ok(const ResultRow& r) {
   return !r.is_null("status") && r.text("status") == "ok" && !r.is_null("mse");
 }
 
+bool has_status(const ResultRow& r, const char* status) {
+  return !r.is_null("status") && r.text("status") == status;
+}
+
+// A point the engine cannot build (explore/design_points.hpp), pruned before anything ran.
+bool is_invalid(const ResultRow& r) {
+  return has_status(r, "pruned") && !r.is_null("error") &&
+         r.text("error").rfind("invalid: ", 0) == 0;
+}
+
+// The parameters that tell a sweep's points apart, as a reader names them: the weight type
+// (`spt<8,1,2>`, or `fx_mac fixed<8,1,RND_CONV,SAT,0>` where the type does not say the kind),
+// then every other axis of point_key whose value varies between the points of the database
+// ("SIMD 16", "out fixed<8,3,RND_CONV,SAT,0>"); constant axes are left out.
+class PointLabels {
+ public:
+  explicit PointLabels(const std::vector<ResultRow>& rows) {
+    std::map<std::string, std::string> first;
+    for (const ResultRow& r : rows) {
+      for (const auto& [name, value] : key_values(r)) {
+        const auto [it, added] = first.emplace(name, value);
+        if (!added && it->second != value) varying_.insert(name);
+      }
+    }
+  }
+
+  std::string operator()(const ResultRow& r) const {
+    const std::string kind = r.is_null("kind") ? std::string() : r.text("kind");
+    std::string label = r.is_null("weight_type") ? std::string("?") : r.text("weight_type");
+    if (kind.rfind("fx_mac", 0) == 0) label = kind + " " + label;
+    for (const auto& [name, value] : key_values(r)) {
+      if (!varying_.count(name)) continue;
+      for (const Part& p : parts()) {
+        if (name == p.axis) label += ", " + std::string(p.prefix) + value + p.suffix;
+      }
+    }
+    return label;
+  }
+
+ private:
+  struct Part {
+    const char* axis;  // as point_key names it
+    const char* prefix;
+    const char* suffix;
+  };
+  // The axes after the weight (kind, weight and k make the weight type), in point_key order.
+  static const std::vector<Part>& parts() {
+    static const std::vector<Part> p = {
+        {"activation", "act ", ""}, {"accumulator", "acc ", ""},
+        {"output", "out ", ""},     {"pe", "PE ", ""},
+        {"simd", "SIMD ", ""},      {"mac_stages", "MAC stages ", ""},
+        {"bn", "BN ", ""},          {"clock_ns", "clock ", " ns"},
+        {"family", "", ""}};
+    return p;
+  }
+  // point_key's "name=value" pairs (values hold no spaces).
+  static std::vector<std::pair<std::string, std::string>> key_values(const ResultRow& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (r.is_null("point_key")) return out;
+    std::istringstream in(r.text("point_key"));
+    for (std::string token; in >> token;) {
+      const std::size_t eq = token.find('=');
+      if (eq != std::string::npos) out.emplace_back(token.substr(0, eq), token.substr(eq + 1));
+    }
+    return out;
+  }
+  std::set<std::string> varying_;
+};
+
 // The title and, when a run is recorded, where the results come from (the last run's sweep file
 // and versions).
 std::string run_section(const std::vector<traces::RunInfo>& runs) {
@@ -78,8 +152,15 @@ std::string counts_section(const std::vector<traces::RunInfo>& runs,
   std::map<std::string, long> by_status;
   for (const ResultRow& r : rows) ++by_status[r.is_null("status") ? "" : r.text("status")];
   const long expected = runs.empty() ? 0 : static_cast<long>(runs.back().points_total);
+  long invalid = 0;
+  for (const ResultRow& r : rows) invalid += is_invalid(r) ? 1 : 0;
   std::string md = fmt::format("- points: {} of {} in the database", rows.size(), expected);
-  for (const auto& [status, n] : by_status) md += fmt::format(", {} {}", n, status);
+  for (const auto& [status, n] : by_status) {
+    md += fmt::format(", {} {}", n, status);
+    if (status == "pruned" && invalid > 0) {
+      md += fmt::format(" ({} invalid, {} by a constraint)", invalid, n - invalid);
+    }
+  }
   md +=
       "\n\nResources are yosys 0.23 synth_xilinx mappings (analytical model or yosys, column "
       "`resource_source` in results.csv), not vendor-tool results. LUT-equivalent = LUT + 55 "
@@ -87,20 +168,30 @@ std::string counts_section(const std::vector<traces::RunInfo>& runs,
   return md;
 }
 
+// A latency in ns, µs or ms, whichever keeps it readable: "44 ns", "6.3 µs", "14.72 ms".
+std::string latency_text(double ns) {
+  if (ns >= 1e6) return fmt::format("{:.4g} ms", ns / 1e6);
+  if (ns >= 1e4) return fmt::format("{:.4g} µs", ns / 1e3);
+  return fmt::format("{:.6g} ns", ns);
+}
+
 // One row per objective: the ok point that is best at it (the first one found, so ties go to the
-// lowest point id).
-std::string best_points_section(const std::vector<const ResultRow*>& good) {
+// lowest point id), its value with its unit, and its parameters as PointLabels names them.
+std::string best_points_section(const std::vector<const ResultRow*>& good,
+                                const PointLabels& label) {
   struct Objective {
     const char* title;
     const char* column;
     bool maximize;
+    const char* unit;
   };
-  const Objective objectives[] = {{"lowest MSE", "mse", false},
-                                  {"highest SQNR", "sqnr_db", true},
-                                  {"lowest latency", "latency_ns", false},
-                                  {"fewest LUT-equivalents", "lut_equivalent", false},
-                                  {"fewest LUTs", "lut", false},
-                                  {"fewest DSPs", "dsp", false}};
+  const Objective objectives[] = {{"lowest MSE", "mse", false, ""},
+                                  {"highest SQNR", "sqnr_db", true, " dB"},
+                                  {"highest top-1 accuracy", "classification_accuracy", true, ""},
+                                  {"lowest latency", "latency_ns", false, " ns"},
+                                  {"fewest LUT-equivalents", "lut_equivalent", false, ""},
+                                  {"fewest LUTs", "lut", false, ""},
+                                  {"fewest DSPs", "dsp", false, ""}};
   std::string rows_md;
   for (const Objective& o : objectives) {
     const ResultRow* b = nullptr;
@@ -110,10 +201,17 @@ std::string best_points_section(const std::vector<const ResultRow*>& good) {
       if (!b || (o.maximize ? v > b->real(o.column) : v < b->real(o.column))) b = r;
     }
     if (!b) continue;
-    rows_md += fmt::format("| {} | {} | {} | {} |\n", o.title, cell(*b, o.column),
-                           cell(*b, "point_id"), cell(*b, "point_key"));
+    std::string value = cell(*b, o.column) + o.unit;
+    if (std::string(o.column) == "latency_ns") {
+      value = latency_text(b->real("latency_ns"));
+      if (!b->is_null("cycles")) value += fmt::format(" ({} cycles)", cell(*b, "cycles"));
+    }
+    rows_md += fmt::format("| {} | {} | {} | {} |\n", o.title, value, cell(*b, "point_id"),
+                           escape(label(*b)));
   }
-  return "## Best point per objective\n\nTies go to the lowest point id.\n\n"
+  return "## Best point per objective\n\nTies go to the lowest point id. Parameters: the weight, "
+         "then those that vary between the sweep's points (column `point_key` of results.csv "
+         "has them all).\n\n"
          "| objective | value | point_id | parameters |\n| --- | --- | --- | --- |\n" +
          rows_md;
 }
@@ -159,6 +257,37 @@ std::string failed_section(const std::vector<ResultRow>& rows) {
   return md;
 }
 
+// The pruned points by reason (the error column: "invalid: axes.k: ...", "constraint ..."), most
+// frequent first, with the first point ids of each.
+std::string pruned_section(const std::vector<ResultRow>& rows) {
+  std::vector<std::string> reasons;
+  std::map<std::string, std::vector<std::int64_t>> ids;
+  for (const ResultRow& r : rows) {
+    if (!has_status(r, "pruned")) continue;
+    const std::string why = r.is_null("error") ? std::string() : r.text("error");
+    reasons.push_back(why);
+    ids[why].push_back(r.integer("point_id"));
+  }
+  if (reasons.empty()) return "";
+  std::string md = fmt::format(
+      "\n## Pruned points ({})\n\nNever simulated: `invalid` points are parameter combinations "
+      "the engine cannot build (docs/sweeps.md, \"Invalid points\"), `constraint` ones violate "
+      "a `[constraints]` rule on the analytical estimate. Each is a row of results.csv with "
+      "status `pruned` and this reason in `error`.\n\n| points | reason | point ids |\n"
+      "| --- | --- | --- |\n",
+      reasons.size());
+  for (const ReasonCount& c : count_reasons(reasons)) {
+    const std::vector<std::int64_t>& list = ids[c.reason];
+    std::string shown;
+    for (std::size_t i = 0; i < list.size() && i < 10; ++i) {
+      shown += (i ? ", " : "") + std::to_string(list[i]);
+    }
+    if (list.size() > 10) shown += fmt::format(", ... ({} more)", list.size() - 10);
+    md += fmt::format("| {} | {} | {} |\n", c.points, escape(c.reason), shown);
+  }
+  return md;
+}
+
 }  // namespace
 
 std::string report_markdown(const std::vector<traces::RunInfo>& runs,
@@ -171,9 +300,9 @@ std::string report_markdown(const std::vector<traces::RunInfo>& runs,
   if (good.empty()) {
     md += "No point finished successfully: nothing to rank.\n";
   } else {
-    md += best_points_section(good) + pareto_sections(good);
+    md += best_points_section(good, PointLabels(rows)) + pareto_sections(good);
   }
-  return md + failed_section(rows);
+  return md + failed_section(rows) + pruned_section(rows);
 }
 
 std::filesystem::path write_report(const std::filesystem::path& dir) {

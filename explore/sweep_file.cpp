@@ -235,6 +235,7 @@ void read_traces(SweepSpec* spec, const TomlTable& root) {
     if (!a) tr.fail(*n, "points", "expected an array of point ids");
     for (const toml::node& p : *a) {
       spec->traces.points.push_back(tr.as_integer_in(p, "points", 0, INT64_MAX));
+      spec->traces.where.push_back(location_of(p.source()));
     }
   }
   if (auto c = tr.boolean("csv")) spec->traces.csv = *c;

@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
 #include <systemc>
 
@@ -16,6 +18,19 @@
 #include "util/process.hpp"
 
 namespace fxsim::explore {
+
+std::vector<ReasonCount> count_reasons(const std::vector<std::string>& reasons) {
+  std::vector<ReasonCount> out;
+  std::map<std::string, std::size_t> at;
+  for (const std::string& r : reasons) {
+    const auto [it, added] = at.emplace(r, out.size());
+    if (added) out.push_back({r, 0});
+    ++out[it->second].points;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ReasonCount& a, const ReasonCount& b) { return a.points > b.points; });
+  return out;
+}
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
@@ -74,7 +89,7 @@ struct ShardWork {
 // needs only the analytical model: done here, before any worker starts.
 ShardWork plan_shard(const SweepSpec& spec, const std::vector<DesignPoint>& points,
                      const SweepOptions& o, const std::set<std::int64_t>& done, SweepOutcome& out) {
-  const std::vector<bool> rtl = rtl_selection(spec, points.size());
+  const std::vector<bool> rtl = rtl_selection(spec, points);
   const std::set<std::int64_t> traced(spec.traces.points.begin(), spec.traces.points.end());
   ShardWork work;
   for (const DesignPoint& p : points) {
@@ -82,6 +97,10 @@ ShardWork plan_shard(const SweepSpec& spec, const std::vector<DesignPoint>& poin
     ++out.in_shard;
     if (done.count(p.id)) {
       ++out.already_done;
+      continue;
+    }
+    if (!p.valid()) {
+      work.pruned.push_back(describe_invalid_point(spec, p));
       continue;
     }
     const resources::ResourceEstimate est = estimate_engine(p);
@@ -139,6 +158,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& po
   for (const traces::ResultRow& row : work.pruned) {
     db.put_point(row);
     ++out.pruned;
+    out.pruned_reasons.push_back(row.text("error"));
     progress.point_done(false, true);
   }
   run_workers(

@@ -34,8 +34,18 @@ struct SweepOutcome {
   long in_shard = 0;                    // of this shard
   long already_done = 0;                // found in the database (resume)
   long ok = 0, failed = 0, pruned = 0;  // of this invocation
+  // The error column of every point pruned by this invocation ("invalid: axes.k: ...",
+  // "constraint lut <= 1000"), in point order.
+  std::vector<std::string> pruned_reasons;
   double seconds = 0;
 };
+
+// Identical reasons counted: most frequent first, ties in order of first appearance.
+struct ReasonCount {
+  std::string reason;
+  long points = 0;
+};
+std::vector<ReasonCount> count_reasons(const std::vector<std::string>& reasons);
 
 // Throws traces::ResultsDbError (e.g. DIR holds another sweep's results) or std::runtime_error.
 SweepOutcome run_sweep(const SweepSpec& spec, const std::vector<DesignPoint>& points,

@@ -123,6 +123,7 @@ struct Constraint {
 
 struct TraceSpec {
   std::vector<std::int64_t> points;  // point ids to trace
+  std::vector<Location> where;       // of each id in the file
   bool csv = true;                   // DIR/traces/point_<id>.csv (transaction trace)
   bool vcd = true;                   // DIR/traces/point_<id>_model.vcd (and _rtl.vcd)
 };

@@ -2,10 +2,16 @@
 // layer of a golden model file, or the whole model. A model file, its layer and its golden test
 // images are loaded here, so that a bad model, layer or image file stops the sweep before any
 // point runs (workers parse the same file and get the same source).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "explore/layer_workload.hpp"
@@ -22,6 +28,26 @@ std::string resolve(const SweepSpec& spec, const std::string& p) {
   return (std::filesystem::path(spec.path).parent_path() / path).lexically_normal().string();
 }
 
+// How an error names a path of the sweep file: as written, and when it is relative with the
+// rule and the absolute path it resolved to, e.g. "'../m.fxm' (relative paths are resolved
+// against the sweep file's directory /abs/dir, giving /abs/m.fxm)".
+std::string path_in_message(const SweepSpec& spec, const std::string& written) {
+  if (std::filesystem::path(written).is_absolute()) return "'" + written + "'";
+  const std::filesystem::path dir =
+      std::filesystem::absolute(spec.path).parent_path().lexically_normal();
+  return "'" + written + "' (relative paths are resolved against the sweep file's directory " +
+         dir.string() + ", giving " + (dir / written).lexically_normal().string() + ")";
+}
+
+// Why `path` cannot be opened for reading (strerror), or nullopt when it can.
+std::optional<std::string> cannot_open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return std::string(std::strerror(errno));
+  ::close(fd);
+  if (std::filesystem::is_directory(path)) return std::string("is a directory");
+  return std::nullopt;
+}
+
 // `workload.model`, read and checked: a model file with golden test results.
 void read_model(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Workload* wl) {
   const toml::node* model = w.find("model");
@@ -32,10 +58,19 @@ void read_model(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Wor
   }
   wl->model = w.as_string(*model, "model");
   src->model_path = resolve(spec, wl->model);
+  if (const std::optional<std::string> why = cannot_open(src->model_path)) {
+    w.fail(*model, "model",
+           path_in_message(spec, wl->model) + ": cannot open: " + *why +
+               " (fxsim train writes OUT/model_<variant>.fxm)");
+  }
   try {
     src->file = golden::read_model_file(src->model_path);
   } catch (const std::exception& e) {
-    w.fail(*model, "model", e.what());
+    // The loader names the file as opened; name it as written, with the rule for relative paths.
+    std::string what = e.what();
+    const std::string prefix = src->model_path + ": ";
+    if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+    w.fail(*model, "model", path_in_message(spec, wl->model) + ": " + what);
   }
   if (!src->file.golden || src->file.golden->count == 0) {
     w.fail(*model, "model",
@@ -95,10 +130,12 @@ void read_images(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Wo
     src->pixels = golden::read_golden_pixels(src->images_path, src->images,
                                              src->file.model.layers.front().in_features);
   } catch (const std::exception& e) {
-    const std::string what = std::string("the model's golden test images: ") + e.what() +
-                             "; expected workload.data = the directory holding " + g.images +
-                             " (Fashion-MNIST: scripts/install-deps installs it in "
-                             "/usr/share/datasets/fashion-mnist)";
+    const std::string what =
+        std::string("the model's golden test images: ") + e.what() +
+        (data ? " (workload.data = " + path_in_message(spec, wl->data_dir) + ")" : std::string()) +
+        "; expected workload.data = the directory holding " + g.images +
+        " (Fashion-MNIST: scripts/install-deps installs it in "
+        "/usr/share/datasets/fashion-mnist)";
     if (data) w.fail(*data, "data", what);
     w.errors().fail(w.where(), "workload.data", what);
   }

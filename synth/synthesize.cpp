@@ -134,6 +134,13 @@ SynthResult synthesize(const SynthRequest& request, const SynthOptions& options)
     if (!problem.empty()) warn(problem + "; running yosys again");
   }
 
+  if (options.on_yosys_run) {
+    options.on_yosys_run(fmt::format(
+        "{} {} on {}{}: {}; running yosys", unit.name, units::format_params(unit, params),
+        resources::family_name(request.family), request.use_dsp ? "" : " (-nodsp)",
+        options.use_cache ? "not in the cache " + (cache_dir / "synth").string()
+                          : std::string("cache off (--no-cache)")));
+  }
   SynthResult r = run_synthesis(unit, request, params, rtl_dir, *yosys);
   r.yosys_version = key_input.yosys_version;
   r.cache_key = key;

@@ -28,6 +28,10 @@ struct SynthOptions {
   bool use_cache = true;            // false: neither read nor write the cache
   // Receives warnings (a corrupt cache entry, a cache that cannot be written); empty: stderr.
   std::function<void(const std::string&)> warn;
+  // Called just before yosys starts (the cache did not hold the result, or use_cache is false),
+  // with one line saying what is synthesized and why yosys runs, e.g. "fx_mac_pe SIMD=8 ... on
+  // xc7 (DSP48): not in the cache /home/u/.cache/fxsim/synth; running yosys". Empty: silent.
+  std::function<void(const std::string&)> on_yosys_run;
 };
 
 // $FXSIM_YOSYS when set, else the yosys CMake found (FXSIM_YOSYS_EXECUTABLE).

@@ -18,8 +18,11 @@ const std::vector<Column>& result_columns() {
       // identity and outcome
       {"point_id", I, "index of the point in the expanded sweep (grid order or sample order)"},
       {"point_key", T, "canonical parameters of the point (stable across runs)"},
-      {"status", T, "ok | failed | pruned (a constraint removed the point before it ran)"},
-      {"error", T, "why the point failed or which constraint pruned it; empty when ok"},
+      {"status", T,
+       "ok | failed | pruned (never run: an invalid point, or a constraint removed it)"},
+      {"error", T,
+       "why the point failed, or why it was pruned (invalid: axes.<axis>: ... | constraint "
+       "<text>); empty when ok"},
       // parameters
       {"kind", T, "fx_mac (DSP multipliers) | fx_mac_lut (fx_mac with -nodsp) | khot | spt"},
       {"activation_type", T, "activation (input) format, canonical fx string"},

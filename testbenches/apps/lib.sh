@@ -28,8 +28,9 @@ run_fxsim() {
   RC=$?
 }
 
-# Verilated units are named <unit>-<12 hex digits of their cache key>, and the key follows the
-# toolchain: replace it by KEY in the given files before comparing.
+# Verilated units were named <unit>-<12 hex digits of their cache key>, a key that follows the
+# toolchain: replace it by KEY in the given files before comparing. (They are named by their
+# parameters now, which this leaves alone.)
 unkey() {
   sed -E -i 's/(fx_mac_pe|khot_pe|bn_act)-[0-9a-f]{12}/\1-KEY/g' "$@"
 }

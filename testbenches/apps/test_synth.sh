@@ -18,7 +18,11 @@ expect_line() {  # label value: the table row "label  value" must be present
   grep -qE "^$1 +$2\$" "$WORK/out" || fail "table: no row '$1 $2' in: $(cat "$WORK/out")"
 }
 expect_line "unit" "fx_requant"
-expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=4 O=0 N=0 AP=0"
+expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0"
+# Before yosys: one line on stderr saying what runs and why (a cached answer says nothing).
+CHECKS=$((CHECKS + 1))
+grep -qE "^fxsim synth: fx_requant IN_W=16 .* Q=RND_CONV O=SAT N=0 on xc7: not in the cache $CACHE/synth; running yosys" \
+  "$WORK/err" || fail "no progress line before the yosys run: $(cat "$WORK/err")"
 expect_line "mapping" "yosys xc7 mapping"
 expect_line "LUT" "27"
 expect_line "  LUT2" "1"
@@ -61,6 +65,13 @@ json_field latency_cycles 0
 json_field cache_key '"[0-9a-f]{64}"'
 run_fxsim '' "${REQ[@]}"
 expect_line "source" "cache \\([0-9a-f]{64}\\)"
+CHECKS=$((CHECKS + 1))
+[ -s "$WORK/err" ] && fail "a cached answer printed on stderr: $(cat "$WORK/err")"
+# Mode names instead of numbers (any case, SC_ / AP_ prefix): the same parameter set, cached.
+run_fxsim '' synth --unit fx_requant --param IN_W=16 --param IN_FRAC=8 --param OUT_W=8 \
+  --param OUT_FRAC=4 --param Q=sc_rnd_conv --param O=AP_SAT --cache-dir "$CACHE"
+expect_line "source" "cache \\([0-9a-f]{64}\\)"
+expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0"
 
 # Errors in the request: exit 2, nothing on stdout.
 expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act" '' \
@@ -73,6 +84,10 @@ expect_fail "not NAME=VALUE" 2 "--param 'SIMD': expected NAME=VALUE" '' \
   synth --unit fx_mac_pe --param SIMD --cache-dir "$CACHE"
 expect_fail "not an integer" 2 "the value of SIMD must be a decimal integer" '' \
   synth --unit fx_mac_pe --param SIMD=4x --cache-dir "$CACHE"
+expect_fail "not a mode name" 2 "fx_requant: \"RND_NEAR\" is not a value of Q; expected an integer 0..6 or a name: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO" '' \
+  synth --unit fx_requant --param Q=RND_NEAR --cache-dir "$CACHE"
+expect_fail "not an activation" 2 "bn_act: \"gelu\" is not a value of ACT; expected an integer 0..4 or a name: 0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign" '' \
+  synth --unit bn_act --param ACT=gelu --cache-dir "$CACHE"
 expect_fail "twice" 2 "--param SIMD is given more than once" '' \
   synth --unit fx_mac_pe --param SIMD=4 --param SIMD=2 --cache-dir "$CACHE"
 expect_fail "bad family" 2 "--family" '' synth --unit fx_requant --family xc9
@@ -100,5 +115,14 @@ else
   grep -qF "ERROR: something broke" "$LOG" || fail "the named log $LOG does not hold the error"
   rm -rf "$(dirname "$LOG")"
 fi
+
+# --help lists the named values of every enumerated parameter.
+run_fxsim '' synth --help
+for line in '  Q          0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO' \
+  '  O          0 SAT, 1 SAT_ZERO, 2 SAT_SYM, 3 WRAP, 4 WRAP_SM' \
+  '  ACT        0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign' '  SCALE_KIND 0 fixed, 1 khot'; do
+  CHECKS=$((CHECKS + 1))
+  grep -qxF -- "$line" "$WORK/out" || fail "synth --help: no line '$line'"
+done
 
 finish

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 
 #include "explore/point_resources.hpp"
@@ -114,6 +115,110 @@ TEST(Sampling, RtlSampleIsSeededAndHasTheRequestedSize) {
   text.replace(text.find("rtl_check = 3"), 13, "rtl_check = \"all\"");
   const std::vector<bool> all = rtl_selection(parse_sweep(text, "r.toml"), 12);
   EXPECT_EQ(std::count(all.begin(), all.end(), true), 12);
+}
+
+// The small sweep with a 2-bit weight: khot<2,1,2> asks for 2 of its 1 magnitude bit, so the
+// khot points with that weight and k = 2 (ids 6, 7) are invalid.
+std::string with_invalid_points(const std::string& extra = "") {
+  std::string text = sweep_test::small_sweep_text(extra);
+  const std::string from = "weight = [\"fixed<6,1>\"";
+  text.replace(text.find(from), from.size(), "weight = [\"fixed<2,1>\"");
+  return text;
+}
+
+TEST(InvalidPoints, KeepTheirIdsAndReasonAndAreNotElaborated) {
+  const SweepSpec s = parse_sweep(with_invalid_points(), "inv.toml");
+  const std::vector<DesignPoint> points = expand_sweep(s);
+  ASSERT_EQ(points.size(), 12u);
+  EXPECT_EQ(valid_points(points), 10u);
+  for (const DesignPoint& p : points) {
+    const bool invalid = p.id == 6 || p.id == 7;
+    EXPECT_EQ(p.valid(), !invalid) << p.id;
+    EXPECT_EQ(p.engines.empty(), invalid) << p.id;
+    if (!invalid) continue;
+    EXPECT_EQ(p.invalid,
+              "axes.k: K = 2 is larger than the 1 magnitude bit of weight fixed<2,1,TRN,WRAP,0>");
+    EXPECT_EQ(p.invalid_at.rfind("inv.toml:14:9: " + p.invalid + " (point " + p.key + ")", 0), 0u)
+        << p.invalid_at;
+    EXPECT_EQ(p.unchecked.size(), 1u);  // its configuration, for the row's parameter columns
+  }
+  // The grid's ids are the same whichever points are valid: the key at each id is the one of
+  // the all-valid grid of the same shape.
+  const auto valid_grid = expand_sweep(small());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::string key = valid_grid[i].key;
+    const std::size_t w = key.find("fixed<6,1");
+    if (w != std::string::npos) key.replace(w, 9, "fixed<2,1");
+    EXPECT_EQ(points[i].key, key);
+  }
+  // --strict: the first invalid point's located error.
+  ExpandOptions strict;
+  strict.strict = true;
+  try {
+    expand_sweep(s, strict);
+    FAIL() << "--strict accepted an invalid point";
+  } catch (const SweepFileError& e) {
+    EXPECT_EQ(std::string(e.what()), points[6].invalid_at);
+  }
+}
+
+TEST(InvalidPoints, RandomSamplingStillDrawsTheRequestedValidPoints) {
+  auto text = [](int seed, int samples) {
+    std::string t = with_invalid_points();
+    t.replace(t.find("seed = 5"), 8,
+              "seed = " + std::to_string(seed) +
+                  "\nsampling = \"random\"\nsamples = " + std::to_string(samples));
+    return t;
+  };
+  bool met_invalid = false;
+  for (int seed = 1; seed <= 20; ++seed) {
+    const std::vector<DesignPoint> a = expand_sweep(parse_sweep(text(seed, 6), "r.toml"));
+    const std::vector<DesignPoint> b = expand_sweep(parse_sweep(text(seed, 6), "r.toml"));
+    EXPECT_EQ(valid_points(a), 6u) << seed;
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].id, static_cast<std::int64_t>(i));
+      EXPECT_EQ(a[i].key, b[i].key);
+    }
+    met_invalid = met_invalid || a.size() > 6;
+  }
+  EXPECT_TRUE(met_invalid) << "no seed drew an invalid point: the test tests nothing";
+  // A grid without invalid points gives the sample of the first `samples` draws, as before
+  // invalid points were pruned: the seeded partial Fisher-Yates, written out here.
+  std::string valid = sweep_test::small_sweep_text();
+  valid.replace(valid.find("seed = 5"), 8, "seed = 9\nsampling = \"random\"\nsamples = 5");
+  const std::vector<DesignPoint> grid = expand_sweep(small());
+  std::mt19937_64 rng(9 ^ 0x53414D504C455321ull);
+  std::vector<std::size_t> order(grid.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t i = 0; i < 5; ++i) {
+    std::swap(order[i], order[i + static_cast<std::size_t>(rng() % (order.size() - i))]);
+  }
+  order.resize(5);
+  std::sort(order.begin(), order.end());
+  const std::vector<DesignPoint> sample = expand_sweep(parse_sweep(valid, "v.toml"));
+  ASSERT_EQ(sample.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(sample[i].key, grid[order[i]].key);
+  // More valid points asked for than the grid has: the whole grid (10 valid + 2 invalid).
+  const std::vector<DesignPoint> all = expand_sweep(parse_sweep(text(3, 11), "r.toml"));
+  EXPECT_EQ(all.size(), 12u);
+  EXPECT_EQ(valid_points(all), 10u);
+}
+
+TEST(InvalidPoints, RtlSampleIsDrawnAmongTheValidPoints) {
+  std::string text = with_invalid_points();
+  text.replace(text.find("seed = 5"), 8, "seed = 5\nrtl_check = 10");
+  const SweepSpec s = parse_sweep(text, "r.toml");
+  const std::vector<DesignPoint> points = expand_sweep(s);
+  const std::vector<bool> rtl = rtl_selection(s, points);
+  EXPECT_EQ(std::count(rtl.begin(), rtl.end(), true), 10);
+  EXPECT_FALSE(rtl[6]);
+  EXPECT_FALSE(rtl[7]);
+  // Every point valid: the same selection as the plain overload.
+  std::string valid = sweep_test::small_sweep_text();
+  valid.replace(valid.find("seed = 5"), 8, "seed = 5\nrtl_check = 4");
+  const SweepSpec v = parse_sweep(valid, "v.toml");
+  EXPECT_EQ(rtl_selection(v, expand_sweep(v)), rtl_selection(v, 12));
 }
 
 TEST(Constraints, PruneOnTheAnalyticalMetrics) {

@@ -77,25 +77,79 @@ TEST(SweepFile, WrongTypesAndValues) {
             "s.toml:3:13: sweep.rtl_check: expected \"none\", \"all\" or a number of points");
 }
 
-TEST(SweepFile, ImpossibleAxesAreRejectedBeforeAnyPointRuns) {
+// The error message of expanding `text` with --strict (empty when it is accepted).
+std::string strict_error_of(const std::string& text) {
+  try {
+    ExpandOptions strict;
+    strict.strict = true;
+    expand_sweep(parse_sweep(text, "s.toml"), strict);
+  } catch (const SweepFileError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SweepFile, StrictRejectsTheFirstInvalidPointBeforeAnyPointRuns) {
   // K larger than the weight's magnitude bits: fixed<4,1> has 3.
-  const std::string k = error_of(std::string(kHead) +
-                                 "[axes]\nkind = \"khot\"\nweight = \"fixed<4,1>\"\nk = [1, 4]\n");
+  const std::string khot =
+      std::string(kHead) + "[axes]\nkind = \"khot\"\nweight = \"fixed<4,1>\"\nk = [1, 4]\n";
+  const std::string k = strict_error_of(khot);
   EXPECT_EQ(k.rfind("s.toml:9:9: axes.k: K = 4 is larger than the 3 magnitude bits of weight "
                     "fixed<4,1,TRN,WRAP,0> (point kind=khot weight=fixed<4,1,TRN,WRAP,0> k=4 ",
                     0),
             0u)
       << k;
-  // SIMD must divide the layer's inputs.
-  const std::string simd = error_of(std::string(kHead) + "[axes]\nsimd = [8, 6]\n");
-  EXPECT_EQ(simd.rfind("s.toml:7:12: axes.simd: SIMD = 6 does not divide "
-                       "workload.in_features = 64 (point ",
-                       0),
-            0u)
-      << simd;
+  // Without --strict the same sweep runs its valid point and keeps the other, marked.
+  EXPECT_EQ(error_of(khot), "");
   // engine::validate's refusal, located on the axis value it is about.
-  const std::string acc = error_of(std::string(kHead) + "[axes]\naccumulator = \"fixed<20,8>\"\n");
-  EXPECT_EQ(acc.rfind("s.toml:7:15: axes.accumulator: ", 0), 0u) << acc;
+  const std::string acc =
+      std::string(kHead) + "[axes]\naccumulator = [\"default\", \"fixed<20,8>\"]\n";
+  EXPECT_EQ(strict_error_of(acc).rfind("s.toml:7:27: axes.accumulator: ", 0), 0u)
+      << strict_error_of(acc);
+  EXPECT_EQ(error_of(acc), "");
+}
+
+TEST(SweepFile, AnySimdIsAcceptedAsByFxsimRun) {
+  // 64 inputs, SIMD 6: 11 beats, the last with 4 zero lanes (docs/engine.md, "Folding").
+  const SweepSpec s = parse_sweep(std::string(kHead) + "[axes]\nsimd = [8, 6]\n", "s.toml");
+  ExpandOptions strict;
+  strict.strict = true;
+  const std::vector<DesignPoint> points = expand_sweep(s, strict);
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_TRUE(points[1].valid());
+  EXPECT_EQ(points[1].cfg().simd, 6);
+}
+
+TEST(SweepFile, ASweepWithoutAValidPointIsAnError) {
+  // One point, invalid: a mistake, not a pruned point (the located error, with or without
+  // --strict).
+  EXPECT_EQ(
+      error_of(std::string(kHead) + "[axes]\nkind = \"khot\"\nweight = \"fixed<4,1>\"\nk = 4\n")
+          .rfind("s.toml:9:5: axes.k: K = 4 is larger than the 3 magnitude bits", 0),
+      0u);
+  // Several points, all invalid: the first one's error, saying that every point is.
+  const std::string all = error_of(std::string(kHead) +
+                                   "[axes]\nkind = \"khot\"\nweight = \"fixed<4,1>\"\n"
+                                   "k = [4, 5]\n");
+  EXPECT_EQ(all.rfind("s.toml:9:6: axes.k: K = 4 is larger than the 3 magnitude bits", 0), 0u)
+      << all;
+  EXPECT_NE(all.find("; every point of the sweep is invalid (2): nothing to run"),
+            std::string::npos)
+      << all;
+}
+
+TEST(SweepFile, TracedPointsMustBeValidPointsOfTheSweep) {
+  const std::string axes =
+      std::string(kHead) + "[axes]\nkind = \"khot\"\nweight = \"fixed<4,1>\"\nk = [1, 4]\n";
+  EXPECT_EQ(error_of(axes + "[traces]\npoints = [0, 1]\n"),
+            "s.toml:11:14: traces.points: point 1 is invalid and cannot be traced: axes.k: K = 4 "
+            "is larger than the 3 magnitude bits of weight fixed<4,1,TRN,WRAP,0> (point "
+            "kind=khot weight=fixed<4,1,TRN,WRAP,0> k=4 activation=fixed<8,1,TRN,SAT,0> "
+            "accumulator=default output=fixed<8,3,RND_CONV,SAT,0> pe=8 simd=8 mac_stages=2 bn=none "
+            "clock_ns=4 family=xc7)");
+  EXPECT_EQ(error_of(axes + "[traces]\npoints = [2]\n"),
+            "s.toml:11:11: traces.points: point 2 does not exist; expected a point id 0..1");
+  EXPECT_EQ(error_of(axes + "[traces]\npoints = [0]\n"), "");
 }
 
 TEST(SweepFile, Constraints) {

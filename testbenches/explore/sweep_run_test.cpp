@@ -123,6 +123,56 @@ TEST(SweepRun, PrunedPointsAreRecordedWithTheirConstraint) {
   }
 }
 
+// The small sweep with khot<2,1,2> points (ids 6, 7: K above the 1 magnitude bit) and a
+// constraint pruning the SIMD 8 points.
+std::string invalid_sweep_text() {
+  std::string text = sweep_test::small_sweep_text("[constraints]\nrequire = [\"simd <= 4\"]\n");
+  const std::string from = "weight = [\"fixed<6,1>\"";
+  text.replace(text.find(from), from.size(), "weight = [\"fixed<2,1>\"");
+  return text;
+}
+
+TEST(SweepRun, InvalidPointsArePrunedWithTheirReasonAndShardsAgree) {
+  const auto dir = temp_dir();
+  const std::string file = write_file(dir, "inv.toml", invalid_sweep_text());
+  const SweepOutcome r = run_small(file, dir / "all", 2);
+  // 12 points: 6 with SIMD 8 pruned by the constraint (id 7 is invalid first), id 6 invalid.
+  EXPECT_EQ(r.ok, 5);
+  EXPECT_EQ(r.pruned, 7);
+  const std::string invalid =
+      "invalid: axes.k: K = 2 is larger than the 1 magnitude bit of weight "
+      "fixed<2,1,TRN,WRAP,0>";
+  const std::vector<ReasonCount> reasons = count_reasons(r.pruned_reasons);
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].reason, "constraint simd <= 4");
+  EXPECT_EQ(reasons[0].points, 5);
+  EXPECT_EQ(reasons[1].reason, invalid);
+  EXPECT_EQ(reasons[1].points, 2);
+  traces::ResultsDb db((dir / "all" / "results.sqlite").string());
+  const auto rows = db.points();
+  ASSERT_EQ(rows.size(), 12u);
+  for (const std::int64_t id : {6, 7}) {
+    const traces::ResultRow& row = rows[static_cast<std::size_t>(id)];
+    EXPECT_EQ(row.integer("point_id"), id);
+    EXPECT_EQ(row.text("status"), "pruned");
+    EXPECT_EQ(row.text("error"), invalid);
+    EXPECT_EQ(row.text("weight_type"), "khot<2,1,2>");
+    EXPECT_EQ(row.integer("k"), 2);
+    EXPECT_TRUE(row.is_null("est_lut"));
+    EXPECT_TRUE(row.is_null("cycles"));
+    EXPECT_EQ(row.integer("pareto_accuracy_latency_lut"), 0);
+  }
+  // The shards record the same invalid points (each its own ids); merged, the unsharded run.
+  run_small(file, dir / "s0", 1, 0, 2);
+  run_small(file, dir / "s1", 1, 1, 2);
+  merge_results({dir / "s0", dir / "s1"}, dir / "merged");
+  EXPECT_EQ(all_rows(dir / "merged"), all_rows(dir / "all"));
+  EXPECT_EQ(read_file(dir / "merged" / "results.csv"), read_file(dir / "all" / "results.csv"));
+  // Same sweep, same seed: byte-identical results, whatever the jobs.
+  run_small(file, dir / "again", 1);
+  EXPECT_EQ(read_file(dir / "again" / "results.csv"), read_file(dir / "all" / "results.csv"));
+}
+
 // A sweep long enough to kill in the middle: 784 x 128, 96 points.
 std::string long_sweep_text() {
   return R"([sweep]

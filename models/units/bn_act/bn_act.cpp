@@ -92,6 +92,29 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   return t.rounded();
 }
 
+// ACT's value names: activation_names() in Activation order (0 none ... 4 sign).
+std::vector<std::string> activation_value_names() {
+  std::vector<std::string> names(activation_names().size());
+  for (const auto& [name, act] : activation_names()) names[static_cast<std::size_t>(act)] = name;
+  return names;
+}
+
+ParamSpec scale_kind_param() {
+  ParamSpec p{"SCALE_KIND", 0, 0, 1, "0 fixed-point scale (multiplier), 1 K-hot scale"};
+  p.value_names = {"fixed", "khot"};
+  return p;
+}
+
+// K and SH_W describe a K-hot scale, S_W and S_SIGNED a fixed-point one (S_FRAC both); CLIP
+// only relu_clip.
+bool ignored(const std::string& name, const ParamMap& p) {
+  const bool khot = p.count("SCALE_KIND") && p.at("SCALE_KIND") == 1;
+  if (name == "K" || name == "SH_W") return !khot;
+  if (name == "S_W" || name == "S_SIGNED") return khot;
+  if (name == "CLIP") return !p.count("ACT") || p.at("ACT") != 2;
+  return false;
+}
+
 UnitSpec make_spec() {
   UnitSpec u;
   u.name = "bn_act";
@@ -99,20 +122,20 @@ UnitSpec make_spec() {
   u.rtl_files = {"fx_requant.sv", "fx_pipe.sv", "bn_act.sv"};
   u.params = concat(
       format_group("X", 16, 8, 2, 32, 32, "the input element"),
-      std::vector<ParamSpec>{
-          {"SCALE_KIND", 0, 0, 1, "0 fixed-point scale (multiplier), 1 K-hot scale"}},
-      format_group("S", 8, 6, 2, 32, 32, "the scale"),
+      std::vector<ParamSpec>{scale_kind_param()}, format_group("S", 8, 6, 2, 32, 32, "the scale"),
       std::vector<ParamSpec>{{"K", 2, 1, 8, "terms of a K-hot scale"},
                              {"SH_W", 3, 1, 5, "bits of a K-hot term's shift"},
                              {"B_W", 16, 2, 32, "word length of the (signed) bias"},
                              {"B_FRAC", 8, -32, 32, "fraction bits of the bias"}},
       output_params(),
-      std::vector<ParamSpec>{{"ACT", 1, 0, 4, "0 none, 1 relu, 2 relu-clip, 3 hardtanh, 4 sign"},
+      std::vector<ParamSpec>{{"ACT", 1, 0, 4, "0 none, 1 relu, 2 relu-clip, 3 hardtanh, 4 sign",
+                              activation_value_names()},
                              {"CLIP", 96, 0, 2147483647, "raw output upper bound of relu-clip"},
                              stages_param()});
   u.check = check;
   u.latency = stages_latency;
   u.cost = cost;
+  u.ignored = ignored;
   return u;
 }
 

@@ -12,26 +12,40 @@ std::vector<ParamSpec> format_group(const std::string& p, std::int64_t w, std::i
           {p + "_SIGNED", 1, 0, 1, "1 if " + what + " is signed"}};
 }
 
+std::vector<std::string> rounding_value_names() {
+  std::vector<std::string> names;
+  for (fx::Rounding q : fx::kAllRoundings) names.emplace_back(fx::to_string(q));
+  return names;
+}
+
+std::vector<std::string> overflow_value_names() {
+  std::vector<std::string> names;
+  for (fx::Overflow o : fx::kAllOverflows) names.emplace_back(fx::to_string(o));
+  return names;
+}
+
 std::vector<ParamSpec> output_params(std::int64_t max_w, std::int64_t q_default,
                                      std::int64_t o_default, const std::string& what) {
   const std::string q_doc = what == "output" ? "output rounding mode" : "rounding mode";
   const std::string o_doc = what == "output" ? "output overflow mode" : "overflow mode";
   const std::string n_doc = what == "output" ? "output saturation bits" : "saturation bits";
-  return {
-      {"OUT_W", 8, 1, max_w, "word length of the output"},
-      {"OUT_FRAC", 4, -64, 64, "fraction bits of the output"},
-      {"OUT_SIGNED", 1, 0, 1, "1 if the output is signed"},
-      {"Q", q_default, 0, 6,
-       q_doc + " (fx::Rounding order, " + std::to_string(q_default) +
-           (q_default == 4 ? " = RND_CONV)" : " = TRN)")},
-      {"O", o_default, 0, 4,
-       o_doc + " (fx::Overflow order, " + std::to_string(o_default) +
-           (o_default == 0 ? " = SAT)" : " = WRAP)")},
-      {"N", 0, 0, 64, n_doc + " (WRAP / WRAP_SM)"},
-      {"AP", 0, 0, 1,
-       "1: Xilinx ap_fixed semantics of the " + (what == "output" ? std::string("output ") : "") +
-           "rounding and overflow, 0: SystemC's (they differ in three overflow corners, "
-           "docs/fixed_point.md)"}};
+  return {{"OUT_W", 8, 1, max_w, "word length of the output"},
+          {"OUT_FRAC", 4, -64, 64, "fraction bits of the output"},
+          {"OUT_SIGNED", 1, 0, 1, "1 if the output is signed"},
+          {"Q", q_default, 0, 6,
+           q_doc + " (fx::Rounding order, " + std::to_string(q_default) +
+               (q_default == 4 ? " = RND_CONV)" : " = TRN)"),
+           rounding_value_names()},
+          {"O", o_default, 0, 4,
+           o_doc + " (fx::Overflow order, " + std::to_string(o_default) +
+               (o_default == 0 ? " = SAT)" : " = WRAP)"),
+           overflow_value_names()},
+          {"N", 0, 0, 64, n_doc + " (WRAP / WRAP_SM)"},
+          {"AP", 0, 0, 1,
+           "1: Xilinx ap_fixed semantics of the " +
+               (what == "output" ? std::string("output ") : std::string()) +
+               "rounding and overflow, 0: SystemC's (they differ in three overflow corners, "
+               "docs/fixed_point.md)"}};
 }
 
 ParamSpec stages_param() {

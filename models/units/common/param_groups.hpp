@@ -25,6 +25,10 @@ std::vector<ParamSpec> output_params(std::int64_t max_w = 62, std::int64_t q_def
                                      const std::string& what = "output");
 ParamSpec stages_param();
 
+// Value names of the mode parameters, in fx::Rounding / fx::Overflow order (Q, O, ACC_O).
+std::vector<std::string> rounding_value_names();
+std::vector<std::string> overflow_value_names();
+
 template <typename... Lists>
 std::vector<ParamSpec> concat(Lists&&... lists) {
   std::vector<ParamSpec> all;

@@ -21,6 +21,9 @@ struct ParamSpec {
   std::string name;
   std::int64_t default_value, min, max;
   std::string doc;
+  // An enumerated parameter (a rounding or overflow mode, an activation, a scale kind): the
+  // name of each value min, min + 1, ..., max (e.g. Q: RND, RND_ZERO, ...); empty otherwise.
+  std::vector<std::string> value_names = {};
 };
 
 struct UnitSpec {
@@ -37,6 +40,9 @@ struct UnitSpec {
   // synth_xilinx -nodsp.
   resources::ResourceEstimate (*cost)(const ParamMap& resolved, resources::Family family,
                                       bool use_dsp) = nullptr;
+  // Optional: is parameter `name` without effect at this resolved set (bn_act's K with a
+  // fixed-point scale, CLIP without relu_clip)? summarize_params leaves such parameters out.
+  bool (*ignored)(const std::string& name, const ParamMap& resolved) = nullptr;
 };
 
 // Bad unit name or parameter set; the message names the parameter and what was expected.
@@ -59,7 +65,26 @@ class Params {
   const ParamMap& p_;
 };
 
-// "SIMD=8 A_W=8 ..." in the unit's parameter order (for messages and logs).
+// "SIMD=8 A_W=8 ... Q=RND_CONV O=SAT ..." in the unit's parameter order (for messages and logs):
+// enumerated parameters by their value names, which parse_param_value reads back.
 std::string format_params(const UnitSpec& unit, const ParamMap& resolved);
+
+// The value of `text` for parameter `name` of `unit`: a decimal integer (optional sign), or for
+// an enumerated parameter one of its value names, case-insensitive, modes with or without the
+// SC_ / AP_ prefix ("RND_CONV", "sc_rnd_conv", "AP_SAT", "relu_clip", "khot"). Throws
+// UnitParamError for an unknown parameter or a value that is neither (naming the choices).
+// Ranges are resolve_params's business.
+std::int64_t parse_param_value(const UnitSpec& unit, const std::string& name,
+                               const std::string& text);
+
+// The parameters as a reader names them, shorter than format_params: each format group
+// <P>_W / <P>_FRAC (/ <P>_SIGNED, signed when absent) as one type, the output's with its modes
+// ("A=fixed<8,4> OUT=fixed<8,4,RND_CONV,SAT>"; N only when not 0), the other parameters as
+// NAME=value (enumerated ones by name); parameters the set ignores (UnitSpec::ignored) are left
+// out. For labels such as the Verilated variants' names.
+std::string summarize_params(const UnitSpec& unit, const ParamMap& resolved);
+
+// "0 RND, 1 RND_ZERO, ..." of an enumerated parameter (empty for the others).
+std::string describe_value_names(const ParamSpec& spec);
 
 }  // namespace fxsim::units

@@ -7,8 +7,9 @@
 namespace fxsim::units {
 
 std::vector<ParamSpec> accumulator_params() {
-  return {{"ACC_W", 24, 2, kMaxWorkWidth, "accumulator word length"},
-          {"ACC_O", 3, 0, 4, "accumulator overflow mode (3 = WRAP, 0 = SAT)"}};
+  return {
+      {"ACC_W", 24, 2, kMaxWorkWidth, "accumulator word length"},
+      {"ACC_O", 3, 0, 4, "accumulator overflow mode (3 = WRAP, 0 = SAT)", overflow_value_names()}};
 }
 
 AccumulatorConfig AccumulatorConfig::from(const ParamMap& m, int w_frac) {

@@ -248,7 +248,9 @@ TEST(EngineChecks, JsonSummaryCarriesTheRun) {
   EXPECT_EQ(j["formula_cycles"], 7);
   EXPECT_EQ(j["runs"][0]["backend"], "model");
   EXPECT_EQ(j["runs"][1]["backend"], "rtl");
-  EXPECT_EQ(j["runs"][1]["rtl_variants"]["pe"].get<std::string>().rfind("fx_mac_pe-", 0), 0u);
+  // The variant named by its unit and parameters (units::summarize_params), not its cache key.
+  EXPECT_EQ(j["runs"][1]["rtl_variants"]["pe"].get<std::string>().rfind("fx_mac_pe SIMD=8 A=", 0),
+            0u);
   EXPECT_EQ(j["runs"][1]["cycles"], 7);
   EXPECT_EQ(j["runs"][1]["load_cycles"], 16);
   EXPECT_EQ(j["runs"][1]["readback_cycles"], 10);

@@ -25,9 +25,13 @@ expect 1 "^fxsim sweep: --slurm: sbatch not found on PATH: submitting needs Slur
   env PATH="$NOSLURM_PATH" "$FXSIM" sweep "$SWEEP" --slurm --out "$TMP/noslurm"
 [[ -e "$TMP/noslurm" ]] && fail "--slurm without sbatch created its output directory"
 # A bad sweep file is still exit 2, before Slurm is looked for.
-printf '[sweep]\nname = "bad"\n[workload]\nin_features = 16\n[axes]\nsimd = [4, 5]\n' >"$TMP/bad.toml"
-expect 2 "bad.toml:6:12: axes.simd: SIMD = 5 does not divide" \
+printf '[sweep]\nname = "bad"\n[workload]\nin_features = 16\n[axes]\npe = [4, 0]\n' >"$TMP/bad.toml"
+expect 2 "bad.toml:6:10: axes.pe: expected an integer in 1..1024, got 0" \
   env PATH="$NOSLURM_PATH" "$FXSIM" sweep "$TMP/bad.toml" --slurm --out "$TMP/bad"
+# --strict: an invalid point is refused at submission, before Slurm is looked for.
+printf '[sweep]\nname = "inv"\n[workload]\nin_features = 16\n[axes]\nkind = "khot"\nweight = "fixed<4,1>"\nk = [2, 4]\n' >"$TMP/inv.toml"
+expect 2 "inv.toml:8:9: axes.k: K = 4 is larger" \
+  env PATH="$NOSLURM_PATH" "$FXSIM" sweep "$TMP/inv.toml" --slurm --strict --out "$TMP/inv"
 
 # fxsim status: not a sweep directory, missing directory, a local sweep.
 mkdir "$TMP/empty"

@@ -8,7 +8,9 @@
 #   2. submits SWEEP_CANCEL (a few seconds per task), scancels array task 1 once it has committed
 #      some points, waits until the array and the merge job (killed by its failed dependency)
 #      have left the queue, resubmits (only task 1 runs again), waits for the merge and checks
-#      every point is there exactly once and equal to a local run.
+#      every point is there exactly once and equal to a local run;
+#   3. submits a small sweep with invalid points and checks that the tasks pruned the same ones
+#      as a local run (docs/sweeps.md, "Invalid points").
 # Every daemon it started is stopped by pid on exit, whatever happened. Skipped (exit 77, the
 # ctest SKIP_RETURN_CODE) when not root, when a Slurm or munge program is missing (install with
 # scripts/install-deps) or when the daemons cannot start (their logs are printed).
@@ -175,9 +177,10 @@ s = json.load(open(sys.argv[1]))["submissions"][-1]
 print(s["array_job"] + "," + s["merge_job"])' "$1/slurm/jobs.json"
 }
 # Checks that DB holds every point of LOCAL_DB exactly once, equal column for column (the points
-# table has no timing or host column: traces/README.md), and nothing else.
+# table has no timing or host column: traces/README.md), and nothing else; every point ok but
+# the first PRUNED ids (default none) listed as pruned.
 same_points() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$1" "$2" "${3:-}" <<'PY'
 import sqlite3, sys
 def load(path):
     c = sqlite3.connect(path)
@@ -194,8 +197,9 @@ for a, b in zip(rows, lrows):
     if a != b:
         diff = [(c, x, y) for c, x, y in zip(cols, a, b) if x != y]
         sys.exit(f"point {a[0]} differs from the local run: {diff}")
-bad = [r[0] for r in rows if r[cols.index("status")] != "ok"]
-assert not bad, f"points not ok: {bad}"
+pruned = [int(i) for i in sys.argv[3].split(",")] if sys.argv[3] else []
+bad = [r[0] for r in rows if r[cols.index("status")] != ("pruned" if r[0] in pruned else "ok")]
+assert not bad, f"points not ok (pruned expected: {pruned}): {bad}"
 print(f"{n} points, each once, equal to the local run")
 PY
 }
@@ -225,7 +229,7 @@ expect 0 "^merged: 32 of 32 points in $D1/results.sqlite \(complete\)$" "$FXSIM"
 grep -qE "^2 +10 +10 +0 +0  $D1/shards/2/results.sqlite$" <<<"$OUT" || fail "shard 2 line in: $OUT"
 grep -qx "queue: none of these jobs is queued any more" <<<"$OUT" || fail "queue line in: $OUT"
 # --jobs from SLURM_CPUS_PER_TASK, set by --sbatch-arg=--cpus-per-task=1.
-grep -q "^sweep ci_small: 32 points (grid), shard 2/3, 1 jobs, results in $D1/shards/2$" \
+grep -q "^sweep ci_small: 32 points (grid), shard 2/3 (the points whose id mod 3 is 2), 1 job, results in $D1/shards/2$" \
   "$D1/slurm/task_${jobs1%,*}_2.log" || fail "task 2 log: $(head -n 3 "$D1/slurm/task_${jobs1%,*}_2.log")"
 grep -q "^merged 3 results directories into $D1: 32 of 32 points$" "$D1"/slurm/merge_*.log ||
   fail "merge log: $(cat "$D1"/slurm/merge_*.log)"
@@ -293,6 +297,29 @@ PY
 expect 0 "432 ok, 0 failed" "$FXSIM" sweep "$SWEEP_CANCEL" --out local_cancel -j 2 --progress lines
 same_points "$D2/results.sqlite" local_cancel/results.sqlite || fail "cancelled sweep: merged != local"
 cmp -s "$D2/results.csv" local_cancel/results.csv || fail "cancelled sweep: results.csv differs"
+
+# ---- 3. invalid points: every task prunes the same ones (khot<3,1,3>: ids 8, 9) ----
+cat >invalid.toml <<'TOML'
+[sweep]
+name = "invalid"
+seed = 3
+[workload]
+in_features = 30
+out_features = 8
+[axes]
+kind = ["fx_mac", "khot"]
+weight = ["fixed<3,1,RND_CONV,SAT>", "fixed<6,1,RND_CONV,SAT>"]
+k = [1, 2, 3]
+simd = [4, 8]
+TOML
+D3=$T/work/invalid
+expect 0 "submitted array job [0-9]+ \(tasks 0-2 of 3" "$FXSIM" sweep invalid.toml --out invalid --slurm --tasks 3
+jobs4=$(last_jobs "$D3") || die "no job record in $D3/slurm/jobs.json"
+wait_jobs_gone "$jobs4" 120
+expect 0 "^merged: 16 of 16 points in $D3/results.sqlite \(complete\)$" "$FXSIM" status "$D3"
+expect 0 "16 points, 14 ok, 0 failed, 2 pruned" "$FXSIM" sweep invalid.toml --out local_invalid -j 2
+same_points "$D3/results.sqlite" local_invalid/results.sqlite 8,9 || fail "invalid points: merged != local"
+cmp -s "$D3/results.csv" local_invalid/results.csv || fail "invalid points: results.csv differs"
 
 if ((failures)); then
   echo "$failures failure(s)"

@@ -112,6 +112,65 @@ TEST(UnitParams, CrossConstraints) {
             "value");
 }
 
+// The value of `text` for `name` of `unit`, or the error.
+std::string value_of(const std::string& unit, const std::string& name, const std::string& text) {
+  try {
+    return std::to_string(fxsim::units::parse_param_value(find_unit(unit), name, text));
+  } catch (const UnitParamError& e) {
+    return e.what();
+  }
+}
+
+TEST(UnitParams, EnumeratedParametersTakeTheirNames) {
+  // Integers as they are (ranges are resolve_params's), '+' allowed.
+  EXPECT_EQ(value_of("fx_mac_pe", "SIMD", "16"), "16");
+  EXPECT_EQ(value_of("fx_mac_pe", "A_FRAC", "-3"), "-3");
+  EXPECT_EQ(value_of("fx_mac_pe", "Q", "+9"), "9");
+  // Modes in fx::Rounding / fx::Overflow order, any case, with or without SC_ / AP_.
+  EXPECT_EQ(value_of("fx_requant", "Q", "RND_CONV"), "4");
+  EXPECT_EQ(value_of("fx_requant", "Q", "sc_rnd_conv"), "4");
+  EXPECT_EQ(value_of("fx_requant", "Q", "AP_TRN_ZERO"), "6");
+  EXPECT_EQ(value_of("fx_requant", "O", "WRAP"), "3");
+  EXPECT_EQ(value_of("fx_mac_pe", "ACC_O", "sat"), "0");
+  // bn_act's activation and scale kind.
+  EXPECT_EQ(value_of("bn_act", "ACT", "relu_clip"), "2");
+  EXPECT_EQ(value_of("bn_act", "ACT", "relu-clip"), "2");
+  EXPECT_EQ(value_of("bn_act", "ACT", "HARDTANH"), "3");
+  EXPECT_EQ(value_of("bn_act", "SCALE_KIND", "khot"), "1");
+  // Errors name the choices.
+  EXPECT_EQ(value_of("fx_requant", "Q", "NEAREST"),
+            "fx_requant: \"NEAREST\" is not a value of Q; expected an integer 0..6 or a name: "
+            "0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO");
+  EXPECT_EQ(value_of("fx_mac_pe", "SIMD", "eight"),
+            "fx_mac_pe: the value of SIMD must be a decimal integer, got \"eight\"");
+  EXPECT_EQ(value_of("fx_requant", "WIDTH", "3"),
+            "fx_requant: unknown parameter \"WIDTH\"; known parameters: IN_W, IN_FRAC, "
+            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N");
+}
+
+TEST(UnitParams, FormatAndSummaryNameTheValues) {
+  const auto& rq = find_unit("fx_requant");
+  const ParamMap p = resolve_params(rq, {{"Q", 4}, {"O", 3}, {"N", 2}});
+  EXPECT_EQ(fxsim::units::format_params(rq, p),
+            "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=WRAP N=2");
+  EXPECT_EQ(fxsim::units::summarize_params(rq, p), "IN=fixed<16,8> OUT=fixed<8,4,RND_CONV,WRAP,2>");
+  const auto& mac = find_unit("fx_mac_pe");
+  EXPECT_EQ(fxsim::units::summarize_params(
+                mac, resolve_params(mac, {{"A_SIGNED", 0}, {"A_FRAC", 8}, {"ACC_O", 0}})),
+            "SIMD=8 A=ufixed<8,0> W=fixed<8,2> ACC_W=24 ACC_O=SAT OUT=fixed<8,4,RND_CONV,SAT> "
+            "STAGES=2");
+  // bn_act leaves out what the set ignores: K-hot terms of a fixed scale, CLIP without
+  // relu_clip; S_W / S_SIGNED of a K-hot scale.
+  const auto& bn = find_unit("bn_act");
+  EXPECT_EQ(fxsim::units::summarize_params(bn, resolve_params(bn, {})),
+            "X=fixed<16,8> SCALE_KIND=fixed S=fixed<8,2> B=fixed<16,8> OUT=fixed<8,4,RND_CONV,SAT> "
+            "ACT=relu STAGES=2");
+  EXPECT_EQ(fxsim::units::summarize_params(
+                bn, resolve_params(bn, {{"SCALE_KIND", 1}, {"ACT", 2}, {"CLIP", 50}})),
+            "X=fixed<16,8> SCALE_KIND=khot S_FRAC=6 K=2 SH_W=3 B=fixed<16,8> "
+            "OUT=fixed<8,4,RND_CONV,SAT> ACT=relu_clip CLIP=50 STAGES=2");
+}
+
 TEST(UnitConfigs, MacPeFormats) {
   const auto c = fxsim::units::MacPeConfig::from(resolve_params(
       find_unit("fx_mac_pe"), {{"A_FRAC", 3}, {"W_FRAC", 5}, {"ACC_O", 0}, {"Q", 0}}));

@@ -98,8 +98,8 @@ TEST(OnDemand, RunsPointBuiltOnDemand) {
   const env::RunSummary s = env::run_point(cfg, env::Backends::BOTH);
   ASSERT_EQ(s.runs.size(), 2u);
   EXPECT_EQ(s.runs[1].kind, env::BackendKind::RTL);
-  EXPECT_EQ(s.runs[1].pe_variant.rfind("fx_mac_pe-", 0), 0u) << s.runs[1].pe_variant;
-  EXPECT_EQ(s.runs[1].bn_variant.rfind("bn_act-", 0), 0u) << s.runs[1].bn_variant;
+  EXPECT_EQ(s.runs[1].pe_variant.rfind("fx_mac_pe SIMD=", 0), 0u) << s.runs[1].pe_variant;
+  EXPECT_EQ(s.runs[1].bn_variant.rfind("bn_act X=", 0), 0u) << s.runs[1].bn_variant;
   EXPECT_EQ(s.mismatches(), 0u);  // bit-exact against the reference
   ASSERT_TRUE(s.comparison.has_value());
   EXPECT_TRUE(s.comparison->exact())
@@ -135,7 +135,8 @@ TEST(OnDemand, SecondLookupIsCacheHit) {
   EXPECT_EQ(after.reused, before.reused + 2);  // the second lookups are answered in memory
   EXPECT_EQ(first.pe, second.pe);
   EXPECT_EQ(fs::last_write_time(v.entry.log()), log_time);
-  EXPECT_EQ(first.pe->name, "fx_mac_pe-" + v.sources.key.substr(0, 12));
+  EXPECT_EQ(first.pe->name,
+            "fx_mac_pe " + units::summarize_params(*v.sources.unit, v.sources.params));
   // The loaded model is usable: reset, one idle edge, nothing valid.
   auto model = first.pe->make("pe0");
   model->reset();

@@ -55,8 +55,8 @@ template <typename Model>
 Variant<Model> variant_of(const SharedLibrary& lib, const char* symbol, const CachedVariant& v) {
   using MakeFn = Model* (*)(const char*);
   const auto make = reinterpret_cast<MakeFn>(lib.symbol(symbol));
-  return {v.sources.top + "-" + v.sources.key.substr(0, 12), v.sources.unit->name, v.sources.params,
-          v.sources.trace,
+  return {v.sources.unit->name + " " + units::summarize_params(*v.sources.unit, v.sources.params),
+          v.sources.unit->name, v.sources.params, v.sources.trace,
           [make](const char* instance) { return std::unique_ptr<Model>(make(instance)); }};
 }
 

@@ -19,7 +19,10 @@ namespace fxsim::verilated {
 
 template <typename Model>
 struct Variant {
-  std::string name;        // <top module>-<first 12 hex digits of the cache key>
+  // The unit and its parameters as a reader names them (units::summarize_params), e.g.
+  // "fx_mac_pe SIMD=8 A=fixed<8,4> W=fixed<8,2> ACC_W=24 ACC_O=WRAP
+  // OUT=fixed<8,4,RND_CONV,SAT> STAGES=2"; the cache key names its files, not this.
+  std::string name;
   std::string unit;        // the unit of units::all_units() it is built from
   units::ParamMap params;  // resolved: every parameter of the unit
   TraceFormat trace = TraceFormat::VCD;
