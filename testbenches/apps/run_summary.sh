@@ -128,7 +128,7 @@ run_fxsim '' run --config "$EXAMPLES/point_fx_mac.toml" --backend both
 unkey "$WORK/out"
 CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] || fail "point_fx_mac: exit code $RC"
-for line in '  rtl variants       fx_mac_pe SIMD=8 A=fixed<8,1> W=fixed<8,1> ACC_W=24 ACC_O=WRAP OUT=fixed<8,3,RND_CONV,SAT> STAGES=2 + bn_act X=fixed<8,3> SCALE_KIND=fixed S=fixed<8,2> B=fixed<16,8> OUT=fixed<8,3,RND,SAT> ACT=relu STAGES=2' '  cycles             1574' \
+for line in '  rtl variants       fx_mac_pe SIMD=8 A=ufixed<8,0> W=fixed<8,-2> ACC_W=26 ACC_O=WRAP OUT=fixed<8,3,RND_CONV,SAT> STAGES=2 + bn_act X=fixed<8,3> SCALE_KIND=fixed S=fixed<8,1> B=fixed<8,1> OUT=fixed<8,3,RND,SAT> ACT=relu STAGES=2' '  cycles             1574' \
   '  load cycles        12681' '  readback cycles    25' \
   'cycle comparison: model 1574, rtl 1574, difference 0, error 0.000 %' \
   '  accumulator       12544          0          0          0  WRAP (exact sums, no rounding)' \
@@ -145,7 +145,7 @@ run_fxsim '' run --config "$EXAMPLES/point_khot.toml" --backend both
 unkey "$WORK/out"
 CHECKS=$((CHECKS + 1))
 [ "$RC" = 0 ] || fail "point_khot: exit code $RC"
-for line in '  rtl variants       khot_pe SIMD=8 A=fixed<8,1> K=2 SH_W=3 W_FRAC=7 ACC_W=24 ACC_O=WRAP OUT=fixed<8,3,RND_INF,SAT_SYM> STAGES=3 + bn_act X=fixed<8,3> SCALE_KIND=khot S_FRAC=6 K=2 SH_W=3 B=fixed<16,8> OUT=fixed<8,3,RND_CONV,SAT_SYM> ACT=hardtanh STAGES=3' '  cycles             320' \
+for line in '  rtl variants       khot_pe SIMD=8 A=fixed<8,1> K=2 SH_W=3 W_FRAC=7 ACC_W=24 ACC_O=WRAP OUT=fixed<8,3,RND_INF,SAT_SYM> STAGES=3 + bn_act X=fixed<8,3> SCALE_KIND=khot S_FRAC=6 K=2 SH_W=3 B=fixed<8,1> OUT=fixed<8,2,RND_CONV,SAT_SYM> ACT=hardtanh STAGES=3' '  cycles             320' \
   'cycle comparison: model 320, rtl 320, difference 0, error 0.000 %' \
   '  mac requant          90          0          0         89  RND_INF SAT_SYM' \
   '  bn requant           90          0         21         61  RND_CONV SAT_SYM' \

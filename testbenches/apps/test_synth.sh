@@ -18,10 +18,10 @@ expect_line() {  # label value: the table row "label  value" must be present
   grep -qE "^$1 +$2\$" "$WORK/out" || fail "table: no row '$1 $2' in: $(cat "$WORK/out")"
 }
 expect_line "unit" "fx_requant"
-expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0"
+expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0 AP=0"
 # Before yosys: one line on stderr saying what runs and why (a cached answer says nothing).
 CHECKS=$((CHECKS + 1))
-grep -qE "^fxsim synth: fx_requant IN_W=16 .* Q=RND_CONV O=SAT N=0 on xc7: not in the cache $CACHE/synth; running yosys" \
+grep -qE "^fxsim synth: fx_requant IN_W=16 .* Q=RND_CONV O=SAT N=0 AP=0 on xc7: not in the cache $CACHE/synth; running yosys" \
   "$WORK/err" || fail "no progress line before the yosys run: $(cat "$WORK/err")"
 expect_line "mapping" "yosys xc7 mapping"
 expect_line "LUT" "27"
@@ -71,7 +71,7 @@ CHECKS=$((CHECKS + 1))
 run_fxsim '' synth --unit fx_requant --param IN_W=16 --param IN_FRAC=8 --param OUT_W=8 \
   --param OUT_FRAC=4 --param Q=sc_rnd_conv --param O=AP_SAT --cache-dir "$CACHE"
 expect_line "source" "cache \\([0-9a-f]{64}\\)"
-expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0"
+expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0 AP=0"
 
 # Errors in the request: exit 2, nothing on stdout.
 expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act" '' \

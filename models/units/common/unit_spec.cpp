@@ -83,12 +83,17 @@ std::string summarize_params(const UnitSpec& unit, const ParamMap& resolved) {
       const std::int64_t w = resolved.at(n);
       const std::int64_t frac = resolved.at(prefix + "_FRAC");
       const bool is_signed = !has(prefix + "_SIGNED") || resolved.at(prefix + "_SIGNED") != 0;
-      item = prefix + "=" + (is_signed ? "fixed<" : "ufixed<") + std::to_string(w) + "," +
-             std::to_string(w - frac);
+      // The output's AP parameter is its semantics: spelled as ap_fixed (AP_ modes) when set.
+      const bool ap = prefix == "OUT" && has("AP") && resolved.at("AP") != 0;
+      if (prefix == "OUT") done.insert("AP");
+      item = prefix + "=" + (ap ? "ap_" : "") + (is_signed ? "fixed<" : "ufixed<") +
+             std::to_string(w) + "," + std::to_string(w - frac);
       done.insert({n, prefix + "_FRAC", prefix + "_SIGNED"});
       if (prefix == "OUT" && has("Q") && has("O")) {
         for (const ParamSpec& m : unit.params) {
-          if (m.name == "Q" || m.name == "O") item += "," + value_text(m, resolved.at(m.name));
+          if (m.name == "Q" || m.name == "O") {
+            item += std::string(",") + (ap ? "AP_" : "") + value_text(m, resolved.at(m.name));
+          }
         }
         if (has("N") && resolved.at("N") != 0) item += "," + std::to_string(resolved.at("N"));
         done.insert({"Q", "O", "N"});

@@ -145,15 +145,20 @@ TEST(UnitParams, EnumeratedParametersTakeTheirNames) {
             "fx_mac_pe: the value of SIMD must be a decimal integer, got \"eight\"");
   EXPECT_EQ(value_of("fx_requant", "WIDTH", "3"),
             "fx_requant: unknown parameter \"WIDTH\"; known parameters: IN_W, IN_FRAC, "
-            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N");
+            "IN_SIGNED, OUT_W, OUT_FRAC, OUT_SIGNED, Q, O, N, AP");
 }
 
 TEST(UnitParams, FormatAndSummaryNameTheValues) {
   const auto& rq = find_unit("fx_requant");
   const ParamMap p = resolve_params(rq, {{"Q", 4}, {"O", 3}, {"N", 2}});
   EXPECT_EQ(fxsim::units::format_params(rq, p),
-            "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=WRAP N=2");
+            "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=WRAP N=2 "
+            "AP=0");
   EXPECT_EQ(fxsim::units::summarize_params(rq, p), "IN=fixed<16,8> OUT=fixed<8,4,RND_CONV,WRAP,2>");
+  // AP = 1 is the output's ap_fixed semantics: spelled so.
+  EXPECT_EQ(fxsim::units::summarize_params(
+                rq, resolve_params(rq, {{"Q", 4}, {"O", 3}, {"N", 2}, {"AP", 1}})),
+            "IN=fixed<16,8> OUT=ap_fixed<8,4,AP_RND_CONV,AP_WRAP,2>");
   const auto& mac = find_unit("fx_mac_pe");
   EXPECT_EQ(fxsim::units::summarize_params(
                 mac, resolve_params(mac, {{"A_SIGNED", 0}, {"A_FRAC", 8}, {"ACC_O", 0}})),
