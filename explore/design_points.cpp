@@ -101,6 +101,8 @@ PointParams params_at(const SweepSpec& spec, const GridIndex& i) {
   return p;
 }
 
+}  // namespace
+
 fx::KhotType weight_khot(const PointParams& p) {
   fx::KhotType t;
   t.kind = p.kind == UnitKind::SPT
@@ -111,6 +113,8 @@ fx::KhotType weight_khot(const PointParams& p) {
   t.k = p.k;
   return t;
 }
+
+namespace {
 
 std::string format_clock(double ns) {
   std::string s = std::to_string(ns);

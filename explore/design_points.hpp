@@ -83,6 +83,10 @@ std::size_t valid_points(const std::vector<DesignPoint>& points);
 // The engine configuration of one parameter set (not validated).
 engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p);
 
+// The K-hot / SPT weight type of a khot or spt point, unvalidated (K may exceed the magnitude
+// bits of an invalid point).
+fx::KhotType weight_khot(const PointParams& p);
+
 // The ids of points checked on RTL: all, none, or a seeded sample of `rtl_samples` of them
 // (independent of sharding: drawn over every point of the sweep).
 std::vector<bool> rtl_selection(const SweepSpec& spec, std::size_t points);

@@ -297,14 +297,7 @@ ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point
     const PointParams& p = point.params;
     row.set("activation_type", p.activation.str());
     if (p.kind == UnitKind::KHOT || p.kind == UnitKind::SPT) {
-      fx::KhotType t;  // unvalidated: K may exceed the magnitude bits
-      t.kind = p.kind == UnitKind::SPT
-                   ? fx::KhotKind::SPT
-                   : (p.weight.is_signed ? fx::KhotKind::KHOT : fx::KhotKind::UKHOT);
-      t.width = p.weight.width;
-      t.int_bits = p.weight.int_bits;
-      t.k = p.k;
-      row.set("weight_type", fx::type_str(t));
+      row.set("weight_type", fx::type_str(weight_khot(p)));
     } else {
       row.set("weight_type", p.weight.str());
     }

@@ -160,13 +160,19 @@ size_t field_start(Cursor& cur) {
   return cur.pos();
 }
 
-FxType parse_fixed_args(Cursor& cur, bool is_signed, Spelling spelling, size_t open_at) {
+// The first field of every fixed-point or integer spelling: W, in 1..64.
+FxType parse_word_length(Cursor& cur, bool is_signed, Spelling spelling) {
   FxType t;
   t.is_signed = is_signed;
   t.spelling = spelling;
   const size_t at_w = field_start(cur);
   t.width = cur.integer("W, the word length");
   check_range(cur, t.width >= 1 && t.width <= 64, "a word length W in 1..64", at_w);
+  return t;
+}
+
+FxType parse_fixed_args(Cursor& cur, bool is_signed, Spelling spelling, size_t open_at) {
+  FxType t = parse_word_length(cur, is_signed, spelling);
   cur.expect(',', "',' and the integer bits I");
   const size_t at_i = field_start(cur);
   t.int_bits = cur.integer("I, the integer bits");
@@ -206,12 +212,7 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, Spelling spelling, size_t o
 
 // ap_int<W>, sc_uint<W>, ...: an integer, I = W, TRN, WRAP, N = 0.
 FxType parse_int_args(Cursor& cur, bool is_signed, Spelling spelling, size_t open_at) {
-  FxType t;
-  t.is_signed = is_signed;
-  t.spelling = spelling;
-  const size_t at_w = field_start(cur);
-  t.width = cur.integer("W, the word length");
-  check_range(cur, t.width >= 1 && t.width <= 64, "a word length W in 1..64", at_w);
+  FxType t = parse_word_length(cur, is_signed, spelling);
   t.int_bits = t.width;
   cur.expect('>', "'>' closing the integer format (its one field is W)");
   return validated(t, cur, open_at);
