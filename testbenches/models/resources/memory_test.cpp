@@ -96,6 +96,7 @@ TEST(MemoryMap, StylesForceTheKind) {
   EXPECT_EQ(cells(lut, "RAM64M"), 48);
 }
 
+// yosys 0.23 on an asynchronous read with ram_style "block": "no valid mapping found".
 TEST(MemoryMap, ImpossibleStylesAndSizesAreRejected) {
   MemorySpec async_bram = ram(8, 64, MemoryStyle::kBram);
   async_bram.sync_read = false;
@@ -141,6 +142,26 @@ const Measured kMeasured[] = {
     {32, 512, 1, true, kAuto, Family::xc7, "RAMB18E1", 1, 0},
     {36, 512, 1, true, kAuto, Family::xc7, "RAMB18E1", 1, 0},
     {72, 512, 1, true, kAuto, Family::xc7, "RAMB36E1", 1, 0},
+    {16, 2048, 1, true, kAuto, Family::xc7, "RAMB36E1", 1, 0},
+    {8, 4096, 1, true, kAuto, Family::xc7, "RAMB36E1", 1, 0},
+    {36, 2048, 1, true, kAuto, Family::xc7, "RAMB36E1", 2, 0},
+    {64, 1024, 1, true, kAuto, Family::xc7, "RAMB36E1", 2, 0},
+    {1, 65536, 1, true, kAuto, Family::xc7, "RAMB36E1", 2, 0},
+    {8, 64, 2, true, kAuto, Family::xc7, "RAM64M", 6, 16},
+    {8, 64, 3, true, kAuto, Family::xc7, "RAM64M", 8, 24},
+    {8, 64, 1, false, kAuto, Family::xc7, "RAM64M", 3, 0},
+    {8, 256, 1, false, kAuto, Family::xc7, "RAM64M", 12, 0},
+    {4, 128, 1, true, kAuto, Family::xc7, "RAM64M", 4, 4},
+    {2, 200, 1, true, kAuto, Family::xc7, "RAM64M", 4, 2},
+    {8, 64, 1, true, MemoryStyle::kBram, Family::xc7, "RAMB18E1", 1, 0},
+    {8, 1024, 1, true, MemoryStyle::kLutram, Family::xc7, "RAM64M", 48, 8},
+    {8, 64, 1, true, MemoryStyle::kRegisters, Family::xc7, "", 0, 520},
+    {8, 64, 1, true, kAuto, Family::xcup, "RAM64M8", 2, 8},
+    {8, 32, 1, true, kAuto, Family::xcup, "RAM32M16", 1, 8},
+    {14, 32, 1, true, kAuto, Family::xcup, "RAM32M16", 1, 14},
+    {8, 1024, 1, true, kAuto, Family::xcup, "RAMB18E2", 1, 0},
+    {8, 256, 1, true, kAuto, Family::xcup, "RAM64M8", 8, 8},
+    {36, 2048, 1, true, kAuto, Family::xcup, "RAMB36E2", 2, 0},
 };
 
 TEST(MemoryMap, MatchesYosysPrimitiveCounts) {
