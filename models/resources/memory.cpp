@@ -355,8 +355,11 @@ void add_candidates(const MemorySpec& m, const RamDef& def, std::vector<Candidat
 
 int mux_luts(int inputs) {
   if (inputs <= 1) return 0;
-  // A LUT6 is a 4:1 mux; MUXF7 / MUXF8 join four of them into 16:1 without more LUTs.
-  return ceil_div(inputs, 4) + (inputs > 16 ? mux_luts(ceil_div(inputs, 16)) : 0);
+  // A LUT6 is a 4:1 mux; yosys joins the LUTs of each 4 inputs by another level of 4:1 LUTs
+  // (measured: 8:1 takes 3 LUTs a bit, 64:1 about 21).
+  if (inputs <= 4) return 1;
+  const int leaves = ceil_div(inputs, 4);
+  return leaves + mux_luts(leaves);
 }
 
 int clog2(int n) {
@@ -383,8 +386,8 @@ MemoryMapping registers_mapping(const MemorySpec& m) {
   // The words (a ROM's constant words fold into logic), the read data registers, one read mux
   // per read port and a write-enable decode per word.
   e.ff = (m.write_port ? m.width * m.depth : 0) + (m.sync_read ? m.width * m.read_ports : 0);
-  e.lut = m.read_ports * m.width * mux_luts(m.depth) +
-          (m.write_port ? m.depth * ceil_div(clog2(m.depth) + 1, 6) : 0);
+  r.write_decode_luts = m.write_port ? m.depth * ceil_div(clog2(m.depth) + 1, 6) : 0;
+  e.lut = m.read_ports * m.width * mux_luts(m.depth) + r.write_decode_luts;
   e.lut_equivalent = lut_equivalent(e.lut, e.dsp);
   return r;
 }
@@ -412,7 +415,8 @@ MemoryMapping ram_mapping(const MemorySpec& m, const Candidate& c) {
   // keeps the register inside; several address blocks need the registered block select.
   if (!def.block && m.sync_read) e.ff += m.width * m.read_ports;
   if (def.block && c.mult_a > 1) e.ff += clog2(c.mult_a) * m.read_ports;
-  e.lut = m.read_ports * m.width * mux_luts(c.mult_a) + (c.mult_a > 1 ? c.mult_a : 0);
+  r.write_decode_luts = (m.write_port && c.mult_a > 1) ? c.mult_a : 0;
+  e.lut = m.read_ports * m.width * mux_luts(c.mult_a) + r.write_decode_luts;
   e.lut_equivalent = lut_equivalent(e.lut, e.dsp);
   return r;
 }

@@ -81,6 +81,9 @@ struct MemoryMapping {
   // FFs (the words for registers; the read data register of a LUT RAM or a multi-block read)
   // and the LUTs of the address decode and read mux (an estimate; the rest are exact).
   ResourceEstimate estimate;
+  // The part of estimate.lut that decodes the write address into word / block write enables:
+  // memories written at one address with one enable (a unit's PE memories) share it in yosys.
+  int write_decode_luts = 0;
 };
 
 // The mapping yosys 0.23 synth_xilinx gives `m` on `family`. Throws MemoryMappingError when the

@@ -26,12 +26,15 @@ void check(const UnitSpec& unit, const ParamMap& p) {
 
 int latency(const ParamMap&) { return kWeightMemLatency; }
 
-// PE memories as memory_libmap maps them, and the read side: the fold counter rd_addr (AW bits,
-// +1 with a wrap to 0 after DEPTH - 1) and out_valid, both reset, and the advance / read enables.
+// PE memories as memory_libmap maps them (sharing their write decode), and the read side: the fold
+// counter rd_addr (AW bits, +1 with a wrap to 0 after DEPTH - 1) and out_valid, both reset, and the
+// advance / read enables.
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool) {
   const WeightMemConfig c = WeightMemConfig::from(resolved);
-  resources::ResourceEstimate e =
-      resources::times(c.pe, resources::memory_cost(c.memory(), family));
+  const resources::MemoryMapping mem = resources::map_memory(c.memory(), family);
+  resources::ResourceEstimate e = resources::times(c.pe, mem.estimate);
+  // All PE memories are written at one address with one enable: yosys builds that decode once.
+  e.lut -= (c.pe - 1) * mem.write_decode_luts;
   const int aw = std::max(1, fx::ceil_log2(static_cast<unsigned long long>(c.depth)));
   resources::CostTally t;
   t.ff = aw + 1;
