@@ -149,6 +149,8 @@ const Measured kMeasured[] = {
     {1, 65536, 1, true, kAuto, Family::xc7, "RAMB36E1", 2, 0},
     {8, 64, 2, true, kAuto, Family::xc7, "RAM64M", 6, 16},
     {8, 64, 3, true, kAuto, Family::xc7, "RAM64M", 8, 24},
+    {8, 1024, 2, true, kAuto, Family::xc7, "RAMB18E1", 2, 0},
+    {16, 512, 3, true, kAuto, Family::xc7, "RAMB18E1", 3, 0},
     {8, 64, 1, false, kAuto, Family::xc7, "RAM64M", 3, 0},
     {8, 256, 1, false, kAuto, Family::xc7, "RAM64M", 12, 0},
     {4, 128, 1, true, kAuto, Family::xc7, "RAM64M", 4, 4},
