@@ -80,6 +80,7 @@ class Dut {
   Port in_start, in_last, in_a, in_w, out_data, out_overflow;
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
+  Port run, wr_en, wr_addr, wr_data;  // weight_mem
 
  private:
   friend class Port;
