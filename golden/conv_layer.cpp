@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "models/units/common/unit_spec.hpp"
+
 namespace fxsim::golden {
 namespace {
 
@@ -35,18 +37,13 @@ DenseLayer window_layer(const ConvLayer& c) {
 
 void validate(const ConvLayer& c) {
   const std::string& n = c.name;
-  if (c.height < 1 || c.width < 1 || c.channels < 1 || c.out_channels < 1) {
-    fail(n, "H, W, C and out_channels must be >= 1");
+  try {
+    units::validate(c.shape);
+  } catch (const units::UnitParamError& e) {
+    fail(n + ".shape", e.what());
   }
-  if (c.kernel < 1 || c.stride < 1 || c.padding < 0) {
-    fail(n, "expected kernel >= 1, stride >= 1, padding >= 0");
-  }
+  if (c.out_channels < 1) fail(n + ".out_channels", "expected >= 1");
   if (c.simd < 1 || c.simd > 64) fail(n + ".simd", "expected 1..64");
-  if (c.kernel > c.height + 2 * c.padding || c.kernel > c.width + 2 * c.padding) {
-    fail(n + ".kernel", std::to_string(c.kernel) + " is larger than the padded map " +
-                            std::to_string(c.height + 2 * c.padding) + " x " +
-                            std::to_string(c.width + 2 * c.padding));
-  }
   const auto expected = static_cast<std::size_t>(c.out_channels) * c.window_size();
   if (c.weight_raw.size() != expected) {
     fail(n + ".weights", "expected out_channels x K x K x Cp = " + std::to_string(expected) +
@@ -54,9 +51,9 @@ void validate(const ConvLayer& c) {
   }
   const int cp = c.padded_channels();
   for (std::size_t i = 0; i < c.weight_raw.size(); ++i) {
-    if (static_cast<int>(i % cp) >= c.channels && c.weight_raw[i] != 0) {
+    if (static_cast<int>(i % cp) >= c.shape.channels && c.weight_raw[i] != 0) {
       fail(n + ".weights", "element " + std::to_string(i) + " is a padded lane (c >= " +
-                               std::to_string(c.channels) + ") and must be 0");
+                               std::to_string(c.shape.channels) + ") and must be 0");
     }
     if (const auto* k = std::get_if<fx::KhotType>(&c.weight_type)) {
       if (!fx::khot_representable(c.weight_raw[i], *k)) {

@@ -13,19 +13,15 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "golden/quant_network.hpp"
+#include "models/units/common/conv_shape.hpp"
 
 namespace fxsim::golden {
 
 struct ConvLayer {
   std::string name;
-  int height = 1;  // input map H x W x C, channels fastest
-  int width = 1;
-  int channels = 1;
+  units::ConvShape shape;  // H x W x C input map (channels fastest), K, stride, padding
   int out_channels = 1;
-  int kernel = 1;   // K (square)
-  int stride = 1;   // S
-  int padding = 0;  // P, zero raws around the map
-  int simd = 8;     // channels per beat: the order the accumulator wraps/saturates in
+  int simd = 8;  // channels per beat: the order the accumulator wraps/saturates in
   fx::FxType input_type;
   fx::NumType weight_type;  // FxType (multiplier PE) or KhotType (shift-add PE; raw = value)
   fx::FxType acc_type;      // fraction bits = input F + weight F, TRN
@@ -34,10 +30,8 @@ struct ConvLayer {
   std::vector<std::int64_t> weight_raw;
   std::optional<BnActLayer> bn;  // one bn_act per output channel
 
-  int out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
-  int out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
-  int padded_channels() const { return (channels + simd - 1) / simd * simd; }  // Cp
-  int window_size() const { return kernel * kernel * padded_channels(); }      // K * K * Cp
+  int padded_channels() const { return shape.padded_channels(simd); }  // Cp
+  int window_size() const { return shape.window_size(simd); }          // K * K * Cp
   const fx::FxType& output_type() const { return bn ? bn->out_type : out_type; }
 };
 
@@ -48,9 +42,9 @@ fx::FxType weight_container(const fx::NumType& t);
 // the same types (a K-hot weight type as its container), weights and bn.
 DenseLayer window_layer(const ConvLayer& layer);
 
-// Checks the geometry (K <= H + 2P and W + 2P, positive sizes), that the padded lanes' weights are
-// zero, K-hot weights are values of their type, and everything validate(DenseLayer) checks of
-// window_layer. Throws ModelError naming the field.
+// Checks the geometry (units::validate(ConvShape), reported as "NAME.shape: conv: ..."), that the
+// padded lanes' weights are zero, K-hot weights are values of their type, and everything
+// validate(DenseLayer) checks of window_layer. Throws ModelError naming the field.
 void validate(const ConvLayer& layer);
 
 // [OC, C, K, K] raws (row-major, torch's conv2d weight layout) in the window order

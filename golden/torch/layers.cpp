@@ -83,25 +83,25 @@ ConvLayer QuantConv2d::export_layer(const std::string& name, int height, int wid
   torch::NoGradGuard no_grad;
   ConvLayer l;
   l.name = name;
-  l.height = height;
-  l.width = width;
+  l.shape.height = height;
+  l.shape.width = width;
   l.out_channels = static_cast<int>(weight.size(0));
-  l.channels = static_cast<int>(weight.size(1));
-  l.kernel = static_cast<int>(weight.size(2));
-  l.stride = stride;
-  l.padding = padding;
+  l.shape.channels = static_cast<int>(weight.size(1));
+  l.shape.kernel = static_cast<int>(weight.size(2));
+  l.shape.stride = stride;
+  l.shape.padding = padding;
   l.simd = simd;
   l.input_type = input_type;
   const fx::FxType w = weight_fmt.type();
   l.weight_type = w;
-  l.acc_type =
-      fx::accumulator_type(input_type, w, l.kernel * l.kernel * l.channels, fx::Overflow::SAT);
+  l.acc_type = fx::accumulator_type(
+      input_type, w, l.shape.kernel * l.shape.kernel * l.shape.channels, fx::Overflow::SAT);
   l.out_type = out_fmt.type();
   const torch::Tensor raw = quantize_raw(weight, w).contiguous();  // [OC, C, K, K]
   l.weight_raw =
       window_order_weights(std::vector<std::int64_t>(raw.data_ptr<std::int64_t>(),
                                                      raw.data_ptr<std::int64_t>() + raw.numel()),
-                           l.out_channels, l.channels, l.kernel, simd);
+                           l.out_channels, l.shape.channels, l.shape.kernel, simd);
   validate(l);
   return l;
 }

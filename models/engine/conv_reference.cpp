@@ -12,34 +12,8 @@
 #include "models/units/common/unit_spec.hpp"
 
 namespace fxsim::engine {
-namespace {
-
-void check_range(const char* name, int v, int lo, int hi) {
-  if (v < lo || v > hi) {
-    throw units::UnitParamError("conv: " + std::string(name) + " = " + std::to_string(v) +
-                                "; expected " + std::to_string(lo) + ".." + std::to_string(hi));
-  }
-}
-
-}  // namespace
-
-void validate(const ConvShape& s) {
-  constexpr int kMaxMap = 1 << 16;
-  check_range("H", s.height, 1, kMaxMap);
-  check_range("W", s.width, 1, kMaxMap);
-  check_range("C", s.channels, 1, kMaxMap);
-  check_range("K", s.kernel, 1, 7);
-  check_range("stride", s.stride, 1, 4);
-  check_range("padding", s.padding, 0, 3);
-  const int fit = std::min(s.height, s.width) + 2 * s.padding;
-  if (s.kernel > fit) {
-    throw units::UnitParamError("conv: K = " + std::to_string(s.kernel) +
-                                "; expected at most min(H, W) + 2P = " + std::to_string(fit));
-  }
-}
-
 EngineConfig conv_point(const ConvShape& s, int out_channels, EngineConfig base) {
-  validate(s);
+  units::validate(s);
   base.in_features = s.window_size(base.simd);
   base.out_features = out_channels;
   return base;
@@ -64,7 +38,7 @@ void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int 
 
 LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
                                       const ConvOperands& ops) {
-  validate(s);
+  units::validate(s);
   const EngineConfig& cfg = e.point;
   const int n_in = s.window_size(cfg.simd);
   if (cfg.in_features != n_in) {

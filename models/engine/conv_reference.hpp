@@ -10,29 +10,11 @@
 #include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/engine/reference.hpp"
+#include "models/units/common/conv_shape.hpp"
 
 namespace fxsim::engine {
 
-// The geometry of a square convolution over an H x W x C input map (zero padding, dilation 1).
-struct ConvShape {
-  int height = 1;    // H, 1..
-  int width = 1;     // W, 1..
-  int channels = 1;  // C, 1..
-  int kernel = 1;    // K, 1..7
-  int stride = 1;    // S, 1..4
-  int padding = 0;   // P, 0..3 (raw zero)
-
-  int out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
-  int out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
-  // Cp = ceil(C / SIMD) * SIMD: the channels of a pixel as the stream carries them (zero lanes).
-  int padded_channels(int simd) const { return (channels + simd - 1) / simd * simd; }
-  // Elements of one window, K * K * Cp: the dense layer's in_features.
-  int window_size(int simd) const { return kernel * kernel * padded_channels(simd); }
-};
-
-// Throws units::UnitParamError naming the parameter and its allowed range ("conv: K = 9;
-// expected 1..7", "conv: K = 5; expected at most H + 2P = 4").
-void validate(const ConvShape& s);
+using units::ConvShape;  // models/units/common/conv_shape.hpp: geometry, window order, validate
 
 // The dense design point one output pixel is: `base` (kind, SIMD, formats, bn) with
 // in_features = K * K * Cp and out_features = out_channels.

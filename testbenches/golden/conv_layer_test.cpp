@@ -32,13 +32,13 @@ TEST(ConvLayer, WindowOrderWeightsByHand) {
 ConvLayer small_layer() {
   ConvLayer l;
   l.name = "conv1";
-  l.height = 5;
-  l.width = 4;
-  l.channels = 3;
+  l.shape.height = 5;
+  l.shape.width = 4;
+  l.shape.channels = 3;
   l.out_channels = 2;
-  l.kernel = 3;
-  l.stride = 2;
-  l.padding = 1;
+  l.shape.kernel = 3;
+  l.shape.stride = 2;
+  l.shape.padding = 1;
   l.simd = 2;
   l.input_type = FxType::make_unsigned(8, 0);
   l.weight_type = FxType::make_signed(4, 1);
@@ -53,8 +53,8 @@ TEST(ConvLayer, GeometryAndWindowLayer) {
   validate(l);
   EXPECT_EQ(l.padded_channels(), 4);
   EXPECT_EQ(l.window_size(), 36);
-  EXPECT_EQ(l.out_height(), 3);  // (5 + 2 - 3) / 2 + 1
-  EXPECT_EQ(l.out_width(), 2);   // (4 + 2 - 3) / 2 + 1
+  EXPECT_EQ(l.shape.out_height(), 3);  // (5 + 2 - 3) / 2 + 1
+  EXPECT_EQ(l.shape.out_width(), 2);   // (4 + 2 - 3) / 2 + 1
   const DenseLayer d = window_layer(l);
   EXPECT_EQ(d.in_features, 36);
   EXPECT_EQ(d.out_features, 2);
@@ -84,16 +84,19 @@ TEST(ConvLayer, Rejects) {
   l.weight_raw.pop_back();
   expect_rejected(l, "conv1.weights: expected out_channels x K x K x Cp = 72 elements, found 71");
   l = small_layer();
-  l.kernel = 7;
+  l.shape.kernel = 7;  // min(H, W) + 2P = 6
   l.weight_raw.assign(2 * 7 * 7 * 4, 0);
-  expect_rejected(l, "conv1.kernel: 7 is larger than the padded map 7 x 6");
+  expect_rejected(l, "conv1.shape: conv: K = 7; expected at most min(H, W) + 2P = 6");
   l = small_layer();
   l.weight_type = KhotType::make(KhotKind::KHOT, 4, 1, 1);
   l.weight_raw[1] = 3;  // two set bits
   expect_rejected(l, "conv1.weights: element 1 = 3 is not a value of khot<4,1,1>");
   l = small_layer();
-  l.stride = 0;
-  expect_rejected(l, "conv1: expected kernel >= 1, stride >= 1, padding >= 0");
+  l.shape.stride = 0;
+  expect_rejected(l, "conv1.shape: conv: stride = 0; expected 1..4");
+  l = small_layer();
+  l.out_channels = 0;
+  expect_rejected(l, "conv1.out_channels: expected >= 1");
   l = small_layer();
   l.acc_type = FxType::make_signed(20, 10);  // F = 10, not 8 + 3
   EXPECT_THROW(validate(l), ModelError);

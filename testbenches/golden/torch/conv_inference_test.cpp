@@ -118,13 +118,13 @@ Layer make_layer(const ConvCase& c, const FxType& act, const fx::NumType& weight
 
   golden::ConvLayer& g = l.golden;
   g.name = "conv";
-  g.height = c.h;
-  g.width = c.w;
-  g.channels = c.c;
+  g.shape.height = c.h;
+  g.shape.width = c.w;
+  g.shape.channels = c.c;
   g.out_channels = c.oc;
-  g.kernel = c.k;
-  g.stride = c.stride;
-  g.padding = c.padding;
+  g.shape.kernel = c.k;
+  g.shape.stride = c.stride;
+  g.shape.padding = c.padding;
   g.simd = c.simd;
   g.input_type = act;
   g.weight_type = weight;
@@ -382,8 +382,8 @@ TEST(QuantConv2dExport, WindowOrderAndEqualsFakeQuantForward) {
   const FxType in = FxType::make_unsigned(8, 0, Rounding::RND_CONV, Overflow::SAT);
   const golden::ConvLayer l = conv.export_layer("conv1", 7, 6, in, 2);
   EXPECT_EQ(l.padded_channels(), 4);
-  EXPECT_EQ(l.out_height(), 4);
-  EXPECT_EQ(l.out_width(), 3);
+  EXPECT_EQ(l.shape.out_height(), 4);
+  EXPECT_EQ(l.shape.out_width(), 3);
   const torch::Tensor wq = golden::quantize_raw(conv.weight.detach(), conv.weight_fmt.type());
   for (int o = 0; o < 4; ++o) {
     for (int ky = 0; ky < 3; ++ky) {

@@ -167,7 +167,7 @@ TEST(ConvReference, GatherWindowOrder) {
 
 void expect_rejected(const engine::ConvShape& s, const std::string& message) {
   try {
-    engine::validate(s);
+    units::validate(s);
     ADD_FAILURE() << "accepted; expected " << message;
   } catch (const units::UnitParamError& e) {
     EXPECT_EQ(std::string(e.what()), message);
