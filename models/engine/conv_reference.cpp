@@ -12,6 +12,7 @@
 #include "models/units/common/unit_spec.hpp"
 
 namespace fxsim::engine {
+
 EngineConfig conv_point(const ConvShape& s, int out_channels, EngineConfig base) {
   units::validate(s);
   base.in_features = s.window_size(base.simd);
