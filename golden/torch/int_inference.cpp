@@ -87,6 +87,38 @@ torch::Tensor dense_integer(const DenseLayer& l, const torch::Tensor& input_raw)
   return l.bn ? bn_act_integer(l, x) : x;
 }
 
+torch::Tensor conv_windows(const ConvLayer& l, const torch::Tensor& input_raw) {
+  TORCH_CHECK(input_raw.dim() == 4 && input_raw.size(1) == l.shape.height &&
+                  input_raw.size(2) == l.shape.width && input_raw.size(3) == l.shape.channels,
+              l.name, ": expected input [batch, ", l.shape.height, ", ", l.shape.width, ", ",
+              l.shape.channels, "], got ", input_raw.sizes());
+  const int p = l.shape.padding;
+  const int cp = l.padded_channels();
+  // Pads (last dimension first): channels to Cp, then P columns and P rows of zero raws.
+  const torch::Tensor x = torch::constant_pad_nd(input_raw.to(torch::kInt64),
+                                                 {0, cp - l.shape.channels, p, p, p, p}, 0);
+  // [B, Hout, Wout, Cp, ky, kx] -> window order [B, Hout, Wout, ky, kx, Cp].
+  const torch::Tensor w = x.unfold(1, l.shape.kernel, l.shape.stride)
+                              .unfold(2, l.shape.kernel, l.shape.stride)
+                              .permute({0, 1, 2, 4, 5, 3});
+  return w.reshape({-1, l.window_size()});
+}
+
+torch::Tensor conv_integer(const ConvLayer& l, const torch::Tensor& input_raw) {
+  const torch::Tensor y = dense_integer(window_layer(l), conv_windows(l, input_raw));
+  return y.reshape({input_raw.size(0), l.shape.out_height(), l.shape.out_width(), l.out_channels});
+}
+
+torch::Tensor max_pool_integer(const torch::Tensor& input_raw, int pool, int stride) {
+  TORCH_CHECK(input_raw.dim() == 4, "max_pool_integer: expected [batch, H, W, C], got ",
+              input_raw.sizes());
+  TORCH_CHECK(pool >= 1 && stride >= 1 && pool <= input_raw.size(1) && pool <= input_raw.size(2),
+              "max_pool_integer: pool ", pool, " / stride ", stride, " on a ", input_raw.size(1),
+              " x ", input_raw.size(2), " map");
+  // [B, Hout, Wout, C, py, px]: the max over the last two dimensions, in int64.
+  return input_raw.to(torch::kInt64).unfold(1, pool, stride).unfold(2, pool, stride).amax({4, 5});
+}
+
 torch::Tensor forward_integer(const QuantNetwork& m, const torch::Tensor& input_raw) {
   torch::Tensor v = input_raw;
   for (const DenseLayer& l : m.layers) v = dense_integer(l, v);

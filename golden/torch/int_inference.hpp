@@ -7,6 +7,7 @@
 
 #include <torch/types.h>
 
+#include "golden/conv_layer.hpp"
 #include "golden/quant_network.hpp"
 
 namespace fxsim::golden {
@@ -26,5 +27,22 @@ torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, st
                                const fx::FxType& out);
 
 torch::Tensor forward_integer(const QuantNetwork& model, const torch::Tensor& input_raw);
+
+// The windows of a convolution, as the sliding-window unit streams them: input_raw int64
+// [batch, H, W, C] -> [batch * Hout * Wout, K * K * Cp], row (b, oy, ox), column
+// e = (ky*K + kx)*Cp + c; zero raws for padding pixels and padded lanes c >= C.
+torch::Tensor conv_windows(const ConvLayer& layer, const torch::Tensor& input_raw);
+
+// The convolution layer (MAC + requant + optional bn_act): input_raw int64 [batch, H, W, C] raws
+// of layer.input_type -> [batch, Hout, Wout, out_channels] raws of layer.output_type(). Each
+// pixel's window goes through dense_integer(window_layer(layer)): the same accumulator beats,
+// requant and bn_act as the dense layer.
+torch::Tensor conv_integer(const ConvLayer& layer, const torch::Tensor& input_raw);
+
+// Max-pool of raws (any fixed format: the order of raws is the order of values), pool x pool
+// windows with the given stride, no padding; a map size the windows do not cover is cut off
+// (floor, as torch::max_pool2d): [batch, H, W, C] -> [batch, (H - pool) / stride + 1,
+// (W - pool) / stride + 1, C].
+torch::Tensor max_pool_integer(const torch::Tensor& input_raw, int pool, int stride);
 
 }  // namespace fxsim::golden

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "fx/width_rules.hpp"
 #include "golden/torch/qfx.hpp"
 #include "golden/torch/quantize.hpp"
 #include "models/units/bn_act/bn_act.hpp"
@@ -73,8 +74,36 @@ QuantConv2d::QuantConv2d(int in_channels, int out_channels, int kernel, int pad,
                           in_channels * kernel * kernel, gen)) {}
 
 torch::Tensor QuantConv2d::forward(const torch::Tensor& x, Precision p) const {
-  if (p == Precision::FLOAT) return torch::conv2d(x, weight, {}, 1, padding);
-  return out_fmt.apply(torch::conv2d(x, weight_fmt.apply(weight), {}, 1, padding));
+  if (p == Precision::FLOAT) return torch::conv2d(x, weight, {}, stride, padding);
+  return out_fmt.apply(torch::conv2d(x, weight_fmt.apply(weight), {}, stride, padding));
+}
+
+ConvLayer QuantConv2d::export_layer(const std::string& name, int height, int width,
+                                    const fx::FxType& input_type, int simd) const {
+  torch::NoGradGuard no_grad;
+  ConvLayer l;
+  l.name = name;
+  l.shape.height = height;
+  l.shape.width = width;
+  l.out_channels = static_cast<int>(weight.size(0));
+  l.shape.channels = static_cast<int>(weight.size(1));
+  l.shape.kernel = static_cast<int>(weight.size(2));
+  l.shape.stride = stride;
+  l.shape.padding = padding;
+  l.simd = simd;
+  l.input_type = input_type;
+  const fx::FxType w = weight_fmt.type();
+  l.weight_type = w;
+  l.acc_type = fx::accumulator_type(
+      input_type, w, l.shape.kernel * l.shape.kernel * l.shape.channels, fx::Overflow::SAT);
+  l.out_type = out_fmt.type();
+  const torch::Tensor raw = quantize_raw(weight, w).contiguous();  // [OC, C, K, K]
+  l.weight_raw =
+      window_order_weights(std::vector<std::int64_t>(raw.data_ptr<std::int64_t>(),
+                                                     raw.data_ptr<std::int64_t>() + raw.numel()),
+                           l.out_channels, l.shape.channels, l.shape.kernel, simd);
+  validate(l);
+  return l;
 }
 
 QuantBatchNorm::QuantBatchNorm(int channels)

@@ -9,10 +9,12 @@
 #include <torch/types.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
+#include "golden/conv_layer.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
 
@@ -57,8 +59,15 @@ struct QuantLinear {
 struct QuantConv2d {
   QuantConv2d(int in_channels, int out_channels, int kernel, int padding, at::Generator& gen);
   torch::Tensor forward(const torch::Tensor& x, Precision p) const;
+  // The integer layer of the current weights and formats over an H x W map of input_type, as the
+  // hardware runs it: weights quantized to weight_fmt and reordered to the window order
+  // (oc, ky, kx, c) with c padded to Cp = ceil(C / simd) * simd, the accumulator exact
+  // (fx::accumulator_type of K * K * C products, SAT), the output requant to out_fmt, no bn_act.
+  ConvLayer export_layer(const std::string& name, int height, int width,
+                         const fx::FxType& input_type, int simd) const;
 
   int padding;
+  int stride = 1;
   torch::Tensor weight;  // [out, in, k, k]
   QFormat weight_fmt;
   QFormat out_fmt;

@@ -25,6 +25,11 @@ namespace fxsim::engine {
 void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w,
                        std::int64_t* values);
 
+// The raw values of a point's out_features x in_features weights: `values` when the caller has
+// them, else the words (fixed point) or the words decoded into *decoded (K-hot / SPT).
+const std::int64_t* weight_values(const Elaboration& e, const std::int64_t* words,
+                                  const std::int64_t* values, std::vector<std::int64_t>* decoded);
+
 // The PE array: outputs [o_begin, o_end) of one input vector x (n_in raws of the activation
 // format), each a dot product with row o of `weights` (raw values, n_in per row) in
 // ceil(n_in / SIMD) beats through units::Accumulator, then the output requant. out[o - o_begin].

@@ -32,6 +32,18 @@ void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w
   }
 }
 
+const std::int64_t* weight_values(const Elaboration& e, const std::int64_t* words,
+                                  const std::int64_t* values, std::vector<std::int64_t>* decoded) {
+  if (values) return values;  // the caller's own values: nothing to decode
+  if (e.point.kind == EngineKind::FX_MAC) return words;
+  const auto n = static_cast<std::size_t>(e.point.in_features) *
+                 static_cast<std::size_t>(e.point.out_features);
+  const units::KhotPeConfig& k = e.khot_pe();
+  decoded->resize(n);
+  decode_term_words(words, n, k.k, k.sh_w, decoded->data());
+  return decoded->data();
+}
+
 PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs)
     : cfg_(cfg), acc_(cfg), weight_max_abs_(weight_max_abs) {}
 
@@ -143,21 +155,12 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   const EngineConfig& cfg = e.point;
   const int n_in = cfg.in_features;
   const int n_out = cfg.out_features;
-  const auto n_w = static_cast<std::size_t>(n_in) * static_cast<std::size_t>(n_out);
   LayerReference ref;
   ref.coverage = empty_coverage(cfg);
   ref.mac_output.resize(static_cast<std::size_t>(ops.batch) * n_out);
 
   std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
-  const std::int64_t* weights = ops.weight_words;
-  if (ops.weight_values) {
-    weights = ops.weight_values;  // the stimulus's own values: nothing to decode
-  } else if (cfg.kind != EngineKind::FX_MAC) {
-    const units::KhotPeConfig& k = e.khot_pe();
-    values.resize(n_w);
-    decode_term_words(ops.weight_words, n_w, k.k, k.sh_w, values.data());
-    weights = values.data();
-  }
+  const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &values);
   PeArrayStage pe(e.accumulator(), weight_max_abs(e));
   for (int b = 0; b < ops.batch; ++b) {
     pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,

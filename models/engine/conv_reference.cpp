@@ -1,0 +1,84 @@
+// A direct convolution: for each output pixel (oy, ox) its window is gathered in the hardware's
+// order (ky, kx, c), then the dense layer's stages compute every output channel of that pixel
+// (the oc x (ky, kx, c) loops live in PeArrayStage, the per-channel bn_act in BnStage).
+#include "models/engine/conv_reference.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/engine/layer_stages.hpp"
+#include "models/units/common/unit_spec.hpp"
+
+namespace fxsim::engine {
+
+EngineConfig conv_point(const ConvShape& s, int out_channels, EngineConfig base) {
+  units::validate(s);
+  base.in_features = s.window_size(base.simd);
+  base.out_features = out_channels;
+  return base;
+}
+
+void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
+                   std::int64_t* window) {
+  const int cp = s.padded_channels(simd);
+  std::fill_n(window, static_cast<std::size_t>(s.window_size(simd)), 0);
+  for (int ky = 0; ky < s.kernel; ++ky) {
+    const int y = oy * s.stride - s.padding + ky;
+    if (y < 0 || y >= s.height) continue;  // padding row: raw zero
+    for (int kx = 0; kx < s.kernel; ++kx) {
+      const int x = ox * s.stride - s.padding + kx;
+      if (x < 0 || x >= s.width) continue;
+      const std::int64_t* pixel = input + (static_cast<std::size_t>(y) * s.width + x) *
+                                              static_cast<std::size_t>(s.channels);
+      std::copy_n(pixel, s.channels, window + static_cast<std::size_t>(ky * s.kernel + kx) * cp);
+    }
+  }
+}
+
+LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
+                                      const ConvOperands& ops) {
+  units::validate(s);
+  const EngineConfig& cfg = e.point;
+  const int n_in = s.window_size(cfg.simd);
+  if (cfg.in_features != n_in) {
+    throw units::UnitParamError("conv: in_features = " + std::to_string(cfg.in_features) +
+                                "; expected K * K * Cp = " + std::to_string(n_in) +
+                                " (build the point with conv_point)");
+  }
+  const int n_out = cfg.out_features;
+  const auto map_in = static_cast<std::size_t>(s.height) * s.width * s.channels;
+  const auto map_out = static_cast<std::size_t>(s.out_height()) * s.out_width() * n_out;
+  LayerReference ref;
+  ref.coverage = empty_coverage(cfg);
+  ref.mac_output.resize(static_cast<std::size_t>(ops.batch) * map_out);
+  if (cfg.bn) ref.output.resize(ref.mac_output.size());
+
+  std::vector<std::int64_t> decoded;
+  const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &decoded);
+  PeArrayStage pe(e.accumulator(), weight_max_abs(e));
+  std::optional<BnStage> bn;
+  if (cfg.bn) bn.emplace(*e.bn_config);
+  std::vector<std::int64_t> window(static_cast<std::size_t>(n_in));
+  for (int b = 0; b < ops.batch; ++b) {
+    const std::int64_t* map = ops.input + static_cast<std::size_t>(b) * map_in;
+    for (int oy = 0; oy < s.out_height(); ++oy) {
+      for (int ox = 0; ox < s.out_width(); ++ox) {
+        const std::size_t at =
+            static_cast<std::size_t>(b) * map_out +
+            (static_cast<std::size_t>(oy) * s.out_width() + ox) * static_cast<std::size_t>(n_out);
+        gather_window(s, cfg.simd, map, oy, ox, window.data());
+        pe.run(weights, window.data(), n_in, 0, n_out, ref.mac_output.data() + at, &ref.coverage);
+        if (bn) {
+          bn->run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
+                  ref.output.data() + at, &ref.coverage);
+        }
+      }
+    }
+  }
+  if (!cfg.bn) ref.output = ref.mac_output;
+  return ref;
+}
+
+}  // namespace fxsim::engine
