@@ -33,7 +33,7 @@ engine::ConvOperands ConvStimulus::view() const {
 
 ConvStimulus make_conv_operands(const engine::ConvShape& shape, const engine::EngineConfig& point,
                                 std::uint64_t seed, int images) {
-  engine::validate(shape);
+  units::validate(shape);
   const int simd = point.simd, cp = shape.padded_channels(simd), n_in = shape.window_size(simd);
   const int pixels = shape.out_height() * shape.out_width();
   ConvStimulus o;
