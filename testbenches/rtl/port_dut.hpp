@@ -80,6 +80,7 @@ class Dut {
   Port in_start, in_last, in_a, in_w, out_data, out_overflow;
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
+  Port in_data, count;  // the streaming units (max_pool, stream_fifo)
 
  private:
   friend class Port;
