@@ -5,6 +5,7 @@
 
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
+#include "models/resources/memory.hpp"
 
 namespace fxsim::units {
 namespace {
@@ -21,20 +22,39 @@ void check(const UnitSpec& unit, const ParamMap& p) {
   }
 }
 
-// docs/resources.md ("max_pool"): per lane a signed compare and a 2:1 select, the position
-// counters, the output register and the row of partial maxima (calibrated on yosys runs).
-resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family, bool) {
+// docs/resources.md ("max_pool"): per lane a compare of IN_W + 1 bits and a 2:1 select, the
+// position counters, the output register and the row of partial maxima: a memory read and
+// written at one address, asynchronously read (models/resources/memory.hpp; one word is a
+// register).
+resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool) {
   const MaxPoolConfig c = MaxPoolConfig::from(resolved);
   resources::CostTally t;
   const int bw = c.simd * c.in_w;
   const int cb = c.beats_per_pixel();
+  // base = ox * CB steps by CB: its low ctz(CB) bits stay zero and yosys removes them; base + cb
+  // is then a concatenation, else an adder.
+  int zeros = 0;
+  while (((cb >> zeros) & 1) == 0) ++zeros;
+  const bool pow2 = (cb & (cb - 1)) == 0;
+  const int base_bits = clog2(c.row_words() + 1) - zeros;
   const int counter_bits = (cb > 1 ? clog2(cb) : 0) + 2 * (c.pool > 2 ? 2 : 1) + clog2(c.w) +
-                           clog2(c.h) + clog2(c.row_words() + 1);
+                           clog2(c.h) + base_bits;
   t.ff = counter_bits + 1 + bw;
-  t.logic.lut = c.simd * (0.5 * (c.in_w + 1) + c.in_w) + 2.0 * counter_bits;
-  t.logic.carry = c.simd * ((c.in_w + 4) / 4);
-  t.ff += static_cast<double>(c.row_words()) * bw;
-  return t.rounded();
+  t.logic.lut = c.simd * (0.5 * (c.in_w + 1) + c.in_w) + 2.5 * counter_bits;
+  if (!pow2) t.logic += resources::adder(base_bits);
+  t.logic.carry += c.simd * ((c.in_w + 4) / 4);
+  resources::ResourceEstimate e = t.rounded();
+  if (c.row_words() == 1) {
+    e.ff += bw;
+  } else {
+    resources::MemorySpec m;
+    m.width = bw;
+    m.depth = c.row_words();
+    m.sync_read = false;
+    m.read_shares_write_address = true;
+    e += resources::memory_cost(m, family);
+  }
+  return e;
 }
 
 UnitSpec make_spec() {

@@ -20,11 +20,11 @@ int latency(const ParamMap& resolved) {
 }
 
 // docs/resources.md ("stream_fifo"): the write and read pointers and the word count of the
-// memory (each an incrementer and a compare; calibrated on yosys runs DEPTH 3..2049), the
-// count output's adder, the output register and the memory (models/resources/memory.hpp).
+// memory (an incrementer and a compare each: 3 LUTs a bit, calibrated on yosys runs DEPTH
+// 3..2049), the valid bit, and the memory with its read register (the output register) by
+// yosys's memory_libmap rules (models/resources/memory.hpp); a one-word memory is a register.
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool) {
   const StreamFifoConfig c = StreamFifoConfig::from(resolved);
-  (void)family;
   resources::CostTally t;
   if (c.depth == 0) return t.rounded();
   if (c.depth == 1) {
@@ -33,20 +33,30 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
     return t.rounded();
   }
   const int mem = c.memory_words();
-  const int aw = mem > 1 ? clog2(mem) : 0;  // a 1-word memory keeps its pointers at 0
+  const int aw = mem > 1 ? clog2(mem) : 0;  // a one-word memory keeps its pointers at 0
   const int mcw = clog2(mem + 1);
   const int counter_bits = 2 * aw + mcw;
-  t.ff = counter_bits + 1 + c.width;
+  t.ff = counter_bits + 1;
   t.logic.lut = 3.0 * counter_bits + 3;
   t.logic.carry = 2 * ((mcw + 3) / 4) + 2 * ((aw + 3) / 4);
-  t.ff += static_cast<double>(mem) * c.width;  // storage in flip-flops
-  return t.rounded();
+  resources::ResourceEstimate e = t.rounded();
+  if (mem == 1) {
+    e.ff += 2 * c.width;  // the word and the output register
+  } else {
+    resources::MemorySpec m;
+    m.width = c.width;
+    m.depth = mem;
+    m.sync_read = true;
+    m.style = c.style;
+    e += resources::memory_cost(m, family);
+  }
+  return e;
 }
 
 ParamSpec style_param() {
   ParamSpec p{"STYLE", 0, 0, 3,
               "memory of DEPTH >= 2: 0 AUTO (yosys decides), 1 REGISTERS, 2 LUTRAM, 3 BRAM"};
-  p.value_names = {"AUTO", "REGISTERS", "LUTRAM", "BRAM"};
+  p.value_names = resources::memory_style_names();  // in MemoryStyle order
   return p;
 }
 
@@ -80,7 +90,7 @@ StreamFifoConfig StreamFifoConfig::from(const ParamMap& m) {
   StreamFifoConfig c;
   c.width = static_cast<int>(param(m, "WIDTH"));
   c.depth = static_cast<int>(param(m, "DEPTH"));
-  c.style = static_cast<FifoStyle>(param(m, "STYLE"));
+  c.style = static_cast<resources::MemoryStyle>(param(m, "STYLE"));
   return c;
 }
 

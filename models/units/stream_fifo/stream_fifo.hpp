@@ -5,19 +5,19 @@
 // cycle-accurate model is models/streaming/stream_fifo_model.hpp.
 #pragma once
 
+#include "models/resources/memory.hpp"
 #include "models/units/common/unit_spec.hpp"
 
 namespace fxsim::units {
 
 const UnitSpec& stream_fifo_spec();
 
-// STYLE: where the memory of a FIFO with DEPTH >= 2 goes (the ram_style attribute yosys reads).
-enum class FifoStyle { AUTO = 0, REGISTERS = 1, LUTRAM = 2, BRAM = 3 };
-
 struct StreamFifoConfig {
   int width = 8;
   int depth = 2;
-  FifoStyle style = FifoStyle::AUTO;
+  // STYLE: where the memory of DEPTH >= 2 goes (0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM: the
+  // ram_style attribute yosys reads).
+  resources::MemoryStyle style = resources::MemoryStyle::kAuto;
   // Words of the memory in front of the output register: DEPTH - 1 (none below DEPTH 2).
   int memory_words() const { return depth >= 2 ? depth - 1 : 0; }
   // Bits of the `count` port: clog2(DEPTH + 1), at least 1 (DEPTH 0 drives a constant 0).
