@@ -37,8 +37,8 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   while (((cb >> zeros) & 1) == 0) ++zeros;
   const bool pow2 = (cb & (cb - 1)) == 0;
   const int base_bits = clog2(c.row_words() + 1) - zeros;
-  const int counter_bits = (cb > 1 ? clog2(cb) : 0) + 2 * (c.pool > 2 ? 2 : 1) + clog2(c.w) +
-                           clog2(c.h) + base_bits;
+  const int counter_bits =
+      (cb > 1 ? clog2(cb) : 0) + 2 * (c.pool > 2 ? 2 : 1) + clog2(c.w) + clog2(c.h) + base_bits;
   t.ff = counter_bits + 1 + bw;
   t.logic.lut = c.simd * (0.5 * (c.in_w + 1) + c.in_w) + 2.5 * counter_bits;
   if (!pow2) t.logic += resources::adder(base_bits);

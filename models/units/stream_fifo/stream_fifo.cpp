@@ -29,7 +29,7 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   if (c.depth == 0) return t.rounded();
   if (c.depth == 1) {
     t.ff = c.width + 1;
-    t.logic.lut = 1;  // in_ready = !valid || out_ready
+    t.logic.lut = 3;  // in_ready, the valid bit's next value, the reset's INV
     return t.rounded();
   }
   const int mem = c.memory_words();
@@ -42,6 +42,7 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   resources::ResourceEstimate e = t.rounded();
   if (mem == 1) {
     e.ff += 2 * c.width;  // the word and the output register
+    e.lut += 2;           // their load enables (calibrated: 8 LUTs at DEPTH 2, any WIDTH)
   } else {
     resources::MemorySpec m;
     m.width = c.width;
