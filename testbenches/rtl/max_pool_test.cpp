@@ -5,6 +5,7 @@
 // parameters rejected by name and range.
 #include "models/units/max_pool/max_pool.hpp"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -192,6 +193,34 @@ TEST(MaxPool, HandWorked) {
   }
   EXPECT_EQ(valid_cycles, (std::vector<int>{13, 14, 17, 18}));
   EXPECT_EQ(out, (std::vector<fxsim::streaming::Lanes>{{11, 0}, {7, 0}, {13, -2}, {5, 0}}));
+}
+
+// The lock-step check can fail: the RTL of POOL 2 against the model of POOL 3 on the same 6 x 6
+// map (its first result comes later) must be caught.
+TEST(MaxPool, CosimCatchesAModelOfAnotherPoolSize) {
+  const units::MaxPoolConfig c = config_of(rv::pool2_simd1::overrides());
+  units::MaxPoolConfig wrong = c;
+  wrong.pool = 3;
+  fxsim::env::SimulationScope scope;
+  StreamSignals s;
+  fxsim::streaming::MaxPoolModule model("max_pool", wrong);
+  s.bind(model);
+  Dut dut("max_pool", rv::pool2_simd1::overrides());
+  std::mt19937_64 rng(11);
+  const std::vector<std::int64_t> map = random_map(c, rng);
+  const std::vector<StreamData> in = stream_of(c, map, c.h * c.w);
+  ::testing::TestPartResultArray failures;
+  CosimRun run;
+  {
+    ::testing::ScopedFakeTestPartResultReporter quiet(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    run = run_cosim(
+        dut, s, in, static_cast<std::size_t>(c.out_h() * c.out_w() * c.c), Stalls{1.0, 1.0, 1},
+        false, [&](Dut& d, const StreamData& b) { pack_lanes(d, c, b); },
+        [&](const Dut& d) { return unpack_lanes(d, c); });
+  }
+  EXPECT_GT(run.mismatches, 0u);
+  EXPECT_GT(failures.size(), 0);
 }
 
 std::string error_of(const units::ParamMap& overrides) {

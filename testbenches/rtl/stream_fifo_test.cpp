@@ -6,6 +6,7 @@
 // to docs/rtl_units.md; bad parameters rejected by name and range.
 #include "models/units/stream_fifo/stream_fifo.hpp"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -141,6 +142,35 @@ TEST(StreamFifo, Depth65Width36Lutram) {
 }
 TEST(StreamFifo, Depth1025Width18Bram) {
   check_variant("fifo_d1025_bram", rv::fifo_d1025_bram::overrides(), 7, 2500);
+}
+
+// The lock-step check can fail: the RTL of DEPTH 2 against the model of a DEPTH 3 FIFO (one
+// beat more before in_ready drops) must be caught, under the stalled-sink pattern.
+TEST(StreamFifo, CosimCatchesAModelOfAnotherDepth) {
+  fxsim::env::SimulationScope scope;
+  units::StreamFifoConfig wrong = units::StreamFifoConfig::from(
+      units::resolve_params(units::find_unit("stream_fifo"), rv::fifo_d2_w1::overrides()));
+  wrong.depth = 3;
+  StreamSignals s;
+  fxsim::streaming::StreamFifoModule model("stream_fifo", wrong);
+  s.bind(model);
+  model.count(s.count);
+  Dut dut("stream_fifo", rv::fifo_d2_w1::overrides());
+  std::mt19937_64 rng(3);
+  std::vector<StreamData> in;
+  for (int i = 0; i < 40; ++i) in.push_back(random_word(1, rng));
+  ::testing::TestPartResultArray failures;
+  CosimRun run;
+  {
+    ::testing::ScopedFakeTestPartResultReporter quiet(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    run = run_cosim(
+        dut, s, in, in.size(), Stalls{0.9, 0.2, 5}, true,
+        [](Dut& d, const StreamData& b) { pack_word(d, 1, b); },
+        [](const Dut& d) { return unpack_word(d, 1); });
+  }
+  EXPECT_GT(run.mismatches, 0u);
+  EXPECT_GT(failures.size(), 0);
 }
 
 std::string error_of(const units::ParamMap& overrides) {
