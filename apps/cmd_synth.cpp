@@ -59,7 +59,7 @@ units::ParamMap parse_overrides(const units::UnitSpec& unit, const std::vector<s
 }
 
 // The enumerated parameters of every unit with their value names, for --help: one line per
-// parameter name (Q, O, ACC_O, ACT, SCALE_KIND).
+// parameter name (Q, O, ACC_O, ACT, SCALE_KIND, STYLE).
 std::string value_names_help() {
   std::vector<std::pair<std::string, std::string>> seen;
   for (const units::UnitSpec& u : units::all_units()) {

@@ -350,6 +350,17 @@ void add_candidates(const MemorySpec& m, const RamDef& def, std::vector<Candidat
       for (int g : p) rd.push_back(&def.groups[g]);
       if (pick_geometry(m, wg >= 0 ? &def.groups[wg] : nullptr, rd, c)) out.push_back(c);
     }
+    // memory_libmap's second pass: the read port shares the write port (same address; an arsw
+    // port for an asynchronous read, srsw for a synchronous one).
+    if (m.read_shares_write_address && m.read_ports == 1 && wg >= 0) {
+      const PortGroup& pg = def.groups[wg];
+      if (pg.kind == (m.sync_read ? PortKind::srsw : PortKind::arsw)) {
+        Candidate c;
+        c.def = &def;
+        c.score_emu = 0;
+        if (pick_geometry(m, &pg, {&pg}, c)) out.push_back(c);
+      }
+    }
   }
 }
 

@@ -53,6 +53,10 @@ struct MemorySpec {
   int read_ports = 1;      // >= 1
   bool write_port = true;  // false: a ROM
   bool sync_read = true;   // registered read data (q <= mem[ra])
+  // The (one) read port reads at the write port's address (a read-modify-write memory such as a
+  // row of partial results): memory_libmap may then put both on one read-write port, with no
+  // emulation score, besides every placement of the read port on a port of its own.
+  bool read_shares_write_address = false;
   MemoryStyle style = MemoryStyle::kAuto;
 };
 

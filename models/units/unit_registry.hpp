@@ -1,8 +1,8 @@
-// The registry of the RTL units in rtl/: fx_requant, fx_mac_pe, khot_pe, bn_act, each declared in
-// its own folder under models/units/ (parameter schema, typed configuration, reference
-// arithmetic, cost formula). One table serves the Verilated variants, `fxsim synth`, the
-// engine and the sweeps, so a parameter set one of them accepts is accepted by all
-// (docs/rtl_units.md has the arithmetic of each unit).
+// The registry of the RTL units in rtl/: fx_requant, fx_mac_pe, khot_pe, bn_act, stream_fifo,
+// max_pool, each declared in its own folder under models/units/ (parameter schema, typed
+// configuration, reference arithmetic, cost formula). One table serves the Verilated variants,
+// `fxsim synth`, the engine and the sweeps, so a parameter set one of them accepts is accepted by
+// all (docs/rtl_units.md has the arithmetic of each unit).
 #pragma once
 
 #include <string_view>
@@ -14,7 +14,7 @@
 
 namespace fxsim::units {
 
-// fx_requant, fx_mac_pe, khot_pe, bn_act (in that order).
+// fx_requant, fx_mac_pe, khot_pe, bn_act, stream_fifo, max_pool (in that order).
 const std::vector<UnitSpec>& all_units();
 
 // Throws UnitParamError listing the known units for an unknown name.

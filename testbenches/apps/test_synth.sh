@@ -74,7 +74,7 @@ expect_line "source" "cache \\([0-9a-f]{64}\\)"
 expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0 AP=0"
 
 # Errors in the request: exit 2, nothing on stdout.
-expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act" '' \
+expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, weight_mem, stream_fifo, max_pool" '' \
   synth --unit fx_mac --cache-dir "$CACHE"
 expect_fail "unknown parameter" 2 "unknown parameter \"SIMDD\"; known parameters: SIMD, A_W" '' \
   synth --unit fx_mac_pe --param SIMDD=4 --cache-dir "$CACHE"
@@ -120,7 +120,8 @@ fi
 run_fxsim '' synth --help
 for line in '  Q          0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO' \
   '  O          0 SAT, 1 SAT_ZERO, 2 SAT_SYM, 3 WRAP, 4 WRAP_SM' \
-  '  ACT        0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign' '  SCALE_KIND 0 fixed, 1 khot'; do
+  '  ACT        0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign' '  SCALE_KIND 0 fixed, 1 khot' \
+  '  STYLE      0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM'; do
   CHECKS=$((CHECKS + 1))
   grep -qxF -- "$line" "$WORK/out" || fail "synth --help: no line '$line'"
 done

@@ -98,7 +98,9 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
                                                  {&run, "run"},
                                                  {&wr_en, "wr_en"},
                                                  {&wr_addr, "wr_addr"},
-                                                 {&wr_data, "wr_data"}};
+                                                 {&wr_data, "wr_data"},
+                                                 {&in_data, "in_data"},
+                                                 {&count, "count"}};
   for (const auto& [port, name] : ports) {
     port->name_ = name;
     for (int i = 0; i < model_->port_count(); ++i) {
@@ -110,7 +112,7 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
 
 void Dut::eval() {
   for (Port* p : {&clk, &rst_n, &in_valid, &out_ready, &in_start, &in_last, &in_a, &in_w, &in_x,
-                  &in_scale, &in_bias, &din, &run, &wr_en, &wr_addr, &wr_data}) {
+                  &in_scale, &in_bias, &din, &run, &wr_en, &wr_addr, &wr_data, &in_data}) {
     if (p->dirty_) {
       model_->set(p->index_, p->image_.data());
       p->dirty_ = false;

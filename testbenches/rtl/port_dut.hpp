@@ -81,6 +81,7 @@ class Dut {
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
   Port run, wr_en, wr_addr, wr_data;  // weight_mem
+  Port in_data, count;                // the streaming units (max_pool, stream_fifo)
 
  private:
   friend class Port;

@@ -212,6 +212,93 @@ inline units::ParamMap overrides() {
   return {{"PE", 1}, {"SIMD", 2}, {"WORD_W", 9}, {"DEPTH", 600}, {"STYLE", 3}};
 }
 }  // namespace wm_bram
+// max_pool: POOL 2 / 3 / 4, SIMD 1 / 2 / 3 / 8, C divisible by SIMD and not (SIMD > C too),
+// signed and unsigned elements from 1 to 16 bits, maps with and without leftover rows / columns.
+namespace pool2_simd1 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 2}, {"SIMD", 1}, {"IN_W", 8}, {"IN_SIGNED", 1}, {"C", 3}, {"H", 6}, {"W", 6}};
+}
+}  // namespace pool2_simd1
+
+namespace pool2_simd3_c8 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 2}, {"SIMD", 3}, {"IN_W", 5}, {"IN_SIGNED", 0}, {"C", 8}, {"H", 5}, {"W", 7}};
+}
+}  // namespace pool2_simd3_c8
+
+namespace pool2_simd8_c3 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 2}, {"SIMD", 8}, {"IN_W", 16}, {"IN_SIGNED", 1}, {"C", 3}, {"H", 4}, {"W", 5}};
+}
+}  // namespace pool2_simd8_c3
+
+namespace pool3_simd2_w1 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 3}, {"SIMD", 2}, {"IN_W", 1}, {"IN_SIGNED", 1}, {"C", 4}, {"H", 7}, {"W", 8}};
+}
+}  // namespace pool3_simd2_w1
+
+namespace pool3_simd8 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 3}, {"SIMD", 8}, {"IN_W", 12}, {"IN_SIGNED", 1}, {"C", 8}, {"H", 6}, {"W", 9}};
+}
+}  // namespace pool3_simd8
+
+namespace pool4_simd2_c5 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 4}, {"SIMD", 2}, {"IN_W", 3}, {"IN_SIGNED", 0}, {"C", 5}, {"H", 9}, {"W", 8}};
+}
+}  // namespace pool4_simd2_c5
+
+namespace pool4_simd1_u1 {
+inline constexpr const char* kUnit = "max_pool";
+inline units::ParamMap overrides() {
+  return {{"POOL", 4}, {"SIMD", 1}, {"IN_W", 1}, {"IN_SIGNED", 0}, {"C", 2}, {"H", 8}, {"W", 10}};
+}
+}  // namespace pool4_simd1_u1
+
+// stream_fifo: DEPTH 0 / 1 / 2 / 3 / 17 and memories large enough for LUT RAM and block RAM,
+// widths from 1 to 1024 bits.
+namespace fifo_d0 {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 8}, {"DEPTH", 0}}; }
+}  // namespace fifo_d0
+
+namespace fifo_d1_w70 {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 70}, {"DEPTH", 1}}; }
+}  // namespace fifo_d1_w70
+
+namespace fifo_d2_w1 {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 1}, {"DEPTH", 2}}; }
+}  // namespace fifo_d2_w1
+
+namespace fifo_d3_w1024 {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 1024}, {"DEPTH", 3}, {"STYLE", 1}}; }
+}  // namespace fifo_d3_w1024
+
+namespace fifo_d17_w12 {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 12}, {"DEPTH", 17}}; }
+}  // namespace fifo_d17_w12
+
+namespace fifo_d65_lutram {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 36}, {"DEPTH", 65}, {"STYLE", 2}}; }
+}  // namespace fifo_d65_lutram
+
+namespace fifo_d1025_bram {
+inline constexpr const char* kUnit = "stream_fifo";
+inline units::ParamMap overrides() { return {{"WIDTH", 18}, {"DEPTH", 1025}, {"STYLE", 3}}; }
+}  // namespace fifo_d1025_bram
 
 // Every set above, for the prebuild (Prebuild.RtlVariants).
 inline std::vector<Variant> all() {
@@ -239,6 +326,20 @@ inline std::vector<Variant> all() {
       {"wm_regs", wm_regs::kUnit, wm_regs::overrides()},
       {"wm_lutram", wm_lutram::kUnit, wm_lutram::overrides()},
       {"wm_bram", wm_bram::kUnit, wm_bram::overrides()},
+      {"pool2_simd1", pool2_simd1::kUnit, pool2_simd1::overrides()},
+      {"pool2_simd3_c8", pool2_simd3_c8::kUnit, pool2_simd3_c8::overrides()},
+      {"pool2_simd8_c3", pool2_simd8_c3::kUnit, pool2_simd8_c3::overrides()},
+      {"pool3_simd2_w1", pool3_simd2_w1::kUnit, pool3_simd2_w1::overrides()},
+      {"pool3_simd8", pool3_simd8::kUnit, pool3_simd8::overrides()},
+      {"pool4_simd2_c5", pool4_simd2_c5::kUnit, pool4_simd2_c5::overrides()},
+      {"pool4_simd1_u1", pool4_simd1_u1::kUnit, pool4_simd1_u1::overrides()},
+      {"fifo_d0", fifo_d0::kUnit, fifo_d0::overrides()},
+      {"fifo_d1_w70", fifo_d1_w70::kUnit, fifo_d1_w70::overrides()},
+      {"fifo_d2_w1", fifo_d2_w1::kUnit, fifo_d2_w1::overrides()},
+      {"fifo_d3_w1024", fifo_d3_w1024::kUnit, fifo_d3_w1024::overrides()},
+      {"fifo_d17_w12", fifo_d17_w12::kUnit, fifo_d17_w12::overrides()},
+      {"fifo_d65_lutram", fifo_d65_lutram::kUnit, fifo_d65_lutram::overrides()},
+      {"fifo_d1025_bram", fifo_d1025_bram::kUnit, fifo_d1025_bram::overrides()},
   };
 }
 

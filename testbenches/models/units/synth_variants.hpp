@@ -8,6 +8,7 @@
 
 #include "models/resources/family.hpp"
 #include "models/units/unit_registry.hpp"
+#include "synth/synth_result.hpp"
 
 namespace fxsim::resources_test {
 
@@ -21,6 +22,12 @@ struct Variant {
 };
 
 const std::vector<Variant>& all_variants();
+
+// Defined in costs_vs_yosys_test.cpp, shared with streaming_costs_test.cpp: `v` synthesized
+// into the test's cache, the analytical model of `v`, and the model's LUT error in percent.
+synth::SynthResult synthesize(const Variant& v);
+resources::ResourceEstimate model(const Variant& v);
+double lut_error_percent(int model_lut, int yosys_lut);
 
 // The dot product of the DSP-versus-LUT trade-off table: SIMD=8 lanes of 8-bit activations, the
 // default accumulator and output; fx_mac_pe with and without DSPs, khot_pe with K = 1, 2, 3.

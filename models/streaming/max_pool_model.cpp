@@ -1,0 +1,98 @@
+#include "models/streaming/max_pool_model.hpp"
+
+#include <algorithm>
+
+namespace fxsim::streaming {
+
+MaxPoolModel::MaxPoolModel(const units::MaxPoolConfig& cfg) : cfg_(cfg) { reset(); }
+
+void MaxPoolModel::reset() {
+  cb_ = kx_ = ky_ = x_ = y_ = base_ = 0;
+  row_.assign(static_cast<std::size_t>(std::max(cfg_.row_words(), 1)),
+              Lanes(static_cast<std::size_t>(cfg_.simd), 0));
+  valid_ = false;
+  out_.assign(static_cast<std::size_t>(cfg_.simd), 0);
+}
+
+void MaxPoolModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
+  const bool advance = in_ready(out_ready);
+  const bool fire = in_valid && advance;
+  const bool keep = x_ < cfg_.out_w() * cfg_.pool && y_ < cfg_.out_h() * cfg_.pool;
+  const bool first = kx_ == 0 && ky_ == 0;
+  const bool last = kx_ == cfg_.pool - 1 && ky_ == cfg_.pool - 1;
+  if (fire && keep) {
+    Lanes& partial = row_.at(static_cast<std::size_t>(base_ + cb_));
+    Lanes best = in;
+    if (!first) {
+      for (int i = 0; i < cfg_.simd; ++i) {
+        best[static_cast<std::size_t>(i)] =
+            std::max(best[static_cast<std::size_t>(i)], partial[static_cast<std::size_t>(i)]);
+      }
+    }
+    if (last) {
+      // The zero-lane rule: the channels beyond C of a pixel's last beat leave as zero.
+      for (int i = 0; i < cfg_.simd; ++i) {
+        if (cb_ * cfg_.simd + i >= cfg_.c) best[static_cast<std::size_t>(i)] = 0;
+      }
+      out_ = best;
+    } else {
+      partial = best;
+    }
+  }
+  if (advance) valid_ = fire && keep && last;
+  if (!fire) return;
+  if (cb_ != cfg_.beats_per_pixel() - 1) {
+    ++cb_;
+    return;
+  }
+  cb_ = 0;
+  if (x_ == cfg_.w - 1) {
+    x_ = kx_ = base_ = 0;
+    ky_ = y_ == cfg_.h - 1 || ky_ == cfg_.pool - 1 ? 0 : ky_ + 1;
+    y_ = y_ == cfg_.h - 1 ? 0 : y_ + 1;
+  } else {
+    ++x_;
+    if (kx_ == cfg_.pool - 1) base_ += cfg_.beats_per_pixel();
+    kx_ = kx_ == cfg_.pool - 1 ? 0 : kx_ + 1;
+  }
+}
+
+std::uint64_t MaxPoolModel::stall_free_cycles(const units::MaxPoolConfig& cfg) {
+  // Beat i is accepted at edge i. The last window closes with beat L, the last channel beat of
+  // input pixel (HOUT * POOL - 1, WOUT * POOL - 1); its result leaves kMaxPoolLatency edges
+  // later. The dropped rows and columns after it still take a cycle per beat.
+  const std::uint64_t cb = static_cast<std::uint64_t>(cfg.beats_per_pixel());
+  const std::uint64_t last_pixel =
+      static_cast<std::uint64_t>(cfg.out_h() * cfg.pool - 1) * static_cast<std::uint64_t>(cfg.w) +
+      static_cast<std::uint64_t>(cfg.out_w() * cfg.pool - 1);
+  const std::uint64_t last_beat = last_pixel * cb + cb - 1;
+  const std::uint64_t beats = static_cast<std::uint64_t>(cfg.h) * cfg.w * cb;
+  return std::max(beats, last_beat + 1 + static_cast<std::uint64_t>(units::kMaxPoolLatency));
+}
+
+MaxPoolModule::MaxPoolModule(const sc_core::sc_module_name& name, const units::MaxPoolConfig& cfg)
+    : sc_core::sc_module(name), model_(cfg) {
+  SC_HAS_PROCESS(MaxPoolModule);
+  SC_METHOD(on_clock);
+  sensitive << clk.pos();
+  dont_initialize();
+  SC_METHOD(drive);
+  sensitive << out_ready << state_changed_;
+}
+
+void MaxPoolModule::on_clock() {
+  if (!rst_n.read()) {
+    model_.reset();
+  } else {
+    model_.edge(in_valid.read(), in_data.read().values, out_ready.read());
+  }
+  state_changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MaxPoolModule::drive() {
+  in_ready.write(model_.in_ready(out_ready.read()));
+  out_valid.write(model_.out_valid());
+  out_data.write(StreamData{model_.out_data()});
+}
+
+}  // namespace fxsim::streaming

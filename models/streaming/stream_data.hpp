@@ -1,0 +1,25 @@
+// The data of one beat on an sc_signal of the streaming models: a vector of 64-bit integers (the
+// lanes' raw values for a unit that computes on lanes, the WIDTH-bit word in 64-bit chunks, least
+// significant first, for one that only moves it), with what sc_signal needs of a value type.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <systemc>
+#include <vector>
+
+namespace fxsim::streaming {
+
+struct StreamData {
+  std::vector<std::int64_t> values;
+  bool operator==(const StreamData& o) const { return values == o.values; }
+  bool operator!=(const StreamData& o) const { return !(*this == o); }
+};
+
+std::ostream& operator<<(std::ostream& os, const StreamData& d);
+
+// Traces each value as <name>_<i> (sc_signal<StreamData> needs an sc_trace).
+void sc_trace(sc_core::sc_trace_file* tf, const StreamData& d, const std::string& name);
+
+}  // namespace fxsim::streaming

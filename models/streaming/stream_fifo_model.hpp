@@ -1,0 +1,71 @@
+// The cycle-accurate model of stream_fifo (rtl/stream_fifo.sv): StreamFifoModel is its state
+// machine, one edge() per rising clock edge; StreamFifoModule the sc_module around it, with the
+// RTL's ports as SystemC ports. Both keep the occupancy statistics (count per cycle, the largest
+// count) that a dataflow model uses to size its FIFOs.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <systemc>
+
+#include "models/streaming/stream_data.hpp"
+#include "models/units/stream_fifo/stream_fifo.hpp"
+
+namespace fxsim::streaming {
+
+struct FifoStats {
+  std::uint64_t cycles = 0;         // edges out of reset
+  std::uint64_t occupancy_sum = 0;  // sum of count() over those cycles (mean = sum / cycles)
+  int max_count = 0;
+};
+
+class StreamFifoModel {
+ public:
+  explicit StreamFifoModel(const units::StreamFifoConfig& cfg);
+
+  void reset();  // a rising edge with rst_n low
+  // The outputs in the current cycle, from the state and this cycle's inputs (DEPTH 0 passes
+  // them through; in_ready depends on out_ready for DEPTH >= 1, as in the RTL).
+  bool in_ready(bool out_ready) const;
+  bool out_valid(bool in_valid) const;
+  const StreamData& out_data(const StreamData& in_data) const;
+  int count() const;  // the `count` port: beats held (DEPTH 0: 0)
+  // A rising edge out of reset with these inputs.
+  void edge(bool in_valid, const StreamData& in_data, bool out_ready);
+
+  const FifoStats& stats() const { return stats_; }
+  const units::StreamFifoConfig& config() const { return cfg_; }
+
+ private:
+  bool read_enable(bool out_ready) const;  // the memory moves a word into the output register
+
+  units::StreamFifoConfig cfg_;
+  std::deque<StreamData> memory_;  // DEPTH >= 2: at most DEPTH - 1 words
+  bool valid_ = false;             // the output register
+  StreamData data_;
+  FifoStats stats_;
+};
+
+class StreamFifoModule : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk, rst_n;
+  sc_core::sc_in<bool> in_valid;
+  sc_core::sc_out<bool> in_ready;
+  sc_core::sc_in<StreamData> in_data;
+  sc_core::sc_out<bool> out_valid;
+  sc_core::sc_in<bool> out_ready;
+  sc_core::sc_out<StreamData> out_data;
+  sc_core::sc_out<int> count;
+
+  StreamFifoModule(const sc_core::sc_module_name& name, const units::StreamFifoConfig& cfg);
+  const StreamFifoModel& model() const { return model_; }
+
+ private:
+  void on_clock();  // the rising edge
+  void drive();     // the outputs, whenever an input or the state changes
+
+  StreamFifoModel model_;
+  sc_core::sc_event state_changed_;
+};
+
+}  // namespace fxsim::streaming
