@@ -6,6 +6,7 @@
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
+#include "models/units/sliding_window/sliding_window.hpp"
 
 namespace fxsim::units {
 namespace {
@@ -16,7 +17,7 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 const std::vector<UnitSpec>& all_units() {
   static const std::vector<UnitSpec> units = {fx_requant_spec(), fx_mac_pe_spec(), khot_pe_spec(),
-                                              bn_act_spec()};
+                                              bn_act_spec(), sliding_window_spec()};
   return units;
 }
 

@@ -94,7 +94,8 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
                                                  {&out_y, "out_y"},
                                                  {&din, "din"},
                                                  {&dout, "dout"},
-                                                 {&flags, "flags"}};
+                                                 {&flags, "flags"},
+                                                 {&in_data, "in_data"}};
   for (const auto& [port, name] : ports) {
     port->name_ = name;
     for (int i = 0; i < model_->port_count(); ++i) {
@@ -106,7 +107,7 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
 
 void Dut::eval() {
   for (Port* p : {&clk, &rst_n, &in_valid, &out_ready, &in_start, &in_last, &in_a, &in_w, &in_x,
-                  &in_scale, &in_bias, &din}) {
+                  &in_scale, &in_bias, &din, &in_data}) {
     if (p->dirty_) {
       model_->set(p->index_, p->image_.data());
       p->dirty_ = false;

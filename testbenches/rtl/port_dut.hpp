@@ -75,11 +75,13 @@ class Dut {
   void trace(const verilated::TraceTarget& target) { model_->trace(target); }
   const verilated::PortVariant& variant() const { return *variant_; }
 
-  // The ports of fx_mac_pe / khot_pe, bn_act and fx_requant_grid (absent where a unit has none).
+  // The ports of fx_mac_pe / khot_pe, bn_act, fx_requant_grid and the streaming units (absent
+  // where a unit has none).
   Port clk, rst_n, in_valid, in_ready, out_valid, out_ready;
   Port in_start, in_last, in_a, in_w, out_data, out_overflow;
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
+  Port in_data;  // the streaming units (sliding_window): a beat of SIMD lanes
 
  private:
   friend class Port;

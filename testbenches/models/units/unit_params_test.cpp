@@ -27,16 +27,19 @@ std::string error_of(const std::string& unit, const ParamMap& overrides) {
   return "(no error)";
 }
 
-TEST(UnitParams, ListsTheFourUnitsInOrder) {
+TEST(UnitParams, ListsTheUnitsInOrder) {
   const auto& units = fxsim::units::all_units();
-  ASSERT_EQ(units.size(), 4u);
+  ASSERT_EQ(units.size(), 5u);
   EXPECT_EQ(units[0].name, "fx_requant");
   EXPECT_EQ(units[1].name, "fx_mac_pe");
   EXPECT_EQ(units[2].name, "khot_pe");
   EXPECT_EQ(units[3].name, "bn_act");
+  EXPECT_EQ(units[4].name, "sliding_window");
   for (const auto& u : units) {
     EXPECT_EQ(u.top_module, u.name);
-    EXPECT_EQ(u.rtl_files.front(), "fx_requant.sv");  // dependency order: the requantizer first
+    if (u.name != "sliding_window") {  // the arithmetic units: the requantizer first
+      EXPECT_EQ(u.rtl_files.front(), "fx_requant.sv");
+    }
     EXPECT_EQ(u.rtl_files.back(), u.name + ".sv");
   }
 }
@@ -47,7 +50,8 @@ TEST(UnitParams, UnknownUnitListsKnownOnes) {
     FAIL() << "no exception";
   } catch (const UnitParamError& e) {
     EXPECT_STREQ(e.what(),
-                 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act");
+                 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, "
+                 "sliding_window");
   }
 }
 
