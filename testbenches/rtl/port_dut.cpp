@@ -95,6 +95,10 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
                                                  {&din, "din"},
                                                  {&dout, "dout"},
                                                  {&flags, "flags"},
+                                                 {&run, "run"},
+                                                 {&wr_en, "wr_en"},
+                                                 {&wr_addr, "wr_addr"},
+                                                 {&wr_data, "wr_data"},
                                                  {&in_data, "in_data"}};
   for (const auto& [port, name] : ports) {
     port->name_ = name;
@@ -107,7 +111,7 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
 
 void Dut::eval() {
   for (Port* p : {&clk, &rst_n, &in_valid, &out_ready, &in_start, &in_last, &in_a, &in_w, &in_x,
-                  &in_scale, &in_bias, &din, &in_data}) {
+                  &in_scale, &in_bias, &din, &run, &wr_en, &wr_addr, &wr_data, &in_data}) {
     if (p->dirty_) {
       model_->set(p->index_, p->image_.data());
       p->dirty_ = false;

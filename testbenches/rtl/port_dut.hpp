@@ -81,7 +81,8 @@ class Dut {
   Port in_start, in_last, in_a, in_w, out_data, out_overflow;
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
-  Port in_data;  // the streaming units (sliding_window): a beat of SIMD lanes
+  Port run, wr_en, wr_addr, wr_data;  // weight_mem
+  Port in_data;                       // the streaming units (sliding_window): a beat of SIMD lanes
 
  private:
   friend class Port;

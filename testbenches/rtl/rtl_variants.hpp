@@ -3,7 +3,8 @@
 // configurations with SystemC semantics, four with ap_fixed's: AP = 1) and through the wrapper
 // generated from the ap_fixed vectors (requant_ap_vectors.hpp), fx_mac_pe with STAGES 1 / 2 / 4 and
 // WRAP / SAT / WRAP_SM accumulators, khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the
-// five activations, sliding_window on the grid of namespace sw.
+// five activations, weight_mem in registers, LUT RAM and block RAM, sliding_window on the grid
+// of namespace sw.
 #pragma once
 
 #include <cstdint>
@@ -190,6 +191,30 @@ inline units::ParamMap overrides() {
 }
 }  // namespace bn_sign
 
+// weight_mem: one variant per memory style the RTL spells differently, with odd sizes: 3 PEs of
+// one 4-bit word and 5 folds in registers; a 256-bit beat (4 x 8 x 8) of 32 folds in LUT RAM;
+// 600 folds of 2 x 9 bits in block RAM (DEPTH not a power of two: the fold counter wraps).
+namespace wm_regs {
+inline constexpr const char* kUnit = "weight_mem";
+inline units::ParamMap overrides() {
+  return {{"PE", 3}, {"SIMD", 1}, {"WORD_W", 4}, {"DEPTH", 5}, {"STYLE", 1}};
+}
+}  // namespace wm_regs
+
+namespace wm_lutram {
+inline constexpr const char* kUnit = "weight_mem";
+inline units::ParamMap overrides() {
+  return {{"PE", 4}, {"SIMD", 8}, {"WORD_W", 8}, {"DEPTH", 32}, {"STYLE", 2}};
+}
+}  // namespace wm_lutram
+
+namespace wm_bram {
+inline constexpr const char* kUnit = "weight_mem";
+inline units::ParamMap overrides() {
+  return {{"PE", 1}, {"SIMD", 2}, {"WORD_W", 9}, {"DEPTH", 600}, {"STYLE", 3}};
+}
+}  // namespace wm_bram
+
 // sliding_window: K = 1/2/3/5/7, STRIDE 1..4, PAD 0..3, C divisible by SIMD and not, SIMD
 // 1/2/3/4/8, signed and unsigned elements, a map with fewer rows than K (R = H), small maps.
 namespace sw {
@@ -238,6 +263,9 @@ inline std::vector<Variant> all() {
       {"bn_none", bn_none::kUnit, bn_none::overrides()},
       {"bn_tanh", bn_tanh::kUnit, bn_tanh::overrides()},
       {"bn_sign", bn_sign::kUnit, bn_sign::overrides()},
+      {"wm_regs", wm_regs::kUnit, wm_regs::overrides()},
+      {"wm_lutram", wm_lutram::kUnit, wm_lutram::overrides()},
+      {"wm_bram", wm_bram::kUnit, wm_bram::overrides()},
   };
   for (const auto& [name, params] : sw::grid()) variants.push_back({name, sw::kUnit, params});
   return variants;

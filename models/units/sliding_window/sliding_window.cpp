@@ -5,6 +5,7 @@
 
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
+#include "models/resources/memory.hpp"
 
 namespace fxsim::units {
 namespace {
@@ -71,7 +72,10 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family, bo
       std::max(0.0, 3.387 * bits + 1.857 * c.beat_width() * extra_banks - 36.96) + mem.lutram_luts;
   t.logic.carry = std::max(0.0, 0.56 * bits - 6.2);
   resources::ResourceEstimate e = t.rounded();
-  e.bram = mem.bram18 + 2 * mem.bram36;  // in RAMB18 units: a RAMB36 is two
+  e.bram18 = mem.bram18;
+  e.bram36 = mem.bram36;
+  e.bram = mem.bram18 + mem.bram36;
+  e.lutram = mem.lutram_luts;
   return e;
 }
 
@@ -220,48 +224,20 @@ std::int64_t no_stall_cycles(const SlidingWindowConfig& cfg, int images) {
   return last_r + 2;
 }
 
-namespace {
-
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
-// Block RAMs of one kind for a width x depth memory: the fewest over its aspect ratios (data
-// widths 1, 2, 4, 9, 18, 36 (, 72) with 16 Ki (32 Ki) data bits, parity bits in the 9-bit
-// multiples).
-int block_rams(int width, int depth, bool is36) {
-  const int kb = is36 ? 32768 : 16384;
-  int best = 0;
-  for (int w : {1, 2, 4, 9, 18, 36, 72}) {
-    if (w == 72 && !is36) break;
-    const int data_w = w >= 9 ? w / 9 * 8 : w;  // words: data bits of the port width
-    const int count = ceil_div(width, w) * ceil_div(depth, kb / data_w);
-    if (best == 0 || count < best) best = count;
-  }
-  return best;
-}
-
-}  // namespace
-
-// yosys 0.23 memory_libmap picks the cheapest of: simple-dual-port LUT RAM (lutrams_xc5v.txt: a
-// RAM32M holds 32 words x 6 bits, a RAM64M 64 x 3, cost 8 each; deeper memories are banks of 64
-// words with a read mux), a RAMB18 (cost 129) or a RAMB36 (cost 257) array (brams_xc4v.txt).
-// Block RAMs absorb the output register and its synchronous reset (the padding zero); LUT RAM
-// reads asynchronously into width flip-flops.
+// The buffer is one memory with a write port and a synchronous read port (the output register);
+// models/resources/memory applies yosys 0.23 memory_libmap's rules to it.
 LineBufferCost line_buffer_cost(int width, int depth) {
-  LineBufferCost m;
-  const int banks = depth <= 32 ? 1 : ceil_div(depth, 64);
-  const int cells = depth <= 32 ? ceil_div(width, 6) : banks * ceil_div(width, 3);
-  const int n18 = block_rams(width, depth, false), n36 = block_rams(width, depth, true);
-  const int lut_cost = 8 * cells, cost18 = 129 * n18, cost36 = 257 * n36;
-  if (lut_cost <= cost18 && lut_cost <= cost36) {
-    m.lutram_luts = 4 * cells;
-    m.lutram_banks = banks;
-    m.read_register_ff = width;
-  } else if (cost18 <= cost36) {
-    m.bram18 = n18;
-  } else {
-    m.bram36 = n36;
-  }
-  return m;
+  resources::MemorySpec spec;
+  spec.width = width;
+  spec.depth = std::max(depth, 2);  // a one-word buffer (1 x 1 map, K = 1) maps as two words
+  const resources::MemoryMapping m = resources::map_memory(spec, resources::Family::xc7);
+  LineBufferCost c;
+  c.lutram_luts = m.estimate.lutram;
+  c.lutram_banks = m.kind == resources::MemoryKind::kLutram ? m.address_blocks : 0;
+  c.bram18 = m.estimate.bram18;
+  c.bram36 = m.estimate.bram36;
+  c.read_register_ff = m.estimate.ff;
+  return c;
 }
 
 }  // namespace fxsim::units

@@ -65,8 +65,8 @@ int first_output_cycle(const SlidingWindowConfig& cfg);
 std::int64_t no_stall_cycles(const SlidingWindowConfig& cfg, int images);
 
 // The line buffer (width x depth, one write and one synchronous read port) as yosys 0.23
-// synth_xilinx maps it on xc7: LUT RAM or block RAM by memory_libmap's cost (the rule in
-// sliding_window.cpp; to be replaced by models/resources/memory when that exists).
+// synth_xilinx maps it on xc7 (models/resources/memory: LUT RAM or block RAM by memory_libmap's
+// cost).
 struct LineBufferCost {
   int lutram_luts = 0;   // LUT sites used as distributed RAM (4 per RAM32M / RAM64M)
   int lutram_banks = 0;  // 64-word banks of a LUT-RAM buffer (1 for 32 words or less)

@@ -100,7 +100,9 @@ TEST_P(SlidingWindowCost, MemoryExactFfWithin5LutWithin25Percent) {
   EXPECT_EQ(m.dsp, 0);
   EXPECT_EQ(mem.bram18, y.counts.bram18);
   EXPECT_EQ(mem.bram36, y.counts.bram36);
-  EXPECT_EQ(m.bram, y.counts.bram18 + 2 * y.counts.bram36);
+  EXPECT_EQ(m.bram18, y.counts.bram18);
+  EXPECT_EQ(m.bram36, y.counts.bram36);
+  EXPECT_EQ(m.lutram, y.counts.lutram);
   EXPECT_EQ(mem.lutram_luts, y.counts.lutram);
   EXPECT_LE(std::abs(percent(m.ff, y.counts.ff)), 5.0)
       << "model " << m.ff << " FFs, yosys " << y.counts.ff;

@@ -108,8 +108,9 @@ TEST(SlidingWindowReference, WorkedExampleWithZeroLanes) {
   EXPECT_EQ(std::vector<Beat>(out.end() - 18, out.end()), last_window);
 }
 
-// The line buffer's mapping by yosys 0.23 memory_libmap's costs, worked by hand: LUT RAM costs 8
-// per RAM32M (32 x 6) or RAM64M (64 x 3), a RAMB18 129, a RAMB36 257.
+// The line buffer's mapping (models/resources/memory) on sizes worked by hand from yosys 0.23
+// memory_libmap's costs: LUT RAM about 8 per RAM32M (32 x 6) or RAM64M (64 x 3), a RAMB18 129, a
+// RAMB36 257.
 TEST(SlidingWindowCost, LineBufferMapping) {
   // 36 x 16: 6 RAM64M (48) < RAMB18 (129).
   auto m = fxsim::units::line_buffer_cost(16, 36);
