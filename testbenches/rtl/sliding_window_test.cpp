@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -227,6 +228,9 @@ struct Case {
   const char* name;
   ParamMap params;
 };
+
+// gtest prints a parameter in test listings: the variant's name rather than its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class SlidingWindow : public ::testing::TestWithParam<Case> {};
 
