@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ synth::SynthResult synthesize(const Variant& v) {
 }
 
 double percent(int model, int yosys) { return 100.0 * (model - yosys) / yosys; }
+
+// gtest prints a parameter in test listings: the variant's name rather than its bytes.
+void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
 
 class SlidingWindowCost : public ::testing::TestWithParam<Variant> {};
 
