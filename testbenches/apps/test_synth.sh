@@ -74,7 +74,7 @@ expect_line "source" "cache \\([0-9a-f]{64}\\)"
 expect_line "parameters" "IN_W=16 IN_FRAC=8 IN_SIGNED=1 OUT_W=8 OUT_FRAC=4 OUT_SIGNED=1 Q=RND_CONV O=SAT N=0 AP=0"
 
 # Errors in the request: exit 2, nothing on stdout.
-expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, weight_mem, stream_fifo, max_pool" '' \
+expect_fail "unknown unit" 2 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, weight_mem, stream_fifo, max_pool, sliding_window" '' \
   synth --unit fx_mac --cache-dir "$CACHE"
 expect_fail "unknown parameter" 2 "unknown parameter \"SIMDD\"; known parameters: SIMD, A_W" '' \
   synth --unit fx_mac_pe --param SIMDD=4 --cache-dir "$CACHE"

@@ -75,13 +75,14 @@ class Dut {
   void trace(const verilated::TraceTarget& target) { model_->trace(target); }
   const verilated::PortVariant& variant() const { return *variant_; }
 
-  // The ports of fx_mac_pe / khot_pe, bn_act and fx_requant_grid (absent where a unit has none).
+  // The ports of fx_mac_pe / khot_pe, bn_act, fx_requant_grid and the streaming units (absent
+  // where a unit has none).
   Port clk, rst_n, in_valid, in_ready, out_valid, out_ready;
   Port in_start, in_last, in_a, in_w, out_data, out_overflow;
   Port in_x, in_scale, in_bias, out_y;
   Port din, dout, flags;
   Port run, wr_en, wr_addr, wr_data;  // weight_mem
-  Port in_data, count;                // the streaming units (max_pool, stream_fifo)
+  Port in_data, count;                // the streaming units: a beat of SIMD lanes; FIFO occupancy
 
  private:
   friend class Port;

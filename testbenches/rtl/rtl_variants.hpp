@@ -3,11 +3,13 @@
 // configurations with SystemC semantics, four with ap_fixed's: AP = 1) and through the wrapper
 // generated from the ap_fixed vectors (requant_ap_vectors.hpp), fx_mac_pe with STAGES 1 / 2 / 4 and
 // WRAP / SAT / WRAP_SM accumulators, khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the
-// five activations, weight_mem in registers, LUT RAM and block RAM.
+// five activations, weight_mem in registers, LUT RAM and block RAM, sliding_window on the grid
+// of namespace sw.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/units/unit_registry.hpp"
@@ -300,9 +302,34 @@ inline constexpr const char* kUnit = "stream_fifo";
 inline units::ParamMap overrides() { return {{"WIDTH", 18}, {"DEPTH", 1025}, {"STYLE", 3}}; }
 }  // namespace fifo_d1025_bram
 
+// sliding_window: K = 1/2/3/5/7, STRIDE 1..4, PAD 0..3, C divisible by SIMD and not, SIMD
+// 1/2/3/4/8, signed and unsigned elements, a map with fewer rows than K (R = H), small maps.
+namespace sw {
+inline constexpr const char* kUnit = "sliding_window";
+inline units::ParamMap make(int in_w, int in_signed, int simd, int c, int h, int w, int k,
+                            int stride, int pad) {
+  return {{"IN_W", in_w}, {"IN_SIGNED", in_signed}, {"SIMD", simd}, {"C", c}, {"H", h}, {"W", w},
+          {"K", k},       {"STRIDE", stride},       {"PAD", pad}};
+}
+// name, parameters
+inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
+  return {
+      {"sw_k3_s1_p1", make(8, 1, 2, 3, 6, 6, 3, 1, 1)},  // C = 3 over SIMD 2: a zero lane
+      {"sw_k1_s1_p0", make(4, 0, 1, 1, 5, 5, 1, 1, 0)},  // K = 1: a pass-through
+      {"sw_k3_s2_p0", make(6, 0, 4, 8, 7, 9, 3, 2, 0)},  // C = 2 SIMD
+      {"sw_k5_s1_p2", make(8, 1, 3, 5, 6, 5, 5, 1, 2)},  // C = 5 over SIMD 3
+      {"sw_k5_s2_p1", make(5, 1, 8, 8, 9, 7, 5, 2, 1)},  // one beat per pixel
+      {"sw_k7_s3_p3", make(3, 0, 2, 3, 8, 9, 7, 3, 3)},  // K = 7, STRIDE 3, PAD 3
+      {"sw_k3_s4_p1", make(8, 1, 1, 2, 9, 7, 3, 4, 1)},  // STRIDE > K: rows and columns skipped
+      {"sw_k2_s1_p1", make(7, 1, 4, 6, 5, 5, 2, 1, 1)},  // even K
+      {"sw_k3_h2_p1", make(8, 0, 2, 4, 2, 6, 3, 1, 1)},  // H < K: R = H = 2 row slots
+  };
+}
+}  // namespace sw
+
 // Every set above, for the prebuild (Prebuild.RtlVariants).
 inline std::vector<Variant> all() {
-  return {
+  std::vector<Variant> variants = {
       {"rq_down", rq_down::kUnit, rq_down::overrides(), Top::REQUANT_GRID},
       {"rq_up", rq_up::kUnit, rq_up::overrides(), Top::REQUANT_GRID},
       {"rq_equal", rq_equal::kUnit, rq_equal::overrides(), Top::REQUANT_GRID},
@@ -341,6 +368,8 @@ inline std::vector<Variant> all() {
       {"fifo_d65_lutram", fifo_d65_lutram::kUnit, fifo_d65_lutram::overrides()},
       {"fifo_d1025_bram", fifo_d1025_bram::kUnit, fifo_d1025_bram::overrides()},
   };
+  for (const auto& [name, params] : sw::grid()) variants.push_back({name, sw::kUnit, params});
+  return variants;
 }
 
 }  // namespace fxsim::rtl_variants

@@ -1,0 +1,81 @@
+// The sliding-window generator (rtl/sliding_window.sv) as a cycle-accurate model: SlidingWindowCore
+// is the RTL's state machine in plain C++, one call per rising clock edge, so that the cycle of
+// every handshake equals the RTL's under any stall pattern; SlidingWindowModule wraps it in an
+// sc_module with the RTL's ports (the co-simulation tests of testbenches/models/streaming/ run it
+// under sc_start next to the Verilated RTL). docs/rtl_units.md describes the unit.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "models/units/sliding_window/sliding_window.hpp"
+
+namespace fxsim::streaming {
+
+class SlidingWindowCore {
+ public:
+  explicit SlidingWindowCore(const units::SlidingWindowConfig& cfg);
+
+  void reset();  // the state after a cycle with rst_n low
+  // The outputs of the current cycle: functions of the state only (valid never depends on ready).
+  bool in_ready() const;
+  bool out_valid() const { return out_valid_; }
+  const units::Beat& out_data() const { return out_data_; }
+  // One rising edge with rst_n high and these inputs.
+  void edge(bool in_valid, const units::Beat& in_data, bool out_ready);
+
+  const units::SlidingWindowConfig& config() const { return cfg_; }
+
+ private:
+  bool pad() const;
+  bool written() const;
+  int offset() const { return wx_ + bo_; }  // beat offset of the current beat in its row
+  int add_wrap(int a, int step) const { return a + step >= depth_ ? a + step - depth_ : a + step; }
+  void step_reader();
+
+  units::SlidingWindowConfig cfg_;
+  int cb_, ho_, wo_, rows_, wb_, kb_, depth_;
+  std::vector<units::Beat> mem_;
+  // writer: address, beat in its row, row; ahead_ = writer's image - reader's image (-1, 0, 1)
+  int wr_addr_ = 0, wr_off_ = 0, wr_row_ = 0, ahead_ = 0;
+  // reader: output pixel, window row, beat in the window row, first window row and current row,
+  // (ox * STRIDE - PAD) * CB, addresses of the slots of rows wy_ and iy_
+  int oy_ = 0, ox_ = 0, ky_ = 0, bo_ = 0, wy_ = 0, iy_ = 0, wx_ = 0, top_base_ = 0, row_base_ = 0;
+  bool out_valid_ = false;
+  units::Beat out_data_;
+};
+
+// A beat on an sc_signal.
+struct BeatValue {
+  units::Beat lanes;
+  bool operator==(const BeatValue& o) const { return lanes == o.lanes; }
+};
+std::ostream& operator<<(std::ostream& os, const BeatValue& b);
+// Traces each lane as <name>.lane<i> (sc_out's end_of_elaboration needs the overload).
+void sc_trace(sc_core::sc_trace_file* tf, const BeatValue& b, const std::string& name);
+
+SC_MODULE(SlidingWindowModule) {
+  sc_core::sc_in<bool> clk, rst_n;
+  sc_core::sc_in<bool> in_valid;
+  sc_core::sc_out<bool> in_ready;
+  sc_core::sc_in<BeatValue> in_data;
+  sc_core::sc_out<bool> out_valid;
+  sc_core::sc_in<bool> out_ready;
+  sc_core::sc_out<BeatValue> out_data;
+
+  SlidingWindowModule(const sc_core::sc_module_name& name, const units::SlidingWindowConfig& cfg);
+  SC_HAS_PROCESS(SlidingWindowModule);
+
+  const SlidingWindowCore& core() const { return core_; }
+
+ private:
+  void on_clock();
+  void write_outputs();
+  SlidingWindowCore core_;
+  sc_core::sc_event edge_done_;
+};
+
+}  // namespace fxsim::streaming
