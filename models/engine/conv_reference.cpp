@@ -20,23 +20,6 @@ EngineConfig conv_point(const ConvShape& s, int out_channels, EngineConfig base)
   return base;
 }
 
-void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
-                   std::int64_t* window) {
-  const int cp = s.padded_channels(simd);
-  std::fill_n(window, static_cast<std::size_t>(s.window_size(simd)), 0);
-  for (int ky = 0; ky < s.kernel; ++ky) {
-    const int y = oy * s.stride - s.padding + ky;
-    if (y < 0 || y >= s.height) continue;  // padding row: raw zero
-    for (int kx = 0; kx < s.kernel; ++kx) {
-      const int x = ox * s.stride - s.padding + kx;
-      if (x < 0 || x >= s.width) continue;
-      const std::int64_t* pixel = input + (static_cast<std::size_t>(y) * s.width + x) *
-                                              static_cast<std::size_t>(s.channels);
-      std::copy_n(pixel, s.channels, window + static_cast<std::size_t>(ky * s.kernel + kx) * cp);
-    }
-  }
-}
-
 LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
                                       const ConvOperands& ops) {
   units::validate(s);

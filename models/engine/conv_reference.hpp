@@ -20,11 +20,7 @@ using units::ConvShape;  // models/units/common/conv_shape.hpp: geometry, window
 // in_features = K * K * Cp and out_features = out_channels.
 EngineConfig conv_point(const ConvShape& s, int out_channels, EngineConfig base);
 
-// Element e of the window of output pixel (oy, ox) in the hardware's order, e = (ky*K + kx)*Cp + c:
-// the input raw at (oy*S - P + ky, ox*S - P + kx, c), 0 outside the map or for c >= C. `input` is
-// one H x W x C map (channels fastest); `window` receives K * K * Cp raws.
-void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
-                   std::int64_t* window);
+using units::gather_window;  // the window order, beside ConvShape
 
 // Weights as the weight memory holds them: per output channel the window order (oc, ky, kx, c),
 // c padded to Cp with zero weights (OC x K*K*Cp). Words and values as in LayerOperands.

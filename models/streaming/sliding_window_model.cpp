@@ -110,18 +110,6 @@ void SlidingWindowCore::edge(bool in_valid, const units::Beat& in_data, bool out
   ahead_ += (wr_image_end ? 1 : 0) - (rd_image_end ? 1 : 0);
 }
 
-std::ostream& operator<<(std::ostream& os, const BeatValue& b) {
-  os << '{';
-  for (std::size_t i = 0; i < b.lanes.size(); ++i) os << (i ? "," : "") << b.lanes[i];
-  return os << '}';
-}
-
-void sc_trace(sc_core::sc_trace_file* tf, const BeatValue& b, const std::string& name) {
-  for (std::size_t i = 0; i < b.lanes.size(); ++i) {
-    sc_core::sc_trace(tf, b.lanes[i], name + ".lane" + std::to_string(i));
-  }
-}
-
 SlidingWindowModule::SlidingWindowModule(const sc_core::sc_module_name& name,
                                          const units::SlidingWindowConfig& cfg)
     : sc_core::sc_module(name), core_(cfg) {
@@ -136,7 +124,7 @@ void SlidingWindowModule::on_clock() {
   if (!rst_n.read()) {
     core_.reset();
   } else {
-    core_.edge(in_valid.read(), in_data.read().lanes, out_ready.read());
+    core_.edge(in_valid.read(), in_data.read().values, out_ready.read());
   }
   edge_done_.notify();
 }
@@ -144,7 +132,7 @@ void SlidingWindowModule::on_clock() {
 void SlidingWindowModule::write_outputs() {
   in_ready.write(core_.in_ready());
   out_valid.write(core_.out_valid());
-  out_data.write(BeatValue{core_.out_data()});
+  out_data.write(StreamData{core_.out_data()});
 }
 
 }  // namespace fxsim::streaming

@@ -1,7 +1,7 @@
 // The sliding-window generator (rtl/sliding_window.sv) as a cycle-accurate model: SlidingWindowCore
 // is the RTL's state machine in plain C++, one call per rising clock edge, so that the cycle of
 // every handshake equals the RTL's under any stall pattern; SlidingWindowModule wraps it in an
-// sc_module with the RTL's ports (the co-simulation tests of testbenches/models/streaming/ run it
+// sc_module with the RTL's ports (the co-simulation tests of testbenches/rtl/ run it
 // under sc_start next to the Verilated RTL). docs/rtl_units.md describes the unit.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <systemc>
 #include <vector>
 
+#include "models/streaming/stream_data.hpp"
 #include "models/units/sliding_window/sliding_window.hpp"
 
 namespace fxsim::streaming {
@@ -48,23 +49,14 @@ class SlidingWindowCore {
   units::Beat out_data_;
 };
 
-// A beat on an sc_signal.
-struct BeatValue {
-  units::Beat lanes;
-  bool operator==(const BeatValue& o) const { return lanes == o.lanes; }
-};
-std::ostream& operator<<(std::ostream& os, const BeatValue& b);
-// Traces each lane as <name>.lane<i> (sc_out's end_of_elaboration needs the overload).
-void sc_trace(sc_core::sc_trace_file* tf, const BeatValue& b, const std::string& name);
-
 SC_MODULE(SlidingWindowModule) {
   sc_core::sc_in<bool> clk, rst_n;
   sc_core::sc_in<bool> in_valid;
   sc_core::sc_out<bool> in_ready;
-  sc_core::sc_in<BeatValue> in_data;
+  sc_core::sc_in<StreamData> in_data;
   sc_core::sc_out<bool> out_valid;
   sc_core::sc_in<bool> out_ready;
-  sc_core::sc_out<BeatValue> out_data;
+  sc_core::sc_out<StreamData> out_data;
 
   SlidingWindowModule(const sc_core::sc_module_name& name, const units::SlidingWindowConfig& cfg);
   SC_HAS_PROCESS(SlidingWindowModule);

@@ -19,7 +19,10 @@ namespace fxsim::env {
 // The operands of one convolution over `images` input maps, drawn deterministically from `seed`:
 // weights, BN scales and biases as make_stimulus draws them for the dense point (with zero weights
 // in the padded lanes c >= C), the input maps as make_stimulus draws an input vector of H * W * C
-// activations, and the windows of every output pixel (images x Hout x Wout rows of K * K * Cp).
+// activations, and the windows of every output pixel (images x Hout x Wout rows of K * K * Cp) as
+// the sliding-window unit streams them: the maps through its cycle-accurate model
+// (models/streaming/sliding_window_model), so a shape the unit rejects (PAD > K / 2, say) is
+// rejected here with the unit's message.
 struct ConvStimulus {
   engine::Stimulus stimulus;       // weights, bn, and the windows as `input` (batch = pixels)
   std::vector<std::int64_t> maps;  // images x H x W x C raws, channels fastest

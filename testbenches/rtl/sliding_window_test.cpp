@@ -87,7 +87,7 @@ std::vector<Beat> brute_force_windows(const SlidingWindowConfig& c,
 
 std::string show(const Beat& b) {
   std::ostringstream s;
-  s << streaming::BeatValue{b};
+  s << streaming::StreamData{b};
   return s.str();
 }
 
@@ -149,8 +149,8 @@ class CoSim {
       if (rtl_out_valid) {
         if (res.first_out_valid < 0) res.first_out_valid = static_cast<int>(res.cycles);
         const Beat got = read_out();
-        if (got != out_data_.read().lanes) {
-          fail("out_data: model " + show(out_data_.read().lanes) + ", rtl " + show(got));
+        if (got != out_data_.read().values) {
+          fail("out_data: model " + show(out_data_.read().values) + ", rtl " + show(got));
         }
         if (got != expected[next_out]) {
           fail("beat " + std::to_string(next_out) + ": rtl " + show(got) + ", expected " +
@@ -174,7 +174,7 @@ class CoSim {
   void apply(bool rst_n, bool valid, const Beat& data, bool ready) {
     rst_n_.write(rst_n);
     in_valid_.write(valid);
-    in_data_.write(streaming::BeatValue{data});
+    in_data_.write(streaming::StreamData{data});
     out_ready_.write(ready);
     clk_.write(false);
     sc_core::sc_start(1, sc_core::SC_NS);
@@ -209,7 +209,7 @@ class CoSim {
   Dut dut_;
   sc_core::sc_signal<bool> clk_{"clk"}, rst_n_{"rst_n"}, in_valid_{"in_valid"},
       in_ready_{"in_ready"}, out_valid_{"out_valid"}, out_ready_{"out_ready"};
-  sc_core::sc_signal<streaming::BeatValue> in_data_{"in_data"}, out_data_{"out_data"};
+  sc_core::sc_signal<streaming::StreamData> in_data_{"in_data"}, out_data_{"out_data"};
   streaming::SlidingWindowModule model_;
 };
 

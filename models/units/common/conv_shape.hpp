@@ -6,6 +6,8 @@
 // outside the map and for c >= C).
 #pragma once
 
+#include <cstdint>
+
 namespace fxsim::units {
 
 struct ConvShape {
@@ -27,5 +29,13 @@ struct ConvShape {
 // Throws UnitParamError naming the parameter and its allowed range ("conv: K = 9; expected
 // 1..7", "conv: K = 5; expected at most min(H, W) + 2P = 4").
 void validate(const ConvShape& s);
+
+// Element e of the window of output pixel (oy, ox) in the hardware's order, e = (ky*K + kx)*Cp + c:
+// the input raw at (oy*S - P + ky, ox*S - P + kx, c), 0 outside the map or for c >= C. `input` is
+// one H x W x C map (channels fastest); `window` receives K * K * Cp raws. The one statement of the
+// window order: the sliding-window unit's reference streams these windows, the convolution
+// reference computes on them.
+void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
+                   std::int64_t* window);
 
 }  // namespace fxsim::units

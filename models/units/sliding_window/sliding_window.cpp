@@ -1,7 +1,9 @@
 #include "models/units/sliding_window/sliding_window.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
@@ -131,41 +133,23 @@ SlidingWindowConfig SlidingWindowConfig::from(const ParamMap& m) {
   return c;
 }
 
-std::vector<Beat> input_stream(const SlidingWindowConfig& cfg,
-                               const std::vector<std::int64_t>& image) {
-  const int cp = cfg.padded_channels();
-  std::vector<Beat> beats;
-  beats.reserve(static_cast<std::size_t>(cfg.input_beats()));
-  for (int pixel = 0; pixel < cfg.h * cfg.w; ++pixel) {
-    for (int c0 = 0; c0 < cp; c0 += cfg.simd) {
-      Beat b(static_cast<std::size_t>(cfg.simd), 0);
-      for (int i = 0; i < cfg.simd && c0 + i < cfg.c; ++i) {
-        b[static_cast<std::size_t>(i)] = image.at(static_cast<std::size_t>(pixel) * cfg.c + c0 + i);
-      }
-      beats.push_back(std::move(b));
-    }
-  }
-  return beats;
-}
-
 std::vector<Beat> window_stream(const SlidingWindowConfig& cfg,
                                 const std::vector<std::int64_t>& image) {
-  const std::vector<Beat> in = input_stream(cfg, image);
-  const int cb = cfg.beats_per_pixel();
-  const Beat zero(static_cast<std::size_t>(cfg.simd), 0);
+  // Each output pixel's window in the one window order (units::gather_window), cut into beats.
+  const ConvShape shape = cfg.shape();
+  if (image.size() != static_cast<std::size_t>(cfg.h) * cfg.w * cfg.c) {
+    throw std::invalid_argument("sliding_window: the image holds " + std::to_string(image.size()) +
+                                " raws; expected H * W * C = " +
+                                std::to_string(static_cast<std::size_t>(cfg.h) * cfg.w * cfg.c));
+  }
+  std::vector<std::int64_t> window(static_cast<std::size_t>(shape.window_size(cfg.simd)));
   std::vector<Beat> out;
   out.reserve(static_cast<std::size_t>(cfg.output_beats()));
   for (int oy = 0; oy < cfg.out_h(); ++oy) {
     for (int ox = 0; ox < cfg.out_w(); ++ox) {
-      for (int ky = 0; ky < cfg.k; ++ky) {
-        for (int kx = 0; kx < cfg.k; ++kx) {
-          const int y = oy * cfg.stride - cfg.pad + ky;
-          const int x = ox * cfg.stride - cfg.pad + kx;
-          const bool inside = y >= 0 && y < cfg.h && x >= 0 && x < cfg.w;
-          for (int b = 0; b < cb; ++b) {
-            out.push_back(inside ? in[static_cast<std::size_t>((y * cfg.w + x) * cb + b)] : zero);
-          }
-        }
+      gather_window(shape, cfg.simd, image.data(), oy, ox, window.data());
+      for (auto lane = window.begin(); lane != window.end(); lane += cfg.simd) {
+        out.emplace_back(lane, lane + cfg.simd);
       }
     }
   }

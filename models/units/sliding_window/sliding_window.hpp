@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/resources/estimate.hpp"
+#include "models/units/common/conv_shape.hpp"
 #include "models/units/common/unit_spec.hpp"
 
 namespace fxsim::units {
@@ -23,10 +24,12 @@ struct SlidingWindowConfig {
   bool in_signed = true;
   int simd = 2, c = 3, h = 6, w = 6, k = 3, stride = 1, pad = 1;
 
-  int beats_per_pixel() const { return (c + simd - 1) / simd; }     // CB
-  int padded_channels() const { return beats_per_pixel() * simd; }  // Cp
-  int out_h() const { return (h + 2 * pad - k) / stride + 1; }
-  int out_w() const { return (w + 2 * pad - k) / stride + 1; }
+  // The convolution geometry (models/units/common/conv_shape.hpp: output size, Cp, window order).
+  ConvShape shape() const { return ConvShape{h, w, c, k, stride, pad}; }
+  int beats_per_pixel() const { return (c + simd - 1) / simd; }          // CB
+  int padded_channels() const { return shape().padded_channels(simd); }  // Cp
+  int out_h() const { return shape().out_height(); }
+  int out_w() const { return shape().out_width(); }
   int beat_width() const { return simd * in_w; }
   // Row slots of the line buffer, min(K, H), and its words: R * W * CB beats.
   int rows() const { return k < h ? k : h; }
@@ -38,11 +41,6 @@ struct SlidingWindowConfig {
 
 // A beat: SIMD raw lane values, lane 0 first.
 using Beat = std::vector<std::int64_t>;
-
-// The input stream of one image whose raw values are image[(y * W + x) * C + c]: CB beats per
-// pixel, zero in the unused lanes.
-std::vector<Beat> input_stream(const SlidingWindowConfig& cfg,
-                               const std::vector<std::int64_t>& image);
 
 // The window stream of one image: output_beats() beats in the order above.
 std::vector<Beat> window_stream(const SlidingWindowConfig& cfg,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/streaming/feature_map_stream.hpp"
 #include "models/units/sliding_window/sliding_window.hpp"
 #include "models/units/unit_registry.hpp"
 
@@ -90,7 +91,7 @@ TEST(SlidingWindowReference, WorkedExampleWithZeroLanes) {
       for (int ch = 0; ch < 3; ++ch) img.push_back(100 * y + 10 * x + ch + 1);
     }
   }
-  const std::vector<Beat> in = fxsim::units::input_stream(c, img);
+  const std::vector<Beat> in = fxsim::streaming::map_to_beats(img, c.c, c.simd);
   const std::vector<Beat> expected_in = {{1, 2},     {3, 0},   {11, 12},   {13, 0},
                                          {101, 102}, {103, 0}, {111, 112}, {113, 0}};
   EXPECT_EQ(in, expected_in);
