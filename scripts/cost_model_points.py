@@ -9,7 +9,8 @@ and held-out engine points").
       testbenches/models/resources/data/cost_points_<set>.csv
   cost_model_points.py fit
       least squares of the LUT block coefficients on the CALIBRATION set only, printed with the
-      residuals (the coefficients live in models/resources/logic_costs.cpp)
+      median and worst error (the coefficients live in models/resources/logic_costs.hpp; PRESENT
+      below must equal them, the model's LUTs come from engine_cost_points_tests --units-csv)
 
 A point is a dense layer of the layer engine (docs/engine.md): PE x the PE unit (fx_mac_pe or
 khot_pe) and, with [bn], PE x bn_act. The CSV has one row per unit instance: the point's fields,

@@ -48,7 +48,9 @@ LogicCost barrel_shifter(int in_bits, int shift_bits);
 // Adding signed shift-add term number `index` (0 = the first) into a `width`-bit sum
 // (`if (en) sum = neg ? sum - t : sum + t` in rtl/khot_pe.sv): the first is a conditional
 // negation, every further one an adder, a subtractor and a mux (two carry chains). LUTs per sum
-// bit fitted on the calibration engine points (first, second, third and later terms):
+// bit fitted on the calibration engine points (first, second, third and later terms). The first
+// is nearly free (abc folds the negation into the shifter's LUTs); the second costs more than
+// the third because yosys maps a two-term lane expensively (docs/resources.md, Known limits).
 inline constexpr double kTermLutPerBit[3] = {0.117, 2.993, 1.875};
 LogicCost add_sub_term(int width, int index);
 
