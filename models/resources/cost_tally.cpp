@@ -29,7 +29,7 @@ void shift_add(int terms, int in_bits, int shift_bits, int sum_w, int count, Cos
   LogicCost one;
   for (int k = 0; k < terms; ++k) {
     one += barrel_shifter(in_bits, shift_bits);
-    one += add_sub_term(sum_w, k == 0);
+    one += add_sub_term(sum_w, k);
   }
   t.logic += count * one;
 }

@@ -19,20 +19,21 @@ LogicCost soft_multiplier(int a, int b) {
   return {std::max(2.55 * ab - 16.0, ab), static_cast<double>(ceil_div(a + b, 4))};
 }
 
-LogicCost multi_operand_adder(int operands, int width, int sum_width) {
+LogicCost multi_operand_adder(int operands, int width, int sum_width, Family family) {
   if (operands <= 1) return {};
   LogicCost c = adder(sum_width);
   c.lut += 1.7 * (operands - 2) * width;
+  if (family == Family::xcup && operands >= kWideTreeOperands) c.lut *= 1.0 + kXcupWideTree;
   return c;
 }
 
 LogicCost barrel_shifter(int in_bits, int shift_bits) {
-  return {in_bits * static_cast<double>(1 << shift_bits) / 5.5, 0.0};
+  return {kBarrelLutPerInput * in_bits * static_cast<double>(1 << shift_bits), 0.0};
 }
 
-LogicCost add_sub_term(int width, bool first) {
-  const double k = first ? 1.0 : 3.0;
-  return {k * 1.16 * width, (first ? 1.0 : 2.0) * ceil_div(width, 4)};
+LogicCost add_sub_term(int width, int index) {
+  const double per_bit = kTermLutPerBit[std::min(index, 2)];
+  return {per_bit * width, (index == 0 ? 1.0 : 2.0) * ceil_div(width, 4)};
 }
 
 LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, fx::Rounding q,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fx/fx_type.hpp"
+#include "models/resources/family.hpp"
 
 namespace fxsim::resources {
 
@@ -31,20 +32,27 @@ LogicCost soft_multiplier(int a, int b);
 // A sum of `operands` values `width` bits wide into a `sum_width`-bit result: yosys turns the
 // adder chain into one $macc, a carry-save tree of full adders (LUT3 pairs) and one final carry
 // adder, so 1.7 x (operands - 2) x width LUTs + adder(sum_width) (calibrated on fx_mac_pe SIMD
-// 2..8).
-LogicCost multi_operand_adder(int operands, int width, int sum_width);
+// 2..8). On xcup, from kWideTreeOperands operands on, abc maps the tree into LUT6 + MUXF7/8/9
+// and it takes (1 + kXcupWideTree) times those LUTs (fitted on the calibration engine points,
+// scripts/cost_model_points.py fit; docs/resources.md).
+inline constexpr int kWideTreeOperands = 6;
+inline constexpr double kXcupWideTree = 1.782;
+LogicCost multi_operand_adder(int operands, int width, int sum_width, Family family);
 
 // A barrel shifter of an in_bits-wide value by 0 .. 2^shift_bits - 1 places: in_bits x
-// 2^shift_bits mux inputs, about 5.5 of them per LUT6 (4:1 muxes plus MUXF7): in_bits x
-// 2^shift_bits / 5.5 LUTs (calibrated, together with add_sub_term, on khot_pe K = 1..3 and
-// bn_act SCALE_KIND = 1).
+// 2^shift_bits mux inputs, kBarrelLutPerInput LUTs each (fitted on the calibration engine
+// points together with add_sub_term: scripts/cost_model_points.py fit, docs/resources.md).
+inline constexpr double kBarrelLutPerInput = 0.460;
 LogicCost barrel_shifter(int in_bits, int shift_bits);
 
-// Adding one signed shift-add term into a `width`-bit sum (`if (en) sum = neg ? sum - t : sum + t`
-// in rtl/khot_pe.sv): for the first term a conditional negation, 1.16 width LUTs; for every
-// further term yosys builds the adder, the subtractor and a mux, 3 x 1.16 width LUTs and two carry
-// chains (calibrated with barrel_shifter).
-LogicCost add_sub_term(int width, bool first);
+// Adding signed shift-add term number `index` (0 = the first) into a `width`-bit sum
+// (`if (en) sum = neg ? sum - t : sum + t` in rtl/khot_pe.sv): the first is a conditional
+// negation, every further one an adder, a subtractor and a mux (two carry chains). LUTs per sum
+// bit fitted on the calibration engine points (first, second, third and later terms). The first
+// is nearly free (abc folds the negation into the shifter's LUTs); the second costs more than
+// the third because yosys maps a two-term lane expensively (docs/resources.md, Known limits).
+inline constexpr double kTermLutPerBit[3] = {0.117, 2.993, 1.875};
+LogicCost add_sub_term(int width, int index);
 
 // The requantizer fx_requant (rtl/fx_requant.sv) for an input of in_w bits with in_frac fraction
 // bits to out_w / out_frac with rounding q and overflow o:

@@ -67,7 +67,7 @@ void accumulator_and_output(const Params& p, int beat_w, int product_frac, int t
 }  // namespace
 
 void pe_stream_cost(const ParamMap& resolved, int product_w, int product_reg_w,
-                    resources::CostTally& t) {
+                    resources::Family family, resources::CostTally& t) {
   const Params p(resolved);
   const int simd = p("SIMD");
   const int stages = p("STAGES");
@@ -79,7 +79,7 @@ void pe_stream_cost(const ParamMap& resolved, int product_w, int product_reg_w,
   const int beat_w = product_w + simd_bits;
   const int p_depth = stages >= 2 ? 1 : 0;
   const int b_depth = stages >= 3 ? 1 : 0;
-  t.logic += resources::multi_operand_adder(simd, used(product_w), used(beat_w));
+  t.logic += resources::multi_operand_adder(simd, used(product_w), used(beat_w), family);
   t.ff += p_depth * (simd * used(product_reg_w) + 3);  // products, start, last, valid
   t.ff += b_depth * (used(product_reg_w + simd_bits) + 3);
   const int product_frac = p("A_FRAC") + p("W_FRAC");

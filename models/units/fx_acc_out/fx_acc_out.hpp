@@ -78,8 +78,8 @@ PeResult accumulate_dot(const AccumulatorConfig& cfg, const std::vector<std::int
 // The cost of the stream around the lane products: the lane sum, the product register
 // (STAGES >= 2, product_reg_w bits a lane), the beat register (STAGES >= 3), the accumulator
 // adder with its wrap / saturation, the output requantizer, the result register and the
-// remaining delay stages (docs/resources.md).
+// remaining delay stages (docs/resources.md). The family decides the lane sum's mapping.
 void pe_stream_cost(const ParamMap& resolved, int product_w, int product_reg_w,
-                    resources::CostTally& t);
+                    resources::Family family, resources::CostTally& t);
 
 }  // namespace fxsim::units

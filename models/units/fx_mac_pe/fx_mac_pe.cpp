@@ -20,7 +20,7 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   const int a = resources::operand_width(p("A_W"), p("A_SIGNED"));
   const int w = resources::operand_width(p("W_W"), p("W_SIGNED"));
   resources::multiplier(a, w, family, use_dsp, p("SIMD"), t);
-  pe_stream_cost(resolved, a + w, p("A_W") + p("W_W") + 1, t);
+  pe_stream_cost(resolved, a + w, p("A_W") + p("W_W") + 1, family, t);
   return t.rounded();
 }
 

@@ -16,14 +16,14 @@ void check(const UnitSpec& unit, const ParamMap& p) {
 }
 
 // SIMD lanes of K shift-add terms, then the PE stream.
-resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family, bool) {
+resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool) {
   const Params p(resolved);
   resources::CostTally t;
   const int a = resources::operand_width(p("A_W"), p("A_SIGNED"));
   const int term_w = p("A_W") + (1 << p("SH_W")) + 1;  // TW in rtl/khot_pe.sv
   const int product_w = term_w + fx::ceil_log2(static_cast<unsigned long long>(p("K")));
   resources::shift_add(p("K"), a, p("SH_W"), product_w, p("SIMD"), t);
-  pe_stream_cost(resolved, product_w, product_w, t);
+  pe_stream_cost(resolved, product_w, product_w, family, t);
   return t.rounded();
 }
 
