@@ -28,16 +28,16 @@ std::int64_t zero_weight_word(const engine::EngineConfig& point) {
 // geometry (resolve_params rejects what the unit cannot do, naming the parameter).
 units::SlidingWindowConfig window_unit(const units::ConvShape& s, const engine::EngineConfig& p) {
   const units::UnitSpec& spec = units::find_unit("sliding_window");
-  return units::SlidingWindowConfig::from(units::resolve_params(
-      spec, {{"IN_W", p.activation.width},
-             {"IN_SIGNED", p.activation.is_signed ? 1 : 0},
-             {"SIMD", p.simd},
-             {"C", s.channels},
-             {"H", s.height},
-             {"W", s.width},
-             {"K", s.kernel},
-             {"STRIDE", s.stride},
-             {"PAD", s.padding}}));
+  return units::SlidingWindowConfig::from(
+      units::resolve_params(spec, {{"IN_W", p.activation.width},
+                                   {"IN_SIGNED", p.activation.is_signed ? 1 : 0},
+                                   {"SIMD", p.simd},
+                                   {"C", s.channels},
+                                   {"H", s.height},
+                                   {"W", s.width},
+                                   {"K", s.kernel},
+                                   {"STRIDE", s.stride},
+                                   {"PAD", s.padding}}));
 }
 
 // The windows as the sliding-window unit streams them: the maps, image after image, through its
