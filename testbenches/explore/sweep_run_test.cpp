@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <thread>
 
 #include "explore/merge.hpp"
@@ -223,8 +224,12 @@ TEST(SweepRun, KilledSweepResumesWithoutLosingOrRepeatingPoints) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     if (std::filesystem::exists(dir / "killed" / "results.sqlite")) {
-      committed =
-          traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
+      try {
+        committed =
+            traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
+      } catch (const std::exception&) {
+        // The sweep has created the file but not its tables yet (or holds a write lock): poll on.
+      }
       if (committed >= 10) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
