@@ -37,16 +37,8 @@ class MaxPoolModel {
   Lanes out_;
 };
 
-class MaxPoolModule : public sc_core::sc_module {
+class MaxPoolModule : public sc_core::sc_module, public StreamPorts {
  public:
-  sc_core::sc_in<bool> clk, rst_n;
-  sc_core::sc_in<bool> in_valid;
-  sc_core::sc_out<bool> in_ready;
-  sc_core::sc_in<StreamData> in_data;
-  sc_core::sc_out<bool> out_valid;
-  sc_core::sc_in<bool> out_ready;
-  sc_core::sc_out<StreamData> out_data;
-
   MaxPoolModule(const sc_core::sc_module_name& name, const units::MaxPoolConfig& cfg);
   const MaxPoolModel& model() const { return model_; }
 

@@ -49,15 +49,8 @@ class SlidingWindowCore {
   units::Beat out_data_;
 };
 
-SC_MODULE(SlidingWindowModule) {
-  sc_core::sc_in<bool> clk, rst_n;
-  sc_core::sc_in<bool> in_valid;
-  sc_core::sc_out<bool> in_ready;
-  sc_core::sc_in<StreamData> in_data;
-  sc_core::sc_out<bool> out_valid;
-  sc_core::sc_in<bool> out_ready;
-  sc_core::sc_out<StreamData> out_data;
-
+class SlidingWindowModule : public sc_core::sc_module, public StreamPorts {
+ public:
   SlidingWindowModule(const sc_core::sc_module_name& name, const units::SlidingWindowConfig& cfg);
   SC_HAS_PROCESS(SlidingWindowModule);
 

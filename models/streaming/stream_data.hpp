@@ -22,4 +22,17 @@ std::ostream& operator<<(std::ostream& os, const StreamData& d);
 // Traces each value as <name>_<i> (sc_signal<StreamData> needs an sc_trace).
 void sc_trace(sc_core::sc_trace_file* tf, const StreamData& d, const std::string& name);
 
+// The ports every streaming unit's sc_module has, named like the RTL's. A unit module derives
+// from sc_core::sc_module first and then from this, so the ports are constructed inside the
+// module (and belong to it) and are bound as module.clk(...), module.in_data(...).
+struct StreamPorts {
+  sc_core::sc_in<bool> clk, rst_n;
+  sc_core::sc_in<bool> in_valid;
+  sc_core::sc_out<bool> in_ready;
+  sc_core::sc_in<StreamData> in_data;
+  sc_core::sc_out<bool> out_valid;
+  sc_core::sc_in<bool> out_ready;
+  sc_core::sc_out<StreamData> out_data;
+};
+
 }  // namespace fxsim::streaming
