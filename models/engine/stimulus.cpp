@@ -97,4 +97,23 @@ Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
   return s;
 }
 
+std::int64_t zero_weight_word(const EngineConfig& cfg) {
+  if (cfg.kind == EngineKind::FX_MAC) return 0;
+  const fx::KhotType& t = cfg.khot_weight();
+  return pack_terms(nullptr, 0, t.k, khot_shift_bits(t));
+}
+
+void zero_padded_weights(const EngineConfig& cfg, int padded, int channels, Stimulus* stim) {
+  if (padded == channels) return;
+  const std::int64_t zero_word = zero_weight_word(cfg);
+  const std::size_t n_in = static_cast<std::size_t>(cfg.in_features);
+  for (std::size_t o = 0; o < static_cast<std::size_t>(cfg.out_features); ++o) {
+    for (std::size_t e = 0; e < n_in; ++e) {
+      if (static_cast<int>(e % static_cast<std::size_t>(padded)) < channels) continue;
+      stim->weights[o * n_in + e] = 0;
+      stim->weight_words[o * n_in + e] = zero_word;
+    }
+  }
+}
+
 }  // namespace fxsim::engine

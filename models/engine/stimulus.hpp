@@ -36,4 +36,12 @@ inline Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed) {
   return make_stimulus(cfg, seed, cfg.batch);
 }
 
+// The word that stores a zero weight: raw 0 for fixed point, no enabled term for K-hot / SPT.
+std::int64_t zero_weight_word(const EngineConfig& cfg);
+
+// Zero weights on the padded lanes: input element e of every row carries a real channel only when
+// e % padded < channels (a window or a flattened map whose pixels carry `padded` = Cp lanes of
+// which `channels` = C are real, the zero-lane rule), so the weight memory holds zero there.
+void zero_padded_weights(const EngineConfig& cfg, int padded, int channels, Stimulus* stim);
+
 }  // namespace fxsim::engine

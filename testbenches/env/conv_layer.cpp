@@ -17,13 +17,6 @@ namespace {
 // Draw streams of the input maps, apart from the point's own (seed ^ this).
 constexpr std::uint64_t kMapStream = 0x6d61707300000000ull;  // "maps"
 
-// The word that stores a zero weight: raw 0 for fixed point, no enabled term for K-hot / SPT.
-std::int64_t zero_weight_word(const engine::EngineConfig& point) {
-  if (point.kind == engine::EngineKind::FX_MAC) return 0;
-  const fx::KhotType& t = point.khot_weight();
-  return engine::pack_terms(nullptr, 0, t.k, engine::khot_shift_bits(t));
-}
-
 // The sliding-window unit for this layer: the point's activation format and SIMD, the shape's
 // geometry (resolve_params rejects what the unit cannot do, naming the parameter).
 units::SlidingWindowConfig window_unit(const units::ConvShape& s, const engine::EngineConfig& p) {
@@ -87,22 +80,14 @@ engine::ConvOperands ConvStimulus::view() const {
 ConvStimulus make_conv_operands(const engine::ConvShape& shape, const engine::EngineConfig& point,
                                 std::uint64_t seed, int images) {
   units::validate(shape);
-  const int simd = point.simd, cp = shape.padded_channels(simd), n_in = shape.window_size(simd);
+  const int cp = shape.padded_channels(point.simd);
   const int pixels = shape.out_height() * shape.out_width();
   ConvStimulus o;
   o.images = images;
   o.stimulus = engine::make_stimulus(point, seed, images * pixels);
 
   // Padded lanes hold zero weights: the weight memory stores Cp channels per (ky, kx).
-  const std::int64_t zero_word = zero_weight_word(point);
-  for (int oc = 0; oc < point.out_features; ++oc) {
-    for (int e = 0; e < n_in; ++e) {
-      if (e % cp < shape.channels) continue;
-      const std::size_t i = static_cast<std::size_t>(oc) * n_in + e;
-      o.stimulus.weights[i] = 0;
-      o.stimulus.weight_words[i] = zero_word;
-    }
-  }
+  engine::zero_padded_weights(point, cp, shape.channels, &o.stimulus);
 
   // The maps: the activations of a dense point with one input vector of H * W * C per image.
   engine::EngineConfig map_point = point;

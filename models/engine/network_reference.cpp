@@ -1,0 +1,104 @@
+#include "models/engine/network_reference.hpp"
+
+#include "models/engine/conv_reference.hpp"
+#include "models/engine/elaboration.hpp"
+
+namespace fxsim::engine {
+namespace {
+
+constexpr std::uint64_t kBlockStream = 0x626c6f636b000000ull;  // "block"
+constexpr std::uint64_t kImageStream = 0x696d616765000000ull;  // "image"
+
+}  // namespace
+
+std::vector<std::int64_t> pad_channels(const std::vector<std::int64_t>& map, int c, int padded) {
+  if (c == padded) return map;
+  const std::size_t pixels = map.size() / static_cast<std::size_t>(c);
+  std::vector<std::int64_t> out(pixels * static_cast<std::size_t>(padded), 0);
+  for (std::size_t p = 0; p < pixels; ++p) {
+    for (int k = 0; k < c; ++k) {
+      out[p * static_cast<std::size_t>(padded) + static_cast<std::size_t>(k)] =
+          map[p * static_cast<std::size_t>(c) + static_cast<std::size_t>(k)];
+    }
+  }
+  return out;
+}
+
+NetworkOperands make_network_operands(const NetworkPlan& plan, int images) {
+  NetworkOperands ops;
+  ops.image_count = images;
+  const std::uint64_t seed = plan.config.seed;
+  for (const BlockPlan& b : plan.blocks) {
+    if (!b.mvau) {
+      ops.blocks.emplace_back();
+      continue;
+    }
+    Stimulus s = make_stimulus(*b.mvau, seed ^ (kBlockStream * (b.index + 1)), 1);
+    s.input.clear();
+    s.batch = 0;
+    zero_padded_weights(*b.mvau, b.in.padded_channels(), b.in.c, &s);
+    ops.blocks.push_back(std::move(s));
+  }
+  // The images: the activations of a dense point with one input vector of H x W x C per image.
+  const MapShape& in = plan.input();
+  EngineConfig image_point;  // only its activation format and sizes matter here
+  image_point.activation = in.format;
+  image_point.in_features = static_cast<int>(in.elements());
+  image_point.out_features = 1;
+  image_point.bn.reset();
+  ops.images = make_stimulus(image_point, seed ^ kImageStream, images).input;
+  return ops;
+}
+
+NetworkReference compute_network_reference(const NetworkPlan& plan, const NetworkOperands& ops) {
+  NetworkReference ref;
+  const std::vector<std::int64_t>* map = &ops.images;
+  for (const BlockPlan& b : plan.blocks) {
+    std::vector<std::int64_t> out, mac;
+    Coverage cov;
+    if (b.pool) {
+      const std::size_t per_image = static_cast<std::size_t>(b.in.elements());
+      for (int i = 0; i < ops.image_count; ++i) {
+        const std::vector<std::int64_t> one(
+            map->begin() + static_cast<std::ptrdiff_t>(i * per_image),
+            map->begin() + static_cast<std::ptrdiff_t>((i + 1) * per_image));
+        const std::vector<std::int64_t> pooled = units::max_pool(*b.pool, one);
+        out.insert(out.end(), pooled.begin(), pooled.end());
+      }
+    } else {
+      const Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
+      const Elaboration e = elaborate(*b.mvau);
+      LayerReference r;
+      if (b.window) {
+        ConvOperands c;
+        c.weight_words = s.weight_words.data();
+        c.weight_values = s.weights.data();
+        c.bn_scale_words = s.bn_scale_words.empty() ? nullptr : s.bn_scale_words.data();
+        c.bn_bias = s.bn_bias.empty() ? nullptr : s.bn_bias.data();
+        c.input = map->data();
+        c.batch = ops.image_count;
+        r = compute_conv_reference(e, b.window->shape(), c);
+      } else {
+        const std::vector<std::int64_t> flat = pad_channels(*map, b.in.c, b.in.padded_channels());
+        LayerOperands l;
+        l.weight_words = s.weight_words.data();
+        l.weight_values = s.weights.data();
+        l.bn_scale_words = s.bn_scale_words.empty() ? nullptr : s.bn_scale_words.data();
+        l.bn_bias = s.bn_bias.empty() ? nullptr : s.bn_bias.data();
+        l.input = flat.data();
+        l.batch = ops.image_count;
+        r = compute_reference(e, l);
+      }
+      out = std::move(r.output);
+      mac = std::move(r.mac_output);
+      cov = r.coverage;
+    }
+    ref.maps.push_back(std::move(out));
+    ref.mac_maps.push_back(std::move(mac));
+    ref.coverage.push_back(cov);
+    map = &ref.maps.back();
+  }
+  return ref;
+}
+
+}  // namespace fxsim::engine

@@ -1,0 +1,484 @@
+#include "models/network/network_model.hpp"
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <systemc>
+#include <tlm>
+
+#include "models/streaming/dma_model.hpp"
+#include "models/streaming/feature_map_stream.hpp"
+#include "models/streaming/max_pool_model.hpp"
+#include "models/streaming/sliding_window_model.hpp"
+#include "models/streaming/stream_data.hpp"
+#include "models/streaming/stream_fifo_model.hpp"
+
+namespace fxsim::network {
+namespace {
+
+using streaming::Lanes;
+using streaming::StreamData;
+
+// ---- beats as bytes in memory ------------------------------------------------------------------
+
+int beat_bytes(const engine::MapShape& m) { return (m.beat_bits() + 7) / 8; }
+
+// Lane l at bits [l*W +: W] of the beat, little-endian bytes (the stream's own bit order).
+void pack_beat(const Lanes& lanes, int width, unsigned char* out) {
+  int bit = 0;
+  for (const std::int64_t v : lanes) {
+    for (int b = 0; b < width; ++b, ++bit) {
+      if ((static_cast<std::uint64_t>(v) >> b) & 1u) out[bit / 8] |= 1u << (bit % 8);
+    }
+  }
+}
+
+Lanes unpack_beat(const unsigned char* in, int lanes, int width, bool is_signed) {
+  Lanes out(static_cast<std::size_t>(lanes), 0);
+  int bit = 0;
+  for (int l = 0; l < lanes; ++l) {
+    std::uint64_t v = 0;
+    for (int b = 0; b < width; ++b, ++bit) {
+      if ((in[bit / 8] >> (bit % 8)) & 1u) v |= std::uint64_t{1} << b;
+    }
+    if (is_signed && width < 64 && ((v >> (width - 1)) & 1u)) v |= ~std::uint64_t{0} << width;
+    out[static_cast<std::size_t>(l)] = static_cast<std::int64_t>(v);
+  }
+  return out;
+}
+
+// ---- the memories behind the DMAs
+// ----------------------------------------------------------------
+
+class ByteMemory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<ByteMemory> socket;
+  ByteMemory(const sc_core::sc_module_name& name, std::size_t bytes)
+      : sc_core::sc_module(name), socket("socket"), bytes_(bytes, 0) {
+    socket.register_b_transport(this, &ByteMemory::b_transport);
+  }
+  std::vector<unsigned char>& bytes() { return bytes_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time&) {
+    const std::uint64_t a = tx.get_address();
+    const unsigned n = tx.get_data_length();
+    if (a + n > bytes_.size()) {
+      tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    if (tx.is_read()) {
+      std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(a), n, tx.get_data_ptr());
+    } else {
+      std::copy_n(tx.get_data_ptr(), n, bytes_.begin() + static_cast<std::ptrdiff_t>(a));
+    }
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  std::vector<unsigned char> bytes_;
+};
+
+void transport(tlm_utils::simple_initiator_socket<sc_core::sc_module>& s, tlm::tlm_command cmd,
+               std::uint64_t address, unsigned char* data, unsigned length) {
+  tlm::tlm_generic_payload tx;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  tx.set_command(cmd);
+  tx.set_address(address);
+  tx.set_data_ptr(data);
+  tx.set_data_length(length);
+  tx.set_streaming_width(length);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  s->b_transport(tx, delay);
+  if (tx.get_response_status() != tlm::TLM_OK_RESPONSE) {
+    throw std::runtime_error("network model: DMA transfer at address " + std::to_string(address) +
+                             " failed: " + tx.get_response_string());
+  }
+}
+
+// ---- the DMAs
+// ------------------------------------------------------------------------------------
+
+// Reads the input beats over TLM (in bus words), then streams them with InputDmaModel's timing.
+class DmaSource : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk, rst_n;
+  sc_core::sc_out<bool> out_valid;
+  sc_core::sc_in<bool> out_ready;
+  sc_core::sc_out<StreamData> out_data;
+  tlm_utils::simple_initiator_socket<sc_core::sc_module> socket;
+
+  DmaSource(const sc_core::sc_module_name& name, const streaming::InputDmaConfig& cfg,
+            const engine::MapShape& shape, std::size_t beats, int bus_bytes)
+      : sc_core::sc_module(name),
+        socket("socket"),
+        cfg_(cfg),
+        shape_(shape),
+        beats_(beats),
+        bus_bytes_(bus_bytes) {
+    SC_HAS_PROCESS(DmaSource);
+    SC_METHOD(on_clock);
+    sensitive << clk.pos();
+    dont_initialize();
+    SC_METHOD(drive);
+    sensitive << changed_;
+  }
+  const streaming::InputDmaModel& model() const { return *model_; }
+
+  // The images, read from memory over the bus (whole bus words; the last one may be short).
+  void load() {
+    const int bb = beat_bytes(shape_);
+    std::vector<unsigned char> bytes(beats_ * static_cast<std::size_t>(bb));
+    for (std::size_t a = 0; a < bytes.size(); a += static_cast<std::size_t>(bus_bytes_)) {
+      const unsigned n = static_cast<unsigned>(
+          std::min<std::size_t>(static_cast<std::size_t>(bus_bytes_), bytes.size() - a));
+      transport(socket, tlm::TLM_READ_COMMAND, a, bytes.data() + a, n);
+    }
+    std::vector<Lanes> beats;
+    beats.reserve(beats_);
+    for (std::size_t i = 0; i < beats_; ++i) {
+      beats.push_back(unpack_beat(bytes.data() + i * static_cast<std::size_t>(bb), shape_.lanes,
+                                  shape_.format.width, shape_.format.is_signed));
+    }
+    model_.emplace(cfg_, std::move(beats));
+    changed_.notify(sc_core::SC_ZERO_TIME);
+  }
+
+ private:
+  void on_clock() {
+    if (!rst_n.read()) {
+      model_->reset();
+    } else {
+      model_->edge(out_ready.read());
+    }
+    changed_.notify(sc_core::SC_ZERO_TIME);
+  }
+  void drive() {
+    if (!model_) return;
+    out_valid.write(model_->out_valid());
+    if (model_->out_valid()) out_data.write(StreamData{model_->out_data()});
+  }
+
+  streaming::InputDmaConfig cfg_;
+  engine::MapShape shape_;
+  std::size_t beats_;
+  int bus_bytes_;
+  std::optional<streaming::InputDmaModel> model_;
+  sc_core::sc_event changed_;
+};
+
+// Takes the result beats with OutputSinkModel's ready pattern and writes each over TLM.
+class DmaSink : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk, rst_n;
+  sc_core::sc_in<bool> in_valid;
+  sc_core::sc_out<bool> in_ready;
+  sc_core::sc_in<StreamData> in_data;
+  tlm_utils::simple_initiator_socket<sc_core::sc_module> socket;
+
+  DmaSink(const sc_core::sc_module_name& name, double stall, std::uint64_t seed,
+          const engine::MapShape& shape, std::size_t beats)
+      : sc_core::sc_module(name),
+        socket("socket"),
+        model_(stall, seed),
+        shape_(shape),
+        beats_(beats) {
+    SC_HAS_PROCESS(DmaSink);
+    SC_METHOD(on_clock);
+    sensitive << clk.pos();
+    dont_initialize();
+    SC_METHOD(drive);
+    sensitive << changed_;
+  }
+  const streaming::OutputSinkModel& model() const { return model_; }
+  bool done() const { return model_.received().size() >= beats_; }
+
+ private:
+  void on_clock() {
+    if (!rst_n.read()) {
+      model_.reset();
+    } else {
+      const std::size_t before = model_.received().size();
+      model_.edge(in_valid.read(), in_data.read().values);
+      if (model_.received().size() > before) write(before);
+    }
+    changed_.notify(sc_core::SC_ZERO_TIME);
+  }
+  void write(std::size_t beat) {
+    const int bb = beat_bytes(shape_);
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(bb), 0);
+    pack_beat(model_.received()[beat], shape_.format.width, bytes.data());
+    transport(socket, tlm::TLM_WRITE_COMMAND, beat * static_cast<std::size_t>(bb), bytes.data(),
+              static_cast<unsigned>(bb));
+  }
+  void drive() { in_ready.write(model_.out_ready()); }
+
+  streaming::OutputSinkModel model_;
+  engine::MapShape shape_;
+  std::size_t beats_;
+  sc_core::sc_event changed_;
+};
+
+// ---- the chain ---------------------------------------------------------------------------------
+
+struct Stream {
+  sc_core::sc_signal<bool> valid, ready;
+  sc_core::sc_signal<StreamData> data;
+};
+
+template <typename M>
+void bind(M& m, sc_core::sc_clock& clk, sc_core::sc_signal<bool>& rst_n, Stream& in, Stream& out) {
+  m.clk(clk);
+  m.rst_n(rst_n);
+  m.in_valid(in.valid);
+  m.in_ready(in.ready);
+  m.in_data(in.data);
+  m.out_valid(out.valid);
+  m.out_ready(out.ready);
+  m.out_data(out.data);
+}
+
+// Counts each block's cycles from the signals of its input and output streams.
+class ActivityMonitor : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk, rst_n;
+  ActivityMonitor(const sc_core::sc_module_name& name, std::vector<Stream*> inputs,
+                  std::vector<Stream*> outputs, std::vector<BlockActivity>* activity)
+      : sc_core::sc_module(name),
+        in_(std::move(inputs)),
+        out_(std::move(outputs)),
+        activity_(activity) {
+    SC_HAS_PROCESS(ActivityMonitor);
+    SC_METHOD(on_clock);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
+
+ private:
+  void on_clock() {
+    if (!rst_n.read()) return;
+    for (std::size_t b = 0; b < in_.size(); ++b) {
+      BlockActivity& a = (*activity_)[b];
+      const bool iv = in_[b]->valid.read(), ir = in_[b]->ready.read();
+      const bool ov = out_[b]->valid.read(), orr = out_[b]->ready.read();
+      a.beats_in += iv && ir ? 1 : 0;
+      a.beats_out += ov && orr ? 1 : 0;
+      if (ov && !orr) {
+        ++a.output_stall;
+      } else if (ir && !iv) {
+        ++a.input_stall;
+      } else {
+        ++a.busy;
+      }
+    }
+  }
+  std::vector<Stream*> in_, out_;
+  std::vector<BlockActivity>* activity_;
+};
+
+class NetworkTop : public sc_core::sc_module {
+ public:
+  NetworkTop(const sc_core::sc_module_name& name, const engine::NetworkPlan& plan,
+             const engine::NetworkOperands& ops)
+      : sc_core::sc_module(name),
+        clk_("clk", sc_core::sc_time(plan.config.clock_ns, sc_core::SC_NS)),
+        rst_n_("rst_n", false) {
+    const engine::NetworkConfig& cfg = plan.config;
+    const engine::MapShape& in = plan.input();
+    const engine::MapShape& out = plan.output();
+    in_beats_ = static_cast<std::size_t>(in.beats()) * static_cast<std::size_t>(ops.image_count);
+    out_beats_ = static_cast<std::size_t>(out.beats()) * static_cast<std::size_t>(ops.image_count);
+
+    // The images in memory, beat after beat.
+    in_mem_ = std::make_unique<ByteMemory>("image_memory",
+                                           in_beats_ * static_cast<std::size_t>(beat_bytes(in)));
+    const std::vector<Lanes> beats = streaming::map_to_beats(ops.images, in.c, in.lanes);
+    for (std::size_t i = 0; i < beats.size(); ++i) {
+      pack_beat(beats[i], in.format.width,
+                in_mem_->bytes().data() + i * static_cast<std::size_t>(beat_bytes(in)));
+    }
+    out_mem_ = std::make_unique<ByteMemory>("result_memory",
+                                            out_beats_ * static_cast<std::size_t>(beat_bytes(out)));
+
+    streaming::InputDmaConfig dma;
+    dma.beat_bytes = beat_bytes(in);
+    dma.bytes = cfg.dma.bytes;
+    dma.cycles = cfg.dma.cycles;
+    dma.start_latency = cfg.dma.start_latency;
+    dma.buffer_beats = cfg.dma.buffer_beats;
+    source_ = std::make_unique<DmaSource>("input_dma", dma, in, in_beats_, cfg.dma.bus_bits / 8);
+    source_->socket.bind(in_mem_->socket);
+    sink_ = std::make_unique<DmaSink>("output_dma", cfg.dma.output_stall, cfg.seed ^ kSinkStream,
+                                      out, out_beats_);
+    sink_->socket.bind(out_mem_->socket);
+
+    streams_.push_back(std::make_unique<Stream>());  // DMA -> first FIFO
+    source_->clk(clk_);
+    source_->rst_n(rst_n_);
+    source_->out_valid(streams_.back()->valid);
+    source_->out_ready(streams_.back()->ready);
+    source_->out_data(streams_.back()->data);
+    activity_.resize(plan.blocks.size());
+    std::vector<Stream*> block_in, block_out;
+    for (const engine::BlockPlan& b : plan.blocks) {
+      activity_[static_cast<std::size_t>(b.index)].name = b.layer.name;
+      Stream* fifo_in = streams_.back().get();
+      streams_.push_back(std::make_unique<Stream>());
+      Stream* fifo_out = streams_.back().get();
+      auto fifo = std::make_unique<streaming::StreamFifoModule>(
+          sc_core::sc_gen_unique_name((b.layer.name + "_fifo").c_str()), b.fifo);
+      bind(*fifo, clk_, rst_n_, *fifo_in, *fifo_out);
+      counts_.push_back(std::make_unique<sc_core::sc_signal<int>>());
+      fifo->count(*counts_.back());
+      fifos_.push_back(fifo.get());
+      modules_.push_back(std::move(fifo));
+      block_in.push_back(fifo_out);
+      add_block(b, fifo_out);
+      block_out.push_back(streams_.back().get());
+    }
+    sink_->clk(clk_);
+    sink_->rst_n(rst_n_);
+    sink_->in_valid(streams_.back()->valid);
+    sink_->in_ready(streams_.back()->ready);
+    sink_->in_data(streams_.back()->data);
+    monitor_ = std::make_unique<ActivityMonitor>("activity", block_in, block_out, &activity_);
+    monitor_->clk(clk_);
+    monitor_->rst_n(rst_n_);
+
+    SC_HAS_PROCESS(NetworkTop);
+    SC_THREAD(run);
+  }
+
+  std::uint64_t max_cycles = 0;
+  bool finished = false;
+
+  std::vector<BlockActivity> activity() const {
+    std::vector<BlockActivity> a = activity_;
+    for (std::size_t b = 0; b < a.size(); ++b) a[b].fifo_max = fifos_[b]->model().stats().max_count;
+    return a;
+  }
+  const DmaSink& sink() const { return *sink_; }
+  const DmaSource& source() const { return *source_; }
+  const std::vector<unsigned char>& results() const { return out_mem_->bytes(); }
+
+ private:
+  static constexpr std::uint64_t kSinkStream = 0x73696e6b00000000ull;  // "sink"
+
+  // The block's units between `in` and a new stream at the back of streams_.
+  void add_block(const engine::BlockPlan& b, Stream* in) {
+    streams_.push_back(std::make_unique<Stream>());
+    Stream* out = streams_.back().get();
+    if (b.pool) {
+      auto m = std::make_unique<streaming::MaxPoolModule>(b.layer.name.c_str(), *b.pool);
+      bind(*m, clk_, rst_n_, *in, *out);
+      modules_.push_back(std::move(m));
+      return;
+    }
+    throw std::logic_error("network model: the MVAU block of layer " + b.layer.name +
+                           " is not built yet");
+  }
+
+  // Reset over two rising edges, as the RTL driver does, then run until the last result.
+  void run() {
+    source_->load();
+    wait(clk_.posedge_event());
+    wait(clk_.posedge_event());
+    rst_n_.write(true);
+    std::uint64_t edges = 0;
+    while (!sink_->done()) {
+      wait(clk_.posedge_event());
+      if (++edges > max_cycles) break;
+    }
+    finished = sink_->done();
+    sc_core::sc_stop();
+  }
+
+  sc_core::sc_clock clk_;
+  sc_core::sc_signal<bool> rst_n_;
+  std::size_t in_beats_ = 0, out_beats_ = 0;
+  std::unique_ptr<ByteMemory> in_mem_, out_mem_;
+  std::unique_ptr<DmaSource> source_;
+  std::unique_ptr<DmaSink> sink_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+  std::vector<std::unique_ptr<sc_core::sc_signal<int>>> counts_;
+  std::vector<std::unique_ptr<sc_core::sc_module>> modules_;
+  std::vector<streaming::StreamFifoModule*> fifos_;
+  std::vector<BlockActivity> activity_;
+  std::unique_ptr<ActivityMonitor> monitor_;
+};
+
+// A generous bound: every beat of every stream a few times over, plus the DMA's own time.
+std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images) {
+  std::uint64_t beats = 0;
+  for (const engine::BlockPlan& b : plan.blocks) {
+    beats += static_cast<std::uint64_t>(b.in.beats() + b.out.beats());
+    if (b.mvau)
+      beats += static_cast<std::uint64_t>(b.vectors_per_image) *
+               static_cast<std::uint64_t>(b.mvau->synapse_fold()) *
+               static_cast<std::uint64_t>(b.mvau->neuron_fold());
+    if (b.window) beats += static_cast<std::uint64_t>(b.window->output_beats());
+  }
+  const auto& d = plan.config.dma;
+  const std::uint64_t dma = static_cast<std::uint64_t>(plan.input().beats()) *
+                            static_cast<std::uint64_t>((plan.input().beat_bits() + 7) / 8) *
+                            static_cast<std::uint64_t>(d.cycles) /
+                            static_cast<std::uint64_t>(d.bytes);
+  const double stall = 1.0 / (1.0 - d.output_stall);
+  return static_cast<std::uint64_t>(
+             static_cast<double>((beats + dma) * static_cast<std::uint64_t>(images) * 4) * stall) +
+         static_cast<std::uint64_t>(d.start_latency) + 1000;
+}
+
+}  // namespace
+
+NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
+                                   const engine::NetworkOperands& ops,
+                                   const NetworkModelOptions& options) {
+  // The run ends with sc_stop(): not worth an Info line per run.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
+  NetworkTop top("network", plan, ops);
+  top.max_cycles =
+      options.max_cycles ? options.max_cycles : default_max_cycles(plan, ops.image_count);
+  sc_core::sc_start();
+  NetworkRunResult r;
+  r.blocks = top.activity();
+  if (!top.finished) {
+    std::string where;
+    for (const BlockActivity& a : r.blocks) {
+      where += " " + a.name + " (" + std::to_string(a.beats_in) + " beats in, " +
+               std::to_string(a.beats_out) + " out)";
+    }
+    throw std::runtime_error(
+        "network model: " + std::to_string(top.sink().model().received().size()) +
+        " result beats after " + std::to_string(top.max_cycles) +
+        " cycles, expected more; the blocks:" + where);
+  }
+  const engine::MapShape& out = plan.output();
+  const int bb = (out.beat_bits() + 7) / 8;
+  const std::size_t n = top.sink().model().received().size();
+  std::vector<Lanes> beats;
+  beats.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    beats.push_back(unpack_beat(top.results().data() + i * static_cast<std::size_t>(bb), out.lanes,
+                                out.format.width, out.format.is_signed));
+  }
+  r.output = streaming::beats_to_map(beats, out.c, out.lanes);
+  const std::vector<std::uint64_t>& arrival = top.sink().model().arrival();
+  r.cycles = arrival.back();
+  const std::size_t per_image = static_cast<std::size_t>(out.beats());
+  for (std::size_t i = per_image; i <= arrival.size(); i += per_image) {
+    r.image_done.push_back(arrival[i - 1]);
+  }
+  for (std::size_t b = 0; b < r.blocks.size(); ++b) {
+    if (r.blocks[b].busy > r.blocks[static_cast<std::size_t>(r.bottleneck)].busy) {
+      r.bottleneck = static_cast<int>(b);
+    }
+  }
+  r.dma_full_cycles = top.source().model().full_cycles();
+  r.dma_empty_cycles = top.source().model().empty_cycles();
+  return r;
+}
+
+}  // namespace fxsim::network

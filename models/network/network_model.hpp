@@ -1,0 +1,61 @@
+// The SystemC model of a streaming dataflow network (docs/network.md, "The SystemC model"): one
+// sc_module per unit with its own clocked process, each the cycle-accurate model of its RTL
+// (models/streaming/), connected by valid/ready/data signals exactly as the stitched RTL
+// connects the units, so a stall anywhere propagates both ways through the same handshakes.
+// The input DMA reads the images from a memory behind a TLM-2.0 target socket and streams them
+// at the bus's sustained bandwidth; the output DMA writes the results through another socket,
+// back-pressuring with a seeded pattern (models/streaming/dma_model.hpp).
+//
+// run_network_model elaborates and simulates in the current SystemC context: the caller gives
+// each run a fresh one (testbenches/env/simulation_scope.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/engine/network_plan.hpp"
+#include "models/engine/network_reference.hpp"
+
+namespace fxsim::network {
+
+// What a block did on each cycle out of reset, from its input and output handshakes only (so the
+// same numbers come from any implementation of the block):
+//   output_stall: out_valid && !out_ready (a result waits for the next block);
+//   input_stall:  otherwise, in_ready && !in_valid (the block waits for data, including before
+//                 the first beat and after the last);
+//   busy:         every other cycle (moving beats, or computing with its input closed).
+struct BlockActivity {
+  std::string name;
+  std::uint64_t busy = 0, input_stall = 0, output_stall = 0;
+  std::uint64_t beats_in = 0, beats_out = 0;
+  int fifo_max = 0;  // the largest occupancy of the FIFO in front of the block
+};
+
+struct NetworkRunResult {
+  std::vector<std::int64_t> output;       // images x H x W x C raws of the last block's map
+  std::uint64_t cycles = 0;               // edges out of reset until the last result beat is taken
+  std::vector<std::uint64_t> image_done;  // the edge each image's last result beat is taken
+  std::uint64_t latency() const { return image_done.empty() ? 0 : image_done.front(); }
+  // Cycles between the last two images' results (the steady-state initiation interval; 0 with
+  // one image).
+  std::uint64_t interval() const {
+    return image_done.size() < 2 ? 0 : image_done.back() - image_done[image_done.size() - 2];
+  }
+  std::vector<BlockActivity> blocks;
+  int bottleneck = 0;  // the block with the most busy cycles
+  std::uint64_t dma_full_cycles = 0, dma_empty_cycles = 0;
+};
+
+struct NetworkModelOptions {
+  std::uint64_t max_cycles = 0;  // 0: a bound from the plan (a deadlock fails instead of hanging)
+  std::string vcd_path;          // per-block activity trace (busy / stalls), empty: none
+};
+
+// Throws std::runtime_error when the results do not all arrive within max_cycles (naming the
+// blocks that still hold data).
+NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
+                                   const engine::NetworkOperands& ops,
+                                   const NetworkModelOptions& options = {});
+
+}  // namespace fxsim::network

@@ -1,0 +1,102 @@
+// The SystemC network model: outputs equal the network reference (units::max_pool, written apart
+// from the streaming models), and cycle counts equal timelines worked by hand in the comments.
+#include "models/network/network_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "models/engine/network_config.hpp"
+#include "models/engine/network_plan.hpp"
+#include "models/engine/network_reference.hpp"
+#include "testbenches/env/simulation_scope.hpp"
+
+namespace fxsim::network {
+namespace {
+
+// 4 x 4 x 2 signed 8-bit images, 2 channels a beat (one beat a pixel, 2 bytes), two 2 x 2
+// max-pools with wires (FIFO depth 0) in front: 4 x 4 -> 2 x 2 -> 1 x 1.
+std::string two_pools(const std::string& dma) {
+  return R"(seed = 3
+[network]
+images = 2
+[input]
+height = 4
+width = 4
+channels = 2
+simd = 2
+format = "fixed<8,3>"
+[dma]
+)" + dma +
+         R"(
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 0
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 0
+)";
+}
+
+NetworkRunResult run(const std::string& text, int images) {
+  env::SimulationScope scope;
+  const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(text, "t.toml"));
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  NetworkRunResult r = run_network_model(plan, ops);
+  EXPECT_EQ(r.output, engine::compute_network_reference(plan, ops).output());
+  return r;
+}
+
+TEST(NetworkModel, TwoPoolsAtFullBandwidthByHand) {
+  // 8 bytes a cycle: edge 1 fetches 4 beats, beat i leaves the DMA on edge i + 2 and enters the
+  // first pool through the wire. Image 0's last beat (i = 15) on edge 17; the first pool's
+  // result after it, the second pool takes it on edge 18 and the sink on edge 19. Image 1's
+  // beats on edges 18..33: its result on edge 35.
+  const NetworkRunResult r = run(two_pools("bandwidth = [8, 1]"), 2);
+  EXPECT_EQ(r.latency(), 19u);
+  EXPECT_EQ(r.interval(), 16u);
+  EXPECT_EQ(r.cycles, 35u);
+  ASSERT_EQ(r.blocks.size(), 2u);
+  EXPECT_EQ(r.blocks[0].beats_in, 32u);
+  EXPECT_EQ(r.blocks[0].beats_out, 8u);
+  EXPECT_EQ(r.blocks[1].beats_out, 2u);
+  // The first pool waits on edge 1 only (the DMA's first fetch), then takes a beat every edge
+  // until edge 33; edges 34 and 35 it waits again.
+  EXPECT_EQ(r.blocks[0].input_stall, 3u);
+  EXPECT_EQ(r.blocks[0].busy, 32u);
+  EXPECT_EQ(r.blocks[0].output_stall, 0u);
+}
+
+TEST(NetworkModel, SlowBusSetsTheInterval) {
+  // 1 byte every 2 cycles: a 2-byte beat costs 4 cycles of credit, so beat i is fetched on edge
+  // 4 (i + 1) and taken on the next edge; the last beat of image 0 (i = 15) on edge 65, its
+  // result through both pools on edge 67; image 1 every 64 cycles after.
+  const NetworkRunResult r = run(two_pools("bandwidth = [1, 2]"), 2);
+  EXPECT_EQ(r.latency(), 67u);
+  EXPECT_EQ(r.interval(), 64u);
+  EXPECT_EQ(r.blocks[0].busy, 32u);                // a beat taken on each of 32 edges
+  EXPECT_EQ(r.blocks[0].input_stall, 131u - 32u);  // edges 1..131 minus those
+}
+
+TEST(NetworkModel, StartLatencyShiftsEverything) {
+  const NetworkRunResult a = run(two_pools("bandwidth = [8, 1]"), 2);
+  const NetworkRunResult b = run(two_pools("bandwidth = [8, 1]\nstart_latency = 10"), 2);
+  EXPECT_EQ(b.latency(), a.latency() + 10);
+  EXPECT_EQ(b.cycles, a.cycles + 10);
+}
+
+TEST(NetworkModel, OutputBackPressureIsSeededAndOnlyDelays) {
+  const NetworkRunResult free = run(two_pools("bandwidth = [8, 1]"), 2);
+  const std::string stalled = two_pools("bandwidth = [8, 1]\noutput_stall = 0.7");
+  const NetworkRunResult a = run(stalled, 2);
+  const NetworkRunResult b = run(stalled, 2);
+  EXPECT_EQ(a.cycles, b.cycles);  // the same seed, the same pattern
+  EXPECT_GT(a.cycles, free.cycles);
+  EXPECT_EQ(a.output, free.output);
+  EXPECT_GT(a.blocks[1].output_stall, 0u);
+}
+
+}  // namespace
+}  // namespace fxsim::network
