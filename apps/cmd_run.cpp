@@ -15,7 +15,10 @@
 #include "apps/commands.hpp"
 #include "explore/float_layer.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/network_config.hpp"
 #include "models/engine/stimulus.hpp"
+#include "models/resources/family.hpp"
+#include "testbenches/env/run_network.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/summary_report.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
@@ -113,12 +116,63 @@ nlohmann::ordered_json with_accuracy(const nlohmann::ordered_json& summary,
 
 struct RunCommandOptions {
   std::string config;
+  std::string network;
   std::string backend = "model";
   std::string vcd, fst, json;
   std::optional<std::uint64_t> seed;
+  std::optional<int> images;
+  std::string family = "xc7";
 };
 
+// `fxsim run --network`: the network description through the SystemC network model.
+int run_network_command(const RunCommandOptions& o) {
+  if (o.backend != "model") {
+    print_error(kCommand, "--network: --backend {} is not available yet; expected model",
+                o.backend);
+    return kExitUsage;
+  }
+  if (!o.vcd.empty() || !o.fst.empty()) {
+    print_error(kCommand, "--network: --vcd / --fst are not available for networks yet");
+    return kExitUsage;
+  }
+  engine::NetworkPlan plan;
+  try {
+    engine::NetworkConfig cfg = engine::load_network_file(o.network);
+    if (o.seed) cfg.seed = *o.seed;
+    plan = engine::plan_network(cfg, o.network);
+  } catch (const engine::NetworkFileError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  }
+  env::NetworkRunOptions options;
+  options.images = o.images;
+  options.family = *resources::parse_family(o.family);
+  env::NetworkSummary summary;
+  try {
+    summary = env::run_network(plan, options);
+  } catch (const std::exception& e) {
+    print_error(kCommand, "simulation failed: {}", e.what());
+    return kExitFailure;
+  }
+  fmt::print("{}", env::network_summary_text(summary, o.network));
+  std::fflush(stdout);
+  if (!o.json.empty()) {
+    std::ofstream out(o.json);
+    out << env::network_summary_json(summary, o.network).dump(2) << "\n";
+    if (!out) {
+      print_error(kCommand, "cannot write {}", o.json);
+      return kExitFailure;
+    }
+  }
+  return summary.passed() ? kExitOk : kExitFailure;
+}
+
 int run_command(const RunCommandOptions& o) {
+  if (!o.network.empty()) return run_network_command(o);
+  if (o.config.empty()) {
+    print_error(kCommand, "--config or --network is required (run with --help for more)");
+    return kExitUsage;
+  }
   engine::EngineConfig cfg;
   try {
     cfg = engine::load_point_file(o.config);
@@ -181,10 +235,22 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run", "Simulate one design point of the layer engine and check it bit-exactly");
-  cmd->add_option("-c,--config", o->config,
-                  "Design point file (TOML; see docs/engine.md and docs/examples/)")
-      ->required()
-      ->check(existing_file(kPointFileHint));
+  CLI::Option* config =
+      cmd->add_option("-c,--config", o->config,
+                      "Design point file (TOML; see docs/engine.md and docs/examples/)")
+          ->check(existing_file(kPointFileHint));
+  cmd->add_option("-n,--network", o->network,
+                  "Network description (TOML; docs/network.md): run the whole streaming network "
+                  "on the SystemC network model instead of one design point")
+      ->check(CLI::ExistingFile)
+      ->excludes(config);
+  cmd->add_option("--images", o->images,
+                  "With --network: images to run (default: the file's [network] images)")
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--family", o->family,
+                  "With --network: FPGA family of the analytical resources (xc7, xcup)")
+      ->check(CLI::IsMember({"xc7", "xcup"}))
+      ->capture_default_str();
   cmd->add_option("-b,--backend", o->backend,
                   "model: SystemC/TLM model (latency formula, no clock); rtl: Verilated RTL "
                   "behind the transactor, clocked; both: each, plus the cycle comparison")
@@ -214,8 +280,13 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
       "Exit codes: 0 all outputs exact (and, with both, equal cycles); 1 a mismatch, a cycle\n"
       "difference or a TLM error; 2 a bad point file (FILE:LINE: key: ...), bad options, or\n"
       "units not in the cache while FXSIM_RTL_ONDEMAND=0.\n"
+      "With --network, the network's blocks run as SystemC modules with FIFOs and DMAs\n"
+      "(docs/network.md); the summary gives per block the shapes, folding, busy / stalled\n"
+      "cycles, the largest FIFO occupancy and the analytical resources, then the latency,\n"
+      "interval, images/s and the bottleneck block.\n"
       "Examples:\n"
       "  fxsim run --config docs/examples/point_fx_mac.toml --backend both\n"
+      "  fxsim run --network docs/examples/network_pools.toml --json pools.json\n"
       "  fxsim run -c docs/examples/point_khot.toml -b rtl --vcd khot.vcd --json khot.json");
   cmd->callback([o, &status] { status.exit_code = run_command(*o); });
 }

@@ -471,13 +471,21 @@ NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
   for (std::size_t i = per_image; i <= arrival.size(); i += per_image) {
     r.image_done.push_back(arrival[i - 1]);
   }
-  for (std::size_t b = 0; b < r.blocks.size(); ++b) {
-    if (r.blocks[b].busy > r.blocks[static_cast<std::size_t>(r.bottleneck)].busy) {
-      r.bottleneck = static_cast<int>(b);
-    }
-  }
   r.dma_full_cycles = top.source().model().full_cycles();
   r.dma_empty_cycles = top.source().model().empty_cycles();
+  r.sink_stall_cycles = r.blocks.back().output_stall;
+  std::uint64_t most = 0;
+  for (const BlockActivity& a : r.blocks) {
+    if (a.busy > most || r.bottleneck.empty()) {
+      most = a.busy;
+      r.bottleneck = a.name;
+    }
+  }
+  if (r.dma_empty_cycles > most) {
+    most = r.dma_empty_cycles;
+    r.bottleneck = "input DMA";
+  }
+  if (r.sink_stall_cycles > most) r.bottleneck = "output DMA";
   return r;
 }
 

@@ -43,8 +43,12 @@ struct NetworkRunResult {
     return image_done.size() < 2 ? 0 : image_done.back() - image_done[image_done.size() - 2];
   }
   std::vector<BlockActivity> blocks;
-  int bottleneck = 0;  // the block with the most busy cycles
   std::uint64_t dma_full_cycles = 0, dma_empty_cycles = 0;
+  std::uint64_t sink_stall_cycles = 0;  // the output DMA refused a waiting result
+  // What limits the throughput: the block with the most busy cycles, or "input DMA" when the
+  // input DMA's empty cycles (the bus slower than the network) exceed them, or "output DMA" when
+  // the output DMA's refusals do.
+  std::string bottleneck;
 };
 
 struct NetworkModelOptions {

@@ -67,6 +67,8 @@ TEST(NetworkModel, TwoPoolsAtFullBandwidthByHand) {
   EXPECT_EQ(r.blocks[0].input_stall, 3u);
   EXPECT_EQ(r.blocks[0].busy, 32u);
   EXPECT_EQ(r.blocks[0].output_stall, 0u);
+  EXPECT_EQ(r.dma_empty_cycles, 1u);  // edge 1 only: then 4 beats a cycle in, 1 out
+  EXPECT_EQ(r.bottleneck, "pool0");
 }
 
 TEST(NetworkModel, SlowBusSetsTheInterval) {
@@ -78,6 +80,8 @@ TEST(NetworkModel, SlowBusSetsTheInterval) {
   EXPECT_EQ(r.interval(), 64u);
   EXPECT_EQ(r.blocks[0].busy, 32u);                // a beat taken on each of 32 edges
   EXPECT_EQ(r.blocks[0].input_stall, 131u - 32u);  // edges 1..131 minus those
+  EXPECT_EQ(r.dma_empty_cycles, 128u);             // edges 1..128: every beat waited for its credit
+  EXPECT_EQ(r.bottleneck, "input DMA");
 }
 
 TEST(NetworkModel, StartLatencyShiftsEverything) {

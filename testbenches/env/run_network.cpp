@@ -1,0 +1,212 @@
+#include "testbenches/env/run_network.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "models/engine/network_reference.hpp"
+#include "testbenches/env/simulation_scope.hpp"
+
+namespace fxsim::env {
+namespace {
+
+// Counts the outputs that differ and locates the first in the output map.
+void check(const engine::MapShape& out, const std::vector<std::int64_t>& expected,
+           NetworkBackendRun* run) {
+  const std::vector<std::int64_t>& got = run->result.output;
+  const std::size_t n = std::max(expected.size(), got.size());
+  const std::size_t per_image = static_cast<std::size_t>(out.elements());
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool have = i < got.size() && i < expected.size();
+    if (have && got[i] == expected[i]) continue;
+    ++run->mismatches;
+    if (run->first_mismatch) continue;
+    NetworkMismatch m;
+    m.image = static_cast<int>(i / per_image);
+    const std::size_t in_image = i % per_image;
+    m.c = static_cast<int>(in_image % static_cast<std::size_t>(out.c));
+    const std::size_t pixel = in_image / static_cast<std::size_t>(out.c);
+    m.y = static_cast<int>(pixel / static_cast<std::size_t>(out.w));
+    m.x = static_cast<int>(pixel % static_cast<std::size_t>(out.w));
+    m.expected = i < expected.size() ? expected[i] : 0;
+    m.got = i < got.size() ? got[i] : 0;
+    run->first_mismatch = m;
+  }
+}
+
+std::string shape_text(const engine::MapShape& m) {
+  return fmt::format("{}x{}x{}/{}", m.h, m.w, m.c, m.lanes);
+}
+
+std::string folding_text(const engine::BlockPlan& b) {
+  if (b.pool) return fmt::format("pool {}", b.layer.pool);
+  return fmt::format("PE {} SIMD {}", b.mvau->pe, b.mvau->simd);
+}
+
+double images_per_second(const NetworkSummary& s, const network::NetworkRunResult& r) {
+  const std::uint64_t cycles = r.interval() ? r.interval() : r.latency();
+  return cycles ? 1e9 / (static_cast<double>(cycles) * s.plan.config.clock_ns) : 0.0;
+}
+
+nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
+  return {{"lut", e.lut},
+          {"ff", e.ff},
+          {"dsp", e.dsp},
+          {"bram18", e.bram18},
+          {"bram36", e.bram36},
+          {"lutram", e.lutram},
+          {"lut_equivalent", e.lut_equivalent}};
+}
+
+}  // namespace
+
+bool NetworkSummary::passed() const {
+  if (runs.empty()) return false;
+  for (const NetworkBackendRun& r : runs) {
+    if (r.mismatches != 0) return false;
+  }
+  return true;
+}
+
+NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOptions& options) {
+  NetworkSummary s;
+  s.plan = plan;
+  s.images = options.images.value_or(plan.config.images);
+  s.family = std::string(resources::family_name(options.family));
+  s.cost = engine::network_cost(plan, options.family, /*use_dsp=*/true);
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, s.images);
+  const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  {
+    SimulationScope scope;
+    NetworkBackendRun run;
+    run.backend = "model";
+    const auto t0 = std::chrono::steady_clock::now();
+    run.result = network::run_network_model(plan, ops);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    check(plan.output(), ref.output(), &run);
+    s.runs.push_back(std::move(run));
+  }
+  return s;
+}
+
+std::string network_summary_text(const NetworkSummary& s, const std::string& source) {
+  const engine::NetworkConfig& cfg = s.plan.config;
+  std::string t = fmt::format("network {} ({}): {} blocks, {} images, clock {} ns\n", cfg.name,
+                              source, s.plan.blocks.size(), s.images, cfg.clock_ns);
+  for (const NetworkBackendRun& run : s.runs) {
+    const network::NetworkRunResult& r = run.result;
+    t += fmt::format("\n{} backend ({:.2f} s):\n", run.backend, run.seconds);
+    t += fmt::format(
+        "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>5} {:>7} {:>6} "
+        "{:>4} {:>4} {:>4} {:>6}\n",
+        "block", "kind", "in", "out", "folding", "busy", "in-stall", "out-stall", "fifo", "LUT",
+        "FF", "DSP", "B18", "B36", "LUTRAM");
+    for (std::size_t b = 0; b < s.plan.blocks.size(); ++b) {
+      const engine::BlockPlan& bp = s.plan.blocks[b];
+      const network::BlockActivity& a = r.blocks[b];
+      const resources::ResourceEstimate e = s.cost.blocks[b].total();
+      t += fmt::format(
+          "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>2}/{:<2} {:>7} {:>6} {:>4} "
+          "{:>4} {:>4} {:>6}\n",
+          bp.layer.name, engine::to_string(bp.layer.kind), shape_text(bp.in), shape_text(bp.out),
+          folding_text(bp), a.busy, a.input_stall, a.output_stall, a.fifo_max, bp.fifo.depth, e.lut,
+          e.ff, e.dsp, e.bram18, e.bram36, e.lutram);
+    }
+    const resources::ResourceEstimate& tot = s.cost.total;
+    t += fmt::format("  {:<10} {:>83} {:>6} {:>4} {:>4} {:>4} {:>6}\n", "total", tot.lut, tot.ff,
+                     tot.dsp, tot.bram18, tot.bram36, tot.lutram);
+    t += fmt::format(
+        "  cycles {} (reset release to the last result), latency {} cycles ({:.0f} ns), "
+        "interval {} cycles, {:.0f} images/s, bottleneck {}\n",
+        r.cycles, r.latency(), static_cast<double>(r.latency()) * cfg.clock_ns, r.interval(),
+        images_per_second(s, r), r.bottleneck);
+    t += fmt::format(
+        "  input DMA: {} cycles with its buffer full, {} empty with beats left; output DMA: {} "
+        "cycles refusing a result\n",
+        r.dma_full_cycles, r.dma_empty_cycles, r.sink_stall_cycles);
+    t += fmt::format("  outputs: {} of {} equal the reference",
+                     r.output.size() - std::min<std::size_t>(r.output.size(), run.mismatches),
+                     r.output.size());
+    if (run.first_mismatch) {
+      const NetworkMismatch& m = *run.first_mismatch;
+      t += fmt::format(
+          "; first mismatch: image {}, pixel (y {}, x {}), channel {}: expected {}, "
+          "got {}",
+          m.image, m.y, m.x, m.c, m.expected, m.got);
+    }
+    t += "\n";
+  }
+  t += fmt::format("resources: analytical ({}, yosys 0.23 mapping rules; docs/resources.md)\n",
+                   s.family);
+  t += s.passed() ? "result: PASS\n" : "result: FAIL\n";
+  return t;
+}
+
+nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::string& source) {
+  const engine::NetworkConfig& cfg = s.plan.config;
+  nlohmann::ordered_json j;
+  j["network"] = {{"name", cfg.name},         {"source", source}, {"images", s.images},
+                  {"clock_ns", cfg.clock_ns}, {"seed", cfg.seed}, {"family", s.family}};
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  for (const NetworkBackendRun& run : s.runs) {
+    const network::NetworkRunResult& r = run.result;
+    nlohmann::ordered_json jr;
+    jr["backend"] = run.backend;
+    jr["seconds"] = run.seconds;
+    jr["cycles"] = r.cycles;
+    jr["latency_cycles"] = r.latency();
+    jr["interval_cycles"] = r.interval();
+    jr["images_per_second"] = images_per_second(s, r);
+    jr["image_done_cycles"] = r.image_done;
+    jr["bottleneck"] = r.bottleneck;
+    jr["dma_full_cycles"] = r.dma_full_cycles;
+    jr["dma_empty_cycles"] = r.dma_empty_cycles;
+    jr["output_dma_stall_cycles"] = r.sink_stall_cycles;
+    nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
+    for (std::size_t b = 0; b < s.plan.blocks.size(); ++b) {
+      const engine::BlockPlan& bp = s.plan.blocks[b];
+      const network::BlockActivity& a = r.blocks[b];
+      nlohmann::ordered_json jb;
+      jb["name"] = bp.layer.name;
+      jb["kind"] = std::string(engine::to_string(bp.layer.kind));
+      jb["in"] = {{"h", bp.in.h},
+                  {"w", bp.in.w},
+                  {"c", bp.in.c},
+                  {"lanes", bp.in.lanes},
+                  {"format", bp.in.format.str()}};
+      jb["out"] = {{"h", bp.out.h},
+                   {"w", bp.out.w},
+                   {"c", bp.out.c},
+                   {"lanes", bp.out.lanes},
+                   {"format", bp.out.format.str()}};
+      jb["pe"] = bp.mvau ? nlohmann::ordered_json(bp.mvau->pe) : nlohmann::ordered_json(nullptr);
+      jb["simd"] =
+          bp.mvau ? nlohmann::ordered_json(bp.mvau->simd) : nlohmann::ordered_json(nullptr);
+      jb["busy_cycles"] = a.busy;
+      jb["input_stall_cycles"] = a.input_stall;
+      jb["output_stall_cycles"] = a.output_stall;
+      jb["beats_in"] = a.beats_in;
+      jb["beats_out"] = a.beats_out;
+      jb["fifo_depth"] = bp.fifo.depth;
+      jb["fifo_max"] = a.fifo_max;
+      jb["resources"] = resources_json(s.cost.blocks[b].total());
+      blocks.push_back(jb);
+    }
+    jr["blocks"] = blocks;
+    jr["mismatches"] = run.mismatches;
+    if (run.first_mismatch) {
+      const NetworkMismatch& m = *run.first_mismatch;
+      jr["first_mismatch"] = {{"image", m.image},       {"y", m.y},    {"x", m.x}, {"c", m.c},
+                              {"expected", m.expected}, {"got", m.got}};
+    } else {
+      jr["first_mismatch"] = nullptr;
+    }
+    runs.push_back(jr);
+  }
+  j["runs"] = runs;
+  j["resources"] = resources_json(s.cost.total);
+  j["passed"] = s.passed();
+  return j;
+}
+
+}  // namespace fxsim::env
