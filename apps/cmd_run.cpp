@@ -4,6 +4,7 @@
 // error, a run that did not complete), 2 a bad point file or bad options.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "models/engine/network_config.hpp"
 #include "models/engine/stimulus.hpp"
 #include "models/resources/family.hpp"
+#include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/run_network.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/summary_report.hpp"
@@ -122,7 +124,40 @@ struct RunCommandOptions {
   std::optional<std::uint64_t> seed;
   std::optional<int> images;
   std::string family = "xc7";
+  bool size_fifos = false;
 };
+
+// `fxsim run --network NET.toml --size-fifos`: the smallest FIFO depths that keep the
+// unbounded interval (testbenches/env/fifo_sizing.hpp), as a table.
+int size_fifos_command(const engine::NetworkPlan& plan, const RunCommandOptions& o) {
+  const int images = o.images.value_or(std::max(plan.config.images, 4));
+  const resources::Family family = *resources::parse_family(o.family);
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  env::FifoSizing s;
+  try {
+    s = env::size_fifos(plan, ops, family);
+  } catch (const std::exception& e) {
+    print_error(kCommand, "FIFO sizing failed: {}", e.what());
+    return kExitFailure;
+  }
+  fmt::print("FIFO sizing of {} on the SystemC model, {} images, {} runs:\n", o.network, images,
+             s.runs);
+  fmt::print("  {:<10} {:>6} {:>10} {:>7} {:>16} {:>6} {:>6} {:>6}\n", "block", "file", "unbounded",
+             "chosen", "cycles one less", "LUT", "FF", "LUTRAM");
+  for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
+    const resources::ResourceEstimate& c = s.fifo_cost.blocks[b].fifo;
+    fmt::print("  {:<10} {:>6} {:>10} {:>7} {:>16} {:>6} {:>6} {:>6}\n", plan.blocks[b].layer.name,
+               plan.blocks[b].fifo.depth, s.unbounded_max[b], s.depths[b],
+               s.depths[b] ? std::to_string(s.one_less_cycles[b]) : std::string("-"), c.lut, c.ff,
+               c.lutram);
+  }
+  fmt::print("  {} images: {} cycles with the chosen depths, {} with unbounded FIFOs\n", images,
+             s.cycles, s.unbounded_cycles);
+  fmt::print("  FIFOs total: {} LUT, {} FF, {} LUT RAM, {} BRAM18, {} BRAM36\n",
+             s.fifo_cost.total.lut, s.fifo_cost.total.ff, s.fifo_cost.total.lutram,
+             s.fifo_cost.total.bram18, s.fifo_cost.total.bram36);
+  return s.cycles <= s.unbounded_cycles ? kExitOk : kExitFailure;
+}
 
 // `fxsim run --network`: the network description through the SystemC network model.
 int run_network_command(const RunCommandOptions& o) {
@@ -144,6 +179,7 @@ int run_network_command(const RunCommandOptions& o) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
+  if (o.size_fifos) return size_fifos_command(plan, o);
   env::NetworkRunOptions options;
   options.images = o.images;
   options.family = *resources::parse_family(o.family);
@@ -251,6 +287,10 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
                   "With --network: FPGA family of the analytical resources (xc7, xcup)")
       ->check(CLI::IsMember({"xc7", "xcup"}))
       ->capture_default_str();
+  cmd->add_flag("--size-fifos", o->size_fifos,
+                "With --network: find the smallest depth of every FIFO with which the images take "
+                "no more cycles than with unbounded FIFOs (on the model; --images default "
+                "max(images, 4))");
   cmd->add_option("-b,--backend", o->backend,
                   "model: SystemC/TLM model (latency formula, no clock); rtl: Verilated RTL "
                   "behind the transactor, clocked; both: each, plus the cycle comparison")

@@ -9,6 +9,7 @@
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
 #include "models/engine/network_reference.hpp"
+#include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/simulation_scope.hpp"
 
 namespace fxsim::network {
@@ -104,3 +105,77 @@ TEST(NetworkModel, OutputBackPressureIsSeededAndOnlyDelays) {
 
 }  // namespace
 }  // namespace fxsim::network
+
+namespace fxsim::env {
+namespace {
+
+// Two pools with 4-deep FIFOs and an output DMA stalling 70% of the cycles: the FIFOs absorb the
+// stalls, so their depth matters.
+const char* kStalledPools = R"(seed = 5
+[network]
+images = 4
+[input]
+height = 8
+width = 8
+channels = 2
+simd = 2
+format = "fixed<8,3>"
+[dma]
+bandwidth = [8, 1]
+output_stall = 0.7
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 4
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 4
+)";
+
+std::uint64_t cycles_with(const engine::NetworkPlan& plan, const std::vector<int>& depths,
+                          const engine::NetworkOperands& ops) {
+  SimulationScope scope;
+  return network::run_network_model(with_fifo_depths(plan, depths), ops).cycles;
+}
+
+TEST(FifoSizing, SmallestDepthsKeepTheUnboundedCyclesByExhaustiveSearch) {
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(kStalledPools, "t.toml"));
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 4);
+  const FifoSizing s = size_fifos(plan, ops);
+  ASSERT_EQ(s.depths.size(), 2u);
+  EXPECT_LE(s.cycles, s.unbounded_cycles);
+  EXPECT_EQ(cycles_with(plan, s.depths, ops), s.cycles);
+  // Independently of the binary search: with the other FIFO at its chosen depth, every depth
+  // below the chosen one is slower, tried one by one.
+  for (std::size_t b = 0; b < s.depths.size(); ++b) {
+    for (int d = 0; d < s.depths[b]; ++d) {
+      std::vector<int> trial = s.depths;
+      trial[b] = d;
+      EXPECT_GT(cycles_with(plan, trial, ops), s.unbounded_cycles)
+          << "block " << b << " depth " << d;
+    }
+    if (s.depths[b] > 0) EXPECT_GT(s.one_less_cycles[b], s.unbounded_cycles);
+  }
+  // The second pool's FIFO must hold results while the output DMA stalls: not a wire.
+  EXPECT_GT(s.depths[1], 0);
+}
+
+TEST(FifoSizing, BusLimitedNetworkNeedsNoFifos) {
+  // The input DMA delivers a beat every 4 cycles and both pools take one a cycle: nothing ever
+  // waits in a FIFO, so wires keep the cycles.
+  std::string text = kStalledPools;
+  text.replace(text.find("bandwidth = [8, 1]"), 18, "bandwidth = [1, 2]");
+  text.replace(text.find("output_stall = 0.7"), 18, "output_stall = 0.0");
+  const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(text, "t.toml"));
+  const FifoSizing s = size_fifos(plan, engine::make_network_operands(plan, 3));
+  EXPECT_EQ(s.depths, (std::vector<int>{0, 0}));
+  EXPECT_EQ(s.unbounded_max, (std::vector<int>{1, 1}));
+  // An unbounded (DEPTH >= 2) FIFO passes a beat in 2 cycles, a wire in 0 (docs/rtl_units.md,
+  // stream_fifo): two wires save 4 cycles of latency.
+  EXPECT_EQ(s.cycles + 4, s.unbounded_cycles);
+}
+
+}  // namespace
+}  // namespace fxsim::env
