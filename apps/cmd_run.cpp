@@ -125,6 +125,7 @@ struct RunCommandOptions {
   std::optional<int> images;
   std::string family = "xc7";
   bool size_fifos = false;
+  std::string activity_csv;
 };
 
 // `fxsim run --network NET.toml --size-fifos`: the smallest FIFO depths that keep the
@@ -166,8 +167,8 @@ int run_network_command(const RunCommandOptions& o) {
                 o.backend);
     return kExitUsage;
   }
-  if (!o.vcd.empty() || !o.fst.empty()) {
-    print_error(kCommand, "--network: --vcd / --fst are not available for networks yet");
+  if (!o.fst.empty()) {
+    print_error(kCommand, "--network: --fst is not available for networks; expected --vcd");
     return kExitUsage;
   }
   engine::NetworkPlan plan;
@@ -183,6 +184,8 @@ int run_network_command(const RunCommandOptions& o) {
   env::NetworkRunOptions options;
   options.images = o.images;
   options.family = *resources::parse_family(o.family);
+  options.vcd_path = o.vcd;
+  options.activity_csv_path = o.activity_csv;
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
@@ -287,6 +290,9 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
                   "With --network: FPGA family of the analytical resources (xc7, xcup)")
       ->check(CLI::IsMember({"xc7", "xcup"}))
       ->capture_default_str();
+  cmd->add_option("--activity-csv", o->activity_csv,
+                  "With --network: write every block's busy / input-stall / output-stall "
+                  "stretches as CSV (docs/network.md; docs/notebooks/network_activity.ipynb)");
   cmd->add_flag("--size-fifos", o->size_fifos,
                 "With --network: find the smallest depth of every FIFO with which the images take "
                 "no more cycles than with unbounded FIFOs (on the model; --images default "
@@ -299,7 +305,8 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   CLI::Option* vcd = cmd->add_option(
       "--vcd", o->vcd,
       "Write a VCD: the model's transaction-level signals (busy, irq, batch/fold, last "
-      "transaction), or every Verilated signal on the rtl backend (with both: the rtl run)");
+      "transaction), or every Verilated signal on the rtl backend (with both: the rtl run); "
+      "with --network, every block's state and FIFO occupancy per cycle");
   CLI::Option* fst =
       cmd->add_option("--fst", o->fst, "Write an FST of every Verilated signal (rtl or both)");
   vcd->excludes(fst);

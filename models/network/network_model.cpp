@@ -3,6 +3,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -239,48 +240,82 @@ void bind(M& m, sc_core::sc_clock& clk, sc_core::sc_signal<bool>& rst_n, Stream&
   m.out_data(out.data);
 }
 
-// Counts each block's cycles from the signals of its input and output streams.
+// Counts each block's cycles from the signals of its input and output streams; optionally keeps
+// the stretches of each state and drives a state signal per block for the VCD.
 class ActivityMonitor : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk, rst_n;
   ActivityMonitor(const sc_core::sc_module_name& name, std::vector<Stream*> inputs,
-                  std::vector<Stream*> outputs, std::vector<BlockActivity>* activity)
+                  std::vector<Stream*> outputs, std::vector<BlockActivity>* activity, bool segments)
       : sc_core::sc_module(name),
         in_(std::move(inputs)),
         out_(std::move(outputs)),
-        activity_(activity) {
+        activity_(activity),
+        keep_segments_(segments),
+        open_(in_.size()),
+        state_("state", in_.size()) {
     SC_HAS_PROCESS(ActivityMonitor);
     SC_METHOD(on_clock);
     sensitive << clk.pos();
     dont_initialize();
   }
+  // The state signals, for sc_trace (block b's is state(b)).
+  const sc_core::sc_signal<int>& state(std::size_t b) const { return state_[b]; }
+  std::vector<ActivitySegment> segments() const {
+    std::vector<ActivitySegment> all = closed_;
+    for (const auto& o : open_) {
+      if (o) all.push_back(*o);
+    }
+    std::sort(all.begin(), all.end(), [](const ActivitySegment& a, const ActivitySegment& b) {
+      return a.block != b.block ? a.block < b.block : a.first < b.first;
+    });
+    return all;
+  }
 
  private:
   void on_clock() {
     if (!rst_n.read()) return;
+    ++edge_;
     for (std::size_t b = 0; b < in_.size(); ++b) {
       BlockActivity& a = (*activity_)[b];
       const bool iv = in_[b]->valid.read(), ir = in_[b]->ready.read();
       const bool ov = out_[b]->valid.read(), orr = out_[b]->ready.read();
       a.beats_in += iv && ir ? 1 : 0;
       a.beats_out += ov && orr ? 1 : 0;
+      ActivityState st = ActivityState::BUSY;
       if (ov && !orr) {
         ++a.output_stall;
+        st = ActivityState::OUTPUT_STALL;
       } else if (ir && !iv) {
         ++a.input_stall;
+        st = ActivityState::INPUT_STALL;
       } else {
         ++a.busy;
+      }
+      state_[b].write(static_cast<int>(st));
+      if (!keep_segments_) continue;
+      std::optional<ActivitySegment>& o = open_[b];
+      if (o && o->state == st) {
+        o->last = edge_;
+      } else {
+        if (o) closed_.push_back(*o);
+        o = ActivitySegment{static_cast<int>(b), st, edge_, edge_};
       }
     }
   }
   std::vector<Stream*> in_, out_;
   std::vector<BlockActivity>* activity_;
+  bool keep_segments_;
+  std::vector<std::optional<ActivitySegment>> open_;
+  std::vector<ActivitySegment> closed_;
+  sc_core::sc_vector<sc_core::sc_signal<int>> state_;
+  std::uint64_t edge_ = 0;
 };
 
 class NetworkTop : public sc_core::sc_module {
  public:
   NetworkTop(const sc_core::sc_module_name& name, const engine::NetworkPlan& plan,
-             const engine::NetworkOperands& ops)
+             const engine::NetworkOperands& ops, const NetworkModelOptions& options)
       : sc_core::sc_module(name),
         clk_("clk", sc_core::sc_time(plan.config.clock_ns, sc_core::SC_NS)),
         rst_n_("rst_n", false) {
@@ -342,9 +377,11 @@ class NetworkTop : public sc_core::sc_module {
     sink_->in_valid(streams_.back()->valid);
     sink_->in_ready(streams_.back()->ready);
     sink_->in_data(streams_.back()->data);
-    monitor_ = std::make_unique<ActivityMonitor>("activity", block_in, block_out, &activity_);
+    monitor_ = std::make_unique<ActivityMonitor>("activity", block_in, block_out, &activity_,
+                                                 options.activity);
     monitor_->clk(clk_);
     monitor_->rst_n(rst_n_);
+    if (!options.vcd_path.empty()) open_trace(plan, options.vcd_path);
 
     SC_HAS_PROCESS(NetworkTop);
     SC_THREAD(run);
@@ -361,6 +398,10 @@ class NetworkTop : public sc_core::sc_module {
   const DmaSink& sink() const { return *sink_; }
   const DmaSource& source() const { return *source_; }
   const std::vector<unsigned char>& results() const { return out_mem_->bytes(); }
+  std::vector<ActivitySegment> segments() const { return monitor_->segments(); }
+  ~NetworkTop() override {
+    if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
+  }
 
  private:
   static constexpr std::uint64_t kSinkStream = 0x73696e6b00000000ull;  // "sink"
@@ -377,6 +418,21 @@ class NetworkTop : public sc_core::sc_module {
     }
     throw std::logic_error("network model: the MVAU block of layer " + b.layer.name +
                            " is not built yet");
+  }
+
+  void open_trace(const engine::NetworkPlan& plan, std::string path) {
+    // sc_create_vcd_trace_file appends ".vcd" to the name it is given.
+    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".vcd") == 0)
+      path.resize(path.size() - 4);
+    trace_ = sc_core::sc_create_vcd_trace_file(path.c_str());
+    trace_->set_time_unit(1, sc_core::SC_NS);
+    sc_core::sc_trace(trace_, clk_, "clk");
+    sc_core::sc_trace(trace_, rst_n_, "rst_n");
+    for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
+      const std::string& n = plan.blocks[b].layer.name;
+      sc_core::sc_trace(trace_, monitor_->state(b), n + "_state");
+      sc_core::sc_trace(trace_, *counts_[b], n + "_fifo_count");
+    }
   }
 
   // Reset over two rising edges, as the RTL driver does, then run until the last result.
@@ -406,6 +462,7 @@ class NetworkTop : public sc_core::sc_module {
   std::vector<streaming::StreamFifoModule*> fifos_;
   std::vector<BlockActivity> activity_;
   std::unique_ptr<ActivityMonitor> monitor_;
+  sc_core::sc_trace_file* trace_ = nullptr;
 };
 
 // A generous bound: every beat of every stream a few times over, plus the DMA's own time.
@@ -432,13 +489,25 @@ std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images) {
 
 }  // namespace
 
+const char* to_string(ActivityState s) {
+  switch (s) {
+    case ActivityState::BUSY:
+      return "busy";
+    case ActivityState::INPUT_STALL:
+      return "input_stall";
+    case ActivityState::OUTPUT_STALL:
+      return "output_stall";
+  }
+  return "?";
+}
+
 NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
                                    const engine::NetworkOperands& ops,
                                    const NetworkModelOptions& options) {
   // The run ends with sc_stop(): not worth an Info line per run.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  NetworkTop top("network", plan, ops);
+  NetworkTop top("network", plan, ops, options);
   top.max_cycles =
       options.max_cycles ? options.max_cycles : default_max_cycles(plan, ops.image_count);
   sc_core::sc_start();
@@ -471,6 +540,7 @@ NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
   for (std::size_t i = per_image; i <= arrival.size(); i += per_image) {
     r.image_done.push_back(arrival[i - 1]);
   }
+  if (options.activity) r.activity = top.segments();
   r.dma_full_cycles = top.source().model().full_cycles();
   r.dma_empty_cycles = top.source().model().empty_cycles();
   r.sink_stall_cycles = r.blocks.back().output_stall;

@@ -32,6 +32,15 @@ struct BlockActivity {
   int fifo_max = 0;  // the largest occupancy of the FIFO in front of the block
 };
 
+// One stretch of cycles a block spent in one state (ActivityState), for traces.
+enum class ActivityState { BUSY = 0, INPUT_STALL = 1, OUTPUT_STALL = 2 };
+const char* to_string(ActivityState s);  // "busy", "input_stall", "output_stall"
+struct ActivitySegment {
+  int block = 0;
+  ActivityState state = ActivityState::BUSY;
+  std::uint64_t first = 0, last = 0;  // edges, inclusive (1 = the first edge out of reset)
+};
+
 struct NetworkRunResult {
   std::vector<std::int64_t> output;       // images x H x W x C raws of the last block's map
   std::uint64_t cycles = 0;               // edges out of reset until the last result beat is taken
@@ -49,11 +58,17 @@ struct NetworkRunResult {
   // input DMA's empty cycles (the bus slower than the network) exceed them, or "output DMA" when
   // the output DMA's refusals do.
   std::string bottleneck;
+  // With NetworkModelOptions::activity: every block's states over time, block by block, in
+  // order of their first edge.
+  std::vector<ActivitySegment> activity;
 };
 
 struct NetworkModelOptions {
   std::uint64_t max_cycles = 0;  // 0: a bound from the plan (a deadlock fails instead of hanging)
-  std::string vcd_path;          // per-block activity trace (busy / stalls), empty: none
+  // A VCD of every block's state (<name>_state: 0 busy, 1 input stall, 2 output stall) and of
+  // every FIFO's occupancy (<name>_fifo_count), one sample per clock edge; empty: none.
+  std::string vcd_path;
+  bool activity = false;  // fill NetworkRunResult::activity
 };
 
 // Throws std::runtime_error when the results do not all arrive within max_cycles (naming the

@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <fstream>
+#include <stdexcept>
 
 #include "models/engine/network_reference.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -81,12 +83,31 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
     NetworkBackendRun run;
     run.backend = "model";
     const auto t0 = std::chrono::steady_clock::now();
-    run.result = network::run_network_model(plan, ops);
+    network::NetworkModelOptions mo;
+    mo.vcd_path = options.vcd_path;
+    mo.activity = !options.activity_csv_path.empty();
+    run.result = network::run_network_model(plan, ops, mo);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     check(plan.output(), ref.output(), &run);
+    if (mo.activity) {
+      std::ofstream csv(options.activity_csv_path);
+      csv << activity_csv(plan, run.result.activity);
+      if (!csv) throw std::runtime_error("cannot write " + options.activity_csv_path);
+    }
     s.runs.push_back(std::move(run));
   }
   return s;
+}
+
+std::string activity_csv(const engine::NetworkPlan& plan,
+                         const std::vector<network::ActivitySegment>& segments) {
+  std::string out = "block,kind,state,first_cycle,last_cycle,cycles\n";
+  for (const network::ActivitySegment& a : segments) {
+    const engine::BlockPlan& b = plan.blocks[static_cast<std::size_t>(a.block)];
+    out += fmt::format("{},{},{},{},{},{}\n", b.layer.name, engine::to_string(b.layer.kind),
+                       network::to_string(a.state), a.first, a.last, a.last - a.first + 1);
+  }
+  return out;
 }
 
 std::string network_summary_text(const NetworkSummary& s, const std::string& source) {

@@ -43,7 +43,13 @@ struct NetworkSummary {
 struct NetworkRunOptions {
   std::optional<int> images;  // default: the file's [network] images
   resources::Family family = resources::Family::xc7;
+  std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD
+  std::string activity_csv_path;  // the model's per-block state stretches as CSV
 };
+
+// The CSV of activity segments: block,kind,state,first_cycle,last_cycle,cycles (docs/network.md).
+std::string activity_csv(const engine::NetworkPlan& plan,
+                         const std::vector<network::ActivitySegment>& segments);
 
 NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOptions& options = {});
 

@@ -226,6 +226,14 @@ def main() -> int:
                    env=dict(os.environ, SC_COPYRIGHT_MESSAGE="DISABLE"))
         expect(proc.returncode == 0 and (results / "results.sqlite").is_file(),
                f"fxsim sweep sweep_ci_small.toml ({time.monotonic() - t0:.1f} s)", proc)
+        activity = work / "activity.csv"
+        proc = run([args.fxsim, "run", "--network",
+                    src / "docs" / "examples" / "network_backpressure.toml",
+                    "--activity-csv", activity],
+                   env=dict(os.environ, SC_COPYRIGHT_MESSAGE="DISABLE"))
+        expect(proc.returncode == 0 and activity.is_file(),
+               "fxsim run --network network_backpressure.toml --activity-csv", proc)
+        os.environ["FXSIM_ACTIVITY"] = str(activity)  # kernel_env copies os.environ
         check_notebooks(src, work, results, fxsim_plots.FIGURES)
         check_plot_script(src, work, results, fxsim_plots.FIGURES)
     except (CheckFailed, subprocess.TimeoutExpired) as e:

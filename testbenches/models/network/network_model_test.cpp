@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "models/engine/network_config.hpp"
@@ -70,6 +72,36 @@ TEST(NetworkModel, TwoPoolsAtFullBandwidthByHand) {
   EXPECT_EQ(r.blocks[0].output_stall, 0u);
   EXPECT_EQ(r.dma_empty_cycles, 1u);  // edge 1 only: then 4 beats a cycle in, 1 out
   EXPECT_EQ(r.bottleneck, "pool0");
+}
+
+TEST(NetworkModel, ActivitySegmentsAndVcdByHand) {
+  env::SimulationScope scope;
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(two_pools("bandwidth = [8, 1]"), "t.toml"));
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 2);
+  NetworkModelOptions options;
+  options.activity = true;
+  options.vcd_path = ::testing::TempDir() + "network_activity.vcd";
+  const NetworkRunResult r = run_network_model(plan, ops, options);
+  // The first pool, as worked out above: waiting on edge 1, a beat on edges 2..33, waiting on
+  // 34 and 35.
+  std::vector<ActivitySegment> pool0;
+  for (const ActivitySegment& a : r.activity) {
+    if (a.block == 0) pool0.push_back(a);
+  }
+  ASSERT_EQ(pool0.size(), 3u);
+  EXPECT_EQ(pool0[0].state, ActivityState::INPUT_STALL);
+  EXPECT_EQ(pool0[0].first, 1u);
+  EXPECT_EQ(pool0[0].last, 1u);
+  EXPECT_EQ(pool0[1].state, ActivityState::BUSY);
+  EXPECT_EQ(pool0[1].first, 2u);
+  EXPECT_EQ(pool0[1].last, 33u);
+  EXPECT_EQ(pool0[2].state, ActivityState::INPUT_STALL);
+  EXPECT_EQ(pool0[2].last, 35u);
+  std::ifstream vcd(options.vcd_path);
+  const std::string text((std::istreambuf_iterator<char>(vcd)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("pool0_state"), std::string::npos);
+  EXPECT_NE(text.find("pool1_fifo_count"), std::string::npos);
 }
 
 TEST(NetworkModel, SlowBusSetsTheInterval) {
