@@ -17,7 +17,7 @@ class FifoStage final : public CycleStage {
   }
   bool in_ready(bool out_ready) const override { return m_.in_ready(out_ready); }
   void edge(bool in_valid, const Lanes& in_data, bool out_ready) override {
-    in_.values = in_data;
+    if (in_valid) in_.values = in_data;  // the model reads the beat only when it is offered
     m_.edge(in_valid, in_, out_ready);
   }
   int count() const override { return m_.count(); }
