@@ -26,6 +26,15 @@ struct ParamSpec {
   std::vector<std::string> value_names = {};
 };
 
+// A port of a streaming unit beyond clk, rst_n and its two streams (a FIFO's occupancy, an MVAU's
+// weight write port and run): a stitched top (models/engine/stitch_plan.hpp) routes it to a
+// top-level port named <instance>_<name>.
+struct ExtraPort {
+  std::string name;
+  bool is_input = true;
+  int width = 1;
+};
+
 struct UnitSpec {
   std::string name;
   std::string top_module;
@@ -43,6 +52,13 @@ struct UnitSpec {
   // Optional: is parameter `name` without effect at this resolved set (bn_act's K with a
   // fixed-point scale, CLIP without relu_clip)? summarize_params leaves such parameters out.
   bool (*ignored)(const std::string& name, const ParamMap& resolved) = nullptr;
+  // Streaming units only (null elsewhere): the bits of in_data and out_data at a resolved set
+  // (ports in_valid / in_ready / in_data, out_valid / out_ready / out_data, docs/rtl_units.md),
+  // and the unit's other ports, in declaration order. A stitched chain checks with these that
+  // one stage's out_data is as wide as the next one's in_data.
+  int (*in_data_width)(const ParamMap& resolved) = nullptr;
+  int (*out_data_width)(const ParamMap& resolved) = nullptr;
+  std::vector<ExtraPort> (*extra_ports)(const ParamMap& resolved) = nullptr;
 };
 
 // Bad unit name or parameter set; the message names the parameter and what was expected.

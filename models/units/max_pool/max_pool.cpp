@@ -72,6 +72,10 @@ UnitSpec make_spec() {
   u.check = check;
   u.latency = [](const ParamMap&) { return kMaxPoolLatency; };
   u.cost = cost;
+  u.in_data_width = [](const ParamMap& p) {
+    return static_cast<int>(param(p, "SIMD") * param(p, "IN_W"));
+  };
+  u.out_data_width = u.in_data_width;  // the pooled map in the same packing
   return u;
 }
 

@@ -100,6 +100,8 @@ UnitSpec make_spec() {
   u.check = check;
   u.latency = [](const ParamMap& p) { return first_output_cycle(SlidingWindowConfig::from(p)); };
   u.cost = cost;
+  u.in_data_width = [](const ParamMap& p) { return SlidingWindowConfig::from(p).beat_width(); };
+  u.out_data_width = u.in_data_width;  // window beats carry the input's lanes
   return u;
 }
 

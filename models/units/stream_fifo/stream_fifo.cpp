@@ -75,6 +75,11 @@ UnitSpec make_spec() {
   u.latency = latency;
   u.cost = cost;
   u.ignored = ignored;
+  u.in_data_width = [](const ParamMap& p) { return static_cast<int>(param(p, "WIDTH")); };
+  u.out_data_width = u.in_data_width;
+  u.extra_ports = [](const ParamMap& p) {
+    return std::vector<ExtraPort>{{"count", false, StreamFifoConfig::from(p).count_width()}};
+  };
   return u;
 }
 

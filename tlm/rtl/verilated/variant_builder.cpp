@@ -50,7 +50,7 @@ void run_step(const char* what, const std::vector<std::string>& argv,
   if (!r.started || r.exit_code != 0) {
     throw RtlBuildError(
         fmt::format("building the on-demand RTL variant {} ({}) failed: {} {}; full log: {}\n{}",
-                    s.unit->name, describe(s), what,
+                    source_name(s), describe(s), what,
                     r.started ? "exited with code " + std::to_string(r.exit_code)
                               : "could not start (" + r.error + ")",
                     log.string(), util::file_tail(log, kLogTailLines)),
@@ -85,7 +85,7 @@ void build_into(const EntryPaths& build, const VariantSources& s, const Toolchai
   run_step("the C++ compiler",
            compile_command(tc, s.trace, {build.obj(), build.src()}, adapter, build.library()),
            build.dir, build.log(), s);
-  write_manifest(build, s.key, s.unit->name, describe(s));
+  write_manifest(build, s.key, source_name(s), describe(s));
 }
 
 }  // namespace
@@ -126,7 +126,7 @@ CachedVariant ensure_variant(const VariantRequest& request, const BuildOptions& 
     throw RtlVariantError(
         fmt::format("no Verilated {} with these parameters ({}) in the cache {} and builds are off "
                     "(FXSIM_RTL_ONDEMAND=0); unset it to build the variant (a few seconds, once)",
-                    v.sources.unit->name, describe(v.sources), root.string()));
+                    source_name(v.sources), describe(v.sources), root.string()));
   }
   check_toolchain(tc);
   notify(fmt::format("building RTL variant {} {} (first use, a few seconds)", v.sources.top,

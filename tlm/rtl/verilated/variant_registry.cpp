@@ -20,8 +20,13 @@ namespace {
 using RequestId = std::tuple<std::string, units::ParamMap, TraceFormat, AdapterKind, std::string>;
 
 RequestId request_id(const VariantRequest& r) {
-  return {r.unit, r.params, r.trace, r.kind,
-          r.wrapper ? r.wrapper->top + '\n' + r.wrapper->contents : std::string()};
+  std::string top;
+  if (r.wrapper) top = r.wrapper->top + '\n' + r.wrapper->contents;
+  if (r.generated) {
+    top = "generated\n" + r.generated->top + '\n' + r.generated->contents;
+    for (const std::string& u : r.generated->units) top += '\n' + u;
+  }
+  return {r.unit, r.params, r.trace, r.kind, top};
 }
 
 struct Loaded {
@@ -55,8 +60,10 @@ template <typename Model>
 Variant<Model> variant_of(const SharedLibrary& lib, const char* symbol, const CachedVariant& v) {
   using MakeFn = Model* (*)(const char*);
   const auto make = reinterpret_cast<MakeFn>(lib.symbol(symbol));
-  return {v.sources.unit->name + " " + units::summarize_params(*v.sources.unit, v.sources.params),
-          v.sources.unit->name, v.sources.params, v.sources.trace,
+  const VariantSources& s = v.sources;
+  return {s.unit ? s.unit->name + " " + units::summarize_params(*s.unit, s.params)
+                 : s.top + " " + describe(s),
+          source_name(s), s.params, s.trace,
           [make](const char* instance) { return std::unique_ptr<Model>(make(instance)); }};
 }
 

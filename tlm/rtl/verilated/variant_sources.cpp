@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <stdexcept>
@@ -80,10 +81,72 @@ std::string adapter_template_digest(const VariantSources& s) {
   return h.hex_digest();
 }
 
+// A generated top: the RTL of every unit it names, then its own file; no -G parameters. The key
+// document names the units and the top (the files' hashes are in "rtl"), and has no "unit" or
+// "params": a single-unit request never yields the same document.
+VariantSources generated_sources(const VariantRequest& request, const Toolchain& tc,
+                                 const std::filesystem::path& rtl_dir) {
+  const GeneratedTop& g = *request.generated;
+  if (request.kind != AdapterKind::PORTS) {
+    throw std::invalid_argument(
+        "a generated top module is driven port by port (AdapterKind::PORTS)");
+  }
+  if (!request.unit.empty() || !request.params.empty() || request.wrapper) {
+    throw std::invalid_argument(
+        "a request for a generated top names its units in GeneratedTop::units, not in unit / "
+        "params / wrapper");
+  }
+  VariantSources s;
+  s.units = g.units;
+  s.trace = request.trace;
+  s.kind = request.kind;
+  s.top = g.top;
+  for (const std::string& name : g.units) {
+    try {
+      for (auto& file : units::read_unit_rtl(units::find_unit(name), rtl_dir)) {
+        const bool seen = std::any_of(s.rtl_files.begin(), s.rtl_files.end(),
+                                      [&](const auto& f) { return f.first == file.first; });
+        if (!seen) s.rtl_files.push_back(std::move(file));
+      }
+    } catch (const units::RtlSourceError& e) {
+      throw RtlToolchainError(e.what());
+    } catch (const units::UnitParamError& e) {
+      throw std::invalid_argument(fmt::format("generated top {}: {}", g.top, e.what()));
+    }
+  }
+  s.rtl_files.emplace_back(g.file_name, g.contents);
+  s.verilator_args = {"--top", s.top, request.trace == TraceFormat::FST ? "--trace-fst" : "--trace",
+                      "--cc"};
+  s.verilator_args.insert(s.verilator_args.end(), tc.verilator_args.begin(),
+                          tc.verilator_args.end());
+  nlohmann::json rtl = nlohmann::json::array();
+  for (const auto& [name, text] : s.rtl_files) {
+    rtl.push_back({{"file", name}, {"sha256", util::sha256_hex(text)}});
+  }
+  const nlohmann::json doc = {
+      {"schema", kSchemaVersion},
+      {"generated_units", s.units},
+      {"kind", kind_name(s.kind)},
+      {"top", s.top},
+      {"trace", to_string(s.trace)},
+      {"rtl", rtl},
+      {"verilator_version", tc.verilator_version},
+      {"verilator_args", s.verilator_args},
+      {"cxx", tc.cxx},
+      {"cxx_version", tc.cxx_version},
+      {"cxx_command", compile_command(tc, s.trace, {"<include>"}, "<adapter>", "<out>")},
+      {"adapter", adapter_template_digest(s)},
+  };
+  s.key = util::sha256_hex(doc.dump());
+  s.class_name = "Vfxod_" + s.key.substr(0, 16);
+  return s;
+}
+
 }  // namespace
 
 VariantSources variant_sources(const VariantRequest& request, const Toolchain& tc,
                                const std::filesystem::path& rtl_dir) {
+  if (request.generated) return generated_sources(request, tc, rtl_dir);
   if (request.wrapper && request.kind != AdapterKind::PORTS) {
     throw std::invalid_argument("a wrapper top module is driven port by port (AdapterKind::PORTS)");
   }
@@ -208,7 +271,12 @@ std::vector<std::string> compile_command(const Toolchain& tc, TraceFormat trace,
   return cmd;
 }
 
-std::string describe(const VariantSources& s) { return units::format_params(*s.unit, s.params); }
+std::string describe(const VariantSources& s) {
+  if (s.unit == nullptr) return fmt::format("over {}", fmt::join(s.units, ", "));
+  return units::format_params(*s.unit, s.params);
+}
+
+std::string source_name(const VariantSources& s) { return s.unit ? s.unit->name : s.top; }
 
 VariantRequest unit_request(std::string unit, units::ParamMap resolved, TraceFormat trace) {
   VariantRequest r;

@@ -42,12 +42,24 @@ struct TopWrapper {
   std::vector<std::string> params;  // the unit parameters it is given (-G), in this order
 };
 
+// A generated top module over several units (a stitched chain, models/engine/stitch_top.hpp): its
+// file is compiled after the RTL files of every unit in `units` (each file once, in the order of
+// the units), and it takes no -G parameters: its text sets every instance's parameters.
+struct GeneratedTop {
+  std::string top;                  // module name
+  std::string file_name, contents;  // its SystemVerilog
+  std::vector<std::string> units;   // units of units::all_units() it instantiates
+};
+
 struct VariantRequest {
   std::string unit;        // a unit of units::all_units(): its RTL files and parameter schema
   units::ParamMap params;  // resolved (units::resolve_params)
   TraceFormat trace = TraceFormat::VCD;
   AdapterKind kind = AdapterKind::UNIT;
   std::optional<TopWrapper> wrapper;  // PORTS only
+  // PORTS only; then `unit`, `params` and `wrapper` stay empty. Requests without it (one unit)
+  // have the keys they always had.
+  std::optional<GeneratedTop> generated;
 };
 
 // The request for `unit`'s own adapter (PeModel / BnModel).
@@ -55,7 +67,8 @@ VariantRequest unit_request(std::string unit, units::ParamMap resolved,
                             TraceFormat trace = TraceFormat::VCD);
 
 struct VariantSources {
-  const units::UnitSpec* unit = nullptr;
+  const units::UnitSpec* unit = nullptr;  // null for a generated top
+  std::vector<std::string> units;         // a generated top's units (empty otherwise)
   units::ParamMap params;
   TraceFormat trace = TraceFormat::VCD;
   AdapterKind kind = AdapterKind::UNIT;
@@ -98,7 +111,10 @@ std::vector<std::string> compile_command(const Toolchain& tc, TraceFormat trace,
                                          const std::filesystem::path& adapter,
                                          const std::filesystem::path& out);
 
-// "SIMD=2 A_W=8 ..." of the request (for the progress line and messages).
+// "SIMD=2 A_W=8 ..." of the request (for the progress line and messages); for a generated top
+// "over stream_fifo, max_pool".
 std::string describe(const VariantSources& s);
+// The unit's name, or the generated top's module name (manifests, messages, Variant::unit).
+std::string source_name(const VariantSources& s);
 
 }  // namespace fxsim::verilated
