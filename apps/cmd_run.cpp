@@ -162,11 +162,6 @@ int size_fifos_command(const engine::NetworkPlan& plan, const RunCommandOptions&
 
 // `fxsim run --network`: the network description through the SystemC network model.
 int run_network_command(const RunCommandOptions& o) {
-  if (o.backend != "model") {
-    print_error(kCommand, "--network: --backend {} is not available yet; expected model",
-                o.backend);
-    return kExitUsage;
-  }
   if (!o.fst.empty()) {
     print_error(kCommand, "--network: --fst is not available for networks; expected --vcd");
     return kExitUsage;
@@ -182,6 +177,9 @@ int run_network_command(const RunCommandOptions& o) {
   }
   if (o.size_fifos) return size_fifos_command(plan, o);
   env::NetworkRunOptions options;
+  options.backends = o.backend == "rtl"    ? env::NetworkBackends::RTL
+                     : o.backend == "both" ? env::NetworkBackends::BOTH
+                                           : env::NetworkBackends::MODEL;
   options.images = o.images;
   options.family = *resources::parse_family(o.family);
   options.vcd_path = o.vcd;
@@ -189,6 +187,12 @@ int run_network_command(const RunCommandOptions& o) {
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
+  } catch (const verilated::RtlVariantError& e) {
+    print_error(kCommand, "{}: {}", o.network, e.what());
+    return kExitUsage;
+  } catch (const std::invalid_argument& e) {
+    print_error(kCommand, "{}: {}", o.network, e.what());
+    return kExitUsage;
   } catch (const std::exception& e) {
     print_error(kCommand, "simulation failed: {}", e.what());
     return kExitFailure;

@@ -178,11 +178,11 @@ class DmaSink : public sc_core::sc_module {
   sc_core::sc_in<StreamData> in_data;
   tlm_utils::simple_initiator_socket<sc_core::sc_module> socket;
 
-  DmaSink(const sc_core::sc_module_name& name, double stall, std::uint64_t seed,
+  DmaSink(const sc_core::sc_module_name& name, streaming::OutputSinkModel model,
           const engine::MapShape& shape, std::size_t beats)
       : sc_core::sc_module(name),
         socket("socket"),
-        model_(stall, seed),
+        model_(std::move(model)),
         shape_(shape),
         beats_(beats) {
     SC_HAS_PROCESS(DmaSink);
@@ -336,16 +336,10 @@ class NetworkTop : public sc_core::sc_module {
     out_mem_ = std::make_unique<ByteMemory>("result_memory",
                                             out_beats_ * static_cast<std::size_t>(beat_bytes(out)));
 
-    streaming::InputDmaConfig dma;
-    dma.beat_bytes = beat_bytes(in);
-    dma.bytes = cfg.dma.bytes;
-    dma.cycles = cfg.dma.cycles;
-    dma.start_latency = cfg.dma.start_latency;
-    dma.buffer_beats = cfg.dma.buffer_beats;
+    const streaming::InputDmaConfig dma = input_dma_config(plan);
     source_ = std::make_unique<DmaSource>("input_dma", dma, in, in_beats_, cfg.dma.bus_bits / 8);
     source_->socket.bind(in_mem_->socket);
-    sink_ = std::make_unique<DmaSink>("output_dma", cfg.dma.output_stall, cfg.seed ^ kSinkStream,
-                                      out, out_beats_);
+    sink_ = std::make_unique<DmaSink>("output_dma", output_dma(plan), out, out_beats_);
     sink_->socket.bind(out_mem_->socket);
 
     streams_.push_back(std::make_unique<Stream>());  // DMA -> first FIFO
@@ -404,8 +398,6 @@ class NetworkTop : public sc_core::sc_module {
   }
 
  private:
-  static constexpr std::uint64_t kSinkStream = 0x73696e6b00000000ull;  // "sink"
-
   // The block's units between `in` and a new stream at the back of streams_.
   void add_block(const engine::BlockPlan& b, Stream* in) {
     streams_.push_back(std::make_unique<Stream>());
@@ -465,7 +457,25 @@ class NetworkTop : public sc_core::sc_module {
   sc_core::sc_trace_file* trace_ = nullptr;
 };
 
-// A generous bound: every beat of every stream a few times over, plus the DMA's own time.
+}  // namespace
+
+constexpr std::uint64_t kSinkStream = 0x73696e6b00000000ull;  // "sink"
+
+streaming::InputDmaConfig input_dma_config(const engine::NetworkPlan& plan) {
+  const engine::DmaConfig& d = plan.config.dma;
+  streaming::InputDmaConfig dma;
+  dma.beat_bytes = beat_bytes(plan.input());
+  dma.bytes = d.bytes;
+  dma.cycles = d.cycles;
+  dma.start_latency = d.start_latency;
+  dma.buffer_beats = d.buffer_beats;
+  return dma;
+}
+
+streaming::OutputSinkModel output_dma(const engine::NetworkPlan& plan) {
+  return streaming::OutputSinkModel(plan.config.dma.output_stall, plan.config.seed ^ kSinkStream);
+}
+
 std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images) {
   std::uint64_t beats = 0;
   for (const engine::BlockPlan& b : plan.blocks) {
@@ -486,8 +496,6 @@ std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images) {
              static_cast<double>((beats + dma) * static_cast<std::uint64_t>(images) * 4) * stall) +
          static_cast<std::uint64_t>(d.start_latency) + 1000;
 }
-
-}  // namespace
 
 const char* to_string(ActivityState s) {
   switch (s) {

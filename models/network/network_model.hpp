@@ -16,6 +16,7 @@
 
 #include "models/engine/network_plan.hpp"
 #include "models/engine/network_reference.hpp"
+#include "models/streaming/dma_model.hpp"
 
 namespace fxsim::network {
 
@@ -70,6 +71,13 @@ struct NetworkModelOptions {
   std::string vcd_path;
   bool activity = false;  // fill NetworkRunResult::activity
 };
+
+// What every backend of the network shares, so that they see the same stream ends: the input
+// DMA's configuration, the output DMA (its stall pattern seeded from the network's seed), and a
+// generous cycle bound (every beat of every stream a few times over, plus the DMA's own time).
+streaming::InputDmaConfig input_dma_config(const engine::NetworkPlan& plan);
+streaming::OutputSinkModel output_dma(const engine::NetworkPlan& plan);
+std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images);
 
 // Throws std::runtime_error when the results do not all arrive within max_cycles (naming the
 // blocks that still hold data).

@@ -60,14 +60,48 @@ nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
           {"lut_equivalent", e.lut_equivalent}};
 }
 
+// The per-block table of a model run: shapes, folding, activity, FIFO maximum, resources.
+std::string block_table(const NetworkSummary& s, const network::NetworkRunResult& r) {
+  std::string t = fmt::format(
+      "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>5} {:>7} {:>6} "
+      "{:>4} {:>4} {:>4} {:>6}\n",
+      "block", "kind", "in", "out", "folding", "busy", "in-stall", "out-stall", "fifo", "LUT", "FF",
+      "DSP", "B18", "B36", "LUTRAM");
+  for (std::size_t b = 0; b < s.plan.blocks.size(); ++b) {
+    const engine::BlockPlan& bp = s.plan.blocks[b];
+    const network::BlockActivity& a = r.blocks[b];
+    const resources::ResourceEstimate e = s.cost.blocks[b].total();
+    t += fmt::format(
+        "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>2}/{:<2} {:>7} {:>6} {:>4} "
+        "{:>4} {:>4} {:>6}\n",
+        bp.layer.name, engine::to_string(bp.layer.kind), shape_text(bp.in), shape_text(bp.out),
+        folding_text(bp), a.busy, a.input_stall, a.output_stall, a.fifo_max, bp.fifo.depth, e.lut,
+        e.ff, e.dsp, e.bram18, e.bram36, e.lutram);
+  }
+  const resources::ResourceEstimate& tot = s.cost.total;
+  t += fmt::format("  {:<10} {:>83} {:>6} {:>4} {:>4} {:>4} {:>6}\n", "total", tot.lut, tot.ff,
+                   tot.dsp, tot.bram18, tot.bram36, tot.lutram);
+  return t;
+}
+
 }  // namespace
+
+bool NetworkSummary::cycles_agree() const {
+  for (const NetworkBackendRun& r : runs) {
+    if (r.result.cycles != runs.front().result.cycles ||
+        r.result.image_done != runs.front().result.image_done) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool NetworkSummary::passed() const {
   if (runs.empty()) return false;
   for (const NetworkBackendRun& r : runs) {
     if (r.mismatches != 0) return false;
   }
-  return true;
+  return cycles_agree();
 }
 
 NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOptions& options) {
@@ -78,7 +112,9 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
   s.cost = engine::network_cost(plan, options.family, /*use_dsp=*/true);
   const engine::NetworkOperands ops = engine::make_network_operands(plan, s.images);
   const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
-  {
+  const bool model = options.backends != NetworkBackends::RTL;
+  const bool rtl = options.backends != NetworkBackends::MODEL;
+  if (model) {
     SimulationScope scope;
     NetworkBackendRun run;
     run.backend = "model";
@@ -94,6 +130,15 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
       csv << activity_csv(plan, run.result.activity);
       if (!csv) throw std::runtime_error("cannot write " + options.activity_csv_path);
     }
+    s.runs.push_back(std::move(run));
+  }
+  if (rtl) {
+    NetworkBackendRun run;
+    run.backend = "rtl";
+    const auto t0 = std::chrono::steady_clock::now();
+    run.result = run_network_rtl(plan, ops);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    check(plan.output(), ref.output(), &run);
     s.runs.push_back(std::move(run));
   }
   return s;
@@ -117,34 +162,21 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
   for (const NetworkBackendRun& run : s.runs) {
     const network::NetworkRunResult& r = run.result;
     t += fmt::format("\n{} backend ({:.2f} s):\n", run.backend, run.seconds);
-    t += fmt::format(
-        "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>5} {:>7} {:>6} "
-        "{:>4} {:>4} {:>4} {:>6}\n",
-        "block", "kind", "in", "out", "folding", "busy", "in-stall", "out-stall", "fifo", "LUT",
-        "FF", "DSP", "B18", "B36", "LUTRAM");
-    for (std::size_t b = 0; b < s.plan.blocks.size(); ++b) {
-      const engine::BlockPlan& bp = s.plan.blocks[b];
-      const network::BlockActivity& a = r.blocks[b];
-      const resources::ResourceEstimate e = s.cost.blocks[b].total();
-      t += fmt::format(
-          "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>2}/{:<2} {:>7} {:>6} {:>4} "
-          "{:>4} {:>4} {:>6}\n",
-          bp.layer.name, engine::to_string(bp.layer.kind), shape_text(bp.in), shape_text(bp.out),
-          folding_text(bp), a.busy, a.input_stall, a.output_stall, a.fifo_max, bp.fifo.depth, e.lut,
-          e.ff, e.dsp, e.bram18, e.bram36, e.lutram);
+    if (r.blocks.empty()) {
+      t += "  (per-block activity and resources: the model's; the stitched top shows its ends)\n";
+    } else {
+      t += block_table(s, r);
     }
-    const resources::ResourceEstimate& tot = s.cost.total;
-    t += fmt::format("  {:<10} {:>83} {:>6} {:>4} {:>4} {:>4} {:>6}\n", "total", tot.lut, tot.ff,
-                     tot.dsp, tot.bram18, tot.bram36, tot.lutram);
     t += fmt::format(
         "  cycles {} (reset release to the last result), latency {} cycles ({:.0f} ns), "
         "interval {} cycles, {:.0f} images/s, bottleneck {}\n",
         r.cycles, r.latency(), static_cast<double>(r.latency()) * cfg.clock_ns, r.interval(),
-        images_per_second(s, r), r.bottleneck);
-    t += fmt::format(
-        "  input DMA: {} cycles with its buffer full, {} empty with beats left; output DMA: {} "
-        "cycles refusing a result\n",
-        r.dma_full_cycles, r.dma_empty_cycles, r.sink_stall_cycles);
+        images_per_second(s, r), r.bottleneck.empty() ? "-" : r.bottleneck);
+    t += fmt::format("  input DMA: {} cycles with its buffer full, {} empty with beats left",
+                     r.dma_full_cycles, r.dma_empty_cycles);
+    t += r.blocks.empty()
+             ? std::string("\n")
+             : fmt::format("; output DMA: {} cycles refusing a result\n", r.sink_stall_cycles);
     t += fmt::format("  outputs: {} of {} equal the reference",
                      r.output.size() - std::min<std::size_t>(r.output.size(), run.mismatches),
                      r.output.size());
@@ -156,6 +188,14 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
           m.image, m.y, m.x, m.c, m.expected, m.got);
     }
     t += "\n";
+  }
+  if (s.runs.size() > 1) {
+    t += s.cycles_agree()
+             ? fmt::format(
+                   "\nmodel vs rtl: cycles equal ({}), every image's completion edge equal\n",
+                   s.runs.front().result.cycles)
+             : fmt::format("\nmodel vs rtl: cycles DIFFER: model {}, rtl {}\n",
+                           s.runs.front().result.cycles, s.runs.back().result.cycles);
   }
   t += fmt::format("resources: analytical ({}, yosys 0.23 mapping rules; docs/resources.md)\n",
                    s.family);
@@ -179,12 +219,13 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
     jr["interval_cycles"] = r.interval();
     jr["images_per_second"] = images_per_second(s, r);
     jr["image_done_cycles"] = r.image_done;
-    jr["bottleneck"] = r.bottleneck;
+    jr["bottleneck"] = r.bottleneck.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(r.bottleneck);
     jr["dma_full_cycles"] = r.dma_full_cycles;
     jr["dma_empty_cycles"] = r.dma_empty_cycles;
     jr["output_dma_stall_cycles"] = r.sink_stall_cycles;
     nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
-    for (std::size_t b = 0; b < s.plan.blocks.size(); ++b) {
+    for (std::size_t b = 0; b < r.blocks.size(); ++b) {
       const engine::BlockPlan& bp = s.plan.blocks[b];
       const network::BlockActivity& a = r.blocks[b];
       nlohmann::ordered_json jb;
@@ -226,6 +267,7 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
   }
   j["runs"] = runs;
   j["resources"] = resources_json(s.cost.total);
+  j["cycles_agree"] = s.cycles_agree();
   j["passed"] = s.passed();
   return j;
 }

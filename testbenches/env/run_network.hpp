@@ -14,6 +14,7 @@
 #include "models/engine/network_cost.hpp"
 #include "models/engine/network_plan.hpp"
 #include "models/network/network_model.hpp"
+#include "testbenches/env/network_rtl.hpp"
 
 namespace fxsim::env {
 
@@ -24,7 +25,7 @@ struct NetworkMismatch {
 };
 
 struct NetworkBackendRun {
-  std::string backend;  // "model"
+  std::string backend;  // "model" or "rtl"
   network::NetworkRunResult result;
   std::uint64_t mismatches = 0;
   std::optional<NetworkMismatch> first_mismatch;
@@ -37,10 +38,16 @@ struct NetworkSummary {
   std::vector<NetworkBackendRun> runs;
   engine::NetworkCost cost;
   std::string family = "xc7";
+  // With both backends: cycles, latency and interval equal (the RTL run has no per-block
+  // activity: the stitched top shows only its ends).
+  bool cycles_agree() const;
   bool passed() const;
 };
 
+enum class NetworkBackends { MODEL, RTL, BOTH };
+
 struct NetworkRunOptions {
+  NetworkBackends backends = NetworkBackends::MODEL;
   std::optional<int> images;  // default: the file's [network] images
   resources::Family family = resources::Family::xc7;
   std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD

@@ -188,7 +188,9 @@ TEST(FifoSizing, SmallestDepthsKeepTheUnboundedCyclesByExhaustiveSearch) {
       EXPECT_GT(cycles_with(plan, trial, ops), s.unbounded_cycles)
           << "block " << b << " depth " << d;
     }
-    if (s.depths[b] > 0) EXPECT_GT(s.one_less_cycles[b], s.unbounded_cycles);
+    if (s.depths[b] > 0) {
+      EXPECT_GT(s.one_less_cycles[b], s.unbounded_cycles);
+    }
   }
   // The second pool's FIFO must hold results while the output DMA stalls: not a wire.
   EXPECT_GT(s.depths[1], 0);

@@ -1,0 +1,23 @@
+#include "models/engine/network_stitch.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace fxsim::engine {
+
+StitchPlan network_stitch_plan(const NetworkPlan& plan) {
+  std::vector<StitchStage> stages;
+  for (const BlockPlan& b : plan.blocks) {
+    const std::string prefix = "b" + std::to_string(b.index) + "_";
+    stages.push_back({prefix + "fifo", "stream_fifo", fifo_params(b.fifo)});
+    if (b.window) stages.push_back({prefix + "window", "sliding_window", window_params(*b.window)});
+    if (b.pool) stages.push_back({prefix + "pool", "max_pool", pool_params(*b.pool)});
+    if (b.mvau) {
+      throw std::invalid_argument("network " + plan.config.name + ": block " + b.layer.name +
+                                  ": the MVAU is not part of the stitched RTL yet");
+    }
+  }
+  return make_stitch_plan(std::move(stages));
+}
+
+}  // namespace fxsim::engine
