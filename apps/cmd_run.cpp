@@ -20,6 +20,7 @@
 #include "models/engine/stimulus.hpp"
 #include "models/resources/family.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
+#include "testbenches/env/network_rtl.hpp"
 #include "testbenches/env/run_network.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/summary_report.hpp"
@@ -157,7 +158,21 @@ int size_fifos_command(const engine::NetworkPlan& plan, const RunCommandOptions&
   fmt::print("  FIFOs total: {} LUT, {} FF, {} LUT RAM, {} BRAM18, {} BRAM36\n",
              s.fifo_cost.total.lut, s.fifo_cost.total.ff, s.fifo_cost.total.lutram,
              s.fifo_cost.total.bram18, s.fifo_cost.total.bram36);
-  return s.cycles <= s.unbounded_cycles ? kExitOk : kExitFailure;
+  bool confirmed = true;
+  if (o.backend != "model") {
+    // The chosen depths on the stitched RTL: the same cycles as the model with those depths.
+    std::uint64_t rtl_cycles = 0;
+    try {
+      rtl_cycles = env::run_network_rtl(env::with_fifo_depths(plan, s.depths), ops).cycles;
+    } catch (const std::exception& e) {
+      print_error(kCommand, "the RTL confirmation failed: {}", e.what());
+      return kExitFailure;
+    }
+    confirmed = rtl_cycles == s.cycles;
+    fmt::print("  confirmed on the RTL backend: {} cycles ({})\n", rtl_cycles,
+               confirmed ? "equal" : "DIFFERENT");
+  }
+  return s.cycles <= s.unbounded_cycles && confirmed ? kExitOk : kExitFailure;
 }
 
 // `fxsim run --network`: the network description through the SystemC network model.
@@ -297,10 +312,12 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("--activity-csv", o->activity_csv,
                   "With --network: write every block's busy / input-stall / output-stall "
                   "stretches as CSV (docs/network.md; docs/notebooks/network_activity.ipynb)");
-  cmd->add_flag("--size-fifos", o->size_fifos,
-                "With --network: find the smallest depth of every FIFO with which the images take "
-                "no more cycles than with unbounded FIFOs (on the model; --images default "
-                "max(images, 4))");
+  cmd->add_flag(
+      "--size-fifos", o->size_fifos,
+      "With --network: find the smallest depth of every FIFO with which the images take "
+      "no more cycles than with unbounded FIFOs (on the model; --images default "
+      "max(images, 4)); with --backend rtl or both, the chosen depths are confirmed on the "
+      "stitched RTL (the same cycles)");
   cmd->add_option("-b,--backend", o->backend,
                   "model: SystemC/TLM model (latency formula, no clock); rtl: Verilated RTL "
                   "behind the transactor, clocked; both: each, plus the cycle comparison")
