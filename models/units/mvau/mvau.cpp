@@ -74,11 +74,24 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   const int row_w = c.simd * c.acc().a.width;
   if (c.nf() > 1) {
     if (c.sf() >= 2) {
+      // yosys's memory_dff merges the registered read address (the beat counter) into the read
+      // port, so memory_libmap sees a synchronous read: in block RAM when that is cheapest, with
+      // a soft bypass of the word written on the edge that moves the address on (measured: a
+      // register and a mux a bit); otherwise the register goes back to the address side and the
+      // buffer is the asynchronous-read LUT RAM (or registers) the RTL describes.
       resources::MemorySpec m;
       m.width = row_w;
       m.depth = c.sf();
-      m.sync_read = false;
-      e += resources::memory_cost(m, family);
+      m.sync_read = true;
+      const resources::MemoryMapping sync = resources::map_memory(m, family);
+      if (sync.kind == resources::MemoryKind::kBram) {
+        e += sync.estimate;
+        t.ff += row_w;
+        t.logic.lut += row_w;
+      } else {
+        m.sync_read = false;
+        e += resources::memory_cost(m, family);
+      }
     } else {
       t.ff += row_w;
     }
