@@ -22,6 +22,11 @@
 // weight word is valid and (fold 0) an input beat is offered; it is taken when the PEs advance.
 // out_valid is the PEs' output register, so it never depends on out_ready.
 //
+// BN = 1: PE x bn_act lanes after the PEs (x = the PE's result), each output scaled and biased by
+// its own word of a small scale / bias memory (NF words of PE x {bias, scale}) read at the fold
+// the PEs emit, written through bn_wr_* before the run (the port is ignored when BN = 0). The
+// lanes' global stall is the PEs' out_ready; latency STAGES + BN_STAGES.
+//
 // Write port: wr_en writes wr_data (PE*SIMD words of WW bits, word p*SIMD + i of a memory word)
 // at wr_addr, as weight_mem. A write restarts the weight stream and the fold counters (load the
 // weights after reset or between vectors, never in the middle of one).
@@ -50,11 +55,37 @@ module mvau #(
     parameter int AP         = 0,
     parameter int STAGES     = 2,
     parameter int MEM_STYLE  = 0,  // weight_mem STYLE: 0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM
+    // BN = 1: PE x bn_act after the PEs (x = the PE's output), bn_act's parameters prefixed BN_.
+    /* verilator lint_off UNUSEDPARAM */  // the BN_* parameters are unused when BN = 0
+    parameter int BN            = 0,
+    parameter int BN_SCALE_KIND = 0,
+    parameter int BN_S_W        = 8,
+    parameter int BN_S_FRAC     = 6,
+    parameter bit BN_S_SIGNED   = 1,
+    parameter int BN_K          = 2,
+    parameter int BN_SH_W       = 3,
+    parameter int BN_B_W        = 16,
+    parameter int BN_B_FRAC     = 8,
+    parameter int BN_OUT_W      = 8,
+    parameter int BN_OUT_FRAC   = 4,
+    parameter bit BN_OUT_SIGNED = 1,
+    parameter int BN_Q          = 4,
+    parameter int BN_O          = 0,
+    parameter int BN_N          = 0,
+    parameter int BN_AP         = 0,
+    parameter int BN_ACT        = 1,
+    parameter int BN_CLIP       = 96,
+    parameter int BN_STAGES     = 2,
+    /* verilator lint_on UNUSEDPARAM */
     localparam int SF        = MW / SIMD,
     localparam int NF        = MH / PE,
     localparam int WW        = PE_KIND == 0 ? W_W : K * (2 + SH_W),
     localparam int DEPTH     = SF * NF,
-    localparam int AW        = DEPTH > 1 ? $clog2(DEPTH) : 1
+    localparam int AW        = DEPTH > 1 ? $clog2(DEPTH) : 1,
+    localparam int BN_SCALE_W = BN_SCALE_KIND == 0 ? BN_S_W : BN_K * (2 + BN_SH_W),
+    localparam int BN_PW     = BN_SCALE_W + BN_B_W,  // one output's {bias, scale}
+    localparam int BAW       = NF > 1 ? $clog2(NF) : 1,
+    localparam int Y_W       = BN != 0 ? BN_OUT_W : OUT_W  // an output lane
 ) (
     input  logic                   clk,
     input  logic                   rst_n,
@@ -63,10 +94,15 @@ module mvau #(
     input  logic [  SIMD*A_W-1:0]  in_data,
     output logic                   out_valid,
     input  logic                   out_ready,
-    output logic [  PE*OUT_W-1:0]  out_data,
+    output logic [    PE*Y_W-1:0]  out_data,
     input  logic                   wr_en,
     input  logic [        AW-1:0]  wr_addr,
-    input  logic [PE*SIMD*WW-1:0]  wr_data
+    input  logic [PE*SIMD*WW-1:0]  wr_data,
+    /* verilator lint_off UNUSEDSIGNAL */  // the scale / bias port is unused when BN = 0
+    input  logic                   bn_wr_en,
+    input  logic [       BAW-1:0]  bn_wr_addr,
+    input  logic [  PE*BN_PW-1:0]  bn_wr_data
+    /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int ROW_W = SIMD * A_W;  // one input beat
   localparam int SW = SF > 1 ? $clog2(SF) : 1;
@@ -124,11 +160,12 @@ module mvau #(
   /* verilator lint_off UNUSEDSIGNAL */  // PE 0 speaks for all: the others are identical
   logic [PE-1:0] pe_in_ready, pe_out_valid;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic start, last;
+  logic start, last, pe_valid, pe_out_ready;
+  logic [PE*OUT_W-1:0] pe_y;
   assign start = s == '0;
   assign last = s == SW'(SF - 1);
   assign pe_ready = pe_in_ready[0];
-  assign out_valid = pe_out_valid[0];
+  assign pe_valid = pe_out_valid[0];
 
   for (genvar p = 0; p < PE; p++) begin : g_pe
     /* verilator lint_off UNUSEDSIGNAL */  // the overflow flags are not part of the stream
@@ -145,8 +182,8 @@ module mvau #(
           .in_valid(beat_valid), .in_ready(pe_in_ready[p]),
           .in_start(start), .in_last(last),
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
-          .out_valid(pe_out_valid[p]), .out_ready,
-          .out_data(out_data[p*OUT_W +: OUT_W]), .out_overflow(ovf)
+          .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
+          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf)
       );
     end else begin : g_khot
       khot_pe #(
@@ -159,9 +196,52 @@ module mvau #(
           .in_valid(beat_valid), .in_ready(pe_in_ready[p]),
           .in_start(start), .in_last(last),
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
-          .out_valid(pe_out_valid[p]), .out_ready,
-          .out_data(out_data[p*OUT_W +: OUT_W]), .out_overflow(ovf)
+          .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
+          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf)
       );
     end
   end
+
+  // ---- optional PE x bn_act: output f*PE + p scaled and biased by its own word ------------------
+  // The scale / bias memory: NF words of PE x {bias, scale}, word f holding output f*PE + p's at
+  // [p*BN_PW +: BN_PW] (scale in the low BN_SCALE_W bits), read at the fold the PEs emit.
+  generate
+    if (BN != 0) begin : g_bn
+      logic [PE*BN_PW-1:0] bn_mem[NF];
+      logic [BAW-1:0] of;  // fold of the result on the PEs' output
+      /* verilator lint_off UNUSEDSIGNAL */  // lane 0 speaks for all, as for the PEs
+      logic [PE-1:0] bn_in_ready, bn_out_valid;
+      /* verilator lint_on UNUSEDSIGNAL */
+      logic [PE*BN_PW-1:0] bn_word;
+      always_ff @(posedge clk) if (bn_wr_en) bn_mem[bn_wr_addr] <= bn_wr_data;
+      assign bn_word = bn_mem[of];
+      assign pe_out_ready = bn_in_ready[0];
+      assign out_valid = bn_out_valid[0];
+      always_ff @(posedge clk) begin
+        if (!rst_n || wr_en) of <= '0;
+        else if (pe_valid && pe_out_ready) of <= of == BAW'(NF - 1) ? '0 : of + 1'b1;
+      end
+      for (genvar p = 0; p < PE; p++) begin : g_lane
+        bn_act #(
+            .X_W(OUT_W), .X_FRAC(OUT_FRAC), .X_SIGNED(OUT_SIGNED),
+            .SCALE_KIND(BN_SCALE_KIND), .S_W(BN_S_W), .S_FRAC(BN_S_FRAC),
+            .S_SIGNED(BN_S_SIGNED), .K(BN_K), .SH_W(BN_SH_W), .B_W(BN_B_W), .B_FRAC(BN_B_FRAC),
+            .OUT_W(BN_OUT_W), .OUT_FRAC(BN_OUT_FRAC), .OUT_SIGNED(BN_OUT_SIGNED), .Q(BN_Q),
+            .O(BN_O), .N(BN_N), .AP(BN_AP), .ACT(BN_ACT), .CLIP(BN_CLIP), .STAGES(BN_STAGES)
+        ) u_bn (
+            .clk, .rst_n,
+            .in_valid(pe_valid), .in_ready(bn_in_ready[p]),
+            .in_x(pe_y[p*OUT_W +: OUT_W]),
+            .in_scale(bn_word[p*BN_PW +: BN_SCALE_W]),
+            .in_bias(bn_word[p*BN_PW + BN_SCALE_W +: BN_B_W]),
+            .out_valid(bn_out_valid[p]), .out_ready,
+            .out_y(out_data[p*BN_OUT_W +: BN_OUT_W])
+        );
+      end
+    end else begin : g_no_bn
+      assign pe_out_ready = out_ready;
+      assign out_valid = pe_valid;
+      assign out_data = pe_y;
+    end
+  endgenerate
 endmodule

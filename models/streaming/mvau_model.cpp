@@ -21,7 +21,26 @@ MvauModel::MvauModel(const units::MvauConfig& cfg)
   ibuf_.assign(static_cast<std::size_t>(sf_), Lanes(static_cast<std::size_t>(cfg.simd), 0));
   result_.assign(static_cast<std::size_t>(cfg.pe), 0);
   data_.assign(static_cast<std::size_t>(stages_), result_);
+  if (cfg.bn) bn_stages_ = cfg.bn_cfg.stages;
+  bn_result_ = result_;
+  bn_data_.assign(static_cast<std::size_t>(bn_stages_), result_);
+  bn_scale_.assign(static_cast<std::size_t>(cfg.mh), 0);
+  bn_bias_.assign(static_cast<std::size_t>(cfg.mh), 0);
+  bn_terms_.assign(static_cast<std::size_t>(cfg.mh), fx::Terms{});
   reset();
+}
+
+void MvauModel::load_bn(const units::MvauBn& bn) {
+  const bool khot = cfg_.bn_cfg.scale_kind == 1;
+  for (int o = 0; o < cfg_.mh; ++o) {
+    const auto i = static_cast<std::size_t>(o);
+    if (khot) {
+      bn_terms_[i] = bn.scale_terms.at(i);
+    } else {
+      bn_scale_[i] = bn.scale.at(i);
+    }
+    bn_bias_[i] = bn.bias.at(i);
+  }
 }
 
 void MvauModel::write(int addr, const units::WeightBeat& row) {
@@ -54,7 +73,7 @@ void MvauModel::write(int addr, const units::WeightBeat& row) {
   // wr_en holds the weight stream in reset and clears the counters.
   w_valid_ = false;
   rd_addr_ = 0;
-  s_ = f_ = 0;
+  s_ = f_ = of_ = 0;
 }
 
 void MvauModel::load(const units::WeightImage& image) {
@@ -64,8 +83,9 @@ void MvauModel::load(const units::WeightImage& image) {
 void MvauModel::reset() {
   w_valid_ = false;
   rd_addr_ = q_row_ = 0;
-  s_ = f_ = 0;
+  s_ = f_ = of_ = 0;
   valid_.assign(static_cast<std::size_t>(stages_), 0);
+  bn_valid_.assign(static_cast<std::size_t>(bn_stages_), 0);
 }
 
 std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
@@ -76,6 +96,28 @@ std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
 
 void MvauModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
   const bool advance = pe_advance(out_ready);
+  // bn_act lanes first: they take the PEs' current output (fold of_) when they advance.
+  if (cfg_.bn && pe_out_ready(out_ready)) {
+    const bool take = pe_valid();
+    if (take) {
+      const Lanes& x = data_[static_cast<std::size_t>(stages_ - 1)];
+      const bool khot = cfg_.bn_cfg.scale_kind == 1;
+      for (int p = 0; p < cfg_.pe; ++p) {
+        const auto o = static_cast<std::size_t>(of_ * cfg_.pe + p);
+        bn_result_[static_cast<std::size_t>(p)] =
+            units::bn_act(cfg_.bn_cfg, x[static_cast<std::size_t>(p)], khot ? 0 : bn_scale_[o],
+                          bn_terms_[o], bn_bias_[o])
+                .y;
+      }
+      of_ = of_ == nf_ - 1 ? 0 : of_ + 1;
+    }
+    for (int k = bn_stages_ - 1; k > 0; --k) {
+      bn_valid_[static_cast<std::size_t>(k)] = bn_valid_[static_cast<std::size_t>(k - 1)];
+      bn_data_[static_cast<std::size_t>(k)].swap(bn_data_[static_cast<std::size_t>(k - 1)]);
+    }
+    bn_valid_[0] = take;
+    if (take) bn_data_[0] = bn_result_;
+  }
   const bool first = f_ == 0;
   const bool fire = w_valid_ && (!first || in_valid) && advance;
   const bool last = s_ == sf_ - 1;

@@ -26,18 +26,25 @@ class MvauModel {
   // weight stream and the fold counters, as the RTL does. load() writes every row of an image.
   void write(int addr, const units::WeightBeat& row);
   void load(const units::WeightImage& image);
+  // BN = 1: the scale / bias memory's contents (what the RTL's bn_wr port writes before the run).
+  void load_bn(const units::MvauBn& bn);
 
   void reset();  // a rising edge with rst_n low (the weights are kept)
   bool in_ready(bool out_ready) const { return f_ == 0 && w_valid_ && pe_advance(out_ready); }
-  bool out_valid() const { return valid_[stages_ - 1]; }
-  const Lanes& out_data() const { return data_[stages_ - 1]; }
+  bool out_valid() const { return cfg_.bn ? bn_valid_[bn_stages_ - 1] : pe_valid(); }
+  const Lanes& out_data() const { return cfg_.bn ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1]; }
   // A rising edge out of reset with these inputs (`in` is read only when in_valid).
   void edge(bool in_valid, const Lanes& in, bool out_ready);
 
   const units::MvauConfig& config() const { return cfg_; }
 
  private:
-  bool pe_advance(bool out_ready) const { return !out_valid() || out_ready; }
+  bool pe_valid() const { return valid_[stages_ - 1]; }
+  // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
+  bool pe_out_ready(bool out_ready) const {
+    return cfg_.bn ? !bn_valid_[bn_stages_ - 1] || out_ready : out_ready;
+  }
+  bool pe_advance(bool out_ready) const { return !pe_valid() || pe_out_ready(out_ready); }
   std::int64_t beat_sum(const Lanes& a, int row, int p) const;
 
   units::MvauConfig cfg_;
@@ -56,6 +63,13 @@ class MvauModel {
   std::vector<char> valid_;
   std::vector<Lanes> data_;
   Lanes result_;  // this edge's results (a `last` beat)
+  // BN = 1: scale / bias of output o, the output fold counter, PE x bn_act's BN_STAGES registers.
+  int bn_stages_ = 1, of_ = 0;
+  std::vector<std::int64_t> bn_scale_, bn_bias_;
+  std::vector<fx::Terms> bn_terms_;
+  std::vector<char> bn_valid_;
+  std::vector<Lanes> bn_data_;
+  Lanes bn_result_;
 };
 
 class MvauModule : public sc_core::sc_module, public StreamPorts {
@@ -63,6 +77,7 @@ class MvauModule : public sc_core::sc_module, public StreamPorts {
   MvauModule(const sc_core::sc_module_name& name, const units::MvauConfig& cfg);
   // The stationary weights, before the run (the network engine loads them once).
   void load(const units::WeightImage& image) { model_.load(image); }
+  void load_bn(const units::MvauBn& bn) { model_.load_bn(bn); }
   const MvauModel& model() const { return model_; }
 
  private:

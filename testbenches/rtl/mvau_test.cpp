@@ -9,6 +9,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -147,6 +148,97 @@ std::vector<std::int64_t> brute_force(const Params& p, const std::vector<std::in
   return y;
 }
 
+// BN = 1: a random scale (BN_S_* raws, or up to BN_K terms) and signed BN_B_W bias per output.
+units::MvauBn random_bn(const Params& p, std::mt19937_64& rng) {
+  units::MvauBn bn;
+  std::uniform_int_distribution<std::int64_t> s(lo_of(p("BN_S_W"), p("BN_S_SIGNED")),
+                                                hi_of(p("BN_S_W"), p("BN_S_SIGNED")));
+  std::uniform_int_distribution<std::int64_t> b(lo_of(p("BN_B_W"), true), hi_of(p("BN_B_W"), true));
+  for (int o = 0; o < p("MH"); ++o) {
+    if (p("BN_SCALE_KIND") == 0) {
+      bn.scale.push_back(s(rng));
+    } else {
+      fx::Terms t(rng() % (p("BN_K") + 1));
+      for (fx::Term& term : t) {
+        term = {rng() % 2 == 1, static_cast<int>(rng() % (1 << p("BN_SH_W")))};
+      }
+      bn.scale_terms.push_back(t);
+    }
+    bn.bias.push_back(b(rng));
+  }
+  return bn;
+}
+
+// Brute force of the bn_act lane on output o (activations none, relu, relu-clip): t = x * scale
+// + bias exactly on the finer LSB, requantized to BN_OUT_*, then the activation on raws.
+std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, int o) {
+  const std::size_t i = static_cast<std::size_t>(o);
+  std::int64_t prod = 0;
+  if (p("BN_SCALE_KIND") == 0) {
+    prod = x * bn.scale[i];
+  } else {
+    for (const fx::Term& t : bn.scale_terms[i]) {
+      prod += (t.negative ? -x : x) * (std::int64_t{1} << t.shift);
+    }
+  }
+  const int pf = p("OUT_FRAC") + p("BN_S_FRAC"), bf = p("BN_B_FRAC");
+  const int f = std::max(pf, bf);
+  const std::int64_t t =
+      prod * (std::int64_t{1} << (f - pf)) + bn.bias[i] * (std::int64_t{1} << (f - bf));
+  fx::FxType out_t = fx::FxType::make(
+      p("BN_OUT_SIGNED") != 0, p("BN_OUT_W"), p("BN_OUT_W") - p("BN_OUT_FRAC"),
+      static_cast<fx::Rounding>(p("BN_Q")), static_cast<fx::Overflow>(p("BN_O")), p("BN_N"));
+  if (p("BN_AP") != 0) out_t = out_t.with_semantics(fx::Semantics::AP_FIXED);
+  const std::int64_t r = fx::cast_from_raw(t, f, out_t);
+  switch (p("BN_ACT")) {
+    case 0:
+      return r;
+    case 1:
+      return std::max<std::int64_t>(r, 0);
+    case 2:
+      return std::min<std::int64_t>(std::max<std::int64_t>(r, 0), p("BN_CLIP"));
+    default:
+      ADD_FAILURE() << "the brute force covers activations none, relu and relu-clip";
+      return 0;
+  }
+}
+
+// Writes the scale / bias memory through the RTL's bn_wr port: word f holds, for PE p at
+// [p*(SCALE_W + B_W) +: ...], output f*PE + p's scale (low SCALE_W bits: the raw, or BN_K terms
+// {en, neg, shift}) and bias above it.
+void write_bn(Dut& dut, const Params& p, const units::MvauBn& bn) {
+  const int tw = 2 + p("BN_SH_W");
+  const int sw = p("BN_SCALE_KIND") == 0 ? p("BN_S_W") : p("BN_K") * tw;
+  const int word = sw + p("BN_B_W");
+  dut.clk = 0;
+  dut.eval();
+  for (int f = 0; f < p("MH") / p("PE"); ++f) {
+    dut.bn_wr_en = 1;
+    dut.bn_wr_addr = static_cast<std::uint64_t>(f);
+    for (int pe = 0; pe < p("PE"); ++pe) {
+      const std::size_t o = static_cast<std::size_t>(f * p("PE") + pe);
+      std::uint64_t scale = 0;
+      if (p("BN_SCALE_KIND") == 0) {
+        scale = static_cast<std::uint64_t>(bn.scale[o]) & low_mask(sw);
+      } else {
+        for (std::size_t k = 0; k < bn.scale_terms[o].size(); ++k) {
+          const fx::Term& t = bn.scale_terms[o][k];
+          scale |= ((std::uint64_t{1} << (tw - 1)) |
+                    (static_cast<std::uint64_t>(t.negative) << (tw - 2)) |
+                    static_cast<std::uint64_t>(t.shift))
+                   << (k * tw);
+        }
+      }
+      put_bits(dut.bn_wr_data, pe * word, sw, scale);
+      put_bits(dut.bn_wr_data, pe * word + sw, p("BN_B_W"),
+               static_cast<std::uint64_t>(bn.bias[o]) & low_mask(p("BN_B_W")));
+    }
+    tick(dut);
+  }
+  dut.bn_wr_en = 0;
+  dut.eval();
+}
+
 // Writes the image through the RTL's port, one row an edge.
 void write_weights(Dut& dut, const Params& p, const units::WeightImage& image) {
   const int ww = p("PE_KIND") == 0 ? p("W_W") : p("K") * (2 + p("SH_W"));
@@ -209,9 +301,11 @@ CosimRun cosim(Dut& dut, StreamSignals& s, const Params& p, const std::vector<St
       },
       [&](const Dut& d) {
         StreamData o;
+        const bool bn = p("BN") != 0;
+        const int y_w = bn ? p("BN_OUT_W") : p("OUT_W");
+        const bool y_signed = (bn ? p("BN_OUT_SIGNED") : p("OUT_SIGNED")) != 0;
         for (int pe = 0; pe < p("PE"); ++pe) {
-          o.values.push_back(to_raw(get_bits(d.out_data, pe * p("OUT_W"), p("OUT_W")), p("OUT_W"),
-                                    p("OUT_SIGNED") != 0));
+          o.values.push_back(to_raw(get_bits(d.out_data, pe * y_w, y_w), y_w, y_signed));
         }
         return o;
       });
@@ -234,21 +328,34 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
   }
   fxsim::env::SimulationScope scope;
   StreamSignals s;
+  const units::MvauBn bn = p("BN") != 0 ? random_bn(p, rng) : units::MvauBn{};
   fxsim::streaming::MvauModule model("mvau", c);
   s.bind(model);
   model.load(image);
   Dut dut("mvau", overrides);
   write_weights(dut, p, image);
+  if (p("BN") != 0) {
+    model.load_bn(bn);
+    write_bn(dut, p, bn);
+  }
   constexpr int kVectors = 5;
   for (const auto& [pv, pr] : stall_patterns()) {
     for (int seed = 0; seed < 2; ++seed) {
       std::vector<std::vector<std::int64_t>> xs, ys;
       for (int v = 0; v < kVectors; ++v) {
         xs.push_back(random_vector(p, rng));
-        ys.push_back(brute_force(p, xs.back(), w));
+        std::vector<std::int64_t> y = brute_force(p, xs.back(), w);
         std::vector<std::int64_t> ref;
         for (const units::PeResult& r : units::mvau(c, xs.back(), w)) ref.push_back(r.data);
-        ASSERT_EQ(ref, ys.back()) << name << ": reference vs brute force";
+        ASSERT_EQ(ref, y) << name << ": reference vs brute force";
+        if (p("BN") != 0) {
+          for (int o = 0; o < p("MH"); ++o) {
+            y[static_cast<std::size_t>(o)] = brute_bn(p, y[static_cast<std::size_t>(o)], bn, o);
+          }
+        }
+        ASSERT_EQ(units::mvau_outputs(c, xs.back(), w, bn), y)
+            << name << ": outputs vs brute force";
+        ys.push_back(y);
       }
       const std::vector<StreamData> expected = out_beats(p, ys);
       const CosimRun run =
@@ -261,7 +368,8 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
       if (pv == 1.0 && pr == 1.0) {
         const std::uint64_t beats =
             static_cast<std::uint64_t>(kVectors) * (p("MW") / p("SIMD")) * (p("MH") / p("PE"));
-        EXPECT_EQ(run.cycles, 1 + beats + static_cast<std::uint64_t>(p("STAGES"))) << name;
+        const int latency = p("STAGES") + (p("BN") != 0 ? p("BN_STAGES") : 0);
+        EXPECT_EQ(run.cycles, 1 + beats + static_cast<std::uint64_t>(latency)) << name;
         EXPECT_EQ(units::mvau_stall_free_cycles(c, kVectors), run.cycles) << name;
       }
     }
@@ -408,6 +516,12 @@ TEST(Mvau, BadParametersNamedWithRange) {
   EXPECT_EQ(error_of({{"PE_KIND", 1}, {"K", 8}, {"SH_W", 5}, {"A_W", 32}}).substr(0, 14),
             "mvau: khot_pe:");
   EXPECT_EQ(error_of({{"PE_KIND", 1}, {"K", 8}, {"SH_W", 5}, {"A_W", 4}}), "(no error)");
+  // bn_act's parameters under BN_, checked by its rules when BN = 1 only.
+  EXPECT_EQ(error_of({{"BN_ACT", 5}}).substr(0, 59),
+            "mvau: parameter BN_ACT = 5 is out of range, expected 0..4 (");
+  EXPECT_EQ(error_of({{"BN_ACT", 2}, {"BN_CLIP", 1000}}), "(no error)");
+  EXPECT_EQ(error_of({{"BN", 1}, {"BN_ACT", 2}, {"BN_CLIP", 1000}}).substr(0, 26),
+            "mvau: bn_act: CLIP = 1000 ");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
@@ -10,6 +11,8 @@
 
 namespace fxsim::units {
 namespace {
+
+constexpr std::string_view kBn = "BN_";
 
 const UnitSpec& pe_spec_of(const ParamMap& p) {
   return p.at("PE_KIND") == 0 ? fx_mac_pe_spec() : khot_pe_spec();
@@ -49,6 +52,7 @@ void check(const UnitSpec& unit, const ParamMap& p) {
   }
   check_part(unit, pe_spec_of(p), mvau_pe_params(p));
   check_part(unit, weight_mem_spec(), mvau_weight_mem_params(p));
+  if (p.at("BN") != 0) check_part(unit, bn_act_spec(), mvau_bn_params(p));
 }
 
 // The PE's weight parameters only mean something for their kind.
@@ -56,14 +60,68 @@ bool ignored(const std::string& name, const ParamMap& p) {
   const bool khot = p.count("PE_KIND") && p.at("PE_KIND") == 1;
   if (name == "K" || name == "SH_W") return !khot;
   if (name == "W_W" || name == "W_SIGNED") return khot;
+  if (name.rfind(kBn, 0) == 0) {
+    if (!p.count("BN") || p.at("BN") == 0) return true;
+    const UnitSpec& bn = bn_act_spec();
+    return bn.ignored(name.substr(kBn.size()), mvau_bn_params(p));
+  }
   return false;
+}
+
+// bn_act's parameters as the mvau's: BN_<name>, all but its input format X_* (the PE's output).
+std::vector<ParamSpec> bn_params() {
+  std::vector<ParamSpec> out = {{"BN", 0, 0, 1, "1: PE x bn_act after the PEs (BN_* parameters)"}};
+  for (ParamSpec s : bn_act_spec().params) {
+    if (s.name.rfind("X_", 0) == 0) continue;
+    s.name = std::string(kBn) + s.name;
+    s.doc = "bn_act " + s.doc;
+    out.push_back(s);
+  }
+  return out;
+}
+
+// A memory read at a registered address (the beat counter, the output fold) with one write port:
+// yosys's memory_dff merges the address register into the read port, so memory_libmap sees a
+// synchronous read: in block RAM when that is cheapest, with a soft bypass of the word written
+// on the edge that moves the address on (measured: a register and a mux a bit); otherwise the
+// register goes back to the address side and the memory is the asynchronous-read LUT RAM (or
+// registers) the RTL describes. A single word is a register.
+void registered_address_memory(int width, int depth, resources::Family family,
+                               resources::ResourceEstimate& e, resources::CostTally& t) {
+  if (depth < 2) {
+    t.ff += width;
+    return;
+  }
+  resources::MemorySpec m;
+  m.width = width;
+  m.depth = depth;
+  m.sync_read = true;
+  const resources::MemoryMapping sync = resources::map_memory(m, family);
+  if (sync.kind == resources::MemoryKind::kBram) {
+    e += sync.estimate;
+    t.ff += width;
+    t.logic.lut += width;
+  } else {
+    m.sync_read = false;
+    e += resources::memory_cost(m, family);
+  }
+}
+
+// A counter of `count` states: an adder, a FF and a wrap LUT a bit.
+void counter(int count, resources::CostTally& t) {
+  if (count < 2) return;
+  const int bits = fx::ceil_log2(static_cast<unsigned long long>(count));
+  t.ff += bits;
+  t.logic += resources::adder(bits);
+  t.logic.lut += bits;  // the wrap to zero (and the reset / write clear)
 }
 
 int latency(const ParamMap& resolved) { return mvau_latency(resolved); }
 
 // PE x the PE unit's cost, the weight_mem's, the input buffer (NF > 1: SF words of SIMD*A_W bits
-// with an asynchronous read, by memory_libmap's rules, and the fold-0 bypass mux), and the
-// control: the beat and fold counters with their wraps and the handshake (docs/resources.md).
+// read at the beat counter, and the fold-0 bypass mux), the control (the beat and fold counters,
+// the handshake) and with BN PE x bn_act's cost, the scale / bias memory (NF words read at the
+// output fold) and its counter (docs/resources.md).
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool use_dsp) {
   const MvauConfig c = MvauConfig::from(resolved);
   const UnitSpec& pe = pe_spec_of(resolved);
@@ -73,36 +131,18 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   resources::CostTally t;
   const int row_w = c.simd * c.acc().a.width;
   if (c.nf() > 1) {
-    if (c.sf() >= 2) {
-      // yosys's memory_dff merges the registered read address (the beat counter) into the read
-      // port, so memory_libmap sees a synchronous read: in block RAM when that is cheapest, with
-      // a soft bypass of the word written on the edge that moves the address on (measured: a
-      // register and a mux a bit); otherwise the register goes back to the address side and the
-      // buffer is the asynchronous-read LUT RAM (or registers) the RTL describes.
-      resources::MemorySpec m;
-      m.width = row_w;
-      m.depth = c.sf();
-      m.sync_read = true;
-      const resources::MemoryMapping sync = resources::map_memory(m, family);
-      if (sync.kind == resources::MemoryKind::kBram) {
-        e += sync.estimate;
-        t.ff += row_w;
-        t.logic.lut += row_w;
-      } else {
-        m.sync_read = false;
-        e += resources::memory_cost(m, family);
-      }
-    } else {
-      t.ff += row_w;
-    }
+    registered_address_memory(row_w, c.sf(), family, e, t);
     t.logic.lut += row_w;  // a = first_fold ? in_data : ibuf[s]
   }
-  for (const int count : {c.sf(), c.nf()}) {
-    if (count < 2) continue;
-    const int bits = fx::ceil_log2(static_cast<unsigned long long>(count));
-    t.ff += bits;
-    t.logic += resources::adder(bits);
-    t.logic.lut += bits;  // the wrap to zero (and the reset / write clear)
+  counter(c.sf(), t);
+  counter(c.nf(), t);
+  if (c.bn) {
+    const ParamMap bn = mvau_bn_params(resolved);
+    e += resources::times(c.pe, bn_act_spec().cost(bn, family, use_dsp));
+    const int word =
+        c.bn_cfg.scale_kind == 0 ? c.bn_cfg.scale.width : c.bn_cfg.k * c.bn_cfg.term_width();
+    registered_address_memory(c.pe * (word + c.bn_cfg.bias.width), c.nf(), family, e, t);
+    counter(c.nf(), t);
   }
   t.logic.lut += 4;  // fire, in_ready, the weight stream's ready, start / last
   e += t.rounded();
@@ -114,7 +154,7 @@ UnitSpec make_spec() {
   u.name = "mvau";
   u.top_module = "mvau";
   u.rtl_files = {"fx_requant.sv", "fx_pipe.sv",    "fx_acc_out.sv", "fx_mac_pe.sv",
-                 "khot_pe.sv",    "weight_mem.sv", "mvau.sv"};
+                 "khot_pe.sv",    "weight_mem.sv", "bn_act.sv",     "mvau.sv"};
   ParamSpec kind{"PE_KIND", 0, 0, 1, "0 fx_mac_pe (multipliers), 1 khot_pe (shift-add)"};
   kind.value_names = {"mac", "khot"};
   ParamSpec style{"MEM_STYLE",
@@ -134,7 +174,8 @@ UnitSpec make_spec() {
       format_group("W", 8, 6, 2, 32, 32, "a weight (W_FRAC also for PE_KIND 1)"),
       std::vector<ParamSpec>{{"K", 2, 1, 8, "shift-add terms per weight (PE_KIND 1)"},
                              {"SH_W", 3, 1, 5, "bits of a term's shift (PE_KIND 1)"}},
-      accumulator_params(), output_params(), std::vector<ParamSpec>{stages_param(), style});
+      accumulator_params(), output_params(), std::vector<ParamSpec>{stages_param(), style},
+      bn_params());
   u.check = check;
   u.latency = latency;
   u.cost = cost;
@@ -159,6 +200,16 @@ ParamMap mvau_pe_params(const ParamMap& resolved) {
   return p;
 }
 
+ParamMap mvau_bn_params(const ParamMap& r) {
+  ParamMap p = {{"X_W", param(r, "OUT_W")},
+                {"X_FRAC", param(r, "OUT_FRAC")},
+                {"X_SIGNED", param(r, "OUT_SIGNED")}};
+  for (const ParamSpec& s : bn_act_spec().params) {
+    if (!p.count(s.name)) p[s.name] = param(r, std::string(kBn) + s.name);
+  }
+  return p;
+}
+
 ParamMap mvau_weight_mem_params(const ParamMap& r) {
   const std::int64_t ww =
       param(r, "PE_KIND") == 0 ? param(r, "W_W") : param(r, "K") * (2 + param(r, "SH_W"));
@@ -179,6 +230,8 @@ MvauConfig MvauConfig::from(const ParamMap& m) {
   c.mac = MacPeConfig::from(m);
   c.khot = KhotPeConfig::from(m);
   c.mem = WeightMemConfig::from(mvau_weight_mem_params(m));
+  c.bn = param(m, "BN") != 0;
+  if (c.bn) c.bn_cfg = BnActConfig::from(mvau_bn_params(m));
   return c;
 }
 
@@ -251,11 +304,31 @@ std::vector<PeResult> mvau(const MvauConfig& cfg, const std::vector<std::int64_t
   return out;
 }
 
-int mvau_latency(const ParamMap& resolved) { return stages_latency(resolved); }
+std::vector<std::int64_t> mvau_outputs(const MvauConfig& cfg, const std::vector<std::int64_t>& x,
+                                       const MvauWeights& w, const MvauBn& bn) {
+  std::vector<std::int64_t> y;
+  const std::vector<PeResult> r = mvau(cfg, x, w);
+  for (std::size_t o = 0; o < r.size(); ++o) {
+    if (!cfg.bn) {
+      y.push_back(r[o].data);
+      continue;
+    }
+    const bool khot = cfg.bn_cfg.scale_kind == 1;
+    y.push_back(bn_act(cfg.bn_cfg, r[o].data, khot ? 0 : bn.scale.at(o),
+                       khot ? bn.scale_terms.at(o) : fx::Terms{}, bn.bias.at(o))
+                    .y);
+  }
+  return y;
+}
+
+int mvau_latency(const ParamMap& resolved) {
+  return stages_latency(resolved) +
+         (param(resolved, "BN") != 0 ? static_cast<int>(param(resolved, "BN_STAGES")) : 0);
+}
 
 std::uint64_t mvau_stall_free_cycles(const MvauConfig& cfg, std::uint64_t n) {
   return 1 + n * static_cast<std::uint64_t>(cfg.sf()) * static_cast<std::uint64_t>(cfg.nf()) +
-         static_cast<std::uint64_t>(cfg.acc().stages);
+         static_cast<std::uint64_t>(cfg.acc().stages + (cfg.bn ? cfg.bn_cfg.stages : 0));
 }
 
 }  // namespace fxsim::units

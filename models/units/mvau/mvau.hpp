@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fx/khot.hpp"
+#include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
 #include "models/units/weight_mem/weight_mem.hpp"
@@ -25,6 +26,8 @@ struct MvauConfig {
   MacPeConfig mac;      // the PE's configuration (kind MAC)
   KhotPeConfig khot;    // ... (kind KHOT)
   WeightMemConfig mem;  // the weight memory: PE, SIMD, WORD_W = weight_width(), SF * NF folds
+  bool bn = false;      // BN = 1: PE x bn_act after the PEs
+  BnActConfig bn_cfg;   // its configuration (x = the PE output format; the BN_* parameters)
   int sf() const { return mw / simd; }             // input beats a vector (synapse folds)
   int nf() const { return mh / pe; }               // output beats a vector (neuron folds)
   int weight_width() const { return mem.word_w; }  // W_W, or K * (2 + SH_W) packed terms
@@ -34,9 +37,11 @@ struct MvauConfig {
   static MvauConfig from(const ParamMap& resolved);
 };
 
-// The PE unit's parameters (fx_mac_pe or khot_pe) and the weight_mem's of an mvau parameter set.
+// The PE unit's parameters (fx_mac_pe or khot_pe), the weight_mem's and the bn_act's (X_* = the
+// PE's OUT_*, the others the BN_-prefixed ones) of an mvau parameter set.
 ParamMap mvau_pe_params(const ParamMap& resolved);
 ParamMap mvau_weight_mem_params(const ParamMap& resolved);
+ParamMap mvau_bn_params(const ParamMap& resolved);
 
 // The weight matrix, MH rows of MW weights (row o, column e at o * MW + e): raws of the W_*
 // format (kind MAC) or K-hot terms (kind KHOT, at most K each, shifts below 2^SH_W).
@@ -53,16 +58,29 @@ std::uint64_t mvau_weight_word(const MvauConfig& cfg, const MvauWeights& w, int 
 // input element s*SIMD + i. Throws std::invalid_argument for a matrix of the wrong size.
 WeightImage mvau_weight_image(const MvauConfig& cfg, const MvauWeights& w);
 
+// BN = 1: the per-output scale (raws of BN_S_*, or K-hot terms for BN_SCALE_KIND 1) and bias
+// (raws of signed BN_B_W, BN_B_FRAC), MH each, output o at index o.
+struct MvauBn {
+  std::vector<std::int64_t> scale;
+  std::vector<fx::Terms> scale_terms;
+  std::vector<std::int64_t> bias;
+};
+
 // The MH results of one input vector (MW raws of A_*): output o is the PE's dot product of the
 // vector with row o, SIMD elements a beat in element order (mac_dot / khot_dot).
 std::vector<PeResult> mvau(const MvauConfig& cfg, const std::vector<std::int64_t>& x,
                            const MvauWeights& w);
+// What out_data carries for one input vector: the PE results' raws (BN = 0), or bn_act's y of
+// each (BN = 1, output o with scale / bias o).
+std::vector<std::int64_t> mvau_outputs(const MvauConfig& cfg, const std::vector<std::int64_t>& x,
+                                       const MvauWeights& w, const MvauBn& bn);
 
-// Cycles from the edge that takes a vector's last input beat to its first output beat: STAGES.
+// Cycles from the edge that takes a vector's last input beat to its first output beat: STAGES
+// (+ BN_STAGES with BN = 1).
 int mvau_latency(const ParamMap& resolved);
 // Cycles, stall-free, from the first edge out of reset (weights loaded) until the last output
 // beat of n vectors has been taken: 1 (the first weight word's read) + n * SF * NF compute beats
-// + STAGES (docs/rtl_units.md).
+// + the latency (docs/rtl_units.md).
 std::uint64_t mvau_stall_free_cycles(const MvauConfig& cfg, std::uint64_t n);
 
 }  // namespace fxsim::units

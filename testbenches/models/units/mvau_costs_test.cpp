@@ -1,9 +1,10 @@
 // mvau's cost (models/units/mvau: PE x the PE unit's cost + the weight_mem's + the input buffer
-// + the counters) against real yosys 0.23 synth_xilinx on variants of both PE kinds, SF = 1 and
-// > 1, NF = 1 and > 1, LUT RAM and block RAM weights, with and without DSPs. DSPs and memory
-// primitives (block RAM and LUT RAM sites) must be exact, logic LUTs within 25%, FFs within 5%. The
-// yosys results are cached in the build tree (FXSIM_MVAU_SYNTH_CACHE), so only the first run
-// synthesizes. Run with --markdown to print the table of docs/resources.md.
+// + the counters, with BN PE x bn_act's + the scale / bias memory) against real yosys 0.23
+// synth_xilinx on variants of both PE kinds, SF = 1 and > 1, NF = 1 and > 1, LUT RAM and block RAM
+// weights, with and without DSPs, with BN. DSPs and memory primitives (block RAM and LUT RAM sites)
+// must be exact, logic LUTs within 25%, FFs within 5%. The yosys results are cached in the build
+// tree (FXSIM_MVAU_SYNTH_CACHE), so only the first run synthesizes. Run with --markdown to print
+// the table of docs/resources.md.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -55,6 +56,17 @@ const std::vector<MvVariant>& variants() {
         {"K", 2},
         {"SH_W", 3},
         {"MEM_STYLE", 3}}},
+      {"BnMacRelu", {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"BN", 1}}},
+      {"BnKhotScaleNf64",
+       {{"MW", 8},
+        {"MH", 64},
+        {"PE", 1},
+        {"SIMD", 8},
+        {"W_W", 4},
+        {"BN", 1},
+        {"BN_SCALE_KIND", 1},
+        {"BN_ACT", 2},
+        {"BN_STAGES", 3}}},
   };
   return list;
 }
@@ -103,11 +115,14 @@ INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
 std::string describe(const MvVariant& v) {
   const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
   return fmt::format(
-      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
       p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
       p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
                            : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
       resources::memory_style_names().at(static_cast<std::size_t>(p.at("MEM_STYLE"))),
+      p.at("BN") == 0              ? ""
+      : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
+                                   : " BN (K-hot scale, relu-clip)",
       v.use_dsp ? "" : " -nodsp");
 }
 
