@@ -338,7 +338,7 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
     model.load_bn(bn);
     write_bn(dut, p, bn);
   }
-  constexpr int kVectors = 5;
+  constexpr int kVectors = 12;
   for (const auto& [pv, pr] : stall_patterns()) {
     for (int seed = 0; seed < 2; ++seed) {
       std::vector<std::vector<std::int64_t>> xs, ys;
