@@ -7,6 +7,7 @@
 #include "models/units/fx_requant/fx_requant.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
 #include "models/units/max_pool/max_pool.hpp"
+#include "models/units/mvau/mvau.hpp"
 #include "models/units/sliding_window/sliding_window.hpp"
 #include "models/units/stream_fifo/stream_fifo.hpp"
 #include "models/units/weight_mem/weight_mem.hpp"
@@ -20,8 +21,8 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 const std::vector<UnitSpec>& all_units() {
   static const std::vector<UnitSpec> units = {
-      fx_requant_spec(), fx_mac_pe_spec(),   khot_pe_spec(),  bn_act_spec(),
-      weight_mem_spec(), stream_fifo_spec(), max_pool_spec(), sliding_window_spec()};
+      fx_requant_spec(),  fx_mac_pe_spec(), khot_pe_spec(),        bn_act_spec(), weight_mem_spec(),
+      stream_fifo_spec(), max_pool_spec(),  sliding_window_spec(), mvau_spec()};
   return units;
 }
 

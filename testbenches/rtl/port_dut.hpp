@@ -83,6 +83,7 @@ class Dut {
   Port din, dout, flags;
   Port run, wr_en, wr_addr, wr_data;  // weight_mem
   Port in_data, count;                // the streaming units: a beat of SIMD lanes; FIFO occupancy
+  Port bn_wr_en, bn_wr_addr, bn_wr_data;  // mvau's scale / bias write port (BN = 1)
 
  private:
   friend class Port;

@@ -4,7 +4,7 @@
 // generated from the ap_fixed vectors (requant_ap_vectors.hpp), fx_mac_pe with STAGES 1 / 2 / 4 and
 // WRAP / SAT / WRAP_SM accumulators, khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the
 // five activations, weight_mem in registers, LUT RAM and block RAM, sliding_window on the grid
-// of namespace sw.
+// of namespace sw, mvau on the grid of namespace mv.
 #pragma once
 
 #include <cstdint>
@@ -327,6 +327,103 @@ inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
 }
 }  // namespace sw
 
+// mvau: both PE kinds, SF = 1 and > 1, NF = 1 and > 1, PE 1 / 2 / 4, SIMD 1 / 2 / 3 / 4 / 8,
+// every memory style, STAGES 1 / 2 / 3, saturating and wrapping accumulators, unsigned
+// activations and weights, ap_fixed output semantics. The first is the hand-worked example of
+// docs/rtl_units.md (integers: every fraction 0).
+namespace mv {
+inline constexpr const char* kUnit = "mvau";
+struct Shape {
+  int mw, mh, pe, simd, kind, stages, mem_style;
+};
+inline units::ParamMap make(const Shape& s, units::ParamMap formats) {
+  formats.insert({{"MW", s.mw},
+                  {"MH", s.mh},
+                  {"PE", s.pe},
+                  {"SIMD", s.simd},
+                  {"PE_KIND", s.kind},
+                  {"STAGES", s.stages},
+                  {"MEM_STYLE", s.mem_style}});
+  return formats;
+}
+// name, parameters
+inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
+  const units::ParamMap ints = {{"A_FRAC", 0}, {"W_FRAC", 0}, {"OUT_W", 16}, {"OUT_FRAC", 0}};
+  return {
+      {"mv_hand", make({4, 2, 1, 2, 0, 2, 0}, ints)},
+      {"mv_mac_p2_s4", make({8, 4, 2, 4, 0, 2, 0}, {})},
+      // 4-bit unsigned activations, 3-bit weights, a 9-bit saturating accumulator.
+      {"mv_mac_p1_s1_sat", make({5, 3, 1, 1, 0, 3, 2}, {{"A_W", 4},
+                                                        {"A_FRAC", 2},
+                                                        {"A_SIGNED", 0},
+                                                        {"W_W", 3},
+                                                        {"W_FRAC", 1},
+                                                        {"ACC_W", 9},
+                                                        {"ACC_O", 0},
+                                                        {"OUT_W", 6},
+                                                        {"OUT_FRAC", 2},
+                                                        {"O", 0}})},
+      // SF = 1, a block RAM of 16-bit-word rows, a wrapping 14-bit accumulator.
+      {"mv_mac_p4_s8_sf1",
+       make({8, 8, 4, 8, 0, 2, 3}, {{"ACC_W", 14}, {"OUT_W", 7}, {"OUT_FRAC", 1}, {"Q", 0}})},
+      // NF = 1, unsigned weights, registers, STAGES 1.
+      {"mv_mac_p4_s3_nf1",
+       make({9, 4, 4, 3, 0, 1, 1}, {{"W_W", 5}, {"W_SIGNED", 0}, {"W_FRAC", 3}, {"OUT_W", 10}})},
+      // 8 beats a vector over 3 folds, 4-bit weights in block RAM, ap_fixed saturation.
+      {"mv_mac_p2_s3_bram", make({24, 6, 2, 3, 0, 3, 3}, {{"A_W", 6},
+                                                          {"A_FRAC", 3},
+                                                          {"W_W", 4},
+                                                          {"W_FRAC", 3},
+                                                          {"ACC_W", 16},
+                                                          {"OUT_W", 5},
+                                                          {"OUT_FRAC", 2},
+                                                          {"O", 0},
+                                                          {"AP", 1}})},
+      {"mv_khot_p2_s3", make({6, 6, 2, 3, 1, 3, 2}, {{"K", 2}, {"SH_W", 3}, {"W_FRAC", 5}})},
+      {"mv_khot_p1_s8_bram",
+       make({16, 2, 1, 8, 1, 2, 3},
+            {{"K", 3}, {"SH_W", 2}, {"W_FRAC", 2}, {"ACC_W", 12}, {"ACC_O", 0}, {"OUT_W", 6}})},
+      // NF = 1, unsigned activations, one term a weight.
+      {"mv_khot_p4_s1_nf1", make({3, 4, 4, 1, 1, 2, 0}, {{"A_SIGNED", 0},
+                                                         {"K", 1},
+                                                         {"SH_W", 2},
+                                                         {"W_FRAC", 1},
+                                                         {"OUT_W", 9},
+                                                         {"OUT_SIGNED", 0}})},
+      // BN = 1: bn_act lanes after the PEs (fixed-point scale, relu; K-hot scale, relu-clip,
+      // unsigned output; NF = 1 and BN_STAGES 1 with a wrapping output, no activation).
+      {"mv_bn_mac_relu", make({8, 6, 2, 4, 0, 2, 0}, {{"OUT_W", 10},
+                                                      {"OUT_FRAC", 4},
+                                                      {"BN", 1},
+                                                      {"BN_S_W", 6},
+                                                      {"BN_S_FRAC", 4},
+                                                      {"BN_B_W", 10},
+                                                      {"BN_B_FRAC", 5},
+                                                      {"BN_OUT_W", 6},
+                                                      {"BN_OUT_FRAC", 2},
+                                                      {"BN_ACT", 1},
+                                                      {"BN_STAGES", 2}})},
+      {"mv_bn_khot_clip", make({6, 3, 1, 3, 1, 3, 2}, {{"BN", 1},
+                                                       {"BN_SCALE_KIND", 1},
+                                                       {"BN_K", 2},
+                                                       {"BN_SH_W", 3},
+                                                       {"BN_S_FRAC", 4},
+                                                       {"BN_B_W", 12},
+                                                       {"BN_B_FRAC", 6},
+                                                       {"BN_OUT_W", 5},
+                                                       {"BN_OUT_FRAC", 1},
+                                                       {"BN_OUT_SIGNED", 0},
+                                                       {"BN_ACT", 2},
+                                                       {"BN_CLIP", 20},
+                                                       {"BN_Q", 0},
+                                                       {"BN_STAGES", 3}})},
+      {"mv_bn_nf1_none",
+       make({6, 4, 4, 2, 0, 2, 2},
+            {{"BN", 1}, {"BN_ACT", 0}, {"BN_O", 3}, {"BN_OUT_W", 7}, {"BN_STAGES", 1}})},
+  };
+}
+}  // namespace mv
+
 // Every set above, for the prebuild (Prebuild.RtlVariants).
 inline std::vector<Variant> all() {
   std::vector<Variant> variants = {
@@ -369,6 +466,7 @@ inline std::vector<Variant> all() {
       {"fifo_d1025_bram", fifo_d1025_bram::kUnit, fifo_d1025_bram::overrides()},
   };
   for (const auto& [name, params] : sw::grid()) variants.push_back({name, sw::kUnit, params});
+  for (const auto& [name, params] : mv::grid()) variants.push_back({name, mv::kUnit, params});
   return variants;
 }
 

@@ -86,8 +86,11 @@ CosimRun run_cosim(Dut& dut, StreamSignals& s, const std::vector<StreamData>& be
   auto report = [&](const std::string& what) {
     if (++run.mismatches <= 5) ADD_FAILURE() << "cycle " << run.cycles << ": " << what;
   };
-  // Reset: two edges with rst_n low on both.
+  // Reset: two edges with rst_n low on both (the RTL's held low through them too: a unit that
+  // starts work on its own after reset, as mvau's weight prefetch does, must leave reset on the
+  // same edge as its model).
   reset(dut);
+  dut.rst_n = 0;
   s.rst_n.write(false);
   s.in_valid.write(false);
   s.out_ready.write(false);
@@ -95,6 +98,8 @@ CosimRun run_cosim(Dut& dut, StreamSignals& s, const std::vector<StreamData>& be
   settle();
   edge();
   edge();
+  dut.rst_n = 1;
+  dut.eval();
   s.rst_n.write(true);
   settle();
 

@@ -29,7 +29,7 @@ std::string error_of(const std::string& unit, const ParamMap& overrides) {
 
 TEST(UnitParams, ListsTheUnitsInOrder) {
   const auto& units = fxsim::units::all_units();
-  ASSERT_EQ(units.size(), 8u);
+  ASSERT_EQ(units.size(), 9u);
   EXPECT_EQ(units[0].name, "fx_requant");
   EXPECT_EQ(units[1].name, "fx_mac_pe");
   EXPECT_EQ(units[2].name, "khot_pe");
@@ -38,6 +38,7 @@ TEST(UnitParams, ListsTheUnitsInOrder) {
   EXPECT_EQ(units[5].name, "stream_fifo");
   EXPECT_EQ(units[6].name, "max_pool");
   EXPECT_EQ(units[7].name, "sliding_window");
+  EXPECT_EQ(units[8].name, "mvau");
   for (const auto& u : units) {
     EXPECT_EQ(u.top_module, u.name);
     // Dependency order: the requantizer first in the units that requantize.
@@ -55,7 +56,7 @@ TEST(UnitParams, UnknownUnitListsKnownOnes) {
   } catch (const UnitParamError& e) {
     EXPECT_STREQ(e.what(),
                  "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, "
-                 "weight_mem, stream_fifo, max_pool, sliding_window");
+                 "weight_mem, stream_fifo, max_pool, sliding_window, mvau");
   }
 }
 

@@ -1,0 +1,183 @@
+#include "models/streaming/mvau_model.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace fxsim::streaming {
+
+MvauModel::MvauModel(const units::MvauConfig& cfg)
+    : cfg_(cfg),
+      sf_(cfg.sf()),
+      nf_(cfg.nf()),
+      depth_(cfg.sf() * cfg.nf()),
+      stages_(cfg.acc().stages),
+      acc_(static_cast<std::size_t>(cfg.pe), units::Accumulator(cfg.acc())) {
+  const std::size_t n = static_cast<std::size_t>(depth_) * cfg.pe * cfg.simd;
+  if (cfg.kind == units::PeKind::MAC) {
+    raw_.assign(n, 0);
+  } else {
+    terms_.assign(n, fx::Terms{});
+  }
+  ibuf_.assign(static_cast<std::size_t>(sf_), Lanes(static_cast<std::size_t>(cfg.simd), 0));
+  result_.assign(static_cast<std::size_t>(cfg.pe), 0);
+  data_.assign(static_cast<std::size_t>(stages_), result_);
+  if (cfg.bn) bn_stages_ = cfg.bn_cfg.stages;
+  bn_result_ = result_;
+  bn_data_.assign(static_cast<std::size_t>(bn_stages_), result_);
+  bn_scale_.assign(static_cast<std::size_t>(cfg.mh), 0);
+  bn_bias_.assign(static_cast<std::size_t>(cfg.mh), 0);
+  bn_terms_.assign(static_cast<std::size_t>(cfg.mh), fx::Terms{});
+  reset();
+}
+
+void MvauModel::load_bn(const units::MvauBn& bn) {
+  const bool khot = cfg_.bn_cfg.scale_kind == 1;
+  for (int o = 0; o < cfg_.mh; ++o) {
+    const auto i = static_cast<std::size_t>(o);
+    if (khot) {
+      bn_terms_[i] = bn.scale_terms.at(i);
+    } else {
+      bn_scale_[i] = bn.scale.at(i);
+    }
+    bn_bias_[i] = bn.bias.at(i);
+  }
+}
+
+void MvauModel::write(int addr, const units::WeightBeat& row) {
+  if (addr < 0 || addr >= depth_ || static_cast<int>(row.size()) != cfg_.pe * cfg_.simd) {
+    throw std::out_of_range("mvau model: bad weight row " + std::to_string(addr));
+  }
+  const int ww = cfg_.weight_width();
+  for (std::size_t j = 0; j < row.size(); ++j) {
+    const std::uint64_t word = row[j];
+    const std::size_t at = static_cast<std::size_t>(addr) * row.size() + j;
+    if (cfg_.kind == units::PeKind::MAC) {
+      // The PE sign-extends a signed weight (W_SIGNED), zero-extends an unsigned one.
+      const std::uint64_t mask = (std::uint64_t{1} << ww) - 1;
+      std::uint64_t v = word & mask;
+      if (cfg_.mac.w.is_signed && ((v >> (ww - 1)) & 1)) v |= ~mask;
+      raw_[at] = static_cast<std::int64_t>(v);
+    } else {
+      // Terms {en, neg, shift}, term k at bits [k*TW +: TW]; a term without en adds nothing.
+      const int tw = cfg_.khot.term_width();
+      fx::Terms& t = terms_[at];
+      t.clear();
+      for (int k = 0; k < cfg_.khot.k; ++k) {
+        const std::uint64_t term = word >> (k * tw);
+        if (((term >> (tw - 1)) & 1) == 0) continue;
+        t.push_back(fx::Term{((term >> (tw - 2)) & 1) != 0,
+                             static_cast<int>(term & ((1u << cfg_.khot.sh_w) - 1))});
+      }
+    }
+  }
+  // wr_en holds the weight stream in reset and clears the counters.
+  w_valid_ = false;
+  rd_addr_ = 0;
+  s_ = f_ = of_ = 0;
+}
+
+void MvauModel::load(const units::WeightImage& image) {
+  for (int a = 0; a < depth_; ++a) write(a, image.row(a));
+}
+
+void MvauModel::reset() {
+  w_valid_ = false;
+  rd_addr_ = q_row_ = 0;
+  s_ = f_ = of_ = 0;
+  valid_.assign(static_cast<std::size_t>(stages_), 0);
+  bn_valid_.assign(static_cast<std::size_t>(bn_stages_), 0);
+}
+
+std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
+  const std::size_t at = (static_cast<std::size_t>(row) * cfg_.pe + p) * cfg_.simd;
+  return cfg_.kind == units::PeKind::MAC ? units::mac_beat_sum(a.data(), &raw_[at], cfg_.simd)
+                                         : units::khot_beat_sum(a.data(), &terms_[at], cfg_.simd);
+}
+
+void MvauModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
+  const bool advance = pe_advance(out_ready);
+  // bn_act lanes first: they take the PEs' current output (fold of_) when they advance.
+  if (cfg_.bn && pe_out_ready(out_ready)) {
+    const bool take = pe_valid();
+    if (take) {
+      const Lanes& x = data_[static_cast<std::size_t>(stages_ - 1)];
+      const bool khot = cfg_.bn_cfg.scale_kind == 1;
+      for (int p = 0; p < cfg_.pe; ++p) {
+        const auto o = static_cast<std::size_t>(of_ * cfg_.pe + p);
+        bn_result_[static_cast<std::size_t>(p)] =
+            units::bn_act(cfg_.bn_cfg, x[static_cast<std::size_t>(p)], khot ? 0 : bn_scale_[o],
+                          bn_terms_[o], bn_bias_[o])
+                .y;
+      }
+      of_ = of_ == nf_ - 1 ? 0 : of_ + 1;
+    }
+    for (int k = bn_stages_ - 1; k > 0; --k) {
+      bn_valid_[static_cast<std::size_t>(k)] = bn_valid_[static_cast<std::size_t>(k - 1)];
+      bn_data_[static_cast<std::size_t>(k)].swap(bn_data_[static_cast<std::size_t>(k - 1)]);
+    }
+    bn_valid_[0] = take;
+    if (take) bn_data_[0] = bn_result_;
+  }
+  const bool first = f_ == 0;
+  const bool fire = w_valid_ && (!first || in_valid) && advance;
+  const bool last = s_ == sf_ - 1;
+  if (fire) {
+    Lanes& held = ibuf_[static_cast<std::size_t>(s_)];
+    if (first) held = in;  // the buffer's write (same size: no allocation)
+    for (int p = 0; p < cfg_.pe; ++p) {
+      const auto r =
+          acc_[static_cast<std::size_t>(p)].beat(beat_sum(held, q_row_, p), s_ == 0, last);
+      if (r) result_[static_cast<std::size_t>(p)] = r->data;
+    }
+  }
+  // The PEs' pipelines: every register advances together on the global stall.
+  if (advance) {
+    for (int k = stages_ - 1; k > 0; --k) {
+      valid_[static_cast<std::size_t>(k)] = valid_[static_cast<std::size_t>(k - 1)];
+      data_[static_cast<std::size_t>(k)].swap(data_[static_cast<std::size_t>(k - 1)]);
+    }
+    valid_[0] = fire && last;
+    if (fire && last) data_[0] = result_;
+  }
+  // weight_mem: the read register loads on its advance (empty or taken), run is always high.
+  if (!w_valid_ || fire) {
+    q_row_ = rd_addr_;
+    w_valid_ = true;
+    rd_addr_ = rd_addr_ == depth_ - 1 ? 0 : rd_addr_ + 1;
+  }
+  if (fire) {
+    if (last) {
+      s_ = 0;
+      f_ = f_ == nf_ - 1 ? 0 : f_ + 1;
+    } else {
+      ++s_;
+    }
+  }
+}
+
+MvauModule::MvauModule(const sc_core::sc_module_name& name, const units::MvauConfig& cfg)
+    : sc_core::sc_module(name), model_(cfg) {
+  SC_HAS_PROCESS(MvauModule);
+  SC_METHOD(on_clock);
+  sensitive << clk.pos();
+  dont_initialize();
+  SC_METHOD(drive);
+  sensitive << out_ready << state_changed_;
+}
+
+void MvauModule::on_clock() {
+  if (!rst_n.read()) {
+    model_.reset();
+  } else {
+    model_.edge(in_valid.read(), in_data.read().values, out_ready.read());
+  }
+  state_changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MvauModule::drive() {
+  in_ready.write(model_.in_ready(out_ready.read()));
+  out_valid.write(model_.out_valid());
+  out_data.write(StreamData{model_.out_data()});
+}
+
+}  // namespace fxsim::streaming

@@ -1,0 +1,91 @@
+// The cycle-accurate model of mvau (rtl/mvau.sv): MvauModel is its state machine, one edge() per
+// rising clock edge, register by register: the weight stream (weight_mem's out_valid, fold
+// counter and read register, here the address of the row it holds), the beat and fold counters,
+// the input buffer, and per PE the accumulator and the STAGES pipeline registers of its results
+// (all advancing together on the PEs' global stall). MvauModule is the sc_module around it with
+// the RTL's stream ports and a load() for the stationary weights. A beat is SIMD activation raws
+// in, PE output raws out.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+#include <vector>
+
+#include "models/streaming/feature_map_stream.hpp"
+#include "models/streaming/stream_data.hpp"
+#include "models/units/mvau/mvau.hpp"
+
+namespace fxsim::streaming {
+
+class MvauModel {
+ public:
+  explicit MvauModel(const units::MvauConfig& cfg);
+
+  // The weights, as the RTL's write port leaves them: write(addr, row) is an edge with wr_en high
+  // while the unit is idle (after reset or between vectors): it stores the row and restarts the
+  // weight stream and the fold counters, as the RTL does. load() writes every row of an image.
+  void write(int addr, const units::WeightBeat& row);
+  void load(const units::WeightImage& image);
+  // BN = 1: the scale / bias memory's contents (what the RTL's bn_wr port writes before the run).
+  void load_bn(const units::MvauBn& bn);
+
+  void reset();  // a rising edge with rst_n low (the weights are kept)
+  bool in_ready(bool out_ready) const { return f_ == 0 && w_valid_ && pe_advance(out_ready); }
+  bool out_valid() const { return cfg_.bn ? bn_valid_[bn_stages_ - 1] : pe_valid(); }
+  const Lanes& out_data() const { return cfg_.bn ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1]; }
+  // A rising edge out of reset with these inputs (`in` is read only when in_valid).
+  void edge(bool in_valid, const Lanes& in, bool out_ready);
+
+  const units::MvauConfig& config() const { return cfg_; }
+
+ private:
+  bool pe_valid() const { return valid_[stages_ - 1]; }
+  // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
+  bool pe_out_ready(bool out_ready) const {
+    return cfg_.bn ? !bn_valid_[bn_stages_ - 1] || out_ready : out_ready;
+  }
+  bool pe_advance(bool out_ready) const { return !pe_valid() || pe_out_ready(out_ready); }
+  std::int64_t beat_sum(const Lanes& a, int row, int p) const;
+
+  units::MvauConfig cfg_;
+  int sf_, nf_, depth_, stages_;
+  // The memory, decoded once per write: weight (row, p, i) at (row * PE + p) * SIMD + i.
+  std::vector<std::int64_t> raw_;  // PE_KIND 0
+  std::vector<fx::Terms> terms_;   // PE_KIND 1
+  // weight_mem's read side.
+  bool w_valid_ = false;
+  int rd_addr_ = 0, q_row_ = 0;
+  // Control and input buffer.
+  int s_ = 0, f_ = 0;
+  std::vector<Lanes> ibuf_;  // SF beats of the vector being replayed
+  // PE x accumulators, and the STAGES result registers every PE shares the timing of.
+  std::vector<units::Accumulator> acc_;
+  std::vector<char> valid_;
+  std::vector<Lanes> data_;
+  Lanes result_;  // this edge's results (a `last` beat)
+  // BN = 1: scale / bias of output o, the output fold counter, PE x bn_act's BN_STAGES registers.
+  int bn_stages_ = 1, of_ = 0;
+  std::vector<std::int64_t> bn_scale_, bn_bias_;
+  std::vector<fx::Terms> bn_terms_;
+  std::vector<char> bn_valid_;
+  std::vector<Lanes> bn_data_;
+  Lanes bn_result_;
+};
+
+class MvauModule : public sc_core::sc_module, public StreamPorts {
+ public:
+  MvauModule(const sc_core::sc_module_name& name, const units::MvauConfig& cfg);
+  // The stationary weights, before the run (the network engine loads them once).
+  void load(const units::WeightImage& image) { model_.load(image); }
+  void load_bn(const units::MvauBn& bn) { model_.load_bn(bn); }
+  const MvauModel& model() const { return model_; }
+
+ private:
+  void on_clock();
+  void drive();
+
+  MvauModel model_;
+  sc_core::sc_event state_changed_;
+};
+
+}  // namespace fxsim::streaming

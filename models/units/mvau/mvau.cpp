@@ -1,0 +1,334 @@
+#include "models/units/mvau/mvau.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "fx/width_rules.hpp"
+#include "models/resources/cost_tally.hpp"
+#include "models/resources/memory.hpp"
+#include "models/units/common/param_groups.hpp"
+
+namespace fxsim::units {
+namespace {
+
+constexpr std::string_view kBn = "BN_";
+
+const UnitSpec& pe_spec_of(const ParamMap& p) {
+  return p.at("PE_KIND") == 0 ? fx_mac_pe_spec() : khot_pe_spec();
+}
+
+// The parts' own checks (PE widths, the weight memory's beat and style), reported as the mvau's.
+void check_part(const UnitSpec& unit, const UnitSpec& part, const ParamMap& params) {
+  for (const ParamSpec& s : part.params) {
+    const std::int64_t v = params.at(s.name);
+    if (v < s.min || v > s.max) {
+      fail(unit, part.name + " " + s.name + " = " + std::to_string(v) +
+                     " is out of range, expected " + std::to_string(s.min) + ".." +
+                     std::to_string(s.max) + " (" + s.doc + ")");
+    }
+  }
+  try {
+    part.check(part, params);
+  } catch (const UnitParamError& e) {
+    fail(unit, e.what());
+  }
+}
+
+void check(const UnitSpec& unit, const ParamMap& p) {
+  const std::int64_t mw = p.at("MW"), mh = p.at("MH"), pe = p.at("PE"), simd = p.at("SIMD");
+  if (mw % simd != 0) {
+    fail(unit, "MW = " + std::to_string(mw) + " is not a multiple of SIMD = " +
+                   std::to_string(simd) + ", expected MW = SF * SIMD (the producer pads)");
+  }
+  if (mh % pe != 0) {
+    fail(unit, "MH = " + std::to_string(mh) + " is not a multiple of PE = " + std::to_string(pe) +
+                   ", expected MH = NF * PE");
+  }
+  const std::int64_t folds = (mw / simd) * (mh / pe);
+  if (folds < 2 || folds > 65536) {
+    fail(unit, "SF * NF = (MW / SIMD) * (MH / PE) = " + std::to_string(folds) +
+                   " weight words is out of range, expected 2..65536");
+  }
+  check_part(unit, pe_spec_of(p), mvau_pe_params(p));
+  check_part(unit, weight_mem_spec(), mvau_weight_mem_params(p));
+  if (p.at("BN") != 0) check_part(unit, bn_act_spec(), mvau_bn_params(p));
+}
+
+// The PE's weight parameters only mean something for their kind.
+bool ignored(const std::string& name, const ParamMap& p) {
+  const bool khot = p.count("PE_KIND") && p.at("PE_KIND") == 1;
+  if (name == "K" || name == "SH_W") return !khot;
+  if (name == "W_W" || name == "W_SIGNED") return khot;
+  if (name.rfind(kBn, 0) == 0) {
+    if (!p.count("BN") || p.at("BN") == 0) return true;
+    const UnitSpec& bn = bn_act_spec();
+    return bn.ignored(name.substr(kBn.size()), mvau_bn_params(p));
+  }
+  return false;
+}
+
+// bn_act's parameters as the mvau's: BN_<name>, all but its input format X_* (the PE's output).
+std::vector<ParamSpec> bn_params() {
+  std::vector<ParamSpec> out = {{"BN", 0, 0, 1, "1: PE x bn_act after the PEs (BN_* parameters)"}};
+  for (ParamSpec s : bn_act_spec().params) {
+    if (s.name.rfind("X_", 0) == 0) continue;
+    s.name = std::string(kBn) + s.name;
+    s.doc = "bn_act " + s.doc;
+    out.push_back(s);
+  }
+  return out;
+}
+
+// A memory read at a registered address (the beat counter, the output fold) with one write port:
+// yosys's memory_dff merges the address register into the read port, so memory_libmap sees a
+// synchronous read: in block RAM when that is cheapest, with a soft bypass of the word written
+// on the edge that moves the address on (measured: a register and a mux a bit); otherwise the
+// register goes back to the address side and the memory is the asynchronous-read LUT RAM (or
+// registers) the RTL describes. A single word is a register.
+void registered_address_memory(int width, int depth, resources::Family family,
+                               resources::ResourceEstimate& e, resources::CostTally& t) {
+  if (depth < 2) {
+    t.ff += width;
+    return;
+  }
+  resources::MemorySpec m;
+  m.width = width;
+  m.depth = depth;
+  m.sync_read = true;
+  const resources::MemoryMapping sync = resources::map_memory(m, family);
+  if (sync.kind == resources::MemoryKind::kBram) {
+    e += sync.estimate;
+    t.ff += width;
+    t.logic.lut += width;
+  } else {
+    m.sync_read = false;
+    e += resources::memory_cost(m, family);
+  }
+}
+
+// A counter of `count` states: an adder, a FF and a wrap LUT a bit.
+void counter(int count, resources::CostTally& t) {
+  if (count < 2) return;
+  const int bits = fx::ceil_log2(static_cast<unsigned long long>(count));
+  t.ff += bits;
+  t.logic += resources::adder(bits);
+  t.logic.lut += bits;  // the wrap to zero (and the reset / write clear)
+}
+
+int latency(const ParamMap& resolved) { return mvau_latency(resolved); }
+
+// PE x the PE unit's cost, the weight_mem's, the input buffer (NF > 1: SF words of SIMD*A_W bits
+// read at the beat counter, and the fold-0 bypass mux), the control (the beat and fold counters,
+// the handshake) and with BN PE x bn_act's cost, the scale / bias memory (NF words read at the
+// output fold) and its counter (docs/resources.md).
+resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool use_dsp) {
+  const MvauConfig c = MvauConfig::from(resolved);
+  const UnitSpec& pe = pe_spec_of(resolved);
+  resources::ResourceEstimate e =
+      resources::times(c.pe, pe.cost(mvau_pe_params(resolved), family, use_dsp));
+  e += weight_mem_spec().cost(mvau_weight_mem_params(resolved), family, use_dsp);
+  resources::CostTally t;
+  const int row_w = c.simd * c.acc().a.width;
+  if (c.nf() > 1) {
+    registered_address_memory(row_w, c.sf(), family, e, t);
+    t.logic.lut += row_w;  // a = first_fold ? in_data : ibuf[s]
+  }
+  counter(c.sf(), t);
+  counter(c.nf(), t);
+  if (c.bn) {
+    const ParamMap bn = mvau_bn_params(resolved);
+    e += resources::times(c.pe, bn_act_spec().cost(bn, family, use_dsp));
+    const int word =
+        c.bn_cfg.scale_kind == 0 ? c.bn_cfg.scale.width : c.bn_cfg.k * c.bn_cfg.term_width();
+    registered_address_memory(c.pe * (word + c.bn_cfg.bias.width), c.nf(), family, e, t);
+    counter(c.nf(), t);
+  }
+  t.logic.lut += 4;  // fire, in_ready, the weight stream's ready, start / last
+  e += t.rounded();
+  return e;
+}
+
+UnitSpec make_spec() {
+  UnitSpec u;
+  u.name = "mvau";
+  u.top_module = "mvau";
+  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv",    "fx_acc_out.sv", "fx_mac_pe.sv",
+                 "khot_pe.sv",    "weight_mem.sv", "bn_act.sv",     "mvau.sv"};
+  ParamSpec kind{"PE_KIND", 0, 0, 1, "0 fx_mac_pe (multipliers), 1 khot_pe (shift-add)"};
+  kind.value_names = {"mac", "khot"};
+  ParamSpec style{"MEM_STYLE",
+                  0,
+                  0,
+                  3,
+                  "weight memory style (weight_mem STYLE): 0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM",
+                  resources::memory_style_names()};
+  u.params = concat(
+      std::vector<ParamSpec>{
+          {"MW", 8, 1, 65536, "input vector length (elements), a multiple of SIMD"},
+          {"MH", 4, 1, 65536, "outputs per vector, a multiple of PE"},
+          {"PE", 2, 1, 64, "processing elements (outputs computed in parallel)"},
+          {"SIMD", 4, 1, 64, "input elements per beat (lanes of every PE)"},
+          kind},
+      format_group("A", 8, 4, 2, 32, 32, "an activation"),
+      format_group("W", 8, 6, 2, 32, 32, "a weight (W_FRAC also for PE_KIND 1)"),
+      std::vector<ParamSpec>{{"K", 2, 1, 8, "shift-add terms per weight (PE_KIND 1)"},
+                             {"SH_W", 3, 1, 5, "bits of a term's shift (PE_KIND 1)"}},
+      accumulator_params(), output_params(), std::vector<ParamSpec>{stages_param(), style},
+      bn_params());
+  u.check = check;
+  u.latency = latency;
+  u.cost = cost;
+  u.ignored = ignored;
+  return u;
+}
+
+std::invalid_argument bad_weights(const std::string& what) {
+  return std::invalid_argument("mvau weights: " + what);
+}
+
+}  // namespace
+
+const UnitSpec& mvau_spec() {
+  static const UnitSpec spec = make_spec();
+  return spec;
+}
+
+ParamMap mvau_pe_params(const ParamMap& resolved) {
+  ParamMap p;
+  for (const ParamSpec& s : pe_spec_of(resolved).params) p[s.name] = param(resolved, s.name);
+  return p;
+}
+
+ParamMap mvau_bn_params(const ParamMap& r) {
+  ParamMap p = {{"X_W", param(r, "OUT_W")},
+                {"X_FRAC", param(r, "OUT_FRAC")},
+                {"X_SIGNED", param(r, "OUT_SIGNED")}};
+  for (const ParamSpec& s : bn_act_spec().params) {
+    if (!p.count(s.name)) p[s.name] = param(r, std::string(kBn) + s.name);
+  }
+  return p;
+}
+
+ParamMap mvau_weight_mem_params(const ParamMap& r) {
+  const std::int64_t ww =
+      param(r, "PE_KIND") == 0 ? param(r, "W_W") : param(r, "K") * (2 + param(r, "SH_W"));
+  return {{"PE", param(r, "PE")},
+          {"SIMD", param(r, "SIMD")},
+          {"WORD_W", ww},
+          {"DEPTH", (param(r, "MW") / param(r, "SIMD")) * (param(r, "MH") / param(r, "PE"))},
+          {"STYLE", param(r, "MEM_STYLE")}};
+}
+
+MvauConfig MvauConfig::from(const ParamMap& m) {
+  MvauConfig c;
+  c.mw = static_cast<int>(param(m, "MW"));
+  c.mh = static_cast<int>(param(m, "MH"));
+  c.pe = static_cast<int>(param(m, "PE"));
+  c.simd = static_cast<int>(param(m, "SIMD"));
+  c.kind = static_cast<PeKind>(param(m, "PE_KIND"));
+  c.mac = MacPeConfig::from(m);
+  c.khot = KhotPeConfig::from(m);
+  c.mem = WeightMemConfig::from(mvau_weight_mem_params(m));
+  c.bn = param(m, "BN") != 0;
+  if (c.bn) c.bn_cfg = BnActConfig::from(mvau_bn_params(m));
+  return c;
+}
+
+std::uint64_t mvau_weight_word(const MvauConfig& cfg, const MvauWeights& w, int row, int col) {
+  const std::size_t at = static_cast<std::size_t>(row) * cfg.mw + col;
+  if (cfg.kind == PeKind::MAC) {
+    const int bits = cfg.mac.w.width;
+    return static_cast<std::uint64_t>(w.raw.at(at)) & ((std::uint64_t{1} << bits) - 1);
+  }
+  const fx::Terms& terms = w.terms.at(at);
+  if (static_cast<int>(terms.size()) > cfg.khot.k) {
+    throw bad_weights("weight (" + std::to_string(row) + ", " + std::to_string(col) + ") has " +
+                      std::to_string(terms.size()) +
+                      " terms, expected at most K = " + std::to_string(cfg.khot.k));
+  }
+  const int tw = cfg.khot.term_width();
+  std::uint64_t word = 0;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    if (terms[k].shift < 0 || terms[k].shift >= (1 << cfg.khot.sh_w)) {
+      throw bad_weights("a term shift of " + std::to_string(terms[k].shift) +
+                        " does not fit SH_W = " + std::to_string(cfg.khot.sh_w) + " bits");
+    }
+    const std::uint64_t term = (std::uint64_t{1} << (tw - 1)) |
+                               (std::uint64_t{terms[k].negative} << (tw - 2)) |
+                               static_cast<std::uint64_t>(terms[k].shift);
+    word |= term << (static_cast<int>(k) * tw);
+  }
+  return word;
+}
+
+WeightImage mvau_weight_image(const MvauConfig& cfg, const MvauWeights& w) {
+  const std::size_t n = static_cast<std::size_t>(cfg.mw) * cfg.mh;
+  if ((cfg.kind == PeKind::MAC ? w.raw.size() : w.terms.size()) != n) {
+    throw bad_weights("expected MH x MW = " + std::to_string(n) + " weights");
+  }
+  WeightImage image(cfg.mem);
+  WeightBeat row(static_cast<std::size_t>(cfg.pe * cfg.simd));
+  for (int f = 0; f < cfg.nf(); ++f) {
+    for (int s = 0; s < cfg.sf(); ++s) {
+      for (int p = 0; p < cfg.pe; ++p) {
+        for (int i = 0; i < cfg.simd; ++i) {
+          row[static_cast<std::size_t>(p * cfg.simd + i)] =
+              mvau_weight_word(cfg, w, f * cfg.pe + p, s * cfg.simd + i);
+        }
+      }
+      image.write(f * cfg.sf() + s, row);
+    }
+  }
+  return image;
+}
+
+std::vector<PeResult> mvau(const MvauConfig& cfg, const std::vector<std::int64_t>& x,
+                           const MvauWeights& w) {
+  if (static_cast<int>(x.size()) != cfg.mw) {
+    throw std::invalid_argument("mvau: expected an input vector of MW = " + std::to_string(cfg.mw) +
+                                " elements");
+  }
+  std::vector<PeResult> out;
+  out.reserve(static_cast<std::size_t>(cfg.mh));
+  for (int o = 0; o < cfg.mh; ++o) {
+    const std::size_t from = static_cast<std::size_t>(o) * cfg.mw;
+    if (cfg.kind == PeKind::MAC) {
+      const std::vector<std::int64_t> row(w.raw.begin() + from, w.raw.begin() + from + cfg.mw);
+      out.push_back(mac_dot(cfg.mac, x, row));
+    } else {
+      const std::vector<fx::Terms> row(w.terms.begin() + from, w.terms.begin() + from + cfg.mw);
+      out.push_back(khot_dot(cfg.khot, x, row));
+    }
+  }
+  return out;
+}
+
+std::vector<std::int64_t> mvau_outputs(const MvauConfig& cfg, const std::vector<std::int64_t>& x,
+                                       const MvauWeights& w, const MvauBn& bn) {
+  std::vector<std::int64_t> y;
+  const std::vector<PeResult> r = mvau(cfg, x, w);
+  for (std::size_t o = 0; o < r.size(); ++o) {
+    if (!cfg.bn) {
+      y.push_back(r[o].data);
+      continue;
+    }
+    const bool khot = cfg.bn_cfg.scale_kind == 1;
+    y.push_back(bn_act(cfg.bn_cfg, r[o].data, khot ? 0 : bn.scale.at(o),
+                       khot ? bn.scale_terms.at(o) : fx::Terms{}, bn.bias.at(o))
+                    .y);
+  }
+  return y;
+}
+
+int mvau_latency(const ParamMap& resolved) {
+  return stages_latency(resolved) +
+         (param(resolved, "BN") != 0 ? static_cast<int>(param(resolved, "BN_STAGES")) : 0);
+}
+
+std::uint64_t mvau_stall_free_cycles(const MvauConfig& cfg, std::uint64_t n) {
+  return 1 + n * static_cast<std::uint64_t>(cfg.sf()) * static_cast<std::uint64_t>(cfg.nf()) +
+         static_cast<std::uint64_t>(cfg.acc().stages + (cfg.bn ? cfg.bn_cfg.stages : 0));
+}
+
+}  // namespace fxsim::units

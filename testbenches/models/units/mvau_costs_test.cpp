@@ -1,0 +1,155 @@
+// mvau's cost (models/units/mvau: PE x the PE unit's cost + the weight_mem's + the input buffer
+// + the counters, with BN PE x bn_act's + the scale / bias memory) against real yosys 0.23
+// synth_xilinx on variants of both PE kinds, SF = 1 and > 1, NF = 1 and > 1, LUT RAM and block RAM
+// weights, with and without DSPs, with BN. DSPs and memory primitives (block RAM and LUT RAM sites)
+// must be exact, logic LUTs within 25%, FFs within 5%. The yosys results are cached in the build
+// tree (FXSIM_MVAU_SYNTH_CACHE), so only the first run synthesizes. Run with --markdown to print
+// the table of docs/resources.md.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/units/mvau/mvau.hpp"
+#include "models/units/unit_registry.hpp"
+#include "synth/synthesize.hpp"
+
+#ifndef FXSIM_MVAU_SYNTH_CACHE
+#error "FXSIM_MVAU_SYNTH_CACHE must be defined (the yosys result cache of this suite)"
+#endif
+
+namespace {
+
+namespace units = fxsim::units;
+namespace resources = fxsim::resources;
+using resources::Family;
+
+struct MvVariant {
+  std::string name;
+  units::ParamMap overrides;
+  bool use_dsp = true;
+};
+
+void PrintTo(const MvVariant& v, std::ostream* os) { *os << v.name; }
+
+const std::vector<MvVariant>& variants() {
+  static const std::vector<MvVariant> list = {
+      {"MacDefaults", {}},
+      {"MacLutramWeights",
+       {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"MEM_STYLE", 2}, {"STAGES", 3}}},
+      {"MacBramWeights",
+       {{"MW", 288}, {"MH", 32}, {"PE", 4}, {"SIMD", 4}, {"W_W", 4}, {"A_W", 4}, {"MEM_STYLE", 3}}},
+      {"MacSoftMultipliers",
+       {{"MW", 12}, {"MH", 4}, {"PE", 2}, {"SIMD", 3}, {"W_W", 4}, {"A_W", 4}},
+       false},
+      {"MacSf1Nf4", {{"MW", 8}, {"MH", 8}, {"PE", 2}, {"SIMD", 8}, {"MEM_STYLE", 2}}},
+      {"KhotNf1", {{"MW", 16}, {"MH", 4}, {"PE", 4}, {"SIMD", 2}, {"PE_KIND", 1}}},
+      {"KhotBram",
+       {{"MW", 512},
+        {"MH", 8},
+        {"PE", 1},
+        {"SIMD", 2},
+        {"PE_KIND", 1},
+        {"K", 2},
+        {"SH_W", 3},
+        {"MEM_STYLE", 3}}},
+      {"BnMacRelu", {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"BN", 1}}},
+      {"BnKhotScaleNf64",
+       {{"MW", 8},
+        {"MH", 64},
+        {"PE", 1},
+        {"SIMD", 8},
+        {"W_W", 4},
+        {"BN", 1},
+        {"BN_SCALE_KIND", 1},
+        {"BN_ACT", 2},
+        {"BN_STAGES", 3}}},
+  };
+  return list;
+}
+
+fxsim::synth::SynthResult synthesize(const MvVariant& v) {
+  fxsim::synth::SynthRequest request{"mvau", v.overrides, Family::xc7, v.use_dsp};
+  fxsim::synth::SynthOptions options;
+  options.cache_dir = FXSIM_MVAU_SYNTH_CACHE;
+  return fxsim::synth::synthesize(request, options);
+}
+
+resources::ResourceEstimate model(const MvVariant& v) {
+  return units::estimate("mvau", units::resolve_params(units::find_unit("mvau"), v.overrides),
+                         Family::xc7, v.use_dsp);
+}
+
+double error_percent(int model, int yosys) {
+  return yosys == 0 ? (model == 0 ? 0.0 : 100.0) : 100.0 * (model - yosys) / yosys;
+}
+
+int yosys_logic_luts(const fxsim::synth::SynthResult& y) {
+  return y.counts.logic_luts() + y.counts.srl;
+}
+
+class MvauVsYosys : public ::testing::TestWithParam<MvVariant> {};
+
+TEST_P(MvauVsYosys, DspAndMemoryExactLutWithin25PercentFfWithin5) {
+  const MvVariant& v = GetParam();
+  const fxsim::synth::SynthResult y = synthesize(v);
+  const resources::ResourceEstimate m = model(v);
+  EXPECT_EQ(m.dsp, y.counts.dsp()) << v.name;
+  EXPECT_EQ(m.bram18, y.counts.bram18) << v.name;
+  EXPECT_EQ(m.bram36, y.counts.bram36) << v.name;
+  EXPECT_EQ(m.lutram, y.counts.lutram) << v.name;
+  EXPECT_LE(std::abs(error_percent(m.lut, yosys_logic_luts(y))), 25.0)
+      << v.name << ": model " << m.lut << " LUTs, yosys " << yosys_logic_luts(y);
+  EXPECT_LE(std::abs(error_percent(m.ff, y.counts.ff)), 5.0)
+      << v.name << ": model " << m.ff << " FFs, yosys " << y.counts.ff;
+}
+
+INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
+                         [](const ::testing::TestParamInfo<MvVariant>& info) {
+                           return info.param.name;
+                         });
+
+std::string describe(const MvVariant& v) {
+  const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
+  return fmt::format(
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
+      p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
+                           : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
+      resources::memory_style_names().at(static_cast<std::size_t>(p.at("MEM_STYLE"))),
+      p.at("BN") == 0              ? ""
+      : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
+                                   : " BN (K-hot scale, relu-clip)",
+      v.use_dsp ? "" : " -nodsp");
+}
+
+void print_table() {
+  fmt::print(
+      "| variant | yosys DSP | model DSP | yosys BRAM18/36 | model BRAM18/36 | yosys LUTRAM | "
+      "model LUTRAM | yosys LUT | model LUT | LUT error | yosys FF | model FF |\n"
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+  for (const MvVariant& v : variants()) {
+    const fxsim::synth::SynthResult y = synthesize(v);
+    const resources::ResourceEstimate m = model(v);
+    fmt::print("| {} | {} | {} | {}/{} | {}/{} | {} | {} | {} | {} | {:+.1f}% | {} | {} |\n",
+               describe(v), y.counts.dsp(), m.dsp, y.counts.bram18, y.counts.bram36, m.bram18,
+               m.bram36, y.counts.lutram, m.lutram, yosys_logic_luts(y), m.lut,
+               error_percent(m.lut, yosys_logic_luts(y)), y.counts.ff, m.ff);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--markdown") {
+      print_table();
+      return 0;
+    }
+  }
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
