@@ -70,7 +70,7 @@ void StitchedDriver::reset() {
 }
 
 void StitchedDriver::settle(bool in_valid, std::size_t beat, bool out_ready) {
-  if (beat != last_beat_) {  // a beat's image is copied in once, not on every edge it waits
+  if (beat != last_beat_ && beat_count_ > 0) {  // copied in once, not on every edge it waits
     model_->set(in_data_, beats_->at(beat));
     last_beat_ = beat;
   }
@@ -94,6 +94,7 @@ StreamRun StitchedDriver::run(const verilated::PortImages& beats, std::size_t co
     throw std::invalid_argument("stitched driver: input images are not of in_data's width");
   }
   beats_ = &beats;
+  beat_count_ = count;
   outputs_.reset(outputs, out_width_);
   if (max_cycles == 0) max_cycles = 1000 + 1000 * (count + outputs);
   return run_stream(*this, count, outputs, std::move(valid), std::move(ready), on_edge, max_cycles);

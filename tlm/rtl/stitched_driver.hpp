@@ -67,6 +67,7 @@ class StitchedDriver {
   int in_width_ = 0, out_width_ = 0;
   int clk_, rst_n_, in_valid_, in_ready_, in_data_, out_valid_, out_ready_, out_data_;
   const verilated::PortImages* beats_ = nullptr;
+  std::size_t beat_count_ = 0;
   std::size_t last_beat_ = static_cast<std::size_t>(-1);
   verilated::PortImages outputs_;
   std::size_t collected_ = 0;
