@@ -1,7 +1,7 @@
 // Stitched chains of streaming units (models/engine/stitch_plan.hpp, stitch_top.hpp) built on
 // demand (tlm/rtl/verilated) and driven edge by edge (tlm/rtl/stitched_driver.hpp):
 //   - the generated text of a tiny chain, exactly; width mismatches and bad chains rejected;
-//   - the top lint-clean under verilator -Wall and mapped by yosys synth_xilinx;
+//   - every top lint-clean under verilator -Wall, one mapped by yosys synth_xilinx;
 //   - every chain of stitch_chains.hpp under random valid / ready stalls (several seeds, stall
 //     probabilities 0, 0.3, 0.7): the RTL's output values equal a brute force written here (max
 //     pooling and window extraction on whole maps) and the lock-step chain of the units' cycle
@@ -346,12 +346,10 @@ TEST(StitchPlan, BadChainsAreRejected) {
       std::invalid_argument);
 }
 
-// The generated top of the largest chain with the units' RTL: verilator -Wall prints nothing,
-// and yosys synth_xilinx maps it (flip-flops and LUTs, exit code 0).
-TEST(StitchTop, VerilatorWallCleanAndYosysMapsIt) {
-  const engine::StitchPlan plan = plan_of(fxsim::stitch_chains::five_stages::chain());
-  const engine::StitchedTop top = engine::stitched_top(plan);
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "stitch_lint";
+// The files of a chain's top in `dir`: the units' RTL (each file once), then the top.
+std::vector<std::filesystem::path> write_sources(const engine::StitchPlan& plan,
+                                                 const engine::StitchedTop& top,
+                                                 const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   std::vector<std::filesystem::path> files;
   for (const std::string& u : plan.units()) {
@@ -364,25 +362,42 @@ TEST(StitchTop, VerilatorWallCleanAndYosysMapsIt) {
   }
   fxsim::util::write_file_atomically(dir / top.file_name, top.text);
   files.push_back(dir / top.file_name);
+  return files;
+}
 
-  std::vector<std::string> argv = {verilated::build_toolchain().verilator, "--lint-only", "-Wall",
-                                   "--top-module", top.name};
-  for (const auto& f : files) argv.push_back(f.string());
-  const fxsim::util::ProcessResult lint = fxsim::util::run_to_file(argv, dir, dir / "lint.log");
-  ASSERT_TRUE(lint.started) << lint.error;
-  EXPECT_EQ(lint.exit_code, 0);
-  EXPECT_EQ(fxsim::util::read_file(dir / "lint.log").value_or("?"), "");
+// Every chain's generated top with the units' RTL: verilator -Wall prints nothing.
+TEST(StitchTop, VerilatorWallClean) {
+  for (const Chain& c : fxsim::stitch_chains::all()) {
+    const engine::StitchPlan plan = plan_of(c);
+    const engine::StitchedTop top = engine::stitched_top(plan);
+    const std::filesystem::path dir =
+        std::filesystem::path(::testing::TempDir()) / ("stitch_lint_" + c.name);
+    std::vector<std::string> argv = {verilated::build_toolchain().verilator, "--lint-only", "-Wall",
+                                     "--top-module", top.name};
+    for (const auto& f : write_sources(plan, top, dir)) argv.push_back(f.string());
+    const fxsim::util::ProcessResult lint = fxsim::util::run_to_file(argv, dir, dir / "lint.log");
+    ASSERT_TRUE(lint.started) << lint.error;
+    EXPECT_EQ(lint.exit_code, 0) << c.name;
+    EXPECT_EQ(fxsim::util::read_file(dir / "lint.log").value_or("?"), "") << c.name;
+  }
+}
 
+// yosys synth_xilinx maps the top of the five-stage chain (exit code 0, a flat netlist).
+TEST(StitchTop, YosysMapsIt) {
+  const engine::StitchPlan plan = plan_of(fxsim::stitch_chains::five_stages::chain());
+  const engine::StitchedTop top = engine::stitched_top(plan);
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "stitch_yosys";
   fxsim::synth::YosysJob job;
-  job.rtl_files = files;
+  job.rtl_files = write_sources(plan, top, dir);
   job.top = top.name;
   const fxsim::synth::YosysRun run =
       fxsim::synth::run_yosys(fxsim::synth::default_yosys(), dir, fxsim::synth::yosys_script(job));
   ASSERT_EQ(run.exit_code, 0) << fxsim::util::file_tail(run.log_path, 20);
   const fxsim::synth::ResourceCounts counts = fxsim::synth::parse_stat_json(
       fxsim::util::read_file(dir / fxsim::synth::kStatFile).value_or(""), top.name);
-  // At least the registered output beats of the five stages' output registers (24 bits each).
-  EXPECT_GE(counts.ff, 4 * 24);
+  // At least the 24-bit data register at the output of each of the five stages (both slices,
+  // the max-pool's result, the memory FIFO's read register, the window generator's read).
+  EXPECT_GE(counts.ff, 5 * 24);
   EXPECT_GT(counts.logic_luts(), 0);
 }
 
@@ -504,6 +519,47 @@ TEST(StitchedDriver, BandwidthLimitedSourceMatchesTheHandCount) {
       rtl.run(pack(input, 1), input.size(), input.size(), tlm_rtl::StreamPattern::bandwidth(2, 5),
               tlm_rtl::StreamPattern::always());
   EXPECT_EQ(r2.cycles, 28u);
+}
+
+// A loop of one's own over the driver's low-level interface (as a network driver with a DMA
+// model for a source would write it) gives the same beats and cycles as run() with callback
+// patterns of the same rules, and the brute force's values.
+TEST(StitchedDriver, OwnLoopEqualsRunWithCallbackPatterns) {
+  const Chain chain = fxsim::stitch_chains::five_stages::chain();
+  const engine::StitchPlan plan = plan_of(chain);
+  tlm_rtl::StitchedDriver rtl(plan);
+  const std::vector<Beat> input = random_input(chain, 9);
+  const std::vector<Beat> expected = chain_brute_force(plan, input);
+  const verilated::PortImages images = pack(input, chain.map.simd);
+  auto source = [](std::uint64_t c) { return c % 4 != 3; };
+  auto sink = [](std::uint64_t c) { return c % 3 != 0; };
+
+  const tlm_rtl::StreamRun r =
+      rtl.run(images, input.size(), expected.size(), tlm_rtl::StreamPattern::callback(source),
+              tlm_rtl::StreamPattern::callback(sink));
+  ASSERT_TRUE(r.complete);
+
+  rtl.set_beats(images, input.size());
+  rtl.reset();
+  std::vector<Beat> got;
+  std::size_t next = 0;
+  bool offered = false;
+  std::uint64_t cycle = 0;
+  for (; (got.size() < expected.size() || next < input.size()) && cycle < 100000; ++cycle) {
+    if (!offered && next < input.size() && source(cycle)) offered = true;
+    const bool ready = sink(cycle);
+    rtl.settle(offered, next < input.size() ? next : 0, ready);
+    if (rtl.out_valid() && ready) {
+      got.push_back(tlm_rtl::unpack_lanes(rtl.out_data(), chain.map.simd, kLaneBits, true));
+    }
+    if (offered && rtl.in_ready()) {
+      offered = false;
+      ++next;
+    }
+    rtl.rise();
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(cycle, r.cycles);
 }
 
 // The second request of a chain is answered without building: in this process by the loaded

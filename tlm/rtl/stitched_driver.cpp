@@ -35,7 +35,8 @@ StitchedDriver::StitchedDriver(const engine::StitchPlan& plan, verilated::TraceF
       in_data_(port("in_data")),
       out_valid_(port("out_valid")),
       out_ready_(port("out_ready")),
-      out_data_(port("out_data")) {}
+      out_data_(port("out_data")),
+      out_image_(static_cast<std::size_t>(verilated::port_words(out_width_)), 0) {}
 
 int StitchedDriver::port(const std::string& name) const {
   std::string names;
@@ -70,7 +71,7 @@ void StitchedDriver::reset() {
 }
 
 void StitchedDriver::settle(bool in_valid, std::size_t beat, bool out_ready) {
-  if (beat != last_beat_) {  // a beat's image is copied in once, not on every edge it waits
+  if (beat != last_beat_ && beat_count_ > 0) {  // copied in once, not on every edge it waits
     model_->set(in_data_, beats_->at(beat));
     last_beat_ = beat;
   }
@@ -78,6 +79,20 @@ void StitchedDriver::settle(bool in_valid, std::size_t beat, bool out_ready) {
   model_->set(out_ready_, level(out_ready));
   model_->set(clk_, kZero);
   model_->eval();
+}
+
+void StitchedDriver::set_beats(const verilated::PortImages& beats, std::size_t count) {
+  if (count > 0 && beats.stride() != static_cast<std::size_t>(verilated::port_words(in_width_))) {
+    throw std::invalid_argument("stitched driver: input images are not of in_data's width");
+  }
+  beats_ = &beats;
+  beat_count_ = count;
+  last_beat_ = static_cast<std::size_t>(-1);
+}
+
+const std::uint32_t* StitchedDriver::out_data() const {
+  model_->get(out_data_, out_image_.data());
+  return out_image_.data();
 }
 
 void StitchedDriver::collect() { model_->get(out_data_, outputs_.at(collected_++)); }
@@ -90,10 +105,7 @@ void StitchedDriver::rise() {
 StreamRun StitchedDriver::run(const verilated::PortImages& beats, std::size_t count,
                               std::size_t outputs, StreamPattern valid, StreamPattern ready,
                               const EdgeCallback& on_edge, std::uint64_t max_cycles) {
-  if (count > 0 && beats.stride() != static_cast<std::size_t>(verilated::port_words(in_width_))) {
-    throw std::invalid_argument("stitched driver: input images are not of in_data's width");
-  }
-  beats_ = &beats;
+  set_beats(beats, count);
   outputs_.reset(outputs, out_width_);
   if (max_cycles == 0) max_cycles = 1000 + 1000 * (count + outputs);
   return run_stream(*this, count, outputs, std::move(valid), std::move(ready), on_edge, max_cycles);

@@ -50,11 +50,16 @@ class StitchedDriver {
   void get(int port, std::uint32_t* words) const { model_->get(port, words); }
   verilated::PortModel& model() { return *model_; }
 
-  // The device interface of run_stream (stream_drive.hpp).
+  // The device interface of run_stream (stream_drive.hpp), also a loop of one's own (a DMA model
+  // as the source, a sink model taking the results): set_beats(), reset(), then per cycle
+  // settle(in_valid, index of the beat on in_data, out_ready), in_ready() / out_valid() /
+  // out_data(), rise().
+  void set_beats(const verilated::PortImages& beats, std::size_t count);
   void reset();
   void settle(bool in_valid, std::size_t beat, bool out_ready);
   bool in_ready() const { return bit(in_ready_); }
   bool out_valid() const { return bit(out_valid_); }
+  const std::uint32_t* out_data() const;  // the current out_data image (valid until the next call)
   void collect();
   void rise();
 
@@ -67,10 +72,12 @@ class StitchedDriver {
   int in_width_ = 0, out_width_ = 0;
   int clk_, rst_n_, in_valid_, in_ready_, in_data_, out_valid_, out_ready_, out_data_;
   const verilated::PortImages* beats_ = nullptr;
+  std::size_t beat_count_ = 0;
   std::size_t last_beat_ = static_cast<std::size_t>(-1);
   verilated::PortImages outputs_;
   std::size_t collected_ = 0;
   mutable std::uint32_t scratch_[2] = {0, 0};
+  mutable std::vector<std::uint32_t> out_image_;
 };
 
 // Lanes of `width` bits from a port image (lane i at bits [i*width +: width]), sign-extended when
