@@ -5,6 +5,8 @@
 #include "models/engine/network_plan.hpp"
 
 #include "fx/width_rules.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/units/mvau/mvau.hpp"
 #include "models/units/unit_registry.hpp"
 
 namespace fxsim::engine {
@@ -116,6 +118,24 @@ EngineConfig mvau_point(const NetworkLayer& l, const MapShape& in, int in_featur
   return p;
 }
 
+// The mvau parameters of a dense point: its PE unit's and bn_act's (X_* are the mvau's own
+// OUT_*), the matrix size, the kind and the memory style.
+units::ParamMap mvau_unit_params(const EngineConfig& point, const NetworkLayer& l) {
+  units::ParamMap p = pe_instance(point).params;
+  p["MW"] = point.in_features;
+  p["MH"] = point.out_features;
+  p["PE"] = point.pe;
+  p["PE_KIND"] = point.kind == EngineKind::FX_MAC ? 0 : 1;
+  p["MEM_STYLE"] = static_cast<int>(l.weight_memory);
+  p["BN"] = point.bn ? 1 : 0;
+  if (point.bn) {
+    for (const auto& [name, value] : bn_instance(point).params) {
+      if (name.rfind("X_", 0) != 0) p["BN_" + name] = value;
+    }
+  }
+  return p;
+}
+
 void plan_mvau(BlockPlan* b, int in_features, int outputs, const NetworkConfig& cfg,
                const Errors& err) {
   const NetworkLayer& l = b->layer;
@@ -135,6 +155,9 @@ void plan_mvau(BlockPlan* b, int in_features, int outputs, const NetworkConfig& 
   }
   b->mvau = mvau_point(l, b->in, in_features, outputs, cfg);
   check_mvau_point(*b->mvau, i, l, cfg, err);
+  // The unit's own rules beyond the point's (e.g. its memory sizes), at the layer's line.
+  b->mvau_params = resolve(units::mvau_spec(), mvau_unit_params(*b->mvau, l), err, l.line,
+                           [&](const std::string&) { return layer_key(i, ""); });
   b->out.lanes = l.pe;
   b->out.format = l.bn ? l.bn->output : l.output;
 }

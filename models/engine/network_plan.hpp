@@ -46,6 +46,10 @@ struct BlockPlan {
   // conv / dense: the dense point of one input vector (in_features = K*K*Cp for a convolution,
   // H*W*Cp of the incoming map for a dense layer, flattened in stream order), batch 1.
   std::optional<EngineConfig> mvau;
+  // The mvau unit's resolved parameters (rtl/mvau.sv): the dense point's PE and bn_act
+  // parameters (bn_act's prefixed BN_), MW = in_features, MH = out_features, PE, the kind and
+  // the layer's weight memory style.
+  units::ParamMap mvau_params;
   std::int64_t vectors_per_image = 0;  // MVAU input vectors an image: Hout*Wout, or 1
 };
 

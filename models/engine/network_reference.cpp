@@ -2,6 +2,7 @@
 
 #include "models/engine/conv_reference.hpp"
 #include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
 
 namespace fxsim::engine {
 namespace {
@@ -22,6 +23,38 @@ std::vector<std::int64_t> pad_channels(const std::vector<std::int64_t>& map, int
     }
   }
   return out;
+}
+
+units::MvauWeights mvau_weights(const BlockPlan& b, const Stimulus& s) {
+  units::MvauWeights w;
+  const EngineConfig& p = *b.mvau;
+  if (p.kind == EngineKind::FX_MAC) {
+    w.raw = s.weights;
+    return w;
+  }
+  const fx::KhotType& t = p.khot_weight();
+  w.terms.resize(s.weight_words.size());
+  for (std::size_t i = 0; i < s.weight_words.size(); ++i) {
+    unpack_terms(s.weight_words[i], t.k, khot_shift_bits(t), &w.terms[i]);
+  }
+  return w;
+}
+
+units::MvauBn mvau_bn(const BlockPlan& b, const Stimulus& s) {
+  units::MvauBn bn;
+  const EngineConfig& p = *b.mvau;
+  if (!p.bn) return bn;
+  bn.bias = s.bn_bias;
+  if (!p.bn->khot_scale()) {
+    bn.scale = s.bn_scale;
+    return bn;
+  }
+  const fx::KhotType& t = std::get<fx::KhotType>(p.bn->scale);
+  bn.scale_terms.resize(s.bn_scale_words.size());
+  for (std::size_t i = 0; i < s.bn_scale_words.size(); ++i) {
+    unpack_terms(s.bn_scale_words[i], t.k, khot_shift_bits(t), &bn.scale_terms[i]);
+  }
+  return bn;
 }
 
 NetworkOperands make_network_operands(const NetworkPlan& plan, int images) {

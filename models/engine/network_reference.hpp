@@ -12,6 +12,7 @@
 #include "models/engine/network_plan.hpp"
 #include "models/engine/reference.hpp"
 #include "models/engine/stimulus.hpp"
+#include "models/units/mvau/mvau.hpp"
 
 namespace fxsim::engine {
 
@@ -39,6 +40,12 @@ struct NetworkReference {
 };
 
 NetworkReference compute_network_reference(const NetworkPlan& plan, const NetworkOperands& ops);
+
+// Block b's operands as the mvau unit takes them (its MvauConfig from b.mvau_params): the weight
+// matrix (raws, or K-hot terms decoded from the stimulus' term words) and with BN the scales
+// (raws or terms) and biases.
+units::MvauWeights mvau_weights(const BlockPlan& b, const Stimulus& s);
+units::MvauBn mvau_bn(const BlockPlan& b, const Stimulus& s);
 
 // images x H x W x Cp of a map with its channels padded to `padded` with raw zeros (the stream's
 // zero lanes), from images x H x W x C.

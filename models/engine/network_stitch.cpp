@@ -1,6 +1,5 @@
 #include "models/engine/network_stitch.hpp"
 
-#include <stdexcept>
 #include <string>
 
 namespace fxsim::engine {
@@ -12,10 +11,7 @@ StitchPlan network_stitch_plan(const NetworkPlan& plan) {
     stages.push_back({prefix + "fifo", "stream_fifo", fifo_params(b.fifo)});
     if (b.window) stages.push_back({prefix + "window", "sliding_window", window_params(*b.window)});
     if (b.pool) stages.push_back({prefix + "pool", "max_pool", pool_params(*b.pool)});
-    if (b.mvau) {
-      throw std::invalid_argument("network " + plan.config.name + ": block " + b.layer.name +
-                                  ": the MVAU is not part of the stitched RTL yet");
-    }
+    if (b.mvau) stages.push_back({prefix + "mvau", "mvau", b.mvau_params});
   }
   return make_stitch_plan(std::move(stages));
 }

@@ -13,6 +13,7 @@
 #include "models/streaming/dma_model.hpp"
 #include "models/streaming/feature_map_stream.hpp"
 #include "models/streaming/max_pool_model.hpp"
+#include "models/streaming/mvau_model.hpp"
 #include "models/streaming/sliding_window_model.hpp"
 #include "models/streaming/stream_data.hpp"
 #include "models/streaming/stream_fifo_model.hpp"
@@ -363,7 +364,7 @@ class NetworkTop : public sc_core::sc_module {
       fifos_.push_back(fifo.get());
       modules_.push_back(std::move(fifo));
       block_in.push_back(fifo_out);
-      add_block(b, fifo_out);
+      add_block(b, ops, fifo_out);
       block_out.push_back(streams_.back().get());
     }
     sink_->clk(clk_);
@@ -399,17 +400,30 @@ class NetworkTop : public sc_core::sc_module {
 
  private:
   // The block's units between `in` and a new stream at the back of streams_.
-  void add_block(const engine::BlockPlan& b, Stream* in) {
-    streams_.push_back(std::make_unique<Stream>());
-    Stream* out = streams_.back().get();
+  void add_block(const engine::BlockPlan& b, const engine::NetworkOperands& ops, Stream* in) {
     if (b.pool) {
+      streams_.push_back(std::make_unique<Stream>());
       auto m = std::make_unique<streaming::MaxPoolModule>(b.layer.name.c_str(), *b.pool);
-      bind(*m, clk_, rst_n_, *in, *out);
+      bind(*m, clk_, rst_n_, *in, *streams_.back());
       modules_.push_back(std::move(m));
       return;
     }
-    throw std::logic_error("network model: the MVAU block of layer " + b.layer.name +
-                           " is not built yet");
+    if (b.window) {
+      streams_.push_back(std::make_unique<Stream>());
+      auto w = std::make_unique<streaming::SlidingWindowModule>((b.layer.name + "_window").c_str(),
+                                                                *b.window);
+      bind(*w, clk_, rst_n_, *in, *streams_.back());
+      modules_.push_back(std::move(w));
+      in = streams_.back().get();
+    }
+    streams_.push_back(std::make_unique<Stream>());
+    const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+    auto m = std::make_unique<streaming::MvauModule>((b.layer.name + "_mvau").c_str(), cfg);
+    const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
+    m->load(units::mvau_weight_image(cfg, engine::mvau_weights(b, s)));
+    if (cfg.bn) m->load_bn(engine::mvau_bn(b, s));
+    bind(*m, clk_, rst_n_, *in, *streams_.back());
+    modules_.push_back(std::move(m));
   }
 
   void open_trace(const engine::NetworkPlan& plan, std::string path) {

@@ -9,6 +9,88 @@
 #include "tlm/rtl/verilated/port_image.hpp"
 
 namespace fxsim::env {
+namespace {
+
+// One rising edge of the stitched top with whatever its inputs hold (clock low first).
+void edge(tlm_rtl::StitchedDriver& d, int clk) {
+  const std::uint32_t low[2] = {0, 0}, high[2] = {1, 0};
+  d.set(clk, low);
+  d.model().eval();
+  d.set(clk, high);
+  d.model().eval();
+}
+
+void set_value(tlm_rtl::StitchedDriver& d, int port, std::uint64_t v) {
+  const std::uint32_t words[2] = {static_cast<std::uint32_t>(v),
+                                  static_cast<std::uint32_t>(v >> 32)};
+  d.set(port, words);
+}
+
+// The stationary weights (and BN scale / bias) of block b's mvau, written through its write
+// ports one row an edge: weight row a at wr_addr a, word j = p*SIMD + i at bits [j*WW +: WW];
+// scale / bias word f holds, for PE p at [p*(SCALE_W + B_W) +: ...], output f*PE + p's scale
+// (the raw, or BN_K terms {en, neg, shift}) with its bias above it (docs/rtl_units.md, mvau).
+void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const engine::Stimulus& s) {
+  const std::string inst = "b" + std::to_string(b.index) + "_mvau_";
+  const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+  const int clk = d.port("clk");
+  const int wr_en = d.port(inst + "wr_en"), wr_addr = d.port(inst + "wr_addr"),
+            wr_data = d.port(inst + "wr_data");
+  const units::WeightImage image = units::mvau_weight_image(cfg, engine::mvau_weights(b, s));
+  const int ww = cfg.weight_width();
+  const int depth = cfg.sf() * cfg.nf();
+  verilated::PortImages row_image(1, cfg.pe * cfg.simd * ww);
+  set_value(d, wr_en, 1);
+  for (int a = 0; a < depth; ++a) {
+    row_image.reset(1, cfg.pe * cfg.simd * ww);
+    const units::WeightBeat& row = image.row(a);
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      verilated::or_field(row_image.at(0), static_cast<int>(j) * ww, ww, row[j]);
+    }
+    set_value(d, wr_addr, static_cast<std::uint64_t>(a));
+    d.set(wr_data, row_image.at(0));
+    edge(d, clk);
+  }
+  set_value(d, wr_en, 0);
+  if (!cfg.bn) return;
+  const units::MvauBn bn = engine::mvau_bn(b, s);
+  const units::ParamMap& p = b.mvau_params;
+  const int tw = 2 + static_cast<int>(p.at("BN_SH_W"));
+  const int sw = p.at("BN_SCALE_KIND") == 0 ? static_cast<int>(p.at("BN_S_W"))
+                                            : static_cast<int>(p.at("BN_K")) * tw;
+  const int bw = static_cast<int>(p.at("BN_B_W"));
+  const int bn_en = d.port(inst + "bn_wr_en"), bn_addr = d.port(inst + "bn_wr_addr"),
+            bn_data = d.port(inst + "bn_wr_data");
+  verilated::PortImages word(1, cfg.pe * (sw + bw));
+  set_value(d, bn_en, 1);
+  for (int f = 0; f < cfg.nf(); ++f) {
+    word.reset(1, cfg.pe * (sw + bw));
+    for (int pe = 0; pe < cfg.pe; ++pe) {
+      const std::size_t o = static_cast<std::size_t>(f * cfg.pe + pe);
+      std::uint64_t scale = 0;
+      if (p.at("BN_SCALE_KIND") == 0) {
+        scale = static_cast<std::uint64_t>(bn.scale[o]);
+      } else {
+        for (std::size_t k = 0; k < bn.scale_terms[o].size(); ++k) {
+          const fx::Term& t = bn.scale_terms[o][k];
+          scale |= ((std::uint64_t{1} << (tw - 1)) |
+                    (static_cast<std::uint64_t>(t.negative) << (tw - 2)) |
+                    static_cast<std::uint64_t>(t.shift))
+                   << (k * static_cast<std::size_t>(tw));
+        }
+      }
+      verilated::or_field(word.at(0), pe * (sw + bw), sw, scale);
+      verilated::or_field(word.at(0), pe * (sw + bw) + sw, bw,
+                          static_cast<std::uint64_t>(bn.bias[o]));
+    }
+    set_value(d, bn_addr, static_cast<std::uint64_t>(f));
+    d.set(bn_data, word.at(0));
+    edge(d, clk);
+  }
+  set_value(d, bn_en, 0);
+}
+
+}  // namespace
 
 network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
                                           const engine::NetworkOperands& ops,
@@ -16,6 +98,12 @@ network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
   const engine::MapShape& in = plan.input();
   const engine::MapShape& out = plan.output();
   tlm_rtl::StitchedDriver driver(engine::network_stitch_plan(plan));
+  // The weights once, out of reset; the run resets the units again (memories keep their
+  // contents), as the SystemC model loads its memories before its reset.
+  driver.reset();
+  for (const engine::BlockPlan& b : plan.blocks) {
+    if (b.mvau) load_mvau(driver, b, ops.blocks[static_cast<std::size_t>(b.index)]);
+  }
 
   // The input beats as port images, once.
   const std::vector<streaming::Lanes> beats = streaming::map_to_beats(ops.images, in.c, in.lanes);

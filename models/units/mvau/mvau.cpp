@@ -180,6 +180,31 @@ UnitSpec make_spec() {
   u.latency = latency;
   u.cost = cost;
   u.ignored = ignored;
+  // The streams (rtl/mvau.sv): SIMD activations in, PE results out (bn_act's with BN); the weight
+  // and scale / bias write ports as extra ports, as stitched tops route them.
+  u.in_data_width = [](const ParamMap& p) {
+    return static_cast<int>(param(p, "SIMD") * param(p, "A_W"));
+  };
+  u.out_data_width = [](const ParamMap& p) {
+    return static_cast<int>(param(p, "PE") *
+                            (param(p, "BN") != 0 ? param(p, "BN_OUT_W") : param(p, "OUT_W")));
+  };
+  u.extra_ports = [](const ParamMap& p) {
+    const MvauConfig c = MvauConfig::from(p);
+    const int depth = c.sf() * c.nf();
+    const int aw = depth > 1 ? fx::ceil_log2(static_cast<unsigned long long>(depth)) : 1;
+    const int baw = c.nf() > 1 ? fx::ceil_log2(static_cast<unsigned long long>(c.nf())) : 1;
+    const int scale_w = param(p, "BN_SCALE_KIND") == 0
+                            ? static_cast<int>(param(p, "BN_S_W"))
+                            : static_cast<int>(param(p, "BN_K") * (2 + param(p, "BN_SH_W")));
+    const int bn_pw = scale_w + static_cast<int>(param(p, "BN_B_W"));
+    return std::vector<ExtraPort>{{"wr_en", true, 1},
+                                  {"wr_addr", true, aw},
+                                  {"wr_data", true, c.pe * c.simd * c.weight_width()},
+                                  {"bn_wr_en", true, 1},
+                                  {"bn_wr_addr", true, baw},
+                                  {"bn_wr_data", true, c.pe * bn_pw}};
+  };
   return u;
 }
 
