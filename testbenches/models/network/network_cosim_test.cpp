@@ -19,6 +19,9 @@ struct Case {
   const char* name;
   std::string toml;
   int images;
+  // The block that limits the throughput, worked out from the folding (SF x NF cycles a
+  // vector) and the DMA rate; empty: not checked.
+  std::string bottleneck = "";
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
@@ -34,6 +37,194 @@ std::string pools(int h, int w, int c, int simd, const std::string& dma,
          "\nfifo_depth = " + std::to_string(depth) + "\n";
   }
   return t;
+}
+
+// A network of the given input and [[layer]] tables (TOML text), seed 11.
+std::string net(int h, int w, int c, int simd, const std::string& format, const std::string& dma,
+                const std::string& layers) {
+  return "seed = 11\n[input]\nheight = " + std::to_string(h) + "\nwidth = " + std::to_string(w) +
+         "\nchannels = " + std::to_string(c) + "\nsimd = " + std::to_string(simd) +
+         "\nformat = \"" + format + "\"\n[dma]\n" + dma + "\n" + layers;
+}
+
+const char* kConv3 = R"([[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+)";
+const char* kPool2 = "[[layer]]\nkind = \"pool\"\nsize = 2\n";
+const char* kDenseKhot = R"([[layer]]
+kind = "dense"
+outputs = 10
+pe = 5
+engine = "khot"
+weight = "khot<6,1,2>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)";
+
+std::vector<Case> mvau_cases() {
+  const std::string a8 = "fixed<8,1,TRN,SAT>";
+  return {
+      {"dense_only", net(2, 2, 4, 2, a8, "bandwidth = [8, 1]", R"([[layer]]
+kind = "dense"
+outputs = 6
+pe = 3
+weight = "fixed<5,1>"
+output = "fixed<9,4,RND,SAT>"
+)"),
+       3, "dense0"},
+      // conv0: 64 windows x 9 beats x NF 2 = 1152 cycles an image; dense2: SF 32 x NF 2 = 64.
+      {"conv_pool_dense", net(8, 8, 1, 1, a8, "", std::string(kConv3) + kPool2 + kDenseKhot), 2,
+       "conv0"},
+      {"bn_everywhere_register_slices", net(6, 6, 2, 2, a8, "bandwidth = [2, 1]", R"([[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+fifo_depth = 1
+engine = "khot"
+weight = "khot<5,1,2>"
+output = "fixed<10,4,RND_CONV,SAT>"
+[layer.bn]
+scale = "khot<6,2,2>"
+bias = "fixed<8,3>"
+output = "fixed<8,3,RND,SAT>"
+activation = "relu"
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 1
+[[layer]]
+kind = "conv"
+channels = 4
+kernel = 1
+pe = 4
+fifo_depth = 1
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+fifo_depth = 1
+weight = "fixed<6,1>"
+output = "fixed<12,6,RND_CONV,SAT>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<10,5>"
+output = "fixed<8,4,RND_INF,SAT_SYM>"
+activation = "hardtanh"
+)"),
+       2},
+      {"stride2_zero_lanes", net(7, 7, 3, 2, a8, "bandwidth = [3, 2]", R"([[layer]]
+kind = "conv"
+channels = 6
+kernel = 3
+stride = 2
+pe = 3
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 3
+pe = 1
+weight = "fixed<4,1>"
+output = "fixed<10,5,RND_CONV,SAT>"
+)"),
+       2},
+      {"mlp_middle_bottleneck", net(1, 4, 4, 4, a8, "", R"([[layer]]
+kind = "dense"
+outputs = 8
+pe = 4
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 1
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 2
+pe = 2
+weight = "fixed<5,1>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)"),
+       4, "dense1"},  // SF x NF: dense0 4 x 2, dense1 2 x 8, dense2 8 x 1
+      {"slow_bus_dma_bottleneck",
+       net(8, 8, 1, 1, a8, "bandwidth = [1, 32]\nstart_latency = 5", std::string(kConv3) + kPool2),
+       2, "input DMA"},  // 64 one-byte beats x 32 cycles = 2048 > conv0's 1152
+      {"heavy_back_pressure_shallow_fifos", net(6, 6, 1, 1, a8, "output_stall = 0.8", R"([[layer]]
+kind = "conv"
+channels = 2
+kernel = 3
+pe = 2
+fifo_depth = 1
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "pool"
+size = 2
+fifo_depth = 1
+)"),
+       3},
+      {"six_layers", net(12, 12, 1, 1, a8, "bandwidth = [4, 1]", R"([[layer]]
+kind = "conv"
+channels = 2
+kernel = 3
+padding = 1
+pe = 2
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "pool"
+size = 2
+[[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+engine = "spt"
+weight = "spt<6,1,2>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "pool"
+size = 3
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 2
+pe = 1
+weight = "fixed<4,1>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)"),
+       2},
+      {"kernel5_deep_fifo_small_dma_buffer",
+       net(9, 9, 2, 2, a8, "start_latency = 13\nbuffer_beats = 2", R"([[layer]]
+kind = "conv"
+channels = 2
+kernel = 5
+padding = 2
+pe = 1
+fifo_depth = 17
+engine = "khot"
+weight = "khot<6,2,1>"
+output = "fixed<9,4,RND_CONV,SAT>"
+)"),
+       2},
+  };
 }
 
 std::vector<Case> cases() {
@@ -74,10 +265,64 @@ TEST_P(NetworkCosim, ModelAndStitchedRtlAgreeCycleForCycle) {
   EXPECT_EQ(model.dma_full_cycles, rtl.dma_full_cycles);
   EXPECT_EQ(model.dma_empty_cycles, rtl.dma_empty_cycles);
   EXPECT_EQ(model.image_done.size(), static_cast<std::size_t>(c.images));
+  if (!c.bottleneck.empty()) EXPECT_EQ(model.bottleneck, c.bottleneck);
   EXPECT_TRUE(s.passed());
 }
 
 INSTANTIATE_TEST_SUITE_P(Networks, NetworkCosim, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+// A balanced three-block pipeline, worked by hand. Images of 8 elements (1 x 4 pixels of 2
+// channels, 2 a beat: 4 beats), wires between the blocks, STAGES 2, a DMA of 4 beats a cycle:
+//   dense0: MW 8, SIMD 2, MH 4, PE 4 -> SF 4, NF 1: 4 cycles a vector, one result beat;
+//   dense1: MW 4, SIMD 4, MH 8, PE 2 -> SF 1, NF 4: 4 cycles a vector (1 beat in, 3 replays),
+//           4 result beats;
+//   dense2: MW 8, SIMD 2, MH 2, PE 2 -> SF 4, NF 1: 4 cycles a vector, one result beat.
+// Edges from 1. Every mvau reads its first weight word on edge 1. dense0 takes image v's beats on
+// edges 2 + 4v .. 5 + 4v (the DMA fetched them on edge 1 and offers one an edge) and its result
+// leaves STAGES = 2 edges after the last: 7 + 4v. dense1 takes it at once and computes fold f on
+// edge 7 + 4v + f, results on 9 + 4v + f (f = 0..3), ready again on 11 + 4v when the next vector
+// comes. dense2 takes those 4 beats on 9 + 4v .. 12 + 4v, its result on 14 + 4v, which the
+// output DMA takes. So image v completes on edge 14 + 4v: latency 14, interval 4, and n images
+// take 14 + 4 (n - 1) cycles, on the model and on the RTL.
+TEST(NetworkCosim, BalancedThreeBlockPipelineByHand) {
+  const std::string text = net(1, 4, 2, 2, "fixed<8,1,TRN,SAT>", "bandwidth = [8, 1]", R"([[layer]]
+kind = "dense"
+outputs = 4
+pe = 4
+fifo_depth = 0
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 2
+fifo_depth = 0
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 2
+pe = 2
+fifo_depth = 0
+weight = "fixed<5,1>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)");
+  const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(text, "balanced"));
+  NetworkRunOptions o;
+  o.backends = NetworkBackends::BOTH;
+  o.images = 5;
+  const NetworkSummary s = run_network(plan, o);
+  ASSERT_EQ(s.runs.size(), 2u);
+  for (const NetworkBackendRun& r : s.runs) {
+    EXPECT_EQ(r.mismatches, 0u) << r.backend;
+    EXPECT_EQ(r.result.image_done, (std::vector<std::uint64_t>{14, 18, 22, 26, 30})) << r.backend;
+    EXPECT_EQ(r.result.latency(), 14u) << r.backend;
+    EXPECT_EQ(r.result.interval(), 4u) << r.backend;
+    EXPECT_EQ(r.result.cycles, 14u + 4u * (5u - 1u)) << r.backend;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
 }  // namespace
