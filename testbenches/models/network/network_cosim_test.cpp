@@ -10,6 +10,7 @@
 
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
+#include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/run_network.hpp"
 
 namespace fxsim::env {
@@ -324,6 +325,53 @@ output = "fixed<10,4,RND_CONV,SAT>"
 
 INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+
+}  // namespace
+}  // namespace fxsim::env
+
+namespace fxsim::env {
+namespace {
+
+// FIFO sizing on three networks: the depths found on the model give, on the stitched RTL, the
+// cycles of unbounded FIFOs (or fewer: a wire has no latency), and each FIFO one shallower is
+// slower on the model.
+TEST(NetworkFifoSizing, ChosenDepthsHoldOnTheRtl) {
+  const std::string a8 = "fixed<8,1,TRN,SAT>";
+  const std::vector<std::pair<std::string, std::string>> nets = {
+      {"pools_back_pressure",
+       pools(8, 8, 2, 2, "bandwidth = [8, 1]\noutput_stall = 0.7", {{2, 4}, {2, 4}})},
+      {"conv_pool_back_pressure",
+       net(6, 6, 1, 1, a8, "output_stall = 0.6", std::string(kConv3) + kPool2)},
+      {"mlp_bursty_bus",
+       net(1, 4, 4, 4, a8, "bandwidth = [64, 16]\noutput_stall = 0.5", R"([[layer]]
+kind = "dense"
+outputs = 8
+pe = 4
+fifo_depth = 8
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 2
+fifo_depth = 8
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+)")}};
+  for (const auto& [name, text] : nets) {
+    SCOPED_TRACE(name);
+    const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(text, name));
+    const engine::NetworkOperands ops = engine::make_network_operands(plan, 4);
+    const FifoSizing s = size_fifos(plan, ops);
+    EXPECT_LE(s.cycles, s.unbounded_cycles);
+    for (std::size_t b = 0; b < s.depths.size(); ++b) {
+      if (s.depths[b] > 0) {
+        EXPECT_GT(s.one_less_cycles[b], s.unbounded_cycles) << "block " << b;
+      }
+    }
+    EXPECT_EQ(run_network_rtl(with_fifo_depths(plan, s.depths), ops).cycles, s.cycles);
+  }
+}
 
 }  // namespace
 }  // namespace fxsim::env
