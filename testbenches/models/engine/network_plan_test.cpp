@@ -93,6 +93,15 @@ TEST(NetworkPlan, ShapesAlongTheChainByHand) {
   EXPECT_EQ(conv.mvau->out_features, 4);
   EXPECT_EQ(conv.mvau->simd, 1);
   EXPECT_EQ(conv.mvau->accumulator.str(), "fixed<16,6,TRN,WRAP,0>");  // 8.7 x 4.3, 9 terms
+  // The mvau unit of the block: a 9 x 4 matrix, PE 2, SIMD 1, multipliers, no BN.
+  EXPECT_EQ(conv.mvau_params.at("MW"), 9);
+  EXPECT_EQ(conv.mvau_params.at("MH"), 4);
+  EXPECT_EQ(conv.mvau_params.at("PE"), 2);
+  EXPECT_EQ(conv.mvau_params.at("SIMD"), 1);
+  EXPECT_EQ(conv.mvau_params.at("PE_KIND"), 0);
+  EXPECT_EQ(conv.mvau_params.at("BN"), 0);
+  EXPECT_EQ(conv.mvau_params.at("A_W"), 8);
+  EXPECT_EQ(conv.mvau_params.at("W_W"), 4);
   EXPECT_EQ(conv.out.lanes, 2);
   EXPECT_EQ(conv.out.c, 4);
   EXPECT_EQ(conv.out.format.str(), "fixed<8,3,RND_CONV,SAT,0>");
@@ -110,6 +119,11 @@ TEST(NetworkPlan, ShapesAlongTheChainByHand) {
   EXPECT_EQ(dense.mvau->in_features, 64);  // 4 x 4 x 4, flattened in stream order
   EXPECT_EQ(dense.mvau->simd, 2);
   EXPECT_EQ(dense.mvau->kind, EngineKind::KHOT);
+  EXPECT_EQ(dense.mvau_params.at("MW"), 64);
+  EXPECT_EQ(dense.mvau_params.at("MH"), 10);
+  EXPECT_EQ(dense.mvau_params.at("PE_KIND"), 1);
+  EXPECT_EQ(dense.mvau_params.at("K"), 2);
+  EXPECT_EQ(dense.mvau_params.at("SH_W"), 3);  // khot<6,1,2>: 5 magnitude bits, shifts 0..4
   EXPECT_EQ(plan.output().c, 10);
   EXPECT_EQ(plan.output().lanes, 5);
   EXPECT_EQ(plan.output().beats(), 2);
