@@ -19,6 +19,7 @@
 #include "models/engine/network_config.hpp"
 #include "models/engine/stimulus.hpp"
 #include "models/resources/family.hpp"
+#include "synth/synth_error.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/network_rtl.hpp"
 #include "testbenches/env/run_network.hpp"
@@ -126,6 +127,7 @@ struct RunCommandOptions {
   std::optional<int> images;
   std::string family = "xc7";
   bool size_fifos = false;
+  bool yosys = false;
   std::string activity_csv;
 };
 
@@ -199,6 +201,7 @@ int run_network_command(const RunCommandOptions& o) {
   options.family = *resources::parse_family(o.family);
   options.vcd_path = o.vcd;
   options.activity_csv_path = o.activity_csv;
+  options.yosys = o.yosys;
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
@@ -208,6 +211,9 @@ int run_network_command(const RunCommandOptions& o) {
   } catch (const std::invalid_argument& e) {
     print_error(kCommand, "{}: {}", o.network, e.what());
     return kExitUsage;
+  } catch (const synth::SynthError& e) {
+    print_error(kCommand, "--yosys: {}", e.what());
+    return kExitFailure;
   } catch (const std::exception& e) {
     print_error(kCommand, "simulation failed: {}", e.what());
     return kExitFailure;
@@ -312,6 +318,9 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("--activity-csv", o->activity_csv,
                   "With --network: write every block's busy / input-stall / output-stall "
                   "stretches as CSV (docs/network.md; docs/notebooks/network_activity.ipynb)");
+  cmd->add_flag("--yosys", o->yosys,
+                "With --network: also synthesize every unit of every block with yosys (cached, "
+                "like fxsim synth) and print the per-block sums beside the analytical LUTs");
   cmd->add_flag(
       "--size-fifos", o->size_fifos,
       "With --network: find the smallest depth of every FIFO with which the images take "

@@ -3,10 +3,12 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
 #include "models/engine/network_reference.hpp"
+#include "testbenches/env/network_yosys.hpp"
 #include "testbenches/env/simulation_scope.hpp"
 
 namespace fxsim::env {
@@ -110,6 +112,11 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
   s.images = options.images.value_or(plan.config.images);
   s.family = std::string(resources::family_name(options.family));
   s.cost = engine::network_cost(plan, options.family, /*use_dsp=*/true);
+  if (options.yosys) {
+    s.yosys = network_yosys_cost(plan, options.family, [](const std::string& line) {
+      std::fprintf(stderr, "fxsim run: %s\n", line.c_str());
+    });
+  }
   const engine::NetworkOperands ops = engine::make_network_operands(plan, s.images);
   const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
   const bool model = options.backends != NetworkBackends::RTL;
@@ -199,6 +206,20 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
   }
   t += fmt::format("resources: analytical ({}, yosys 0.23 mapping rules; docs/resources.md)\n",
                    s.family);
+  if (s.yosys) {
+    t += "yosys resources (each unit synthesized on its own, yosys 0.23 synth_xilinx):\n";
+    t += fmt::format("  {:<10} {:>7} {:>7} {:>6} {:>4} {:>4} {:>4} {:>6}\n", "block", "LUT",
+                     "model", "FF", "DSP", "B18", "B36", "LUTRAM");
+    auto row = [&](const std::string& name, const resources::ResourceEstimate& y,
+                   const resources::ResourceEstimate& m) {
+      t += fmt::format("  {:<10} {:>7} {:>7} {:>6} {:>4} {:>4} {:>4} {:>6}\n", name, y.lut, m.lut,
+                       y.ff, y.dsp, y.bram18, y.bram36, y.lutram);
+    };
+    for (std::size_t b = 0; b < s.yosys->blocks.size(); ++b) {
+      row(s.yosys->blocks[b].name, s.yosys->blocks[b].total(), s.cost.blocks[b].total());
+    }
+    row("total", s.yosys->total, s.cost.total);
+  }
   t += s.passed() ? "result: PASS\n" : "result: FAIL\n";
   return t;
 }
@@ -267,6 +288,15 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
   }
   j["runs"] = runs;
   j["resources"] = resources_json(s.cost.total);
+  if (s.yosys) {
+    nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
+    for (const engine::BlockCost& b : s.yosys->blocks) {
+      blocks.push_back({{"name", b.name}, {"resources", resources_json(b.total())}});
+    }
+    j["yosys_resources"] = {{"total", resources_json(s.yosys->total)}, {"blocks", blocks}};
+  } else {
+    j["yosys_resources"] = nullptr;
+  }
   j["cycles_agree"] = s.cycles_agree();
   j["passed"] = s.passed();
   return j;

@@ -36,7 +36,8 @@ struct NetworkSummary {
   engine::NetworkPlan plan;
   int images = 0;
   std::vector<NetworkBackendRun> runs;
-  engine::NetworkCost cost;
+  engine::NetworkCost cost;                  // analytical
+  std::optional<engine::NetworkCost> yosys;  // with NetworkRunOptions::yosys
   std::string family = "xc7";
   // With both backends: cycles, latency and interval equal (the RTL run has no per-block
   // activity: the stitched top shows only its ends).
@@ -52,6 +53,7 @@ struct NetworkRunOptions {
   resources::Family family = resources::Family::xc7;
   std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD
   std::string activity_csv_path;  // the model's per-block state stretches as CSV
+  bool yosys = false;             // also the yosys resources (network_yosys.hpp)
 };
 
 // The CSV of activity segments: block,kind,state,first_cycle,last_cycle,cycles (docs/network.md).
