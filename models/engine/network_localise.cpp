@@ -167,11 +167,27 @@ void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
   const units::BnActResult r =
       units::bn_act(cfg.bn_cfg, mac, bn.scale.empty() ? 0 : bn.scale[o],
                     bn.scale_terms.empty() ? fx::Terms{} : bn.scale_terms[o], bn.bias[o]);
-  bool activation = m->got == r.requantized.raw;
+  // Pipeline order: BN's requantizer first. It is to blame when some rounding / overflow mode of
+  // it, followed by the right activation, gives the got raw.
+  bool requantizer = false;
+  for (const fx::Rounding q : kRoundings) {
+    for (const fx::Overflow o : kOverflows) {
+      fx::FxType t = cfg.bn_cfg.out;
+      t.rounding = q;
+      t.overflow = o;
+      if (o == fx::Overflow::WRAP_SM && !t.is_signed) continue;
+      const std::int64_t raw = fx::cast_from_raw(r.t, cfg.bn_cfg.sum_frac(), t);
+      requantizer = requantizer || units::activate(cfg.bn_cfg, raw) == m->got;
+    }
+  }
+  // Otherwise the activation, when the right requantized raw with no activation or another one
+  // gives it.
+  bool activation = !requantizer && m->got == r.requantized.raw;
   for (const auto& [name, act] : units::activation_names()) {
     units::BnActConfig other = cfg.bn_cfg;
     other.act = act;
-    activation = activation || units::activate(other, r.requantized.raw) == m->got;
+    activation =
+        activation || (!requantizer && units::activate(other, r.requantized.raw) == m->got);
   }
   m->format = cfg.bn_cfg.out.str();
   const std::string_view act = units::activation_name(cfg.bn_cfg.act);

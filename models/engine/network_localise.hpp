@@ -55,9 +55,11 @@ struct ObservedMaps {
 //     units::Accumulator, ACC_W wrap / saturation included) requantized to the MAC output format
 //     under some rounding and overflow mode, so that only the requantizer can explain it;
 //     accumulator otherwise (no requantization of the right sum gives it);
-//   - a BN block whose MAC map equals the reference but whose output differs: activation when
-//     the got raw is what bn_act's requantizer gives before the activation or what some
-//     activation gives from it; BN otherwise.
+//   - a BN block whose MAC map equals the reference but whose output differs (bn_act recomputed
+//     from the reference MAC raw): BN when the got raw is the configured activation of bn_act's
+//     sum requantized under some rounding and overflow mode (BN's requantizer comes first in the
+//     pipeline); activation when, not so, it is the right requantized raw with no activation or
+//     another one; BN otherwise (the scale or bias product).
 std::optional<MismatchLocation> localise_mismatch(const NetworkPlan& plan,
                                                   const NetworkOperands& ops,
                                                   const NetworkReference& ref,

@@ -345,5 +345,144 @@ TEST(NetworkLocaliseRtl, PerturbedMacRequantizerOfTheFirstBlock) {
   EXPECT_EQ(j["runs"][0]["localisation"]["got"], f.truncated);
 }
 
+// (a) conv0's bn_act requantizing with TRN instead of RND: its MAC stream is right, its output is
+// not, so the stage is BN. Brute force: the MAC raw from the window sum (RND_CONV, SAT to
+// fixed<8,3>), times the scale (fixed<6,2>) plus the bias (fixed<8,3>) at 5 + 4 = 9 fraction bits,
+// both roundings to fixed<6,2>, then the relu; the first output where the two relus differ.
+TEST(NetworkLocaliseRtl, PerturbedBnRequantizerOfTheFirstBlock) {
+  const engine::NetworkPlan plan = network();
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 2);
+  const fx::FxType mac = fx::FxType::make_signed(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT);
+  const fx::FxType rnd = fx::FxType::make_signed(6, 2, fx::Rounding::RND, fx::Overflow::SAT);
+  fx::FxType trn = rnd;
+  trn.rounding = fx::Rounding::TRN;
+  const std::vector<std::int64_t> sums = conv0_sums(ops);
+  const engine::Stimulus& st = ops.blocks[0];
+  std::size_t index = sums.size();
+  std::int64_t expected = 0, got = 0, x = 0;
+  std::string event;
+  for (std::size_t i = 0; i < sums.size() && index == sums.size(); ++i) {
+    const std::size_t o = i % 4;
+    x = fx::cast_from_raw(sums[i], 7, mac);
+    const std::int64_t t = x * st.bn_scale[o] + st.bn_bias[o] * 16;
+    fx::CastFlags f;
+    expected = std::max<std::int64_t>(0, fx::cast_from_raw(t, 9, rnd, &f));
+    got = std::max<std::int64_t>(0, fx::cast_from_raw(t, 9, trn));
+    if (expected == got) continue;
+    index = i;
+    // Five bits dropped (9 -> 4 fraction bits): binary .10000 is a tie.
+    event = "MAC " + std::to_string(x) + " scaled and biased, " +
+            ((t & 31) == 16 ? "a tie, rounded RND" : "inexact, rounded RND") +
+            (f.overflow ? ", saturated SAT" : "");
+  }
+  ASSERT_LT(index, sums.size());
+  NetworkRunOptions o;
+  o.backends = NetworkBackends::RTL;
+  o.taps = true;
+  o.rtl_fault = [](engine::StitchPlan& chain) {
+    for (engine::StitchStage& stage : chain.stages) {
+      if (stage.instance == "b0_mvau") stage.params["BN_Q"] = static_cast<int>(fx::Rounding::TRN);
+    }
+  };
+  const NetworkSummary s = run_network(plan, o);
+  ASSERT_TRUE(s.runs.at(0).location.has_value());
+  const engine::MismatchLocation& l = *s.runs[0].location;
+  EXPECT_EQ(position(l), where(index, 6, 6, 4, "conv0"));
+  EXPECT_EQ(l.stage, engine::MismatchStage::BN);
+  EXPECT_EQ(l.expected, expected);
+  EXPECT_EQ(l.got, got);
+  EXPECT_EQ(l.format, "fixed<6,2,RND,SAT,0>");
+  EXPECT_EQ(l.event, event);
+}
+
+// (a) A max-pool in front of a dense layer comparing its signed raws as unsigned on the RTL: the
+// report names pool0 (not fc1, whose outputs show it) at the first window whose signed and
+// unsigned maxima differ, by brute force over the images.
+TEST(NetworkLocaliseRtl, PerturbedPoolInFrontOfADenseLayer) {
+  const char* toml = R"(seed = 7
+[network]
+images = 2
+[input]
+height = 4
+width = 4
+channels = 3
+simd = 3
+format = "fixed<6,2>"
+[[layer]]
+kind = "pool"
+name = "pool0"
+size = 2
+[[layer]]
+kind = "dense"
+name = "fc1"
+outputs = 2
+pe = 1
+simd = 3
+weight = "fixed<4,1>"
+output = "fixed<10,5,RND_CONV,SAT>"
+)";
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(toml, "pool_fc.toml"), "pool_fc.toml");
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 2);
+  std::size_t index = 0;
+  std::int64_t expected = 0, got = 0;
+  std::string raws;
+  for (int img = 0; img < 2 && raws.empty(); ++img) {
+    for (int y = 0; y < 2 && raws.empty(); ++y) {
+      for (int x = 0; x < 2 && raws.empty(); ++x) {
+        for (int c = 0; c < 3 && raws.empty(); ++c) {
+          std::int64_t smax = INT64_MIN, umax = -1, ubits = -1;
+          std::string window;
+          for (int dy = 0; dy < 2; ++dy) {
+            for (int dx = 0; dx < 2; ++dx) {
+              const std::int64_t v = ops.images[static_cast<std::size_t>(
+                  ((img * 4 + 2 * y + dy) * 4 + 2 * x + dx) * 3 + c)];
+              window += (window.empty() ? "" : " ") + std::to_string(v);
+              smax = std::max(smax, v);
+              if ((v & 63) > ubits) {
+                ubits = v & 63;
+                umax = v;
+              }
+            }
+          }
+          if (smax == umax) continue;
+          index = static_cast<std::size_t>(img * 12 + (y * 2 + x) * 3 + c);
+          expected = smax;
+          got = umax;
+          raws = window;
+        }
+      }
+    }
+  }
+  ASSERT_FALSE(raws.empty());
+  NetworkRunOptions o;
+  o.backends = NetworkBackends::RTL;
+  o.rtl_fault = [](engine::StitchPlan& chain) {
+    for (engine::StitchStage& stage : chain.stages) {
+      if (stage.instance == "b0_pool") stage.params["IN_SIGNED"] = 0;
+    }
+  };
+  // Without `taps`: the mismatch of fc1's outputs triggers the tapped run.
+  const NetworkSummary s = run_network(plan, o);
+  const NetworkBackendRun& run = s.runs.at(0);
+  EXPECT_GT(run.mismatches, 0u);
+  ASSERT_TRUE(run.location.has_value());
+  const engine::MismatchLocation& l = *run.location;
+  EXPECT_EQ(position(l), where(index, 2, 2, 3, "pool0"));
+  EXPECT_EQ(l.stage, engine::MismatchStage::POOL);
+  EXPECT_EQ(l.expected, expected);
+  EXPECT_EQ(l.got, got);
+  EXPECT_EQ(l.event, "max of the 2x2 window {" + raws + "}");
+  const std::string text = network_summary_text(s, "pool_fc.toml");
+  EXPECT_NE(
+      text.find("  first departure: block pool0 (pool), image " + std::to_string(l.image) +
+                ", pixel (y " + std::to_string(l.y) + ", x " + std::to_string(l.x) + "), channel " +
+                std::to_string(l.c) + ", stage pool: expected " + std::to_string(expected) +
+                ", got " + std::to_string(got) +
+                " (fixed<6,2,TRN,WRAP,0>; reference: max of the 2x2 window {" + raws + "}); "),
+      std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace fxsim::env
