@@ -127,6 +127,7 @@ struct RunCommandOptions {
   std::string family = "xc7";
   bool size_fifos = false;
   std::string activity_csv;
+  bool taps = false;
 };
 
 // `fxsim run --network NET.toml --size-fifos`: the smallest FIFO depths that keep the
@@ -199,6 +200,7 @@ int run_network_command(const RunCommandOptions& o) {
   options.family = *resources::parse_family(o.family);
   options.vcd_path = o.vcd;
   options.activity_csv_path = o.activity_csv;
+  options.taps = o.taps;
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
@@ -312,6 +314,11 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("--activity-csv", o->activity_csv,
                   "With --network: write every block's busy / input-stall / output-stall "
                   "stretches as CSV (docs/network.md; docs/notebooks/network_activity.ipynb)");
+  cmd->add_flag("--taps", o->taps,
+                "With --network: record every block's stream on the first run and check each "
+                "block's map against the reference, so that a difference later blocks mask is "
+                "found too (without it, a backend whose outputs differ is run again tapped to "
+                "localise the mismatch; docs/network.md)");
   cmd->add_flag(
       "--size-fifos", o->size_fifos,
       "With --network: find the smallest depth of every FIFO with which the images take "
