@@ -290,6 +290,49 @@ TEST(NetworkLocalise, ModelTruncatingMacRequantizerNamesIt) {
   EXPECT_EQ(run.first_mismatch->image * 4 + run.first_mismatch->c, static_cast<int>(index));
 }
 
+// A model fault in the last block: fc2's accumulator 10 bits wide instead of exact, so that its
+// sums wrap. Brute force: fc2's sums, wrapped to 10 bits (WRAP: the same after every beat as at
+// the end), both requantized; no requantization of the right sum gives the wrapped one's.
+TEST(NetworkLocalise, ModelNarrowAccumulatorNamesTheAccumulator) {
+  const engine::NetworkPlan plan = network();
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 2);
+  const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  const fx::FxType out = fx::FxType::make_signed(10, 5, fx::Rounding::RND_CONV, fx::Overflow::SAT);
+  const std::int64_t acc_w = plan.blocks[2].mvau_params.at("ACC_W");
+  std::size_t index = 8;
+  std::int64_t expected = 0, got = 0;
+  std::string event;
+  for (std::size_t i = 0; i < 8 && index == 8; ++i) {
+    const std::size_t img = i / 4, o = i % 4;
+    std::int64_t sum = 0;
+    for (std::size_t e = 0; e < 36; ++e) {
+      sum += ref.maps[1][img * 36 + e] * ops.blocks[2].weights[o * 36 + e];
+    }
+    const std::int64_t wrapped = ((sum + 512) % 1024 + 1024) % 1024 - 512;
+    fx::CastFlags f;
+    expected = fx::cast_from_raw(sum, 7, out, &f);
+    got = fx::cast_from_raw(wrapped, 7, out);
+    if (expected == got) continue;
+    index = i;
+    event = "no accumulator overflow (ACC_W = " + std::to_string(acc_w) + " bits), then " +
+            (f.tie       ? "a tie, rounded RND_CONV"
+             : f.inexact ? "inexact, rounded RND_CONV"
+                         : "exact") +
+            (f.overflow ? ", saturated SAT" : "");
+  }
+  ASSERT_LT(index, 8u);
+  NetworkRunOptions o;
+  o.model_fault = [](engine::NetworkPlan& p) { p.blocks[2].mvau_params["ACC_W"] = 10; };
+  const NetworkSummary s = run_network(plan, o);
+  ASSERT_TRUE(s.runs.at(0).location.has_value());
+  const engine::MismatchLocation& l = *s.runs[0].location;
+  EXPECT_EQ(position(l), where(index, 1, 1, 4, "fc2"));
+  EXPECT_EQ(l.stage, engine::MismatchStage::ACCUMULATOR);
+  EXPECT_EQ(l.expected, expected);
+  EXPECT_EQ(l.got, got);
+  EXPECT_EQ(l.event, event);
+}
+
 // The tapped stitched top without a fault: every block's stream and conv0's MAC stream equal the
 // reference, and the taps change no cycle (the model's, untapped, are the same).
 TEST(NetworkLocaliseRtl, TapsEqualTheReferenceAndKeepTheCycles) {
