@@ -129,6 +129,7 @@ struct RunCommandOptions {
   bool size_fifos = false;
   bool yosys = false;
   std::string activity_csv;
+  bool taps = false;
 };
 
 // `fxsim run --network NET.toml --size-fifos`: the smallest FIFO depths that keep the
@@ -202,6 +203,7 @@ int run_network_command(const RunCommandOptions& o) {
   options.vcd_path = o.vcd;
   options.activity_csv_path = o.activity_csv;
   options.yosys = o.yosys;
+  options.taps = o.taps;
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
@@ -321,6 +323,11 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
   cmd->add_flag("--yosys", o->yosys,
                 "With --network: also synthesize every unit of every block with yosys (cached, "
                 "like fxsim synth) and print the per-block sums beside the analytical LUTs");
+  cmd->add_flag("--taps", o->taps,
+                "With --network: record every block's stream on the first run and check each "
+                "block's map against the reference, so that a difference later blocks mask is "
+                "found too (without it, a backend whose outputs differ is run again tapped to "
+                "localise the mismatch; docs/network.md)");
   cmd->add_flag(
       "--size-fifos", o->size_fifos,
       "With --network: find the smallest depth of every FIFO with which the images take "

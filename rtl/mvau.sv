@@ -27,6 +27,11 @@
 // the PEs emit, written through bn_wr_* before the run (the port is ignored when BN = 0). The
 // lanes' global stall is the PEs' out_ready; latency STAGES + BN_STAGES.
 //
+// Debug port (mismatch localisation, docs/network.md): mac_valid / mac_ready / mac_data are the
+// PEs' output stream as it enters bn_act (with BN = 0 the unit's own output stream): the PE x
+// OUT_W results and their handshake, existing nets brought out, so a stitched top can observe
+// the MAC array's raws before BN. Unconnected, yosys removes nothing and adds nothing.
+//
 // Write port: wr_en writes wr_data (PE*SIMD words of WW bits, word p*SIMD + i of a memory word)
 // at wr_addr, as weight_mem. A write restarts the weight stream and the fold counters (load the
 // weights after reset or between vectors, never in the middle of one).
@@ -101,8 +106,11 @@ module mvau #(
     /* verilator lint_off UNUSEDSIGNAL */  // the scale / bias port is unused when BN = 0
     input  logic                   bn_wr_en,
     input  logic [       BAW-1:0]  bn_wr_addr,
-    input  logic [  PE*BN_PW-1:0]  bn_wr_data
+    input  logic [  PE*BN_PW-1:0]  bn_wr_data,
     /* verilator lint_on UNUSEDSIGNAL */
+    output logic                   mac_valid,
+    output logic                   mac_ready,
+    output logic [  PE*OUT_W-1:0]  mac_data
 );
   localparam int ROW_W = SIMD * A_W;  // one input beat
   localparam int SW = SF > 1 ? $clog2(SF) : 1;
@@ -166,6 +174,9 @@ module mvau #(
   assign last = s == SW'(SF - 1);
   assign pe_ready = pe_in_ready[0];
   assign pe_valid = pe_out_valid[0];
+  assign mac_valid = pe_valid;
+  assign mac_ready = pe_out_ready;
+  assign mac_data = pe_y;
 
   for (genvar p = 0; p < PE; p++) begin : g_pe
     /* verilator lint_off UNUSEDSIGNAL */  // the overflow flags are not part of the stream

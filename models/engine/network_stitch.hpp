@@ -4,12 +4,18 @@
 // network's plan: the same units, with the same numbers, as the SystemC model instantiates.
 #pragma once
 
+#include <string>
+
 #include "models/engine/network_plan.hpp"
 #include "models/engine/stitch_plan.hpp"
 
 namespace fxsim::engine {
 
-// Instances b<i>_fifo, b<i>_window, b<i>_mvau, b<i>_pool (i the block's index).
-StitchPlan network_stitch_plan(const NetworkPlan& plan);
+// Instances b<i>_fifo, b<i>_window, b<i>_mvau, b<i>_pool (i the block's index). taps: every
+// inner stream brought out (StitchPlan::taps), for mismatch localisation.
+StitchPlan network_stitch_plan(const NetworkPlan& plan, bool taps = false);
+
+// The instance whose output stream is block b's output (b<i>_mvau or b<i>_pool).
+std::string block_output_instance(const BlockPlan& b);
 
 }  // namespace fxsim::engine

@@ -27,6 +27,10 @@ struct StitchStage {
 
 struct StitchPlan {
   std::vector<StitchStage> stages;  // in stream order, at least one
+  // Observation (mismatch localisation, docs/network.md): every stream between two stages also
+  // leaves the top as output ports tap_<instance>_valid / _ready / _data (<instance> the stage
+  // that drives it). A different text, so a different module name and cache entry.
+  bool taps = false;
 
   int in_width() const;   // in_data of the first stage
   int out_width() const;  // out_data of the last stage

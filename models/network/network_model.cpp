@@ -247,12 +247,14 @@ class ActivityMonitor : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk, rst_n;
   ActivityMonitor(const sc_core::sc_module_name& name, std::vector<Stream*> inputs,
-                  std::vector<Stream*> outputs, std::vector<BlockActivity>* activity, bool segments)
+                  std::vector<Stream*> outputs, std::vector<BlockActivity>* activity, bool segments,
+                  std::vector<std::vector<Lanes>>* taps)
       : sc_core::sc_module(name),
         in_(std::move(inputs)),
         out_(std::move(outputs)),
         activity_(activity),
         keep_segments_(segments),
+        taps_(taps),
         open_(in_.size()),
         state_("state", in_.size()) {
     SC_HAS_PROCESS(ActivityMonitor);
@@ -283,6 +285,7 @@ class ActivityMonitor : public sc_core::sc_module {
       const bool ov = out_[b]->valid.read(), orr = out_[b]->ready.read();
       a.beats_in += iv && ir ? 1 : 0;
       a.beats_out += ov && orr ? 1 : 0;
+      if (taps_ && ov && orr) (*taps_)[b].push_back(out_[b]->data.read().values);
       ActivityState st = ActivityState::BUSY;
       if (ov && !orr) {
         ++a.output_stall;
@@ -307,6 +310,7 @@ class ActivityMonitor : public sc_core::sc_module {
   std::vector<Stream*> in_, out_;
   std::vector<BlockActivity>* activity_;
   bool keep_segments_;
+  std::vector<std::vector<Lanes>>* taps_;  // per block, its output beats (null: not recorded)
   std::vector<std::optional<ActivitySegment>> open_;
   std::vector<ActivitySegment> closed_;
   sc_core::sc_vector<sc_core::sc_signal<int>> state_;
@@ -350,6 +354,9 @@ class NetworkTop : public sc_core::sc_module {
     source_->out_ready(streams_.back()->ready);
     source_->out_data(streams_.back()->data);
     activity_.resize(plan.blocks.size());
+    block_taps_.resize(plan.blocks.size());
+    mac_taps_.resize(plan.blocks.size());
+    taps_ = options.taps;
     std::vector<Stream*> block_in, block_out;
     for (const engine::BlockPlan& b : plan.blocks) {
       activity_[static_cast<std::size_t>(b.index)].name = b.layer.name;
@@ -372,8 +379,9 @@ class NetworkTop : public sc_core::sc_module {
     sink_->in_valid(streams_.back()->valid);
     sink_->in_ready(streams_.back()->ready);
     sink_->in_data(streams_.back()->data);
-    monitor_ = std::make_unique<ActivityMonitor>("activity", block_in, block_out, &activity_,
-                                                 options.activity);
+    monitor_ =
+        std::make_unique<ActivityMonitor>("activity", block_in, block_out, &activity_,
+                                          options.activity, options.taps ? &block_taps_ : nullptr);
     monitor_->clk(clk_);
     monitor_->rst_n(rst_n_);
     if (!options.vcd_path.empty()) open_trace(plan, options.vcd_path);
@@ -394,6 +402,9 @@ class NetworkTop : public sc_core::sc_module {
   const DmaSource& source() const { return *source_; }
   const std::vector<unsigned char>& results() const { return out_mem_->bytes(); }
   std::vector<ActivitySegment> segments() const { return monitor_->segments(); }
+  // With taps: per block, its output beats and (BN blocks) its MAC beats.
+  const std::vector<std::vector<Lanes>>& block_taps() const { return block_taps_; }
+  const std::vector<std::vector<Lanes>>& mac_taps() const { return mac_taps_; }
   ~NetworkTop() override {
     if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
   }
@@ -422,6 +433,7 @@ class NetworkTop : public sc_core::sc_module {
     const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
     m->load(units::mvau_weight_image(cfg, engine::mvau_weights(b, s)));
     if (cfg.bn) m->load_bn(engine::mvau_bn(b, s));
+    if (cfg.bn && taps_) m->tap_mac(&mac_taps_[static_cast<std::size_t>(b.index)]);
     bind(*m, clk_, rst_n_, *in, *streams_.back());
     modules_.push_back(std::move(m));
   }
@@ -467,6 +479,8 @@ class NetworkTop : public sc_core::sc_module {
   std::vector<std::unique_ptr<sc_core::sc_module>> modules_;
   std::vector<streaming::StreamFifoModule*> fifos_;
   std::vector<BlockActivity> activity_;
+  bool taps_ = false;
+  std::vector<std::vector<Lanes>> block_taps_, mac_taps_;
   std::unique_ptr<ActivityMonitor> monitor_;
   sc_core::sc_trace_file* trace_ = nullptr;
 };
@@ -563,6 +577,15 @@ NetworkRunResult run_network_model(const engine::NetworkPlan& plan,
     r.image_done.push_back(arrival[i - 1]);
   }
   if (options.activity) r.activity = top.segments();
+  if (options.taps) {
+    for (const engine::BlockPlan& b : plan.blocks) {
+      const std::size_t i = static_cast<std::size_t>(b.index);
+      r.block_maps.push_back(streaming::beats_to_map(top.block_taps()[i], b.out.c, b.out.lanes));
+      r.mac_maps.push_back(top.mac_taps()[i].empty()
+                               ? std::vector<std::int64_t>{}
+                               : streaming::beats_to_map(top.mac_taps()[i], b.out.c, b.out.lanes));
+    }
+  }
   r.dma_full_cycles = top.source().model().full_cycles();
   r.dma_empty_cycles = top.source().model().empty_cycles();
   r.sink_stall_cycles = r.blocks.back().output_stall;

@@ -62,6 +62,11 @@ struct NetworkRunResult {
   // With NetworkModelOptions::activity: every block's states over time, block by block, in
   // order of their first edge.
   std::vector<ActivitySegment> activity;
+  // With taps (NetworkModelOptions::taps, or the RTL backend's tapped top): per block, its output
+  // map (images x H x W x C raws, as the block's output stream carried it) and, for an MVAU
+  // block with BN, the MAC array's map before bn_act (empty for the other blocks).
+  std::vector<std::vector<std::int64_t>> block_maps;
+  std::vector<std::vector<std::int64_t>> mac_maps;
 };
 
 struct NetworkModelOptions {
@@ -70,6 +75,9 @@ struct NetworkModelOptions {
   // every FIFO's occupancy (<name>_fifo_count), one sample per clock edge; empty: none.
   std::string vcd_path;
   bool activity = false;  // fill NetworkRunResult::activity
+  // Record every block's output stream and every BN block's MAC stream (block_maps, mac_maps):
+  // for mismatch localisation only, so that the usual run keeps no beats.
+  bool taps = false;
 };
 
 // What every backend of the network shares, so that they see the same stream ends: the input

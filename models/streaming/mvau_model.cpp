@@ -169,6 +169,9 @@ void MvauModule::on_clock() {
   if (!rst_n.read()) {
     model_.reset();
   } else {
+    if (mac_tap_ && model_.mac_valid() && model_.mac_ready(out_ready.read())) {
+      mac_tap_->push_back(model_.mac_data());
+    }
     model_.edge(in_valid.read(), in_data.read().values, out_ready.read());
   }
   state_changed_.notify(sc_core::SC_ZERO_TIME);

@@ -38,6 +38,12 @@ class MvauModel {
 
   const units::MvauConfig& config() const { return cfg_; }
 
+  // The RTL's debug stream mac_valid / mac_ready / mac_data: the PEs' results as they enter
+  // bn_act (with BN = 0 the output stream itself). A result moves when both are high.
+  bool mac_valid() const { return pe_valid(); }
+  bool mac_ready(bool out_ready) const { return pe_out_ready(out_ready); }
+  const Lanes& mac_data() const { return data_[stages_ - 1]; }
+
  private:
   bool pe_valid() const { return valid_[stages_ - 1]; }
   // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
@@ -79,12 +85,16 @@ class MvauModule : public sc_core::sc_module, public StreamPorts {
   void load(const units::WeightImage& image) { model_.load(image); }
   void load_bn(const units::MvauBn& bn) { model_.load_bn(bn); }
   const MvauModel& model() const { return model_; }
+  // Mismatch localisation: every PE result beat taken (mac_valid && mac_ready) is appended to
+  // `beats` (null: none recorded, the default).
+  void tap_mac(std::vector<Lanes>* beats) { mac_tap_ = beats; }
 
  private:
   void on_clock();
   void drive();
 
   MvauModel model_;
+  std::vector<Lanes>* mac_tap_ = nullptr;
   sc_core::sc_event state_changed_;
 };
 

@@ -90,14 +90,79 @@ void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const eng
   set_value(d, bn_en, 0);
 }
 
+// One observed stream of the tapped top: a block's output (tap_<instance>_*) or a BN block's
+// MAC results (<instance>_mac_*), sampled before each edge, a beat kept when valid && ready.
+struct BlockTap {
+  int block = 0;
+  bool mac = false;
+  int valid = 0, ready = 0, data = 0;
+  int c = 1, lanes = 1;
+  fx::FxType format;
+  std::vector<std::uint32_t> words;
+  std::vector<streaming::Lanes> beats;
+
+  void sample(const tlm_rtl::StitchedDriver& d) {
+    std::uint32_t bit[2] = {0, 0};
+    d.get(valid, bit);
+    if ((bit[0] & 1) == 0) return;
+    d.get(ready, bit);
+    if ((bit[0] & 1) == 0) return;
+    d.get(data, words.data());
+    beats.push_back(tlm_rtl::unpack_lanes(words.data(), lanes, format.width, format.is_signed));
+  }
+};
+
+BlockTap make_tap(const tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, bool mac,
+                  const std::string& prefix) {
+  BlockTap t;
+  t.block = b.index;
+  t.mac = mac;
+  t.valid = d.port(prefix + "valid");
+  t.ready = d.port(prefix + "ready");
+  t.data = d.port(prefix + "data");
+  t.c = b.out.c;
+  t.lanes = b.out.lanes;
+  t.format = mac ? units::MvauConfig::from(b.mvau_params).acc().out : b.out.format;
+  t.words.assign(static_cast<std::size_t>(verilated::port_words(t.lanes * t.format.width)), 0);
+  return t;
+}
+
+// Every block's output stream but the last one's (the top's out_data), and every BN block's MAC
+// stream.
+std::vector<BlockTap> block_taps(const tlm_rtl::StitchedDriver& d,
+                                 const engine::NetworkPlan& plan) {
+  std::vector<BlockTap> taps;
+  for (const engine::BlockPlan& b : plan.blocks) {
+    const std::string inst = engine::block_output_instance(b);
+    if (b.index + 1 < static_cast<int>(plan.blocks.size())) {
+      taps.push_back(make_tap(d, b, false, "tap_" + inst + "_"));
+    }
+    if (b.mvau && b.mvau->bn) taps.push_back(make_tap(d, b, true, inst + "_mac_"));
+  }
+  return taps;
+}
+
 }  // namespace
 
 network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
                                           const engine::NetworkOperands& ops,
                                           std::uint64_t max_cycles) {
+  NetworkRtlOptions o;
+  o.max_cycles = max_cycles;
+  return run_network_rtl(plan, ops, o);
+}
+
+network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
+                                          const engine::NetworkOperands& ops,
+                                          const NetworkRtlOptions& options) {
+  const std::uint64_t max_cycles = options.max_cycles;
   const engine::MapShape& in = plan.input();
   const engine::MapShape& out = plan.output();
-  tlm_rtl::StitchedDriver driver(engine::network_stitch_plan(plan));
+  engine::StitchPlan chain = engine::network_stitch_plan(plan, options.taps);
+  if (options.edit_stitch) options.edit_stitch(chain);
+  tlm_rtl::StitchedDriver driver(chain);
+  std::vector<BlockTap> taps;
+  if (options.taps) taps = block_taps(driver, plan);
   // The weights once, out of reset; the run resets the units again (memories keep their
   // contents), as the SystemC model loads its memories before its reset.
   driver.reset();
@@ -125,6 +190,7 @@ network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
       [&](const tlm_rtl::EdgeInfo& e) {
         dma.edge(e.in_ready);
         sink.edge(e.out_valid, none);
+        for (BlockTap& t : taps) t.sample(driver);
       },
       max_cycles ? max_cycles : network::default_max_cycles(plan, ops.image_count));
   if (!run.complete) {
@@ -148,6 +214,15 @@ network::NetworkRunResult run_network_rtl(const engine::NetworkPlan& plan,
   const std::size_t per_image = static_cast<std::size_t>(out.beats());
   for (std::size_t i = per_image; i <= arrival.size(); i += per_image) {
     r.image_done.push_back(arrival[i - 1]);
+  }
+  if (options.taps) {
+    r.block_maps.resize(plan.blocks.size());
+    r.mac_maps.resize(plan.blocks.size());
+    for (const BlockTap& t : taps) {
+      (t.mac ? r.mac_maps : r.block_maps)[static_cast<std::size_t>(t.block)] =
+          streaming::beats_to_map(t.beats, t.c, t.lanes);
+    }
+    r.block_maps.back() = r.output;  // the last block's stream is the top's own output
   }
   r.dma_full_cycles = dma.full_cycles();
   r.dma_empty_cycles = dma.empty_cycles();

@@ -38,6 +38,12 @@ void check(const engine::MapShape& out, const std::vector<std::int64_t>& expecte
   }
 }
 
+void localise(const engine::NetworkPlan& plan, const engine::NetworkOperands& ops,
+              const engine::NetworkReference& ref, NetworkBackendRun* run) {
+  run->location = engine::localise_mismatch(
+      plan, ops, ref, engine::ObservedMaps{&run->result.block_maps, &run->result.mac_maps});
+}
+
 std::string shape_text(const engine::MapShape& m) {
   return fmt::format("{}x{}x{}/{}", m.h, m.w, m.c, m.lanes);
 }
@@ -101,7 +107,7 @@ bool NetworkSummary::cycles_agree() const {
 bool NetworkSummary::passed() const {
   if (runs.empty()) return false;
   for (const NetworkBackendRun& r : runs) {
-    if (r.mismatches != 0) return false;
+    if (r.mismatches != 0 || r.location) return false;
   }
   return cycles_agree();
 }
@@ -118,20 +124,37 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
     });
   }
   const engine::NetworkOperands ops = engine::make_network_operands(plan, s.images);
-  const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  if (options.reference_fault) options.reference_fault(ref);
   const bool model = options.backends != NetworkBackends::RTL;
   const bool rtl = options.backends != NetworkBackends::MODEL;
   if (model) {
-    SimulationScope scope;
+    engine::NetworkPlan model_plan = plan;
+    if (options.model_fault) options.model_fault(model_plan);
     NetworkBackendRun run;
     run.backend = "model";
     const auto t0 = std::chrono::steady_clock::now();
     network::NetworkModelOptions mo;
     mo.vcd_path = options.vcd_path;
     mo.activity = !options.activity_csv_path.empty();
-    run.result = network::run_network_model(plan, ops, mo);
+    mo.taps = options.taps;
+    {
+      SimulationScope scope;
+      run.result = network::run_network_model(model_plan, ops, mo);
+    }
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     check(plan.output(), ref.output(), &run);
+    if (run.mismatches != 0 || mo.taps) {
+      if (!mo.taps) {  // again, with every block's stream recorded
+        network::NetworkModelOptions tapped;
+        tapped.taps = true;
+        SimulationScope scope;
+        const network::NetworkRunResult again = network::run_network_model(model_plan, ops, tapped);
+        run.result.block_maps = again.block_maps;
+        run.result.mac_maps = again.mac_maps;
+      }
+      localise(plan, ops, ref, &run);
+    }
     if (mo.activity) {
       std::ofstream csv(options.activity_csv_path);
       csv << activity_csv(plan, run.result.activity);
@@ -143,9 +166,21 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
     NetworkBackendRun run;
     run.backend = "rtl";
     const auto t0 = std::chrono::steady_clock::now();
-    run.result = run_network_rtl(plan, ops);
+    NetworkRtlOptions ro;
+    ro.taps = options.taps;
+    ro.edit_stitch = options.rtl_fault;
+    run.result = run_network_rtl(plan, ops, ro);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     check(plan.output(), ref.output(), &run);
+    if (run.mismatches != 0 || ro.taps) {
+      if (!ro.taps) {  // again, on the tapped top
+        ro.taps = true;
+        const network::NetworkRunResult again = run_network_rtl(plan, ops, ro);
+        run.result.block_maps = again.block_maps;
+        run.result.mac_maps = again.mac_maps;
+      }
+      localise(plan, ops, ref, &run);
+    }
     s.runs.push_back(std::move(run));
   }
   return s;
@@ -195,6 +230,7 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
           m.image, m.y, m.x, m.c, m.expected, m.got);
     }
     t += "\n";
+    if (run.location) t += "  first departure: " + engine::describe(*run.location) + "\n";
   }
   if (s.runs.size() > 1) {
     t += s.cycles_agree()
@@ -283,6 +319,24 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
                               {"expected", m.expected}, {"got", m.got}};
     } else {
       jr["first_mismatch"] = nullptr;
+    }
+    if (run.location) {
+      const engine::MismatchLocation& l = *run.location;
+      jr["localisation"] = {{"block", l.block},
+                            {"block_name", l.block_name},
+                            {"kind", l.kind},
+                            {"image", l.image},
+                            {"y", l.y},
+                            {"x", l.x},
+                            {"c", l.c},
+                            {"stage", engine::to_string(l.stage)},
+                            {"expected", l.expected},
+                            {"got", l.got},
+                            {"format", l.format},
+                            {"event", l.event},
+                            {"differing", l.differing}};
+    } else {
+      jr["localisation"] = nullptr;
     }
     runs.push_back(jr);
   }

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/engine/network_cost.hpp"
+#include "models/engine/network_localise.hpp"
 #include "models/engine/network_plan.hpp"
 #include "models/network/network_model.hpp"
 #include "testbenches/env/network_rtl.hpp"
@@ -29,6 +31,11 @@ struct NetworkBackendRun {
   network::NetworkRunResult result;
   std::uint64_t mismatches = 0;
   std::optional<NetworkMismatch> first_mismatch;
+  // When an output differs, or with taps whenever a block's map differs (also a difference the
+  // later blocks mask): where the run first departed from the reference (block, position, stage,
+  // raws, the reference's rounding / overflow event), from the run's taps. A run with a location
+  // does not pass.
+  std::optional<engine::MismatchLocation> location;
   double seconds = 0.0;
 };
 
@@ -54,6 +61,16 @@ struct NetworkRunOptions {
   std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD
   std::string activity_csv_path;  // the model's per-block state stretches as CSV
   bool yosys = false;             // also the yosys resources (network_yosys.hpp)
+  // Mismatch localisation: a backend whose outputs differ from the reference is run again with
+  // every block's stream recorded (its taps) and the mismatch localised; `taps` records them on
+  // the first run already and checks every block's map, not only the outputs.
+  bool taps = false;
+  // Fault injection, for the tests of the localisation: the model runs on an edited copy of the
+  // plan, the RTL on an edited stitched chain, the outputs are checked against an edited
+  // reference (the operands and the reference come from the plan as given).
+  std::function<void(engine::NetworkPlan&)> model_fault;
+  std::function<void(engine::StitchPlan&)> rtl_fault;
+  std::function<void(engine::NetworkReference&)> reference_fault;
 };
 
 // The CSV of activity segments: block,kind,state,first_cycle,last_cycle,cycles (docs/network.md).

@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "models/engine/network_config.hpp"
+#include "models/engine/network_plan.hpp"
+#include "models/engine/network_stitch.hpp"
 #include "models/engine/stitch_plan.hpp"
 #include "models/engine/stitch_top.hpp"
 #include "models/streaming/cycle_chain.hpp"
@@ -380,6 +383,81 @@ TEST(StitchTop, VerilatorWallClean) {
     EXPECT_EQ(lint.exit_code, 0) << c.name;
     EXPECT_EQ(fxsim::util::read_file(dir / "lint.log").value_or("?"), "") << c.name;
   }
+}
+
+// Tapped tops (mismatch localisation): every inner stream out as tap_<instance>_*, assigned from
+// its wires; a different module name; lint-clean under -Wall, also for a network's chain with
+// mvau stages (conv with BN, pool, dense), whose mac_* debug outputs are top-level ports.
+TEST(StitchTop, TappedTopsLintClean) {
+  std::vector<std::pair<std::string, engine::StitchPlan>> plans;
+  for (const Chain& c : fxsim::stitch_chains::all()) plans.emplace_back(c.name, plan_of(c));
+  const engine::NetworkPlan net = engine::plan_network(engine::parse_network(R"(
+[input]
+height = 4
+width = 4
+channels = 2
+simd = 2
+format = "fixed<6,2>"
+[[layer]]
+kind = "conv"
+channels = 2
+kernel = 3
+padding = 1
+pe = 2
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_CONV,SAT>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<8,3>"
+output = "fixed<6,2,RND,SAT>"
+activation = "relu"
+[[layer]]
+kind = "pool"
+size = 2
+[[layer]]
+kind = "dense"
+outputs = 2
+pe = 2
+weight = "fixed<4,1>"
+output = "fixed<10,5>"
+)",
+                                                                             "net.toml"));
+  plans.emplace_back("network", engine::network_stitch_plan(net));
+  for (auto& [name, plan] : plans) {
+    const std::string plain = engine::stitched_top(plan).name;
+    plan.taps = true;
+    const engine::StitchedTop top = engine::stitched_top(plan);
+    EXPECT_NE(top.name, plain) << name;
+    const engine::StitchStage& first = plan.stages.front();
+    const int width = fxsim::units::find_unit(first.unit).out_data_width(first.params);
+    if (plan.stages.size() > 1) {
+      EXPECT_NE(top.text.find("    output logic tap_" + first.instance + "_valid,\n"),
+                std::string::npos)
+          << top.text;
+      EXPECT_NE(top.text.find("    output logic [" + std::to_string(width - 1) + ":0] tap_" +
+                              first.instance + "_data"),
+                std::string::npos)
+          << top.text;
+      EXPECT_NE(top.text.find("  assign tap_" + first.instance + "_ready = " + first.instance +
+                              "_out_ready;\n"),
+                std::string::npos)
+          << top.text;
+    }
+    const std::filesystem::path dir =
+        std::filesystem::path(::testing::TempDir()) / ("stitch_tap_lint_" + name);
+    std::vector<std::string> argv = {verilated::build_toolchain().verilator, "--lint-only", "-Wall",
+                                     "--top-module", top.name};
+    for (const auto& f : write_sources(plan, top, dir)) argv.push_back(f.string());
+    const fxsim::util::ProcessResult lint = fxsim::util::run_to_file(argv, dir, dir / "lint.log");
+    ASSERT_TRUE(lint.started) << lint.error;
+    EXPECT_EQ(lint.exit_code, 0) << name;
+    EXPECT_EQ(fxsim::util::read_file(dir / "lint.log").value_or("?"), "") << name;
+  }
+  // The network's mvau stages bring their MAC stream out (PE 2 x fixed<8,3>, PE 2 x fixed<10,5>).
+  const std::string text = engine::stitched_top(engine::network_stitch_plan(net)).text;
+  EXPECT_NE(text.find("    output logic [15:0] b0_mvau_mac_data,\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("      .mac_data(b0_mvau_mac_data)"), std::string::npos) << text;
+  EXPECT_NE(text.find("    output logic [19:0] b2_mvau_mac_data\n"), std::string::npos) << text;
 }
 
 // yosys synth_xilinx maps the top of the five-stage chain (exit code 0, a flat netlist).

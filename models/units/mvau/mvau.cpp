@@ -203,7 +203,10 @@ UnitSpec make_spec() {
                                   {"wr_data", true, c.pe * c.simd * c.weight_width()},
                                   {"bn_wr_en", true, 1},
                                   {"bn_wr_addr", true, baw},
-                                  {"bn_wr_data", true, c.pe * bn_pw}};
+                                  {"bn_wr_data", true, c.pe * bn_pw},
+                                  {"mac_valid", false, 1},
+                                  {"mac_ready", false, 1},
+                                  {"mac_data", false, c.pe * c.acc().out.width}};
   };
   return u;
 }
