@@ -5,6 +5,7 @@
 #include "models/engine/network_config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "fx/width_rules.hpp"
@@ -225,11 +226,18 @@ std::string_view to_string(LayerKind k) {
 }
 
 const std::vector<std::pair<std::string, resources::MemoryStyle>>& memory_style_names() {
-  static const std::vector<std::pair<std::string, resources::MemoryStyle>> names = {
-      {"auto", resources::MemoryStyle::kAuto},
-      {"registers", resources::MemoryStyle::kRegisters},
-      {"lutram", resources::MemoryStyle::kLutram},
-      {"bram", resources::MemoryStyle::kBram}};
+  // The unit parameters' value names (resources::memory_style_names: AUTO, REGISTERS, ...) in
+  // lower case, as the TOML files spell names.
+  static const std::vector<std::pair<std::string, resources::MemoryStyle>> names = [] {
+    std::vector<std::pair<std::string, resources::MemoryStyle>> n;
+    const std::vector<std::string>& upper = resources::memory_style_names();
+    for (std::size_t i = 0; i < upper.size(); ++i) {
+      std::string lower = upper[i];
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      n.emplace_back(lower, static_cast<resources::MemoryStyle>(i));
+    }
+    return n;
+  }();
   return names;
 }
 

@@ -27,9 +27,8 @@ void set_value(tlm_rtl::StitchedDriver& d, int port, std::uint64_t v) {
 }
 
 // The stationary weights (and BN scale / bias) of block b's mvau, written through its write
-// ports one row an edge: weight row a at wr_addr a, word j = p*SIMD + i at bits [j*WW +: WW];
-// scale / bias word f holds, for PE p at [p*(SCALE_W + B_W) +: ...], output f*PE + p's scale
-// (the raw, or BN_K terms {en, neg, shift}) with its bias above it (docs/rtl_units.md, mvau).
+// ports one row an edge: weight row a at wr_addr a, word j = p*SIMD + i at bits [j*WW +: WW]
+// (units::mvau_weight_image); scale / bias word f as units::mvau_bn_scale_word lays it out.
 void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const engine::Stimulus& s) {
   const std::string inst = "b" + std::to_string(b.index) + "_mvau_";
   const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
@@ -54,11 +53,8 @@ void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const eng
   set_value(d, wr_en, 0);
   if (!cfg.bn) return;
   const units::MvauBn bn = engine::mvau_bn(b, s);
-  const units::ParamMap& p = b.mvau_params;
-  const int tw = 2 + static_cast<int>(p.at("BN_SH_W"));
-  const int sw = p.at("BN_SCALE_KIND") == 0 ? static_cast<int>(p.at("BN_S_W"))
-                                            : static_cast<int>(p.at("BN_K")) * tw;
-  const int bw = static_cast<int>(p.at("BN_B_W"));
+  const int sw = units::mvau_bn_scale_width(cfg);
+  const int bw = cfg.bn_cfg.bias.width;
   const int bn_en = d.port(inst + "bn_wr_en"), bn_addr = d.port(inst + "bn_wr_addr"),
             bn_data = d.port(inst + "bn_wr_data");
   verilated::PortImages word(1, cfg.pe * (sw + bw));
@@ -66,22 +62,10 @@ void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const eng
   for (int f = 0; f < cfg.nf(); ++f) {
     word.reset(1, cfg.pe * (sw + bw));
     for (int pe = 0; pe < cfg.pe; ++pe) {
-      const std::size_t o = static_cast<std::size_t>(f * cfg.pe + pe);
-      std::uint64_t scale = 0;
-      if (p.at("BN_SCALE_KIND") == 0) {
-        scale = static_cast<std::uint64_t>(bn.scale[o]);
-      } else {
-        for (std::size_t k = 0; k < bn.scale_terms[o].size(); ++k) {
-          const fx::Term& t = bn.scale_terms[o][k];
-          scale |= ((std::uint64_t{1} << (tw - 1)) |
-                    (static_cast<std::uint64_t>(t.negative) << (tw - 2)) |
-                    static_cast<std::uint64_t>(t.shift))
-                   << (k * static_cast<std::size_t>(tw));
-        }
-      }
-      verilated::or_field(word.at(0), pe * (sw + bw), sw, scale);
+      const int o = f * cfg.pe + pe;
+      verilated::or_field(word.at(0), pe * (sw + bw), sw, units::mvau_bn_scale_word(cfg, bn, o));
       verilated::or_field(word.at(0), pe * (sw + bw) + sw, bw,
-                          static_cast<std::uint64_t>(bn.bias[o]));
+                          static_cast<std::uint64_t>(bn.bias[static_cast<std::size_t>(o)]));
     }
     set_value(d, bn_addr, static_cast<std::uint64_t>(f));
     d.set(bn_data, word.at(0));

@@ -139,8 +139,7 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   if (c.bn) {
     const ParamMap bn = mvau_bn_params(resolved);
     e += resources::times(c.pe, bn_act_spec().cost(bn, family, use_dsp));
-    const int word =
-        c.bn_cfg.scale_kind == 0 ? c.bn_cfg.scale.width : c.bn_cfg.k * c.bn_cfg.term_width();
+    const int word = mvau_bn_scale_width(c);
     registered_address_memory(c.pe * (word + c.bn_cfg.bias.width), c.nf(), family, e, t);
     counter(c.nf(), t);
   }
@@ -263,31 +262,55 @@ MvauConfig MvauConfig::from(const ParamMap& m) {
   return c;
 }
 
+namespace {
+
+// K-hot terms as one word: term k at bits [k*(2+SH_W) +: 2+SH_W], {en, neg, shift}, unused
+// terms zero (the layout of khot_pe's in_w and of bn_act's K-hot scale). `what` names the value.
+std::uint64_t term_word(const fx::Terms& terms, int k, int sh_w, const std::string& what) {
+  if (static_cast<int>(terms.size()) > k) {
+    throw bad_weights(what + " has " + std::to_string(terms.size()) +
+                      " terms, expected at most K = " + std::to_string(k));
+  }
+  const int tw = 2 + sh_w;
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].shift < 0 || terms[i].shift >= (1 << sh_w)) {
+      throw bad_weights("a term shift of " + std::to_string(terms[i].shift) +
+                        " does not fit SH_W = " + std::to_string(sh_w) + " bits");
+    }
+    const std::uint64_t term = (std::uint64_t{1} << (tw - 1)) |
+                               (std::uint64_t{terms[i].negative} << (tw - 2)) |
+                               static_cast<std::uint64_t>(terms[i].shift);
+    word |= term << (static_cast<int>(i) * tw);
+  }
+  return word;
+}
+
+}  // namespace
+
 std::uint64_t mvau_weight_word(const MvauConfig& cfg, const MvauWeights& w, int row, int col) {
   const std::size_t at = static_cast<std::size_t>(row) * cfg.mw + col;
   if (cfg.kind == PeKind::MAC) {
     const int bits = cfg.mac.w.width;
     return static_cast<std::uint64_t>(w.raw.at(at)) & ((std::uint64_t{1} << bits) - 1);
   }
-  const fx::Terms& terms = w.terms.at(at);
-  if (static_cast<int>(terms.size()) > cfg.khot.k) {
-    throw bad_weights("weight (" + std::to_string(row) + ", " + std::to_string(col) + ") has " +
-                      std::to_string(terms.size()) +
-                      " terms, expected at most K = " + std::to_string(cfg.khot.k));
+  return term_word(w.terms.at(at), cfg.khot.k, cfg.khot.sh_w,
+                   "weight (" + std::to_string(row) + ", " + std::to_string(col) + ")");
+}
+
+int mvau_bn_scale_width(const MvauConfig& cfg) {
+  return cfg.bn_cfg.scale_kind == 0 ? cfg.bn_cfg.scale.width
+                                    : cfg.bn_cfg.k * cfg.bn_cfg.term_width();
+}
+
+std::uint64_t mvau_bn_scale_word(const MvauConfig& cfg, const MvauBn& bn, int o) {
+  const std::size_t i = static_cast<std::size_t>(o);
+  if (cfg.bn_cfg.scale_kind == 0) {
+    const int bits = cfg.bn_cfg.scale.width;
+    return static_cast<std::uint64_t>(bn.scale.at(i)) & ((std::uint64_t{1} << bits) - 1);
   }
-  const int tw = cfg.khot.term_width();
-  std::uint64_t word = 0;
-  for (std::size_t k = 0; k < terms.size(); ++k) {
-    if (terms[k].shift < 0 || terms[k].shift >= (1 << cfg.khot.sh_w)) {
-      throw bad_weights("a term shift of " + std::to_string(terms[k].shift) +
-                        " does not fit SH_W = " + std::to_string(cfg.khot.sh_w) + " bits");
-    }
-    const std::uint64_t term = (std::uint64_t{1} << (tw - 1)) |
-                               (std::uint64_t{terms[k].negative} << (tw - 2)) |
-                               static_cast<std::uint64_t>(terms[k].shift);
-    word |= term << (static_cast<int>(k) * tw);
-  }
-  return word;
+  return term_word(bn.scale_terms.at(i), cfg.bn_cfg.k, cfg.bn_cfg.sh_w,
+                   "the scale of output " + std::to_string(o));
 }
 
 WeightImage mvau_weight_image(const MvauConfig& cfg, const MvauWeights& w) {

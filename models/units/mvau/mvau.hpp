@@ -66,6 +66,12 @@ struct MvauBn {
   std::vector<std::int64_t> bias;
 };
 
+// BN = 1: the scale / bias memory's word f holds, for PE p at [p*(SCALE_W + B_W) +: ...], output
+// f*PE + p's scale in its low SCALE_W bits and its bias (BN_B_W bits) above. SCALE_W is BN_S_W
+// (a raw) or BN_K terms of {en, neg, shift} laid out as a K-hot weight's.
+int mvau_bn_scale_width(const MvauConfig& cfg);
+std::uint64_t mvau_bn_scale_word(const MvauConfig& cfg, const MvauBn& bn, int o);
+
 // The MH results of one input vector (MW raws of A_*): output o is the PE's dot product of the
 // vector with row o, SIMD elements a beat in element order (mac_dot / khot_dot).
 std::vector<PeResult> mvau(const MvauConfig& cfg, const std::vector<std::int64_t>& x,

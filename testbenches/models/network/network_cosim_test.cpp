@@ -266,7 +266,9 @@ TEST_P(NetworkCosim, ModelAndStitchedRtlAgreeCycleForCycle) {
   EXPECT_EQ(model.dma_full_cycles, rtl.dma_full_cycles);
   EXPECT_EQ(model.dma_empty_cycles, rtl.dma_empty_cycles);
   EXPECT_EQ(model.image_done.size(), static_cast<std::size_t>(c.images));
-  if (!c.bottleneck.empty()) EXPECT_EQ(model.bottleneck, c.bottleneck);
+  if (!c.bottleneck.empty()) {
+    EXPECT_EQ(model.bottleneck, c.bottleneck);
+  }
   EXPECT_TRUE(s.passed());
 }
 
