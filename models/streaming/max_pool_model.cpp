@@ -4,46 +4,27 @@
 
 namespace fxsim::streaming {
 
-MaxPoolModel::MaxPoolModel(const units::MaxPoolConfig& cfg) : cfg_(cfg) { reset(); }
+MaxPoolControl::MaxPoolControl(const units::MaxPoolConfig& cfg) : cfg_(cfg) { reset(); }
 
-void MaxPoolModel::reset() {
+void MaxPoolControl::reset() {
   cb_ = kx_ = ky_ = x_ = y_ = base_ = 0;
-  row_.assign(static_cast<std::size_t>(std::max(cfg_.row_words(), 1)),
-              Lanes(static_cast<std::size_t>(cfg_.simd), 0));
   valid_ = false;
-  out_.assign(static_cast<std::size_t>(cfg_.simd), 0);
 }
 
-void MaxPoolModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
+MaxPoolControl::Step MaxPoolControl::edge(bool in_valid, bool out_ready) {
   const bool advance = in_ready(out_ready);
-  const bool fire = in_valid && advance;
-  const bool keep = x_ < cfg_.out_w() * cfg_.pool && y_ < cfg_.out_h() * cfg_.pool;
-  const bool first = kx_ == 0 && ky_ == 0;
-  const bool last = kx_ == cfg_.pool - 1 && ky_ == cfg_.pool - 1;
-  if (fire && keep) {
-    Lanes& partial = row_.at(static_cast<std::size_t>(base_ + cb_));
-    Lanes best = in;
-    if (!first) {
-      for (int i = 0; i < cfg_.simd; ++i) {
-        best[static_cast<std::size_t>(i)] =
-            std::max(best[static_cast<std::size_t>(i)], partial[static_cast<std::size_t>(i)]);
-      }
-    }
-    if (last) {
-      // The zero-lane rule: the channels beyond C of a pixel's last beat leave as zero.
-      for (int i = 0; i < cfg_.simd; ++i) {
-        if (cb_ * cfg_.simd + i >= cfg_.c) best[static_cast<std::size_t>(i)] = 0;
-      }
-      out_ = best;
-    } else {
-      partial = best;
-    }
-  }
-  if (advance) valid_ = fire && keep && last;
-  if (!fire) return;
+  Step s;
+  s.fire = in_valid && advance;
+  s.keep = x_ < cfg_.out_w() * cfg_.pool && y_ < cfg_.out_h() * cfg_.pool;
+  s.first = kx_ == 0 && ky_ == 0;
+  s.last = kx_ == cfg_.pool - 1 && ky_ == cfg_.pool - 1;
+  s.word = base_ + cb_;
+  s.cb = cb_;
+  if (advance) valid_ = s.fire && s.keep && s.last;
+  if (!s.fire) return s;
   if (cb_ != cfg_.beats_per_pixel() - 1) {
     ++cb_;
-    return;
+    return s;
   }
   cb_ = 0;
   if (x_ == cfg_.w - 1) {
@@ -54,6 +35,42 @@ void MaxPoolModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
     ++x_;
     if (kx_ == cfg_.pool - 1) base_ += cfg_.beats_per_pixel();
     kx_ = kx_ == cfg_.pool - 1 ? 0 : kx_ + 1;
+  }
+  return s;
+}
+
+void MaxPoolControl::append_state(std::vector<std::int64_t>* out) const {
+  for (const int v : {cb_, kx_, ky_, x_, y_, base_, valid_ ? 1 : 0}) out->push_back(v);
+}
+
+MaxPoolModel::MaxPoolModel(const units::MaxPoolConfig& cfg) : cfg_(cfg), control_(cfg) { reset(); }
+
+void MaxPoolModel::reset() {
+  control_.reset();
+  row_.assign(static_cast<std::size_t>(std::max(cfg_.row_words(), 1)),
+              Lanes(static_cast<std::size_t>(cfg_.simd), 0));
+  out_.assign(static_cast<std::size_t>(cfg_.simd), 0);
+}
+
+void MaxPoolModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
+  const MaxPoolControl::Step s = control_.edge(in_valid, out_ready);
+  if (!s.fire || !s.keep) return;
+  Lanes& partial = row_.at(static_cast<std::size_t>(s.word));
+  Lanes best = in;
+  if (!s.first) {
+    for (int i = 0; i < cfg_.simd; ++i) {
+      best[static_cast<std::size_t>(i)] =
+          std::max(best[static_cast<std::size_t>(i)], partial[static_cast<std::size_t>(i)]);
+    }
+  }
+  if (s.last) {
+    // The zero-lane rule: the channels beyond C of a pixel's last beat leave as zero.
+    for (int i = 0; i < cfg_.simd; ++i) {
+      if (s.cb * cfg_.simd + i >= cfg_.c) best[static_cast<std::size_t>(i)] = 0;
+    }
+    out_ = best;
+  } else {
+    partial = best;
   }
 }
 

@@ -1,7 +1,8 @@
-// The cycle-accurate model of max_pool (rtl/max_pool.sv): MaxPoolModel is its state machine, one
-// edge() per rising clock edge (the position counters, the row of partial maxima, the output
-// register); MaxPoolModule the sc_module around it with the RTL's ports. A beat is SIMD lanes of
-// raw values (signed or unsigned as the unit's IN_SIGNED says).
+// The cycle-accurate model of max_pool (rtl/max_pool.sv): MaxPoolControl is its state machine
+// without the data (the position counters and the output register's valid), MaxPoolModel adds the
+// row of partial maxima and the output word, one edge() per rising clock edge; MaxPoolModule is
+// the sc_module around it with the RTL's ports. A beat is SIMD lanes of raw values (signed or
+// unsigned as the unit's IN_SIGNED says).
 #pragma once
 
 #include <cstdint>
@@ -14,13 +15,36 @@
 
 namespace fxsim::streaming {
 
+class MaxPoolControl {
+ public:
+  explicit MaxPoolControl(const units::MaxPoolConfig& cfg);
+
+  void reset();
+  bool in_ready(bool out_ready) const { return !valid_ || out_ready; }  // the global stall
+  bool out_valid() const { return valid_; }
+  // What an edge does with the input beat (`fire`): whether its pixel is inside a window
+  // (`keep`), opens (`first`) or closes (`last`) it, the row word of its partial maximum and its
+  // channel beat.
+  struct Step {
+    bool fire = false, keep = false, first = false, last = false;
+    int word = 0, cb = 0;
+  };
+  Step edge(bool in_valid, bool out_ready);
+  void append_state(std::vector<std::int64_t>* out) const;  // as StreamFifoControl's
+
+ private:
+  units::MaxPoolConfig cfg_;
+  int cb_ = 0, kx_ = 0, ky_ = 0, x_ = 0, y_ = 0, base_ = 0;  // where the next beat is
+  bool valid_ = false;
+};
+
 class MaxPoolModel {
  public:
   explicit MaxPoolModel(const units::MaxPoolConfig& cfg);
 
   void reset();  // a rising edge with rst_n low
-  bool in_ready(bool out_ready) const { return !valid_ || out_ready; }  // the global stall
-  bool out_valid() const { return valid_; }
+  bool in_ready(bool out_ready) const { return control_.in_ready(out_ready); }
+  bool out_valid() const { return control_.out_valid(); }
   const Lanes& out_data() const { return out_; }
   // A rising edge out of reset with these inputs.
   void edge(bool in_valid, const Lanes& in, bool out_ready);
@@ -31,9 +55,8 @@ class MaxPoolModel {
 
  private:
   units::MaxPoolConfig cfg_;
-  int cb_ = 0, kx_ = 0, ky_ = 0, x_ = 0, y_ = 0, base_ = 0;  // where the next beat is
-  std::vector<Lanes> row_;                                   // WOUT x CB words of partial maxima
-  bool valid_ = false;
+  MaxPoolControl control_;
+  std::vector<Lanes> row_;  // WOUT x CB words of partial maxima
   Lanes out_;
 };
 

@@ -5,10 +5,80 @@
 
 namespace fxsim::streaming {
 
+MvauControl::MvauControl(const units::MvauConfig& cfg)
+    : sf_(cfg.sf()),
+      nf_(cfg.nf()),
+      depth_(cfg.sf() * cfg.nf()),
+      stages_(cfg.acc().stages),
+      bn_stages_(cfg.bn ? cfg.bn_cfg.stages : 1),
+      bn_(cfg.bn) {
+  if (stages_ < 1 || stages_ > 31 || bn_stages_ < 1 || bn_stages_ > 31) {
+    throw std::out_of_range("mvau model: STAGES / BN_STAGES outside 1..31");
+  }
+  reset();
+}
+
+void MvauControl::reset() {
+  w_valid_ = false;
+  rd_addr_ = q_row_ = 0;
+  s_ = f_ = of_ = 0;
+  valid_ = bn_valid_ = 0;
+}
+
+void MvauControl::restart() {
+  w_valid_ = false;
+  rd_addr_ = 0;
+  s_ = f_ = of_ = 0;
+}
+
+MvauControl::Step MvauControl::edge(bool in_valid, bool out_ready) {
+  Step st;
+  st.advance = pe_advance(out_ready);
+  // bn_act lanes first: they take the PEs' current output (fold of_) when they advance.
+  if (bn_ && pe_out_ready(out_ready)) {
+    st.bn_advance = true;
+    st.bn_take = pe_valid();
+    st.of = of_;
+    if (st.bn_take) of_ = of_ == nf_ - 1 ? 0 : of_ + 1;
+    bn_valid_ = ((bn_valid_ << 1) | (st.bn_take ? 1u : 0u)) & ((1u << bn_stages_) - 1);
+  }
+  st.first = f_ == 0;
+  st.fire = w_valid_ && (!st.first || in_valid) && st.advance;
+  st.last = s_ == sf_ - 1;
+  st.s = s_;
+  st.row = q_row_;
+  // The PEs' pipelines: every register advances together on the global stall.
+  if (st.advance) {
+    valid_ = ((valid_ << 1) | (st.fire && st.last ? 1u : 0u)) & ((1u << stages_) - 1);
+  }
+  // weight_mem: the read register loads on its advance (empty or taken), run is always high.
+  if (!w_valid_ || st.fire) {
+    q_row_ = rd_addr_;
+    w_valid_ = true;
+    rd_addr_ = rd_addr_ == depth_ - 1 ? 0 : rd_addr_ + 1;
+  }
+  if (st.fire) {
+    if (st.last) {
+      s_ = 0;
+      f_ = f_ == nf_ - 1 ? 0 : f_ + 1;
+    } else {
+      ++s_;
+    }
+  }
+  return st;
+}
+
+void MvauControl::append_state(std::vector<std::int64_t>* out) const {
+  for (const int v : {w_valid_ ? 1 : 0, rd_addr_, q_row_, s_, f_, of_, static_cast<int>(valid_),
+                      static_cast<int>(bn_valid_)}) {
+    out->push_back(v);
+  }
+}
+
 MvauModel::MvauModel(const units::MvauConfig& cfg)
     : cfg_(cfg),
+      control_(cfg),
       sf_(cfg.sf()),
-      nf_(cfg.nf()),
       depth_(cfg.sf() * cfg.nf()),
       stages_(cfg.acc().stages),
       acc_(static_cast<std::size_t>(cfg.pe), units::Accumulator(cfg.acc())) {
@@ -70,23 +140,14 @@ void MvauModel::write(int addr, const units::WeightBeat& row) {
       }
     }
   }
-  // wr_en holds the weight stream in reset and clears the counters.
-  w_valid_ = false;
-  rd_addr_ = 0;
-  s_ = f_ = of_ = 0;
+  control_.restart();  // wr_en holds the weight stream in reset and clears the counters
 }
 
 void MvauModel::load(const units::WeightImage& image) {
   for (int a = 0; a < depth_; ++a) write(a, image.row(a));
 }
 
-void MvauModel::reset() {
-  w_valid_ = false;
-  rd_addr_ = q_row_ = 0;
-  s_ = f_ = of_ = 0;
-  valid_.assign(static_cast<std::size_t>(stages_), 0);
-  bn_valid_.assign(static_cast<std::size_t>(bn_stages_), 0);
-}
+void MvauModel::reset() { control_.reset(); }
 
 std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
   const std::size_t at = (static_cast<std::size_t>(row) * cfg_.pe + p) * cfg_.simd;
@@ -95,63 +156,38 @@ std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
 }
 
 void MvauModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
-  const bool advance = pe_advance(out_ready);
-  // bn_act lanes first: they take the PEs' current output (fold of_) when they advance.
-  if (cfg_.bn && pe_out_ready(out_ready)) {
-    const bool take = pe_valid();
-    if (take) {
+  const MvauControl::Step st = control_.edge(in_valid, out_ready);
+  if (st.bn_advance) {
+    if (st.bn_take) {  // bn_act on the PEs' current output, before their registers advance
       const Lanes& x = data_[static_cast<std::size_t>(stages_ - 1)];
       const bool khot = cfg_.bn_cfg.scale_kind == 1;
       for (int p = 0; p < cfg_.pe; ++p) {
-        const auto o = static_cast<std::size_t>(of_ * cfg_.pe + p);
+        const auto o = static_cast<std::size_t>(st.of * cfg_.pe + p);
         bn_result_[static_cast<std::size_t>(p)] =
             units::bn_act(cfg_.bn_cfg, x[static_cast<std::size_t>(p)], khot ? 0 : bn_scale_[o],
                           bn_terms_[o], bn_bias_[o])
                 .y;
       }
-      of_ = of_ == nf_ - 1 ? 0 : of_ + 1;
     }
     for (int k = bn_stages_ - 1; k > 0; --k) {
-      bn_valid_[static_cast<std::size_t>(k)] = bn_valid_[static_cast<std::size_t>(k - 1)];
       bn_data_[static_cast<std::size_t>(k)].swap(bn_data_[static_cast<std::size_t>(k - 1)]);
     }
-    bn_valid_[0] = take;
-    if (take) bn_data_[0] = bn_result_;
+    if (st.bn_take) bn_data_[0] = bn_result_;
   }
-  const bool first = f_ == 0;
-  const bool fire = w_valid_ && (!first || in_valid) && advance;
-  const bool last = s_ == sf_ - 1;
-  if (fire) {
-    Lanes& held = ibuf_[static_cast<std::size_t>(s_)];
-    if (first) held = in;  // the buffer's write (same size: no allocation)
+  if (st.fire) {
+    Lanes& held = ibuf_[static_cast<std::size_t>(st.s)];
+    if (st.first) held = in;  // the buffer's write (same size: no allocation)
     for (int p = 0; p < cfg_.pe; ++p) {
       const auto r =
-          acc_[static_cast<std::size_t>(p)].beat(beat_sum(held, q_row_, p), s_ == 0, last);
+          acc_[static_cast<std::size_t>(p)].beat(beat_sum(held, st.row, p), st.s == 0, st.last);
       if (r) result_[static_cast<std::size_t>(p)] = r->data;
     }
   }
-  // The PEs' pipelines: every register advances together on the global stall.
-  if (advance) {
+  if (st.advance) {
     for (int k = stages_ - 1; k > 0; --k) {
-      valid_[static_cast<std::size_t>(k)] = valid_[static_cast<std::size_t>(k - 1)];
       data_[static_cast<std::size_t>(k)].swap(data_[static_cast<std::size_t>(k - 1)]);
     }
-    valid_[0] = fire && last;
-    if (fire && last) data_[0] = result_;
-  }
-  // weight_mem: the read register loads on its advance (empty or taken), run is always high.
-  if (!w_valid_ || fire) {
-    q_row_ = rd_addr_;
-    w_valid_ = true;
-    rd_addr_ = rd_addr_ == depth_ - 1 ? 0 : rd_addr_ + 1;
-  }
-  if (fire) {
-    if (last) {
-      s_ = 0;
-      f_ = f_ == nf_ - 1 ? 0 : f_ + 1;
-    } else {
-      ++s_;
-    }
+    if (st.fire && st.last) data_[0] = result_;
   }
 }
 

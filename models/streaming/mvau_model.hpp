@@ -1,8 +1,9 @@
-// The cycle-accurate model of mvau (rtl/mvau.sv): MvauModel is its state machine, one edge() per
-// rising clock edge, register by register: the weight stream (weight_mem's out_valid, fold
-// counter and read register, here the address of the row it holds), the beat and fold counters,
-// the input buffer, and per PE the accumulator and the STAGES pipeline registers of its results
-// (all advancing together on the PEs' global stall). MvauModule is the sc_module around it with
+// The cycle-accurate model of mvau (rtl/mvau.sv). MvauControl is its state machine without the
+// data: the weight stream (weight_mem's out_valid, fold counter and read register, here the
+// address of the row it holds), the beat and fold counters, the valid bits of the PEs' STAGES
+// result registers (all advancing together on the PEs' global stall) and of bn_act's. MvauModel
+// adds the data, one edge() per rising clock edge, register by register: the input buffer, per PE
+// the accumulator and the result registers, bn_act's. MvauModule is the sc_module around it with
 // the RTL's stream ports and a load() for the stationary weights. A beat is SIMD activation raws
 // in, PE output raws out.
 #pragma once
@@ -17,6 +18,44 @@
 
 namespace fxsim::streaming {
 
+class MvauControl {
+ public:
+  explicit MvauControl(const units::MvauConfig& cfg);
+
+  void reset();
+  void restart();  // an edge with wr_en high: the weight stream in reset, the counters cleared
+  bool in_ready(bool out_ready) const { return f_ == 0 && w_valid_ && pe_advance(out_ready); }
+  bool out_valid() const { return bn_ ? bit(bn_valid_, bn_stages_ - 1) : pe_valid(); }
+  bool pe_valid() const { return bit(valid_, stages_ - 1); }
+  // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
+  bool pe_out_ready(bool out_ready) const {
+    return bn_ ? !bit(bn_valid_, bn_stages_ - 1) || out_ready : out_ready;
+  }
+  // What an edge does with the data, from the state before it: bn_act's lanes advance
+  // (`bn_advance`) taking the PEs' result (`bn_take`) of output fold `of`; the PEs `fire` on
+  // beat `s` of the vector (its first fold `first` reads the input, `last` closes the dot
+  // products) with weight row `row`; their result registers `advance`.
+  struct Step {
+    bool bn_advance = false, bn_take = false, fire = false, first = false, last = false;
+    bool advance = false;
+    int of = 0, s = 0, row = 0;
+  };
+  Step edge(bool in_valid, bool out_ready);
+  void append_state(std::vector<std::int64_t>* out) const;  // as StreamFifoControl's
+
+ private:
+  static bool bit(std::uint32_t mask, int k) { return ((mask >> k) & 1u) != 0; }
+  bool pe_advance(bool out_ready) const { return !pe_valid() || pe_out_ready(out_ready); }
+
+  int sf_, nf_, depth_, stages_, bn_stages_;
+  bool bn_;
+  // weight_mem's read side.
+  bool w_valid_ = false;
+  int rd_addr_ = 0, q_row_ = 0;
+  int s_ = 0, f_ = 0, of_ = 0;              // beat, fold, bn_act's output fold
+  std::uint32_t valid_ = 0, bn_valid_ = 0;  // bit k: register stage k holds a result
+};
+
 class MvauModel {
  public:
   explicit MvauModel(const units::MvauConfig& cfg);
@@ -30,8 +69,8 @@ class MvauModel {
   void load_bn(const units::MvauBn& bn);
 
   void reset();  // a rising edge with rst_n low (the weights are kept)
-  bool in_ready(bool out_ready) const { return f_ == 0 && w_valid_ && pe_advance(out_ready); }
-  bool out_valid() const { return cfg_.bn ? bn_valid_[bn_stages_ - 1] : pe_valid(); }
+  bool in_ready(bool out_ready) const { return control_.in_ready(out_ready); }
+  bool out_valid() const { return control_.out_valid(); }
   const Lanes& out_data() const { return cfg_.bn ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1]; }
   // A rising edge out of reset with these inputs (`in` is read only when in_valid).
   void edge(bool in_valid, const Lanes& in, bool out_ready);
@@ -40,40 +79,28 @@ class MvauModel {
 
   // The RTL's debug stream mac_valid / mac_ready / mac_data: the PEs' results as they enter
   // bn_act (with BN = 0 the output stream itself). A result moves when both are high.
-  bool mac_valid() const { return pe_valid(); }
-  bool mac_ready(bool out_ready) const { return pe_out_ready(out_ready); }
+  bool mac_valid() const { return control_.pe_valid(); }
+  bool mac_ready(bool out_ready) const { return control_.pe_out_ready(out_ready); }
   const Lanes& mac_data() const { return data_[stages_ - 1]; }
 
  private:
-  bool pe_valid() const { return valid_[stages_ - 1]; }
-  // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
-  bool pe_out_ready(bool out_ready) const {
-    return cfg_.bn ? !bn_valid_[bn_stages_ - 1] || out_ready : out_ready;
-  }
-  bool pe_advance(bool out_ready) const { return !pe_valid() || pe_out_ready(out_ready); }
   std::int64_t beat_sum(const Lanes& a, int row, int p) const;
 
   units::MvauConfig cfg_;
-  int sf_, nf_, depth_, stages_;
+  MvauControl control_;
+  int sf_, depth_, stages_;
   // The memory, decoded once per write: weight (row, p, i) at (row * PE + p) * SIMD + i.
   std::vector<std::int64_t> raw_;  // PE_KIND 0
   std::vector<fx::Terms> terms_;   // PE_KIND 1
-  // weight_mem's read side.
-  bool w_valid_ = false;
-  int rd_addr_ = 0, q_row_ = 0;
-  // Control and input buffer.
-  int s_ = 0, f_ = 0;
-  std::vector<Lanes> ibuf_;  // SF beats of the vector being replayed
+  std::vector<Lanes> ibuf_;        // SF beats of the vector being replayed
   // PE x accumulators, and the STAGES result registers every PE shares the timing of.
   std::vector<units::Accumulator> acc_;
-  std::vector<char> valid_;
   std::vector<Lanes> data_;
   Lanes result_;  // this edge's results (a `last` beat)
-  // BN = 1: scale / bias of output o, the output fold counter, PE x bn_act's BN_STAGES registers.
-  int bn_stages_ = 1, of_ = 0;
+  // BN = 1: scale / bias of output o, PE x bn_act's BN_STAGES registers.
+  int bn_stages_ = 1;
   std::vector<std::int64_t> bn_scale_, bn_bias_;
   std::vector<fx::Terms> bn_terms_;
-  std::vector<char> bn_valid_;
   std::vector<Lanes> bn_data_;
   Lanes bn_result_;
 };

@@ -4,7 +4,7 @@
 
 namespace fxsim::streaming {
 
-SlidingWindowCore::SlidingWindowCore(const units::SlidingWindowConfig& cfg)
+SlidingWindowControl::SlidingWindowControl(const units::SlidingWindowConfig& cfg)
     : cfg_(cfg),
       cb_(cfg.beats_per_pixel()),
       ho_(cfg.out_h()),
@@ -12,13 +12,11 @@ SlidingWindowCore::SlidingWindowCore(const units::SlidingWindowConfig& cfg)
       rows_(cfg.rows()),
       wb_(cfg.w * cfg.beats_per_pixel()),
       kb_(cfg.k * cfg.beats_per_pixel()),
-      depth_(cfg.depth()),
-      mem_(static_cast<std::size_t>(cfg.depth()), units::Beat(static_cast<std::size_t>(cfg.simd))),
-      out_data_(static_cast<std::size_t>(cfg.simd), 0) {
+      depth_(cfg.depth()) {
   reset();
 }
 
-void SlidingWindowCore::reset() {
+void SlidingWindowControl::reset() {
   wr_addr_ = wr_off_ = wr_row_ = ahead_ = 0;
   oy_ = ox_ = ky_ = bo_ = 0;
   wy_ = iy_ = -cfg_.pad;
@@ -28,24 +26,24 @@ void SlidingWindowCore::reset() {
   out_valid_ = false;
 }
 
-bool SlidingWindowCore::in_ready() const {
+bool SlidingWindowControl::in_ready() const {
   const int rel = std::max(wy_, 0);  // rows below the reader's first window row are free
   if (ahead_ < 0) return true;
   if (ahead_ == 0) return wr_row_ < rel + rows_;
   return wr_row_ + cfg_.h < rel + rows_;
 }
 
-bool SlidingWindowCore::pad() const {
+bool SlidingWindowControl::pad() const {
   return iy_ < 0 || iy_ >= cfg_.h || offset() < 0 || offset() >= wb_;
 }
 
-bool SlidingWindowCore::written() const {
+bool SlidingWindowControl::written() const {
   if (ahead_ > 0) return true;
   if (ahead_ < 0) return false;
   return iy_ < wr_row_ || (iy_ == wr_row_ && offset() < wr_off_);
 }
 
-void SlidingWindowCore::step_reader() {
+void SlidingWindowControl::step_reader() {
   if (bo_ != kb_ - 1) {
     ++bo_;
     return;
@@ -80,25 +78,24 @@ void SlidingWindowCore::step_reader() {
   row_base_ = top_base_;
 }
 
-void SlidingWindowCore::edge(bool in_valid, const units::Beat& in_data, bool out_ready) {
+SlidingWindowControl::Step SlidingWindowControl::edge(bool in_valid, bool out_ready) {
   // Everything below reads the state before the edge, as the RTL's nonblocking assignments do.
-  const bool wr_fire = in_valid && in_ready();
+  Step s;
+  s.write = in_valid && in_ready();
+  s.write_addr = wr_addr_;
   const bool can_read = pad() || written();
   const bool advance = !out_valid_ || out_ready;
-  const bool issue = advance && can_read;
+  s.issue = advance && can_read;
+  s.pad = pad();
+  s.read_addr = row_base_ + offset();
   const bool rd_image_end =
-      issue && bo_ == kb_ - 1 && ky_ == cfg_.k - 1 && ox_ == wo_ - 1 && oy_ == ho_ - 1;
-  const bool wr_image_end = wr_fire && wr_off_ == wb_ - 1 && wr_row_ == cfg_.h - 1;
+      s.issue && bo_ == kb_ - 1 && ky_ == cfg_.k - 1 && ox_ == wo_ - 1 && oy_ == ho_ - 1;
+  const bool wr_image_end = s.write && wr_off_ == wb_ - 1 && wr_row_ == cfg_.h - 1;
 
-  if (issue) {  // the synchronous read sees the memory before this edge's write
-    out_data_ = pad() ? units::Beat(static_cast<std::size_t>(cfg_.simd), 0)
-                      : mem_[static_cast<std::size_t>(row_base_ + offset())];
-  }
   if (advance) out_valid_ = can_read;
-  if (issue) step_reader();
+  if (s.issue) step_reader();
 
-  if (wr_fire) {
-    mem_[static_cast<std::size_t>(wr_addr_)] = in_data;
+  if (s.write) {
     wr_addr_ = wr_addr_ == depth_ - 1 ? 0 : wr_addr_ + 1;
     if (wr_off_ == wb_ - 1) {
       wr_off_ = 0;
@@ -108,6 +105,34 @@ void SlidingWindowCore::edge(bool in_valid, const units::Beat& in_data, bool out
     }
   }
   ahead_ += (wr_image_end ? 1 : 0) - (rd_image_end ? 1 : 0);
+  return s;
+}
+
+void SlidingWindowControl::append_state(std::vector<std::int64_t>* out) const {
+  for (const int v : {wr_addr_, wr_off_, wr_row_, ahead_, oy_, ox_, ky_, bo_, wy_, iy_, wx_,
+                      top_base_, row_base_, out_valid_ ? 1 : 0}) {
+    out->push_back(v);
+  }
+}
+
+SlidingWindowCore::SlidingWindowCore(const units::SlidingWindowConfig& cfg)
+    : cfg_(cfg),
+      control_(cfg),
+      mem_(static_cast<std::size_t>(cfg.depth()), units::Beat(static_cast<std::size_t>(cfg.simd))),
+      out_data_(static_cast<std::size_t>(cfg.simd), 0) {}
+
+void SlidingWindowCore::reset() { control_.reset(); }
+
+void SlidingWindowCore::edge(bool in_valid, const units::Beat& in_data, bool out_ready) {
+  const SlidingWindowControl::Step s = control_.edge(in_valid, out_ready);
+  if (s.issue) {  // the synchronous read sees the memory before this edge's write
+    if (s.pad) {
+      std::fill(out_data_.begin(), out_data_.end(), 0);
+    } else {
+      out_data_ = mem_[static_cast<std::size_t>(s.read_addr)];
+    }
+  }
+  if (s.write) mem_[static_cast<std::size_t>(s.write_addr)] = in_data;
 }
 
 SlidingWindowModule::SlidingWindowModule(const sc_core::sc_module_name& name,

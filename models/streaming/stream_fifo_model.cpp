@@ -4,60 +4,89 @@
 
 namespace fxsim::streaming {
 
-StreamFifoModel::StreamFifoModel(const units::StreamFifoConfig& cfg) : cfg_(cfg) { reset(); }
+StreamFifoControl::StreamFifoControl(const units::StreamFifoConfig& cfg)
+    : depth_(cfg.depth), words_(cfg.memory_words()) {
+  reset();
+}
 
-void StreamFifoModel::reset() {
-  memory_.clear();
+void StreamFifoControl::reset() {
+  held_ = 0;
   valid_ = false;
   stats_ = FifoStats{};
 }
 
-bool StreamFifoModel::read_enable(bool out_ready) const {
-  return !memory_.empty() && (!valid_ || out_ready);
-}
-
-bool StreamFifoModel::in_ready(bool out_ready) const {
-  switch (cfg_.depth) {
+bool StreamFifoControl::in_ready(bool out_ready) const {
+  switch (depth_) {
     case 0:
       return out_ready;
     case 1:
       return !valid_ || out_ready;
     default:  // a full memory takes a word only while one leaves it
-      return static_cast<int>(memory_.size()) != cfg_.memory_words() || read_enable(out_ready);
+      return held_ != words_ || read_enable(out_ready);
   }
 }
 
-bool StreamFifoModel::out_valid(bool in_valid) const { return cfg_.depth == 0 ? in_valid : valid_; }
+StreamFifoControl::Step StreamFifoControl::edge(bool in_valid, bool out_ready) {
+  const int n = count();
+  ++stats_.cycles;
+  stats_.occupancy_sum += static_cast<std::uint64_t>(n);
+  stats_.max_count = std::max(stats_.max_count, n);
+  Step s;
+  if (depth_ == 0) return s;
+  const bool ready = in_ready(out_ready);
+  s.write = in_valid && ready;
+  if (depth_ == 1) {
+    if (ready) valid_ = in_valid;
+    return s;
+  }
+  // The output register takes the oldest word (read-old-data when the same edge writes its
+  // slot), then the new word enters the memory.
+  s.read = read_enable(out_ready);
+  if (s.read) {
+    --held_;
+    valid_ = true;
+  } else if (out_ready) {
+    valid_ = false;
+  }
+  if (s.write) ++held_;
+  return s;
+}
+
+void StreamFifoControl::append_state(std::vector<std::int64_t>* out) const {
+  out->push_back(held_);
+  out->push_back(valid_ ? 1 : 0);
+}
+
+StreamFifoModel::StreamFifoModel(const units::StreamFifoConfig& cfg) : cfg_(cfg), control_(cfg) {
+  reset();
+}
+
+void StreamFifoModel::reset() {
+  control_.reset();
+  memory_.clear();
+}
+
+bool StreamFifoModel::in_ready(bool out_ready) const { return control_.in_ready(out_ready); }
+
+bool StreamFifoModel::out_valid(bool in_valid) const { return control_.out_valid(in_valid); }
 
 const StreamData& StreamFifoModel::out_data(const StreamData& in_data) const {
   return cfg_.depth == 0 ? in_data : data_;
 }
 
-int StreamFifoModel::count() const {
-  return static_cast<int>(memory_.size()) + (cfg_.depth >= 1 && valid_ ? 1 : 0);
-}
+int StreamFifoModel::count() const { return control_.count(); }
 
 void StreamFifoModel::edge(bool in_valid, const StreamData& in_data, bool out_ready) {
-  ++stats_.cycles;
-  stats_.occupancy_sum += static_cast<std::uint64_t>(count());
-  stats_.max_count = std::max(stats_.max_count, count());
-  if (cfg_.depth == 0) return;
-  const bool write = in_valid && in_ready(out_ready);
+  const StreamFifoControl::Step s = control_.edge(in_valid, out_ready);
   if (cfg_.depth == 1) {
-    if (in_ready(out_ready)) valid_ = in_valid;
-    if (write) data_ = in_data;
+    if (s.write) data_ = in_data;
     return;
   }
-  // The output register takes the oldest word (read-old-data when the same edge writes its
-  // slot), then the new word enters the memory.
-  if (read_enable(out_ready)) {
-    data_ = memory_.front();
+  if (s.read) {
+    data_ = std::move(memory_.front());
     memory_.pop_front();
-    valid_ = true;
-  } else if (out_ready) {
-    valid_ = false;
   }
-  if (write) memory_.push_back(in_data);
+  if (s.write) memory_.push_back(in_data);
 }
 
 StreamFifoModule::StreamFifoModule(const sc_core::sc_module_name& name,

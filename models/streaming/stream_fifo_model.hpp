@@ -1,12 +1,15 @@
-// The cycle-accurate model of stream_fifo (rtl/stream_fifo.sv): StreamFifoModel is its state
-// machine, one edge() per rising clock edge; StreamFifoModule the sc_module around it, with the
-// RTL's ports as SystemC ports. Both keep the occupancy statistics (count per cycle, the largest
-// count) that a dataflow model uses to size its FIFOs.
+// The cycle-accurate model of stream_fifo (rtl/stream_fifo.sv): StreamFifoControl is its state
+// machine without the data (how many words it holds, the output register's valid: all its
+// handshakes depend on), StreamFifoModel adds the words, one edge() per rising clock edge;
+// StreamFifoModule is the sc_module around it, with the RTL's ports as SystemC ports. The control
+// keeps the occupancy statistics (count per cycle, the largest count) that a dataflow model uses
+// to size its FIFOs.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <systemc>
+#include <vector>
 
 #include "models/streaming/stream_data.hpp"
 #include "models/units/stream_fifo/stream_fifo.hpp"
@@ -17,6 +20,36 @@ struct FifoStats {
   std::uint64_t cycles = 0;         // edges out of reset
   std::uint64_t occupancy_sum = 0;  // sum of count() over those cycles (mean = sum / cycles)
   int max_count = 0;
+};
+
+class StreamFifoControl {
+ public:
+  explicit StreamFifoControl(const units::StreamFifoConfig& cfg);
+
+  void reset();
+  bool in_ready(bool out_ready) const;
+  bool out_valid(bool in_valid) const { return depth_ == 0 ? in_valid : valid_; }
+  int count() const { return held_ + (depth_ >= 1 && valid_ ? 1 : 0); }
+  // What an edge does to the words: `write` stores the input beat (DEPTH 1: into the output
+  // register), `read` moves the oldest stored word into the output register (DEPTH >= 2).
+  struct Step {
+    bool write = false, read = false;
+  };
+  Step edge(bool in_valid, bool out_ready);
+
+  const FifoStats& stats() const { return stats_; }
+  FifoStats& stats() { return stats_; }
+  // The state that decides every later handshake (not the statistics), for a timing model that
+  // detects a repeating state.
+  void append_state(std::vector<std::int64_t>* out) const;
+
+ private:
+  bool read_enable(bool out_ready) const { return held_ > 0 && (!valid_ || out_ready); }
+
+  int depth_, words_;
+  int held_ = 0;        // DEPTH >= 2: words in the memory (at most DEPTH - 1)
+  bool valid_ = false;  // the output register
+  FifoStats stats_;
 };
 
 class StreamFifoModel {
@@ -33,17 +66,14 @@ class StreamFifoModel {
   // A rising edge out of reset with these inputs.
   void edge(bool in_valid, const StreamData& in_data, bool out_ready);
 
-  const FifoStats& stats() const { return stats_; }
+  const FifoStats& stats() const { return control_.stats(); }
   const units::StreamFifoConfig& config() const { return cfg_; }
 
  private:
-  bool read_enable(bool out_ready) const;  // the memory moves a word into the output register
-
   units::StreamFifoConfig cfg_;
+  StreamFifoControl control_;
   std::deque<StreamData> memory_;  // DEPTH >= 2: at most DEPTH - 1 words
-  bool valid_ = false;             // the output register
-  StreamData data_;
-  FifoStats stats_;
+  StreamData data_;                // the output register's word
 };
 
 class StreamFifoModule : public sc_core::sc_module, public StreamPorts {
