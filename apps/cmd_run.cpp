@@ -130,6 +130,7 @@ struct RunCommandOptions {
   bool yosys = false;
   std::string activity_csv;
   bool taps = false;
+  std::string model_engine = "fast";
 };
 
 // `fxsim run --network NET.toml --size-fifos`: the smallest FIFO depths that keep the
@@ -204,6 +205,8 @@ int run_network_command(const RunCommandOptions& o) {
   options.activity_csv_path = o.activity_csv;
   options.yosys = o.yosys;
   options.taps = o.taps;
+  options.model_engine =
+      o.model_engine == "edges" ? network::ModelEngine::EDGES : network::ModelEngine::FAST;
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
@@ -328,6 +331,14 @@ void add_run_command(CLI::App& app, CommandStatus& status) {
                 "block's map against the reference, so that a difference later blocks mask is "
                 "found too (without it, a backend whose outputs differ is run again tapped to "
                 "localise the mismatch; docs/network.md)");
+  cmd->add_option("--model-engine", o->model_engine,
+                  "With --network: the SystemC model's engine: fast (the bit-exact reference's "
+                  "values, the units' control state machines stepped without data, repeating "
+                  "images skipped) or edges (every unit's full model as a SystemC process, "
+                  "evaluated on every clock edge); the same cycles, activity and outputs "
+                  "(docs/engine.md). --vcd, --activity-csv and --taps run the edges engine")
+      ->check(CLI::IsMember({"fast", "edges"}))
+      ->capture_default_str();
   cmd->add_flag(
       "--size-fifos", o->size_fifos,
       "With --network: find the smallest depth of every FIFO with which the images take "

@@ -1,10 +1,17 @@
-// The SystemC model of a streaming dataflow network (docs/network.md, "The SystemC model"): one
-// sc_module per unit with its own clocked process, each the cycle-accurate model of its RTL
-// (models/streaming/), connected by valid/ready/data signals exactly as the stitched RTL
-// connects the units, so a stall anywhere propagates both ways through the same handshakes.
-// The input DMA reads the images from a memory behind a TLM-2.0 target socket and streams them
-// at the bus's sustained bandwidth; the output DMA writes the results through another socket,
-// back-pressuring with a seeded pattern (models/streaming/dma_model.hpp).
+// The SystemC model of a streaming dataflow network (docs/network.md, "The SystemC model"), with
+// two engines that give the same cycles, activity and results:
+// - EDGES: one sc_module per unit with its own clocked process, each the cycle-accurate model of
+//   its RTL (models/streaming/), connected by valid/ready/data signals exactly as the stitched
+//   RTL connects the units, so a stall anywhere propagates both ways through the same
+//   handshakes. The input DMA reads the images from a memory behind a TLM-2.0 target socket and
+//   streams them at the bus's sustained bandwidth; the output DMA writes the results through
+//   another socket, back-pressuring with a seeded pattern (models/streaming/dma_model.hpp).
+//   Every beat carries its data, so it can record traces and every block's stream (taps).
+// - FAST (the default): the same images read and results written over the same sockets, the
+//   values from the network's bit-exact reference arithmetic, the cycles from the same units'
+//   control state machines stepped without data or SystemC events, skipping the stretches that
+//   repeat (network_timing.hpp). A run that asks for a VCD, activity segments or taps runs the
+//   per-edge engine.
 //
 // run_network_model elaborates and simulates in the current SystemC context: the caller gives
 // each run a fresh one (testbenches/env/simulation_scope.hpp).
@@ -16,31 +23,11 @@
 
 #include "models/engine/network_plan.hpp"
 #include "models/engine/network_reference.hpp"
+#include "models/network/network_activity.hpp"
+#include "models/network/network_ends.hpp"
 #include "models/streaming/dma_model.hpp"
 
 namespace fxsim::network {
-
-// What a block did on each cycle out of reset, from its input and output handshakes only (so the
-// same numbers come from any implementation of the block):
-//   output_stall: out_valid && !out_ready (a result waits for the next block);
-//   input_stall:  otherwise, in_ready && !in_valid (the block waits for data, including before
-//                 the first beat and after the last);
-//   busy:         every other cycle (moving beats, or computing with its input closed).
-struct BlockActivity {
-  std::string name;
-  std::uint64_t busy = 0, input_stall = 0, output_stall = 0;
-  std::uint64_t beats_in = 0, beats_out = 0;
-  int fifo_max = 0;  // the largest occupancy of the FIFO in front of the block
-};
-
-// One stretch of cycles a block spent in one state (ActivityState), for traces.
-enum class ActivityState { BUSY = 0, INPUT_STALL = 1, OUTPUT_STALL = 2 };
-const char* to_string(ActivityState s);  // "busy", "input_stall", "output_stall"
-struct ActivitySegment {
-  int block = 0;
-  ActivityState state = ActivityState::BUSY;
-  std::uint64_t first = 0, last = 0;  // edges, inclusive (1 = the first edge out of reset)
-};
 
 struct NetworkRunResult {
   std::vector<std::int64_t> output;       // images x H x W x C raws of the last block's map
@@ -67,7 +54,15 @@ struct NetworkRunResult {
   // block with BN, the MAC array's map before bn_act (empty for the other blocks).
   std::vector<std::vector<std::int64_t>> block_maps;
   std::vector<std::vector<std::int64_t>> mac_maps;
+  // Which engine ran, the edges it stepped one by one (the per-edge engine: every one) and the
+  // images whose every edge the fast engine skipped as a repeat.
+  std::string engine;
+  std::uint64_t stepped_cycles = 0;
+  int skipped_images = 0;
 };
+
+enum class ModelEngine { FAST, EDGES };
+const char* to_string(ModelEngine e);  // "fast", "edges"
 
 struct NetworkModelOptions {
   std::uint64_t max_cycles = 0;  // 0: a bound from the plan (a deadlock fails instead of hanging)
@@ -78,14 +73,9 @@ struct NetworkModelOptions {
   // Record every block's output stream and every BN block's MAC stream (block_maps, mac_maps):
   // for mismatch localisation only, so that the usual run keeps no beats.
   bool taps = false;
+  // FAST gives way to EDGES when vcd_path, activity or taps ask for what only EDGES records.
+  ModelEngine engine = ModelEngine::FAST;
 };
-
-// What every backend of the network shares, so that they see the same stream ends: the input
-// DMA's configuration, the output DMA (its stall pattern seeded from the network's seed), and a
-// generous cycle bound (every beat of every stream a few times over, plus the DMA's own time).
-streaming::InputDmaConfig input_dma_config(const engine::NetworkPlan& plan);
-streaming::OutputSinkModel output_dma(const engine::NetworkPlan& plan);
-std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images);
 
 // Throws std::runtime_error when the results do not all arrive within max_cycles (naming the
 // blocks that still hold data).

@@ -39,6 +39,11 @@ void InputDmaControl::edge(bool out_ready) {
     ++fetched_;
     ++held_;
   }
+  // A full buffer idles the bus: what it delivered beyond the beat in flight is not banked.
+  // This changes no fetch (the stream takes at most a beat an edge, so a bus of a beat an edge
+  // or more refills the one free slot from any credit, and a slower one never holds a beat's
+  // worth), but it keeps the state finite, so that a timing model can see it repeat.
+  if (held_ == cfg_.buffer_beats) credit_ = std::min(credit_, cost - 1);
 }
 
 void InputDmaControl::append_state(std::vector<std::int64_t>* out) const {

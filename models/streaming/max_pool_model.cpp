@@ -4,43 +4,22 @@
 
 namespace fxsim::streaming {
 
-MaxPoolControl::MaxPoolControl(const units::MaxPoolConfig& cfg) : cfg_(cfg) { reset(); }
+MaxPoolControl::MaxPoolControl(const units::MaxPoolConfig& cfg)
+    : cfg_(cfg),
+      keep_w_(cfg.out_w() * cfg.pool),
+      keep_h_(cfg.out_h() * cfg.pool),
+      cbs_(cfg.beats_per_pixel()) {
+  reset();
+}
 
 void MaxPoolControl::reset() {
   cb_ = kx_ = ky_ = x_ = y_ = base_ = 0;
   valid_ = false;
 }
 
-MaxPoolControl::Step MaxPoolControl::edge(bool in_valid, bool out_ready) {
-  const bool advance = in_ready(out_ready);
-  Step s;
-  s.fire = in_valid && advance;
-  s.keep = x_ < cfg_.out_w() * cfg_.pool && y_ < cfg_.out_h() * cfg_.pool;
-  s.first = kx_ == 0 && ky_ == 0;
-  s.last = kx_ == cfg_.pool - 1 && ky_ == cfg_.pool - 1;
-  s.word = base_ + cb_;
-  s.cb = cb_;
-  if (advance) valid_ = s.fire && s.keep && s.last;
-  if (!s.fire) return s;
-  if (cb_ != cfg_.beats_per_pixel() - 1) {
-    ++cb_;
-    return s;
-  }
-  cb_ = 0;
-  if (x_ == cfg_.w - 1) {
-    x_ = kx_ = base_ = 0;
-    ky_ = y_ == cfg_.h - 1 || ky_ == cfg_.pool - 1 ? 0 : ky_ + 1;
-    y_ = y_ == cfg_.h - 1 ? 0 : y_ + 1;
-  } else {
-    ++x_;
-    if (kx_ == cfg_.pool - 1) base_ += cfg_.beats_per_pixel();
-    kx_ = kx_ == cfg_.pool - 1 ? 0 : kx_ + 1;
-  }
-  return s;
-}
-
 void MaxPoolControl::append_state(std::vector<std::int64_t>* out) const {
-  for (const int v : {cb_, kx_, ky_, x_, y_, base_, valid_ ? 1 : 0}) out->push_back(v);
+  // Not base_: the row word of the partial maxima places data and decides no handshake.
+  for (const int v : {cb_, kx_, ky_, x_, y_, valid_ ? 1 : 0}) out->push_back(v);
 }
 
 MaxPoolModel::MaxPoolModel(const units::MaxPoolConfig& cfg) : cfg_(cfg), control_(cfg) { reset(); }

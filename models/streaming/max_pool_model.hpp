@@ -34,6 +34,7 @@ class MaxPoolControl {
 
  private:
   units::MaxPoolConfig cfg_;
+  int keep_w_, keep_h_, cbs_;  // the columns and rows inside a window; beats a pixel
   int cb_ = 0, kx_ = 0, ky_ = 0, x_ = 0, y_ = 0, base_ = 0;  // where the next beat is
   bool valid_ = false;
 };
@@ -72,5 +73,35 @@ class MaxPoolModule : public sc_core::sc_module, public StreamPorts {
   MaxPoolModel model_;
   sc_core::sc_event state_changed_;
 };
+
+// Inline: the fast timing model (models/network/network_timing.hpp) steps these on every edge.
+
+inline MaxPoolControl::Step MaxPoolControl::edge(bool in_valid, bool out_ready) {
+  const bool advance = in_ready(out_ready);
+  Step s;
+  s.fire = in_valid && advance;
+  s.keep = x_ < keep_w_ && y_ < keep_h_;
+  s.first = kx_ == 0 && ky_ == 0;
+  s.last = kx_ == cfg_.pool - 1 && ky_ == cfg_.pool - 1;
+  s.word = base_ + cb_;
+  s.cb = cb_;
+  if (advance) valid_ = s.fire && s.keep && s.last;
+  if (!s.fire) return s;
+  if (cb_ != cbs_ - 1) {
+    ++cb_;
+    return s;
+  }
+  cb_ = 0;
+  if (x_ == cfg_.w - 1) {
+    x_ = kx_ = base_ = 0;
+    ky_ = y_ == cfg_.h - 1 || ky_ == cfg_.pool - 1 ? 0 : ky_ + 1;
+    y_ = y_ == cfg_.h - 1 ? 0 : y_ + 1;
+  } else {
+    ++x_;
+    if (kx_ == cfg_.pool - 1) base_ += cbs_;
+    kx_ = kx_ == cfg_.pool - 1 ? 0 : kx_ + 1;
+  }
+  return s;
+}
 
 }  // namespace fxsim::streaming

@@ -31,46 +31,11 @@ void MvauControl::restart() {
   s_ = f_ = of_ = 0;
 }
 
-MvauControl::Step MvauControl::edge(bool in_valid, bool out_ready) {
-  Step st;
-  st.advance = pe_advance(out_ready);
-  // bn_act lanes first: they take the PEs' current output (fold of_) when they advance.
-  if (bn_ && pe_out_ready(out_ready)) {
-    st.bn_advance = true;
-    st.bn_take = pe_valid();
-    st.of = of_;
-    if (st.bn_take) of_ = of_ == nf_ - 1 ? 0 : of_ + 1;
-    bn_valid_ = ((bn_valid_ << 1) | (st.bn_take ? 1u : 0u)) & ((1u << bn_stages_) - 1);
-  }
-  st.first = f_ == 0;
-  st.fire = w_valid_ && (!st.first || in_valid) && st.advance;
-  st.last = s_ == sf_ - 1;
-  st.s = s_;
-  st.row = q_row_;
-  // The PEs' pipelines: every register advances together on the global stall.
-  if (st.advance) {
-    valid_ = ((valid_ << 1) | (st.fire && st.last ? 1u : 0u)) & ((1u << stages_) - 1);
-  }
-  // weight_mem: the read register loads on its advance (empty or taken), run is always high.
-  if (!w_valid_ || st.fire) {
-    q_row_ = rd_addr_;
-    w_valid_ = true;
-    rd_addr_ = rd_addr_ == depth_ - 1 ? 0 : rd_addr_ + 1;
-  }
-  if (st.fire) {
-    if (st.last) {
-      s_ = 0;
-      f_ = f_ == nf_ - 1 ? 0 : f_ + 1;
-    } else {
-      ++s_;
-    }
-  }
-  return st;
-}
-
 void MvauControl::append_state(std::vector<std::int64_t>* out) const {
-  for (const int v : {w_valid_ ? 1 : 0, rd_addr_, q_row_, s_, f_, of_, static_cast<int>(valid_),
-                      static_cast<int>(bn_valid_)}) {
+  // Not the weight rows (rd_addr_, q_row_) nor bn_act's output fold (of_): they select data and
+  // decide no handshake.
+  for (const int v :
+       {w_valid_ ? 1 : 0, s_, f_, static_cast<int>(valid_), static_cast<int>(bn_valid_)}) {
     out->push_back(v);
   }
 }

@@ -26,91 +26,11 @@ void SlidingWindowControl::reset() {
   out_valid_ = false;
 }
 
-bool SlidingWindowControl::in_ready() const {
-  const int rel = std::max(wy_, 0);  // rows below the reader's first window row are free
-  if (ahead_ < 0) return true;
-  if (ahead_ == 0) return wr_row_ < rel + rows_;
-  return wr_row_ + cfg_.h < rel + rows_;
-}
-
-bool SlidingWindowControl::pad() const {
-  return iy_ < 0 || iy_ >= cfg_.h || offset() < 0 || offset() >= wb_;
-}
-
-bool SlidingWindowControl::written() const {
-  if (ahead_ > 0) return true;
-  if (ahead_ < 0) return false;
-  return iy_ < wr_row_ || (iy_ == wr_row_ && offset() < wr_off_);
-}
-
-void SlidingWindowControl::step_reader() {
-  if (bo_ != kb_ - 1) {
-    ++bo_;
-    return;
-  }
-  bo_ = 0;
-  if (ky_ != cfg_.k - 1) {  // next row of the window
-    ++ky_;
-    ++iy_;
-    row_base_ = add_wrap(row_base_, wb_);
-    return;
-  }
-  ky_ = 0;
-  if (ox_ != wo_ - 1) {  // next window of the output row
-    ++ox_;
-    wx_ += cfg_.stride * cb_;
-    iy_ = wy_;
-    row_base_ = top_base_;
-    return;
-  }
-  ox_ = 0;
-  wx_ = -cfg_.pad * cb_;
-  if (oy_ != ho_ - 1) {  // next output row
-    ++oy_;
-    wy_ += cfg_.stride;
-    top_base_ = add_wrap(top_base_, (cfg_.stride % rows_) * wb_);
-  } else {  // next image: its row -PAD follows the last window's first row by H - (HO-1)*STRIDE
-    oy_ = 0;
-    wy_ = -cfg_.pad;
-    top_base_ = add_wrap(top_base_, ((cfg_.h - (ho_ - 1) * cfg_.stride) % rows_) * wb_);
-  }
-  iy_ = wy_;
-  row_base_ = top_base_;
-}
-
-SlidingWindowControl::Step SlidingWindowControl::edge(bool in_valid, bool out_ready) {
-  // Everything below reads the state before the edge, as the RTL's nonblocking assignments do.
-  Step s;
-  s.write = in_valid && in_ready();
-  s.write_addr = wr_addr_;
-  const bool can_read = pad() || written();
-  const bool advance = !out_valid_ || out_ready;
-  s.issue = advance && can_read;
-  s.pad = pad();
-  s.read_addr = row_base_ + offset();
-  const bool rd_image_end =
-      s.issue && bo_ == kb_ - 1 && ky_ == cfg_.k - 1 && ox_ == wo_ - 1 && oy_ == ho_ - 1;
-  const bool wr_image_end = s.write && wr_off_ == wb_ - 1 && wr_row_ == cfg_.h - 1;
-
-  if (advance) out_valid_ = can_read;
-  if (s.issue) step_reader();
-
-  if (s.write) {
-    wr_addr_ = wr_addr_ == depth_ - 1 ? 0 : wr_addr_ + 1;
-    if (wr_off_ == wb_ - 1) {
-      wr_off_ = 0;
-      wr_row_ = wr_row_ == cfg_.h - 1 ? 0 : wr_row_ + 1;
-    } else {
-      ++wr_off_;
-    }
-  }
-  ahead_ += (wr_image_end ? 1 : 0) - (rd_image_end ? 1 : 0);
-  return s;
-}
-
 void SlidingWindowControl::append_state(std::vector<std::int64_t>* out) const {
-  for (const int v : {wr_addr_, wr_off_, wr_row_, ahead_, oy_, ox_, ky_, bo_, wy_, iy_, wx_,
-                      top_base_, row_base_, out_valid_ ? 1 : 0}) {
+  // Not the line buffer's addresses (wr_addr_, top_base_, row_base_): they place the data and
+  // decide no handshake, and they rotate through the buffer from image to image.
+  for (const int v :
+       {wr_off_, wr_row_, ahead_, oy_, ox_, ky_, bo_, wy_, iy_, wx_, out_valid_ ? 1 : 0}) {
     out->push_back(v);
   }
 }

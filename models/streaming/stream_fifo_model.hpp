@@ -6,6 +6,7 @@
 // to size its FIFOs.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <systemc>
@@ -39,8 +40,8 @@ class StreamFifoControl {
 
   const FifoStats& stats() const { return stats_; }
   FifoStats& stats() { return stats_; }
-  // The state that decides every later handshake (not the statistics), for a timing model that
-  // detects a repeating state.
+  // The state that decides every later handshake (not the statistics, nor what only places or
+  // selects data), for a timing model that detects a repeating state.
   void append_state(std::vector<std::int64_t>* out) const;
 
  private:
@@ -90,5 +91,44 @@ class StreamFifoModule : public sc_core::sc_module, public StreamPorts {
   StreamFifoModel model_;
   sc_core::sc_event state_changed_;
 };
+
+// Inline: the fast timing model (models/network/network_timing.hpp) steps these on every edge.
+
+inline bool StreamFifoControl::in_ready(bool out_ready) const {
+  switch (depth_) {
+    case 0:
+      return out_ready;
+    case 1:
+      return !valid_ || out_ready;
+    default:  // a full memory takes a word only while one leaves it
+      return held_ != words_ || read_enable(out_ready);
+  }
+}
+
+inline StreamFifoControl::Step StreamFifoControl::edge(bool in_valid, bool out_ready) {
+  const int n = count();
+  ++stats_.cycles;
+  stats_.occupancy_sum += static_cast<std::uint64_t>(n);
+  stats_.max_count = std::max(stats_.max_count, n);
+  Step s;
+  if (depth_ == 0) return s;
+  const bool ready = in_ready(out_ready);
+  s.write = in_valid && ready;
+  if (depth_ == 1) {
+    if (ready) valid_ = in_valid;
+    return s;
+  }
+  // The output register takes the oldest word (read-old-data when the same edge writes its
+  // slot), then the new word enters the memory.
+  s.read = read_enable(out_ready);
+  if (s.read) {
+    --held_;
+    valid_ = true;
+  } else if (out_ready) {
+    valid_ = false;
+  }
+  if (s.write) ++held_;
+  return s;
+}
 
 }  // namespace fxsim::streaming

@@ -138,6 +138,7 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
     mo.vcd_path = options.vcd_path;
     mo.activity = !options.activity_csv_path.empty();
     mo.taps = options.taps;
+    mo.engine = options.model_fault ? network::ModelEngine::EDGES : options.model_engine;
     {
       SimulationScope scope;
       run.result = network::run_network_model(model_plan, ops, mo);
@@ -203,7 +204,14 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
                               source, s.plan.blocks.size(), s.images, cfg.clock_ns);
   for (const NetworkBackendRun& run : s.runs) {
     const network::NetworkRunResult& r = run.result;
-    t += fmt::format("\n{} backend ({:.2f} s):\n", run.backend, run.seconds);
+    t += fmt::format("\n{} backend ({:.2f} s", run.backend, run.seconds);
+    if (!r.engine.empty()) {
+      t +=
+          fmt::format(", {} engine: {} of {} cycles stepped", r.engine, r.stepped_cycles, r.cycles);
+      if (r.skipped_images > 0)
+        t += fmt::format(", {} images skipped as repeats", r.skipped_images);
+    }
+    t += "):\n";
     if (r.blocks.empty()) {
       t += "  (per-block activity and resources: the model's; the stitched top shows its ends)\n";
     } else {
@@ -271,6 +279,12 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
     nlohmann::ordered_json jr;
     jr["backend"] = run.backend;
     jr["seconds"] = run.seconds;
+    jr["engine"] =
+        r.engine.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.engine);
+    jr["stepped_cycles"] = r.engine.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(r.stepped_cycles);
+    jr["skipped_images"] = r.engine.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(r.skipped_images);
     jr["cycles"] = r.cycles;
     jr["latency_cycles"] = r.latency();
     jr["interval_cycles"] = r.interval();

@@ -61,13 +61,17 @@ struct NetworkRunOptions {
   std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD
   std::string activity_csv_path;  // the model's per-block state stretches as CSV
   bool yosys = false;             // also the yosys resources (network_yosys.hpp)
+  // The model's engine (network_model.hpp): FAST unless a VCD, an activity CSV, taps or a model
+  // fault need the per-edge engine's records or unit models.
+  network::ModelEngine model_engine = network::ModelEngine::FAST;
   // Mismatch localisation: a backend whose outputs differ from the reference is run again with
   // every block's stream recorded (its taps) and the mismatch localised; `taps` records them on
   // the first run already and checks every block's map, not only the outputs.
   bool taps = false;
-  // Fault injection, for the tests of the localisation: the model runs on an edited copy of the
-  // plan, the RTL on an edited stitched chain, the outputs are checked against an edited
-  // reference (the operands and the reference come from the plan as given).
+  // Fault injection, for the tests of the localisation: the model (its per-edge engine, whose
+  // units compute the values) runs on an edited copy of the plan, the RTL on an edited stitched
+  // chain, the outputs are checked against an edited reference (the operands and the reference come
+  // from the plan as given).
   std::function<void(engine::NetworkPlan&)> model_fault;
   std::function<void(engine::StitchPlan&)> rtl_fault;
   std::function<void(engine::NetworkReference&)> reference_fault;

@@ -12,6 +12,7 @@
 #include "models/engine/network_plan.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/run_network.hpp"
+#include "testbenches/env/simulation_scope.hpp"
 
 namespace fxsim::env {
 namespace {
@@ -272,23 +273,71 @@ TEST_P(NetworkCosim, ModelAndStitchedRtlAgreeCycleForCycle) {
   EXPECT_TRUE(s.passed());
 }
 
+// The fast engine (the default: reference values, the units' controls without data, repeats
+// skipped) against the per-edge engine (every unit's full model as a SystemC process per edge),
+// on more images than the RTL run so that the fast engine has stretches to skip: every field of
+// the result equal. With a stalling output DMA nothing repeats, and the fast engine steps every
+// edge.
+void expect_engines_agree(const engine::NetworkPlan& plan, int images, bool expect_skips) {
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  network::NetworkModelOptions edges_options;
+  edges_options.engine = network::ModelEngine::EDGES;
+  network::NetworkRunResult edges, fast;
+  {
+    SimulationScope scope;
+    edges = network::run_network_model(plan, ops, edges_options);
+  }
+  {
+    SimulationScope scope;
+    fast = network::run_network_model(plan, ops);
+  }
+  EXPECT_EQ(edges.engine, "edges");
+  EXPECT_EQ(fast.engine, "fast");
+  EXPECT_EQ(fast.output, edges.output);
+  EXPECT_EQ(fast.cycles, edges.cycles);
+  EXPECT_EQ(fast.image_done, edges.image_done);
+  ASSERT_EQ(fast.blocks.size(), edges.blocks.size());
+  for (std::size_t b = 0; b < fast.blocks.size(); ++b) {
+    const network::BlockActivity& f = fast.blocks[b];
+    const network::BlockActivity& e = edges.blocks[b];
+    EXPECT_EQ(f.name, e.name);
+    EXPECT_EQ(f.busy, e.busy) << e.name;
+    EXPECT_EQ(f.input_stall, e.input_stall) << e.name;
+    EXPECT_EQ(f.output_stall, e.output_stall) << e.name;
+    EXPECT_EQ(f.beats_in, e.beats_in) << e.name;
+    EXPECT_EQ(f.beats_out, e.beats_out) << e.name;
+    EXPECT_EQ(f.fifo_max, e.fifo_max) << e.name;
+  }
+  EXPECT_EQ(fast.dma_full_cycles, edges.dma_full_cycles);
+  EXPECT_EQ(fast.dma_empty_cycles, edges.dma_empty_cycles);
+  EXPECT_EQ(fast.sink_stall_cycles, edges.sink_stall_cycles);
+  EXPECT_EQ(fast.bottleneck, edges.bottleneck);
+  EXPECT_EQ(edges.stepped_cycles, edges.cycles);
+  if (expect_skips) {
+    EXPECT_GT(fast.skipped_images, 0);
+    EXPECT_LT(fast.stepped_cycles, fast.cycles);
+  } else {
+    EXPECT_EQ(fast.skipped_images, 0);
+    EXPECT_EQ(fast.stepped_cycles, fast.cycles);
+  }
+}
+
+TEST_P(NetworkCosim, FastEngineEqualsPerEdgeEngine) {
+  const Case& c = GetParam();
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(c.toml, c.name), c.name);
+  expect_engines_agree(plan, c.images + 7, plan.config.dma.output_stall == 0.0);
+}
+
+TEST(NetworkCosim, FastEngineEqualsPerEdgeEngineOnTheCnnExample) {
+  const engine::NetworkPlan plan = engine::plan_network(
+      engine::load_network_file(FXSIM_SOURCE_DIR "/docs/examples/network_cnn.toml"));
+  expect_engines_agree(plan, 5, true);
+}
+
 INSTANTIATE_TEST_SUITE_P(Networks, NetworkCosim, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
-// A balanced three-block pipeline, worked by hand. Images of 8 elements (1 x 4 pixels of 2
-// channels, 2 a beat: 4 beats), wires between the blocks, STAGES 2, a DMA of 4 beats a cycle:
-//   dense0: MW 8, SIMD 2, MH 4, PE 4 -> SF 4, NF 1: 4 cycles a vector, one result beat;
-//   dense1: MW 4, SIMD 4, MH 8, PE 2 -> SF 1, NF 4: 4 cycles a vector (1 beat in, 3 replays),
-//           4 result beats;
-//   dense2: MW 8, SIMD 2, MH 2, PE 2 -> SF 4, NF 1: 4 cycles a vector, one result beat.
-// Edges from 1. Every mvau reads its first weight word on edge 1. dense0 takes image v's beats on
-// edges 2 + 4v .. 5 + 4v (the DMA fetched them on edge 1 and offers one an edge) and its result
-// leaves STAGES = 2 edges after the last: 7 + 4v. dense1 takes it at once and computes fold f on
-// edge 7 + 4v + f, results on 9 + 4v + f (f = 0..3), ready again on 11 + 4v when the next vector
-// comes. dense2 takes those 4 beats on 9 + 4v .. 12 + 4v, its result on 14 + 4v, which the
-// output DMA takes. So image v completes on edge 14 + 4v: latency 14, interval 4, and n images
-// take 14 + 4 (n - 1) cycles, on the model and on the RTL.
-TEST(NetworkCosim, BalancedThreeBlockPipelineByHand) {
-  const std::string text = net(1, 4, 2, 2, "fixed<8,1,TRN,SAT>", "bandwidth = [8, 1]", R"([[layer]]
+const char* kBalancedLayers = R"([[layer]]
 kind = "dense"
 outputs = 4
 pe = 4
@@ -309,7 +358,24 @@ pe = 2
 fifo_depth = 0
 weight = "fixed<5,1>"
 output = "fixed<10,4,RND_CONV,SAT>"
-)");
+)";
+
+// A balanced three-block pipeline, worked by hand. Images of 8 elements (1 x 4 pixels of 2
+// channels, 2 a beat: 4 beats), wires between the blocks, STAGES 2, a DMA of 4 beats a cycle:
+//   dense0: MW 8, SIMD 2, MH 4, PE 4 -> SF 4, NF 1: 4 cycles a vector, one result beat;
+//   dense1: MW 4, SIMD 4, MH 8, PE 2 -> SF 1, NF 4: 4 cycles a vector (1 beat in, 3 replays),
+//           4 result beats;
+//   dense2: MW 8, SIMD 2, MH 2, PE 2 -> SF 4, NF 1: 4 cycles a vector, one result beat.
+// Edges from 1. Every mvau reads its first weight word on edge 1. dense0 takes image v's beats on
+// edges 2 + 4v .. 5 + 4v (the DMA fetched them on edge 1 and offers one an edge) and its result
+// leaves STAGES = 2 edges after the last: 7 + 4v. dense1 takes it at once and computes fold f on
+// edge 7 + 4v + f, results on 9 + 4v + f (f = 0..3), ready again on 11 + 4v when the next vector
+// comes. dense2 takes those 4 beats on 9 + 4v .. 12 + 4v, its result on 14 + 4v, which the
+// output DMA takes. So image v completes on edge 14 + 4v: latency 14, interval 4, and n images
+// take 14 + 4 (n - 1) cycles, on the model and on the RTL.
+TEST(NetworkCosim, BalancedThreeBlockPipelineByHand) {
+  const std::string text =
+      net(1, 4, 2, 2, "fixed<8,1,TRN,SAT>", "bandwidth = [8, 1]", kBalancedLayers);
   const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(text, "balanced"));
   NetworkRunOptions o;
   o.backends = NetworkBackends::BOTH;
@@ -323,6 +389,27 @@ output = "fixed<10,4,RND_CONV,SAT>"
     EXPECT_EQ(r.result.interval(), 4u) << r.backend;
     EXPECT_EQ(r.result.cycles, 14u + 4u * (5u - 1u)) << r.backend;
   }
+}
+
+// The same pipeline over 1000 images on the fast engine: every image on its edge of the formula,
+// although the engine stepped only through the first and the last few.
+TEST(NetworkCosim, BalancedPipelineFormulaHoldsAcrossSkippedImages) {
+  const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(
+      net(1, 4, 2, 2, "fixed<8,1,TRN,SAT>", "bandwidth = [8, 1]", kBalancedLayers), "balanced"));
+  constexpr int kImages = 1000;
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, kImages);
+  SimulationScope scope;
+  const network::NetworkRunResult r = network::run_network_model(plan, ops);
+  EXPECT_EQ(r.engine, "fast");
+  ASSERT_EQ(r.image_done.size(), static_cast<std::size_t>(kImages));
+  for (int v = 0; v < kImages; ++v) {
+    ASSERT_EQ(r.image_done[static_cast<std::size_t>(v)], 14u + 4u * static_cast<std::uint64_t>(v))
+        << "image " << v;
+  }
+  EXPECT_EQ(r.cycles, 14u + 4u * (kImages - 1u));
+  EXPECT_GE(r.skipped_images, kImages - 10);
+  EXPECT_LT(r.stepped_cycles, 100u);
+  EXPECT_EQ(r.output, engine::compute_network_reference(plan, ops).output());
 }
 
 INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),

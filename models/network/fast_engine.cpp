@@ -1,0 +1,123 @@
+// The fast engine of the network model (network_model.hpp): one SystemC process that reads the
+// images over the input DMA's TLM-2.0 socket, computes every block's values with the network's
+// bit-exact reference arithmetic, takes the cycles from the fast timing model
+// (network_timing.hpp) and writes the results over the output DMA's socket.
+#include <algorithm>
+#include <stdexcept>
+#include <systemc>
+
+#include "models/engine/network_reference.hpp"
+#include "models/network/dma_memory.hpp"
+#include "models/network/model_engines.hpp"
+#include "models/network/network_timing.hpp"
+#include "models/streaming/feature_map_stream.hpp"
+
+namespace fxsim::network {
+namespace {
+
+class FastNetwork : public sc_core::sc_module {
+ public:
+  InitiatorSocket read_socket, write_socket;
+
+  FastNetwork(const sc_core::sc_module_name& name, const engine::NetworkPlan& plan,
+              const engine::NetworkOperands& ops, const NetworkTiming& timing)
+      : sc_core::sc_module(name),
+        read_socket("read_socket"),
+        write_socket("write_socket"),
+        plan_(plan),
+        ops_(ops),
+        timing_(timing) {
+    SC_HAS_PROCESS(FastNetwork);
+    SC_THREAD(run);
+  }
+
+  bool done = false;
+
+ private:
+  void run() {
+    const engine::MapShape& in = plan_.input();
+    const engine::MapShape& out = plan_.output();
+    const auto images = static_cast<std::size_t>(ops_.image_count);
+    // The images as the input DMA reads them: whole bus words (the last one may be short).
+    const auto in_bb = static_cast<std::size_t>(beat_bytes(in));
+    const std::size_t in_beats = static_cast<std::size_t>(in.beats()) * images;
+    std::vector<unsigned char> bytes(in_beats * in_bb);
+    const auto bus = static_cast<std::size_t>(plan_.config.dma.bus_bits / 8);
+    for (std::size_t a = 0; a < bytes.size(); a += bus) {
+      transport(read_socket, tlm::TLM_READ_COMMAND, a, bytes.data() + a,
+                static_cast<unsigned>(std::min(bus, bytes.size() - a)));
+    }
+    std::vector<streaming::Lanes> beats;
+    beats.reserve(in_beats);
+    for (std::size_t i = 0; i < in_beats; ++i) {
+      beats.push_back(
+          unpack_beat(bytes.data() + i * in_bb, in.lanes, in.format.width, in.format.is_signed));
+    }
+    engine::NetworkOperands read = ops_;
+    read.images = streaming::beats_to_map(beats, in.c, in.lanes);
+    const engine::NetworkReference ref = engine::compute_network_reference(plan_, read);
+
+    wait(sc_core::sc_time(plan_.config.clock_ns, sc_core::SC_NS) *
+         static_cast<double>(timing_.cycles));
+
+    // The results, beat after beat, as the output DMA writes them.
+    const auto out_bb = static_cast<std::size_t>(beat_bytes(out));
+    const std::vector<streaming::Lanes> results =
+        streaming::map_to_beats(ref.output(), out.c, out.lanes);
+    std::vector<unsigned char> word(out_bb);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      std::fill(word.begin(), word.end(), 0);
+      pack_beat(results[i], out.format.width, word.data());
+      transport(write_socket, tlm::TLM_WRITE_COMMAND, i * out_bb, word.data(),
+                static_cast<unsigned>(out_bb));
+    }
+    done = true;
+    sc_core::sc_stop();
+  }
+
+  const engine::NetworkPlan& plan_;
+  const engine::NetworkOperands& ops_;
+  const NetworkTiming& timing_;
+};
+
+}  // namespace
+
+EngineRun run_fast_engine(const engine::NetworkPlan& plan, const engine::NetworkOperands& ops,
+                          std::uint64_t max_cycles) {
+  const engine::MapShape& in = plan.input();
+  const engine::MapShape& out = plan.output();
+  const auto images = static_cast<std::size_t>(ops.image_count);
+  ByteMemory images_memory("image_memory", static_cast<std::size_t>(in.beats()) * images *
+                                               static_cast<std::size_t>(beat_bytes(in)));
+  const std::vector<streaming::Lanes> beats = streaming::map_to_beats(ops.images, in.c, in.lanes);
+  for (std::size_t i = 0; i < beats.size(); ++i) {
+    pack_beat(beats[i], in.format.width,
+              images_memory.bytes().data() + i * static_cast<std::size_t>(beat_bytes(in)));
+  }
+  const auto out_bb = static_cast<std::size_t>(beat_bytes(out));
+  const std::size_t out_beats = static_cast<std::size_t>(out.beats()) * images;
+  ByteMemory results_memory("result_memory", out_beats * out_bb);
+  const NetworkTiming timing = simulate_network_timing(plan, ops.image_count, max_cycles);
+  FastNetwork top("network", plan, ops, timing);
+  top.read_socket.bind(images_memory.socket);
+  top.write_socket.bind(results_memory.socket);
+  sc_core::sc_start();
+  if (!top.done) throw std::runtime_error("network model: the fast engine stopped early");
+  std::vector<streaming::Lanes> got;
+  got.reserve(out_beats);
+  for (std::size_t i = 0; i < out_beats; ++i) {
+    got.push_back(unpack_beat(results_memory.bytes().data() + i * out_bb, out.lanes,
+                              out.format.width, out.format.is_signed));
+  }
+  EngineRun r;
+  r.result.output = streaming::beats_to_map(got, out.c, out.lanes);
+  r.result.blocks = timing.blocks;
+  r.result.dma_full_cycles = timing.dma_full_cycles;
+  r.result.dma_empty_cycles = timing.dma_empty_cycles;
+  r.result.stepped_cycles = timing.stepped_cycles;
+  r.result.skipped_images = timing.skipped_images;
+  r.arrival = timing.arrival;
+  return r;
+}
+
+}  // namespace fxsim::network
