@@ -130,8 +130,8 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
                       env::VerifyOptions{}.data_dir + ")");
   cmd->add_option("--name", o->name, "[network] name (default: the model file's name)");
   cmd->add_option("-o,--out", o->out,
-                  "Write the description to this file (default: stdout); the model's path in it "
-                  "is relative to the file's directory");
+                  "Write the description to this file (default: stdout); a relative model path "
+                  "in it is relative to the file's directory (on stdout: as given)");
   cmd->footer(
       "One dense block per layer of the model, with the layer's input, weight, accumulator and\n"
       "output formats and its bn_act (scale, bias, output, activation, clip), engine fx_mac; the\n"

@@ -226,6 +226,10 @@ TEST_F(NetworkFromModel, EveryLogitEqualsTheGoldenOnBothBackendsAtTwoFoldings) {
   b.pe = {4, 5};
   b.simd = 2;
   b.fifo_depth = 1;
+  // The interval, hand-worked: the slowest block's folds x beats an image (the input DMA brings
+  // a beat a cycle). a: fc1 12 / 4 folds x 32 / 8 beats = 12, fc2 10 / 2 x 12 / 4 = 15;
+  // b: fc1 3 x 32 / 2 = 48, fc2 10 / 5 x 3 = 6.
+  const std::vector<std::uint64_t> interval = {15, 48};
   std::vector<std::uint64_t> cycles;
   for (const ModelFolding& f : {a, b}) {
     const engine::NetworkPlan plan = write_and_load(f, "net" + std::to_string(f.simd));
@@ -248,6 +252,8 @@ TEST_F(NetworkFromModel, EveryLogitEqualsTheGoldenOnBothBackendsAtTwoFoldings) {
     EXPECT_EQ(s.runs[0].result.cycles, s.runs[1].result.cycles);
     EXPECT_EQ(s.runs[0].result.image_done, s.runs[1].result.image_done);
     EXPECT_TRUE(s.passed());
+    EXPECT_EQ(s.runs[0].result.interval(), interval[cycles.size()]);
+    EXPECT_EQ(s.runs[1].result.interval(), interval[cycles.size()]);
     cycles.push_back(s.runs[0].result.cycles);
     const std::string text = network_summary_text(s, "net.toml");
     EXPECT_NE(text.find(fmt::format("  golden logits: 0 differ; top-1 {} of {} ", expected_correct_,
