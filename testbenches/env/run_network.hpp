@@ -1,5 +1,6 @@
 // A network through the verification environment (docs/network.md): the operands drawn from the
-// network's seed, the SystemC network model run, every output checked against the network
+// network's seed (or taken from its model file, network_from_model.hpp, whose golden logits then
+// check the outputs too), the SystemC network model run, every output checked against the network
 // reference (the first mismatch located: block, image, pixel, channel), the per-block activity
 // and the analytical resources; and the summary as text (what `fxsim run --network` prints) and
 // as JSON (--json; every field in docs/network.md).
