@@ -21,6 +21,7 @@
 #include "models/resources/family.hpp"
 #include "synth/synth_error.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
+#include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/network_rtl.hpp"
 #include "testbenches/env/run_network.hpp"
 #include "testbenches/env/run_point.hpp"
@@ -138,7 +139,13 @@ struct RunCommandOptions {
 int size_fifos_command(const engine::NetworkPlan& plan, const RunCommandOptions& o) {
   const int images = o.images.value_or(std::max(plan.config.images, 4));
   const resources::Family family = *resources::parse_family(o.family);
-  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  engine::NetworkOperands ops;
+  try {
+    ops = env::network_operands(plan, images);  // the model file's with [network] model
+  } catch (const engine::NetworkFileError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  }
   env::FifoSizing s;
   try {
     s = env::size_fifos(plan, ops, family);
@@ -210,6 +217,9 @@ int run_network_command(const RunCommandOptions& o) {
   env::NetworkSummary summary;
   try {
     summary = env::run_network(plan, options);
+  } catch (const engine::NetworkFileError& e) {  // the description against its model file
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
   } catch (const verilated::RtlVariantError& e) {
     print_error(kCommand, "{}: {}", o.network, e.what());
     return kExitUsage;

@@ -92,6 +92,9 @@ void add_train_command(CLI::App& app, CommandStatus& status);
 // `fxsim verify`: apps/cmd_verify.cpp.
 void add_verify_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim network-from-model`: apps/cmd_network_from_model.cpp.
+void add_network_from_model_command(CLI::App& app, CommandStatus& status);
+
 // `fxsim sweep` (+ the hidden `fxsim sweep-worker`), `fxsim merge`, `fxsim report`:
 // apps/cmd_sweep.cpp, apps/cmd_merge.cpp, apps/cmd_report.cpp.
 void add_sweep_command(CLI::App& app, CommandStatus& status);

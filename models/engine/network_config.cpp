@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 
 #include "fx/width_rules.hpp"
 #include "models/engine/network_plan.hpp"
@@ -175,7 +176,15 @@ NetworkLayer read_layer(const util::TomlErrors& errors, const toml::table& lt, i
   return l;
 }
 
-NetworkConfig read_network(const toml::table& root, const util::TomlErrors& errors) {
+// A path of the description resolved against the description's directory (as given when absolute).
+std::string beside(const std::string& source_name, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(source_name).parent_path() / p).lexically_normal().string();
+}
+
+NetworkConfig read_network(const toml::table& root, const util::TomlErrors& errors,
+                           const std::string& source_name) {
   NetworkConfig cfg;
   const TomlTable top(errors, &root, "", {}, {"seed", "network", "input", "dma", "layer"});
   if (auto s = top.integer("seed", "an integer >= 0")) {
@@ -183,8 +192,17 @@ NetworkConfig read_network(const toml::table& root, const util::TomlErrors& erro
     cfg.seed = static_cast<std::uint64_t>(*s);
   }
   const TomlTable net(errors, top.table("network"), "network", top.location("network"),
-                      {"name", "images", "clock_ns"});
+                      {"name", "images", "clock_ns", "model", "model_data"});
   if (auto n = net.string("name")) cfg.name = *n;
+  if (auto m = net.string("model", "the path of a model file (*.fxm)")) {
+    if (m->empty()) net.fail("model", "expected the path of a model file (*.fxm)");
+    cfg.model = beside(source_name, *m);
+    cfg.model_line = net.location("model").line;
+  }
+  if (auto d = net.string("model_data", "the directory of the model's golden images")) {
+    if (!net.find("model")) net.fail("model_data", "needs [network] model");
+    cfg.model_data = beside(source_name, *d);
+  }
   cfg.images = int_in(net, "images", 1, 1 << 20, cfg.images);
   if (auto c = net.number("clock_ns", "a number > 0")) {
     if (!(*c > 0.0) || !std::isfinite(*c)) net.fail("clock_ns", "expected a number > 0");
@@ -244,7 +262,8 @@ const std::vector<std::pair<std::string, resources::MemoryStyle>>& memory_style_
 NetworkConfig parse_network(std::string_view text, const std::string& source_name) {
   const util::TomlErrors errors(source_name, /*columns=*/false, raise);
   const toml::table root = util::parse_toml(text, errors);
-  NetworkConfig cfg = read_network(root, errors);
+  NetworkConfig cfg = read_network(root, errors, source_name);
+  cfg.source = source_name;
   plan_network(cfg, source_name);  // the checks along the chain
   return cfg;
 }

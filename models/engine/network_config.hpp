@@ -86,6 +86,16 @@ struct NetworkConfig {
   NetworkInput input;
   DmaConfig dma;
   std::vector<NetworkLayer> layers;
+  // [network] model: a trained model file whose weights, BN parameters and golden test images
+  // the run takes instead of the seed's (docs/network.md, "From a trained model"; read in
+  // testbenches/env, this layer does not know model files), resolved against the description's
+  // directory; "" for none. model_data: where its golden images' IDX file is ("" the default
+  // of `fxsim verify`). source / model_line: the description's name and the line of `model`,
+  // for the errors of the check of the description against the model.
+  std::string model;
+  std::string model_data;
+  std::string source;
+  int model_line = 0;
 };
 
 // A bad network description: `FILE:LINE: key: what was expected` (LINE omitted when the problem

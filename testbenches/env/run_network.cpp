@@ -92,6 +92,17 @@ std::string block_table(const NetworkSummary& s, const network::NetworkRunResult
   return t;
 }
 
+// The golden check of a network from a model file: logits, then top-1 of both.
+std::string golden_text(const GoldenLogitCheck& g) {
+  const std::string first =
+      g.first_mismatch_image < 0 ? "" : fmt::format(" (first in image {})", g.first_mismatch_image);
+  return fmt::format(
+      "  golden logits: {} differ{}; top-1 {} of {} ({:.2f} %), the model file's {} of {} "
+      "({:.2f} %)\n",
+      g.mismatches, first, g.correct, g.images, 100.0 * g.accuracy(), g.golden_correct, g.images,
+      100.0 * g.golden_accuracy());
+}
+
 }  // namespace
 
 bool NetworkSummary::cycles_agree() const {
@@ -107,7 +118,7 @@ bool NetworkSummary::cycles_agree() const {
 bool NetworkSummary::passed() const {
   if (runs.empty()) return false;
   for (const NetworkBackendRun& r : runs) {
-    if (r.mismatches != 0 || r.location) return false;
+    if (r.mismatches != 0 || r.location || (r.golden && r.golden->mismatches != 0)) return false;
   }
   return cycles_agree();
 }
@@ -123,7 +134,18 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
       std::fprintf(stderr, "fxsim run: %s\n", line.c_str());
     });
   }
-  const engine::NetworkOperands ops = engine::make_network_operands(plan, s.images);
+  // The operands: the model file's ([network] model), else the seed's.
+  std::optional<ModelNetwork> trained;
+  if (!plan.config.model.empty()) trained = load_model_network(plan, s.images);
+  s.model = plan.config.model;
+  const engine::NetworkOperands ops =
+      trained ? trained->ops : engine::make_network_operands(plan, s.images);
+  auto check_golden = [&](NetworkBackendRun* run) {
+    if (trained && trained->golden) {
+      run->golden =
+          check_golden_logits(*trained->golden, run->result.output, trained->classes, s.images);
+    }
+  };
   engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
   if (options.reference_fault) options.reference_fault(ref);
   const bool model = options.backends != NetworkBackends::RTL;
@@ -161,6 +183,7 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
       csv << activity_csv(plan, run.result.activity);
       if (!csv) throw std::runtime_error("cannot write " + options.activity_csv_path);
     }
+    check_golden(&run);
     s.runs.push_back(std::move(run));
   }
   if (rtl) {
@@ -182,6 +205,7 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
       }
       localise(plan, ops, ref, &run);
     }
+    check_golden(&run);
     s.runs.push_back(std::move(run));
   }
   return s;
@@ -239,6 +263,7 @@ std::string network_summary_text(const NetworkSummary& s, const std::string& sou
     }
     t += "\n";
     if (run.location) t += "  first departure: " + engine::describe(*run.location) + "\n";
+    if (run.golden) t += golden_text(*run.golden);
   }
   if (s.runs.size() > 1) {
     t += s.cycles_agree()
@@ -273,6 +298,8 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
   nlohmann::ordered_json j;
   j["network"] = {{"name", cfg.name},         {"source", source}, {"images", s.images},
                   {"clock_ns", cfg.clock_ns}, {"seed", cfg.seed}, {"family", s.family}};
+  j["network"]["model"] =
+      s.model.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.model);
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   for (const NetworkBackendRun& run : s.runs) {
     const network::NetworkRunResult& r = run.result;
@@ -351,6 +378,18 @@ nlohmann::ordered_json network_summary_json(const NetworkSummary& s, const std::
                             {"differing", l.differing}};
     } else {
       jr["localisation"] = nullptr;
+    }
+    if (run.golden) {
+      const GoldenLogitCheck& g = *run.golden;
+      jr["golden"] = {{"images", g.images},
+                      {"logit_mismatches", g.mismatches},
+                      {"first_mismatch_image", g.first_mismatch_image},
+                      {"correct", g.correct},
+                      {"golden_correct", g.golden_correct},
+                      {"accuracy", g.accuracy()},
+                      {"golden_accuracy", g.golden_accuracy()}};
+    } else {
+      jr["golden"] = nullptr;
     }
     runs.push_back(jr);
   }

@@ -1,5 +1,6 @@
 // A network through the verification environment (docs/network.md): the operands drawn from the
-// network's seed, the SystemC network model run, every output checked against the network
+// network's seed (or taken from its model file, network_from_model.hpp, whose golden logits then
+// check the outputs too), the SystemC network model run, every output checked against the network
 // reference (the first mismatch located: block, image, pixel, channel), the per-block activity
 // and the analytical resources; and the summary as text (what `fxsim run --network` prints) and
 // as JSON (--json; every field in docs/network.md).
@@ -16,6 +17,7 @@
 #include "models/engine/network_localise.hpp"
 #include "models/engine/network_plan.hpp"
 #include "models/network/network_model.hpp"
+#include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/network_rtl.hpp"
 
 namespace fxsim::env {
@@ -36,6 +38,9 @@ struct NetworkBackendRun {
   // raws, the reference's rounding / overflow event), from the run's taps. A run with a location
   // does not pass.
   std::optional<engine::MismatchLocation> location;
+  // A network from a model file with golden results ([network] model): the outputs against the
+  // golden logits, and the top-1 counts. A logit that differs fails the run.
+  std::optional<GoldenLogitCheck> golden;
   double seconds = 0.0;
 };
 
@@ -46,6 +51,7 @@ struct NetworkSummary {
   engine::NetworkCost cost;                  // analytical
   std::optional<engine::NetworkCost> yosys;  // with NetworkRunOptions::yosys
   std::string family = "xc7";
+  std::string model;  // [network] model: the model file the operands came from ("" the seed)
   // With both backends: cycles, latency and interval equal (the RTL run has no per-block
   // activity: the stitched top shows only its ends).
   bool cycles_agree() const;
