@@ -47,14 +47,8 @@ class FastNetwork : public sc_core::sc_module {
       transport(read_socket, tlm::TLM_READ_COMMAND, a, bytes.data() + a,
                 static_cast<unsigned>(std::min(bus, bytes.size() - a)));
     }
-    std::vector<streaming::Lanes> beats;
-    beats.reserve(in_beats);
-    for (std::size_t i = 0; i < in_beats; ++i) {
-      beats.push_back(
-          unpack_beat(bytes.data() + i * in_bb, in.lanes, in.format.width, in.format.is_signed));
-    }
     engine::NetworkOperands read = ops_;
-    read.images = streaming::beats_to_map(beats, in.c, in.lanes);
+    read.images = unpack_map(bytes.data(), in_beats, in);
     const engine::NetworkReference ref = engine::compute_network_reference(plan_, read);
 
     wait(sc_core::sc_time(plan_.config.clock_ns, sc_core::SC_NS) *
@@ -62,13 +56,9 @@ class FastNetwork : public sc_core::sc_module {
 
     // The results, beat after beat, as the output DMA writes them.
     const auto out_bb = static_cast<std::size_t>(beat_bytes(out));
-    const std::vector<streaming::Lanes> results =
-        streaming::map_to_beats(ref.output(), out.c, out.lanes);
-    std::vector<unsigned char> word(out_bb);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      std::fill(word.begin(), word.end(), 0);
-      pack_beat(results[i], out.format.width, word.data());
-      transport(write_socket, tlm::TLM_WRITE_COMMAND, i * out_bb, word.data(),
+    std::vector<unsigned char> results = pack_map(ref.output(), out);
+    for (std::size_t a = 0; a < results.size(); a += out_bb) {
+      transport(write_socket, tlm::TLM_WRITE_COMMAND, a, results.data() + a,
                 static_cast<unsigned>(out_bb));
     }
     done = true;
@@ -87,13 +77,8 @@ EngineRun run_fast_engine(const engine::NetworkPlan& plan, const engine::Network
   const engine::MapShape& in = plan.input();
   const engine::MapShape& out = plan.output();
   const auto images = static_cast<std::size_t>(ops.image_count);
-  ByteMemory images_memory("image_memory", static_cast<std::size_t>(in.beats()) * images *
-                                               static_cast<std::size_t>(beat_bytes(in)));
-  const std::vector<streaming::Lanes> beats = streaming::map_to_beats(ops.images, in.c, in.lanes);
-  for (std::size_t i = 0; i < beats.size(); ++i) {
-    pack_beat(beats[i], in.format.width,
-              images_memory.bytes().data() + i * static_cast<std::size_t>(beat_bytes(in)));
-  }
+  ByteMemory images_memory("image_memory", 0);
+  images_memory.bytes() = pack_map(ops.images, in);
   const auto out_bb = static_cast<std::size_t>(beat_bytes(out));
   const std::size_t out_beats = static_cast<std::size_t>(out.beats()) * images;
   ByteMemory results_memory("result_memory", out_beats * out_bb);
@@ -103,14 +88,8 @@ EngineRun run_fast_engine(const engine::NetworkPlan& plan, const engine::Network
   top.write_socket.bind(results_memory.socket);
   sc_core::sc_start();
   if (!top.done) throw std::runtime_error("network model: the fast engine stopped early");
-  std::vector<streaming::Lanes> got;
-  got.reserve(out_beats);
-  for (std::size_t i = 0; i < out_beats; ++i) {
-    got.push_back(unpack_beat(results_memory.bytes().data() + i * out_bb, out.lanes,
-                              out.format.width, out.format.is_signed));
-  }
   EngineRun r;
-  r.result.output = streaming::beats_to_map(got, out.c, out.lanes);
+  r.result.output = unpack_map(results_memory.bytes().data(), out_beats, out);
   r.result.blocks = timing.blocks;
   r.result.dma_full_cycles = timing.dma_full_cycles;
   r.result.dma_empty_cycles = timing.dma_empty_cycles;

@@ -24,5 +24,11 @@ std::uint64_t default_max_cycles(const engine::NetworkPlan& plan, int images);
 int beat_bytes(const engine::MapShape& m);
 void pack_beat(const streaming::Lanes& lanes, int width, unsigned char* out);
 streaming::Lanes unpack_beat(const unsigned char* in, int lanes, int width, bool is_signed);
+// A whole stream at once, without a vector per beat: `map` (images x H x W x C raws, channels
+// fastest) as its beats in memory, and back.
+std::vector<unsigned char> pack_map(const std::vector<std::int64_t>& map,
+                                    const engine::MapShape& m);
+std::vector<std::int64_t> unpack_map(const unsigned char* bytes, std::size_t beats,
+                                     const engine::MapShape& m);
 
 }  // namespace fxsim::network
