@@ -196,9 +196,9 @@ class TimingChain {
     const std::uint64_t period = now.cycle - then.cycle;
     const std::size_t beats = now.sent - then.sent;  // sent == fetched at equal buffer states
     if (period == 0 || beats == 0) return;
-    const std::size_t left = dma_.beats() - 1 - dma_.fetched();
-    const std::size_t k = left / beats;
-    markers_on_ = false;  // one skip takes every whole period there is
+    markers_on_ = false;                             // one skip takes every whole period there is
+    if (dma_.fetched() + 1 >= dma_.beats()) return;  // nothing (or one beat) left to fetch
+    const std::size_t k = (dma_.beats() - 1 - dma_.fetched()) / beats;
     if (k == 0) return;
     const std::uint64_t kk = static_cast<std::uint64_t>(k);
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
