@@ -7,6 +7,8 @@
 //   RATE network_rtl_images_per_s=<images/s>
 //   RATE network_model_cycles_per_s=<simulated cycles/s>
 //   RATIO network_model_vs_rtl=<model images/s / RTL images/s>   (issue 16 target: >= 50)
+//   RATE network_reference_images_per_s=<images/s of engine::compute_network_reference, the
+//     model's values: best of 3>
 //   and whether both gave the same cycles.
 #include <algorithm>
 #include <chrono>
@@ -36,6 +38,17 @@ int main() {
   const engine::NetworkPlan plan = engine::plan_network(
       engine::load_network_file(FXSIM_SOURCE_DIR "/docs/examples/network_cnn.toml"));
   const engine::NetworkOperands ops = engine::make_network_operands(plan, kImages);
+  {  // the bit-exact reference arithmetic alone (the model's values come from it)
+    double ref_s = 1e30;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+      ref_s = std::min(ref_s, seconds_since(t0));
+      if (ref.output().empty()) return 1;
+    }
+    std::printf("RATE network_reference_images_per_s=%.0f\n", kImages / ref_s);
+    std::fflush(stdout);  // before the RTL build below
+  }
   env::run_network_rtl(plan, engine::make_network_operands(plan, 1));  // builds the top
 
   double model_s = 1e30, rtl_s = 1e30;
