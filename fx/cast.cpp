@@ -37,6 +37,10 @@ struct Target {
   i128 lo;        // smallest raw value
   i128 hi;        // largest raw value
   uint64_t mask;  // low `width` bits
+  // [in_lo, in_hi]: int64 values that cannot overflow under any mode (SAT_SYM's signed lo
+  // excluded), for a quick in-range test before apply_overflow.
+  int64_t in_lo;
+  int64_t in_hi;
 
   explicit Target(const FxType& t)
       : is_signed(t.is_signed),
@@ -52,6 +56,8 @@ struct Target {
       lo = 0;
       hi = (i128{1} << width) - 1;
     }
+    in_lo = static_cast<int64_t>(lo + (is_signed ? 1 : 0));  // -2^(W-1) + 1 >= INT64_MIN + 1
+    in_hi = hi > INT64_MAX ? INT64_MAX : static_cast<int64_t>(hi);
   }
 
   // The low `width` bits of a two's-complement pattern, read in this format.
@@ -463,42 +469,51 @@ void cast_raws(const int64_t* in, size_t n, int src_frac, int64_t* out, const Ta
   }
 }
 
-// One raw -> raw cast with the flags, as exact_from_mantissa(raw, shift): in 64-bit arithmetic
-// when 0 < shift < 62 (the floor, the dropped part and rounds_up are those of round_shift
-// computed on int64; the floor plus one cannot overflow since shift >= 1), else the 128-bit path.
+// One raw -> raw cast with the flags, as exact_from_mantissa(raw, shift) for 0 < shift < 62, in
+// 64-bit arithmetic: the floor, the dropped part and rounds_up are those of round_shift computed
+// on int64 (the floor plus one cannot overflow since shift >= 1); a rounded value well inside
+// the range is the result, anything else goes through apply_overflow.
+template <Rounding Q, Overflow O>
+inline int64_t cast_raw_shifted(int64_t m, int s, const Target& t, CastFlags& f) {
+  const int64_t half = int64_t{1} << (s - 1);
+  const int64_t fl = m >> s;
+  const int64_t rem = m & ((int64_t{1} << s) - 1);
+  f.inexact = rem != 0;
+  f.tie = rem == half;
+  const int64_t v = fl + (rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0) ? 1 : 0);
+  if (v >= t.in_lo && v <= t.in_hi) return v;
+  return apply_overflow<O>(static_cast<i128>(v), fl, t, f);
+}
+
 template <Rounding Q, Overflow O>
 inline int64_t cast_raw_flagged(int64_t m, long long shift, const Target& t, CastFlags& f) {
-  if (shift > 0 && shift < 62) {
-    const int s = static_cast<int>(shift);
-    const int64_t half = int64_t{1} << (s - 1);
-    const int64_t fl = m >> s;
-    const int64_t rem = m & ((int64_t{1} << s) - 1);
-    f.inexact = rem != 0;
-    f.tie = rem == half;
-    const bool up = rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0);
-    return apply_overflow<O>(static_cast<i128>(fl + (up ? 1 : 0)), fl, t, f);
-  }
+  if (shift > 0 && shift < 62) return cast_raw_shifted<Q, O>(m, static_cast<int>(shift), t, f);
   return exact_from_mantissa<Q, O>(m, shift, t, f);
 }
 
 template <Rounding Q, Overflow O>
 void cast_raws_flagged(const Target& t, long long shift, const int64_t* in, size_t n, int64_t* out,
                        CastStats* stats) {
-  if (!stats) {
+  uint64_t inexact = 0, ties = 0, overflows = 0;
+  if (shift > 0 && shift < 62) {  // the shift test once per call, not per element
+    const int s = static_cast<int>(shift);
     for (size_t i = 0; i < n; ++i) {
       CastFlags f;
-      out[i] = cast_raw_flagged<Q, O>(in[i], shift, t, f);
+      out[i] = cast_raw_shifted<Q, O>(in[i], s, t, f);
+      inexact += f.inexact;
+      ties += f.tie;
+      overflows += f.overflow;
     }
-    return;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      CastFlags f;
+      out[i] = exact_from_mantissa<Q, O>(in[i], shift, t, f);
+      inexact += f.inexact;
+      ties += f.tie;
+      overflows += f.overflow;
+    }
   }
-  uint64_t inexact = 0, ties = 0, overflows = 0;
-  for (size_t i = 0; i < n; ++i) {
-    CastFlags f;
-    out[i] = cast_raw_flagged<Q, O>(in[i], shift, t, f);
-    inexact += f.inexact;
-    ties += f.tie;
-    overflows += f.overflow;
-  }
+  if (!stats) return;
   stats->count += n;
   stats->inexact += inexact;
   stats->ties += ties;

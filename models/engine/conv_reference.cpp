@@ -40,10 +40,18 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
 
   std::vector<std::int64_t> decoded;
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &decoded);
-  PeArrayStage pe(e.accumulator(), weight_max_abs(e));
+  PeArrayStage pe(e.accumulator(), weight_bounds(weights, n_in, n_out));
   std::optional<BnStage> bn;
   if (cfg.bn) bn.emplace(*e.bn_config);
   std::vector<std::int64_t> window(static_cast<std::size_t>(n_in));
+  // The int16 path when the formats allow it (PeArrayStage::fits_int16): weights narrowed once.
+  const bool narrow = pe.fits_int16(n_in);
+  std::vector<std::int16_t> w16, window16;
+  if (narrow) {
+    w16.resize(static_cast<std::size_t>(n_in) * n_out);
+    window16.resize(window.size());
+    narrow_to_int16(weights, w16.size(), w16.data());
+  }
   for (int b = 0; b < ops.batch; ++b) {
     const std::int64_t* map = ops.input + static_cast<std::size_t>(b) * map_in;
     for (int oy = 0; oy < s.out_height(); ++oy) {
@@ -52,7 +60,13 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
             static_cast<std::size_t>(b) * map_out +
             (static_cast<std::size_t>(oy) * s.out_width() + ox) * static_cast<std::size_t>(n_out);
         gather_window(s, cfg.simd, map, oy, ox, window.data());
-        pe.run(weights, window.data(), n_in, 0, n_out, ref.mac_output.data() + at, &ref.coverage);
+        if (narrow) {
+          narrow_to_int16(window.data(), window.size(), window16.data());
+          pe.run16(w16.data(), window16.data(), n_in, 0, n_out, ref.mac_output.data() + at,
+                   &ref.coverage);
+        } else {
+          pe.run(weights, window.data(), n_in, 0, n_out, ref.mac_output.data() + at, &ref.coverage);
+        }
         if (bn) {
           bn->run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
                   ref.output.data() + at, &ref.coverage);
