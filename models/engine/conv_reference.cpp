@@ -45,26 +45,28 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
   if (cfg.bn) bn.emplace(*e.bn_config);
   std::vector<std::int64_t> window(static_cast<std::size_t>(n_in));
   // The int16 path when the formats allow it (PeArrayStage::fits_int16): weights narrowed once.
-  const bool narrow = pe.fits_int16(n_in);
-  std::vector<std::int16_t> w16, window16;
-  if (narrow) {
+  bool narrow_weights = pe.fits_int16(n_in);
+  std::vector<std::int16_t> w16, window16, map16;
+  if (narrow_weights) {
     w16.resize(static_cast<std::size_t>(n_in) * n_out);
     window16.resize(window.size());
-    narrow_to_int16(weights, w16.size(), w16.data());
+    map16.resize(map_in);
+    narrow_weights = narrow_to_int16(weights, w16.size(), w16.data());
   }
   for (int b = 0; b < ops.batch; ++b) {
     const std::int64_t* map = ops.input + static_cast<std::size_t>(b) * map_in;
+    const bool narrow = narrow_weights && narrow_to_int16(map, map_in, map16.data());
     for (int oy = 0; oy < s.out_height(); ++oy) {
       for (int ox = 0; ox < s.out_width(); ++ox) {
         const std::size_t at =
             static_cast<std::size_t>(b) * map_out +
             (static_cast<std::size_t>(oy) * s.out_width() + ox) * static_cast<std::size_t>(n_out);
-        gather_window(s, cfg.simd, map, oy, ox, window.data());
         if (narrow) {
-          narrow_to_int16(window.data(), window.size(), window16.data());
+          gather_window(s, cfg.simd, map16.data(), oy, ox, window16.data());
           pe.run16(w16.data(), window16.data(), n_in, 0, n_out, ref.mac_output.data() + at,
                    &ref.coverage);
         } else {
+          gather_window(s, cfg.simd, map, oy, ox, window.data());
           pe.run(weights, window.data(), n_in, 0, n_out, ref.mac_output.data() + at, &ref.coverage);
         }
         if (bn) {

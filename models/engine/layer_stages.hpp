@@ -98,8 +98,9 @@ class PeArrayStage {
   fx::RawCaster requant_;  // accumulator (product_frac) -> cfg.out
 };
 
-// values[i] as int16 for n raws that fit it (PeArrayStage::fits_int16 says when they do).
-void narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out);
+// values[i] as int16; false when a value does not fit (PeArrayStage::fits_int16 says when raws
+// of the formats do; a caller's raw outside its format then takes the int64 path).
+bool narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out);
 
 // The largest |raw weight| of the point's weight format (fixed-point or K-hot / SPT).
 std::int64_t weight_max_abs(const Elaboration& e);

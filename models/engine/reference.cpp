@@ -177,8 +177,13 @@ void PeArrayStage::requantize(int n_in, int n, std::int64_t* out, Coverage* cov)
                             static_cast<std::uint64_t>((n_in + cfg_.simd - 1) / cfg_.simd);
 }
 
-void narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::int16_t>(values[i]);
+bool narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out) {
+  bool fits = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = static_cast<std::int16_t>(values[i]);
+    fits &= out[i] == values[i];
+  }
+  return fits;
 }
 
 BnStage::BnStage(const units::BnActConfig& cfg)
@@ -236,18 +241,21 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &values);
   PeArrayStage pe(e.accumulator(), weight_bounds(weights, n_in, n_out));
-  if (pe.fits_int16(n_in)) {  // the same sums, 8 or 16 products per instruction
-    std::vector<std::int16_t> w16(static_cast<std::size_t>(n_in) * n_out), x16(n_in);
-    narrow_to_int16(weights, w16.size(), w16.data());
-    for (int b = 0; b < ops.batch; ++b) {
-      narrow_to_int16(ops.input + static_cast<std::size_t>(b) * n_in, x16.size(), x16.data());
-      pe.run16(w16.data(), x16.data(), n_in, 0, n_out,
-               ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
-    }
-  } else {
-    for (int b = 0; b < ops.batch; ++b) {
-      pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
-             ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
+  // The same sums on int16 raws when they bound every prefix (8 or 16 products per instruction).
+  std::vector<std::int16_t> w16, x16;
+  bool narrow = pe.fits_int16(n_in);
+  if (narrow) {
+    w16.resize(static_cast<std::size_t>(n_in) * n_out);
+    x16.resize(static_cast<std::size_t>(n_in));
+    narrow = narrow_to_int16(weights, w16.size(), w16.data());
+  }
+  for (int b = 0; b < ops.batch; ++b) {
+    const std::int64_t* x = ops.input + static_cast<std::size_t>(b) * n_in;
+    std::int64_t* out = ref.mac_output.data() + static_cast<std::size_t>(b) * n_out;
+    if (narrow && narrow_to_int16(x, x16.size(), x16.data())) {
+      pe.run16(w16.data(), x16.data(), n_in, 0, n_out, out, &ref.coverage);
+    } else {
+      pe.run(weights, x, n_in, 0, n_out, out, &ref.coverage);
     }
   }
   if (!cfg.bn) {

@@ -32,8 +32,8 @@ void validate(const ConvShape& s) {
   }
 }
 
-void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
-                   std::int64_t* window) {
+template <typename Raw>
+void gather_window(const ConvShape& s, int simd, const Raw* input, int oy, int ox, Raw* window) {
   const int cp = s.padded_channels(simd);
   std::fill_n(window, static_cast<std::size_t>(s.window_size(simd)), 0);
   for (int ky = 0; ky < s.kernel; ++ky) {
@@ -42,11 +42,14 @@ void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int 
     for (int kx = 0; kx < s.kernel; ++kx) {
       const int x = ox * s.stride - s.padding + kx;
       if (x < 0 || x >= s.width) continue;
-      const std::int64_t* pixel = input + (static_cast<std::size_t>(y) * s.width + x) *
-                                              static_cast<std::size_t>(s.channels);
+      const Raw* pixel = input + (static_cast<std::size_t>(y) * s.width + x) *
+                                     static_cast<std::size_t>(s.channels);
       std::copy_n(pixel, s.channels, window + static_cast<std::size_t>(ky * s.kernel + kx) * cp);
     }
   }
 }
+
+template void gather_window(const ConvShape&, int, const std::int64_t*, int, int, std::int64_t*);
+template void gather_window(const ConvShape&, int, const std::int16_t*, int, int, std::int16_t*);
 
 }  // namespace fxsim::units
