@@ -83,10 +83,14 @@ class PeArrayStage {
   // run() on the same values narrowed to int16 (only when fits_int16(n_in)): same out and cov.
   void run16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin, int o_end,
              std::int64_t* out, Coverage* cov);
+  // run16 in two steps, for a caller that requantizes many vectors' outputs in one call (a
+  // convolution, image by image): sums16 leaves the accumulators (no coverage), requantize
+  // turns n of them, each the sum of n_in products, into outputs in place and counts both stages.
+  void sums16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin, int o_end,
+              std::int64_t* acc) const;
+  void requantize(int n_in, std::size_t n, std::int64_t* acc, Coverage* cov) const;
 
  private:
-  // The output requant of out[0, n) in place, with its coverage, and the accumulator's count.
-  void requantize(int n_in, int n, std::int64_t* out, Coverage* cov) const;
   // A bound on |any prefix sum| of a row of n_in products (max|a| * min(n_in * max|w|, the
   // largest row sum of |w|)), or -1 when the weights are unbounded.
   __int128 sum_bound(int n_in) const;
@@ -114,8 +118,23 @@ class BnStage {
   explicit BnStage(const units::BnActConfig& cfg);
   void run(const std::int64_t* mac, const std::int64_t* scale_words, const std::int64_t* bias,
            int o_begin, int o_end, std::int64_t* y, Coverage* cov);
+  // The same with the scales already decoded (scale_values(): raws in both kinds), for a caller
+  // that runs the same channels pixel after pixel.
+  void run_decoded(const std::int64_t* mac, const std::int64_t* scales, const std::int64_t* bias,
+                   int o_begin, int o_end, std::int64_t* y, Coverage* cov);
+  // The scale value of each of n scale words (a raw for SCALE_KIND 0, the terms' value for 1).
+  std::vector<std::int64_t> scale_values(const std::int64_t* scale_words, int n) const;
+  // run_decoded on `pixels` consecutive pixels of `channels` channels each (mac and y hold
+  // pixels x channels; scales and bias one per channel): one cast loop for all of them.
+  void run_pixels(const std::int64_t* mac, const std::int64_t* scales, const std::int64_t* bias,
+                  int channels, std::size_t pixels, std::int64_t* y, Coverage* cov);
 
  private:
+  // The requant and the activation of y[0, n) in place, with their coverage.
+  void requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov) const;
+  template <bool kDecode>
+  void run_scaled(const std::int64_t* mac, const std::int64_t* scales, const std::int64_t* bias,
+                  int o_begin, int o_end, std::int64_t* y, Coverage* cov);
   units::BnActConfig cfg_;
   TermWordDecoder scale_terms_;  // SCALE_KIND 1
   fx::RawCaster requant_;        // sum_frac -> cfg.out

@@ -142,7 +142,7 @@ void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n
     out[o - o_begin] = sum;  // the accumulator, requantized below
   }
   cov->accumulator.overflows += acc_overflows;
-  requantize(n_in, o_end - o_begin, out, cov);
+  if (o_end > o_begin) requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
 }
 
 bool PeArrayStage::fits_int16(int n_in) const {
@@ -152,29 +152,34 @@ bool PeArrayStage::fits_int16(int n_in) const {
   return never_overflows(n_in) && sum_bound(n_in) <= INT32_MAX;
 }
 
-void PeArrayStage::run16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin,
-                         int o_end, std::int64_t* out, Coverage* cov) {
+void PeArrayStage::sums16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin,
+                          int o_end, std::int64_t* acc) const {
   for (int o = o_begin; o < o_end; ++o) {
     const std::int16_t* w = weights + static_cast<std::size_t>(o) * n_in;
     // Every partial sum, in any order of summation, is bounded by sum_bound(n_in) <= INT32_MAX
     // (fits_int16): the vectorized sum is exact.
     std::int32_t sum = 0;
     for (int j = 0; j < n_in; ++j) sum += static_cast<std::int32_t>(x[j]) * w[j];
-    out[o - o_begin] = sum;
+    acc[o - o_begin] = sum;
   }
-  requantize(n_in, o_end - o_begin, out, cov);
 }
 
-void PeArrayStage::requantize(int n_in, int n, std::int64_t* out, Coverage* cov) const {
-  if (n <= 0) return;
+void PeArrayStage::run16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin,
+                         int o_end, std::int64_t* out, Coverage* cov) {
+  if (o_end <= o_begin) return;
+  sums16(weights, x, n_in, o_begin, o_end, out);
+  requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
+}
+
+void PeArrayStage::requantize(int n_in, std::size_t n, std::int64_t* out, Coverage* cov) const {
+  if (n == 0) return;
   fx::CastStats stats;
-  requant_.cast_array(out, static_cast<std::size_t>(n), out, &stats);
+  requant_.cast_array(out, n, out, &stats);
   cov->mac_requant.count += stats.count;
   cov->mac_requant.overflows += stats.overflows;
   cov->mac_requant.ties += stats.ties;
   cov->mac_requant.inexact += stats.inexact;
-  cov->accumulator.count += static_cast<std::uint64_t>(n) *
-                            static_cast<std::uint64_t>((n_in + cfg_.simd - 1) / cfg_.simd);
+  cov->accumulator.count += n * static_cast<std::uint64_t>((n_in + cfg_.simd - 1) / cfg_.simd);
 }
 
 bool narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out) {
@@ -192,26 +197,68 @@ BnStage::BnStage(const units::BnActConfig& cfg)
 void BnStage::run(const std::int64_t* mac, const std::int64_t* scale_words,
                   const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
                   Coverage* cov) {
-  const int n = o_end - o_begin;
-  if (n <= 0) return;
-  for (int o = o_begin; o < o_end; ++o) {
-    const std::int64_t s = scale_words[o];
-    const std::int64_t scale = cfg_.scale_kind == 1 ? scale_terms_.value(s) : s;
-    y[o - o_begin] = units::bn_sum(cfg_, mac[o - o_begin] * scale, bias[o]);
+  if (cfg_.scale_kind == 1) {
+    run_scaled<true>(mac, scale_words, bias, o_begin, o_end, y, cov);
+  } else {
+    run_scaled<false>(mac, scale_words, bias, o_begin, o_end, y, cov);
   }
+}
+
+void BnStage::run_decoded(const std::int64_t* mac, const std::int64_t* scales,
+                          const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                          Coverage* cov) {
+  run_scaled<false>(mac, scales, bias, o_begin, o_end, y, cov);
+}
+
+std::vector<std::int64_t> BnStage::scale_values(const std::int64_t* scale_words, int n) const {
+  std::vector<std::int64_t> v(scale_words, scale_words + n);
+  if (cfg_.scale_kind == 1) {
+    for (std::int64_t& s : v) s = scale_terms_.value(s);
+  }
+  return v;
+}
+
+void BnStage::run_pixels(const std::int64_t* mac, const std::int64_t* scales,
+                         const std::int64_t* bias, int channels, std::size_t pixels,
+                         std::int64_t* y, Coverage* cov) {
+  const units::BnActConfig& cfg = cfg_;
+  const auto c = static_cast<std::size_t>(channels);
+  for (std::size_t p = 0; p < pixels; ++p) {
+    for (std::size_t o = 0; o < c; ++o) {
+      y[p * c + o] = units::bn_sum(cfg, mac[p * c + o] * scales[o], bias[o]);
+    }
+  }
+  requantize_activate(pixels * c, y, cov);
+}
+
+template <bool kDecode>
+void BnStage::run_scaled(const std::int64_t* mac, const std::int64_t* scales,
+                         const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                         Coverage* cov) {
+  if (o_end <= o_begin) return;
+  const units::BnActConfig& cfg = cfg_;
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::int64_t scale = kDecode ? scale_terms_.value(scales[o]) : scales[o];
+    y[o - o_begin] = units::bn_sum(cfg, mac[o - o_begin] * scale, bias[o]);
+  }
+  requantize_activate(static_cast<std::size_t>(o_end - o_begin), y, cov);
+}
+
+void BnStage::requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov) const {
   fx::CastStats stats;
-  requant_.cast_array(y, static_cast<std::size_t>(n), y, &stats);
+  requant_.cast_array(y, n, y, &stats);
   cov->bn_requant.count += stats.count;
   cov->bn_requant.overflows += stats.overflows;
   cov->bn_requant.ties += stats.ties;
   cov->bn_requant.inexact += stats.inexact;
+  const units::BnActConfig& cfg = cfg_;
   std::uint64_t changed = 0;
-  for (int i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t r = y[i];
-    y[i] = units::activate(cfg_, r);
+    y[i] = units::activate(cfg, r);
     changed += y[i] != r;
   }
-  cov->activation.count += static_cast<std::uint64_t>(n);
+  cov->activation.count += n;
   cov->activation.overflows += changed;
 }
 
@@ -264,10 +311,11 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   }
   ref.output.resize(ref.mac_output.size());
   BnStage bn(*e.bn_config);
+  const std::vector<std::int64_t> scales = bn.scale_values(ops.bn_scale_words, n_out);
   for (int b = 0; b < ops.batch; ++b) {
     const std::size_t at = static_cast<std::size_t>(b) * n_out;
-    bn.run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
-           ref.output.data() + at, &ref.coverage);
+    bn.run_decoded(ref.mac_output.data() + at, scales.data(), ops.bn_bias, 0, n_out,
+                   ref.output.data() + at, &ref.coverage);
   }
   return ref;
 }

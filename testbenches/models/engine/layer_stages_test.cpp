@@ -5,7 +5,9 @@
 //    alone (the accumulator cast after every beat, then the output cast, as independent.hpp);
 //  * fits_int16 on hand-worked edges: a prefix bound equal to the accumulator's largest raw, or
 //    to INT32_MAX's floor, takes the path; one more does not;
-//  * BnStage (decoded K-hot scales, one cast loop per call) against units::bn_act (the unit's
+//  * BnStage (K-hot scales decoded per call or once up front, one cast loop per call, one or
+//    many pixels) against
+//    units::bn_act (the unit's
 //    reference, shift-add terms unpacked per value) for both scale kinds, every activation and
 //    every output mode.
 #include "models/engine/layer_stages.hpp"
@@ -234,6 +236,34 @@ TEST(BnStage, EqualsUnitsBnAct) {
     EXPECT_EQ(y, want) << what;
     expect_same(cov.bn_requant, want_cov.bn_requant, what + " bn_requant");
     expect_same(cov.activation, want_cov.activation, what + " activation");
+    // The same with the scales decoded once up front.
+    const std::vector<std::int64_t> values = stage.scale_values(scale.data(), n);
+    std::vector<std::int64_t> y2(n);
+    engine::Coverage cov2;
+    stage.run_decoded(mac.data(), values.data(), bias.data(), 0, n, y2.data(), &cov2);
+    EXPECT_EQ(y2, want) << what;
+    expect_same(cov2.bn_requant, want_cov.bn_requant, what + " bn_requant (decoded)");
+    expect_same(cov2.activation, want_cov.activation, what + " activation (decoded)");
+    // Two pixels of n channels in one call (the second the first's mac values reversed).
+    std::vector<std::int64_t> mac2(mac);
+    mac2.insert(mac2.end(), mac.rbegin(), mac.rend());
+    std::vector<std::int64_t> want2(want), y3(2 * static_cast<std::size_t>(n));
+    engine::Coverage want_cov2 = want_cov, cov3;
+    for (int o = 0; o < n; ++o) {
+      if (c.scale_kind == 1) engine::unpack_terms(scale[o], c.k, c.sh_w, &terms);
+      const units::BnActResult r = units::bn_act(c, mac[n - 1 - o], scale[o], terms, bias[o]);
+      want2.push_back(r.y);
+      want_cov2.bn_requant.count += 1;
+      want_cov2.bn_requant.overflows += r.requantized.flags.overflow;
+      want_cov2.bn_requant.ties += r.requantized.flags.tie;
+      want_cov2.bn_requant.inexact += r.requantized.flags.inexact;
+      want_cov2.activation.count += 1;
+      want_cov2.activation.overflows += r.y != r.requantized.raw;
+    }
+    stage.run_pixels(mac2.data(), values.data(), bias.data(), n, 2, y3.data(), &cov3);
+    EXPECT_EQ(y3, want2) << what;
+    expect_same(cov3.bn_requant, want_cov2.bn_requant, what + " bn_requant (pixels)");
+    expect_same(cov3.activation, want_cov2.activation, what + " activation (pixels)");
   }
 }
 
