@@ -16,6 +16,8 @@
 //   RATIO network_model_vs_rtl=<model images/s / RTL images/s>   (issue 16 target: >= 50)
 //   RATE network_model_edges_images_per_s=<images/s>   per-edge engine, 8 images
 //   RATIO network_model_vs_rtl_8_images=<...>          fast engine and RTL on 8 images
+//   RATE network_reference_images_per_s=<images/s of engine::compute_network_reference alone, the
+//     fast engine's values, 8 images, best of 3>
 //   and whether the model and the RTL (and both engines) gave the same cycles.
 #include <algorithm>
 #include <chrono>
@@ -29,6 +31,7 @@
 #include "models/network/network_model.hpp"
 #include "testbenches/env/network_rtl.hpp"
 #include "testbenches/env/simulation_scope.hpp"
+#include "util/heap.hpp"
 
 extern "C" int sc_main(int, char**) { return 1; }  // libsystemc's main is not used
 
@@ -73,6 +76,19 @@ int main() {
   constexpr int kSmall = 8;
   const engine::NetworkPlan plan = engine::plan_network(
       engine::load_network_file(FXSIM_SOURCE_DIR "/docs/examples/network_cnn.toml"));
+  {  // the bit-exact reference arithmetic alone (the fast engine's values come from it)
+    const engine::NetworkOperands ops = engine::make_network_operands(plan, kSmall);
+    double ref_s = 1e30;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+      ref_s = std::min(ref_s,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      if (ref.output().empty()) return 1;
+    }
+    std::printf("RATE network_reference_images_per_s=%.0f\n", kSmall / ref_s);
+    std::fflush(stdout);  // before the RTL build below
+  }
   env::run_network_rtl(plan, engine::make_network_operands(plan, 1));  // builds the top
 
   const Side batch = measure(plan, kBatch);

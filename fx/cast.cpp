@@ -37,6 +37,10 @@ struct Target {
   i128 lo;        // smallest raw value
   i128 hi;        // largest raw value
   uint64_t mask;  // low `width` bits
+  // [in_lo, in_hi]: int64 values that cannot overflow under any mode (SAT_SYM's signed lo
+  // excluded), for a quick in-range test before apply_overflow.
+  int64_t in_lo;
+  int64_t in_hi;
 
   explicit Target(const FxType& t)
       : is_signed(t.is_signed),
@@ -52,6 +56,8 @@ struct Target {
       lo = 0;
       hi = (i128{1} << width) - 1;
     }
+    in_lo = static_cast<int64_t>(lo + (is_signed ? 1 : 0));  // -2^(W-1) + 1 >= INT64_MIN + 1
+    in_hi = hi > INT64_MAX ? INT64_MAX : static_cast<int64_t>(hi);
   }
 
   // The low `width` bits of a two's-complement pattern, read in this format.
@@ -463,6 +469,62 @@ void cast_raws(const int64_t* in, size_t n, int src_frac, int64_t* out, const Ta
   }
 }
 
+// One raw -> raw cast with the flags, as exact_from_mantissa(raw, shift) for 0 < shift < 62, in
+// 64-bit arithmetic: the floor, the dropped part and rounds_up are those of round_shift computed
+// on int64 (the floor plus one cannot overflow since shift >= 1); a rounded value well inside
+// the range is the result, anything else goes through apply_overflow.
+template <Rounding Q, Overflow O>
+inline int64_t cast_raw_shifted(int64_t m, int s, const Target& t, CastFlags& f) {
+  const int64_t half = int64_t{1} << (s - 1);
+  const int64_t fl = m >> s;
+  const int64_t rem = m & ((int64_t{1} << s) - 1);
+  f.inexact = rem != 0;
+  f.tie = rem == half;
+  const int64_t v = fl + (rounds_up<Q>(m < 0, rem, half, (fl & 1) != 0) ? 1 : 0);
+  if (v >= t.in_lo && v <= t.in_hi) return v;
+  return apply_overflow<O>(static_cast<i128>(v), fl, t, f);
+}
+
+template <Rounding Q, Overflow O>
+inline int64_t cast_raw_flagged(int64_t m, long long shift, const Target& t, CastFlags& f) {
+  if (shift > 0 && shift < 62) return cast_raw_shifted<Q, O>(m, static_cast<int>(shift), t, f);
+  return exact_from_mantissa<Q, O>(m, shift, t, f);
+}
+
+template <Rounding Q, Overflow O>
+void cast_raws_flagged(const Target& t, long long shift, const int64_t* in, size_t n, int64_t* out,
+                       CastStats* stats) {
+  uint64_t inexact = 0, ties = 0, overflows = 0;
+  if (shift > 0 && shift < 62) {  // the shift test once per call, not per element
+    const int s = static_cast<int>(shift);
+    for (size_t i = 0; i < n; ++i) {
+      CastFlags f;
+      out[i] = cast_raw_shifted<Q, O>(in[i], s, t, f);
+      inexact += f.inexact;
+      ties += f.tie;
+      overflows += f.overflow;
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      CastFlags f;
+      out[i] = exact_from_mantissa<Q, O>(in[i], shift, t, f);
+      inexact += f.inexact;
+      ties += f.tie;
+      overflows += f.overflow;
+    }
+  }
+  if (!stats) return;
+  stats->count += n;
+  stats->inexact += inexact;
+  stats->ties += ties;
+  stats->overflows += overflows;
+}
+
+template <Rounding Q, Overflow O>
+int64_t cast_one_flagged(const Target& t, long long shift, int64_t raw, CastFlags& f) {
+  return cast_raw_flagged<Q, O>(raw, shift, t, f);
+}
+
 inline i128 raw_as_wide(int64_t raw, const FxType& t) {
   if (!t.is_signed && t.width == 64) return static_cast<i128>(static_cast<uint64_t>(raw));
   return raw;
@@ -496,6 +558,34 @@ int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t, CastFlags
   });
   if (flags) *flags = f;
   return r;
+}
+
+struct RawCaster::Plan {
+  Target target;
+  long long shift;
+  int64_t (*one)(const Target&, long long, int64_t, CastFlags&);
+  void (*array)(const Target&, long long, const int64_t*, size_t, int64_t*, CastStats*);
+};
+
+RawCaster::RawCaster(int src_frac_bits, const FxType& to) {
+  dispatch(to.rounding, effective_overflow(to), [&](auto q, auto o) {
+    constexpr Rounding kQ = decltype(q)::value;
+    constexpr Overflow kO = decltype(o)::value;
+    plan_ = std::make_shared<const Plan>(
+        Plan{Target(to), static_cast<long long>(src_frac_bits) - to.frac_bits(),
+             &cast_one_flagged<kQ, kO>, &cast_raws_flagged<kQ, kO>});
+  });
+}
+
+int64_t RawCaster::cast(int64_t raw, CastFlags* flags) const {
+  CastFlags f;
+  const int64_t r = plan_->one(plan_->target, plan_->shift, raw, f);
+  if (flags) *flags = f;
+  return r;
+}
+
+void RawCaster::cast_array(const int64_t* in, size_t n, int64_t* out, CastStats* stats) const {
+  plan_->array(plan_->target, plan_->shift, in, n, out, stats);
 }
 
 int64_t convert(int64_t raw, const FxType& from, const FxType& to, CastFlags* flags) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "fx/fx_type.hpp"
 
@@ -52,6 +53,22 @@ int64_t cast_from_double(double x, const FxType& t, CastFlags* flags = nullptr);
 // From a raw integer with `src_frac_bits` fraction bits (value = raw * 2^-src_frac_bits),
 // e.g. an accumulator requantized to the output type. src_frac_bits may be negative.
 int64_t cast_from_raw(int64_t raw, int src_frac_bits, const FxType& t, CastFlags* flags = nullptr);
+
+// cast_from_raw(raw, src_frac_bits, to, flags) with the target format, the fraction shift and
+// the mode dispatch worked out once: for a stage that casts every value it sees from the same
+// format into the same type (an accumulator requantized to the MAC output, a BN sum to its
+// output). Same raws and flags as cast_from_raw for every raw, bit for bit; cheap to copy.
+class RawCaster {
+ public:
+  RawCaster(int src_frac_bits, const FxType& to);
+  int64_t cast(int64_t raw, CastFlags* flags = nullptr) const;
+  // out[i] = cast(in[i]) for n raws; `stats`, when given, adds every element's flags.
+  void cast_array(const int64_t* in, size_t n, int64_t* out, CastStats* stats = nullptr) const;
+
+ private:
+  struct Plan;  // the target, the shift and the mode's loop (cast.cpp)
+  std::shared_ptr<const Plan> plan_;
+};
 
 // From a value of another FxType (raw interpreted with from's signedness and width).
 int64_t convert(int64_t raw, const FxType& from, const FxType& to, CastFlags* flags = nullptr);

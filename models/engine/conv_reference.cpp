@@ -40,24 +40,45 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
 
   std::vector<std::int64_t> decoded;
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &decoded);
-  PeArrayStage pe(e.accumulator(), weight_max_abs(e));
+  PeArrayStage pe(e.accumulator(), weight_bounds(weights, n_in, n_out));
   std::optional<BnStage> bn;
-  if (cfg.bn) bn.emplace(*e.bn_config);
+  std::vector<std::int64_t> scales;  // decoded once: every pixel has the same channels
+  if (cfg.bn) {
+    bn.emplace(*e.bn_config);
+    scales = bn->scale_values(ops.bn_scale_words, n_out);
+  }
   std::vector<std::int64_t> window(static_cast<std::size_t>(n_in));
+  // The int16 path when the formats allow it (PeArrayStage::fits_int16): weights narrowed once.
+  bool narrow_weights = pe.fits_int16(n_in);
+  std::vector<std::int16_t> w16, window16, map16;
+  if (narrow_weights) {
+    w16.resize(static_cast<std::size_t>(n_in) * n_out);
+    window16.resize(window.size());
+    map16.resize(map_in);
+    narrow_weights = narrow_to_int16(weights, w16.size(), w16.data());
+  }
+  const auto pixels = static_cast<std::size_t>(s.out_height()) * s.out_width();
   for (int b = 0; b < ops.batch; ++b) {
     const std::int64_t* map = ops.input + static_cast<std::size_t>(b) * map_in;
+    std::int64_t* mac = ref.mac_output.data() + static_cast<std::size_t>(b) * map_out;
+    const bool narrow = narrow_weights && narrow_to_int16(map, map_in, map16.data());
     for (int oy = 0; oy < s.out_height(); ++oy) {
       for (int ox = 0; ox < s.out_width(); ++ox) {
-        const std::size_t at =
-            static_cast<std::size_t>(b) * map_out +
-            (static_cast<std::size_t>(oy) * s.out_width() + ox) * static_cast<std::size_t>(n_out);
-        gather_window(s, cfg.simd, map, oy, ox, window.data());
-        pe.run(weights, window.data(), n_in, 0, n_out, ref.mac_output.data() + at, &ref.coverage);
-        if (bn) {
-          bn->run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
-                  ref.output.data() + at, &ref.coverage);
+        std::int64_t* at = mac + (static_cast<std::size_t>(oy) * s.out_width() + ox) *
+                                     static_cast<std::size_t>(n_out);
+        if (narrow) {  // the accumulators only: requantized below, the whole image in one loop
+          gather_window(s, cfg.simd, map16.data(), oy, ox, window16.data());
+          pe.sums16(w16.data(), window16.data(), n_in, 0, n_out, at);
+        } else {
+          gather_window(s, cfg.simd, map, oy, ox, window.data());
+          pe.run(weights, window.data(), n_in, 0, n_out, at, &ref.coverage);
         }
       }
+    }
+    if (narrow) pe.requantize(n_in, map_out, mac, &ref.coverage);
+    if (bn) {
+      bn->run_pixels(mac, scales.data(), ops.bn_bias, n_out, pixels,
+                     ref.output.data() + static_cast<std::size_t>(b) * map_out, &ref.coverage);
     }
   }
   if (!cfg.bn) ref.output = ref.mac_output;

@@ -90,13 +90,13 @@ NetworkReference compute_network_reference(const NetworkPlan& plan, const Networ
     std::vector<std::int64_t> out, mac;
     Coverage cov;
     if (b.pool) {
-      const std::size_t per_image = static_cast<std::size_t>(b.in.elements());
+      const auto per_image = static_cast<std::size_t>(b.in.elements());
+      const units::MaxPoolConfig& pool = *b.pool;
+      const auto pooled = static_cast<std::size_t>(pool.out_h()) * pool.out_w() * pool.c;
+      out.resize(pooled * static_cast<std::size_t>(ops.image_count));
       for (int i = 0; i < ops.image_count; ++i) {
-        const std::vector<std::int64_t> one(
-            map->begin() + static_cast<std::ptrdiff_t>(i * per_image),
-            map->begin() + static_cast<std::ptrdiff_t>((i + 1) * per_image));
-        const std::vector<std::int64_t> pooled = units::max_pool(*b.pool, one);
-        out.insert(out.end(), pooled.begin(), pooled.end());
+        units::max_pool(pool, map->data() + static_cast<std::size_t>(i) * per_image,
+                        out.data() + static_cast<std::size_t>(i) * pooled);
       }
     } else {
       const Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];

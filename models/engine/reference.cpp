@@ -2,6 +2,7 @@
 #include "models/engine/reference.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "fx/cast.hpp"
 #include "models/engine/layer_stages.hpp"
@@ -9,27 +10,26 @@
 
 namespace fxsim::engine {
 
+// One lookup per term field instead of testing its enable and sign bits: the bits of random
+// weights make those branches unpredictable (term_word_value was 22% of a K-hot sweep's
+// profile). A field {en, neg, shift} has 2 + sh_w <= 8 bits, so the table has <= 256 entries.
+TermWordDecoder::TermWordDecoder(int k, int sh_w)
+    : k_(k), sh_w_(sh_w), term_w_(2 + sh_w), table_(term_w_ <= 8 && k * term_w_ <= 64) {
+  if (!table_) return;
+  field_mask_ = (std::uint64_t{1} << term_w_) - 1;
+  for (std::uint64_t f = 0; f <= field_mask_; ++f) {
+    field_value_[f] = term_word_value(static_cast<std::int64_t>(f), 1, sh_w);
+  }
+}
+
+std::int64_t TermWordDecoder::slow_value(std::int64_t word) const {
+  return term_word_value(word, k_, sh_w_);
+}
+
 void decode_term_words(const std::int64_t* words, std::size_t n, int k, int sh_w,
                        std::int64_t* values) {
-  // One lookup per term field instead of testing its enable and sign bits: the bits of random
-  // weights make those branches unpredictable (term_word_value was 22% of a K-hot sweep's
-  // profile). A field {en, neg, shift} has 2 + sh_w <= 8 bits, so the table has <= 256 entries.
-  const int term_w = 2 + sh_w;
-  if (term_w > 8 || k * term_w > 64) {
-    for (std::size_t i = 0; i < n; ++i) values[i] = term_word_value(words[i], k, sh_w);
-    return;
-  }
-  std::int64_t field_value[256];
-  const std::uint64_t field_mask = (std::uint64_t{1} << term_w) - 1;
-  for (std::uint64_t f = 0; f <= field_mask; ++f) {
-    field_value[f] = term_word_value(static_cast<std::int64_t>(f), 1, sh_w);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto w = static_cast<std::uint64_t>(words[i]);
-    std::int64_t v = 0;
-    for (int t = 0; t < k; ++t) v += field_value[(w >> (t * term_w)) & field_mask];
-    values[i] = v;
-  }
+  const TermWordDecoder decoder(k, sh_w);
+  for (std::size_t i = 0; i < n; ++i) values[i] = decoder.value(words[i]);
 }
 
 const std::int64_t* weight_values(const Elaboration& e, const std::int64_t* words,
@@ -44,8 +44,46 @@ const std::int64_t* weight_values(const Elaboration& e, const std::int64_t* word
   return decoded->data();
 }
 
+WeightBounds weight_bounds(const std::int64_t* weights, int n_in, int n_out) {
+  WeightBounds b;
+  b.max_abs = 0;
+  b.row_abs_sum = 0;
+  for (int o = 0; o < n_out; ++o) {
+    const std::int64_t* w = weights + static_cast<std::size_t>(o) * n_in;
+    std::int64_t row = 0;
+    for (int j = 0; j < n_in; ++j) {
+      // |w| < 2^62 (units::resolve_params); a row sum that would leave int64 is "unknown".
+      const std::int64_t a = w[j] < 0 ? -w[j] : w[j];
+      b.max_abs = std::max(b.max_abs, a);
+      if (__builtin_add_overflow(row, a, &row)) return WeightBounds{};
+    }
+    b.row_abs_sum = std::max(b.row_abs_sum, row);
+  }
+  return b;
+}
+
 PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs)
-    : cfg_(cfg), acc_(cfg), weight_max_abs_(weight_max_abs) {}
+    : PeArrayStage(cfg, WeightBounds{weight_max_abs, -1}) {}
+
+PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, const WeightBounds& bounds)
+    : cfg_(cfg), acc_(cfg), bounds_(bounds), requant_(cfg.product_frac(), cfg.out) {}
+
+__int128 PeArrayStage::sum_bound(int n_in) const {
+  if (bounds_.max_abs < 0) return -1;
+  const std::int64_t a_max = std::max(-cfg_.a.raw_min(), cfg_.a.raw_max());
+  __int128 w_sum = static_cast<__int128>(n_in) * bounds_.max_abs;
+  if (bounds_.row_abs_sum >= 0 && bounds_.row_abs_sum < w_sum) w_sum = bounds_.row_abs_sum;
+  return w_sum * a_max;
+}
+
+bool PeArrayStage::never_overflows(int n_in) const {
+  const __int128 bound = sum_bound(n_in);
+  const std::int64_t acc_hi = cfg_.acc.raw_max();
+  // SAT_SYM's most negative raw saturates: excluded (it goes the exact, slow way).
+  const std::int64_t acc_lo =
+      cfg_.acc.overflow == fx::Overflow::SAT_SYM ? -acc_hi : cfg_.acc.raw_min();
+  return bound >= 0 && bound <= acc_hi && -bound >= acc_lo;
+}
 
 std::int64_t weight_max_abs(const Elaboration& e) {
   if (e.point.kind == EngineKind::FX_MAC) {
@@ -69,17 +107,14 @@ std::int64_t weight_max_abs(const Elaboration& e) {
 void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin,
                        int o_end, std::int64_t* out, Coverage* cov) {
   const int simd = cfg_.simd;
-  const int pf = cfg_.product_frac();
   const std::int64_t acc_hi = cfg_.acc.raw_max();
   // Conservative for SAT_SYM: its most negative raw goes the exact (slow) way.
   const std::int64_t acc_lo =
       cfg_.acc.overflow == fx::Overflow::SAT_SYM ? -acc_hi : cfg_.acc.raw_min();
   std::uint64_t acc_overflows = 0;
-  // When n_in * max|a| * max|w| fits the accumulator, no prefix can leave its range: one flat
+  // When the prefix bound fits the accumulator, no prefix can leave its range: one flat
   // (vectorizable) dot product per row, no range checks at all.
-  const std::int64_t a_max = std::max(-cfg_.a.raw_min(), cfg_.a.raw_max());
-  const __int128 bound = static_cast<__int128>(n_in) * a_max * weight_max_abs_;
-  const bool never_overflows = weight_max_abs_ >= 0 && bound <= acc_hi && -bound >= acc_lo;
+  const bool never_overflows = this->never_overflows(n_in);
   for (int o = o_begin; o < o_end; ++o) {
     const std::int64_t* w = weights + static_cast<std::size_t>(o) * n_in;
     std::int64_t sum = 0;
@@ -104,36 +139,127 @@ void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n
       }
       sum = acc_.value();
     }
-    fx::CastFlags f;
-    out[o - o_begin] = fx::cast_from_raw(sum, pf, cfg_.out, &f);
-    cov->mac_requant.count += 1;
-    cov->mac_requant.overflows += f.overflow;
-    cov->mac_requant.ties += f.tie;
-    cov->mac_requant.inexact += f.inexact;
+    out[o - o_begin] = sum;  // the accumulator, requantized below
   }
-  const auto outputs = static_cast<std::uint64_t>(std::max(0, o_end - o_begin));
-  cov->accumulator.count += outputs * static_cast<std::uint64_t>((n_in + simd - 1) / simd);
   cov->accumulator.overflows += acc_overflows;
+  if (o_end > o_begin) requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
 }
 
-BnStage::BnStage(const units::BnActConfig& cfg) : cfg_(cfg) { terms_.reserve(cfg.k); }
+bool PeArrayStage::fits_int16(int n_in) const {
+  constexpr std::int64_t kMax16 = INT16_MAX;
+  if (bounds_.max_abs < 0 || bounds_.max_abs > kMax16) return false;
+  if (cfg_.a.raw_min() < INT16_MIN || cfg_.a.raw_max() > kMax16) return false;
+  return never_overflows(n_in) && sum_bound(n_in) <= INT32_MAX;
+}
+
+void PeArrayStage::sums16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin,
+                          int o_end, std::int64_t* acc) const {
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::int16_t* w = weights + static_cast<std::size_t>(o) * n_in;
+    // Every partial sum, in any order of summation, is bounded by sum_bound(n_in) <= INT32_MAX
+    // (fits_int16): the vectorized sum is exact.
+    std::int32_t sum = 0;
+    for (int j = 0; j < n_in; ++j) sum += static_cast<std::int32_t>(x[j]) * w[j];
+    acc[o - o_begin] = sum;
+  }
+}
+
+void PeArrayStage::run16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin,
+                         int o_end, std::int64_t* out, Coverage* cov) {
+  if (o_end <= o_begin) return;
+  sums16(weights, x, n_in, o_begin, o_end, out);
+  requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
+}
+
+void PeArrayStage::requantize(int n_in, std::size_t n, std::int64_t* out, Coverage* cov) const {
+  if (n == 0) return;
+  fx::CastStats stats;
+  requant_.cast_array(out, n, out, &stats);
+  cov->mac_requant.count += stats.count;
+  cov->mac_requant.overflows += stats.overflows;
+  cov->mac_requant.ties += stats.ties;
+  cov->mac_requant.inexact += stats.inexact;
+  cov->accumulator.count += n * static_cast<std::uint64_t>((n_in + cfg_.simd - 1) / cfg_.simd);
+}
+
+bool narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* out) {
+  bool fits = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = static_cast<std::int16_t>(values[i]);
+    fits &= out[i] == values[i];
+  }
+  return fits;
+}
+
+BnStage::BnStage(const units::BnActConfig& cfg)
+    : cfg_(cfg), scale_terms_(cfg.k, cfg.sh_w), requant_(cfg.sum_frac(), cfg.out) {}
 
 void BnStage::run(const std::int64_t* mac, const std::int64_t* scale_words,
                   const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
                   Coverage* cov) {
-  for (int o = o_begin; o < o_end; ++o) {
-    const std::int64_t s = scale_words[o];
-    if (cfg_.scale_kind == 1) unpack_terms(s, cfg_.k, cfg_.sh_w, &terms_);
-    const units::BnActResult r = units::bn_act(cfg_, mac[o - o_begin], s, terms_, bias[o]);
-    y[o - o_begin] = r.y;
-    const fx::CastFlags& f = r.requantized.flags;
-    cov->bn_requant.count += 1;
-    cov->bn_requant.overflows += f.overflow;
-    cov->bn_requant.ties += f.tie;
-    cov->bn_requant.inexact += f.inexact;
-    cov->activation.count += 1;
-    cov->activation.overflows += r.y != r.requantized.raw;
+  if (cfg_.scale_kind == 1) {
+    run_scaled<true>(mac, scale_words, bias, o_begin, o_end, y, cov);
+  } else {
+    run_scaled<false>(mac, scale_words, bias, o_begin, o_end, y, cov);
   }
+}
+
+void BnStage::run_decoded(const std::int64_t* mac, const std::int64_t* scales,
+                          const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                          Coverage* cov) {
+  run_scaled<false>(mac, scales, bias, o_begin, o_end, y, cov);
+}
+
+std::vector<std::int64_t> BnStage::scale_values(const std::int64_t* scale_words, int n) const {
+  std::vector<std::int64_t> v(scale_words, scale_words + n);
+  if (cfg_.scale_kind == 1) {
+    for (std::int64_t& s : v) s = scale_terms_.value(s);
+  }
+  return v;
+}
+
+void BnStage::run_pixels(const std::int64_t* mac, const std::int64_t* scales,
+                         const std::int64_t* bias, int channels, std::size_t pixels,
+                         std::int64_t* y, Coverage* cov) {
+  const units::BnActConfig& cfg = cfg_;
+  const auto c = static_cast<std::size_t>(channels);
+  for (std::size_t p = 0; p < pixels; ++p) {
+    for (std::size_t o = 0; o < c; ++o) {
+      y[p * c + o] = units::bn_sum(cfg, mac[p * c + o] * scales[o], bias[o]);
+    }
+  }
+  requantize_activate(pixels * c, y, cov);
+}
+
+template <bool kDecode>
+void BnStage::run_scaled(const std::int64_t* mac, const std::int64_t* scales,
+                         const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
+                         Coverage* cov) {
+  if (o_end <= o_begin) return;
+  const units::BnActConfig& cfg = cfg_;
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::int64_t scale = kDecode ? scale_terms_.value(scales[o]) : scales[o];
+    y[o - o_begin] = units::bn_sum(cfg, mac[o - o_begin] * scale, bias[o]);
+  }
+  requantize_activate(static_cast<std::size_t>(o_end - o_begin), y, cov);
+}
+
+void BnStage::requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov) const {
+  fx::CastStats stats;
+  requant_.cast_array(y, n, y, &stats);
+  cov->bn_requant.count += stats.count;
+  cov->bn_requant.overflows += stats.overflows;
+  cov->bn_requant.ties += stats.ties;
+  cov->bn_requant.inexact += stats.inexact;
+  const units::BnActConfig& cfg = cfg_;
+  std::uint64_t changed = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t r = y[i];
+    y[i] = units::activate(cfg, r);
+    changed += y[i] != r;
+  }
+  cov->activation.count += n;
+  cov->activation.overflows += changed;
 }
 
 Coverage empty_coverage(const EngineConfig& cfg) {
@@ -161,10 +287,29 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
 
   std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &values);
-  PeArrayStage pe(e.accumulator(), weight_max_abs(e));
+  // The same sums on int16 raws when they bound every prefix (8 or 16 products per instruction).
+  // Bounding and narrowing the weights costs about two passes over them, which only pays when
+  // they are read for several vectors: with fewer (a sweep point's batch of 2 was 15% slower),
+  // the int64 path with the format's bound, as before.
+  constexpr int kNarrowMinBatch = 8;
+  const bool amortized = ops.batch >= kNarrowMinBatch;
+  PeArrayStage pe(e.accumulator(), amortized ? weight_bounds(weights, n_in, n_out)
+                                             : WeightBounds{weight_max_abs(e), -1});
+  std::vector<std::int16_t> w16, x16;
+  bool narrow = amortized && pe.fits_int16(n_in);
+  if (narrow) {
+    w16.resize(static_cast<std::size_t>(n_in) * n_out);
+    x16.resize(static_cast<std::size_t>(n_in));
+    narrow = narrow_to_int16(weights, w16.size(), w16.data());
+  }
   for (int b = 0; b < ops.batch; ++b) {
-    pe.run(weights, ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
-           ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
+    const std::int64_t* x = ops.input + static_cast<std::size_t>(b) * n_in;
+    std::int64_t* out = ref.mac_output.data() + static_cast<std::size_t>(b) * n_out;
+    if (narrow && narrow_to_int16(x, x16.size(), x16.data())) {
+      pe.run16(w16.data(), x16.data(), n_in, 0, n_out, out, &ref.coverage);
+    } else {
+      pe.run(weights, x, n_in, 0, n_out, out, &ref.coverage);
+    }
   }
   if (!cfg.bn) {
     ref.output = ref.mac_output;
@@ -172,10 +317,11 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   }
   ref.output.resize(ref.mac_output.size());
   BnStage bn(*e.bn_config);
+  const std::vector<std::int64_t> scales = bn.scale_values(ops.bn_scale_words, n_out);
   for (int b = 0; b < ops.batch; ++b) {
     const std::size_t at = static_cast<std::size_t>(b) * n_out;
-    bn.run(ref.mac_output.data() + at, ops.bn_scale_words, ops.bn_bias, 0, n_out,
-           ref.output.data() + at, &ref.coverage);
+    bn.run_decoded(ref.mac_output.data() + at, scales.data(), ops.bn_bias, 0, n_out,
+                   ref.output.data() + at, &ref.coverage);
   }
   return ref;
 }

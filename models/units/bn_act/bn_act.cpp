@@ -146,8 +146,6 @@ const UnitSpec& bn_act_spec() {
   return spec;
 }
 
-int BnActConfig::sum_frac() const { return std::max(product_frac(), bias.frac_bits()); }
-
 BnActConfig BnActConfig::from(const ParamMap& m) {
   BnActConfig c;
   c.x = format_from_params(param(m, "X_W"), param(m, "X_FRAC"), param(m, "X_SIGNED"));
@@ -181,38 +179,12 @@ std::string_view activation_name(Activation a) {
   return "?";
 }
 
-std::int64_t raw_one(const fx::FxType& out) {
-  const int f = out.frac_bits();
-  if (f < 0) return 0;
-  if (f >= out.width - (out.is_signed ? 1 : 0)) return out.raw_max();
-  return std::int64_t{1} << f;
-}
-
-std::int64_t activate(const BnActConfig& cfg, std::int64_t r) {
-  const std::int64_t one = raw_one(cfg.out);
-  switch (cfg.act) {
-    case Activation::RELU:
-      return std::max<std::int64_t>(r, 0);
-    case Activation::RELU_CLIP:
-      return std::min(std::max<std::int64_t>(r, 0), cfg.clip);
-    case Activation::HARDTANH:
-      return std::clamp(r, -one, one);
-    case Activation::SIGN:
-      return r >= 0 ? one : (cfg.out.is_signed ? -one : 0);
-    case Activation::NONE:
-      break;
-  }
-  return r;
-}
-
 BnActResult bn_act(const BnActConfig& cfg, std::int64_t x, std::int64_t scale,
                    const fx::Terms& scale_terms, std::int64_t bias) {
   const std::int64_t product = cfg.scale_kind == 0 ? x * scale : fx::shift_add(x, scale_terms);
-  const int f = cfg.sum_frac();
   BnActResult r;
-  r.t = product * (std::int64_t{1} << (f - cfg.product_frac())) +
-        bias * (std::int64_t{1} << (f - cfg.bias.frac_bits()));
-  r.requantized.raw = fx::cast_from_raw(r.t, f, cfg.out, &r.requantized.flags);
+  r.t = bn_sum(cfg, product, bias);
+  r.requantized.raw = fx::cast_from_raw(r.t, cfg.sum_frac(), cfg.out, &r.requantized.flags);
   r.y = activate(cfg, r.requantized.raw);
   return r;
 }

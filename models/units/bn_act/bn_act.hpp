@@ -4,6 +4,7 @@
 // file format of fxsim uses.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,7 +40,7 @@ struct BnActConfig {
   int stages = 1;
   int product_frac() const { return x.frac_bits() + s_frac; }
   // Fraction bits of t = x * scale + bias: the larger of the product's and the bias's.
-  int sum_frac() const;
+  int sum_frac() const { return std::max(product_frac(), bias.frac_bits()); }
   int term_width() const { return 2 + sh_w; }
   static BnActConfig from(const ParamMap& resolved);
 };
@@ -54,10 +55,38 @@ struct BnActResult {
 BnActResult bn_act(const BnActConfig& cfg, std::int64_t x, std::int64_t scale,
                    const fx::Terms& scale_terms, std::int64_t bias);
 
-// The activation on a raw output value r (docs/rtl_units.md).
-std::int64_t activate(const BnActConfig& cfg, std::int64_t r);
+// t = product + bias with both aligned to cfg.sum_frac() fraction bits (product: x * scale at
+// cfg.product_frac(); bias: a raw of cfg.bias), exact: what bn_act requantizes.
+// (Inline, as activate and raw_one: the engine's BnStage runs them once per output value.)
+inline std::int64_t bn_sum(const BnActConfig& cfg, std::int64_t product, std::int64_t bias) {
+  const int f = cfg.sum_frac();
+  return product * (std::int64_t{1} << (f - cfg.product_frac())) +
+         bias * (std::int64_t{1} << (f - cfg.bias.frac_bits()));
+}
 
 // Raw 1.0 in the output format, clamped to its range (0 for a negative OUT_FRAC).
-std::int64_t raw_one(const fx::FxType& out);
+inline std::int64_t raw_one(const fx::FxType& out) {
+  const int f = out.frac_bits();
+  if (f < 0) return 0;
+  if (f >= out.width - (out.is_signed ? 1 : 0)) return out.raw_max();
+  return std::int64_t{1} << f;
+}
+
+// The activation on a raw output value r (docs/rtl_units.md).
+inline std::int64_t activate(const BnActConfig& cfg, std::int64_t r) {
+  switch (cfg.act) {
+    case Activation::RELU:
+      return std::max<std::int64_t>(r, 0);
+    case Activation::RELU_CLIP:
+      return std::min(std::max<std::int64_t>(r, 0), cfg.clip);
+    case Activation::HARDTANH:
+      return std::clamp(r, -raw_one(cfg.out), raw_one(cfg.out));
+    case Activation::SIGN:
+      return r >= 0 ? raw_one(cfg.out) : (cfg.out.is_signed ? -raw_one(cfg.out) : 0);
+    case Activation::NONE:
+      break;
+  }
+  return r;
+}
 
 }  // namespace fxsim::units

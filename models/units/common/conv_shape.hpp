@@ -34,8 +34,13 @@ void validate(const ConvShape& s);
 // the input raw at (oy*S - P + ky, ox*S - P + kx, c), 0 outside the map or for c >= C. `input` is
 // one H x W x C map (channels fastest); `window` receives K * K * Cp raws. The one statement of the
 // window order: the sliding-window unit's reference streams these windows, the convolution
-// reference computes on them.
-void gather_window(const ConvShape& s, int simd, const std::int64_t* input, int oy, int ox,
-                   std::int64_t* window);
+// reference computes on them. For int64 raws, and int16 ones (the convolution reference's
+// narrow path, engine::PeArrayStage::run16).
+template <typename Raw>
+void gather_window(const ConvShape& s, int simd, const Raw* input, int oy, int ox, Raw* window);
+extern template void gather_window(const ConvShape&, int, const std::int64_t*, int, int,
+                                   std::int64_t*);
+extern template void gather_window(const ConvShape&, int, const std::int16_t*, int, int,
+                                   std::int16_t*);
 
 }  // namespace fxsim::units

@@ -98,9 +98,8 @@ MaxPoolConfig MaxPoolConfig::from(const ParamMap& m) {
   return c;
 }
 
-std::vector<std::int64_t> max_pool(const MaxPoolConfig& cfg, const std::vector<std::int64_t>& map) {
+void max_pool(const MaxPoolConfig& cfg, const std::int64_t* map, std::int64_t* out) {
   const int oh = cfg.out_h(), ow = cfg.out_w();
-  std::vector<std::int64_t> out(static_cast<std::size_t>(oh) * ow * cfg.c);
   auto at = [&](int y, int x, int ch) {
     return map[(static_cast<std::size_t>(y) * cfg.w + x) * cfg.c + ch];
   };
@@ -117,6 +116,11 @@ std::vector<std::int64_t> max_pool(const MaxPoolConfig& cfg, const std::vector<s
       }
     }
   }
+}
+
+std::vector<std::int64_t> max_pool(const MaxPoolConfig& cfg, const std::vector<std::int64_t>& map) {
+  std::vector<std::int64_t> out(static_cast<std::size_t>(cfg.out_h()) * cfg.out_w() * cfg.c);
+  max_pool(cfg, map.data(), out.data());
   return out;
 }
 

@@ -32,6 +32,8 @@ struct MaxPoolConfig {
 // (map[(y * W + x) * C + c]); the result OUT_H x OUT_W x C in the same order, each the largest
 // raw of its POOL x POOL window.
 std::vector<std::int64_t> max_pool(const MaxPoolConfig& cfg, const std::vector<std::int64_t>& map);
+// The same into out[0, OUT_H * OUT_W * C) from map[0, H * W * C) (one image of a batch in place).
+void max_pool(const MaxPoolConfig& cfg, const std::int64_t* map, std::int64_t* out);
 
 // Cycles from accepting a window's last beat to its result on out_valid: 1.
 inline constexpr int kMaxPoolLatency = 1;
