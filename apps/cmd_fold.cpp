@@ -86,8 +86,8 @@ int fold_command(const FoldOptions& o) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
-  fmt::print("folding of {} ({}) for {}, {}: {} foldings, searched as a chain\n", cfg.name,
-             o.network, goal_text(goal), o.family, r.foldings_searched);
+  fmt::print("folding of {} ({}) for {}, {}: {} foldings searched\n", cfg.name, o.network,
+             goal_text(goal), o.family, r.foldings_searched);
   print_folding(r.folding);
   if (!r.feasible) {
     print_error(kCommand, "{}", r.message);
@@ -100,7 +100,11 @@ int fold_command(const FoldOptions& o) {
       print_error(kCommand, "--out: {}", e.what());
       return kExitFailure;
     }
-    fmt::print("wrote {}\n", o.out);
+    // The FIFO depths stay the file's: a block that holds its input closed while it replays its
+    // folds needs a deeper FIFO in front of it to keep the interval (docs/network.md).
+    fmt::print(
+        "wrote {} (FIFO depths as in {}: `fxsim run --network {} --size-fifos` sizes them)\n",
+        o.out, o.network, o.out);
   }
   return kExitOk;
 }
