@@ -5,7 +5,6 @@
 // folding's cost), or --out cannot be written; 2 a bad description or bad options.
 #include <fmt/core.h>
 
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,7 +122,7 @@ void add_fold_command(CLI::App& app, CommandStatus& status) {
       cmd->add_option("-t,--target-interval", o->target,
                       "Cycles an image: the least LUT-equivalent folding whose slowest block "
                       "(or DMA) takes at most this many")
-          ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max() / 4));
+          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
                                      "LUT-equivalent (LUT + 55 x DSP) the network may use: the "
                                      "smallest interval within it (with --dsp-budget: both)")
@@ -152,7 +151,7 @@ void add_fold_command(CLI::App& app, CommandStatus& status) {
       "bad options.\n"
       "Examples:\n"
       "  fxsim fold --network docs/examples/network_cnn.toml --target-interval 8000 --out f.toml\n"
-      "  fxsim fold --network docs/examples/network_cnn.toml --lut-budget 6000 --dsp-budget 0");
+      "  fxsim fold --network docs/examples/network_cnn.toml --lut-budget 6000");
   cmd->callback([o, &status] { status.exit_code = fold_command(*o); });
 }
 

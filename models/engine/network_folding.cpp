@@ -342,7 +342,6 @@ std::string apply_folding(const std::string& text, const NetworkConfig& original
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  // Back to front, so that an added line does not move the tables still to edit.
   for (std::size_t i = original.layers.size(); i-- > 0;) {
     const NetworkLayer& l = original.layers[i];
     if (l.line <= 0 || static_cast<std::size_t>(l.line) > lines.size()) {
@@ -351,7 +350,7 @@ std::string apply_folding(const std::string& text, const NetworkConfig& original
     }
     const std::size_t header = static_cast<std::size_t>(l.line) - 1;
     set_key(&lines, header, "simd", folding.blocks[i].simd, false);
-    if (l.has_mvau()) set_key(&lines, header, "pe", folding.blocks[i].pe, true);
+    if (l.has_mvau()) set_key(&lines, header, "pe", folding.blocks[i].pe, false);  // required
   }
   for (std::size_t k = 0; k < lines.size(); ++k) {
     const std::size_t p = lines[k].find_first_not_of(" \t");

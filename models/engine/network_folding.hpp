@@ -80,9 +80,9 @@ Folding folding_of(const NetworkPlan& plan, resources::Family family, bool use_d
 FoldingResult fold_network(const NetworkConfig& cfg, const FoldingGoal& goal,
                            const std::string& source_name = "network");
 
-// `text` (a description file) with input.simd and every [[layer]]'s pe (and simd, where it has
-// one) set to `folding`'s, everything else (comments, order) kept; a pe key is added after the
-// kind line of an MVAU layer without one.
+// `text` (a description file) with input.simd (added after [input] when the file has none) and
+// every conv / dense [[layer]]'s pe (and simd, where it has one) set to `folding`'s, everything
+// else (comments, order) kept. `original` is `text` parsed: its layers' lines.
 std::string apply_folding(const std::string& text, const NetworkConfig& original,
                           const Folding& folding);
 
