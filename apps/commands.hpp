@@ -95,6 +95,9 @@ void add_verify_command(CLI::App& app, CommandStatus& status);
 // `fxsim network-from-model`: apps/cmd_network_from_model.cpp.
 void add_network_from_model_command(CLI::App& app, CommandStatus& status);
 
+// `fxsim fold`: apps/cmd_fold.cpp.
+void add_fold_command(CLI::App& app, CommandStatus& status);
+
 // `fxsim sweep` (+ the hidden `fxsim sweep-worker`), `fxsim merge`, `fxsim report`:
 // apps/cmd_sweep.cpp, apps/cmd_merge.cpp, apps/cmd_report.cpp.
 void add_sweep_command(CLI::App& app, CommandStatus& status);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   fxsim::cli::add_train_command(app, status);
   fxsim::cli::add_verify_command(app, status);
   fxsim::cli::add_network_from_model_command(app, status);
+  fxsim::cli::add_fold_command(app, status);
   fxsim::cli::add_sweep_command(app, status);
   fxsim::cli::add_merge_command(app, status);
   fxsim::cli::add_report_command(app, status);

@@ -34,6 +34,8 @@ expect_help "train --help has examples" "fxsim train --config docs/examples/trai
 expect_help "verify --help: --pe per layer" "--pe 16,8,2" verify --help
 expect_help "verify --help: SIMD is the model file's" "SIMD is each layer's own" verify --help
 expect_help "run --help: the accuracy" "output SQNR" run --help
+expect_help "fold --help: the goals" "--target-interval" fold --help
+expect_help "fold --help: the cycles formula" "max(input beats, SF x NF x vectors)" fold --help
 
 # Usage errors: the subcommand's prefix, CLI11's message, what to do, where the options are.
 expect_fail "missing option" 2 "fxsim quantize: --type is required" '' quantize
@@ -47,5 +49,12 @@ expect_fail "missing training config (fxsim-train)" 2 "fxsim train: --config: Fi
 exist: $WORK/t.toml; start from docs/examples/train_quick.toml" '' train --config "$WORK/t.toml"
 expect_fail "bad --pe" 2 "fxsim verify: --pe: Value 0 not in range 1 to 256" '' \
   verify --model "$0" --pe 8,0
+expect_fail "fold: no goal" 2 "fxsim fold: expected a goal: --target-interval N, or --lut-budget X \
+and / or --dsp-budget Y" '' fold --network "$0"
+expect_fail "fold: target and budget" 2 "fxsim fold: --target-interval excludes --lut-budget" '' \
+  fold --network "$0" --target-interval 100 --lut-budget 1000
+expect_fail "fold: bad target" 2 "fxsim fold: --target-interval: Value 0 not in range" '' \
+  fold --network "$0" --target-interval 0
+expect_fail "fold: not a description" 2 "fxsim fold: $0:" '' fold --network "$0" --target-interval 9
 
 finish
