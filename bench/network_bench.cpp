@@ -82,8 +82,8 @@ int main() {
     for (int rep = 0; rep < 3; ++rep) {
       const auto t0 = std::chrono::steady_clock::now();
       const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
-      ref_s = std::min(ref_s,
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      ref_s = std::min(
+          ref_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       if (ref.output().empty()) return 1;
     }
     std::printf("RATE network_reference_images_per_s=%.0f\n", kSmall / ref_s);
