@@ -7,6 +7,7 @@
 // element, and cast_array's CastStats must be the count of the scalar flags.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -39,9 +40,14 @@ std::vector<std::int64_t> probe_raws(const FxType& t, int shift, std::mt19937_64
                                  std::numeric_limits<std::int64_t>::max(),
                                  std::numeric_limits<std::int64_t>::min() + 1,
                                  std::numeric_limits<std::int64_t>::max() - 1};
+  // A raw that would leave int128 when scaled becomes +-2^120: far outside int64 either way, so
+  // push() drops it, as it drops every scaled value int64 cannot hold.
   auto scaled = [&](__int128 raw) -> __int128 {
-    if (shift >= 0) return shift >= 100 ? raw * (__int128{1} << 100) : raw * (__int128{1} << shift);
-    return -shift >= 127 ? 0 : (raw >> -shift);
+    if (shift < 0) return -shift >= 127 ? 0 : (raw >> -shift);
+    const int s = std::min(shift, 100);
+    const __int128 limit = __int128{1} << (120 - s);
+    if (raw >= limit || raw <= -limit) return raw > 0 ? __int128{1} << 120 : -(__int128{1} << 120);
+    return raw * (__int128{1} << s);
   };
   auto push = [&](__int128 x) {
     if (x >= std::numeric_limits<std::int64_t>::min() &&
