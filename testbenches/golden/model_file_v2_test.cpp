@@ -234,6 +234,9 @@ TEST_F(ModelFilesV2, CnnRoundTripsEveryField) {
   EXPECT_NE(h.find("\"flatten\": \"yxc\""), std::string::npos);
   EXPECT_NE(h.find("\"version\": 2"), std::string::npos);
 
+  // The format is frozen: data/cnn_v2.fxm (this model, written when version 2 was introduced) is
+  // what the readers' tests load as their CNN file.
+  EXPECT_EQ(bytes(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm"), b);
   // Same model, same bytes; the loaded model writes the same file again.
   write_model_file(path_, f);
   EXPECT_EQ(bytes(), b);
