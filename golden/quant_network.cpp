@@ -170,7 +170,11 @@ const fx::FxType& input_type(const FeatureLayer& f) {
 }  // namespace
 
 void validate(const QuantNetwork& m) {
-  if (m.layers.empty()) throw ModelError("model: no layers");
+  if (m.layers.empty()) {
+    throw ModelError(m.features.empty() ? "model: no layers"
+                                        : "model: no dense layer after the conv / max_pool layers "
+                                          "(the logits come from a dense layer)");
+  }
   fx::FxType prev = m.input_type;
   std::optional<MapShape> map;  // the previous feature layer's output map
   for (const FeatureLayer& f : m.features) {

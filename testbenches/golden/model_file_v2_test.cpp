@@ -381,6 +381,12 @@ TEST(ModelValidateV2, FeatureShapesAndTypesMustChain) {
   EXPECT_EQ(error_of(m), "conv1.weights: element 3 is a padded lane (c >= 3) and must be 0");
 
   m = good;
+  m.layers.clear();
+  EXPECT_EQ(error_of(m),
+            "model: no dense layer after the conv / max_pool layers (the logits "
+            "come from a dense layer)");
+
+  m = good;
   m.features.erase(m.features.begin());  // the pool now reads the network input
   EXPECT_EQ(error_of(m),
             "pool1.input: type ufixed<4,2,RND_CONV,SAT,0> does not match the previous output "
