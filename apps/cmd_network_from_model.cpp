@@ -53,7 +53,11 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
   golden::ModelFile file;
   try {
     file = golden::read_model_file(o.model);
-  } catch (const std::exception& e) {  // ModelFileError, ModelError
+    golden::require_dense(file.model, kCommand);
+  } catch (const golden::ModelError& e) {  // a valid model this command cannot run yet
+    print_error(kCommand, "{}: {}", o.model, e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {  // ModelFileError (names the file)
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }

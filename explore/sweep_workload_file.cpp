@@ -72,6 +72,11 @@ void read_model(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Wor
     if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
     w.fail(*model, "model", path_in_message(spec, wl->model) + ": " + what);
   }
+  try {
+    golden::require_dense(src->file.model, "fxsim sweep");
+  } catch (const golden::ModelError& e) {
+    w.fail(*model, "model", path_in_message(spec, wl->model) + ": " + e.what());
+  }
   if (!src->file.golden || src->file.golden->count == 0) {
     w.fail(*model, "model",
            src->model_path +

@@ -12,7 +12,7 @@
 
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
-#include "golden/quant_network.hpp"
+#include "golden/dense_layer.hpp"
 #include "models/units/common/conv_shape.hpp"
 
 namespace fxsim::golden {

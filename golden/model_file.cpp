@@ -41,6 +41,18 @@ std::vector<std::int64_t> encode_terms(const BnActLayer& b) {
   return codes;
 }
 
+json bn_json(const std::string& layer, const BnActLayer& b, BlockWriter& blocks) {
+  json bn = {{"scale_type", fx::type_str(b.scale_type)},
+             {"bias_type", b.bias_type.str()},
+             {"output_type", b.out_type.str()},
+             {"activation", std::string(activation_name(b.act))},
+             {"clip_raw", b.clip_raw},
+             {"scale", blocks.add(layer + ".bn.scale", b.scale_raw)},
+             {"bias", blocks.add(layer + ".bn.bias", b.bias_raw)}};
+  if (b.khot_scale()) bn["scale_terms"] = blocks.add(layer + ".bn.scale_terms", encode_terms(b));
+  return bn;
+}
+
 json layer_json(const DenseLayer& l, BlockWriter& blocks) {
   json j = {{"name", l.name},
             {"in_features", l.in_features},
@@ -52,20 +64,43 @@ json layer_json(const DenseLayer& l, BlockWriter& blocks) {
               {"accumulator", l.acc_type.str()},
               {"output", l.out_type.str()}}},
             {"weights", blocks.add(l.name + ".weights", l.weight_raw)}};
-  if (l.bn) {
-    const BnActLayer& b = *l.bn;
-    json bn = {{"scale_type", fx::type_str(b.scale_type)},
-               {"bias_type", b.bias_type.str()},
-               {"output_type", b.out_type.str()},
-               {"activation", std::string(activation_name(b.act))},
-               {"clip_raw", b.clip_raw},
-               {"scale", blocks.add(l.name + ".bn.scale", b.scale_raw)},
-               {"bias", blocks.add(l.name + ".bn.bias", b.bias_raw)}};
-    if (b.khot_scale()) bn["scale_terms"] = blocks.add(l.name + ".bn.scale_terms", encode_terms(b));
-    j["bn"] = bn;
-  }
+  if (l.bn) j["bn"] = bn_json(l.name, *l.bn, blocks);
   return j;
 }
+
+json map_json(const MapShape& s) {
+  return {{"height", s.height}, {"width", s.width}, {"channels", s.channels}};
+}
+
+// Version 2: a feature layer with its "kind".
+json layer_json(const FeatureLayer& f, BlockWriter& blocks) {
+  if (const auto* p = std::get_if<MaxPoolLayer>(&f)) {
+    return {{"kind", "max_pool"},
+            {"name", p->name},
+            {"input", map_json(input_shape(f))},
+            {"size", p->size},
+            {"type", p->type.str()}};
+  }
+  const auto& c = std::get<ConvLayer>(f);
+  json j = {{"kind", "conv"},
+            {"name", c.name},
+            {"input", map_json(input_shape(f))},
+            {"kernel", c.shape.kernel},
+            {"stride", c.shape.stride},
+            {"padding", c.shape.padding},
+            {"out_channels", c.out_channels},
+            {"simd", c.simd},
+            {"types",
+             {{"input", c.input_type.str()},
+              {"weight", fx::type_str(c.weight_type)},
+              {"accumulator", c.acc_type.str()},
+              {"output", c.out_type.str()}}},
+            {"weights", blocks.add(c.name + ".weights", c.weight_raw)}};
+  if (c.bn) j["bn"] = bn_json(c.name, *c.bn, blocks);
+  return j;
+}
+
+constexpr const char* kFlattenYxc = "yxc";
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -145,9 +180,52 @@ class Reader {
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> blocks_;
 };
 
+BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::size_t n) {
+  BnActLayer b;
+  b.scale_type = r.num_type(bj, "scale_type", bw);
+  b.bias_type = r.fx_type(bj, "bias_type", bw);
+  b.out_type = r.fx_type(bj, "output_type", bw);
+  try {
+    b.act = parse_activation(r.at(bj, "activation", bw).get<std::string>());
+  } catch (const std::invalid_argument& e) {
+    r.fail(bw + ".activation", e.what());
+  }
+  b.clip_raw = r.at(bj, "clip_raw", bw).get<std::int64_t>();
+  b.scale_raw = r.block(bj, "scale", bw, n);
+  b.bias_raw = r.block(bj, "bias", bw, n);
+  if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
+    std::vector<std::vector<fx::Term>> encoded(n);
+    for (std::size_t c = 0; c < n; ++c) {
+      try {
+        encoded[c] = fx::khot_encode(b.scale_raw[c], *k);
+      } catch (const std::exception& e) {
+        r.fail(bw + ".scale", std::string("type mismatch: ") + e.what());
+      }
+    }
+    const std::vector<std::int64_t> codes = r.block(bj, "scale_terms", bw, n * k->k);
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::vector<fx::Term>& terms = encoded[c];
+      for (int i = 0; i < k->k; ++i) {
+        const std::int64_t expected = i < static_cast<int>(terms.size()) ? term_code(terms[i]) : 0;
+        if (codes[c * k->k + i] != expected) {
+          r.fail(bw + ".scale_terms",
+                 "channel " + std::to_string(c) + " term " + std::to_string(i) + " is " +
+                     std::to_string(codes[c * k->k + i]) + ", the scale " +
+                     std::to_string(b.scale_raw[c]) + " encodes to " + std::to_string(expected));
+        }
+      }
+    }
+  } else if (bj.contains("scale_terms")) {
+    r.fail(bw + ".scale_terms", "present for a fixed-point scale type");
+  }
+  return b;
+}
+
+std::string layer_where(int index) { return "layers[" + std::to_string(index) + "]"; }
+
 DenseLayer read_layer(const Reader& r, const json& j, int index) {
   DenseLayer l;
-  const std::string where = "layers[" + std::to_string(index) + "]";
+  const std::string where = layer_where(index);
   l.name = r.at(j, "name", where).get<std::string>();
   l.in_features = r.at(j, "in_features", where).get<int>();
   l.out_features = r.at(j, "out_features", where).get<int>();
@@ -166,50 +244,93 @@ DenseLayer read_layer(const Reader& r, const json& j, int index) {
   l.weight_raw =
       r.block(j, "weights", where, static_cast<std::size_t>(l.in_features) * l.out_features);
   if (j.contains("bn")) {
-    const json& bj = j.at("bn");
-    const std::string bw = where + ".bn";
-    BnActLayer b;
-    b.scale_type = r.num_type(bj, "scale_type", bw);
-    b.bias_type = r.fx_type(bj, "bias_type", bw);
-    b.out_type = r.fx_type(bj, "output_type", bw);
-    try {
-      b.act = parse_activation(r.at(bj, "activation", bw).get<std::string>());
-    } catch (const std::invalid_argument& e) {
-      r.fail(bw + ".activation", e.what());
-    }
-    b.clip_raw = r.at(bj, "clip_raw", bw).get<std::int64_t>();
-    const auto n = static_cast<std::size_t>(l.out_features);
-    b.scale_raw = r.block(bj, "scale", bw, n);
-    b.bias_raw = r.block(bj, "bias", bw, n);
-    if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
-      std::vector<std::vector<fx::Term>> encoded(n);
-      for (std::size_t c = 0; c < n; ++c) {
-        try {
-          encoded[c] = fx::khot_encode(b.scale_raw[c], *k);
-        } catch (const std::exception& e) {
-          r.fail(bw + ".scale", std::string("type mismatch: ") + e.what());
-        }
-      }
-      const std::vector<std::int64_t> codes = r.block(bj, "scale_terms", bw, n * k->k);
-      for (std::size_t c = 0; c < n; ++c) {
-        const std::vector<fx::Term>& terms = encoded[c];
-        for (int i = 0; i < k->k; ++i) {
-          const std::int64_t expected =
-              i < static_cast<int>(terms.size()) ? term_code(terms[i]) : 0;
-          if (codes[c * k->k + i] != expected) {
-            r.fail(bw + ".scale_terms",
-                   "channel " + std::to_string(c) + " term " + std::to_string(i) + " is " +
-                       std::to_string(codes[c * k->k + i]) + ", the scale " +
-                       std::to_string(b.scale_raw[c]) + " encodes to " + std::to_string(expected));
-          }
-        }
-      }
-    } else if (bj.contains("scale_terms")) {
-      r.fail(bw + ".scale_terms", "present for a fixed-point scale type");
-    }
-    l.bn = b;
+    l.bn = read_bn(r, j.at("bn"), where + ".bn", static_cast<std::size_t>(l.out_features));
   }
   return l;
+}
+
+// A map side or channel count, bounded before anything is sized from it (validate() then checks
+// the unit's own ranges).
+int map_dim(const Reader& r, const json& j, const char* key, const std::string& where) {
+  const int v = r.at(j, key, where).get<int>();
+  if (v < 1 || v > 65536) r.fail(where + "." + key, std::to_string(v) + "; expected 1..65536");
+  return v;
+}
+
+FeatureLayer read_conv(const Reader& r, const json& j, const std::string& where) {
+  ConvLayer c;
+  c.name = r.at(j, "name", where).get<std::string>();
+  const json& in = r.at(j, "input", where);
+  c.shape.height = map_dim(r, in, "height", where + ".input");
+  c.shape.width = map_dim(r, in, "width", where + ".input");
+  c.shape.channels = map_dim(r, in, "channels", where + ".input");
+  c.shape.kernel = r.at(j, "kernel", where).get<int>();
+  c.shape.stride = r.at(j, "stride", where).get<int>();
+  c.shape.padding = r.at(j, "padding", where).get<int>();
+  c.out_channels = map_dim(r, j, "out_channels", where);
+  c.simd = r.at(j, "simd", where).get<int>();
+  if (c.shape.kernel < 1 || c.shape.kernel > 7 || c.simd < 1 || c.simd > 64) {
+    r.fail(where, "impossible kernel " + std::to_string(c.shape.kernel) + " or simd " +
+                      std::to_string(c.simd));
+  }
+  const json& types = r.at(j, "types", where);
+  const std::string tw = where + ".types";
+  c.input_type = r.fx_type(types, "input", tw);
+  c.weight_type = r.num_type(types, "weight", tw);
+  c.acc_type = r.fx_type(types, "accumulator", tw);
+  c.out_type = r.fx_type(types, "output", tw);
+  c.weight_raw =
+      r.block(j, "weights", where, static_cast<std::size_t>(c.out_channels) * c.window_size());
+  if (j.contains("bn")) {
+    c.bn = read_bn(r, j.at("bn"), where + ".bn", static_cast<std::size_t>(c.out_channels));
+  }
+  return c;
+}
+
+FeatureLayer read_max_pool(const Reader& r, const json& j, const std::string& where) {
+  MaxPoolLayer p;
+  p.name = r.at(j, "name", where).get<std::string>();
+  const json& in = r.at(j, "input", where);
+  p.height = map_dim(r, in, "height", where + ".input");
+  p.width = map_dim(r, in, "width", where + ".input");
+  p.channels = map_dim(r, in, "channels", where + ".input");
+  p.size = r.at(j, "size", where).get<int>();
+  p.type = r.fx_type(j, "type", where);
+  return p;
+}
+
+// Version 2's layer list: conv / max_pool layers, then dense layers; the first dense layer after
+// a feature layer names the flatten order.
+void read_layers_v2(const Reader& r, const json& layers, QuantNetwork& m) {
+  int index = 0;
+  for (const json& lj : layers) {
+    const std::string where = layer_where(index);
+    const std::string kind = r.at(lj, "kind", where).get<std::string>();
+    if (kind == "dense") {
+      const bool first_after_features = m.layers.empty() && !m.features.empty();
+      if (first_after_features) {
+        const std::string order = r.at(lj, "flatten", where).get<std::string>();
+        if (order != kFlattenYxc) {
+          r.fail(where + ".flatten", "'" + order + "'; expected '" + kFlattenYxc +
+                                         "' (the stream order: y, x, channels fastest)");
+        }
+      } else if (lj.contains("flatten")) {
+        r.fail(where + ".flatten",
+               "present on a dense layer that follows no conv / max_pool layer");
+      }
+      m.layers.push_back(read_layer(r, lj, index));
+    } else if (kind == "conv" || kind == "max_pool") {
+      if (!m.layers.empty()) {
+        r.fail(where, "a " + kind +
+                          " layer after a dense layer; expected conv / max_pool layers first, "
+                          "then dense layers");
+      }
+      m.features.push_back(kind == "conv" ? read_conv(r, lj, where) : read_max_pool(r, lj, where));
+    } else {
+      r.fail(where + ".kind", "'" + kind + "'; expected dense, conv or max_pool");
+    }
+    ++index;
+  }
 }
 
 std::vector<unsigned char> slurp(const std::string& path) {
@@ -225,6 +346,7 @@ ModelFileError file_error(const std::string& path, const std::string& what) {
 // Where the parts of a model file are: the JSON header follows the 16-byte preamble, and the
 // data region starts at the next multiple of 8 (the blocks are aligned 64-bit words).
 struct FileLayout {
+  std::uint32_t version;
   std::uint64_t header_len;
   std::uint64_t data_start;
 };
@@ -239,9 +361,11 @@ FileLayout read_preamble(const std::string& path, const std::vector<unsigned cha
     throw file_error(path, "not an fxsim model file (magic)");
   }
   const std::uint32_t version = get_u32(bytes.data() + 8);
-  if (version != kModelFileVersion) {
+  if (version < kModelFileMinVersion || version > kModelFileVersion) {
     throw file_error(path, "format version " + std::to_string(version) +
-                               ", this fxsim reads version " + std::to_string(kModelFileVersion));
+                               ", this fxsim reads versions " +
+                               std::to_string(kModelFileMinVersion) + " and " +
+                               std::to_string(kModelFileVersion));
   }
   const std::uint64_t header_len = get_u32(bytes.data() + 12);
   const std::uint64_t data_start = (16 + header_len + 7) / 8 * 8;
@@ -249,7 +373,7 @@ FileLayout read_preamble(const std::string& path, const std::vector<unsigned cha
     throw file_error(path, "truncated: the header needs " + std::to_string(data_start + 8) +
                                " bytes, the file has " + std::to_string(bytes.size()));
   }
-  return {header_len, data_start};
+  return {version, header_len, data_start};
 }
 
 // The JSON header, which must name this format and version (the preamble's version could
@@ -266,7 +390,7 @@ json parse_header(const std::string& path, const std::vector<unsigned char>& byt
   if (!header.is_object() || header.value("format", "") != kFormatName) {
     throw file_error(path, "header: format is not '" + std::string(kFormatName) + "'");
   }
-  if (header.value("version", 0u) != kModelFileVersion) {
+  if (header.value("version", 0u) != layout.version) {
     throw file_error(path, "header: version mismatch");
   }
   return header;
@@ -333,12 +457,15 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
 
 // The input type, the layers, the optional golden results and the metadata of a header whose
 // framing is already checked. JSON type errors propagate to the caller, which names the file.
-ModelFile read_contents(const Reader& r, const json& header) {
+ModelFile read_contents(const Reader& r, const json& header, std::uint32_t version) {
   ModelFile file;
   file.model.input_type = r.fx_type(r.at(header, "input", "header"), "type", "input");
-  int index = 0;
-  for (const json& lj : r.at(header, "layers", "header")) {
-    file.model.layers.push_back(read_layer(r, lj, index++));
+  const json& layers = r.at(header, "layers", "header");
+  if (version == 1) {
+    int index = 0;
+    for (const json& lj : layers) file.model.layers.push_back(read_layer(r, lj, index++));
+  } else {
+    read_layers_v2(r, layers, file.model);
   }
   if (header.contains("golden")) file.golden = read_golden(r, header.at("golden"), file.model);
   file.metadata_json = header.value("meta", json::object()).dump();
@@ -387,15 +514,30 @@ std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classe
   return out;
 }
 
+std::uint32_t model_file_version(const QuantNetwork& model) { return model.dense_only() ? 1 : 2; }
+
 void write_model_file(const std::string& path, const ModelFile& file) {
   validate(file.model);
+  const std::uint32_t version = model_file_version(file.model);
   BlockWriter blocks;
   json header = {{"format", kFormatName},
-                 {"version", kModelFileVersion},
+                 {"version", version},
                  {"input", {{"type", file.model.input_type.str()}}},
                  {"layers", json::array()},
                  {"meta", json::parse(file.metadata_json)}};
-  for (const DenseLayer& l : file.model.layers) header["layers"].push_back(layer_json(l, blocks));
+  for (const FeatureLayer& f : file.model.features) {
+    header["layers"].push_back(layer_json(f, blocks));
+  }
+  for (const DenseLayer& l : file.model.layers) {
+    json j = layer_json(l, blocks);
+    if (version >= 2) {
+      j["kind"] = "dense";
+      if (&l == &file.model.layers.front() && !file.model.features.empty()) {
+        j["flatten"] = kFlattenYxc;  // FlattenOrder::YXC, the only order
+      }
+    }
+    header["layers"].push_back(j);
+  }
   if (file.golden) {
     const GoldenResults& g = *file.golden;
     header["golden"] = {{"images", g.images},
@@ -409,7 +551,7 @@ void write_model_file(const std::string& path, const ModelFile& file) {
   header["blocks"] = blocks.index;
   const std::string text = header.dump(1);
   std::string out(kMagic, sizeof kMagic);
-  put_u32(out, kModelFileVersion);
+  put_u32(out, version);
   put_u32(out, static_cast<std::uint32_t>(text.size()));
   out += text;
   out.append((8 - out.size() % 8) % 8, '\0');
@@ -437,7 +579,7 @@ ModelFile read_model_file(const std::string& path) {
   const Reader r(path, header, bytes.data() + layout.data_start);
   ModelFile file;
   try {
-    file = read_contents(r, header);
+    file = read_contents(r, header, layout.version);
   } catch (const json::exception& e) {
     throw file_error(path, std::string("header: ") + e.what());
   }

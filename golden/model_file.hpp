@@ -4,7 +4,7 @@
 // reads it without torch.
 //
 //   offset 0   8 bytes   magic "FXSMGOLD"
-//          8   u32 LE    format version (kModelFileVersion)
+//          8   u32 LE    format version: 1 (dense layers) or 2 (layer kinds: conv, max_pool, dense)
 //         12   u32 LE    header length H in bytes
 //         16   H bytes   UTF-8 JSON header, then zero padding to a multiple of 8
 //          D   blocks    int64 LE arrays, in header order, contiguous (header "blocks")
@@ -21,7 +21,12 @@
 
 namespace fxsim::golden {
 
-inline constexpr std::uint32_t kModelFileVersion = 1;
+// The versions this fxsim reads. The writer uses the lowest one that holds the model
+// (model_file_version): an MLP stays a version-1 file, byte for byte what earlier fxsim wrote and
+// still readable by it; a model with conv / max-pool layers needs version 2.
+inline constexpr std::uint32_t kModelFileMinVersion = 1;
+inline constexpr std::uint32_t kModelFileVersion = 2;
+std::uint32_t model_file_version(const QuantNetwork& model);
 
 // A model file that cannot be read or is inconsistent; what() starts with the path.
 class ModelFileError : public std::runtime_error {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "fx/width_rules.hpp"
 #include "models/units/bn_act/bn_act.hpp"
@@ -110,9 +111,87 @@ void validate(const DenseLayer& l) {
   }
 }
 
+const std::string& layer_name(const FeatureLayer& f) {
+  return std::visit([](const auto& l) -> const std::string& { return l.name; }, f);
+}
+
+const char* layer_kind(const FeatureLayer& f) {
+  return std::holds_alternative<ConvLayer>(f) ? "conv" : "max_pool";
+}
+
+MapShape input_shape(const FeatureLayer& f) {
+  if (const auto* c = std::get_if<ConvLayer>(&f)) {
+    return {c->shape.height, c->shape.width, c->shape.channels};
+  }
+  const auto& p = std::get<MaxPoolLayer>(f);
+  return {p.height, p.width, p.channels};
+}
+
+MapShape output_shape(const FeatureLayer& f) {
+  if (const auto* c = std::get_if<ConvLayer>(&f)) {
+    return {c->shape.out_height(), c->shape.out_width(), c->out_channels};
+  }
+  const auto& p = std::get<MaxPoolLayer>(f);
+  return {p.out_height(), p.out_width(), p.channels};
+}
+
+const fx::FxType& output_type(const FeatureLayer& f) {
+  if (const auto* c = std::get_if<ConvLayer>(&f)) return c->output_type();
+  return std::get<MaxPoolLayer>(f).type;
+}
+
+void validate(const MaxPoolLayer& p) {
+  const std::string& n = p.name;
+  if (p.size < 2 || p.size > 4) fail(n + ".size", std::to_string(p.size) + "; expected 2..4");
+  if (p.channels < 1 || p.channels > 4096) {
+    fail(n + ".channels", std::to_string(p.channels) + "; expected 1..4096");
+  }
+  const std::pair<const char*, int> sides[] = {{".height", p.height}, {".width", p.width}};
+  for (const auto& [side, v] : sides) {
+    if (v < p.size || v > 4096) {
+      fail(n + side, std::to_string(v) + "; expected size..4096 = " + std::to_string(p.size) +
+                         "..4096 (a full window)");
+    }
+  }
+}
+
+namespace {
+
+std::string shape_str(const MapShape& s) {
+  return std::to_string(s.height) + "x" + std::to_string(s.width) + "x" +
+         std::to_string(s.channels);
+}
+
+const fx::FxType& input_type(const FeatureLayer& f) {
+  if (const auto* c = std::get_if<ConvLayer>(&f)) return c->input_type;
+  return std::get<MaxPoolLayer>(f).type;
+}
+
+}  // namespace
+
 void validate(const QuantNetwork& m) {
-  if (m.layers.empty()) throw ModelError("model: no layers");
+  if (m.layers.empty()) {
+    throw ModelError(m.features.empty() ? "model: no layers"
+                                        : "model: no dense layer after the conv / max_pool layers "
+                                          "(the logits come from a dense layer)");
+  }
   fx::FxType prev = m.input_type;
+  std::optional<MapShape> map;  // the previous feature layer's output map
+  for (const FeatureLayer& f : m.features) {
+    const std::string& name = layer_name(f);
+    std::visit([](const auto& l) { validate(l); }, f);
+    if (input_type(f) != prev) {
+      fail(name + ".input", "type " + input_type(f).str() +
+                                " does not match the previous output type " + prev.str());
+    }
+    if (map && !(input_shape(f) == *map)) {
+      fail(name + ".shape", "input map " + shape_str(input_shape(f)) +
+                                " does not match the previous layer's output map " +
+                                shape_str(*map));
+    }
+    prev = output_type(f);
+    map = output_shape(f);
+  }
   int prev_features = -1;
   for (const DenseLayer& l : m.layers) {
     if (l.input_type != prev) {
@@ -123,10 +202,21 @@ void validate(const QuantNetwork& m) {
       fail(l.name + ".in_features", std::to_string(l.in_features) + " but the previous layer has " +
                                         std::to_string(prev_features) + " outputs");
     }
+    if (prev_features < 0 && map && l.in_features != map->elements()) {
+      fail(l.name + ".in_features", std::to_string(l.in_features) +
+                                        " but the previous layer's output map " + shape_str(*map) +
+                                        " flattens to " + std::to_string(map->elements()));
+    }
     validate(l);
     prev = l.output_type();
     prev_features = l.out_features;
   }
+}
+
+void require_dense(const QuantNetwork& m, std::string_view runner) {
+  if (m.dense_only()) return;
+  throw ModelError("layer 0 is a " + std::string(layer_kind(m.features.front())) + " layer; " +
+                   std::string(runner) + " runs dense models (CNNs: issue 17)");
 }
 
 units::MacPeConfig mac_config(const DenseLayer& l) {
@@ -190,6 +280,7 @@ std::vector<std::int64_t> reference_dense(const DenseLayer& l,
 
 std::vector<std::int64_t> reference_forward(const QuantNetwork& m,
                                             const std::vector<std::int64_t>& input) {
+  require_dense(m, "reference_forward");
   std::vector<std::int64_t> v = input;
   for (const DenseLayer& l : m.layers) v = reference_dense(l, v);
   return v;

@@ -1,7 +1,10 @@
 // A quantized network as the hardware runs it: plain C++ (no torch), shared by the exporter, the
-// model-file loader and `fxsim verify`. Every layer is one design point of docs/engine.md: a dense
-// PE x SIMD MAC array (exact products, accumulator wrap/saturate per beat, requant to out_type),
-// then optionally one bn_act per output (t = x * scale + bias exact, requant, activation).
+// model-file loader and `fxsim verify`. An MLP is a list of dense layers (golden/dense_layer.hpp),
+// each one design point of docs/engine.md. A CNN puts a feature stage in front of them: conv
+// layers (golden/conv_layer.hpp) and max-pool layers on H x W x C maps streamed pixel by pixel,
+// then a flatten into the first dense layer's inputs. The dense layers keep their own list, so
+// every MLP code path reads `layers` as before and code that runs dense models only checks
+// dense_only() (require_dense) first.
 #pragma once
 
 #include <cstdint>
@@ -9,60 +12,80 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
+#include "golden/conv_layer.hpp"
+#include "golden/dense_layer.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 
 namespace fxsim::golden {
 
-// An inconsistent model; what() names the layer and the field ("fc2.bn.scale: ...").
-class ModelError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct BnActLayer {
-  fx::NumType scale_type;  // FxType (fixed multiplier) or KhotType (shift-add, khot/ukhot/spt)
-  fx::FxType bias_type;
-  fx::FxType out_type;
-  units::Activation act = units::Activation::NONE;
-  std::int64_t clip_raw = 0;            // RELU_CLIP upper bound, a raw of out_type
-  std::vector<std::int64_t> scale_raw;  // one per channel
-  std::vector<std::int64_t> bias_raw;   // one per channel
-
-  bool khot_scale() const { return std::holds_alternative<fx::KhotType>(scale_type); }
-  int scale_frac() const;
-};
-
-struct DenseLayer {
+// Max-pooling of an H x W x C map (models/units/max_pool): size x size windows with stride size,
+// leftover rows / columns dropped. Raws keep their type (the maximum of raws is the raw of the
+// maximum), so the output type is the input type.
+struct MaxPoolLayer {
   std::string name;
-  int in_features = 0;
-  int out_features = 0;
-  int simd = 8;  // beats of SIMD inputs: the order the accumulator wraps/saturates in
-  fx::FxType input_type;
-  fx::FxType weight_type;
-  fx::FxType acc_type;                   // fraction bits = input F + weight F, TRN
-  fx::FxType out_type;                   // requant of the accumulator (the MAC unit's output)
-  std::vector<std::int64_t> weight_raw;  // out_features x in_features, row-major
-  std::optional<BnActLayer> bn;
+  int height = 1;    // H, size..4096
+  int width = 1;     // W, size..4096
+  int channels = 1;  // C, 1..4096
+  int size = 2;      // window side and stride, 2..4
+  fx::FxType type;   // of the input and the output raws
 
-  const fx::FxType& output_type() const { return bn ? bn->out_type : out_type; }
+  int out_height() const { return height / size; }
+  int out_width() const { return width / size; }
+};
+
+// A layer of the feature stage, in stream order.
+using FeatureLayer = std::variant<ConvLayer, MaxPoolLayer>;
+
+// How the last feature map becomes the first dense layer's inputs. YXC is the stream order
+// (pixel rows y outer, x, channels fastest): input i of the dense layer is map element
+// (y, x, c) with i = (y * W + x) * C + c. (Torch's flatten is C, Y, X: the exporter reorders.)
+enum class FlattenOrder { YXC };
+
+// An H x W x C feature map's shape.
+struct MapShape {
+  int height = 0, width = 0, channels = 0;
+  int elements() const { return height * width * channels; }
+  bool operator==(const MapShape& o) const {
+    return height == o.height && width == o.width && channels == o.channels;
+  }
 };
 
 struct QuantNetwork {
   fx::FxType input_type;
-  std::vector<DenseLayer> layers;
+  std::vector<FeatureLayer> features;        // conv / max-pool, applied first (empty: an MLP)
+  FlattenOrder flatten = FlattenOrder::YXC;  // of the last feature map (when there is one)
+  std::vector<DenseLayer> layers;            // dense layers, after the feature stage
+
+  bool dense_only() const { return features.empty(); }
 };
 
-// Checks shapes, chaining (a layer's input type is the previous output type), the accumulator's
-// fraction bits, that every raw is a value of its type (K-hot: representable), and that the
-// integer sums fit 62 bits. Throws ModelError.
+const std::string& layer_name(const FeatureLayer& layer);
+// "conv" or "max_pool" (the model file's "kind").
+const char* layer_kind(const FeatureLayer& layer);
+MapShape input_shape(const FeatureLayer& layer);
+MapShape output_shape(const FeatureLayer& layer);
+const fx::FxType& output_type(const FeatureLayer& layer);
+
+// Checks a max-pool layer's parameters (ranges of models/units/max_pool). Throws ModelError.
+void validate(const MaxPoolLayer& layer);
+
+// Checks every layer (validate of its kind), the chaining (a layer's input type is the previous
+// output type, a feature layer's input map is the previous output map, the first dense layer's
+// inputs are the flattened last map), the accumulator's fraction bits, that every raw is a value
+// of its type (K-hot: representable), and that the integer sums fit 62 bits. Throws ModelError.
 void validate(const QuantNetwork& model);
-void validate(const DenseLayer& layer);
+
+// For code that runs dense models only: throws ModelError "layer I is a KIND layer; RUNNER runs
+// dense models (CNNs: issue 17)" naming the first feature layer (I counts every layer, feature
+// layers first, as the model file lists them).
+void require_dense(const QuantNetwork& model, std::string_view runner);
 
 // The models/units configurations of a layer (what the SystemC/RTL units are built from).
 units::MacPeConfig mac_config(const DenseLayer& layer);
@@ -70,6 +93,7 @@ units::BnActConfig bn_config(const DenseLayer& layer);
 
 // Reference integer inference through models/units (mac_dot, bn_act), one input vector of raws
 // of layer.input_type; returns raws of layer.output_type(). Slow and obviously right.
+// reference_forward runs dense models (require_dense).
 std::vector<std::int64_t> reference_dense(const DenseLayer& layer,
                                           const std::vector<std::int64_t>& input);
 std::vector<std::int64_t> reference_forward(const QuantNetwork& model,

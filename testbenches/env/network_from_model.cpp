@@ -104,6 +104,11 @@ bool accumulation_order_free(const golden::DenseLayer& l) {
 
 engine::NetworkConfig network_from_model(const golden::ModelFile& file, const ModelFolding& f) {
   const golden::QuantNetwork& m = file.model;
+  try {
+    golden::require_dense(m, "fxsim network-from-model");
+  } catch (const golden::ModelError& e) {
+    throw ModelFoldingError(e.what());
+  }
   const std::size_t n = m.layers.size();
   if (f.pe.size() != 1 && f.pe.size() != n) {
     throw ModelFoldingError(fmt::format(

@@ -123,6 +123,11 @@ void check_request(const golden::ModelFile& file, const std::string& model_path,
                       "from `fxsim train` (golden results are written with every model)");
   }
   if (file.model.layers.empty()) throw VerifyError(model_path + ": the model has no layers");
+  try {
+    golden::require_dense(file.model, "fxsim verify");
+  } catch (const golden::ModelError& e) {
+    throw VerifyError(model_path + ": " + e.what());
+  }
   const golden::GoldenResults& g = *file.golden;
   if (o.images < 0 || o.images > g.count) {
     throw VerifyError("--images " + std::to_string(o.images) + ": the model file holds golden " +

@@ -284,6 +284,22 @@ TEST_F(NetworkFromModel, AWrongGoldenLogitFailsTheRun) {
   EXPECT_FALSE(s.passed());
 }
 
+// A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by
+// testbenches/golden/model_file_v2_test.cpp) is refused by name: the network engine's CNN
+// streaming is issue 17's next step.
+TEST(NetworkFromCnnModel, IsRefusedNamingTheConvLayer) {
+  const golden::ModelFile cnn =
+      golden::read_model_file(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm");
+  try {
+    network_from_model(cnn, ModelFolding{});
+    FAIL() << "expected a ModelFoldingError";
+  } catch (const ModelFoldingError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "layer 0 is a conv layer; fxsim network-from-model runs dense models (CNNs: issue "
+              "17)");
+  }
+}
+
 TEST_F(NetworkFromModel, FoldingsThatDoNotFitAreNamedErrors) {
   ModelFolding f;
   f.pe = {4, 2, 2};

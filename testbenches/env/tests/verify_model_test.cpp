@@ -338,6 +338,17 @@ TEST_F(VerifyModel, UnusableInputsAreClearErrors) {
   no_golden.golden.reset();
   EXPECT_THROW(verify_model(no_golden, model_path_, {}), VerifyError);
 
+  // A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by
+  // testbenches/golden/model_file_v2_test.cpp): loaded, then refused by name, not run.
+  const std::string cnn = std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm";
+  try {
+    verify_model(golden::read_model_file(cnn), cnn, {});
+    FAIL() << "expected a VerifyError";
+  } catch (const VerifyError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              cnn + ": layer 0 is a conv layer; fxsim verify runs dense models (CNNs: issue 17)");
+  }
+
   golden::ModelFile moved = load();
   moved.golden->images = "t10k-images-idx3-ubyte.gz";
   VerifyOptions elsewhere;
