@@ -405,26 +405,10 @@ EngineRun run_edge_engine(const engine::NetworkPlan& plan, const engine::Network
   NetworkRunResult r;
   r.blocks = top.activity();
   if (!top.finished) {
-    std::string where;
-    for (const BlockActivity& a : r.blocks) {
-      where += " " + a.name + " (" + std::to_string(a.beats_in) + " beats in, " +
-               std::to_string(a.beats_out) + " out)";
-    }
     throw std::runtime_error(
-        "network model: " + std::to_string(top.sink().model().received().size()) +
-        " result beats after " + std::to_string(top.max_cycles) +
-        " cycles, expected more; the blocks:" + where);
+        incomplete_run_message(top.sink().model().received().size(), top.max_cycles, r.blocks));
   }
-  const engine::MapShape& out = plan.output();
-  const int bb = (out.beat_bits() + 7) / 8;
-  const std::size_t n = top.sink().model().received().size();
-  std::vector<Lanes> beats;
-  beats.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    beats.push_back(unpack_beat(top.results().data() + i * static_cast<std::size_t>(bb), out.lanes,
-                                out.format.width, out.format.is_signed));
-  }
-  r.output = streaming::beats_to_map(beats, out.c, out.lanes);
+  r.output = unpack_map(top.results().data(), top.sink().model().received().size(), plan.output());
   if (options.activity) r.activity = top.segments();
   if (options.taps) {
     for (const engine::BlockPlan& b : plan.blocks) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fxsim::network {
 
@@ -50,6 +51,11 @@ inline ActivityState count_edge(bool in_valid, bool in_ready, bool out_valid, bo
   }
   return s;
 }
+
+// The error of a run whose results did not all arrive within max_cycles (a deadlock, or a bound
+// set too low): how many result beats arrived, and each block's beats in and out.
+std::string incomplete_run_message(std::size_t results, std::uint64_t max_cycles,
+                                   const std::vector<BlockActivity>& blocks);
 
 // One stretch of cycles a block spent in one state, for traces.
 struct ActivitySegment {

@@ -18,6 +18,17 @@ const char* to_string(ActivityState s) {
   return "?";
 }
 
+std::string incomplete_run_message(std::size_t results, std::uint64_t max_cycles,
+                                   const std::vector<BlockActivity>& blocks) {
+  std::string where;
+  for (const BlockActivity& a : blocks) {
+    where += " " + a.name + " (" + std::to_string(a.beats_in) + " beats in, " +
+             std::to_string(a.beats_out) + " out)";
+  }
+  return "network model: " + std::to_string(results) + " result beats after " +
+         std::to_string(max_cycles) + " cycles, expected more; the blocks:" + where;
+}
+
 const char* to_string(ModelEngine e) { return e == ModelEngine::FAST ? "fast" : "edges"; }
 
 NetworkRunResult run_network_model(const engine::NetworkPlan& plan,

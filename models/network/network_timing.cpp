@@ -224,14 +224,7 @@ class TimingChain {
   }
 
   [[noreturn]] void fail(std::uint64_t max_cycles) const {
-    std::string where;
-    for (const BlockActivity& a : blocks_) {
-      where += " " + a.name + " (" + std::to_string(a.beats_in) + " beats in, " +
-               std::to_string(a.beats_out) + " out)";
-    }
-    throw std::runtime_error("network model: " + std::to_string(sink_.arrival().size()) +
-                             " result beats after " + std::to_string(max_cycles) +
-                             " cycles, expected more; the blocks:" + where);
+    throw std::runtime_error(incomplete_run_message(sink_.arrival().size(), max_cycles, blocks_));
   }
 
   std::vector<Unit> units_;
