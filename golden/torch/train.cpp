@@ -193,9 +193,12 @@ QuantSettings settings_of(const TrainConfig& cfg, const Variant& v) {
 }
 
 // Each QAT variant draws its own batches from a generator seeded by the variant, so adding or
-// removing a variant leaves the others unchanged.
+// removing a variant leaves the others unchanged. A learned-binary-point variant draws the same
+// batches as the fixed-format QAT of its width: the two differ only in the formats, so their
+// accuracy difference is not blurred by batch-order noise (a paired comparison, docs/golden.md).
 at::Generator variant_generator(const TrainConfig& cfg, const Variant& v) {
-  const std::string name = v.name();
+  const Variant batches_of = v.method == "qat_bp" ? Variant{"qat", v.bits, v.khot_k} : v;
+  const std::string name = batches_of.name();
   return at::make_generator<at::CPUGeneratorImpl>(
       cfg.seed ^ fnv1a64(reinterpret_cast<const unsigned char*>(name.data()), name.size()));
 }

@@ -119,6 +119,34 @@ TEST_F(Training, DeterministicShapesAndGoldenLogits) {
   }
 }
 
+// The learned-binary-point variant is paired with the fixed-format QAT of its width: the same
+// float start, the same batches. With a binary-point learning rate of 1e-9 (Adam steps a
+// parameter by about the learning rate) its formats cannot move off their integers,
+// so it must train exactly the fixed variant's network (identical weights, BN and logits); any
+// accuracy difference in the study (docs/golden.md) is then the formats' doing, not batch noise.
+TEST_F(Training, LearnedBinaryPointVariantIsPairedWithFixedQat) {
+  std::string text = small_config();
+  text.replace(text.find("epochs = 1\n"), 11, "epochs = 1\nbinary_point_learning_rate = 1e-9\n");
+  text.replace(text.find("khot_k = [2]"), 12, "khot_k = []");
+  const TrainConfig cfg = parse_train_config(text, "paired.toml");
+  std::ostringstream log;
+  const TrainReport r = run_training(cfg, dir_.string(), 1, log);
+  ASSERT_EQ(r.variants.size(), 3u);
+  const ModelFile fixed = read_model_file(r.variants[1].model_file);
+  const ModelFile learned = read_model_file(r.variants[2].model_file);
+  ASSERT_EQ(r.variants[2].name, "qat_bp_e4");
+  EXPECT_EQ(r.variants[1].formats, r.variants[2].formats);
+  ASSERT_EQ(fixed.model.layers.size(), learned.model.layers.size());
+  for (size_t l = 0; l < fixed.model.layers.size(); ++l) {
+    EXPECT_EQ(fixed.model.layers[l].weight_raw, learned.model.layers[l].weight_raw) << l;
+    EXPECT_EQ(fixed.model.layers[l].bn->scale_raw, learned.model.layers[l].bn->scale_raw) << l;
+    EXPECT_EQ(fixed.model.layers[l].bn->bias_raw, learned.model.layers[l].bn->bias_raw) << l;
+  }
+  EXPECT_EQ(fixed.golden->logits, learned.golden->logits);
+  // ... and the PTQ variant (no fine-tuning) differs from both: the comparison is not vacuous.
+  EXPECT_NE(read_model_file(r.variants[0].model_file).golden->logits, fixed.golden->logits);
+}
+
 std::string config_error(const std::string& text) {
   try {
     parse_train_config(text, "t.toml");
