@@ -1,6 +1,7 @@
 // `fxsim network-from-model`: a trained model file (`fxsim train`, docs/golden.md) as a network
-// description (docs/network.md, "From a trained model") at the folding given here: one dense
-// block per layer with the layer's formats and bn_act, [network] model naming the file, so that
+// description (docs/network.md, "From a trained model") at the folding given here: a block per
+// layer (conv, pool, dense) with the layer's formats and bn_act, [network] model naming the file,
+// so that
 // `fxsim run --network` takes the trained weights and the golden test images from it and checks
 // the golden logits. Exit codes: 0 written, 1 the file cannot be written, 2 a bad model file or
 // a folding that does not fit it.
@@ -53,10 +54,6 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
   golden::ModelFile file;
   try {
     file = golden::read_model_file(o.model);
-    golden::require_dense(file.model, kCommand);
-  } catch (const golden::ModelError& e) {  // a valid model this command cannot run yet
-    print_error(kCommand, "{}: {}", o.model, e.what());
-    return kExitUsage;
   } catch (const std::exception& e) {  // ModelFileError (names the file)
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
@@ -91,11 +88,17 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
     print_error(kCommand, "--out: {}", e.what());
     return kExitFailure;
   }
-  fmt::print("wrote {}: {} dense blocks (", o.out, cfg.layers.size());
+  fmt::print("wrote {}: {} {}blocks (", o.out, cfg.layers.size(),
+             file.model.dense_only() ? "dense " : "");
   int simd = cfg.input.simd;
   for (std::size_t i = 0; i < cfg.layers.size(); ++i) {
-    fmt::print("{}{} PE {} SIMD {}", i ? ", " : "", cfg.layers[i].name, cfg.layers[i].pe, simd);
-    simd = cfg.layers[i].pe;
+    const engine::NetworkLayer& l = cfg.layers[i];
+    if (l.kind == engine::LayerKind::POOL) {
+      fmt::print("{}{} pool {}", i ? ", " : "", l.name, l.pool);
+      continue;
+    }
+    fmt::print("{}{} PE {} SIMD {}", i ? ", " : "", l.name, l.pe, simd);
+    simd = l.pe;
   }
   fmt::print("), {} images{}\n", cfg.images,
              file.golden ? " of the golden test set" : " from the seed (no golden results)");
@@ -113,8 +116,9 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
       ->required()
       ->check(existing_file(kModelFileHint));
   cmd->add_option("--pe", o->pe,
-                  "Output neurons in parallel: one value for every layer, or one per layer, e.g. "
-                  "--pe 4,2; each must divide its layer's outputs, and is the next layer's SIMD")
+                  "Output neurons (channels) in parallel: one value for every conv / dense "
+                  "layer, or one per such layer, e.g. --pe 4,2; each must divide its layer's "
+                  "outputs, and is the next conv / dense layer's SIMD")
       ->delimiter(',')
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
@@ -137,10 +141,14 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
                   "Write the description to this file (default: stdout); a relative model path "
                   "in it is relative to the file's directory (on stdout: as given)");
   cmd->footer(
-      "One dense block per layer of the model, with the layer's input, weight, accumulator and\n"
-      "output formats and its bn_act (scale, bias, output, activation, clip), engine fx_mac; the\n"
-      "input is the flattened vector (1 x 1 x inputs, --simd channels a beat); a block's SIMD is\n"
-      "the previous block's PE. [network] model names the model file: `fxsim run --network`\n"
+      "A block per layer of the model: a conv layer a conv block (sliding window + MVAU), a\n"
+      "max-pool layer a pool block, a dense layer a dense block, with the layer's input, weight,\n"
+      "accumulator and output formats and its bn_act (scale, bias, output, activation, clip),\n"
+      "engine fx_mac (khot for K-hot / SPT conv weights). The input is the first layer's map\n"
+      "(an MLP's: the flattened vector 1 x 1 x inputs), --simd channels a beat; a conv / dense\n"
+      "block's SIMD is the previous conv / dense block's PE (a pool passes the lanes on); the\n"
+      "first dense block reads the last map in stream order (YXC, the model's flatten).\n"
+      "[network] model names the model file: `fxsim run --network`\n"
       "then takes the trained weights, BN parameters and the golden test images from it, checks\n"
       "its layers against the file's (FILE:LINE: layer[i].key: ...) and every output logit\n"
       "against the golden logits, and reports the top-1 accuracy.\n"
