@@ -141,6 +141,7 @@ NetworkVerifyReport verify_network(const golden::ModelFile& file, const std::str
       r.engine = run.engine;
     }
     r.simulated_cycles += run.cycles;
+    r.logits.insert(r.logits.end(), run.output.begin(), run.output.end());
     if (options.progress) options.progress(first + n, r.images);
   }
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

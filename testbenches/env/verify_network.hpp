@@ -14,6 +14,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "golden/model_file.hpp"
 #include "models/engine/network_cost.hpp"
@@ -48,6 +49,7 @@ struct NetworkVerifyReport {
   // Every logit against the golden logits, over all chunks (image numbers from the first image).
   GoldenLogitCheck golden;
   std::uint64_t reference_mismatches = 0;  // outputs that differ from the network reference
+  std::vector<std::int64_t> logits;        // the network's, images x classes raws
   // The first chunk's run: reset release to the first image's last logit, and the cycles between
   // its last two images' results (0 when it has one image); every chunk's are the same.
   std::uint64_t latency_cycles = 0;

@@ -285,19 +285,30 @@ TEST_F(NetworkFromModel, AWrongGoldenLogitFailsTheRun) {
 }
 
 // A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by
-// testbenches/golden/model_file_v2_test.cpp) is refused by name: the network engine's CNN
-// streaming is issue 17's next step.
-TEST(NetworkFromCnnModel, IsRefusedNamingTheConvLayer) {
+// testbenches/golden/model_file_v2_test.cpp) becomes a conv block (its SPT weights on the spt
+// engine, its SPT BN scales, relu_clip), a pool block and a dense block reading the pooled map.
+TEST(NetworkFromCnnModel, BecomesConvPoolAndDenseBlocks) {
   const golden::ModelFile cnn =
       golden::read_model_file(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm");
-  try {
-    network_from_model(cnn, ModelFolding{});
-    FAIL() << "expected a ModelFoldingError";
-  } catch (const ModelFoldingError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "layer 0 is a conv layer; fxsim network-from-model runs dense models (CNNs: issue "
-              "17)");
-  }
+  ModelFolding f;
+  f.pe = {2, 1};
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(cnn, f), "cnn_v2");
+  ASSERT_EQ(plan.blocks.size(), 3u);
+  EXPECT_EQ(plan.input().h, 4);
+  EXPECT_EQ(plan.input().c, 3);
+  EXPECT_EQ(plan.input().lanes, 2);  // conv1's SIMD
+  const engine::BlockPlan& conv = plan.blocks[0];
+  EXPECT_EQ(conv.layer.kind, engine::LayerKind::CONV);
+  EXPECT_EQ(conv.layer.padding, 1);
+  EXPECT_EQ(conv.mvau->kind, engine::EngineKind::SPT);
+  EXPECT_EQ(fx::type_str(conv.mvau->weight), "spt<4,1,2>");
+  EXPECT_EQ(conv.mvau->in_features, 36);  // 3 x 3 x Cp 4
+  EXPECT_EQ(fx::type_str(conv.mvau->bn->scale), "spt<6,2,2>");
+  EXPECT_EQ(conv.mvau->bn->activation, units::Activation::RELU_CLIP);
+  EXPECT_EQ(plan.blocks[1].layer.kind, engine::LayerKind::POOL);
+  EXPECT_EQ(plan.blocks[1].out.h, 2);
+  EXPECT_EQ(plan.blocks[2].mvau->in_features, 8);  // 2 x 2 x 2
+  EXPECT_EQ(plan.blocks[2].mvau->simd, 2);         // conv1's PE (fc1's sums cannot overflow)
 }
 
 TEST_F(NetworkFromModel, FoldingsThatDoNotFitAreNamedErrors) {
