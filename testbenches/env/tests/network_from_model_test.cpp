@@ -27,6 +27,8 @@
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
 #include "testbenches/env/run_network.hpp"
+#include "testbenches/env/verify_model.hpp"
+#include "testbenches/env/verify_network.hpp"
 
 namespace fxsim::env {
 namespace {
@@ -282,6 +284,34 @@ TEST_F(NetworkFromModel, AWrongGoldenLogitFailsTheRun) {
   EXPECT_EQ(s.runs[0].golden->mismatches, 1u);
   EXPECT_EQ(s.runs[0].golden->first_mismatch_image, 7);
   EXPECT_FALSE(s.passed());
+}
+
+// The MLP on the network engine (`fxsim verify --engine network`), at the model's lanes (fc1's PE
+// = fc2's SIMD 4, the order fc2's saturations need) and in chunks of 5: the same logits as the
+// layer engine (`fxsim verify`'s default for an MLP), both equal to the golden logits, the same
+// top-1 count.
+TEST_F(NetworkFromModel, TheNetworkEngineGivesTheLayerEnginesLogits) {
+  const golden::ModelFile file = golden::read_model_file(model_path_);
+  VerifyOptions lo;
+  lo.layer_pe = {4, 2};
+  const VerifyReport layer = verify_model(file, model_path_, lo);
+  EXPECT_EQ(layer.logit_mismatches, 0u);
+  ModelFolding f;
+  f.pe.clear();
+  f.model_ref = model_path_;
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(file, f), "mlp");
+  EXPECT_EQ(plan.blocks[0].mvau->pe, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->pe, 1);
+  NetworkVerifyOptions no;
+  no.chunk = 5;
+  const NetworkVerifyReport net = verify_network(file, model_path_, plan, no);
+  EXPECT_EQ(net.chunks, 3);
+  EXPECT_EQ(net.logits, file_.golden->logits);
+  EXPECT_EQ(net.golden.mismatches, 0u);
+  EXPECT_EQ(net.golden.correct, layer.hardware_correct);
+  EXPECT_EQ(net.golden.correct, expected_correct_);
+  EXPECT_TRUE(net.passed());
+  EXPECT_TRUE(layer.passed());
 }
 
 // A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "fx/cast.hpp"
+#include "fx/khot.hpp"
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/network_config.hpp"
@@ -58,7 +59,9 @@ std::int64_t draw_raw(std::mt19937_64& rng, const FxType& t) {
 // fc0: 36 inputs of fixed<8,3> (|x| <= 4) x fixed<6,1> weights (F 5): |sum| < 144 in fixed<19,9>
 // (F 10), requantized to fixed<12,5> (F 7). No accumulator can overflow: the order of the beats
 // is free, so the network's SIMDs need not be the model's.
-golden::QuantNetwork make_cnn() {
+// With `spt`, conv0's weights are spt<6,1,2> (sums of at most two signed powers of two, the same
+// fraction bits): the conv block then runs on the spt engine (shift-add PEs, term words).
+golden::QuantNetwork make_cnn(bool spt) {
   std::mt19937_64 rng(17);
   golden::QuantNetwork m;
   m.input_type = FxType::make_unsigned(8, 0, Rounding::TRN, Overflow::SAT);
@@ -73,6 +76,13 @@ golden::QuantNetwork make_cnn() {
   conv.out_type = FxType::make_signed(10, 4, Rounding::RND_CONV, Overflow::SAT);
   for (int i = 0; i < kChannels * 9; ++i) {
     conv.weight_raw.push_back(draw_raw(rng, std::get<FxType>(conv.weight_type)));
+  }
+  if (spt) {  // raws of at most two powers of two below 2^5, either sign: values of spt<6,1,2>
+    conv.weight_type = fx::parse_khot_type("spt<6,1,2>");
+    for (std::int64_t& w : conv.weight_raw) {
+      const std::int64_t a = std::int64_t{1} << (rng() % 5), b = std::int64_t{1} << (rng() % 5);
+      w = (rng() & 1 ? -1 : 1) * (a == b ? a : a + (rng() & 1 ? b : -b));
+    }
   }
   golden::BnActLayer bn;
   bn.scale_type = FxType::make_signed(8, 2);
@@ -150,6 +160,7 @@ std::vector<std::int64_t> brute_force_logits(const golden::QuantNetwork& m, cons
 
 class VerifyNetwork : public ::testing::Test {
  protected:
+  virtual bool spt_weights() const { return false; }
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("fxsim_vn_test_" + std::to_string(::getpid()) + "_" +
@@ -162,7 +173,7 @@ class VerifyNetwork : public ::testing::Test {
     }
     pixels_ = images.pixels;
     golden::write_idx_images((dir_ / "images.idx").string(), images);
-    file_.model = make_cnn();
+    file_.model = make_cnn(spt_weights());
     golden::GoldenResults g;
     g.images = (dir_ / "images.idx").string();
     g.count = kImages;
@@ -414,6 +425,29 @@ TEST_F(VerifyNetwork, AutoFoldingMeetsItsTargetAndStaysBitExact) {
   EXPECT_EQ(folding_error(f),
             "--target-interval: no folding reaches an interval of 300 cycles an image; the "
             "smallest reachable is 324 (bottleneck conv0), with input.simd 1, conv0 PE 4, fc0 PE 1");
+}
+
+class VerifySptNetwork : public VerifyNetwork {
+ protected:
+  bool spt_weights() const override { return true; }
+};
+
+// conv0 with SPT weights: a conv block on the spt engine, its weights as term words; every logit
+// equal to the brute force (which multiplies the raws) on both backends.
+TEST_F(VerifySptNetwork, EveryLogitIsBitExactOnBothBackends) {
+  ModelFolding f;
+  f.pe.clear();
+  const engine::NetworkPlan plan = plan_of(f);
+  EXPECT_EQ(plan.blocks[0].mvau->kind, engine::EngineKind::SPT);
+  for (NetworkBackends backend : {NetworkBackends::MODEL, NetworkBackends::RTL}) {
+    const NetworkVerifyReport r = verify(plan, backend, 10);
+    SCOPED_TRACE(r.backend);
+    EXPECT_EQ(r.logits, file_.golden->logits);
+    EXPECT_EQ(r.golden.mismatches, 0u);
+    EXPECT_EQ(r.reference_mismatches, 0u);
+    EXPECT_EQ(r.golden.correct, expected_correct_);
+    EXPECT_TRUE(r.passed());
+  }
 }
 
 }  // namespace
