@@ -19,8 +19,8 @@
 #include "apps/commands.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/engine_config.hpp"
-#include "models/resources/family.hpp"
 #include "models/engine/network_plan.hpp"
+#include "models/resources/family.hpp"
 #include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/verify_model.hpp"
 #include "testbenches/env/verify_network.hpp"
@@ -48,7 +48,8 @@ struct VerifyCommandOptions {
   int simd = 0;
   std::int64_t target_interval = 0;
   std::int64_t lut_budget = -1, dsp_budget = -1;
-  std::vector<std::string> layer_only, network_only;  // the options given that only one engine takes
+  std::vector<std::string> layer_only,
+      network_only;  // the options given that only one engine takes
 };
 
 nlohmann::json resources_json(const resources::ResourceEstimate& e) {
@@ -225,7 +226,8 @@ std::string folding_source(const VerifyCommandOptions& o) {
   if (o.lut_budget >= 0 || o.dsp_budget >= 0) {
     std::string t;
     if (o.lut_budget >= 0) t = fmt::format("--lut-budget {}", o.lut_budget);
-    if (o.dsp_budget >= 0) t += fmt::format("{}--dsp-budget {}", t.empty() ? "" : " ", o.dsp_budget);
+    if (o.dsp_budget >= 0)
+      t += fmt::format("{}--dsp-budget {}", t.empty() ? "" : " ", o.dsp_budget);
     return t;
   }
   if (o.pe.empty()) return "the model's lanes (PE = the next layer's SIMD)";
@@ -299,8 +301,8 @@ int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFil
 bool engine_options_fit(const VerifyCommandOptions& o, const std::string& engine) {
   const std::vector<std::string>& wrong = engine == "layer" ? o.network_only : o.layer_only;
   if (wrong.empty()) return true;
-  print_error(kCommand, "{}: the {} engine's option; this run is on the {} engine{}",
-              wrong.front(), engine == "layer" ? "network" : "layer", engine,
+  print_error(kCommand, "{}: the {} engine's option; this run is on the {} engine{}", wrong.front(),
+              engine == "layer" ? "network" : "layer", engine,
               engine == "layer" ? " (expected --engine network)" : "");
   return false;
 }
@@ -313,8 +315,9 @@ int verify_command(const VerifyCommandOptions& o) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
-  const std::string engine =
-      !o.engine.empty() ? o.engine : file.model.dense_only() ? "layer" : "network";
+  const std::string engine = !o.engine.empty()         ? o.engine
+                             : file.model.dense_only() ? "layer"
+                                                       : "network";
   if (!engine_options_fit(o, engine)) return kExitUsage;
   if (engine == "network") return verify_network_command(o, file);
   if (!file.model.dense_only()) {
@@ -393,8 +396,8 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
   CLI::Option* pe =
       cmd->add_option("--pe", o->pe,
                       "Output neurons computed in parallel (PE): one value for every layer, or "
-                      "one per layer, e.g. --pe 16,8,2. Layer engine: default 8, SIMD each "
-                      "layer's own from the model file. Network engine: one per conv / dense "
+                      "one per layer, e.g. --pe 16,8,2. Layer engine: default 8; SIMD is each "
+                      "layer's own, from the model file. Network engine: one per conv / dense "
                       "layer, default the model's lanes (each layer's PE the next layer's SIMD)")
           ->delimiter(',')
           ->check(CLI::Range(1, 256));

@@ -255,8 +255,7 @@ FoldingResult fold_network(const NetworkConfig& cfg, const FoldingGoal& goal,
     std::map<int, std::vector<Partial>> next;
     for (const auto& [lanes, front] : fronts) {
       for (int pe : pes) {
-        if (l.has_mvau() && goal.lanes_allowed &&
-            !goal.lanes_allowed(static_cast<int>(i), lanes)) {
+        if (l.has_mvau() && goal.lanes_allowed && !goal.lanes_allowed(static_cast<int>(i), lanes)) {
           continue;
         }
         const BlockOption& o = eval.at(i, lanes, pe);

@@ -32,7 +32,9 @@ struct ModelLayer {
   int outputs() const { return conv ? conv->out_channels : dense ? dense->out_features : 0; }
   int simd() const { return conv ? conv->simd : dense ? dense->simd : 0; }
   engine::LayerKind kind() const {
-    return conv ? engine::LayerKind::CONV : pool ? engine::LayerKind::POOL : engine::LayerKind::DENSE;
+    return conv   ? engine::LayerKind::CONV
+           : pool ? engine::LayerKind::POOL
+                  : engine::LayerKind::DENSE;
   }
   // The MVAU's dense view: one output pixel of a convolution (golden::window_layer) or the layer.
   golden::DenseLayer mvau() const { return conv ? golden::window_layer(*conv) : *dense; }
@@ -208,9 +210,9 @@ void add_blocks(const std::vector<ModelLayer>& layers, const std::vector<int>& p
             source->name(), lanes, *p, l.simd(), source->name()));
       }
       if (pe < 1 || l.outputs() % pe != 0) {
-        throw ModelFoldingError(
-            fmt::format("--pe: {} does not divide {}'s {} {}; expected one of {}", pe, l.name(),
-                        l.outputs(), l.conv ? "output channels" : "outputs", divisors(l.outputs())));
+        throw ModelFoldingError(fmt::format(
+            "--pe: {} does not divide {}'s {} {}; expected one of {}", pe, l.name(), l.outputs(),
+            l.conv ? "output channels" : "outputs", divisors(l.outputs())));
       }
       lanes = pe;
       source = &l;
@@ -379,10 +381,11 @@ void check_mvau(const engine::NetworkPlan& plan, std::size_t i, const ModelLayer
   const golden::DenseLayer view = l.mvau();
   const fx::NumType weight = l.conv ? l.conv->weight_type : fx::NumType(view.weight_type);
   const engine::EngineKind want_engine = engine_of(weight);
-  expect_equal(c, line, key + ".engine", std::string(engine::to_string(b.mvau->kind)),
-               std::string(engine::to_string(want_engine)),
-               model_layer + "'s weights are " +
-                   (want_engine == engine::EngineKind::FX_MAC ? "fixed point" : fx::type_str(weight)));
+  expect_equal(
+      c, line, key + ".engine", std::string(engine::to_string(b.mvau->kind)),
+      std::string(engine::to_string(want_engine)),
+      model_layer + "'s weights are " +
+          (want_engine == engine::EngineKind::FX_MAC ? "fixed point" : fx::type_str(weight)));
   expect_equal(c, line, key + ".weight", fx::type_str(b.mvau->weight), fx::type_str(weight),
                "the weight type of " + model_layer);
   expect_equal(c, line, key + ".accumulator", b.mvau->accumulator.str(), view.acc_type.str(),
@@ -427,10 +430,10 @@ void check_input_map(const engine::NetworkPlan& plan, std::size_t i, const Model
   const std::string model_layer = "the model's " + l.name();
   if (l.dense) {
     if (b.in.elements() != l.dense->in_features) {
-      throw at(c, b.layer.line, fmt::format("layer[{}]", i),
-               fmt::format("an input of {}x{}x{} = {} values; expected {}, the inputs of {}",
-                           b.in.h, b.in.w, b.in.c, b.in.elements(), l.dense->in_features,
-                           model_layer));
+      throw at(
+          c, b.layer.line, fmt::format("layer[{}]", i),
+          fmt::format("an input of {}x{}x{} = {} values; expected {}, the inputs of {}", b.in.h,
+                      b.in.w, b.in.c, b.in.elements(), l.dense->in_features, model_layer));
     }
     return;
   }
@@ -471,7 +474,9 @@ void check_against_model(const engine::NetworkPlan& plan, const golden::ModelFil
                                  engine::to_string(b.layer.kind), model_layer)
                    : fmt::format("{}; expected {}: {} is a {} layer",
                                  engine::to_string(b.layer.kind), want, model_layer,
-                                 l.conv ? "conv" : l.pool ? "max_pool" : "dense"));
+                                 l.conv   ? "conv"
+                                 : l.pool ? "max_pool"
+                                          : "dense"));
     }
     if (l.conv) {
       const units::ConvShape& s = l.conv->shape;
@@ -523,8 +528,8 @@ std::vector<engine::Stimulus> model_block_operands(const engine::NetworkPlan& pl
       const int sh_w = engine::khot_shift_bits(*k);
       s.weight_words.clear();
       for (std::int64_t raw : s.weights) {
-        s.weight_words.push_back(raw == 0 ? zero
-                                          : engine::pack_terms(fx::khot_encode(raw, *k), k->k, sh_w));
+        s.weight_words.push_back(
+            raw == 0 ? zero : engine::pack_terms(fx::khot_encode(raw, *k), k->k, sh_w));
       }
     } else {
       s.weight_words = s.weights;  // fixed-point weights: the memory holds the raws

@@ -63,8 +63,12 @@ std::string folding_text(const engine::BlockPlan& b) {
 }
 
 nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
-  return {{"lut", e.lut},       {"ff", e.ff},         {"dsp", e.dsp},
-          {"bram18", e.bram18}, {"bram36", e.bram36}, {"lutram", e.lutram},
+  return {{"lut", e.lut},
+          {"ff", e.ff},
+          {"dsp", e.dsp},
+          {"bram18", e.bram18},
+          {"bram36", e.bram36},
+          {"lutram", e.lutram},
           {"lut_equivalent", e.lut_equivalent}};
 }
 
@@ -151,10 +155,9 @@ NetworkVerifyReport verify_network(const golden::ModelFile& file, const std::str
 std::string network_verify_text(const NetworkVerifyReport& r) {
   const engine::NetworkConfig& cfg = r.plan.config;
   std::string t = fmt::format("model     {}\n", r.model_path);
-  t += fmt::format(
-      "engine    network, {} backend{} ({} images in {} chunk{} of {}, clock {} ns)\n", r.backend,
-      r.engine.empty() ? "" : ", " + r.engine + " engine", r.images, r.chunks,
-      r.chunks == 1 ? "" : "s", r.chunk, cfg.clock_ns);
+  t += fmt::format("engine    network, {} backend{} ({} images in {} chunk{} of {}, clock {} ns)\n",
+                   r.backend, r.engine.empty() ? "" : ", " + r.engine + " engine", r.images,
+                   r.chunks, r.chunks == 1 ? "" : "s", r.chunk, cfg.clock_ns);
   t += fmt::format(
       "folding   {}; input SIMD {}; LUT/FF/DSP/BRAM: analytical model (models/resources), {}, "
       "DSP multipliers\n\n",
@@ -181,23 +184,24 @@ std::string network_verify_text(const NetworkVerifyReport& r) {
                    g.images_with_mismatch);
   if (g.first_mismatch_image >= 0) {
     t += fmt::format("first mismatch    image {}, class {}: expected {}, got {}\n",
-                     g.first_mismatch_image, g.first_mismatch_class, g.first_expected,
-                     g.first_got);
+                     g.first_mismatch_image, g.first_mismatch_class, g.first_expected, g.first_got);
   }
   t += fmt::format("reference         {} outputs differ from the network reference\n",
                    r.reference_mismatches);
   t += fmt::format("accuracy          hardware {:.4f} ({}/{}), golden {:.4f} ({}/{}){}\n",
                    g.accuracy(), g.correct, g.images, g.golden_accuracy(), g.golden_correct,
                    g.images, g.correct == g.golden_correct ? ", equal" : ", DIFFERENT");
-  t += fmt::format("latency           {} cycles = {:.1f} ns (reset release to the first image's "
-                   "last logit)\n",
-                   r.latency_cycles, r.latency_ns());
+  t += fmt::format(
+      "latency           {} cycles = {:.1f} ns (reset release to the first image's "
+      "last logit)\n",
+      r.latency_cycles, r.latency_ns());
   t += fmt::format(
       "interval          {} cycles an image in steady state = {:.0f} images/s at the clock{}\n",
       r.interval_cycles, r.images_per_second_hardware(),
       r.bottleneck.empty() ? "" : fmt::format(" (bottleneck {})", r.bottleneck));
-  t += fmt::format("simulation        {:.2f} s, {:.0f} images/s on this host ({} cycles simulated)\n",
-                   r.wall_seconds, r.images_per_second_host(), r.simulated_cycles);
+  t += fmt::format(
+      "simulation        {:.2f} s, {:.0f} images/s on this host ({} cycles simulated)\n",
+      r.wall_seconds, r.images_per_second_host(), r.simulated_cycles);
   t += fmt::format("result            {}\n", r.passed() ? "PASS: every logit bit-exact" : "FAIL");
   return t;
 }
@@ -213,7 +217,8 @@ nlohmann::ordered_json network_verify_json(const NetworkVerifyReport& r) {
          {"in", map_json(bp.in)},
          {"out", map_json(bp.out)},
          {"pe", bp.mvau ? nlohmann::ordered_json(bp.mvau->pe) : nlohmann::ordered_json(nullptr)},
-         {"simd", bp.mvau ? nlohmann::ordered_json(bp.mvau->simd) : nlohmann::ordered_json(nullptr)},
+         {"simd",
+          bp.mvau ? nlohmann::ordered_json(bp.mvau->simd) : nlohmann::ordered_json(nullptr)},
          {"resources", resources_json(r.cost.blocks[b].total())}});
   }
   nlohmann::ordered_json first = nullptr;
@@ -226,8 +231,8 @@ nlohmann::ordered_json network_verify_json(const NetworkVerifyReport& r) {
   return {{"model", r.model_path},
           {"engine", "network"},
           {"backend", r.backend},
-          {"model_engine", r.engine.empty() ? nlohmann::ordered_json(nullptr)
-                                            : nlohmann::ordered_json(r.engine)},
+          {"model_engine",
+           r.engine.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.engine)},
           {"images", r.images},
           {"chunk", r.chunk},
           {"chunks", r.chunks},

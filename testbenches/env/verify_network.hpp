@@ -28,11 +28,11 @@ namespace fxsim::env {
 
 struct NetworkVerifyOptions {
   NetworkBackends backend = NetworkBackends::MODEL;  // MODEL or RTL
-  int images = 0;    // the first N golden images; 0: all the model file holds
-  int chunk = 500;   // images a run (the last run takes the rest)
+  int images = 0;   // the first N golden images; 0: all the model file holds
+  int chunk = 500;  // images a run (the last run takes the rest)
   resources::Family family = resources::Family::xc7;
   std::string data_dir = VerifyOptions{}.data_dir;  // where the golden images' IDX file is
-  std::string folding = "--pe";  // how the folding was chosen, for the report
+  std::string folding = "--pe";                     // how the folding was chosen, for the report
   // Called after every chunk with (images done, images total).
   std::function<void(int, int)> progress;
 };

@@ -109,7 +109,8 @@ golden::QuantNetwork make_cnn(bool spt) {
   fc.weight_type = FxType::make_signed(6, 1, Rounding::RND_CONV, Overflow::SAT);
   fc.acc_type = FxType::make_signed(19, 9, Rounding::TRN, Overflow::SAT);
   fc.out_type = FxType::make_signed(12, 5, Rounding::RND_CONV, Overflow::SAT);
-  for (int i = 0; i < kFeatures * kClasses; ++i) fc.weight_raw.push_back(draw_raw(rng, fc.weight_type));
+  for (int i = 0; i < kFeatures * kClasses; ++i)
+    fc.weight_raw.push_back(draw_raw(rng, fc.weight_type));
   m.features = {conv, pool};
   m.layers = {fc};
   golden::validate(m);
@@ -118,7 +119,8 @@ golden::QuantNetwork make_cnn(bool spt) {
 
 // The logits of one image by direct loops: conv (window sums, requant, x scale + bias, requant,
 // ReLU), max of each 2 x 2, the flattened y, x, c map through fc0 (sum, requant).
-std::vector<std::int64_t> brute_force_logits(const golden::QuantNetwork& m, const std::uint8_t* px) {
+std::vector<std::int64_t> brute_force_logits(const golden::QuantNetwork& m,
+                                             const std::uint8_t* px) {
   const auto& conv = std::get<golden::ConvLayer>(m.features[0]);
   const golden::BnActLayer& bn = *conv.bn;
   std::int64_t act[kConvSide][kConvSide][kChannels];
@@ -133,7 +135,7 @@ std::vector<std::int64_t> brute_force_logits(const golden::QuantNetwork& m, cons
             acc += conv.weight_raw[c * 9 + ky * 3 + kx] * px[iy * kSide + ix];
           }
         }
-        const std::int64_t mac = fx::cast_from_raw(acc, 13, conv.out_type);     // F 6
+        const std::int64_t mac = fx::cast_from_raw(acc, 13, conv.out_type);    // F 6
         const std::int64_t t = mac * bn.scale_raw[c] + (bn.bias_raw[c] << 7);  // F 6 + 6 = 12
         act[y][x][c] = std::max<std::int64_t>(0, fx::cast_from_raw(t, 12, bn.out_type));  // F 5
       }
@@ -303,8 +305,9 @@ TEST_F(VerifyNetwork, ADescriptionWhoseConvDiffersFromTheModelIsRefused) {
                                ": layer[0].padding: 0; expected 1, the padding of the model's "
                                "conv0");
   bad = text;
-  bad.replace(bad.find("kind = \"pool\""), 13, "kind = \"conv\"\nchannels = 4\nkernel = 1\npe = 4\nweight = \"fixed<4,1>\"\n"
-                              "output = \"fixed<8,3>\"");
+  bad.replace(bad.find("kind = \"pool\""), 13,
+              "kind = \"conv\"\nchannels = 4\nkernel = 1\npe = 4\nweight = \"fixed<4,1>\"\n"
+              "output = \"fixed<8,3>\"");
   bad.replace(bad.find("size = 2"), 8, "");
   EXPECT_NE(error_of(bad).find(": layer[1].kind: conv; expected pool: the model's pool0 is a "
                                "max_pool layer"),
@@ -349,8 +352,7 @@ TEST_F(VerifyNetwork, EveryLogitIsBitExactOnBothBackends) {
     EXPECT_NE(text.find("logits            0 of 120 differ from the golden model (0 images)\n"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("interval          324 cycles an image in steady state"),
-              std::string::npos)
+    EXPECT_NE(text.find("interval          324 cycles an image in steady state"), std::string::npos)
         << text;
     const nlohmann::ordered_json j = network_verify_json(r);
     EXPECT_EQ(j["logit_mismatches"], 0);
@@ -422,9 +424,10 @@ TEST_F(VerifyNetwork, AutoFoldingMeetsItsTargetAndStaysBitExact) {
   EXPECT_EQ(r.logits, file_.golden->logits);
   goal.target_interval = 300;
   f.goal = goal;
-  EXPECT_EQ(folding_error(f),
-            "--target-interval: no folding reaches an interval of 300 cycles an image; the "
-            "smallest reachable is 324 (bottleneck conv0), with input.simd 1, conv0 PE 4, fc0 PE 1");
+  EXPECT_EQ(
+      folding_error(f),
+      "--target-interval: no folding reaches an interval of 300 cycles an image; the "
+      "smallest reachable is 324 (bottleneck conv0), with input.simd 1, conv0 PE 4, fc0 PE 1");
 }
 
 class VerifySptNetwork : public VerifyNetwork {
