@@ -5,7 +5,9 @@
 // on the SystemC network model and the stitched RTL: every logit must equal reference_forward's,
 // the cycles of both backends must be equal, and the top-1 count the one counted here. fc2's
 // accumulator saturates, so its SIMD (the order of the saturations) is fixed by the model and a
-// folding that changes it is refused; fc1's cannot overflow, so its SIMD is free.
+// folding that changes it is refused; fc1's cannot overflow, so its SIMD is free. The same model
+// on the network engine in chunks (`fxsim verify --engine network`) gives the layer engine's
+// logits, and the format's frozen CNN file becomes conv, pool and dense blocks.
 #include "testbenches/env/network_from_model.hpp"
 
 #include <fmt/core.h>
