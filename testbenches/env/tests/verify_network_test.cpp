@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -174,10 +175,10 @@ class VerifyNetwork : public ::testing::Test {
       images.pixels.push_back(static_cast<std::uint8_t>(rng() & 0xff));
     }
     pixels_ = images.pixels;
-    golden::write_idx_images((dir_ / "images.idx").string(), images);
+    golden::write_idx_images((dir_ / "cnn_tiny_images.idx").string(), images);
     file_.model = make_cnn(spt_weights());
     golden::GoldenResults g;
-    g.images = (dir_ / "images.idx").string();
+    g.images = "cnn_tiny_images.idx";  // a bare name: looked up in the data directory
     g.count = kImages;
     for (int i = 0; i < kImages; ++i) {
       const std::vector<std::int64_t> l = brute_force_logits(file_.model, &pixels_[i * kPixels]);
@@ -188,19 +189,21 @@ class VerifyNetwork : public ::testing::Test {
     }
     g.accuracy = static_cast<double>(expected_correct_) / kImages;
     file_.golden = g;
-    model_path_ = (dir_ / "cnn.fxm").string();
+    model_path_ = (dir_ / "cnn_tiny.fxm").string();
     golden::write_model_file(model_path_, file_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   engine::NetworkPlan plan_of(ModelFolding f) {
     f.model_ref = model_path_;
+    f.model_data_ref = dir_.string();
     return engine::plan_network(network_from_model(file_, f), "cnn");
   }
   NetworkVerifyReport verify(const engine::NetworkPlan& plan, NetworkBackends backend, int chunk) {
     NetworkVerifyOptions o;
     o.backend = backend;
     o.chunk = chunk;
+    o.data_dir = dir_.string();
     return verify_network(golden::read_model_file(model_path_), model_path_, plan, o);
   }
   std::string folding_error(const ModelFolding& f) {
@@ -218,6 +221,30 @@ class VerifyNetwork : public ::testing::Test {
   std::vector<std::uint8_t> pixels_;
   int expected_correct_ = 0;
 };
+
+std::string bytes_of(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// testbenches/env/tests/data holds this model file and its images, byte for byte, for the command
+// line's test (testbenches/apps/test_verify_network.sh) and docs/golden.md's example. After a
+// deliberate change of the model, copy the files this test writes (FXSIM_KEEP_CNN_TINY=DIR keeps
+// them in DIR) over the checked-in ones.
+TEST_F(VerifyNetwork, TheCheckedInFilesAreThisModel) {
+  const std::filesystem::path data = FXSIM_ENV_TEST_DATA_DIR;
+  if (const char* keep = std::getenv("FXSIM_KEEP_CNN_TINY")) {
+    for (const char* name : {"cnn_tiny.fxm", "cnn_tiny_images.idx"}) {
+      std::filesystem::copy_file(dir_ / name, std::filesystem::path(keep) / name,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+  }
+  EXPECT_EQ(bytes_of(dir_ / "cnn_tiny.fxm"), bytes_of(data / "cnn_tiny.fxm"));
+  EXPECT_EQ(bytes_of(dir_ / "cnn_tiny_images.idx"), bytes_of(data / "cnn_tiny_images.idx"));
+  EXPECT_EQ(expected_correct_, 4);  // the top-1 count the command line's test expects
+}
 
 TEST_F(VerifyNetwork, TheCnnBecomesConvPoolAndDenseBlocks) {
   ModelFolding f;
@@ -275,6 +302,7 @@ TEST_F(VerifyNetwork, ADescriptionWhoseConvDiffersFromTheModelIsRefused) {
   ModelFolding f;
   f.pe = {2, 1};
   f.model_ref = model_path_;
+  f.model_data_ref = dir_.string();
   const std::string text = network_toml(network_from_model(file_, f), f, "test");
   const std::string path = (dir_ / "bad.toml").string();
   const auto error_of = [&](const std::string& toml) -> std::string {
