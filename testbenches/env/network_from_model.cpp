@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <utility>
 
 #include "fx/type_parser.hpp"
 #include "golden/idx.hpp"
@@ -226,8 +229,12 @@ engine::NetworkConfig fold_for_goal(const engine::NetworkConfig& cfg,
                                     const std::vector<ModelLayer>& layers,
                                     const engine::FoldingGoal& goal) {
   engine::FoldingGoal g = goal;
-  g.lanes_allowed = [&layers](int block, int lanes) {
-    return !order_problem(layers[static_cast<std::size_t>(block)], lanes);
+  // The search asks once per PE candidate; the answer depends on the block and the lanes only.
+  auto allowed = std::make_shared<std::map<std::pair<int, int>, bool>>();
+  g.lanes_allowed = [&layers, allowed](int block, int lanes) {
+    const auto [at, fresh] = allowed->try_emplace({block, lanes}, false);
+    if (fresh) at->second = !order_problem(layers[static_cast<std::size_t>(block)], lanes);
+    return at->second;
   };
   const std::string option = goal.target_interval ? "--target-interval"
                              : goal.lut_budget    ? "--lut-budget"
