@@ -316,6 +316,30 @@ TEST_F(NetworkFromModel, TheNetworkEngineGivesTheLayerEnginesLogits) {
   EXPECT_TRUE(layer.passed());
 }
 
+// The auto-folding rule on this model: the cheapest folding for a loose target would stream fc2
+// one input a beat (fc1 at PE 1), but fc2's accumulator saturates, so only fc1 at PE 4 (fc2's
+// trained SIMD) is allowed; the folding runs bit-exact.
+TEST_F(NetworkFromModel, AutoFoldingKeepsTheSimdOfALayerThatCanOverflow) {
+  const golden::ModelFile file = golden::read_model_file(model_path_);
+  ModelFolding f;
+  f.model_ref = model_path_;
+  engine::FoldingGoal goal;
+  goal.target_interval = 100000;
+  f.goal = goal;
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(file, f), "mlp");
+  EXPECT_EQ(plan.blocks[0].mvau->pe, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->simd, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->pe, 1);
+  const NetworkVerifyReport r = verify_network(file, model_path_, plan, NetworkVerifyOptions{});
+  EXPECT_EQ(r.logits, file_.golden->logits);
+  // Without the model's rule the same search picks fc1 at PE 1, which the model refuses.
+  engine::NetworkConfig free = plan.config;
+  free.layers[0].pe = 1;
+  const engine::FoldingResult unrestricted = engine::fold_network(free, goal, "mlp");
+  ASSERT_TRUE(unrestricted.feasible);
+  EXPECT_EQ(unrestricted.folding.blocks[0].pe, 1);
+}
+
 // A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by
 // testbenches/golden/model_file_v2_test.cpp) becomes a conv block (its SPT weights on the spt
 // engine, its SPT BN scales, relu_clip), a pool block and a dense block reading the pooled map.
