@@ -1,6 +1,7 @@
 // `fxsim network-from-model`: a trained model file (`fxsim train`, docs/golden.md) as a network
-// description (docs/network.md, "From a trained model") at the folding given here: one dense
-// block per layer with the layer's formats and bn_act, [network] model naming the file, so that
+// description (docs/network.md, "From a trained model") at the folding given here: a block per
+// layer (conv, pool, dense) with the layer's formats and bn_act, [network] model naming the file,
+// so that
 // `fxsim run --network` takes the trained weights and the golden test images from it and checks
 // the golden logits. Exit codes: 0 written, 1 the file cannot be written, 2 a bad model file or
 // a folding that does not fit it.
@@ -13,6 +14,8 @@
 
 #include "apps/commands.hpp"
 #include "golden/model_file.hpp"
+#include "models/engine/network_folding.hpp"
+#include "models/resources/family.hpp"
 #include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/verify_model.hpp"
 #include "util/files.hpp"
@@ -31,6 +34,9 @@ struct NetworkFromModelOptions {
   std::string data;
   std::string name;
   std::string out;
+  std::int64_t target_interval = 0;  // the auto-folding rule's goal (0 / -1: none)
+  std::int64_t lut_budget = -1, dsp_budget = -1;
+  std::string family = "xc7";
 };
 
 // `path` as the description names it: relative to the description's directory (`out`'s, or the
@@ -53,10 +59,6 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
   golden::ModelFile file;
   try {
     file = golden::read_model_file(o.model);
-    golden::require_dense(file.model, kCommand);
-  } catch (const golden::ModelError& e) {  // a valid model this command cannot run yet
-    print_error(kCommand, "{}: {}", o.model, e.what());
-    return kExitUsage;
   } catch (const std::exception& e) {  // ModelFileError (names the file)
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
@@ -69,6 +71,14 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
   f.name = o.name;
   f.model_ref = path_from(o.out, o.model);
   f.model_data_ref = path_from(o.out, o.data);
+  if (o.target_interval > 0 || o.lut_budget >= 0 || o.dsp_budget >= 0) {
+    engine::FoldingGoal goal;
+    if (o.target_interval > 0) goal.target_interval = o.target_interval;
+    if (o.lut_budget >= 0) goal.lut_budget = o.lut_budget;
+    if (o.dsp_budget >= 0) goal.dsp_budget = o.dsp_budget;
+    goal.family = *resources::parse_family(o.family);
+    f.goal = goal;
+  }
   engine::NetworkConfig cfg;
   try {
     cfg = env::network_from_model(file, f);
@@ -76,11 +86,15 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
+  std::vector<int> pe;  // the folding as --pe / --simd, also when a goal chose it
+  for (const engine::NetworkLayer& l : cfg.layers) {
+    if (l.kind != engine::LayerKind::POOL) pe.push_back(l.pe);
+  }
   const std::string text = env::network_toml(
       cfg, f,
       fmt::format("The trained model {} as a streaming network,\nwritten by `fxsim "
                   "network-from-model {}` (docs/network.md, \"From a trained model\").",
-                  f.model_ref, folding_text(o.pe, cfg.input.simd)));
+                  f.model_ref, folding_text(pe, cfg.input.simd)));
   if (o.out.empty()) {
     fmt::print("{}", text);
     return kExitOk;
@@ -91,11 +105,17 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
     print_error(kCommand, "--out: {}", e.what());
     return kExitFailure;
   }
-  fmt::print("wrote {}: {} dense blocks (", o.out, cfg.layers.size());
+  fmt::print("wrote {}: {} {}blocks (", o.out, cfg.layers.size(),
+             file.model.dense_only() ? "dense " : "");
   int simd = cfg.input.simd;
   for (std::size_t i = 0; i < cfg.layers.size(); ++i) {
-    fmt::print("{}{} PE {} SIMD {}", i ? ", " : "", cfg.layers[i].name, cfg.layers[i].pe, simd);
-    simd = cfg.layers[i].pe;
+    const engine::NetworkLayer& l = cfg.layers[i];
+    if (l.kind == engine::LayerKind::POOL) {
+      fmt::print("{}{} pool {}", i ? ", " : "", l.name, l.pool);
+      continue;
+    }
+    fmt::print("{}{} PE {} SIMD {}", i ? ", " : "", l.name, l.pe, simd);
+    simd = l.pe;
   }
   fmt::print("), {} images{}\n", cfg.images,
              file.golden ? " of the golden test set" : " from the seed (no golden results)");
@@ -112,17 +132,40 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("-m,--model", o->model, "Model file written by `fxsim train` (*.fxm)")
       ->required()
       ->check(existing_file(kModelFileHint));
-  cmd->add_option("--pe", o->pe,
-                  "Output neurons in parallel: one value for every layer, or one per layer, e.g. "
-                  "--pe 4,2; each must divide its layer's outputs, and is the next layer's SIMD")
-      ->delimiter(',')
-      ->check(CLI::Range(1, 1024))
+  CLI::Option* pe =
+      cmd->add_option("--pe", o->pe,
+                      "Output neurons (channels) in parallel: one value for every conv / dense "
+                      "layer, or one per such layer, e.g. --pe 4,2; each must divide its layer's "
+                      "outputs, and is the next conv / dense layer's SIMD")
+          ->delimiter(',')
+          ->check(CLI::Range(1, 1024))
+          ->capture_default_str();
+  CLI::Option* target =
+      cmd->add_option("-t,--target-interval", o->target_interval,
+                      "Instead of --pe / --simd: the least LUT-equivalent folding whose interval "
+                      "is at most this many cycles an image (the rule of `fxsim fold`, within the "
+                      "SIMDs the model allows)")
+          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
+                                     "Instead of --pe / --simd: the smallest interval within this "
+                                     "LUT-equivalent (LUT + 55 x DSP; with --dsp-budget: both)")
+                         ->check(CLI::NonNegativeNumber);
+  CLI::Option* dsp = cmd->add_option("--dsp-budget", o->dsp_budget,
+                                     "Instead of --pe / --simd: the smallest interval within this "
+                                     "many DSP slices (with --lut-budget: both)")
+                         ->check(CLI::NonNegativeNumber);
+  target->excludes(lut)->excludes(dsp);
+  cmd->add_option("--family", o->family,
+                  "FPGA family of the resources a --lut-budget / --dsp-budget counts")
+      ->check(CLI::IsMember({"xc7", "xcup"}))
       ->capture_default_str();
-  cmd->add_option("--simd", o->simd,
-                  "Channels a beat of the input stream, the first layer's SIMD (default: the "
-                  "model's); a SIMD other than the trained one only where the layer's "
-                  "accumulator cannot overflow")
-      ->check(CLI::Range(1, 64));
+  CLI::Option* simd =
+      cmd->add_option("--simd", o->simd,
+                      "Channels a beat of the input stream, the first layer's SIMD (default: the "
+                      "model's); a SIMD other than the trained one only where the layer's "
+                      "accumulator cannot overflow")
+          ->check(CLI::Range(1, 64));
+  for (CLI::Option* goal : {target, lut, dsp}) goal->excludes(pe)->excludes(simd);
   cmd->add_option("--fifo-depth", o->fifo_depth, "Depth of the FIFO in front of every block")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
@@ -137,10 +180,14 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
                   "Write the description to this file (default: stdout); a relative model path "
                   "in it is relative to the file's directory (on stdout: as given)");
   cmd->footer(
-      "One dense block per layer of the model, with the layer's input, weight, accumulator and\n"
-      "output formats and its bn_act (scale, bias, output, activation, clip), engine fx_mac; the\n"
-      "input is the flattened vector (1 x 1 x inputs, --simd channels a beat); a block's SIMD is\n"
-      "the previous block's PE. [network] model names the model file: `fxsim run --network`\n"
+      "A block per layer of the model: a conv layer a conv block (sliding window + MVAU), a\n"
+      "max-pool layer a pool block, a dense layer a dense block, with the layer's input, weight,\n"
+      "accumulator and output formats and its bn_act (scale, bias, output, activation, clip),\n"
+      "engine fx_mac (khot for K-hot / SPT conv weights). The input is the first layer's map\n"
+      "(an MLP's: the flattened vector 1 x 1 x inputs), --simd channels a beat; a conv / dense\n"
+      "block's SIMD is the previous conv / dense block's PE (a pool passes the lanes on); the\n"
+      "first dense block reads the last map in stream order (YXC, the model's flatten).\n"
+      "[network] model names the model file: `fxsim run --network`\n"
       "then takes the trained weights, BN parameters and the golden test images from it, checks\n"
       "its layers against the file's (FILE:LINE: layer[i].key: ...) and every output logit\n"
       "against the golden logits, and reports the top-1 accuracy.\n"

@@ -1,7 +1,9 @@
-// `fxsim verify`: an exported model file's test images layer by layer through the engine
-// testbench (testbenches/env/verify_model.hpp), every logit compared bit-exactly with the golden
-// logits. Exit codes: 0 every logit exact (hardware accuracy = golden accuracy), 1 a mismatch or a
-// failed run, 2 a bad model file or bad options.
+// `fxsim verify`: an exported model file's test images through the hardware, every logit compared
+// bit-exactly with the golden logits: on the layer engine, layer by layer through the engine
+// testbench (testbenches/env/verify_model.hpp; an MLP's default), or on the network engine, the
+// model as a streaming network (testbenches/env/verify_network.hpp; a CNN's default). Exit codes:
+// 0 every logit exact (hardware accuracy = golden accuracy), 1 a mismatch or a failed run, 2 a
+// bad model file or bad options.
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -17,8 +19,11 @@
 #include "apps/commands.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/engine_config.hpp"
+#include "models/engine/network_plan.hpp"
 #include "models/resources/family.hpp"
+#include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/verify_model.hpp"
+#include "testbenches/env/verify_network.hpp"
 #include "tlm/rtl/verilated/variant_registry.hpp"
 
 namespace fxsim::cli {
@@ -28,6 +33,7 @@ constexpr const char* kCommand = "fxsim verify";
 
 struct VerifyCommandOptions {
   std::string model;
+  std::string engine;  // "layer" | "network"; "": network for a CNN, layer for an MLP
   std::string backend = "model";
   int images = -1;  // -1: the backend's default
   int batch = 0;    // 0: the backend's default
@@ -38,6 +44,13 @@ struct VerifyCommandOptions {
   std::string json;
   int jobs = 0;  // 0: one per core
   bool quiet = false;
+  // The network engine's folding: --simd, or the auto-folding rule's goal (0 / -1: none).
+  int simd = 0;
+  int fifo_depth = 2;
+  std::int64_t target_interval = 0;
+  std::int64_t lut_budget = -1, dsp_budget = -1;
+  std::vector<std::string> layer_only,
+      network_only;  // the options given that only one engine takes
 };
 
 nlohmann::json resources_json(const resources::ResourceEstimate& e) {
@@ -192,12 +205,138 @@ void print_report(const env::VerifyReport& r) {
   fmt::print("result            {}\n", r.passed() ? "PASS: every logit bit-exact" : "FAIL");
 }
 
+// Progress on stderr: images done, the rate and the time left (one line rewritten on a terminal).
+std::function<void(int, int)> progress_printer() {
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  const auto start = std::chrono::steady_clock::now();
+  return [terminal, start](int done, int total) {
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = s > 0 ? done / s : 0.0;
+    const int eta = rate > 0 ? static_cast<int>((total - done) / rate) : 0;
+    fmt::print(stderr, "{}verify: {}/{} images, {:.0f} images/s, ETA {}:{:02}{}",
+               terminal ? "\r" : "", done, total, rate, eta / 60, eta % 60,
+               terminal && done < total ? "" : "\n");
+    std::fflush(stderr);
+  };
+}
+
+// How the network engine's folding is chosen, as the report names it.
+std::string folding_source(const VerifyCommandOptions& o) {
+  if (o.target_interval > 0) return fmt::format("--target-interval {}", o.target_interval);
+  if (o.lut_budget >= 0 || o.dsp_budget >= 0) {
+    std::string t;
+    if (o.lut_budget >= 0) t = fmt::format("--lut-budget {}", o.lut_budget);
+    if (o.dsp_budget >= 0)
+      t += fmt::format("{}--dsp-budget {}", t.empty() ? "" : " ", o.dsp_budget);
+    return t;
+  }
+  if (o.pe.empty()) return "the model's lanes (PE = the next layer's SIMD)";
+  std::string t = "--pe ";
+  for (std::size_t i = 0; i < o.pe.size(); ++i) t += (i ? "," : "") + std::to_string(o.pe[i]);
+  return t;
+}
+
+int write_json(const std::string& path, const std::string& json) {
+  if (path.empty()) return kExitOk;
+  std::ofstream out(path);
+  out << json << "\n";
+  if (!out) {
+    print_error(kCommand, "cannot write {}", path);
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+// The model as a streaming network on the network engine, in chunks of --batch images.
+int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFile& file) {
+  env::ModelFolding f;
+  f.pe = o.pe;  // empty: the model's lanes
+  f.simd = o.simd;
+  f.fifo_depth = o.fifo_depth;
+  f.model_ref = o.model;
+  if (o.target_interval > 0 || o.lut_budget >= 0 || o.dsp_budget >= 0) {
+    engine::FoldingGoal goal;
+    if (o.target_interval > 0) goal.target_interval = o.target_interval;
+    if (o.lut_budget >= 0) goal.lut_budget = o.lut_budget;
+    if (o.dsp_budget >= 0) goal.dsp_budget = o.dsp_budget;
+    goal.family = *resources::parse_family(o.family);
+    f.goal = goal;
+  }
+  const bool rtl = o.backend == "rtl";
+  env::NetworkVerifyOptions options;
+  options.backend = rtl ? env::NetworkBackends::RTL : env::NetworkBackends::MODEL;
+  options.images = o.images >= 0 ? o.images : (rtl ? 200 : 0);
+  if (o.images < 0 && file.golden && options.images > file.golden->count) {
+    options.images = file.golden->count;
+  }
+  options.chunk = o.batch > 0 ? o.batch : (rtl ? 100 : 500);
+  options.family = *resources::parse_family(o.family);
+  options.data_dir = o.data_dir;
+  options.folding = folding_source(o);
+  if (!o.quiet) options.progress = progress_printer();
+  env::NetworkVerifyReport report;
+  try {
+    engine::NetworkConfig cfg = env::network_from_model(file, f);
+    cfg.clock_ns = o.hw.clock_ns;
+    report = env::verify_network(file, o.model, engine::plan_network(cfg, o.model), options);
+  } catch (const env::ModelFoldingError& e) {
+    print_error(kCommand, "{}: {}", o.model, e.what());
+    return kExitUsage;
+  } catch (const env::VerifyError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  } catch (const verilated::RtlVariantError& e) {
+    print_error(kCommand, "{}: {}", o.model, e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    print_error(kCommand, "simulation failed: {}", e.what());
+    return kExitFailure;
+  }
+  fmt::print("{}", env::network_verify_text(report));
+  if (o.target_interval > 0 &&
+      report.interval_cycles > static_cast<std::uint64_t>(o.target_interval)) {
+    // The folding rule counts each block's own cycles; a block replaying its folds with its input
+    // closed also needs a deep enough FIFO in front of it (docs/network.md, "Folding a network").
+    fmt::print(
+        "note              the interval exceeds --target-interval {}: the folding rule assumes "
+        "FIFOs deep enough for every block's folds (--fifo-depth; `fxsim run --network "
+        "--size-fifos` sizes them)\n",
+        o.target_interval);
+  }
+  std::fflush(stdout);
+  if (write_json(o.json, env::network_verify_json(report).dump(2)) != kExitOk) return kExitFailure;
+  return report.passed() ? kExitOk : kExitFailure;
+}
+
+// Options one engine does not take, refused by name.
+bool engine_options_fit(const VerifyCommandOptions& o, const std::string& engine) {
+  const std::vector<std::string>& wrong = engine == "layer" ? o.network_only : o.layer_only;
+  if (wrong.empty()) return true;
+  print_error(kCommand, "{}: the {} engine's option; this run is on the {} engine{}", wrong.front(),
+              engine == "layer" ? "network" : "layer", engine,
+              engine == "layer" ? " (expected --engine network)" : "");
+  return false;
+}
+
 int verify_command(const VerifyCommandOptions& o) {
   golden::ModelFile file;
   try {
     file = golden::read_model_file(o.model);
   } catch (const std::exception& e) {
     print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  }
+  const std::string engine = !o.engine.empty()         ? o.engine
+                             : file.model.dense_only() ? "layer"
+                                                       : "network";
+  if (!engine_options_fit(o, engine)) return kExitUsage;
+  if (engine == "network") return verify_network_command(o, file);
+  if (!file.model.dense_only()) {
+    print_error(kCommand,
+                "--engine layer: {}: layer 0 is a {} layer; the layer engine runs dense layers "
+                "one at a time and cannot run a CNN; expected --engine network (a CNN's default)",
+                o.model, golden::layer_kind(file.model.features.front()));
     return kExitUsage;
   }
   env::VerifyOptions options;
@@ -216,20 +355,7 @@ int verify_command(const VerifyCommandOptions& o) {
   options.data_dir = o.data_dir;
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const bool terminal = isatty(fileno(stderr)) != 0;
-  const auto start = std::chrono::steady_clock::now();
-  if (!o.quiet) {
-    options.progress = [terminal, start](int done, int total) {
-      const double s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = s > 0 ? done / s : 0.0;
-      const int eta = rate > 0 ? static_cast<int>((total - done) / rate) : 0;
-      fmt::print(stderr, "{}verify: {}/{} images, {:.0f} images/s, ETA {}:{:02}{}",
-                 terminal ? "\r" : "", done, total, rate, eta / 60, eta % 60,
-                 terminal && done < total ? "" : "\n");
-      std::fflush(stderr);
-    };
-  }
+  if (!o.quiet) options.progress = progress_printer();
   env::VerifyReport report;
   try {
     report = env::verify_model(file, o.model, options);
@@ -245,14 +371,7 @@ int verify_command(const VerifyCommandOptions& o) {
   }
   print_report(report);
   std::fflush(stdout);
-  if (!o.json.empty()) {
-    std::ofstream out(o.json);
-    out << report_json(report).dump(2) << "\n";
-    if (!out) {
-      print_error(kCommand, "cannot write {}", o.json);
-      return kExitFailure;
-    }
-  }
+  if (write_json(o.json, report_json(report).dump(2)) != kExitOk) return kExitFailure;
   return report.passed() ? kExitOk : kExitFailure;
 }
 
@@ -267,8 +386,14 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("-m,--model", o->model, "Model file written by `fxsim train` (*.fxm)")
       ->required()
       ->check(existing_file(kModelFileHint));
+  cmd->add_option("-e,--engine", o->engine,
+                  "layer: the layer engine, layer by layer (an MLP's default); network: the model "
+                  "as a streaming network of conv / pool / dense blocks (a CNN's default; the "
+                  "layer engine cannot run a CNN)")
+      ->check(CLI::IsMember({"layer", "network"}));
   cmd->add_option("-b,--backend", o->backend,
-                  "model: the SystemC/TLM model; rtl: the Verilated RTL behind the transactor")
+                  "model: the SystemC/TLM model (network engine: the SystemC network model); "
+                  "rtl: the Verilated RTL (network engine: the stitched Verilated top)")
       ->check(CLI::IsMember({"model", "rtl"}))
       ->capture_default_str();
   cmd->add_option("-n,--images", o->images,
@@ -276,24 +401,53 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
                   "rtl; 0: all)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--batch", o->batch,
-                  "Images per engine run, the BATCH register (default 1000 model, 100 rtl)")
+                  "Images per engine run: the layer engine's BATCH register (default 1000 model, "
+                  "100 rtl); the network engine's chunk, a run from reset with its own reference "
+                  "(default 500 model, 100 rtl)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--pe", o->pe,
-                  "Output neurons computed in parallel (PE): one value for every layer, or one "
-                  "per layer, e.g. --pe 16,8,2 (default 8). SIMD is each layer's own, from the "
-                  "model file")
-      ->delimiter(',')
-      ->check(CLI::Range(1, 256));
-  cmd->add_option("--mac-stages", o->hw.mac_stages, "fx_mac_pe pipeline depth")
+  CLI::Option* pe =
+      cmd->add_option("--pe", o->pe,
+                      "Output neurons computed in parallel (PE): one value for every layer, or "
+                      "one per layer, e.g. --pe 16,8,2. Layer engine: default 8; SIMD is each "
+                      "layer's own, from the model file. Network engine: one per conv / dense "
+                      "layer, default the model's lanes (each layer's PE the next layer's SIMD)")
+          ->delimiter(',')
+          ->check(CLI::Range(1, 256));
+  CLI::Option* simd =
+      cmd->add_option("--simd", o->simd,
+                      "Network engine: channels a beat of the input stream, the first conv / dense "
+                      "layer's SIMD (default: the model's); another SIMD than the trained one only "
+                      "where the layer's accumulator cannot overflow")
+          ->check(CLI::Range(1, 64));
+  cmd->add_option("--fifo-depth", o->fifo_depth,
+                  "Network engine: depth of the FIFO in front of every block")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
+  CLI::Option* target =
+      cmd->add_option("-t,--target-interval", o->target_interval,
+                      "Network engine: fold for this interval (cycles an image), the least "
+                      "LUT-equivalent folding that meets it (as `fxsim fold`)")
+          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
+                                     "Network engine: fold for the smallest interval within this "
+                                     "LUT-equivalent (LUT + 55 x DSP; with --dsp-budget: both)")
+                         ->check(CLI::NonNegativeNumber);
+  CLI::Option* dsp = cmd->add_option("--dsp-budget", o->dsp_budget,
+                                     "Network engine: fold for the smallest interval within this "
+                                     "many DSP slices (with --lut-budget: both)")
+                         ->check(CLI::NonNegativeNumber);
+  target->excludes(lut)->excludes(dsp);
+  for (CLI::Option* goal : {target, lut, dsp}) goal->excludes(pe)->excludes(simd);
+  cmd->add_option("--mac-stages", o->hw.mac_stages, "Layer engine: fx_mac_pe pipeline depth")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();
-  cmd->add_option("--bn-stages", o->hw.bn_stages, "bn_act pipeline depth")
+  cmd->add_option("--bn-stages", o->hw.bn_stages, "Layer engine: bn_act pipeline depth")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();
   cmd->add_option("--clock-ns", o->hw.clock_ns, "Clock period in ns")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--bus-bits", o->hw.bus_bits, "TLM bus data width in bits")
+  cmd->add_option("--bus-bits", o->hw.bus_bits, "Layer engine: TLM bus data width in bits")
       ->check(CLI::IsMember({8, 16, 32, 64, 128, 256, 512}))
       ->capture_default_str();
   cmd->add_option("--family", o->family,
@@ -305,8 +459,8 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       ->capture_default_str();
   cmd->add_option("--json", o->json, "Also write the report as JSON to this file");
   cmd->add_option("-j,--jobs", o->jobs,
-                  "Worker processes the batches are spread over (default: number of cores); the "
-                  "report is the same for any count")
+                  "Layer engine: worker processes the batches are spread over (default: number "
+                  "of cores); the report is the same for any count")
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("-q,--quiet", o->quiet, "No progress lines on stderr");
   cmd->footer(
@@ -318,15 +472,32 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "models/units, the last layer's logits against the golden logits stored in the model file,\n"
       "and the accuracy against the golden accuracy on the same images. The report has a row\n"
       "per layer (in -> out, PE, SIMD, cycles, transfers, analytical LUT/FF/DSP, mismatches),\n"
-      "each layer's formats, latency and throughput at the clock. Fields: docs/golden.md,\n"
-      "`fxsim verify`.\n"
+      "each layer's formats, latency and throughput at the clock.\n"
+      "With --engine network (a CNN's default; an MLP's too on request) the model becomes a\n"
+      "streaming network (`fxsim network-from-model`: conv, pool and dense blocks) folded by\n"
+      "--pe / --simd or by the auto-folding rule (--target-interval, --lut-budget, --dsp-budget),\n"
+      "run on the SystemC network model or the stitched RTL in chunks of --batch images (memory\n"
+      "bounded by the chunk); every logit checked against the golden logits, every output\n"
+      "against the network reference. The report: the folding and analytical resources per\n"
+      "block, logit mismatches (the first: image, class, both raws), accuracy, latency,\n"
+      "interval, images/s at the clock and on this host. Fields: docs/golden.md, `fxsim verify`.\n"
       "Exit codes: 0 every logit bit-exact; 1 a mismatch, a TLM error or an incomplete run;\n"
       "2 a bad model file (truncated, wrong version, inconsistent) or bad options.\n"
       "Examples (`make run` trains results/train_small/):\n"
       "  fxsim verify --model results/train_small/model_qat_bp_e6.fxm\n"
       "  fxsim verify -m results/train_small/model_qat_khot2_e8.fxm --backend rtl --images 200\n"
-      "  fxsim verify -m results/train_small/model_qat_bp_e6.fxm --pe 16,8,2 --json v.json");
-  cmd->callback([o, &status] { status.exit_code = verify_command(*o); });
+      "  fxsim verify -m results/train_small/model_qat_bp_e6.fxm --pe 16,8,2 --json v.json\n"
+      "  fxsim verify -m cnn.fxm --target-interval 2000 --backend rtl --images 100");
+  cmd->callback([o, cmd, &status] {
+    for (const char* name : {"--mac-stages", "--bn-stages", "--bus-bits", "--jobs"}) {
+      if (cmd->count(name) > 0) o->layer_only.emplace_back(name);
+    }
+    for (const char* name :
+         {"--simd", "--fifo-depth", "--target-interval", "--lut-budget", "--dsp-budget"}) {
+      if (cmd->count(name) > 0) o->network_only.emplace_back(name);
+    }
+    status.exit_code = verify_command(*o);
+  });
 }
 
 }  // namespace fxsim::cli

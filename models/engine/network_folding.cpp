@@ -255,6 +255,9 @@ FoldingResult fold_network(const NetworkConfig& cfg, const FoldingGoal& goal,
     std::map<int, std::vector<Partial>> next;
     for (const auto& [lanes, front] : fronts) {
       for (int pe : pes) {
+        if (l.has_mvau() && goal.lanes_allowed && !goal.lanes_allowed(static_cast<int>(i), lanes)) {
+          continue;
+        }
         const BlockOption& o = eval.at(i, lanes, pe);
         if (!o.valid) continue;
         const int out_lanes = l.has_mvau() ? pe : lanes;

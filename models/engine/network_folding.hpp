@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct FoldingGoal {
   std::optional<std::int64_t> dsp_budget;       // DSP slices
   resources::Family family = resources::Family::xc7;
   bool use_dsp = true;
+  // Which incoming lanes (its SIMD) MVAU block i may take; empty: any. A trained model's layer
+  // whose accumulator can overflow keeps the SIMD it was trained with (testbenches/env,
+  // network_from_model): its outputs depend on the order of its beats.
+  std::function<bool(int block, int lanes)> lanes_allowed;
 };
 
 // One block at a folding, in the analytical model.

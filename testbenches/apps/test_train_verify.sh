@@ -140,4 +140,45 @@ expect_fail "verify: more images than the golden results" 2 \
 expect_fail "verify: images not found" 2 "--data" "" verify -m "$WORK/a/model_ptq_e4.fxm" \
   --data "$WORK/nowhere"
 expect_fail "verify: unknown backend" 2 "backend" "" verify -m "$WORK/a/model_ptq_e4.fxm" -b gpu
+
+# --- the network engine (an MLP on request): the layer engine's logits and accuracy ---------------
+# All 100 images in chunks of 30 (4 runs) on the model backend, then on the stitched RTL: 0 logit
+# mismatches, the layer engine's top-1 count (its JSON above), the same latency and interval on
+# both backends; fc1 at the model's lanes (PE 8 = fc2's SIMD), fc2 at PE 1.
+"$FXSIM" verify -m "$WORK/a/model_qat_khot2_e8.fxm" --engine network --batch 30 -q \
+  --json "$WORK/net.json" >"$WORK/net.out" 2>&1
+rc=$?
+check "verify --engine network exits 0 (got $rc): $(tail -3 "$WORK/net.out")" [ "$rc" = 0 ]
+"$FXSIM" verify -m "$WORK/a/model_qat_khot2_e8.fxm" --engine network -b rtl -q \
+  --json "$WORK/net_rtl.json" >"$WORK/net.out" 2>&1
+rc=$?
+check "verify --engine network -b rtl exits 0 (got $rc): $(tail -3 "$WORK/net.out")" [ "$rc" = 0 ]
+check "verify --engine network: both backends bit-exact, the layer engine's accuracy" \
+  "$PY" - "$WORK/net.json" "$WORK/net_rtl.json" "$WORK/model_qat_khot2_e8.fxm.json" <<'PYEOF'
+import json, sys
+m, r, layer = (json.load(open(f)) for f in sys.argv[1:4])
+ok = (m["engine"] == "network" and m["backend"] == "model" and r["backend"] == "rtl"
+      and m["images"] == r["images"] == 100 and m["chunks"] == 4 and r["chunks"] == 1
+      and m["logit_mismatches"] == r["logit_mismatches"] == 0
+      and m["reference_mismatches"] == r["reference_mismatches"] == 0
+      and m["hardware_correct"] == r["hardware_correct"] == layer["hardware_correct"]
+      and m["latency_cycles"] == r["latency_cycles"] > 0
+      and m["interval_cycles"] == r["interval_cycles"] > 0
+      and [b["pe"] for b in m["blocks"]] == [8, 1] and [b["simd"] for b in m["blocks"]] == [8, 8]
+      and m["passed"] is True and r["passed"] is True)
+if not ok:
+    print(m, r, file=sys.stderr)
+sys.exit(0 if ok else 1)
+PYEOF
+expect_fail "verify --engine network: a --pe that does not fit" 2 \
+  "--pe: 3 does not divide fc1's 32 outputs; expected one of 1, 2, 4, 8, 16, 32" "" \
+  verify -m "$WORK/a/model_ptq_e4.fxm" --engine network --pe 3,1
+expect_fail "verify: a network engine option on the layer engine" 2 \
+  "fxsim verify: --target-interval: the network engine's option; this run is on the layer engine \
+(expected --engine network)" "" verify -m "$WORK/a/model_ptq_e4.fxm" --target-interval 100
+CNN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../golden/data" && pwd)/cnn_v2.fxm"
+expect_fail "verify: --engine layer on a CNN" 2 \
+  "fxsim verify: --engine layer: $CNN: layer 0 is a conv layer; the layer engine runs dense layers \
+one at a time and cannot run a CNN; expected --engine network (a CNN's default)" "" \
+  verify -m "$CNN" --engine layer
 finish

@@ -5,9 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <utility>
 
 #include "fx/type_parser.hpp"
 #include "golden/idx.hpp"
+#include "models/engine/elaboration.hpp"
+#include "models/engine/memory_map.hpp"
 #include "models/engine/stimulus.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 #include "testbenches/env/verify_model.hpp"
@@ -17,9 +22,52 @@ namespace {
 
 using engine::NetworkFileError;
 
-std::string layer_names(const golden::QuantNetwork& m) {
+// A layer of the model file (feature layers first, as the file lists them) as the block it
+// becomes: exactly one of conv, pool, dense is set.
+struct ModelLayer {
+  const golden::ConvLayer* conv = nullptr;
+  const golden::MaxPoolLayer* pool = nullptr;
+  const golden::DenseLayer* dense = nullptr;
+  golden::MapShape in;  // the map it reads (a dense layer: the flattened last map, or 1 x 1 x N)
+
+  const std::string& name() const { return conv ? conv->name : pool ? pool->name : dense->name; }
+  bool has_mvau() const { return pool == nullptr; }
+  int outputs() const { return conv ? conv->out_channels : dense ? dense->out_features : 0; }
+  int simd() const { return conv ? conv->simd : dense ? dense->simd : 0; }
+  engine::LayerKind kind() const {
+    return conv   ? engine::LayerKind::CONV
+           : pool ? engine::LayerKind::POOL
+                  : engine::LayerKind::DENSE;
+  }
+  // The MVAU's dense view: one output pixel of a convolution (golden::window_layer) or the layer.
+  golden::DenseLayer mvau() const { return conv ? golden::window_layer(*conv) : *dense; }
+};
+
+std::vector<ModelLayer> model_layers(const golden::QuantNetwork& m) {
+  std::vector<ModelLayer> out;
+  for (const golden::FeatureLayer& f : m.features) {
+    ModelLayer l;
+    l.conv = std::get_if<golden::ConvLayer>(&f);
+    l.pool = std::get_if<golden::MaxPoolLayer>(&f);
+    l.in = golden::input_shape(f);
+    out.push_back(l);
+  }
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    ModelLayer l;
+    l.dense = &m.layers[i];
+    l.in = i == 0 && !m.features.empty() ? golden::output_shape(m.features.back())
+                                         : golden::MapShape{1, 1, m.layers[i].in_features};
+    out.push_back(l);
+  }
+  return out;
+}
+
+// The names of the model's layers; of its conv / dense layers only with `mvau_only`.
+std::string layer_names(const std::vector<ModelLayer>& layers, bool mvau_only = false) {
   std::string names;
-  for (const golden::DenseLayer& l : m.layers) names += (names.empty() ? "" : ", ") + l.name;
+  for (const ModelLayer& l : layers) {
+    if (!mvau_only || l.has_mvau()) names += (names.empty() ? "" : ", ") + l.name();
+  }
   return names;
 }
 
@@ -31,14 +79,26 @@ std::string divisors(int n) {
   return out;
 }
 
-// Why `simd` inputs a beat would change the outputs of `l` (the model accumulates l.simd a beat
-// and its accumulator can overflow); nullopt when it does not.
-std::optional<std::string> order_problem(const golden::DenseLayer& l, int simd) {
-  if (simd == l.simd || accumulation_order_free(l)) return std::nullopt;
+// Why a stream of `lanes` channels a beat would change the outputs of `l` (conv / dense) from
+// the model's: the model accumulates l.simd() inputs a beat of its window or flattened map and
+// its accumulator can overflow, and the stream's beats group them otherwise (another SIMD, or a
+// dense layer reading a map of several pixels whose channels the lanes pad); nullopt when not.
+std::optional<std::string> order_problem(const ModelLayer& l, int lanes) {
+  const bool pads = l.dense && l.in.height * l.in.width > 1 && l.in.channels % lanes != 0;
+  if ((lanes == l.simd() && !pads) || accumulation_order_free(l.mvau())) return std::nullopt;
+  const golden::DenseLayer view = l.mvau();
+  if (lanes != l.simd()) {
+    return fmt::format(
+        "makes {} accumulate {} inputs a beat, but the model's {} accumulates {} and its "
+        "accumulator {} can overflow, so the order of its saturations matters",
+        l.name(), lanes, l.name(), l.simd(), view.acc_type.str());
+  }
   return fmt::format(
-      "makes {} accumulate {} inputs a beat, but the model's {} accumulates {} and its "
-      "accumulator {} can overflow, so the order of its saturations matters",
-      l.name, simd, l.name, l.simd, l.acc_type.str());
+      "pads each of the {} pixels {} reads from {} to {} channels, so its beats group the "
+      "flattened inputs otherwise than the model's {} a beat, and its accumulator {} can "
+      "overflow, so the order of its saturations matters",
+      l.in.height * l.in.width, l.name(), l.in.channels,
+      (l.in.channels + lanes - 1) / lanes * lanes, l.simd(), view.acc_type.str());
 }
 
 // `SOURCE:LINE: key: what` (no LINE when 0), the network loader's form.
@@ -55,19 +115,20 @@ void expect_equal(const engine::NetworkConfig& c, int line, const std::string& k
   if (got != want) throw at(c, line, key, fmt::format("{}; expected {}, {}", got, want, what));
 }
 
-// Rows of out x in weights laid out over the stream's H x W x Cp elements: a pixel's C real
-// channels, then zeros on its padded lanes (the zero-lane rule).
-std::vector<std::int64_t> padded_rows(const std::vector<std::int64_t>& w, int out, int pixels,
-                                      int c, int cp) {
-  if (c == cp) return w;
-  const std::size_t in = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(c);
-  const std::size_t in_p = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(cp);
-  std::vector<std::int64_t> p(static_cast<std::size_t>(out) * in_p, 0);
-  for (std::size_t o = 0; o < static_cast<std::size_t>(out); ++o) {
-    for (std::size_t px = 0; px < static_cast<std::size_t>(pixels); ++px) {
-      for (std::size_t k = 0; k < static_cast<std::size_t>(c); ++k) {
-        p[o * in_p + px * static_cast<std::size_t>(cp) + k] =
-            w[o * in + px * static_cast<std::size_t>(c) + k];
+// Rows of `out` weights over `pixels` groups of `c` real channels stored `cp_from` apart, laid
+// out `cp_to` apart with `fill` on the padded lanes: a dense layer's flattened YXC inputs over
+// the stream's H x W x Cp elements (cp_from = C), a conv layer's window (K x K pixels) from the
+// model's padded channels to the stream's.
+std::vector<std::int64_t> relaid_rows(const std::vector<std::int64_t>& w, int out, int pixels,
+                                      int c, int cp_from, int cp_to, std::int64_t fill) {
+  if (cp_from == cp_to) return w;
+  const auto z = [](int v) { return static_cast<std::size_t>(v); };
+  const std::size_t in = z(pixels) * z(cp_from), in_p = z(pixels) * z(cp_to);
+  std::vector<std::int64_t> p(z(out) * in_p, fill);
+  for (std::size_t o = 0; o < z(out); ++o) {
+    for (std::size_t px = 0; px < z(pixels); ++px) {
+      for (std::size_t k = 0; k < z(c); ++k) {
+        p[o * in_p + px * z(cp_to) + k] = w[o * in + px * z(cp_from) + k];
       }
     }
   }
@@ -80,6 +141,112 @@ golden::ModelFile read_model(const engine::NetworkConfig& c) {
   } catch (const std::exception& e) {  // ModelFileError, ModelError, a missing file
     throw at(c, c.model_line, "network.model", e.what());
   }
+}
+
+// The engine a layer's weights need: fx_mac for fixed point, spt for SPT, khot for K-hot.
+engine::EngineKind engine_of(const fx::NumType& weight) {
+  const auto* k = std::get_if<fx::KhotType>(&weight);
+  if (!k) return engine::EngineKind::FX_MAC;
+  return k->kind == fx::KhotKind::SPT ? engine::EngineKind::SPT : engine::EngineKind::KHOT;
+}
+
+// The default PE of MVAU layer `l` (mvau[j]): the next conv / dense layer's SIMD (the largest
+// divisor of the outputs up to it), 1 for the last.
+int model_lanes_pe(const std::vector<const ModelLayer*>& mvau, std::size_t j) {
+  if (j + 1 >= mvau.size()) return 1;
+  int pe = std::max(1, mvau[j + 1]->simd());
+  while (mvau[j]->outputs() % pe != 0) --pe;
+  return pe;
+}
+
+// The block of model layer `l` at PE `pe`.
+engine::NetworkLayer block_of(const ModelLayer& l, int pe, int fifo_depth) {
+  engine::NetworkLayer nl;
+  nl.kind = l.kind();
+  nl.name = l.name();
+  nl.fifo_depth = fifo_depth;
+  if (l.pool) {
+    nl.pool = l.pool->size;
+    return nl;
+  }
+  nl.pe = pe;
+  if (l.conv) {
+    nl.channels = l.conv->out_channels;
+    nl.kernel = l.conv->shape.kernel;
+    nl.stride = l.conv->shape.stride;
+    nl.padding = l.conv->shape.padding;
+    nl.engine = engine_of(l.conv->weight_type);
+    nl.weight = l.conv->weight_type;
+    nl.accumulator = l.conv->acc_type;
+    nl.output = l.conv->out_type;
+    if (l.conv->bn) nl.bn = engine_bn(*l.conv->bn, engine::BnConfig{}.stages);
+    return nl;
+  }
+  nl.outputs = l.dense->out_features;
+  nl.engine = engine::EngineKind::FX_MAC;
+  nl.weight = l.dense->weight_type;
+  nl.accumulator = l.dense->acc_type;
+  nl.output = l.dense->out_type;
+  if (l.dense->bn) nl.bn = engine_bn(*l.dense->bn, engine::BnConfig{}.stages);
+  return nl;
+}
+
+// The blocks of the model at the PEs (one per MVAU layer) and input SIMD of `f`: each PE checked
+// against its layer's outputs and, with `order_checks`, every MVAU block's incoming lanes against
+// its layer's accumulation order (naming --simd or the PE that sets them).
+void add_blocks(const std::vector<ModelLayer>& layers, const std::vector<int>& pes,
+                const ModelFolding& f, bool order_checks, engine::NetworkConfig* cfg) {
+  int lanes = cfg->input.simd;
+  const ModelLayer* source = nullptr;  // the MVAU layer whose PE the lanes are; null: the input
+  std::size_t j = 0;
+  for (const ModelLayer& l : layers) {
+    int pe = 0;
+    if (l.has_mvau()) {
+      pe = pes[j++];
+      if (const auto p = order_checks ? order_problem(l, lanes) : std::nullopt) {
+        if (!source) {
+          throw ModelFoldingError(fmt::format("--simd: {} {}; expected {}", lanes, *p, l.simd()));
+        }
+        throw ModelFoldingError(fmt::format(
+            "--pe: {}'s PE {} {} (a block's SIMD is the PE of the block before it); expected PE "
+            "{} for {}",
+            source->name(), lanes, *p, l.simd(), source->name()));
+      }
+      if (pe < 1 || l.outputs() % pe != 0) {
+        throw ModelFoldingError(fmt::format(
+            "--pe: {} does not divide {}'s {} {}; expected one of {}", pe, l.name(), l.outputs(),
+            l.conv ? "output channels" : "outputs", divisors(l.outputs())));
+      }
+      lanes = pe;
+      source = &l;
+    }
+    cfg->layers.push_back(block_of(l, pe, f.fifo_depth));
+  }
+}
+
+// The description at the folding f.goal chooses among the SIMDs the model allows.
+engine::NetworkConfig fold_for_goal(const engine::NetworkConfig& cfg,
+                                    const std::vector<ModelLayer>& layers,
+                                    const engine::FoldingGoal& goal) {
+  engine::FoldingGoal g = goal;
+  // The search asks once per PE candidate; the answer depends on the block and the lanes only.
+  auto allowed = std::make_shared<std::map<std::pair<int, int>, bool>>();
+  g.lanes_allowed = [&layers, allowed](int block, int lanes) {
+    const auto [at, fresh] = allowed->try_emplace({block, lanes}, false);
+    if (fresh) at->second = !order_problem(layers[static_cast<std::size_t>(block)], lanes);
+    return at->second;
+  };
+  const std::string option = goal.target_interval ? "--target-interval"
+                             : goal.lut_budget    ? "--lut-budget"
+                                                  : "--dsp-budget";
+  engine::FoldingResult r;
+  try {
+    r = engine::fold_network(cfg, g, "the folding");
+  } catch (const NetworkFileError& e) {
+    throw ModelFoldingError(option + ": " + e.what());
+  }
+  if (!r.feasible) throw ModelFoldingError(option + ": " + r.message);
+  return r.folding.config;
 }
 
 }  // namespace
@@ -104,70 +271,43 @@ bool accumulation_order_free(const golden::DenseLayer& l) {
 
 engine::NetworkConfig network_from_model(const golden::ModelFile& file, const ModelFolding& f) {
   const golden::QuantNetwork& m = file.model;
-  try {
-    golden::require_dense(m, "fxsim network-from-model");
-  } catch (const golden::ModelError& e) {
-    throw ModelFoldingError(e.what());
+  const std::vector<ModelLayer> layers = model_layers(m);
+  std::vector<const ModelLayer*> mvau;
+  for (const ModelLayer& l : layers) {
+    if (l.has_mvau()) mvau.push_back(&l);
   }
-  const std::size_t n = m.layers.size();
-  if (f.pe.size() != 1 && f.pe.size() != n) {
+  const std::size_t n = mvau.size();
+  if (!f.goal && f.pe.size() > 1 && f.pe.size() != n) {
     throw ModelFoldingError(fmt::format(
-        "--pe: {} values for a model of {} layers ({}); expected one value for every layer or "
-        "one per layer",
-        f.pe.size(), n, layer_names(m)));
+        "--pe: {} values for a model of {} {}layers ({}); expected one value for every {}layer "
+        "or one per {}layer",
+        f.pe.size(), n, m.dense_only() ? "" : "conv / dense ", layer_names(layers, true),
+        m.dense_only() ? "" : "conv / dense ", m.dense_only() ? "" : "conv / dense "));
+  }
+  std::vector<int> pes(n, 1);
+  for (std::size_t j = 0; j < n && !f.goal; ++j) {
+    pes[j] = f.pe.empty() ? model_lanes_pe(mvau, j) : f.pe.size() == 1 ? f.pe.front() : f.pe[j];
   }
   engine::NetworkConfig cfg;
   cfg.name = f.name.empty() ? std::filesystem::path(f.model_ref).stem().string() : f.name;
   cfg.model = f.model_ref;
   cfg.model_data = f.model_data_ref;
-  const golden::DenseLayer& first = m.layers.front();
-  cfg.input.height = 1;  // the flattened input vector: 1 x 1 x in_features
-  cfg.input.width = 1;
-  cfg.input.channels = first.in_features;
-  if (first.in_features > 4096) {
+  // The input map: the first feature layer's, or the flattened vector 1 x 1 x in_features.
+  const golden::MapShape in = layers.front().in;
+  cfg.input.height = in.height;
+  cfg.input.width = in.width;
+  cfg.input.channels = in.channels;
+  if (in.channels > 4096) {
     throw ModelFoldingError(fmt::format(
         "--model: {}'s {} inputs do not fit the network input; expected at most 4096 channels",
-        first.name, first.in_features));
+        layers.front().name(), in.channels));
   }
   cfg.input.format = m.input_type;
-  cfg.input.simd = f.simd ? f.simd : first.simd;
+  cfg.input.simd = f.simd ? f.simd : mvau.empty() ? 1 : mvau.front()->simd();
   if (cfg.input.simd < 1 || cfg.input.simd > 64) {
     throw ModelFoldingError(fmt::format("--simd: {}; expected 1..64", cfg.input.simd));
   }
-  if (const auto p = order_problem(first, cfg.input.simd)) {
-    throw ModelFoldingError(
-        fmt::format("--simd: {} {}; expected {}", cfg.input.simd, *p, first.simd));
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const golden::DenseLayer& l = m.layers[i];
-    const int pe = f.pe.size() == 1 ? f.pe.front() : f.pe[i];
-    if (pe < 1 || l.out_features % pe != 0) {
-      throw ModelFoldingError(
-          fmt::format("--pe: {} does not divide {}'s {} outputs; expected one of {}", pe, l.name,
-                      l.out_features, divisors(l.out_features)));
-    }
-    if (i + 1 < n) {
-      const golden::DenseLayer& next = m.layers[i + 1];
-      if (const auto p = order_problem(next, pe)) {
-        throw ModelFoldingError(fmt::format(
-            "--pe: {}'s PE {} {} (a block's SIMD is the PE of the block before it); expected PE "
-            "{} for {}",
-            l.name, pe, *p, next.simd, l.name));
-      }
-    }
-    engine::NetworkLayer nl;
-    nl.kind = engine::LayerKind::DENSE;
-    nl.name = l.name;
-    nl.fifo_depth = f.fifo_depth;
-    nl.outputs = l.out_features;
-    nl.engine = engine::EngineKind::FX_MAC;
-    nl.pe = pe;
-    nl.weight = l.weight_type;
-    nl.accumulator = l.acc_type;
-    nl.output = l.out_type;
-    if (l.bn) nl.bn = engine_bn(*l.bn, engine::BnConfig{}.stages);
-    cfg.layers.push_back(nl);
-  }
+  add_blocks(layers, pes, f, !f.goal, &cfg);
   const int golden_images = file.golden ? file.golden->count : 0;
   if (f.images > 0) {
     if (file.golden && f.images > golden_images) {
@@ -179,6 +319,7 @@ engine::NetworkConfig network_from_model(const golden::ModelFile& file, const Mo
   } else {
     cfg.images = file.golden ? std::min(golden_images, kDefaultImages) : 1;
   }
+  if (f.goal) cfg = fold_for_goal(cfg, layers, *f.goal);
   try {
     check_against_model(engine::plan_network(cfg, "the folding"), file);
   } catch (const NetworkFileError& e) {  // a rule of a unit: PE limits, formats
@@ -208,10 +349,19 @@ std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& f
                    cfg.input.channels);
   t += fmt::format("format = \"{}\"\nsimd = {}\n", cfg.input.format.str(), cfg.input.simd);
   for (const engine::NetworkLayer& l : cfg.layers) {
-    t += "\n[[layer]]\nkind = \"dense\"\n";
-    t += fmt::format("name = \"{}\"\nfifo_depth = {}\noutputs = {}\n", l.name, l.fifo_depth,
-                     l.outputs);
-    t += fmt::format("engine = \"fx_mac\"\npe = {}\n", l.pe);
+    t += fmt::format("\n[[layer]]\nkind = \"{}\"\n", engine::to_string(l.kind));
+    t += fmt::format("name = \"{}\"\nfifo_depth = {}\n", l.name, l.fifo_depth);
+    if (l.kind == engine::LayerKind::POOL) {
+      t += fmt::format("size = {}\n", l.pool);
+      continue;
+    }
+    if (l.kind == engine::LayerKind::CONV) {
+      t += fmt::format("channels = {}\nkernel = {}\nstride = {}\npadding = {}\n", l.channels,
+                       l.kernel, l.stride, l.padding);
+    } else {
+      t += fmt::format("outputs = {}\n", l.outputs);
+    }
+    t += fmt::format("engine = \"{}\"\npe = {}\n", engine::to_string(l.engine), l.pe);
     t += fmt::format("weight = \"{}\"\naccumulator = \"{}\"\noutput = \"{}\"\n",
                      fx::type_str(l.weight), l.accumulator->str(), l.output.str());
     if (!l.bn) continue;
@@ -226,91 +376,183 @@ std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& f
   return t;
 }
 
+namespace {
+
+// A conv / dense block's MVAU against its layer: formats, bn_act, and the order of its beats.
+void check_mvau(const engine::NetworkPlan& plan, std::size_t i, const ModelLayer& l) {
+  const engine::NetworkConfig& c = plan.config;
+  const engine::BlockPlan& b = plan.blocks[i];
+  const int line = b.layer.line;
+  const std::string key = fmt::format("layer[{}]", i);
+  const std::string model_layer = "the model's " + l.name();
+  const golden::DenseLayer view = l.mvau();
+  const fx::NumType weight = l.conv ? l.conv->weight_type : fx::NumType(view.weight_type);
+  const engine::EngineKind want_engine = engine_of(weight);
+  expect_equal(
+      c, line, key + ".engine", std::string(engine::to_string(b.mvau->kind)),
+      std::string(engine::to_string(want_engine)),
+      model_layer + "'s weights are " +
+          (want_engine == engine::EngineKind::FX_MAC ? "fixed point" : fx::type_str(weight)));
+  expect_equal(c, line, key + ".weight", fx::type_str(b.mvau->weight), fx::type_str(weight),
+               "the weight type of " + model_layer);
+  expect_equal(c, line, key + ".accumulator", b.mvau->accumulator.str(), view.acc_type.str(),
+               "the accumulator of " + model_layer);
+  expect_equal(c, line, key + ".output", b.mvau->output.str(), view.out_type.str(),
+               "the MAC output type of " + model_layer);
+  const std::optional<engine::BnConfig>& bn = b.mvau->bn;
+  expect_equal(c, line, key + ".bn", bn ? "a [layer.bn] table" : "none",
+               view.bn ? "a [layer.bn] table" : "none",
+               model_layer + (view.bn ? " has" : " has no") + " bn_act");
+  if (bn) {
+    const engine::BnConfig want = engine_bn(*view.bn, bn->stages);
+    expect_equal(c, line, key + ".bn.scale", fx::type_str(bn->scale), fx::type_str(want.scale),
+                 "the BN scale type of " + model_layer);
+    expect_equal(c, line, key + ".bn.bias", bn->bias.str(), want.bias.str(),
+                 "the BN bias type of " + model_layer);
+    expect_equal(c, line, key + ".bn.output", bn->output.str(), want.output.str(),
+                 "the BN output type of " + model_layer);
+    expect_equal(
+        c, line, key + ".bn.activation", std::string(units::activation_name(bn->activation)),
+        std::string(units::activation_name(want.activation)), "the activation of " + model_layer);
+    if (want.activation == units::Activation::RELU_CLIP) {
+      expect_equal(c, line, key + ".bn.clip", fmt::format("{}", bn->clip),
+                   fmt::format("{}", want.clip), "the clip bound of " + model_layer);
+    }
+  }
+  if (const auto p = order_problem(l, b.mvau->simd)) {
+    // A block's SIMD is the incoming stream's lanes: the input's or the last MVAU block's PE.
+    std::size_t k = i;
+    while (k > 0 && !plan.blocks[k - 1].mvau) --k;
+    const bool input = k == 0;
+    throw at(c, input ? 0 : plan.blocks[k - 1].layer.line,
+             input ? std::string("input.simd") : fmt::format("layer[{}].pe", k - 1),
+             fmt::format("{} {}; expected {}", b.mvau->simd, *p, l.simd()));
+  }
+}
+
+// A block's input map against the map its layer reads.
+void check_input_map(const engine::NetworkPlan& plan, std::size_t i, const ModelLayer& l) {
+  const engine::NetworkConfig& c = plan.config;
+  const engine::BlockPlan& b = plan.blocks[i];
+  const std::string model_layer = "the model's " + l.name();
+  if (l.dense) {
+    if (b.in.elements() != l.dense->in_features) {
+      throw at(
+          c, b.layer.line, fmt::format("layer[{}]", i),
+          fmt::format("an input of {}x{}x{} = {} values; expected {}, the inputs of {}", b.in.h,
+                      b.in.w, b.in.c, b.in.elements(), l.dense->in_features, model_layer));
+    }
+    return;
+  }
+  if (b.in.h != l.in.height || b.in.w != l.in.width || b.in.c != l.in.channels) {
+    throw at(c, b.layer.line, fmt::format("layer[{}]", i),
+             fmt::format("an input map of {}x{}x{}; expected {}x{}x{}, the input of {}", b.in.h,
+                         b.in.w, b.in.c, l.in.height, l.in.width, l.in.channels, model_layer));
+  }
+}
+
+}  // namespace
+
 void check_against_model(const engine::NetworkPlan& plan, const golden::ModelFile& file) {
   const engine::NetworkConfig& c = plan.config;
   const golden::QuantNetwork& m = file.model;
-  if (plan.blocks.size() != m.layers.size()) {
+  const std::vector<ModelLayer> layers = model_layers(m);
+  if (plan.blocks.size() != layers.size()) {
     throw at(c, c.model_line, "layer",
-             fmt::format("{} [[layer]] tables; expected {}, a dense block per layer of the model "
+             fmt::format("{} [[layer]] tables; expected {}, a {}block per layer of the model "
                          "({})",
-                         plan.blocks.size(), m.layers.size(), layer_names(m)));
+                         plan.blocks.size(), layers.size(), m.dense_only() ? "dense " : "",
+                         layer_names(layers)));
   }
   expect_equal(c, 0, "input.format", plan.input().format.str(), m.input_type.str(),
                "the model's input type");
-  for (std::size_t i = 0; i < m.layers.size(); ++i) {
-    const golden::DenseLayer& l = m.layers[i];
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const ModelLayer& l = layers[i];
     const engine::BlockPlan& b = plan.blocks[i];
     const int line = b.layer.line;
     const std::string key = fmt::format("layer[{}]", i);
-    const std::string model_layer = "the model's " + l.name;
-    if (b.layer.kind != engine::LayerKind::DENSE) {
+    const std::string model_layer = "the model's " + l.name();
+    if (b.layer.kind != l.kind()) {
+      const std::string want(engine::to_string(l.kind()));
       throw at(c, line, key + ".kind",
-               fmt::format("{}; expected dense: {} is a dense layer (model files hold dense "
-                           "layers only)",
-                           engine::to_string(b.layer.kind), model_layer));
+               m.dense_only()
+                   ? fmt::format("{}; expected dense: {} is a dense layer (model files hold dense "
+                                 "layers only)",
+                                 engine::to_string(b.layer.kind), model_layer)
+                   : fmt::format("{}; expected {}: {} is a {} layer",
+                                 engine::to_string(b.layer.kind), want, model_layer,
+                                 l.conv   ? "conv"
+                                 : l.pool ? "max_pool"
+                                          : "dense"));
     }
-    expect_equal(c, line, key + ".outputs", std::to_string(b.layer.outputs),
-                 std::to_string(l.out_features), "the outputs of " + model_layer);
-    if (b.in.elements() != l.in_features) {
-      throw at(c, line, key,
-               fmt::format("an input of {}x{}x{} = {} values; expected {}, the inputs of {}",
-                           b.in.h, b.in.w, b.in.c, b.in.elements(), l.in_features, model_layer));
+    if (l.conv) {
+      const units::ConvShape& s = l.conv->shape;
+      expect_equal(c, line, key + ".channels", std::to_string(b.layer.channels),
+                   std::to_string(l.conv->out_channels), "the output channels of " + model_layer);
+      expect_equal(c, line, key + ".kernel", std::to_string(b.layer.kernel),
+                   std::to_string(s.kernel), "the kernel of " + model_layer);
+      expect_equal(c, line, key + ".stride", std::to_string(b.layer.stride),
+                   std::to_string(s.stride), "the stride of " + model_layer);
+      expect_equal(c, line, key + ".padding", std::to_string(b.layer.padding),
+                   std::to_string(s.padding), "the padding of " + model_layer);
+    } else if (l.pool) {
+      expect_equal(c, line, key + ".size", std::to_string(b.layer.pool),
+                   std::to_string(l.pool->size), "the pool size of " + model_layer);
+    } else {
+      expect_equal(c, line, key + ".outputs", std::to_string(b.layer.outputs),
+                   std::to_string(l.dense->out_features), "the outputs of " + model_layer);
     }
-    expect_equal(c, line, key + ".engine", std::string(engine::to_string(b.mvau->kind)), "fx_mac",
-                 model_layer + "'s weights are fixed point");
-    expect_equal(c, line, key + ".weight", fx::type_str(b.mvau->weight), l.weight_type.str(),
-                 "the weight type of " + model_layer);
-    expect_equal(c, line, key + ".accumulator", b.mvau->accumulator.str(), l.acc_type.str(),
-                 "the accumulator of " + model_layer);
-    expect_equal(c, line, key + ".output", b.mvau->output.str(), l.out_type.str(),
-                 "the MAC output type of " + model_layer);
-    const std::optional<engine::BnConfig>& bn = b.mvau->bn;
-    expect_equal(c, line, key + ".bn", bn ? "a [layer.bn] table" : "none",
-                 l.bn ? "a [layer.bn] table" : "none",
-                 model_layer + (l.bn ? " has" : " has no") + " bn_act");
-    if (bn) {
-      const engine::BnConfig want = engine_bn(*l.bn, bn->stages);
-      expect_equal(c, line, key + ".bn.scale", fx::type_str(bn->scale), fx::type_str(want.scale),
-                   "the BN scale type of " + model_layer);
-      expect_equal(c, line, key + ".bn.bias", bn->bias.str(), want.bias.str(),
-                   "the BN bias type of " + model_layer);
-      expect_equal(c, line, key + ".bn.output", bn->output.str(), want.output.str(),
-                   "the BN output type of " + model_layer);
-      expect_equal(
-          c, line, key + ".bn.activation", std::string(units::activation_name(bn->activation)),
-          std::string(units::activation_name(want.activation)), "the activation of " + model_layer);
-      if (want.activation == units::Activation::RELU_CLIP) {
-        expect_equal(c, line, key + ".bn.clip", fmt::format("{}", bn->clip),
-                     fmt::format("{}", want.clip), "the clip bound of " + model_layer);
-      }
-    }
-    if (const auto p = order_problem(l, b.mvau->simd)) {
-      // A block's SIMD is the incoming stream's lanes: the input's or the previous block's PE.
-      const bool input = i == 0;
-      throw at(c, input ? 0 : plan.blocks[i - 1].layer.line,
-               input ? std::string("input.simd") : fmt::format("layer[{}].pe", i - 1),
-               fmt::format("{} {}; expected {}", b.mvau->simd, *p, l.simd));
-    }
+    check_input_map(plan, i, l);
+    if (l.has_mvau()) check_mvau(plan, i, l);
   }
+}
+
+std::vector<engine::Stimulus> model_block_operands(const engine::NetworkPlan& plan,
+                                                   const golden::ModelFile& file) {
+  check_against_model(plan, file);
+  const std::vector<ModelLayer> layers = model_layers(file.model);
+  std::vector<engine::Stimulus> blocks;
+  for (std::size_t i = 0; i < plan.blocks.size(); ++i) {
+    const ModelLayer& l = layers[i];
+    const engine::BlockPlan& b = plan.blocks[i];
+    if (!l.has_mvau()) {
+      blocks.emplace_back();
+      continue;
+    }
+    const golden::DenseLayer view = l.mvau();
+    engine::Stimulus s = layer_stimulus(view, *b.mvau, {});
+    s.batch = 0;
+    const std::int64_t zero = engine::zero_weight_word(*b.mvau);
+    if (l.conv) {  // the window's K x K pixels from the model's Cp to the stream's
+      const int kk = l.conv->shape.kernel * l.conv->shape.kernel;
+      s.weights = relaid_rows(s.weights, view.out_features, kk, l.conv->shape.channels,
+                              l.conv->padded_channels(), b.in.padded_channels(), 0);
+    } else {
+      s.weights = relaid_rows(s.weights, view.out_features, b.in.h * b.in.w, b.in.c, b.in.c,
+                              b.in.padded_channels(), 0);
+    }
+    if (const auto* k = std::get_if<fx::KhotType>(&b.mvau->weight)) {
+      const int sh_w = engine::khot_shift_bits(*k);
+      s.weight_words.clear();
+      for (std::int64_t raw : s.weights) {
+        s.weight_words.push_back(
+            raw == 0 ? zero : engine::pack_terms(fx::khot_encode(raw, *k), k->k, sh_w));
+      }
+    } else {
+      s.weight_words = s.weights;  // fixed-point weights: the memory holds the raws
+    }
+    blocks.push_back(std::move(s));
+  }
+  return blocks;
 }
 
 ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images) {
   const engine::NetworkConfig& c = plan.config;
   const golden::ModelFile file = read_model(c);
-  check_against_model(plan, file);
   ModelNetwork net;
   net.ops.image_count = images;
+  net.ops.blocks = model_block_operands(plan, file);
   net.classes = file.model.layers.back().out_features;
-  for (std::size_t i = 0; i < plan.blocks.size(); ++i) {
-    const golden::DenseLayer& l = file.model.layers[i];
-    const engine::BlockPlan& b = plan.blocks[i];
-    engine::Stimulus s = layer_stimulus(l, *b.mvau, {});
-    s.batch = 0;
-    const int pixels = b.in.h * b.in.w;
-    s.weights = padded_rows(s.weights, l.out_features, pixels, b.in.c, b.in.padded_channels());
-    s.weight_words = s.weights;  // fixed-point weights: the memory holds the raws
-    net.ops.blocks.push_back(std::move(s));
-  }
   if (!file.golden) {
     net.ops.images = engine::make_network_operands(plan, images).images;
     return net;
@@ -322,7 +564,7 @@ ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images) {
                          c.model));
   }
   const std::string data = c.model_data.empty() ? VerifyOptions{}.data_dir : c.model_data;
-  const int features = file.model.layers.front().in_features;
+  const int features = static_cast<int>(plan.input().elements());
   std::vector<std::uint8_t> pixels;
   try {
     pixels = golden::read_golden_pixels(golden::golden_images_path(g, data), images, features);
@@ -349,10 +591,17 @@ GoldenLogitCheck check_golden_logits(const golden::GoldenResults& g,
   GoldenLogitCheck r;
   r.images = images;
   const std::size_t n = static_cast<std::size_t>(images) * static_cast<std::size_t>(classes);
+  int last_image = -1;
   for (std::size_t i = 0; i < n; ++i) {
     if (i < logits.size() && logits[i] == g.logits[i]) continue;
-    ++r.mismatches;
-    if (r.first_mismatch_image < 0) r.first_mismatch_image = static_cast<int>(i) / classes;
+    const int image = static_cast<int>(i) / classes;
+    if (r.mismatches++ == 0 || image != last_image) ++r.images_with_mismatch;
+    last_image = image;
+    if (r.first_mismatch_image >= 0) continue;
+    r.first_mismatch_image = image;
+    r.first_mismatch_class = static_cast<int>(i) % classes;
+    r.first_expected = g.logits[i];
+    r.first_got = i < logits.size() ? logits[i] : 0;
   }
   const std::vector<std::int64_t> want(g.logits.begin(),
                                        g.logits.begin() + static_cast<std::ptrdiff_t>(n));

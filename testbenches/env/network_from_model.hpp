@@ -1,10 +1,12 @@
 // A trained model file as a streaming network (docs/network.md, "From a trained model"): the
-// description `fxsim network-from-model` writes (one dense block per layer of the model, with
-// the layer's formats and bn_act, at the folding given on the command line), and, when a
-// description names a model file ([network] model), the run's operands taken from it: the trained
-// weights, BN scales and biases, and the first images of its golden test set, after the
-// description's layers are checked against the model's. The golden logits stored in the model
-// file then check the network's outputs, as `fxsim verify` checks the layer engine's.
+// description `fxsim network-from-model` writes (a block per layer of the model: a conv layer a
+// conv block (sliding window + MVAU), a max-pool layer a pool block, a dense layer a dense block,
+// each with the layer's formats and bn_act, at the folding given on the command line or chosen by
+// the auto-folding rule), and, when a description names a model file ([network] model), the
+// run's operands taken from it: the trained weights, BN scales and biases, and the first images
+// of its golden test set, after the description's layers are checked against the model's. The
+// golden logits stored in the model file then check the network's outputs, as `fxsim verify`
+// checks the layer engine's.
 // This layer may read both golden/ and models/engine; models/engine does not know model files.
 #pragma once
 
@@ -16,6 +18,7 @@
 
 #include "golden/model_file.hpp"
 #include "models/engine/network_config.hpp"
+#include "models/engine/network_folding.hpp"
 #include "models/engine/network_plan.hpp"
 #include "models/engine/network_reference.hpp"
 
@@ -28,13 +31,22 @@ class ModelFoldingError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// The command line of `fxsim network-from-model`.
+// The command line of `fxsim network-from-model` (and of `fxsim verify --engine network`).
 struct ModelFolding {
-  // PE of each layer: one value for every layer, or one per layer (--pe 4,2).
+  // PE of each conv / dense layer (a pool has none): one value for every such layer, or one per
+  // such layer (--pe 4,2). Empty: the model's own lanes, each layer's PE the SIMD of the next
+  // conv / dense layer of the model (the largest divisor of its outputs up to that), the last
+  // layer's 1.
   std::vector<int> pe = {1};
-  // Channels a beat of the input stream, i.e. the first layer's SIMD; 0: the model's own SIMD
-  // of its first layer. A later layer's SIMD is the previous layer's PE (the stream's lanes).
+  // Channels a beat of the input stream, i.e. the first conv / dense layer's SIMD; 0: the model's
+  // own SIMD of that layer. A later layer's SIMD is the previous conv / dense layer's PE (the
+  // stream's lanes; a pool passes them on).
   int simd = 0;
+  // The auto-folding rule instead of pe / simd (engine::fold_network: a target interval, or a
+  // LUT-equivalent / DSP budget), restricted to the SIMDs the model allows (a layer whose
+  // accumulator can overflow keeps its trained SIMD). An infeasible goal is a ModelFoldingError
+  // naming the smallest reachable interval or the cheapest folding.
+  std::optional<engine::FoldingGoal> goal;
   int fifo_depth = 2;  // of every block
   int images = 0;      // [network] images; 0: min(golden images, kDefaultImages), 1 without
   std::string name;    // [network] name; "" the model file's stem
@@ -51,7 +63,8 @@ inline constexpr int kDefaultImages = 100;
 engine::NetworkConfig network_from_model(const golden::ModelFile& file,
                                          const ModelFolding& folding);
 
-// The TOML text of a description network_from_model made (dense layers; a header comment
+// The TOML text of a description network_from_model made (its conv, pool and dense layers; a
+// header comment
 // `comment` and [network] model = folding.model_ref).
 std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& folding,
                          const std::string& comment);
@@ -63,10 +76,20 @@ std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& f
 bool accumulation_order_free(const golden::DenseLayer& layer);
 
 // Throws engine::NetworkFileError `SOURCE:LINE: layer[i].key: expected ..., got ...` for the first
-// key of the plan that differs from the model: the layer count, a block that is not dense, the
-// input size and format, outputs, weight, accumulator and output formats, bn_act (scale, bias,
-// output, activation, clip), and a SIMD other than the model's where the order matters.
+// key of the plan that differs from the model: the layer count, a block of another kind than its
+// layer, the input map and format; a conv block's channels, kernel, stride and padding; a pool
+// block's size; a conv / dense block's outputs, engine, weight, accumulator and output formats,
+// bn_act (scale, bias, output, activation, clip), and a SIMD (or a padding of the stream's lanes)
+// that changes the model's accumulation order where the order matters.
 void check_against_model(const engine::NetworkPlan& plan, const golden::ModelFile& file);
+
+// Each block's stationary operands from the model (checked against the plan first): weights as
+// the MVAU reads them (out x in, a conv layer's window-order raws re-laid for the stream's padded
+// channels, a dense layer's flattened YXC inputs spread over the stream's H x W x Cp elements,
+// zero on padded lanes; K-hot weights also as term words), BN scale words (K-hot terms packed as
+// the mvau reads them) and biases; empty for a pool.
+std::vector<engine::Stimulus> model_block_operands(const engine::NetworkPlan& plan,
+                                                   const golden::ModelFile& file);
 
 // What a network run takes from its model file.
 struct ModelNetwork {
@@ -92,7 +115,10 @@ engine::NetworkOperands network_operands(const engine::NetworkPlan& plan, int im
 struct GoldenLogitCheck {
   int images = 0;
   std::uint64_t mismatches = 0;  // logits that differ (or are missing)
-  int first_mismatch_image = -1;
+  std::uint64_t images_with_mismatch = 0;
+  int first_mismatch_image = -1;  // and its class, the golden raw and the network's (0: missing)
+  int first_mismatch_class = -1;
+  std::int64_t first_expected = 0, first_got = 0;
   int correct = 0, golden_correct = 0;
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
   double golden_accuracy() const {

@@ -5,7 +5,9 @@
 // on the SystemC network model and the stitched RTL: every logit must equal reference_forward's,
 // the cycles of both backends must be equal, and the top-1 count the one counted here. fc2's
 // accumulator saturates, so its SIMD (the order of the saturations) is fixed by the model and a
-// folding that changes it is refused; fc1's cannot overflow, so its SIMD is free.
+// folding that changes it is refused; fc1's cannot overflow, so its SIMD is free. The same model
+// on the network engine in chunks (`fxsim verify --engine network`) gives the layer engine's
+// logits, and the format's frozen CNN file becomes conv, pool and dense blocks.
 #include "testbenches/env/network_from_model.hpp"
 
 #include <fmt/core.h>
@@ -27,6 +29,8 @@
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
 #include "testbenches/env/run_network.hpp"
+#include "testbenches/env/verify_model.hpp"
+#include "testbenches/env/verify_network.hpp"
 
 namespace fxsim::env {
 namespace {
@@ -284,20 +288,83 @@ TEST_F(NetworkFromModel, AWrongGoldenLogitFailsTheRun) {
   EXPECT_FALSE(s.passed());
 }
 
+// The MLP on the network engine (`fxsim verify --engine network`), at the model's lanes (fc1's PE
+// = fc2's SIMD 4, the order fc2's saturations need) and in chunks of 5: the same logits as the
+// layer engine (`fxsim verify`'s default for an MLP), both equal to the golden logits, the same
+// top-1 count.
+TEST_F(NetworkFromModel, TheNetworkEngineGivesTheLayerEnginesLogits) {
+  const golden::ModelFile file = golden::read_model_file(model_path_);
+  VerifyOptions lo;
+  lo.layer_pe = {4, 2};
+  const VerifyReport layer = verify_model(file, model_path_, lo);
+  EXPECT_EQ(layer.logit_mismatches, 0u);
+  ModelFolding f;
+  f.pe.clear();
+  f.model_ref = model_path_;
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(file, f), "mlp");
+  EXPECT_EQ(plan.blocks[0].mvau->pe, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->pe, 1);
+  NetworkVerifyOptions no;
+  no.chunk = 5;
+  const NetworkVerifyReport net = verify_network(file, model_path_, plan, no);
+  EXPECT_EQ(net.chunks, 3);
+  EXPECT_EQ(net.logits, file_.golden->logits);
+  EXPECT_EQ(net.golden.mismatches, 0u);
+  EXPECT_EQ(net.golden.correct, layer.hardware_correct);
+  EXPECT_EQ(net.golden.correct, expected_correct_);
+  EXPECT_TRUE(net.passed());
+  EXPECT_TRUE(layer.passed());
+}
+
+// The auto-folding rule on this model: the cheapest folding for a loose target would stream fc2
+// one input a beat (fc1 at PE 1), but fc2's accumulator saturates, so only fc1 at PE 4 (fc2's
+// trained SIMD) is allowed; the folding runs bit-exact.
+TEST_F(NetworkFromModel, AutoFoldingKeepsTheSimdOfALayerThatCanOverflow) {
+  const golden::ModelFile file = golden::read_model_file(model_path_);
+  ModelFolding f;
+  f.model_ref = model_path_;
+  engine::FoldingGoal goal;
+  goal.target_interval = 100000;
+  f.goal = goal;
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(file, f), "mlp");
+  EXPECT_EQ(plan.blocks[0].mvau->pe, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->simd, 4);
+  EXPECT_EQ(plan.blocks[1].mvau->pe, 1);
+  const NetworkVerifyReport r = verify_network(file, model_path_, plan, NetworkVerifyOptions{});
+  EXPECT_EQ(r.logits, file_.golden->logits);
+  // Without the model's rule the same search picks fc1 at PE 1, which the model refuses.
+  engine::NetworkConfig free = plan.config;
+  free.layers[0].pe = 1;
+  const engine::FoldingResult unrestricted = engine::fold_network(free, goal, "mlp");
+  ASSERT_TRUE(unrestricted.feasible);
+  EXPECT_EQ(unrestricted.folding.blocks[0].pe, 1);
+}
+
 // A model file version 2 with conv / max-pool layers (the format's frozen CNN file, written by
-// testbenches/golden/model_file_v2_test.cpp) is refused by name: the network engine's CNN
-// streaming is issue 17's next step.
-TEST(NetworkFromCnnModel, IsRefusedNamingTheConvLayer) {
+// testbenches/golden/model_file_v2_test.cpp) becomes a conv block (its SPT weights on the spt
+// engine, its SPT BN scales, relu_clip), a pool block and a dense block reading the pooled map.
+TEST(NetworkFromCnnModel, BecomesConvPoolAndDenseBlocks) {
   const golden::ModelFile cnn =
       golden::read_model_file(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm");
-  try {
-    network_from_model(cnn, ModelFolding{});
-    FAIL() << "expected a ModelFoldingError";
-  } catch (const ModelFoldingError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "layer 0 is a conv layer; fxsim network-from-model runs dense models (CNNs: issue "
-              "17)");
-  }
+  ModelFolding f;
+  f.pe = {2, 1};
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(cnn, f), "cnn_v2");
+  ASSERT_EQ(plan.blocks.size(), 3u);
+  EXPECT_EQ(plan.input().h, 4);
+  EXPECT_EQ(plan.input().c, 3);
+  EXPECT_EQ(plan.input().lanes, 2);  // conv1's SIMD
+  const engine::BlockPlan& conv = plan.blocks[0];
+  EXPECT_EQ(conv.layer.kind, engine::LayerKind::CONV);
+  EXPECT_EQ(conv.layer.padding, 1);
+  EXPECT_EQ(conv.mvau->kind, engine::EngineKind::SPT);
+  EXPECT_EQ(fx::type_str(conv.mvau->weight), "spt<4,1,2>");
+  EXPECT_EQ(conv.mvau->in_features, 36);  // 3 x 3 x Cp 4
+  EXPECT_EQ(fx::type_str(conv.mvau->bn->scale), "spt<6,2,2>");
+  EXPECT_EQ(conv.mvau->bn->activation, units::Activation::RELU_CLIP);
+  EXPECT_EQ(plan.blocks[1].layer.kind, engine::LayerKind::POOL);
+  EXPECT_EQ(plan.blocks[1].out.h, 2);
+  EXPECT_EQ(plan.blocks[2].mvau->in_features, 8);  // 2 x 2 x 2
+  EXPECT_EQ(plan.blocks[2].mvau->simd, 2);         // conv1's PE (fc1's sums cannot overflow)
 }
 
 TEST_F(NetworkFromModel, FoldingsThatDoNotFitAreNamedErrors) {

@@ -1,5 +1,6 @@
 // Auto-folding (models/engine/network_folding.hpp): three cases worked by hand (a balanced
-// result, a budget respected, an infeasible target with the smallest reachable interval), the
+// result, a budget respected, an infeasible target with the smallest reachable interval), a
+// block's SIMD restricted by the caller (FoldingGoal::lanes_allowed), the
 // search against a brute force over every folding written here, the description written at the
 // folding, and the chosen folding run on the SystemC network model (fast engine): its measured
 // interval equals the cycles formula when the FIFOs are deep enough.
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,6 +113,27 @@ TEST(NetworkFolding, TargetGivesTheCheapestBalancedFolding) {
   // The hand's cost argument holds in the analytical model.
   EXPECT_LT(r.folding.total.lut_equivalent, lut_eq(at(config(), 8, 1)));
   EXPECT_EQ(r.folding.total.lut_equivalent, lut_eq(at(config(), 4, 2)));
+}
+
+TEST(NetworkFolding, LanesAllowedRestrictsTheSimdOfABlock) {
+  // The target of the case above with dense2 allowed only 8 lanes a beat (as a trained layer
+  // whose accumulator can overflow keeps its SIMD): PE0 = 4 is out, PE0 = 8 meets the target with
+  // PE2 = 1 (dense2 5120 / 8 = 640). Cycles: 64, 576, 64, 640, 40; the interval 640 (dense2). Only
+  // the MVAU blocks are asked about.
+  FoldingGoal g;
+  g.target_interval = 1200;
+  std::set<int> asked;
+  g.lanes_allowed = [&asked](int block, int lanes) {
+    asked.insert(block);
+    return block != 2 || lanes == 8;
+  };
+  const FoldingResult r = fold_network(config(), g);
+  ASSERT_TRUE(r.feasible) << r.message;
+  EXPECT_EQ(pes(r.folding), (std::vector<int>{8, 0, 1}));
+  EXPECT_EQ(r.folding.blocks[2].simd, 8);
+  EXPECT_EQ(cycles(r.folding), (std::vector<std::int64_t>{64, 576, 64, 640, 40}));
+  EXPECT_EQ(r.folding.bottleneck, "dense2");
+  EXPECT_EQ(asked, (std::set<int>{0, 2}));
 }
 
 TEST(NetworkFolding, BudgetGivesTheSmallestIntervalWithinIt) {
