@@ -121,6 +121,19 @@ torch::Tensor max_pool_integer(const torch::Tensor& input_raw, int pool, int str
 
 torch::Tensor forward_integer(const QuantNetwork& m, const torch::Tensor& input_raw) {
   torch::Tensor v = input_raw;
+  if (!m.dense_only()) {
+    const MapShape in = input_shape(m.features.front());
+    v = v.reshape({-1, in.height, in.width, in.channels});
+    for (const FeatureLayer& f : m.features) {
+      if (const auto* c = std::get_if<ConvLayer>(&f)) {
+        v = conv_integer(*c, v);
+      } else {
+        const auto& p = std::get<MaxPoolLayer>(f);
+        v = max_pool_integer(v, p.size, p.size);
+      }
+    }
+    v = v.reshape({v.size(0), -1});  // flatten yxc: [batch, H, W, C] row-major
+  }
   for (const DenseLayer& l : m.layers) v = dense_integer(l, v);
   return v;
 }

@@ -73,6 +73,14 @@ QuantConv2d::QuantConv2d(int in_channels, int out_channels, int kernel, int pad,
       weight(uniform_init({out_channels, in_channels, kernel, kernel},
                           in_channels * kernel * kernel, gen)) {}
 
+QuantConv2d QuantConv2d::clone() const {
+  QuantConv2d c = *this;
+  c.weight = param_clone(weight);
+  c.weight_fmt = weight_fmt.clone();
+  c.out_fmt = out_fmt.clone();
+  return c;
+}
+
 torch::Tensor QuantConv2d::forward(const torch::Tensor& x, Precision p) const {
   if (p == Precision::FLOAT) return torch::conv2d(x, weight, {}, stride, padding);
   return out_fmt.apply(torch::conv2d(x, weight_fmt.apply(weight), {}, stride, padding));
@@ -133,6 +141,12 @@ torch::Tensor QuantBatchNorm::folded_bias() const {
 }
 
 torch::Tensor QuantBatchNorm::forward(const torch::Tensor& x, Precision p, bool training) {
+  if (x.dim() == 4) {  // a conv's [N, C, H, W]: per channel over N, H and W (as BatchNorm2d)
+    const torch::Tensor rows = x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)});
+    return forward(rows, p, training)
+        .reshape({x.size(0), x.size(2), x.size(3), x.size(1)})
+        .permute({0, 3, 1, 2});
+  }
   torch::Tensor mean, var;
   if (training) {
     mean = x.mean(0);

@@ -58,6 +58,7 @@ struct QuantLinear {
 // A small convolution with the same quantization points (weights, requantized output).
 struct QuantConv2d {
   QuantConv2d(int in_channels, int out_channels, int kernel, int padding, at::Generator& gen);
+  QuantConv2d clone() const;
   torch::Tensor forward(const torch::Tensor& x, Precision p) const;
   // The integer layer of the current weights and formats over an H x W map of input_type, as the
   // hardware runs it: weights quantized to weight_fmt and reordered to the window order
@@ -76,7 +77,8 @@ struct QuantConv2d {
 // Batch norm folded into the hardware's bn_act: t = x * scale + bias, scale = gamma /
 // sqrt(var + eps), bias = beta - mean * scale (batch statistics while training, running ones
 // otherwise); then y = act(requant(t)). QUANT: scale fake-quantized to scale_fmt (or the K-hot
-// type), bias to bias_fmt, t to out_fmt.
+// type), bias to bias_fmt, t to out_fmt. Input [N, C] or a conv's [N, C, H, W] (the statistics
+// of a channel over N, H and W, as torch's BatchNorm2d).
 struct QuantBatchNorm {
   explicit QuantBatchNorm(int channels);
   QuantBatchNorm clone() const;
