@@ -1,8 +1,6 @@
 #include "golden/train_config.hpp"
 
-#include <algorithm>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -67,8 +65,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tabl
       {"float", {"epochs", "batch_size", "learning_rate"}},
       {"qat", {"epochs", "learning_rate", "binary_point_learning_rate"}},
       {"quant",
-       {"weight_bits", "mac_bits", "logit_bits", "elementwise_bits", "methods", "khot_k",
-        "khot_bits", "rounding", "simd"}},
+       {"weight_bits", "weight_kind", "weight_k", "mac_bits", "logit_bits", "elementwise_bits",
+        "methods", "khot_k", "khot_bits", "rounding", "simd"}},
       {"export", {"models"}}};
   return tables;
 }
@@ -145,17 +143,11 @@ void check_layers(const TomlTable& m, const toml::array& nodes, const std::vecto
 // [model]: `hidden` (an MLP) or `layers` (a CNN; dense layers only: the same MLP), `activation`.
 void read_model(const TomlTable& m, TrainConfig* c) {
   int_list(m, "hidden", c->hidden, 1, 4096);
-  if (auto act = m.string("activation")) {
-    const std::pair<const char*, units::Activation> acts[] = {
-        {"relu", units::Activation::RELU},
-        {"relu_clip", units::Activation::RELU_CLIP},
-        {"hardtanh", units::Activation::HARDTANH}};
-    const auto* it = std::find_if(std::begin(acts), std::end(acts),
-                                  [&](const auto& e) { return *act == e.first; });
-    if (it == std::end(acts)) {
-      m.fail("activation", "\"" + *act + "\" is not one of relu, relu_clip, hardtanh");
-    }
-    c->activation = it->second;
+  if (auto act =
+          m.name<units::Activation>("activation", {{"relu", units::Activation::RELU},
+                                                   {"relu_clip", units::Activation::RELU_CLIP},
+                                                   {"hardtanh", units::Activation::HARDTANH}})) {
+    c->activation = *act;
   }
   const toml::node* n = m.find("layers");
   if (!n) return;
@@ -187,6 +179,17 @@ void read_model(const TomlTable& m, TrainConfig* c) {
 
 void read_quant(const TomlTable& q, TrainConfig* c) {
   integer(q, "weight_bits", c->weight_bits, 2, 16);
+  if (auto kind = q.name<std::string>("weight_kind",
+                                      {{"fixed", "fixed"}, {"khot", "khot"}, {"spt", "spt"}})) {
+    c->weight_kind = *kind;
+  }
+  integer(q, "weight_k", c->weight_k, 1, 8);
+  if (c->weight_kind != "fixed" && c->weight_k > c->weight_bits - 1) {
+    q.fail(q.find("weight_k") ? "weight_k" : "weight_bits",
+           "K = " + std::to_string(c->weight_k) + " exceeds the " +
+               std::to_string(c->weight_bits - 1) +
+               " magnitude bits of weight_bits = " + std::to_string(c->weight_bits));
+  }
   integer(q, "mac_bits", c->mac_bits, 2, 24);
   integer(q, "logit_bits", c->logit_bits, 2, 24);
   int_list(q, "elementwise_bits", c->elementwise_bits, 2, 16);

@@ -50,6 +50,8 @@ struct TrainConfig {
   double binary_point_learning_rate = 1e-2;
   // [quant]
   int weight_bits = 8;
+  std::string weight_kind = "fixed";  // fixed | khot | spt: every layer's weights
+  int weight_k = 2;                   // K of khot / spt weights
   int mac_bits = 16;
   int logit_bits = 16;
   std::vector<int> elementwise_bits = {4, 6, 8};

@@ -127,11 +127,13 @@ std::vector<LayerRanges> QCnn::calibrate(const torch::Tensor& x) const {
 void QCnn::set_formats(const std::vector<LayerRanges>& ranges, const QuantSettings& s) {
   std::size_t k = 0;  // ranges: the conv layers, then the dense layers
   for (std::size_t i = 0; i < convs_.size(); ++i, ++k) {
-    set_layer_formats(convs_[i].weight_fmt, convs_[i].out_fmt, conv_bns_[i], ranges.at(k), s,
+    set_layer_formats(convs_[i].weight_fmt, convs_[i].khot_weight, convs_[i].out_fmt, conv_bns_[i],
+                      ranges.at(k), s,
                       /*last=*/false);
   }
   for (std::size_t i = 0; i < linears_.size(); ++i, ++k) {
-    set_layer_formats(linears_[i].weight_fmt, linears_[i].out_fmt, bns_[i], ranges.at(k), s,
+    set_layer_formats(linears_[i].weight_fmt, linears_[i].khot_weight, linears_[i].out_fmt, bns_[i],
+                      ranges.at(k), s,
                       /*last=*/i + 1 == linears_.size());
   }
 }
@@ -176,12 +178,12 @@ QuantNetwork QCnn::export_model(int simd) const {
 std::string QCnn::describe_formats() const {
   std::string s;
   for (std::size_t i = 0; i < convs_.size(); ++i) {
-    s += describe_layer("conv" + std::to_string(i + 1), convs_[i].weight_fmt, convs_[i].out_fmt,
-                        conv_bns_[i]);
+    s += describe_layer("conv" + std::to_string(i + 1), convs_[i].weight_fmt, convs_[i].khot_weight,
+                        convs_[i].out_fmt, conv_bns_[i]);
   }
   for (std::size_t i = 0; i < linears_.size(); ++i) {
-    s += describe_layer("fc" + std::to_string(i + 1), linears_[i].weight_fmt, linears_[i].out_fmt,
-                        bns_[i]);
+    s += describe_layer("fc" + std::to_string(i + 1), linears_[i].weight_fmt,
+                        linears_[i].khot_weight, linears_[i].out_fmt, bns_[i]);
   }
   return s;
 }

@@ -41,8 +41,17 @@ class QFormat {
   torch::Tensor frac_;  // float64 scalar, requires_grad (learned formats only)
 };
 
+// The weights as the QUANT forward sees them: K-hot / SPT values of `khot` when it is set
+// (fake_khot), else fake-quantized to `fmt`; and their raws for the export (a K-hot raw is its
+// value in LSBs).
+torch::Tensor quant_weight(const torch::Tensor& w, const QFormat& fmt,
+                           const std::optional<fx::KhotType>& khot);
+torch::Tensor weight_raws(const torch::Tensor& w, const QFormat& fmt,
+                          const std::optional<fx::KhotType>& khot);
+
 // y = x W^T: the MAC array (no bias: biases live in bn_act). QUANT: W fake-quantized to
-// weight_fmt, the product sum quantized to out_fmt (the accumulator's requant).
+// weight_fmt (or K-hot / SPT, khot_weight), the product sum quantized to out_fmt (the
+// accumulator's requant).
 struct QuantLinear {
   QuantLinear(int in, int out, at::Generator& gen);
   QuantLinear clone() const;
@@ -52,6 +61,7 @@ struct QuantLinear {
   int out_features;
   torch::Tensor weight;  // [out, in] float32
   QFormat weight_fmt;
+  std::optional<fx::KhotType> khot_weight;  // set: K-hot / SPT weights (of weight_fmt's W, I)
   QFormat out_fmt;
 };
 
@@ -71,6 +81,7 @@ struct QuantConv2d {
   int stride = 1;
   torch::Tensor weight;  // [out, in, k, k]
   QFormat weight_fmt;
+  std::optional<fx::KhotType> khot_weight;  // set: K-hot / SPT weights (exported as that type)
   QFormat out_fmt;
 };
 

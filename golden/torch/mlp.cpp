@@ -71,7 +71,8 @@ std::vector<LayerRanges> QMlp::calibrate(const torch::Tensor& x) const {
 
 void QMlp::set_formats(const std::vector<LayerRanges>& ranges, const QuantSettings& s) {
   for (std::size_t i = 0; i < linears_.size(); ++i) {
-    set_layer_formats(linears_[i].weight_fmt, linears_[i].out_fmt, bns_[i], ranges.at(i), s,
+    set_layer_formats(linears_[i].weight_fmt, linears_[i].khot_weight, linears_[i].out_fmt, bns_[i],
+                      ranges.at(i), s,
                       /*last=*/i + 1 == linears_.size());
   }
 }
@@ -92,8 +93,8 @@ QuantNetwork QMlp::export_model(int simd) const {
 std::string QMlp::describe_formats() const {
   std::string s;
   for (std::size_t i = 0; i < linears_.size(); ++i) {
-    s += describe_layer("fc" + std::to_string(i + 1), linears_[i].weight_fmt, linears_[i].out_fmt,
-                        bns_[i]);
+    s += describe_layer("fc" + std::to_string(i + 1), linears_[i].weight_fmt,
+                        linears_[i].khot_weight, linears_[i].out_fmt, bns_[i]);
   }
   return s;
 }

@@ -29,14 +29,20 @@ fx::FxType pixel_input_type() {
   return fx::FxType::make_unsigned(8, 0, fx::Rounding::RND_CONV, fx::Overflow::SAT);
 }
 
-void set_layer_formats(QFormat& weight_fmt, QFormat& out_fmt, QuantBatchNorm& bn,
-                       const LayerRanges& r, const QuantSettings& s, bool last) {
+void set_layer_formats(QFormat& weight_fmt, std::optional<fx::KhotType>& khot_weight,
+                       QFormat& out_fmt, QuantBatchNorm& bn, const LayerRanges& r,
+                       const QuantSettings& s, bool last) {
   auto fmt = [&s](bool is_signed, int w, double m) {
     return QFormat(fx::FxType::make(is_signed, w, calibrated_int_bits(m, is_signed), s.rounding,
                                     fx::Overflow::SAT),
                    s.learn_binary_point);
   };
   weight_fmt = fmt(true, s.weight_bits, r.weight);
+  khot_weight.reset();
+  if (s.weight_kind) {
+    khot_weight = fx::KhotType::make(*s.weight_kind, s.weight_bits,
+                                     calibrated_int_bits(r.weight, true), s.weight_k);
+  }
   out_fmt = fmt(true, s.mac_bits, r.mac);
   bn.khot_scale.reset();
   if (s.khot_k > 0) {
@@ -64,10 +70,12 @@ void clamp_layer_formats(QFormat& weight_fmt, QFormat& out_fmt, QuantBatchNorm& 
 }
 
 std::string describe_layer(const std::string& name, const QFormat& weight_fmt,
-                           const QFormat& out_fmt, const QuantBatchNorm& bn) {
+                           const std::optional<fx::KhotType>& khot_weight, const QFormat& out_fmt,
+                           const QuantBatchNorm& bn) {
   std::ostringstream s;
-  s << "  " << name << ": weight " << weight_fmt.type().str() << ", mac " << out_fmt.type().str()
-    << ", scale " << (bn.khot_scale ? bn.khot_scale->str() : bn.scale_fmt.type().str()) << ", bias "
+  s << "  " << name << ": weight " << (khot_weight ? khot_weight->str() : weight_fmt.type().str())
+    << ", mac " << out_fmt.type().str() << ", scale "
+    << (bn.khot_scale ? bn.khot_scale->str() : bn.scale_fmt.type().str()) << ", bias "
     << bn.bias_fmt.type().str() << ", out " << bn.out_fmt.type().str() << "\n";
   return s.str();
 }
@@ -109,10 +117,10 @@ DenseLayer export_dense(const std::string& name, const QuantLinear& lin,
   l.out_features = lin.out_features;
   l.simd = simd;
   l.input_type = input_type;
-  l.weight_type = lin.weight_fmt.type();
+  l.weight_type = lin.khot_weight ? weight_container(*lin.khot_weight) : lin.weight_fmt.type();
   l.acc_type = fx::accumulator_type(l.input_type, l.weight_type, l.in_features, fx::Overflow::SAT);
   l.out_type = lin.out_fmt.type();
-  l.weight_raw = to_int64_vector(quantize_raw(weight, l.weight_type));
+  l.weight_raw = to_int64_vector(weight_raws(weight, lin.weight_fmt, lin.khot_weight));
   l.bn = export_bn(bn);
   return l;
 }

@@ -9,6 +9,7 @@
 #include <torch/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct QuantSettings {
   fx::Rounding rounding = fx::Rounding::RND_CONV;  // every format saturates (SAT)
   int khot_k = 0;  // > 0: BN scales are khot<elementwise_bits, I, K>
   bool learn_binary_point = false;
+  std::optional<fx::KhotKind> weight_kind;  // set: weights khot / spt<weight_bits, I, weight_k>
+  int weight_k = 2;
 };
 
 // Largest |value| of every quantized tensor of one MAC layer (dense or conv) and its batch norm
@@ -63,18 +66,21 @@ class QNet {
   virtual std::string describe_formats() const = 0;
 };
 
-// The formats of a MAC layer (weights, MAC output) and its batch norm from calibrated ranges.
-// Hidden outputs (`last` false) follow a ReLU (or relu_clip): unsigned, so all of the bits carry
-// magnitude; after hardtanh they are signed; the logits are signed logit_bits.
-void set_layer_formats(QFormat& weight_fmt, QFormat& out_fmt, QuantBatchNorm& bn,
-                       const LayerRanges& r, const QuantSettings& s, bool last);
+// The formats of a MAC layer (weights, MAC output) and its batch norm from calibrated ranges; the
+// K-hot / SPT weight type (s.weight_kind) with the weight format's W and I, or none. Hidden outputs
+// (`last` false) follow a ReLU (or relu_clip): unsigned, so all of the bits carry magnitude; after
+// hardtanh they are signed; the logits are signed logit_bits.
+void set_layer_formats(QFormat& weight_fmt, std::optional<fx::KhotType>& khot_weight,
+                       QFormat& out_fmt, QuantBatchNorm& bn, const LayerRanges& r,
+                       const QuantSettings& s, bool last);
 // Every format of a MAC layer and its batch norm: learned fraction bits appended to `out`; clamp.
 void add_format_parameters(const QFormat& weight_fmt, const QFormat& out_fmt,
                            const QuantBatchNorm& bn, std::vector<torch::Tensor>& out);
 void clamp_layer_formats(QFormat& weight_fmt, QFormat& out_fmt, QuantBatchNorm& bn);
 // "  NAME: weight T, mac T, scale T, bias T, out T\n".
 std::string describe_layer(const std::string& name, const QFormat& weight_fmt,
-                           const QFormat& out_fmt, const QuantBatchNorm& bn);
+                           const std::optional<fx::KhotType>& khot_weight, const QFormat& out_fmt,
+                           const QuantBatchNorm& bn);
 // The ranges of a layer whose MAC output is `mac` and bn_act output `out`.
 LayerRanges layer_ranges(const torch::Tensor& weight, const torch::Tensor& mac,
                          const QuantBatchNorm& bn, const torch::Tensor& out);
@@ -84,7 +90,8 @@ LayerRanges layer_ranges(const torch::Tensor& weight, const torch::Tensor& mac,
 BnActLayer export_bn(const QuantBatchNorm& bn);
 
 // The dense layer of `lin` and `bn` reading `input_type`: `weight` [out, in] (lin.weight, or its
-// columns reordered) quantized to lin.weight_fmt, an exact SAT accumulator
+// columns reordered) quantized to lin.weight_fmt (K-hot / SPT weights: their values as raws of
+// their fixed<W, I> container, DenseLayer having fixed weight types), an exact SAT accumulator
 // (fx::accumulator_type), the requant to lin.out_fmt, then bn_act.
 DenseLayer export_dense(const std::string& name, const QuantLinear& lin,
                         const torch::Tensor& weight, const QuantBatchNorm& bn,

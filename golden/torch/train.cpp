@@ -194,6 +194,10 @@ QuantSettings settings_of(const TrainConfig& cfg, const Variant& v) {
   s.rounding = cfg.rounding;
   s.khot_k = v.khot_k;
   s.learn_binary_point = v.method == "qat_bp";
+  if (cfg.weight_kind != "fixed") {
+    s.weight_kind = cfg.weight_kind == "spt" ? fx::KhotKind::SPT : fx::KhotKind::KHOT;
+    s.weight_k = cfg.weight_k;
+  }
   return s;
 }
 

@@ -123,6 +123,47 @@ TEST_F(TrainingRun, TinyCnnIsDeterministicAndItsLogitsAreTheReference) {
   }
 }
 
+// SPT weights (weight_kind = "spt", K = 2) on every layer: the conv exports spt<8, I, 2> weights,
+// the dense layer their values in the fixed<8, I> container; both hold SPT values only, and the
+// golden logits are still the reference's.
+TEST_F(TrainingRun, SptWeightsAreExportedAndRunByTheReference) {
+  std::string text = kTinyCnn;
+  const std::string quant = "[quant]\n", methods = "methods = [\"ptq\", \"qat\"]";
+  text.replace(text.find(quant), quant.size(), quant + "weight_kind = \"spt\"\nweight_k = 2\n");
+  text.replace(text.find(methods), methods.size(), "methods = [\"qat\"]");
+  const TrainConfig cfg = parse_train_config(text, "tiny_spt.toml");
+  ASSERT_EQ(cfg.weight_kind, "spt");
+  std::ostringstream log;
+  const TrainReport r = run_training(cfg, (dir_ / "spt").string(), 1, log);
+  ASSERT_EQ(r.variants.size(), 1u);
+  EXPECT_GT(r.variants[0].accuracy, 0.3);
+  const ModelFile f = read_model_file(r.variants[0].model_file);
+  const auto& conv = std::get<ConvLayer>(f.model.features[0]);
+  ASSERT_TRUE(std::holds_alternative<fxsim::fx::KhotType>(conv.weight_type));
+  const auto spt = std::get<fxsim::fx::KhotType>(conv.weight_type);
+  EXPECT_EQ(spt.kind, fxsim::fx::KhotKind::SPT);
+  EXPECT_EQ(spt.k, 2);
+  EXPECT_EQ(spt.width, 8);
+  for (int64_t w : conv.weight_raw) EXPECT_TRUE(fxsim::fx::khot_representable(w, spt)) << w;
+  const DenseLayer& fc = f.model.layers[0];
+  const auto fc_spt = fxsim::fx::KhotType::make(fxsim::fx::KhotKind::SPT, fc.weight_type.width,
+                                                fc.weight_type.int_bits, 2);
+  int distinct_nonzero = 0;
+  for (int64_t w : fc.weight_raw) {
+    EXPECT_TRUE(fxsim::fx::khot_representable(w, fc_spt)) << w;
+    distinct_nonzero += w != 0;
+  }
+  EXPECT_GT(distinct_nonzero, 100);
+  const Dataset test = load_fashion_mnist(kDataDir, "t10k", 50);
+  for (int i = 0; i < 50; ++i) {
+    const std::vector<int64_t> input(test.images.pixels.begin() + i * 784,
+                                     test.images.pixels.begin() + (i + 1) * 784);
+    const std::vector<int64_t> stored(f.golden->logits.begin() + i * 10,
+                                      f.golden->logits.begin() + (i + 1) * 10);
+    ASSERT_EQ(reference_forward(f.model, input), stored) << "image " << i;
+  }
+}
+
 // sha256 of the files `fxsim train --config tiny_mlp.toml --threads 1` wrote with the binary
 // built from main at 5893321 (before CNNs), the config being kTinyMlp. The MLP path must not
 // change a byte.
@@ -270,6 +311,10 @@ TEST(CnnConfig, LayerStringsAndTheirErrors) {
   EXPECT_EQ(config_error("[model]\nlayers = []\n"),
             "t.toml:2: model.layers: expected a non-empty array of layer strings (\"conv3x3-16\", "
             "\"pool2\", \"dense-10\")");
+  EXPECT_EQ(config_error("[quant]\nweight_kind = \"khot\"\nweight_bits = 4\nweight_k = 4\n"),
+            "t.toml:4: quant.weight_k: K = 4 exceeds the 3 magnitude bits of weight_bits = 4");
+  EXPECT_EQ(config_error("[quant]\nweight_kind = \"pow2\"\n"),
+            "t.toml:2: quant.weight_kind: \"pow2\" is not one of fixed, khot, spt");
   EXPECT_EQ(config_error("[model]\nactivation = \"sign\"\n"),
             "t.toml:2: model.activation: \"sign\" is not one of relu, relu_clip, hardtanh");
 }

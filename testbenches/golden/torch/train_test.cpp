@@ -149,7 +149,8 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
             "data.calibration_images, model.hidden, model.layers, model.activation, float.epochs, "
             "float.batch_size, "
             "float.learning_rate, qat.epochs, qat.learning_rate, qat.binary_point_learning_rate, "
-            "quant.weight_bits, quant.mac_bits, quant.logit_bits, quant.elementwise_bits, "
+            "quant.weight_bits, quant.weight_kind, quant.weight_k, quant.mac_bits, "
+            "quant.logit_bits, quant.elementwise_bits, "
             "quant.methods, quant.khot_k, quant.khot_bits, quant.rounding, quant.simd, "
             "export.models (docs/golden.md, `fxsim train`)");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
