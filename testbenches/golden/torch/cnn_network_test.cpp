@@ -127,7 +127,7 @@ torch::Tensor oracle_logits(const HandCnn& h, const torch::Tensor& pixels_raw) {
 TEST(HandBuiltCnn, IntegerAndReferenceInferenceEqualTorchKernels) {
   const HandCnn h = hand_cnn();
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(23);
-  const int n = 6;
+  const int n = 300;  // more than forward_integer's chunk of 256 images
   torch::Tensor pixels = torch::randint(0, 256, {n, 36}, gen, torch::kInt64);
   pixels[0].fill_(255);  // the largest input everywhere
   const torch::Tensor expected_values = oracle_logits(h, pixels);
