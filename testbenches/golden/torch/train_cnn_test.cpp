@@ -166,7 +166,9 @@ TEST_F(TrainingRun, SptWeightsAreExportedAndRunByTheReference) {
 
 // sha256 of the files `fxsim train --config tiny_mlp.toml --threads 1` wrote with the binary
 // built from main at 5893321 (before CNNs), the config being kTinyMlp. The MLP path must not
-// change a byte.
+// change a byte. Not listed: model_qat_bp_e4.fxm and results.csv, which main's 03d5458 changes
+// on purpose (qat_bp draws the batches of the fixed-format qat of its width); the four files
+// below are the same bytes with either (each variant has its own generator).
 const char* kTinyMlp = R"(seed = 7
 [data]
 train_images = 300
@@ -189,12 +191,10 @@ TEST_F(TrainingRun, MlpModelFilesAreTheBytesOfTheBinaryBeforeCnns) {
   const std::pair<const char*, const char*> expected[] = {
       {"model_ptq_e4.fxm", "965aa2f2ef194f500dcd589d42f7f939a3aaeb99e6fc488d50dcc0087dcf3bb7"},
       {"model_qat_e4.fxm", "82a06cacd4faf6023a9f41f2518f277fe2e6fcc871368795498ba015af1f91b0"},
-      {"model_qat_bp_e4.fxm", "de9e68588f74de4c8d71ed74a6e46ee05fc0f0e51f4117441fbd37e56c658f9e"},
       {"model_ptq_khot2_e8.fxm",
        "08345cba8750e8b9d95f48e0d61fa3d7cf64ed08530eb801941c16c97f066aa9"},
       {"model_qat_khot2_e8.fxm",
-       "f38b827dcbdfe987eca77a9ee5bcc59e48e3efbd1f79020c6146d44aa3949949"},
-      {"results.csv", "c3c5c62baa87fc584569fa6a9ead7115f1aa4e7974824b6ddf1178cd8ddccb5d"}};
+       "f38b827dcbdfe987eca77a9ee5bcc59e48e3efbd1f79020c6146d44aa3949949"}};
   std::ostringstream log;
   run_training(parse_train_config(kTinyMlp, "tiny_mlp.toml"), (dir_ / "mlp").string(), 1, log);
   for (const auto& [file, sha] : expected) {
