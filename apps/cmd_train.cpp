@@ -57,8 +57,8 @@ void add_train_command(CLI::App& app, CommandStatus& status) {
   auto opts = std::make_shared<TrainOptions>();
   CLI::App* sub = app.add_subcommand(
       "train",
-      "Train the Fashion-MNIST MLP: float baseline, PTQ, QAT with fixed formats, QAT with learned\n"
-      "binary points and K-hot BN scales; export every quantized variant as a model file");
+      "Train a Fashion-MNIST MLP or CNN: float baseline, PTQ, QAT with fixed formats, QAT with\n"
+      "learned binary points and K-hot BN scales; export every quantized variant as a model file");
   sub->add_option("--config", opts->config, "Training config (TOML), see docs/golden.md")
       ->required()
       ->check(existing_file("start from docs/examples/train_quick.toml (one minute) or "
@@ -78,6 +78,8 @@ void add_train_command(CLI::App& app, CommandStatus& status) {
       "Examples:\n"
       "  fxsim train --config docs/examples/train_quick.toml --out results/quick    (1 minute)\n"
       "  fxsim train --config docs/examples/train_small.toml --out results/train_small\n"
+      "  fxsim train --config docs/examples/train_cnn_small.toml --out results/cnn_small --threads "
+      "2\n"
       "  fxsim verify --model results/train_small/model_qat_khot2_e8.fxm\n"
       "  fxsim train --config docs/examples/train_fashion_mnist.toml --out results/full "
       "--threads 2");

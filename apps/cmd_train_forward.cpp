@@ -40,8 +40,8 @@ int exec_fxsim_train(const std::vector<std::string>& args) {
 void add_train_command(CLI::App& app, CommandStatus& status) {
   CLI::App* sub = app.add_subcommand(
       "train",
-      "Train the Fashion-MNIST MLP: float baseline, PTQ, QAT with fixed formats, QAT with learned\n"
-      "binary points and K-hot BN scales; export every quantized variant as a model file\n"
+      "Train a Fashion-MNIST MLP or CNN: float baseline, PTQ, QAT with fixed formats, QAT with\n"
+      "learned binary points and K-hot BN scales; export every quantized variant as a model file\n"
       "(runs fxsim-train; 'fxsim train --help' lists the options)");
   sub->prefix_command();  // every argument, --help included, goes to fxsim-train
   sub->set_help_flag();

@@ -278,10 +278,77 @@ std::vector<std::int64_t> reference_dense(const DenseLayer& l,
   return out;
 }
 
+namespace {
+
+void check_map_input(const std::string& name, const MapShape& s,
+                     const std::vector<std::int64_t>& input) {
+  if (input.size() != static_cast<std::size_t>(s.elements())) {
+    fail(name, "input has " + std::to_string(input.size()) + " elements, expected " + shape_str(s) +
+                   " = " + std::to_string(s.elements()));
+  }
+}
+
+}  // namespace
+
+std::vector<std::int64_t> reference_conv(const ConvLayer& l,
+                                         const std::vector<std::int64_t>& input) {
+  const units::ConvShape& s = l.shape;
+  check_map_input(l.name, {s.height, s.width, s.channels}, input);
+  const DenseLayer pixel = window_layer(l);  // one output pixel: a dense layer over its window
+  const int k = s.kernel, cp = l.padded_channels();
+  std::vector<std::int64_t> window(pixel.in_features), out;
+  out.reserve(static_cast<std::size_t>(s.out_height()) * s.out_width() * l.out_channels);
+  for (int oy = 0; oy < s.out_height(); ++oy) {
+    for (int ox = 0; ox < s.out_width(); ++ox) {
+      std::fill(window.begin(), window.end(), 0);  // padding pixels and lanes c >= C: raw 0
+      for (int ky = 0; ky < k; ++ky) {
+        for (int kx = 0; kx < k; ++kx) {
+          const int y = oy * s.stride - s.padding + ky, x = ox * s.stride - s.padding + kx;
+          if (y < 0 || y >= s.height || x < 0 || x >= s.width) continue;
+          for (int c = 0; c < s.channels; ++c) {
+            window[(ky * k + kx) * cp + c] = input[(y * s.width + x) * s.channels + c];
+          }
+        }
+      }
+      const std::vector<std::int64_t> o = reference_dense(pixel, window);
+      out.insert(out.end(), o.begin(), o.end());
+    }
+  }
+  return out;
+}
+
+std::vector<std::int64_t> reference_pool(const MaxPoolLayer& p,
+                                         const std::vector<std::int64_t>& input) {
+  check_map_input(p.name, {p.height, p.width, p.channels}, input);
+  std::vector<std::int64_t> out;
+  for (int oy = 0; oy < p.out_height(); ++oy) {
+    for (int ox = 0; ox < p.out_width(); ++ox) {
+      for (int c = 0; c < p.channels; ++c) {
+        std::int64_t m = input[((oy * p.size) * p.width + ox * p.size) * p.channels + c];
+        for (int py = 0; py < p.size; ++py) {
+          for (int px = 0; px < p.size; ++px) {
+            const int y = oy * p.size + py, x = ox * p.size + px;
+            m = std::max(m, input[(y * p.width + x) * p.channels + c]);
+          }
+        }
+        out.push_back(m);
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<std::int64_t> reference_forward(const QuantNetwork& m,
                                             const std::vector<std::int64_t>& input) {
-  require_dense(m, "reference_forward");
   std::vector<std::int64_t> v = input;
+  for (const FeatureLayer& f : m.features) {
+    if (const auto* c = std::get_if<ConvLayer>(&f)) {
+      v = reference_conv(*c, v);
+    } else {
+      v = reference_pool(std::get<MaxPoolLayer>(f), v);
+    }
+  }
+  // v is the last map in stream order (y, x, c): the yxc flatten is the identity.
   for (const DenseLayer& l : m.layers) v = reference_dense(l, v);
   return v;
 }

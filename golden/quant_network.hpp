@@ -93,9 +93,18 @@ units::BnActConfig bn_config(const DenseLayer& layer);
 
 // Reference integer inference through models/units (mac_dot, bn_act), one input vector of raws
 // of layer.input_type; returns raws of layer.output_type(). Slow and obviously right.
-// reference_forward runs dense models (require_dense).
 std::vector<std::int64_t> reference_dense(const DenseLayer& layer,
                                           const std::vector<std::int64_t>& input);
+// A conv layer on one H x W x C map (stream order y, x, c): for every output pixel, its window
+// gathered by plain loops (zero raws outside the map and in lanes c >= C) through reference_dense
+// of window_layer; returns the Hout x Wout x OC map in stream order.
+std::vector<std::int64_t> reference_conv(const ConvLayer& layer,
+                                         const std::vector<std::int64_t>& input);
+// A max-pool layer on one H x W x C map: the largest raw of each window.
+std::vector<std::int64_t> reference_pool(const MaxPoolLayer& layer,
+                                         const std::vector<std::int64_t>& input);
+// The whole network on one input (a CNN's input map in stream order): the feature layers, the
+// yxc flatten (the stream order itself), the dense layers; returns the logits' raws.
 std::vector<std::int64_t> reference_forward(const QuantNetwork& model,
                                             const std::vector<std::int64_t>& input);
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -60,12 +61,12 @@ void string_list(const TomlTable& t, const char* key, std::vector<std::string>& 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tables() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> tables = {
       {"data", {"dir", "train_images", "test_images", "calibration_images"}},
-      {"model", {"hidden"}},
+      {"model", {"hidden", "layers", "activation"}},
       {"float", {"epochs", "batch_size", "learning_rate"}},
       {"qat", {"epochs", "learning_rate", "binary_point_learning_rate"}},
       {"quant",
-       {"weight_bits", "mac_bits", "logit_bits", "elementwise_bits", "methods", "khot_k",
-        "khot_bits", "rounding", "simd"}},
+       {"weight_bits", "weight_kind", "weight_k", "mac_bits", "logit_bits", "elementwise_bits",
+        "methods", "khot_k", "khot_bits", "rounding", "simd"}},
       {"export", {"models"}}};
   return tables;
 }
@@ -92,8 +93,103 @@ std::string top_level_hint(const std::string& key) {
   return "the tables' keys are " + all + " (docs/golden.md, `fxsim train`)";
 }
 
+std::string spec_str(const LayerSpec& l) {
+  switch (l.kind) {
+    case LayerSpec::Kind::CONV:
+      return "conv" + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + "-" +
+             std::to_string(l.outputs) + "-p" + std::to_string(l.padding);
+    case LayerSpec::Kind::POOL:
+      return "pool" + std::to_string(l.size);
+    case LayerSpec::Kind::DENSE:
+      break;
+  }
+  return "dense-" + std::to_string(l.outputs);
+}
+
+// The order of the layers, the logits layer and the map sizes on the 28 x 28 x 1 input (every
+// conv and pool must fit its map). `nodes` are the entries, for the line of a message.
+void check_layers(const TomlTable& m, const toml::array& nodes, const std::vector<LayerSpec>& ls) {
+  int h = 28, w = 28;  // the Fashion-MNIST images
+  bool dense_seen = false;
+  for (std::size_t i = 0; i < ls.size(); ++i) {
+    const LayerSpec& l = ls[i];
+    const toml::node& n = *nodes.get(i);
+    const std::string map = std::to_string(h) + "x" + std::to_string(w);
+    if (l.kind == LayerSpec::Kind::DENSE) {
+      dense_seen = true;
+      continue;
+    }
+    if (dense_seen) {
+      m.fail(n, "layers", spec_str(l) + " after a dense layer; conv and pool layers come first");
+    }
+    if (l.kind == LayerSpec::Kind::CONV) {
+      h = h + 2 * l.padding - l.kernel + 1;
+      w = w + 2 * l.padding - l.kernel + 1;
+    } else {
+      h = h < l.size ? 0 : h / l.size;
+      w = w < l.size ? 0 : w / l.size;
+    }
+    if (h < 1 || w < 1) {
+      m.fail(n, "layers", spec_str(l) + " does not fit its " + map + " input map");
+    }
+  }
+  const LayerSpec& last = ls.back();
+  if (last.kind != LayerSpec::Kind::DENSE || last.outputs != 10) {
+    m.fail(*nodes.get(ls.size() - 1), "layers",
+           "the last layer gives the 10 logits: expected dense-10, found " + spec_str(last));
+  }
+}
+
+// [model]: `hidden` (an MLP) or `layers` (a CNN; dense layers only: the same MLP), `activation`.
+void read_model(const TomlTable& m, TrainConfig* c) {
+  int_list(m, "hidden", c->hidden, 1, 4096);
+  if (auto act =
+          m.name<units::Activation>("activation", {{"relu", units::Activation::RELU},
+                                                   {"relu_clip", units::Activation::RELU_CLIP},
+                                                   {"hardtanh", units::Activation::HARDTANH}})) {
+    c->activation = *act;
+  }
+  const toml::node* n = m.find("layers");
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  if (!a || a->empty()) {
+    m.fail(*n, "layers",
+           "expected a non-empty array of layer strings (\"conv3x3-16\", \"pool2\", "
+           "\"dense-10\")");
+  }
+  if (m.find("hidden")) m.fail(*n, "layers", "set either hidden (an MLP) or layers, not both");
+  std::vector<LayerSpec> layers;
+  for (const toml::node& e : *a) {
+    try {
+      layers.push_back(parse_layer_spec(m.as_string(e, "layers", "a layer string")));
+    } catch (const std::invalid_argument& err) {
+      m.fail(e, "layers", err.what());
+    }
+  }
+  check_layers(m, *a, layers);
+  bool features = false;
+  for (const LayerSpec& l : layers) features |= l.kind != LayerSpec::Kind::DENSE;
+  if (features) {
+    c->layers = std::move(layers);
+    return;
+  }
+  c->hidden.clear();  // dense layers only: the MLP of these hidden widths
+  for (std::size_t i = 0; i + 1 < layers.size(); ++i) c->hidden.push_back(layers[i].outputs);
+}
+
 void read_quant(const TomlTable& q, TrainConfig* c) {
   integer(q, "weight_bits", c->weight_bits, 2, 16);
+  if (auto kind = q.name<std::string>("weight_kind",
+                                      {{"fixed", "fixed"}, {"khot", "khot"}, {"spt", "spt"}})) {
+    c->weight_kind = *kind;
+  }
+  integer(q, "weight_k", c->weight_k, 1, 8);
+  if (c->weight_kind != "fixed" && c->weight_k > c->weight_bits - 1) {
+    q.fail(q.find("weight_k") ? "weight_k" : "weight_bits",
+           "K = " + std::to_string(c->weight_k) + " exceeds the " +
+               std::to_string(c->weight_bits - 1) +
+               " magnitude bits of weight_bits = " + std::to_string(c->weight_bits));
+  }
   integer(q, "mac_bits", c->mac_bits, 2, 24);
   integer(q, "logit_bits", c->logit_bits, 2, 24);
   int_list(q, "elementwise_bits", c->elementwise_bits, 2, 16);
@@ -119,6 +215,43 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
 
 }  // namespace
 
+LayerSpec parse_layer_spec(const std::string& text) {
+  static const std::regex conv("conv([0-9]+)x([0-9]+)-([0-9]+)(-p([0-9]+))?");
+  static const std::regex pool("pool([0-9]+)?");
+  static const std::regex dense("dense-([0-9]+)");
+  const std::string grammar =
+      "expected convKxK-C or convKxK-C-pP (K 1..7, C 1..4096, P 0..3, default K/2), poolS "
+      "(S 2..4, default 2) or dense-N (N 1..4096)";
+  auto number = [&](const std::string& digits, int lo, int hi, const char* what) {
+    const long v = digits.size() > 5 ? 1L << 30 : std::stol(digits);
+    if (v < lo || v > hi) {
+      throw std::invalid_argument("\"" + text + "\": " + what + " " + digits + " is not in " +
+                                  std::to_string(lo) + ".." + std::to_string(hi) + "; " + grammar);
+    }
+    return static_cast<int>(v);
+  };
+  std::smatch g;
+  LayerSpec l;
+  if (std::regex_match(text, g, conv)) {
+    l.kind = LayerSpec::Kind::CONV;
+    l.kernel = number(g[1], 1, 7, "kernel");
+    if (g[2] != g[1]) {
+      throw std::invalid_argument("\"" + text + "\": the kernel must be square; " + grammar);
+    }
+    l.outputs = number(g[3], 1, 4096, "channels");
+    l.padding = g[5].matched ? number(g[5], 0, 3, "padding") : l.kernel / 2;
+  } else if (std::regex_match(text, g, pool)) {
+    l.kind = LayerSpec::Kind::POOL;
+    l.size = g[1].matched ? number(g[1], 2, 4, "pool size") : 2;
+  } else if (std::regex_match(text, g, dense)) {
+    l.kind = LayerSpec::Kind::DENSE;
+    l.outputs = number(g[1], 1, 4096, "width");
+  } else {
+    throw std::invalid_argument("\"" + text + "\" is not a layer: " + grammar);
+  }
+  return l;
+}
+
 TrainConfig parse_train_config(const std::string& text, const std::string& source) {
   const util::TomlErrors errors(source, /*columns=*/false, raise);
   const toml::table doc = util::parse_toml(text, errors);
@@ -132,7 +265,7 @@ TrainConfig parse_train_config(const std::string& text, const std::string& sourc
   integer(d, "train_images", c.train_images, 0, 60000);
   integer(d, "test_images", c.test_images, 0, 10000);
   integer(d, "calibration_images", c.calibration_images, 1, 60000);
-  int_list(top.sub("model", table_keys("model")), "hidden", c.hidden, 1, 4096);
+  read_model(top.sub("model", table_keys("model")), &c);
   const TomlTable f = top.sub("float", table_keys("float"));
   integer(f, "epochs", c.epochs, 1, 1000);
   integer(f, "batch_size", c.batch_size, 2, 65536);

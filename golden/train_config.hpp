@@ -8,12 +8,25 @@
 #include <vector>
 
 #include "fx/fx_type.hpp"
+#include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
 
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// One layer of `model.layers` (docs/golden.md, "CNN layers"): "convKxK-C" (optionally "-pP"),
+// "poolS" and "dense-N". Every conv and every dense layer but the last is followed by batch norm
+// and `model.activation`; the last dense layer gives the 10 logits (no activation).
+struct LayerSpec {
+  enum class Kind { CONV, POOL, DENSE };
+  Kind kind = Kind::DENSE;
+  int kernel = 3;    // conv: K x K, 1..7
+  int padding = 1;   // conv: zero padding 0..3 (default K / 2: "same" for odd K)
+  int size = 2;      // pool: window side and stride, 2..4
+  int outputs = 10;  // conv: output channels; dense: width
 };
 
 struct TrainConfig {
@@ -24,7 +37,9 @@ struct TrainConfig {
   long test_images = 0;
   long calibration_images = 2000;
   // [model]
-  std::vector<int> hidden = {256, 128};
+  std::vector<int> hidden = {256, 128};  // an MLP (784 - hidden... - 10), unless `layers` is set
+  std::vector<LayerSpec> layers;         // a CNN (conv / pool layers, then dense layers)
+  units::Activation activation = units::Activation::RELU;  // of every hidden layer
   // [float]
   int epochs = 4;
   int batch_size = 128;
@@ -35,6 +50,8 @@ struct TrainConfig {
   double binary_point_learning_rate = 1e-2;
   // [quant]
   int weight_bits = 8;
+  std::string weight_kind = "fixed";  // fixed | khot | spt: every layer's weights
+  int weight_k = 2;                   // K of khot / spt weights
   int mac_bits = 16;
   int logit_bits = 16;
   std::vector<int> elementwise_bits = {4, 6, 8};
@@ -46,6 +63,9 @@ struct TrainConfig {
   // [export]
   bool export_models = true;
 };
+
+// Parses one `model.layers` entry; throws std::invalid_argument saying what was expected.
+LayerSpec parse_layer_spec(const std::string& text);
 
 TrainConfig load_train_config(const std::string& path);
 TrainConfig parse_train_config(const std::string& text, const std::string& source_name);

@@ -119,8 +119,38 @@ torch::Tensor max_pool_integer(const torch::Tensor& input_raw, int pool, int str
   return input_raw.to(torch::kInt64).unfold(1, pool, stride).unfold(2, pool, stride).amax({4, 5});
 }
 
+namespace {
+
+// The feature layers on [batch, H, W, C], flattened yxc ([batch, H, W, C] row-major).
+torch::Tensor features_integer(const QuantNetwork& m, torch::Tensor v) {
+  for (const FeatureLayer& f : m.features) {
+    if (const auto* c = std::get_if<ConvLayer>(&f)) {
+      v = conv_integer(*c, v);
+    } else {
+      const auto& p = std::get<MaxPoolLayer>(f);
+      v = max_pool_integer(v, p.size, p.size);
+    }
+  }
+  return v.reshape({v.size(0), -1});
+}
+
+}  // namespace
+
 torch::Tensor forward_integer(const QuantNetwork& m, const torch::Tensor& input_raw) {
   torch::Tensor v = input_raw;
+  if (!m.dense_only()) {
+    const MapShape in = input_shape(m.features.front());
+    v = v.reshape({-1, in.height, in.width, in.channels});
+    // The window matrices take K * K * Cp raws per output pixel: a few hundred images at a time
+    // keep them small (every image's result is independent of the others and exact).
+    constexpr int64_t kChunk = 256;
+    std::vector<torch::Tensor> parts;
+    for (int64_t s = 0; s < v.size(0); s += kChunk) {
+      parts.push_back(features_integer(m, v.narrow(0, s, std::min(kChunk, v.size(0) - s))));
+    }
+    v = parts.empty() ? torch::zeros({0, m.layers.front().in_features}, torch::kInt64)
+                      : torch::cat(parts);
+  }
   for (const DenseLayer& l : m.layers) v = dense_integer(l, v);
   return v;
 }

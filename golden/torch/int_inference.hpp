@@ -26,6 +26,10 @@ torch::Tensor bn_act_integer(const DenseLayer& layer, const torch::Tensor& x_raw
 torch::Tensor activate_integer(const torch::Tensor& r, units::Activation act, std::int64_t clip_raw,
                                const fx::FxType& out);
 
+// The whole network: input_raw int64 [batch, elements of the input] (a CNN's input map in stream
+// order y, x, c; or already [batch, H, W, C]) -> [batch, logits] raws of the last output type.
+// A CNN's feature layers run as conv_integer / max_pool_integer on [batch, H, W, C], the last map
+// is flattened in the yxc order, then the dense layers.
 torch::Tensor forward_integer(const QuantNetwork& model, const torch::Tensor& input_raw);
 
 // The windows of a convolution, as the sliding-window unit streams them: input_raw int64

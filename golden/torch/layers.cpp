@@ -52,6 +52,16 @@ QFormat QFormat::clone() const {
   return f;
 }
 
+torch::Tensor quant_weight(const torch::Tensor& w, const QFormat& fmt,
+                           const std::optional<fx::KhotType>& khot) {
+  return khot ? fake_khot(w, *khot) : fmt.apply(w);
+}
+
+torch::Tensor weight_raws(const torch::Tensor& w, const QFormat& fmt,
+                          const std::optional<fx::KhotType>& khot) {
+  return khot ? khot_quantize_raw(w, *khot) : quantize_raw(w, fmt.type());
+}
+
 QuantLinear::QuantLinear(int in, int out, at::Generator& gen)
     : in_features(in), out_features(out), weight(uniform_init({out, in}, in, gen)) {}
 
@@ -65,7 +75,7 @@ QuantLinear QuantLinear::clone() const {
 
 torch::Tensor QuantLinear::forward(const torch::Tensor& x, Precision p) const {
   if (p == Precision::FLOAT) return torch::mm(x, weight.t());
-  return out_fmt.apply(torch::mm(x, weight_fmt.apply(weight).t()));
+  return out_fmt.apply(torch::mm(x, quant_weight(weight, weight_fmt, khot_weight).t()));
 }
 
 QuantConv2d::QuantConv2d(int in_channels, int out_channels, int kernel, int pad, at::Generator& gen)
@@ -73,9 +83,18 @@ QuantConv2d::QuantConv2d(int in_channels, int out_channels, int kernel, int pad,
       weight(uniform_init({out_channels, in_channels, kernel, kernel},
                           in_channels * kernel * kernel, gen)) {}
 
+QuantConv2d QuantConv2d::clone() const {
+  QuantConv2d c = *this;
+  c.weight = param_clone(weight);
+  c.weight_fmt = weight_fmt.clone();
+  c.out_fmt = out_fmt.clone();
+  return c;
+}
+
 torch::Tensor QuantConv2d::forward(const torch::Tensor& x, Precision p) const {
   if (p == Precision::FLOAT) return torch::conv2d(x, weight, {}, stride, padding);
-  return out_fmt.apply(torch::conv2d(x, weight_fmt.apply(weight), {}, stride, padding));
+  return out_fmt.apply(
+      torch::conv2d(x, quant_weight(weight, weight_fmt, khot_weight), {}, stride, padding));
 }
 
 ConvLayer QuantConv2d::export_layer(const std::string& name, int height, int width,
@@ -92,12 +111,16 @@ ConvLayer QuantConv2d::export_layer(const std::string& name, int height, int wid
   l.shape.padding = padding;
   l.simd = simd;
   l.input_type = input_type;
-  const fx::FxType w = weight_fmt.type();
-  l.weight_type = w;
-  l.acc_type = fx::accumulator_type(
-      input_type, w, l.shape.kernel * l.shape.kernel * l.shape.channels, fx::Overflow::SAT);
+  if (khot_weight) {
+    l.weight_type = *khot_weight;
+  } else {
+    l.weight_type = weight_fmt.type();
+  }
+  l.acc_type =
+      fx::accumulator_type(input_type, weight_container(l.weight_type),
+                           l.shape.kernel * l.shape.kernel * l.shape.channels, fx::Overflow::SAT);
   l.out_type = out_fmt.type();
-  const torch::Tensor raw = quantize_raw(weight, w).contiguous();  // [OC, C, K, K]
+  const torch::Tensor raw = weight_raws(weight, weight_fmt, khot_weight).contiguous();  // OIHW
   l.weight_raw =
       window_order_weights(std::vector<std::int64_t>(raw.data_ptr<std::int64_t>(),
                                                      raw.data_ptr<std::int64_t>() + raw.numel()),
@@ -133,6 +156,12 @@ torch::Tensor QuantBatchNorm::folded_bias() const {
 }
 
 torch::Tensor QuantBatchNorm::forward(const torch::Tensor& x, Precision p, bool training) {
+  if (x.dim() == 4) {  // a conv's [N, C, H, W]: per channel over N, H and W (as BatchNorm2d)
+    const torch::Tensor rows = x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)});
+    return forward(rows, p, training)
+        .reshape({x.size(0), x.size(2), x.size(3), x.size(1)})
+        .permute({0, 3, 1, 2});
+  }
   torch::Tensor mean, var;
   if (training) {
     mean = x.mean(0);

@@ -41,8 +41,17 @@ class QFormat {
   torch::Tensor frac_;  // float64 scalar, requires_grad (learned formats only)
 };
 
+// The weights as the QUANT forward sees them: K-hot / SPT values of `khot` when it is set
+// (fake_khot), else fake-quantized to `fmt`; and their raws for the export (a K-hot raw is its
+// value in LSBs).
+torch::Tensor quant_weight(const torch::Tensor& w, const QFormat& fmt,
+                           const std::optional<fx::KhotType>& khot);
+torch::Tensor weight_raws(const torch::Tensor& w, const QFormat& fmt,
+                          const std::optional<fx::KhotType>& khot);
+
 // y = x W^T: the MAC array (no bias: biases live in bn_act). QUANT: W fake-quantized to
-// weight_fmt, the product sum quantized to out_fmt (the accumulator's requant).
+// weight_fmt (or K-hot / SPT, khot_weight), the product sum quantized to out_fmt (the
+// accumulator's requant).
 struct QuantLinear {
   QuantLinear(int in, int out, at::Generator& gen);
   QuantLinear clone() const;
@@ -52,12 +61,14 @@ struct QuantLinear {
   int out_features;
   torch::Tensor weight;  // [out, in] float32
   QFormat weight_fmt;
+  std::optional<fx::KhotType> khot_weight;  // set: K-hot / SPT weights (of weight_fmt's W, I)
   QFormat out_fmt;
 };
 
 // A small convolution with the same quantization points (weights, requantized output).
 struct QuantConv2d {
   QuantConv2d(int in_channels, int out_channels, int kernel, int padding, at::Generator& gen);
+  QuantConv2d clone() const;
   torch::Tensor forward(const torch::Tensor& x, Precision p) const;
   // The integer layer of the current weights and formats over an H x W map of input_type, as the
   // hardware runs it: weights quantized to weight_fmt and reordered to the window order
@@ -70,13 +81,15 @@ struct QuantConv2d {
   int stride = 1;
   torch::Tensor weight;  // [out, in, k, k]
   QFormat weight_fmt;
+  std::optional<fx::KhotType> khot_weight;  // set: K-hot / SPT weights (exported as that type)
   QFormat out_fmt;
 };
 
 // Batch norm folded into the hardware's bn_act: t = x * scale + bias, scale = gamma /
 // sqrt(var + eps), bias = beta - mean * scale (batch statistics while training, running ones
 // otherwise); then y = act(requant(t)). QUANT: scale fake-quantized to scale_fmt (or the K-hot
-// type), bias to bias_fmt, t to out_fmt.
+// type), bias to bias_fmt, t to out_fmt. Input [N, C] or a conv's [N, C, H, W] (the statistics
+// of a channel over N, H and W, as torch's BatchNorm2d).
 struct QuantBatchNorm {
   explicit QuantBatchNorm(int channels);
   QuantBatchNorm clone() const;

@@ -13,6 +13,7 @@
 
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "golden/torch/cnn.hpp"
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/mlp.hpp"
 
@@ -49,7 +50,7 @@ double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y) {
   return torch::eq(logits.argmax(1), y).to(torch::kFloat64).mean().item<double>();
 }
 
-double evaluate(QMlp& net, const Data& d, Precision p) {
+double evaluate(QNet& net, const Data& d, Precision p) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> parts;
   for (int64_t s = 0; s < d.x.size(0); s += 2000) {
@@ -60,7 +61,7 @@ double evaluate(QMlp& net, const Data& d, Precision p) {
 }
 
 // Trains in place; one progress line per epoch.
-void train(QMlp& net, const Data& train_data, const Data& test, int epochs, Precision p, double lr,
+void train(QNet& net, const Data& train_data, const Data& test, int epochs, Precision p, double lr,
            double bp_lr, int batch_size, at::Generator& gen, const std::string& label,
            std::ostream& log) {
   std::vector<torch::optim::OptimizerParamGroup> groups;
@@ -98,12 +99,6 @@ void train(QMlp& net, const Data& train_data, const Data& test, int epochs, Prec
         << evaluate(net, test, p) << "  (" << std::setprecision(1) << seconds_since(start) << " s)"
         << std::defaultfloat << std::endl;
   }
-}
-
-std::vector<std::int64_t> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous().to(torch::kInt64);
-  return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(),
-                                   c.data_ptr<std::int64_t>() + c.numel());
 }
 
 struct Variant {
@@ -156,26 +151,36 @@ void write_results(const TrainReport& r, const std::string& dir) {
 struct Baseline {
   Data train_data;
   Data test;
-  QMlp float_net;
+  std::unique_ptr<QNet> float_net;
   std::vector<LayerRanges> ranges;
 };
 
-// The float network: input features, the configured hidden layers, 10 classes. Its batches come
-// from a generator of its own, so the float baseline does not depend on the variants.
+// The network of the config: a CNN of `model.layers` on the images' H x W x 1 maps, or the MLP
+// of the input features, the hidden layers and 10 classes. Weights drawn from `seed`.
+std::unique_ptr<QNet> make_network(const TrainConfig& cfg, const Dataset& d) {
+  if (!cfg.layers.empty()) {
+    return std::make_unique<QCnn>(cfg.layers, MapShape{d.images.rows, d.images.cols, 1},
+                                  cfg.activation, cfg.seed);
+  }
+  std::vector<int> sizes{d.images.rows * d.images.cols};
+  sizes.insert(sizes.end(), cfg.hidden.begin(), cfg.hidden.end());
+  sizes.push_back(10);
+  return std::make_unique<QMlp>(sizes, cfg.seed, cfg.activation);
+}
+
+// The float network (make_network). Its batches come from a generator of its own, so the float
+// baseline does not depend on the variants.
 Baseline train_float_baseline(const TrainConfig& cfg, const Dataset& train_set,
                               const Dataset& test_set, TrainReport& report, std::ostream& log) {
   Data train_data = to_tensors(train_set);
   Data test = to_tensors(test_set);
-  std::vector<int> sizes{train_set.images.rows * train_set.images.cols};
-  sizes.insert(sizes.end(), cfg.hidden.begin(), cfg.hidden.end());
-  sizes.push_back(10);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(cfg.seed ^ 0x5eed5eedULL);
-  QMlp float_net(sizes, cfg.seed);
-  train(float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
+  std::unique_ptr<QNet> float_net = make_network(cfg, train_set);
+  train(*float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
         cfg.batch_size, gen, "float", log);
-  report.float_accuracy = evaluate(float_net, test, Precision::FLOAT);
+  report.float_accuracy = evaluate(*float_net, test, Precision::FLOAT);
   const int64_t calib_n = std::min<int64_t>(cfg.calibration_images, train_data.x.size(0));
-  std::vector<LayerRanges> ranges = float_net.calibrate(train_data.x.narrow(0, 0, calib_n));
+  std::vector<LayerRanges> ranges = float_net->calibrate(train_data.x.narrow(0, 0, calib_n));
   return Baseline{std::move(train_data), std::move(test), std::move(float_net), std::move(ranges)};
 }
 
@@ -189,6 +194,10 @@ QuantSettings settings_of(const TrainConfig& cfg, const Variant& v) {
   s.rounding = cfg.rounding;
   s.khot_k = v.khot_k;
   s.learn_binary_point = v.method == "qat_bp";
+  if (cfg.weight_kind != "fixed") {
+    s.weight_kind = cfg.weight_kind == "spt" ? fx::KhotKind::SPT : fx::KhotKind::KHOT;
+    s.weight_k = cfg.weight_k;
+  }
   return s;
 }
 
@@ -213,8 +222,8 @@ ModelFile variant_model_file(const TrainConfig& cfg, const TrainReport& report,
   GoldenResults g;
   g.images = "t10k-images-idx3-ubyte.gz";
   g.count = report.test_images;
-  g.logits = to_vector(logits);
-  g.labels = to_vector(test.y);
+  g.logits = to_int64_vector(logits);
+  g.labels = to_int64_vector(test.y);
   g.accuracy = r.accuracy;
   f.golden = std::move(g);
   f.metadata_json = nlohmann::json{
@@ -235,7 +244,8 @@ ModelFile variant_model_file(const TrainConfig& cfg, const TrainReport& report,
 VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseline& base,
                           const TrainReport& report, const std::string& out_dir,
                           std::ostream& log) {
-  QMlp net = base.float_net.clone();
+  std::unique_ptr<QNet> owned = base.float_net->clone();
+  QNet& net = *owned;
   net.set_formats(base.ranges, settings_of(cfg, v));
   at::Generator vgen = variant_generator(cfg, v);
   if (v.method != "ptq") {

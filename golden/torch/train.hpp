@@ -1,6 +1,7 @@
 // `fxsim train`: float baseline, PTQ, QAT with fixed formats, QAT with learned binary points and
-// K-hot BN scales on Fashion-MNIST; every quantized variant is evaluated with the integer
-// inference and exported as a model file. Plain C++ interface (torch stays in golden/*.cpp).
+// K-hot BN scales on Fashion-MNIST, for the MLP (model.hidden) or a CNN (model.layers); every
+// quantized variant is evaluated with the integer inference and exported as a model file (a CNN:
+// version 2). Plain C++ interface (torch stays in golden/*.cpp).
 #pragma once
 
 #include <ostream>

@@ -405,12 +405,12 @@ TEST(ModelValidateV2, DenseOnlyRunnersNameTheFirstFeatureLayer) {
   QuantNetwork pool_first = m;
   pool_first.features.erase(pool_first.features.begin());
   try {
-    reference_forward(pool_first, {});
+    require_dense(pool_first, "fxsim network-from-model");
     FAIL() << "no error";
   } catch (const ModelError& e) {
-    EXPECT_STREQ(
-        e.what(),
-        "layer 0 is a max_pool layer; reference_forward runs dense models (CNNs: issue 17)");
+    EXPECT_STREQ(e.what(),
+                 "layer 0 is a max_pool layer; fxsim network-from-model runs dense models (CNNs: "
+                 "issue 17)");
   }
   QuantNetwork mlp;
   mlp.input_type = kMap;

@@ -174,9 +174,11 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
   EXPECT_EQ(config_error("epoch = 2\n"),
             "t.toml:1: epoch: unknown key; expected one of seed, data, model, float, qat, quant, "
             "export; the tables' keys are data.dir, data.train_images, data.test_images, "
-            "data.calibration_images, model.hidden, float.epochs, float.batch_size, "
+            "data.calibration_images, model.hidden, model.layers, model.activation, float.epochs, "
+            "float.batch_size, "
             "float.learning_rate, qat.epochs, qat.learning_rate, qat.binary_point_learning_rate, "
-            "quant.weight_bits, quant.mac_bits, quant.logit_bits, quant.elementwise_bits, "
+            "quant.weight_bits, quant.weight_kind, quant.weight_k, quant.mac_bits, "
+            "quant.logit_bits, quant.elementwise_bits, "
             "quant.methods, quant.khot_k, quant.khot_bits, quant.rounding, quant.simd, "
             "export.models (docs/golden.md, `fxsim train`)");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
