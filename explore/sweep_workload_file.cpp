@@ -231,7 +231,18 @@ engine::NetworkConfig network_of_model(const SweepSpec& spec, const TomlTable& w
                ": holds no golden test results (images and labels); expected a model file "
                "written by fxsim train");
   }
+  // An MLP at its own folding: each layer's PE the SIMD the next layer was trained with (where it
+  // divides the outputs), so that a model whose accumulation order matters plans as trained. A
+  // CNN: network_from_model's PE 1.
   env::ModelFolding f;
+  const std::vector<golden::DenseLayer>& layers = src->model->model.layers;
+  if (src->model->model.dense_only()) {
+    f.pe.clear();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const int next = i + 1 < layers.size() ? layers[i + 1].simd : 1;
+      f.pe.push_back(layers[i].out_features % next == 0 ? next : 1);
+    }
+  }
   f.model_ref = src->path;
   if (const toml::node* data = w.find("data")) {
     wl->data_dir = w.as_string(*data, "data");
@@ -300,6 +311,12 @@ void read_network_workload(SweepSpec* spec, const TomlTable& w) {
   src->images = src->model ? std::min(100, src->model->golden->count) : src->config.images;
   if (const toml::node* n = w.find("images")) {
     src->images = static_cast<int>(w.as_integer_in(*n, "images", 2, 1 << 20));
+    if (src->model && src->model->golden && src->images > src->model->golden->count) {
+      w.fail(*n, "images",
+             "expected at most " + std::to_string(src->model->golden->count) +
+                 " (the golden test images " + src->config.model + " holds), got " +
+                 std::to_string(src->images));
+    }
   } else if (src->images < 2) {
     w.errors().fail(w.where(), "workload.images",
                     "missing; the network's file runs " + std::to_string(src->images) +
