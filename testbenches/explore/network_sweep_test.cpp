@@ -14,6 +14,7 @@
 
 #include "explore/merge.hpp"
 #include "explore/pareto.hpp"
+#include "explore/report.hpp"
 #include "models/engine/network_cost.hpp"
 #include "testbenches/env/network_from_model.hpp"
 #include "testbenches/env/run_network.hpp"
@@ -106,6 +107,13 @@ TEST(NetworkSweep, ExamplePointsEqualTheNetworkRunAndItsCost) {
     if (row.integer("pareto_accuracy_throughput_lut") == 1) front.insert(row.integer("point_id"));
   }
   EXPECT_EQ(front, (std::set<std::int64_t>{0, 2, 4, 5}));
+  // The report's network section: the best points and that front.
+  const std::string md = read_file(write_report(dir / "out"));
+  EXPECT_NE(md.find("## Network points\n\n12 ok points"), std::string::npos) << md;
+  EXPECT_NE(md.find("| most images/s | 5 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| fewest LUT-equivalents | 0 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("Pareto front: 4 of 12 ok points."), std::string::npos) << md;
+  EXPECT_EQ(md.find("No point finished successfully"), std::string::npos) << md;
 }
 
 traces::ResultRow network_row(std::int64_t id, std::optional<double> accuracy, double images_per_s,
@@ -339,6 +347,20 @@ TEST_F(NetworkAxes, InvalidPointsArePrunedWithTheirAxis) {
             "axes.layer.conv0.pe: layer[0].pe: 3 does not divide the 8 output channels; expected "
             "a divisor (the MVAU's output beat carries PE channels)");
   EXPECT_TRUE(points[1].valid());
+  // No folding reaches 100 cycles an image: the fastest conv0 (PE 8 = its 8 channels, SIMD 1 =
+  // its one input channel) still takes 28 x 28 windows x 9 beats = 7056 cycles. 20000 is
+  // reachable.
+  const std::vector<DesignPoint> targets =
+      expand_sweep(parse_sweep("[sweep]\nname = \"n\"\n[workload]\nkind = \"network\"\nnetwork = "
+                               "\"network_cnn.toml\"\n[axes]\ntarget_interval = [20000, 100]\n",
+                               (dir_ / "s.toml").string()));
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_TRUE(targets[0].valid());
+  EXPECT_EQ(targets[1].invalid.rfind("axes.target_interval: no folding reaches an interval of 100 "
+                                     "cycles an image; the smallest reachable is 7056 ",
+                                     0),
+            0u)
+      << targets[1].invalid;
 }
 
 }  // namespace
