@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "explore/merge.hpp"
+#include "explore/network_workload.hpp"
 #include "explore/pareto.hpp"
 #include "explore/report.hpp"
 #include "models/engine/network_cost.hpp"
@@ -361,6 +362,45 @@ TEST_F(NetworkAxes, InvalidPointsArePrunedWithTheirAxis) {
                                      0),
             0u)
       << targets[1].invalid;
+}
+
+// Global axes apply to every conv / dense block, a block's own axes win for it, absent axes leave
+// each block as the description has it.
+TEST_F(NetworkAxes, GlobalAxesApplyToEveryBlockAndPerLayerAxesWin) {
+  const std::vector<DesignPoint> points = expand_sweep(parse_sweep(
+      "[sweep]\nname = \"n\"\n[workload]\nkind = \"network\"\nnetwork = "
+      "\"network_cnn.toml\"\n[axes]\nkind = \"khot\"\nweight = \"fixed<6,1,RND_CONV,SAT>\"\n"
+      "k = 2\nbn = \"none\"\nfifo_depth = 8\n[axes.layer.dense4]\nweight = "
+      "\"fixed<8,2,RND_CONV,SAT>\"\nk = 3\npe = 5\n",
+      (dir_ / "s.toml").string()));
+  ASSERT_EQ(points.size(), 1u);
+  ASSERT_TRUE(points[0].valid()) << points[0].invalid;
+  EXPECT_EQ(points[0].key,
+            "kind=khot weight=fixed<6,1,RND_CONV,SAT,0> k=2 bn=none family=xc7 fifo_depth=8 "
+            "layer.dense4.pe=5 layer.dense4.weight=fixed<8,2,RND_CONV,SAT,0> layer.dense4.k=3");
+  const engine::NetworkPlan& plan = points[0].network->plan;
+  ASSERT_EQ(plan.blocks.size(), 5u);
+  const std::vector<std::string> weights = {"khot<6,1,2>", "", "khot<6,1,2>", "", "khot<8,2,3>"};
+  const std::vector<int> pes = {4, 0, 4, 0, 5};  // conv0, conv2 as described; dense4 its axis
+  for (std::size_t b = 0; b < plan.blocks.size(); ++b) {
+    const engine::BlockPlan& bp = plan.blocks[b];
+    SCOPED_TRACE(bp.layer.name);
+    EXPECT_EQ(bp.fifo.depth, 8);
+    if (!bp.mvau) continue;
+    EXPECT_EQ(fx::type_str(bp.mvau->weight), weights[b]);
+    EXPECT_EQ(bp.mvau->pe, pes[b]);
+    EXPECT_FALSE(bp.mvau->bn);
+    EXPECT_EQ(bp.mvau->kind, engine::EngineKind::KHOT);
+  }
+  // The description's own conv2 is khot<6,1,2> with its own accumulator; conv0's fixed<4,1>
+  // weights became K-hot: the exact default accumulator of 6-bit weights over 9 products of the
+  // 8-bit input, as `fxsim run` gives a description without an accumulator key.
+  engine::NetworkConfig own = engine::load_network_file(cnn_);
+  own.layers[0].engine = engine::EngineKind::KHOT;
+  own.layers[0].weight = fx::KhotType::make(fx::KhotKind::KHOT, 6, 1, 2);
+  own.layers[0].accumulator.reset();
+  EXPECT_EQ(plan.blocks[0].mvau->accumulator,
+            engine::plan_network(own).blocks[0].mvau->accumulator);
 }
 
 }  // namespace
