@@ -129,13 +129,22 @@ void check_bn_keys(const SweepSpec& spec, const TomlTable& b) {
   if (spec.workload.kind != WorkloadKind::MODEL && spec.workload.kind != WorkloadKind::NETWORK) {
     return;
   }
+  if (spec.workload.kind == WorkloadKind::NETWORK) {
+    if (const toml::node* n = b.find("stages")) {
+      b.fail(*n, "stages",
+             "a network block keeps its own bn_act pipeline; expected only scale and khot_scale "
+             "(the scales a bn axis gives the blocks of the other kind)");
+    }
+  }
   // [bn] only says which scale a layer gets when a point asks for the other scale kind than
-  // its own, and the pipeline depth.
+  // its own, and (model workloads) the pipeline depth.
+  const bool network = spec.workload.kind == WorkloadKind::NETWORK;
   for (const char* key : {"bias", "output", "activation", "clip"}) {
     if (const toml::node* n = b.find(key)) {
       b.fail(*n, key,
-             "a model or network workload keeps each layer's own bn_act; expected only scale, "
-             "khot_scale and stages");
+             std::string("a model or network workload keeps each layer's own bn_act; expected "
+                         "only ") +
+                 (network ? "scale and khot_scale" : "scale, khot_scale and stages"));
     }
   }
 }
