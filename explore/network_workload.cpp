@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
 
 #include "models/engine/network_folding.hpp"
@@ -91,10 +90,8 @@ struct Choice {
   std::map<std::string, Location> where;  // "pe", "layer.conv0.pe", ...: the value's location
 };
 
-std::string format_number(double v) {
-  std::string s = fmt::format("{}", v);
-  return s;
-}
+// The shortest text that reads back as the same double ("4", "2.5").
+std::string format_number(double v) { return fmt::format("{}", v); }
 
 // The value of axis `ax` at `index` into `c`, when `given`, with its key text and location.
 template <typename T, typename Text>
