@@ -279,7 +279,9 @@ void add_slurm_options(CLI::App* cmd, SweepCommandOptions& o) {
 void add_sweep_command(CLI::App& app, CommandStatus& status) {
   auto o = std::make_shared<SweepCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "sweep", "Explore a design space of the layer engine: accuracy, latency, resources");
+      "sweep",
+      "Explore a design space of the layer engine or a streaming network: accuracy, latency, "
+      "throughput, resources");
   cmd->add_option("sweep_file", o->sweep_file, "Sweep file (TOML; docs/sweeps.md)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -312,8 +314,11 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "Points the engine cannot build (K above the weight's magnitude bits, a format the RTL\n"
       "cannot hold, ...) are recorded as pruned with the reason and counted by reason at the\n"
       "end (docs/sweeps.md, \"Invalid points\"); --strict makes the first one an error.\n"
-      "Relative paths in the sweep file (workload.model, workload.data) are resolved against\n"
-      "the sweep file's directory.\n"
+      "Relative paths in the sweep file (workload.model, workload.data, workload.network) are\n"
+      "resolved against the sweep file's directory.\n"
+      "[workload] kind = \"network\" sweeps a streaming network (a description or a model\n"
+      "file) with global and per-layer axes ([axes.layer.<name>] pe, weight, k, bn) or\n"
+      "target_interval (docs/sweeps.md, \"Network workloads\").\n"
       "Exit codes: 0 the sweep ran (failed points are recorded in the results); 1 it could not\n"
       "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...), no valid point, an invalid point\n"
       "with --strict, or bad options.\n"
@@ -323,6 +328,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "Examples:\n"
       "  fxsim sweep docs/examples/sweep_default.toml --out results/sweep_default\n"
       "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2\n"
+      "  fxsim sweep docs/examples/sweep_network_small.toml\n"
       "  fxsim sweep my.toml --out /shared/me/my --slurm --tasks 16 --time 1:00:00 \\\n"
       "      --sbatch-arg=--account=lab --sbatch-arg=--cpus-per-task=4\n"
       "  fxsim status /shared/me/my");

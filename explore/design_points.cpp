@@ -9,6 +9,7 @@
 
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
+#include "explore/network_workload.hpp"
 #include "fx/width_rules.hpp"
 
 namespace fxsim::explore {
@@ -360,6 +361,7 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p) {
 }
 
 std::uint64_t grid_size(const SweepSpec& spec) {
+  if (spec.workload.kind == WorkloadKind::NETWORK) return network_grid_size(spec);
   std::uint64_t n = 0;
   for (UnitKind k : spec.axes.kind.values) n += count_for(spec.axes, k);
   return n;
@@ -372,7 +374,12 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
                          std::to_string(total) + " points, more than " + std::to_string(kMaxGrid) +
                          "; expected fewer axis values");
   }
-  const std::vector<GridIndex> grid = enumerate(spec.axes);
+  // The point at a grid position: a network's (network_workload.hpp), or the engine grid's.
+  const bool network = spec.workload.kind == WorkloadKind::NETWORK;
+  const std::vector<GridIndex> grid = network ? std::vector<GridIndex>{} : enumerate(spec.axes);
+  auto build_at = [&](std::size_t position) {
+    return network ? build_network_point(spec, position) : build_point(spec, grid[position]);
+  };
   std::vector<DesignPoint> points;
   if (spec.sampling == Sampling::RANDOM && static_cast<std::uint64_t>(spec.samples) < total) {
     // A seeded Fisher-Yates shuffle, drawn step by step, picks distinct grid points until
@@ -381,7 +388,7 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
     // words is ours (no std::*_distribution), so the sample is the same on every platform, and
     // a grid without invalid points gives the sample it always gave.
     std::mt19937_64 rng(spec.seed ^ kSampleStream);
-    std::vector<std::size_t> order(grid.size());
+    std::vector<std::size_t> order(static_cast<std::size_t>(total));
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     const auto wanted = static_cast<std::size_t>(spec.samples);
     std::map<std::size_t, DesignPoint> drawn;
@@ -389,15 +396,15 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
     for (; i < order.size() && (options.strict ? i < wanted : valid < wanted); ++i) {
       const std::size_t j = i + static_cast<std::size_t>(rng() % (order.size() - i));
       std::swap(order[i], order[j]);
-      DesignPoint pt = build_point(spec, grid[order[i]]);
+      DesignPoint pt = build_at(order[i]);
       valid += pt.valid() ? 1 : 0;
       drawn.emplace(order[i], std::move(pt));
     }
     points.reserve(drawn.size());
     for (auto& [position, pt] : drawn) points.push_back(std::move(pt));
   } else {
-    points.reserve(grid.size());
-    for (const GridIndex& i : grid) points.push_back(build_point(spec, i));
+    points.reserve(static_cast<std::size_t>(total));
+    for (std::size_t i = 0; i < total; ++i) points.push_back(build_at(i));
   }
   for (std::size_t id = 0; id < points.size(); ++id) points[id].id = static_cast<std::int64_t>(id);
   check_points(spec, points, options);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct PointParams {
   resources::Family family = resources::Family::xc7;
 };
 
+struct NetworkPoint;  // explore/network_workload.hpp
+
 struct DesignPoint {
   std::int64_t id = 0;  // index in the expanded sweep: grid order, or the sorted random sample
   PointParams params;
@@ -39,6 +42,8 @@ struct DesignPoint {
   // of every layer (model_workload.hpp). Resources, runs, yosys and the row read these.
   std::vector<engine::Elaboration> engines;
   bool per_layer = false;  // kind = "model": one engine per layer of the model
+  // kind = "network": the network a valid point runs (its plan and resources); `engines` empty.
+  std::shared_ptr<const NetworkPoint> network;
   std::string key;  // canonical "name=value ..." of every parameter (results column point_key)
   // Empty for a valid point. Else why the point cannot run, as `axes.<axis>: <what>` (e.g.
   // "axes.k: K = 4 is larger than the 3 magnitude bits of weight fixed<4,1,TRN,WRAP,0>"): the
@@ -57,7 +62,8 @@ struct DesignPoint {
   bool use_dsp() const { return params.kind != UnitKind::FX_MAC_LUT; }
 };
 
-// Number of points of the full grid (k counted only for khot / spt kinds).
+// Number of points of the full grid (k counted only for khot / spt kinds; kind = "network":
+// network_grid_size).
 std::uint64_t grid_size(const SweepSpec& spec);
 
 struct ExpandOptions {

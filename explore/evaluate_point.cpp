@@ -7,6 +7,7 @@
 
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
+#include "explore/network_workload.hpp"
 #include "explore/point_resources.hpp"
 #include "fx/cast.hpp"
 #include "models/engine/reference.hpp"
@@ -275,14 +276,17 @@ ResultRow describe_parameters(const DesignPoint& point) {
 
 }  // namespace
 
-ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
+ResultRow describe_point(const SweepSpec& spec, const DesignPoint& point,
                          const resources::ResourceEstimate& est) {
   ResultRow row = describe_parameters(point);
+  if (spec.workload.kind == WorkloadKind::NETWORK) describe_network_point(spec, point, &row);
   row.set("est_lut", std::int64_t{est.lut});
   row.set("est_ff", std::int64_t{est.ff});
   row.set("est_carry", std::int64_t{est.carry});
   row.set("est_dsp", std::int64_t{est.dsp});
   row.set("est_lut_equivalent", std::int64_t{est.lut_equivalent});
+  row.set("est_bram18", std::int64_t{est.bram18});
+  row.set("est_bram36", std::int64_t{est.bram36});
   row.set("lut", std::int64_t{est.lut});
   row.set("dsp", std::int64_t{est.dsp});
   row.set("lut_equivalent", std::int64_t{est.lut_equivalent});
@@ -292,7 +296,9 @@ ResultRow describe_point(const SweepSpec& /*spec*/, const DesignPoint& point,
 
 ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point) {
   ResultRow row = describe_parameters(point);
-  if (point.unchecked.empty()) {
+  if (spec.workload.kind == WorkloadKind::NETWORK) {
+    describe_network_point(spec, point, &row);
+  } else if (point.unchecked.empty()) {
     // Not even a configuration: the columns the parameters give directly.
     const PointParams& p = point.params;
     row.set("activation_type", p.activation.str());
@@ -325,6 +331,11 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
   ResultRow row = describe_point(*ctx.spec, point, estimate_engine(point));
   try {
     maybe_inject_failure(point);
+    if (point.network) {
+      evaluate_network_point(*ctx.spec, point, &row);
+      row.set("status", std::string("ok"));
+      return row;
+    }
     if (point.per_layer) {
       evaluate_model(ctx, point, request, &row);
       row.set("status", std::string("ok"));

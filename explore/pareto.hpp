@@ -1,5 +1,6 @@
 // Pareto flags of a sweep's results: over the ok points, (mse, latency_ns, lut_equivalent) and
-// (dsp, lut), every objective minimized.
+// (dsp, lut), every objective minimized; over the ok network points (classification_accuracy,
+// images_per_s, lut_equivalent), the first two maximized (without accuracy: the last two).
 #pragma once
 
 #include <vector>

@@ -2,7 +2,9 @@
 
 #include <stdexcept>
 
+#include "explore/network_workload.hpp"
 #include "models/engine/latency.hpp"
+#include "models/engine/network_folding.hpp"
 
 namespace fxsim::explore {
 
@@ -17,9 +19,23 @@ double point_cycles(const DesignPoint& point) {
   return cycles;
 }
 
+// A network point's analytical metrics: its interval (network_folding's cycles an image) stands
+// for `cycles`, the first MVAU block's PE for `pe`, the input stream's lanes for `simd`.
+double network_metric(const NetworkPoint& n, const std::string& metric) {
+  const engine::Folding f = engine::folding_of(n.plan, n.family, n.use_dsp);
+  if (metric == "cycles") return static_cast<double>(f.interval);
+  if (metric == "latency_ns") return static_cast<double>(f.interval) * n.plan.config.clock_ns;
+  if (metric == "simd") return n.plan.input().lanes;
+  for (const engine::BlockPlan& b : n.plan.blocks) {
+    if (b.mvau && metric == "pe") return b.mvau->pe;
+  }
+  throw std::invalid_argument("no constraint metric named '" + metric + "'");
+}
+
 }  // namespace
 
 resources::ResourceEstimate estimate_engine(const DesignPoint& point) {
+  if (point.network) return point.network->cost.total;
   // A model workload: one engine per layer, all on the device at once.
   resources::ResourceEstimate total;
   for (const engine::Elaboration& e : point.engines) {
@@ -35,6 +51,7 @@ double constraint_metric(const DesignPoint& point, const resources::ResourceEsti
   if (metric == "carry") return est.carry;
   if (metric == "dsp") return est.dsp;
   if (metric == "lut_equivalent") return est.lut_equivalent;
+  if (point.network) return network_metric(*point.network, metric);
   const double cycles = point_cycles(point);
   if (metric == "cycles") return cycles;
   if (metric == "latency_ns") return cycles * point.cfg().clock_ns;

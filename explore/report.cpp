@@ -42,15 +42,16 @@ const std::vector<const char*> kTableColumns = {
     "simd",          "bn_scale_kind", "cycles",      "latency_ns",      "mse",         "sqnr_db",
     "max_abs_error", "lut",           "dsp",         "lut_equivalent",  "rtl_status"};
 
-std::string table(const std::vector<const ResultRow*>& rows) {
+std::string table(const std::vector<const ResultRow*>& rows,
+                  const std::vector<const char*>& columns = kTableColumns) {
   std::string s = "|";
-  for (const char* c : kTableColumns) s += fmt::format(" {} |", c);
+  for (const char* c : columns) s += fmt::format(" {} |", c);
   s += "\n|";
-  for (std::size_t i = 0; i < kTableColumns.size(); ++i) s += " --- |";
+  for (std::size_t i = 0; i < columns.size(); ++i) s += " --- |";
   s += "\n";
   for (const ResultRow* r : rows) {
     s += "|";
-    for (const char* c : kTableColumns) s += " " + cell(*r, c) + " |";
+    for (const char* c : columns) s += " " + cell(*r, c) + " |";
     s += "\n";
   }
   return s;
@@ -240,6 +241,62 @@ std::string pareto_sections(const std::vector<const ResultRow*>& good) {
   return md;
 }
 
+bool network_ok(const ResultRow& r) { return has_status(r, "ok") && !r.is_null("images_per_s"); }
+
+// kind = "network" (docs/sweeps.md, "Network workloads"): the best point per objective and the
+// Pareto front over accuracy (when measured) x images/s x LUT-equivalent, with each point's
+// folding, interval, latency, resources and bottleneck.
+std::string network_section(const std::vector<const ResultRow*>& net) {
+  const std::vector<const char*> columns = {"point_id",
+                                            "folding",
+                                            "bn_scale_kind",
+                                            "weight_type",
+                                            "interval_cycles",
+                                            "latency_cycles",
+                                            "images_per_s",
+                                            "classification_accuracy",
+                                            "lut",
+                                            "est_ff",
+                                            "dsp",
+                                            "est_bram18",
+                                            "est_bram36",
+                                            "lut_equivalent",
+                                            "bottleneck"};
+  struct Objective {
+    const char* title;
+    const char* column;
+    bool maximize;
+  };
+  const Objective objectives[] = {{"highest top-1 accuracy", "classification_accuracy", true},
+                                  {"most images/s", "images_per_s", true},
+                                  {"lowest latency (cycles)", "latency_cycles", false},
+                                  {"fewest LUT-equivalents", "lut_equivalent", false},
+                                  {"fewest DSPs", "dsp", false}};
+  std::vector<const ResultRow*> best;
+  std::string md = fmt::format(
+      "\n## Network points\n\n{} ok points on the network model's fast engine; resources from "
+      "network_cost (analytical). Best per objective (ties: the lowest point id), then the "
+      "Pareto front over accuracy (when the workload is a model file) x images/s x "
+      "LUT-equivalent (column `pareto_accuracy_throughput_lut`).\n\n| objective | point_id |\n"
+      "| --- | --- |\n",
+      net.size());
+  for (const Objective& o : objectives) {
+    const ResultRow* b = nullptr;
+    for (const ResultRow* r : net) {
+      if (r->is_null(o.column)) continue;
+      const double v = r->real(o.column);
+      if (!b || (o.maximize ? v > b->real(o.column) : v < b->real(o.column))) b = r;
+    }
+    if (b) md += fmt::format("| {} | {} |\n", o.title, cell(*b, "point_id"));
+  }
+  std::vector<const ResultRow*> front;
+  for (const ResultRow* r : net) {
+    if (r->integer("pareto_accuracy_throughput_lut") == 1) front.push_back(r);
+  }
+  md += fmt::format("\nPareto front: {} of {} ok points.\n\n", front.size(), net.size());
+  return md + table(front, columns);
+}
+
 // The first 20 failed points with their errors (the rest counted): enough to see what went wrong
 // without burying the report.
 std::string failed_section(const std::vector<ResultRow>& rows) {
@@ -293,11 +350,14 @@ std::string pruned_section(const std::vector<ResultRow>& rows) {
 std::string report_markdown(const std::vector<traces::RunInfo>& runs,
                             const std::vector<ResultRow>& rows) {
   std::string md = run_section(runs) + counts_section(runs, rows);
-  std::vector<const ResultRow*> good;
+  std::vector<const ResultRow*> good, net;
   for (const ResultRow& r : rows) {
     if (ok(r)) good.push_back(&r);
+    if (network_ok(r)) net.push_back(&r);
   }
-  if (good.empty()) {
+  if (!net.empty()) {
+    md += network_section(net);
+  } else if (good.empty()) {
     md += "No point finished successfully: nothing to rank.\n";
   } else {
     md += best_points_section(good, PointLabels(rows)) + pareto_sections(good);

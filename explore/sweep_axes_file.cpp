@@ -1,6 +1,9 @@
 // The [axes] table of the sweep file (docs/sweeps.md, "Axes"): each axis a value or an array of
 // values; absent axes take the engine's defaults, or a layer workload's own formats.
+#include <algorithm>
+
 #include "explore/layer_workload.hpp"
+#include "explore/network_workload.hpp"
 #include "explore/sweep_file_reader.hpp"
 
 namespace fxsim::explore::sweep_file {
@@ -60,9 +63,173 @@ auto mode_axis(const TomlTable& a, const char* key, Parse parse, const char* wha
   };
 }
 
+// Why a network takes no such axis (the hint of its unknown-key message).
+std::string network_axis_hint(const std::string& key) {
+  if (key == "simd") {
+    return "a block's SIMD is the lanes of its incoming stream: input_simd for the first block, "
+           "the previous block's pe for the others";
+  }
+  for (const char* k : {"activation", "accumulator", "output", "rounding", "overflow"}) {
+    if (key == k) {
+      return "a network keeps the formats between its blocks (each block's input is the "
+             "previous block's output)";
+    }
+  }
+  return {};
+}
+
+// The MVAU blocks' names of a network, for messages.
+std::string mvau_names(const engine::NetworkConfig& cfg) {
+  std::string names;
+  for (const engine::NetworkLayer& l : cfg.layers) {
+    if (l.has_mvau()) names += (names.empty() ? "" : ", ") + l.name;
+  }
+  return names;
+}
+
+// [axes.layer.<name>]: the axes of one MVAU block.
+LayerAxes read_layer_axes(const TomlTable& layers, const std::string& name,
+                          const NetworkSource& src) {
+  const engine::NetworkConfig& cfg = src.config;
+  const auto it = std::find_if(cfg.layers.begin(), cfg.layers.end(),
+                               [&](const engine::NetworkLayer& l) { return l.name == name; });
+  const toml::node* node = layers.find(name);
+  if (it == cfg.layers.end()) {
+    layers.fail(
+        *node, name,
+        "no block named " + name + " in " + src.path + "; expected one of " + mvau_names(cfg));
+  }
+  if (!it->has_mvau()) {
+    layers.fail(*node, name,
+                name +
+                    " is a max-pool block: it has no PE, weights or batch norm; expected one "
+                    "of " +
+                    mvau_names(cfg));
+  }
+  util::TomlLocation at;
+  const toml::table* t = layers.table(name, &at);
+  const TomlTable l(layers.errors(), t, layers.full(name), at, {"pe", "weight", "k", "bn"},
+                    [](const std::string& key) { return network_axis_hint(key); });
+  LayerAxes la;
+  la.layer = name;
+  la.block = static_cast<int>(it - cfg.layers.begin());
+  la.table = {at.line, at.column};
+  auto given = [&](const char* key, auto read) {
+    return l.find(key) ? read() : decltype(read()){};
+  };
+  la.pe = given("pe", [&] { return axis<int>(l, "pe", {}, int_axis(l, "pe", 1, 1024)); });
+  la.weight =
+      given("weight", [&] { return axis<fx::FxType>(l, "weight", {}, type_axis(l, "weight")); });
+  la.k = given("k", [&] { return axis<int>(l, "k", {}, int_axis(l, "k", 1, 63)); });
+  la.bn = given("bn", [&] {
+    return axis<BnScaleKind>(l, "bn", {}, name_axis(l, "bn", bn_scale_kind_names()));
+  });
+  for (std::size_t i = 0; i < la.bn.values.size(); ++i) {
+    if (!it->bn && la.bn.values[i] != BnScaleKind::NONE) {
+      fail_at(l, la.bn.where[i], l.full("bn"),
+              "block " + name + " has no batch norm; expected \"none\"");
+    }
+  }
+  return la;
+}
+
+// What a network sweep cannot combine: a target interval with PE or input SIMD axes (the
+// folding for the target chooses them), format axes with a trained network (its golden logits
+// check the run: the formats are the model's).
+void check_network_axes(const TomlTable& a, const SweepSpec& spec, const TomlTable& layers) {
+  const NetworkAxes& n = spec.axes.network;
+  if (!n.target_interval.values.empty()) {
+    const std::string why =
+        "the folding for axes.target_interval chooses every block's PE and the input SIMD "
+        "(docs/network.md, \"Folding a network\"); expected either target_interval or PE / "
+        "input_simd axes";
+    for (const char* key : {"pe", "input_simd"}) {
+      if (const toml::node* v = a.find(key)) a.fail(*v, key, why);
+    }
+    for (const LayerAxes& l : n.layers) {
+      if (!l.pe.values.empty()) fail_at(layers, l.pe.key, layers.full(l.layer) + ".pe", why);
+    }
+  }
+  if (!spec.workload.network_source->trained()) return;
+  const std::string why =
+      "a network from a model file keeps the model's formats (its golden logits check every "
+      "run); expected only pe, input_simd, fifo_depth, target_interval, mac_stages, clock_ns "
+      "and family";
+  for (const char* key : {"kind", "weight", "k", "bn"}) {
+    if (const toml::node* v = a.find(key)) a.fail(*v, key, why);
+  }
+  for (const LayerAxes& l : n.layers) {
+    const std::pair<const char*, Location> given[] = {
+        {"weight", l.weight.key}, {"k", l.k.key}, {"bn", l.bn.key}};
+    for (const auto& [key, where] : given) {
+      if (where.line) fail_at(layers, where, layers.full(l.layer) + "." + key, why);
+    }
+  }
+}
+
+// kind = "network": the engine axes apply to every MVAU block when given; input_simd, fifo_depth,
+// target_interval and [axes.layer.<name>] are the network's own.
+void read_network_axes(SweepSpec* spec, const TomlTable& root) {
+  const TomlTable a(root.errors(), root.table("axes"), "axes", root.location("axes"),
+                    {"kind", "weight", "k", "pe", "mac_stages", "bn", "clock_ns", "family",
+                     "input_simd", "fifo_depth", "target_interval", "layer"},
+                    [](const std::string& key) { return network_axis_hint(key); });
+  spec->axes_table = {a.where().line, a.where().column};
+  Axes& ax = spec->axes;
+  NetworkAxes& n = ax.network;
+  const engine::EngineConfig d;
+  ax.kind = axis<UnitKind>(a, "kind", {UnitKind::FX_MAC}, name_axis(a, "kind", unit_kind_names()));
+  ax.weight = axis<fx::FxType>(a, "weight", {d.fx_weight()}, type_axis(a, "weight"));
+  ax.k = axis<int>(a, "k", {1}, int_axis(a, "k", 1, 63));
+  ax.pe = axis<int>(a, "pe", {d.pe}, int_axis(a, "pe", 1, 1024));
+  ax.mac_stages = axis<int>(a, "mac_stages", {d.mac_stages}, int_axis(a, "mac_stages", 1, 8));
+  ax.bn =
+      axis<BnScaleKind>(a, "bn", {BnScaleKind::NONE}, name_axis(a, "bn", bn_scale_kind_names()));
+  ax.clock_ns = axis<double>(a, "clock_ns", {d.clock_ns}, [&a](const toml::node& v) {
+    const double c = a.as_number(v, "clock_ns");
+    if (!(c > 0)) a.fail(v, "clock_ns", "expected a clock period > 0 ns");
+    return c;
+  });
+  ax.family = axis<resources::Family>(a, "family", {resources::Family::xc7},
+                                      name_axis(a, "family", resources::family_names()));
+  n.kind = a.find("kind") != nullptr;
+  n.weight = a.find("weight") != nullptr;
+  n.k = a.find("k") != nullptr;
+  n.pe = a.find("pe") != nullptr;
+  n.mac_stages = a.find("mac_stages") != nullptr;
+  n.bn = a.find("bn") != nullptr;
+  n.clock_ns = a.find("clock_ns") != nullptr;
+  if (a.find("input_simd"))
+    n.input_simd = axis<int>(a, "input_simd", {}, int_axis(a, "input_simd", 1, 64));
+  if (a.find("fifo_depth"))
+    n.fifo_depth = axis<int>(a, "fifo_depth", {}, int_axis(a, "fifo_depth", 0, 1 << 16));
+  if (a.find("target_interval")) {
+    n.target_interval = axis<std::int64_t>(a, "target_interval", {}, [&a](const toml::node& v) {
+      return a.as_integer_in(v, "target_interval", 1, INT64_MAX);
+    });
+  }
+  util::TomlLocation at;
+  const toml::table* lt = a.table("layer", &at);
+  std::vector<std::string> names;  // every key a block name, checked by read_layer_axes
+  if (lt) {
+    for (const auto& [k, node] : *lt) names.emplace_back(k.str());
+  }
+  const TomlTable layers(a.errors(), lt, "axes.layer", at, names);
+  for (const std::string& name : names) {
+    n.layers.push_back(read_layer_axes(layers, name, *spec->workload.network_source));
+  }
+  std::sort(n.layers.begin(), n.layers.end(),
+            [](const LayerAxes& x, const LayerAxes& y) { return x.block < y.block; });
+  check_network_axes(a, *spec, layers);
+}
+
 }  // namespace
 
 void read_axes(SweepSpec* spec, const TomlTable& root) {
+  if (spec->workload.kind == WorkloadKind::NETWORK) {
+    read_network_axes(spec, root);
+    return;
+  }
   const TomlTable a =
       root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k", "rounding",
                         "overflow", "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});

@@ -126,14 +126,25 @@ void check_bn_keys(const SweepSpec& spec, const TomlTable& b) {
              "only for kind = \"random\"; a layer workload's BN parameters are the model's");
     }
   }
-  if (spec.workload.kind != WorkloadKind::MODEL) return;
+  if (spec.workload.kind != WorkloadKind::MODEL && spec.workload.kind != WorkloadKind::NETWORK) {
+    return;
+  }
+  if (spec.workload.kind == WorkloadKind::NETWORK) {
+    if (const toml::node* n = b.find("stages")) {
+      b.fail(*n, "stages",
+             "a network block keeps its own bn_act pipeline; expected only scale and khot_scale "
+             "(the scales a bn axis gives the blocks of the other kind)");
+    }
+  }
   // [bn] only says which scale a layer gets when a point asks for the other scale kind than
-  // its own, and the pipeline depth.
+  // its own, and (model workloads) the pipeline depth.
+  const bool network = spec.workload.kind == WorkloadKind::NETWORK;
   for (const char* key : {"bias", "output", "activation", "clip"}) {
     if (const toml::node* n = b.find(key)) {
       b.fail(*n, key,
-             "a model workload keeps each layer's own bn_act; expected only scale, khot_scale "
-             "and stages");
+             std::string("a model or network workload keeps each layer's own bn_act; expected "
+                         "only ") +
+                 (network ? "scale and khot_scale" : "scale, khot_scale and stages"));
     }
   }
 }
@@ -142,6 +153,7 @@ void read_bn(SweepSpec* spec, const TomlTable& root) {
   const TomlTable b = root.sub("bn", {"scale", "khot_scale", "bias", "output", "activation", "clip",
                                       "stages", "scale_range", "bias_range"});
   BnSpec& bn = spec->bn;
+  if (spec->workload.kind == WorkloadKind::NETWORK) check_bn_keys(*spec, b);
   if (const LayerSource* src = spec->workload.source.get()) {
     check_bn_keys(*spec, b);
     // Every key the file does not set takes the model layer's own bn_act, so that the default
@@ -231,6 +243,11 @@ void read_traces(SweepSpec* spec, const TomlTable& root) {
       tr.fail(*n, "points",
               "traces are per layer engine: trace a layer of the model with kind = \"layer\"");
     }
+    if (spec->workload.kind == WorkloadKind::NETWORK) {
+      tr.fail(*n, "points",
+              "a network point is traced by fxsim run --network NET.toml --vcd (its folding is "
+              "in the results' folding column)");
+    }
     const toml::array* a = n->as_array();
     if (!a) tr.fail(*n, "points", "expected an array of point ids");
     for (const toml::node& p : *a) {
@@ -240,6 +257,24 @@ void read_traces(SweepSpec* spec, const TomlTable& root) {
   }
   if (auto c = tr.boolean("csv")) spec->traces.csv = *c;
   if (auto v = tr.boolean("vcd")) spec->traces.vcd = *v;
+}
+
+// kind = "network": the RTL check and yosys are `fxsim run --network`'s (--backend both,
+// --yosys), not a sweep's yet.
+void check_network_sweep(const SweepSpec& spec, const TomlTable& root) {
+  if (spec.workload.kind != WorkloadKind::NETWORK) return;
+  const TomlTable s = root.sub(
+      "sweep", {"name", "seed", "sampling", "samples", "rtl_check", "yosys", "yosys_cache"});
+  if (spec.rtl_check != RtlCheckMode::NONE) {
+    s.fail("rtl_check",
+           "a network sweep runs the model backend only; expected \"none\" (check a point on "
+           "RTL with fxsim run --network NET.toml --backend both)");
+  }
+  if (spec.yosys) {
+    s.fail("yosys",
+           "a network sweep takes the analytical resources (network_cost); expected false "
+           "(yosys figures of one network: fxsim run --network NET.toml --yosys)");
+  }
 }
 
 }  // namespace
@@ -257,6 +292,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& path) {
                        {"sweep", "workload", "axes", "bn", "constraints", "traces"});
   read_sweep_table(&spec, root);
   read_workload(&spec, root);
+  check_network_sweep(spec, root);
   read_bn(&spec, root);
   read_axes(&spec, root);
   read_constraints(&spec, root);

@@ -31,7 +31,7 @@ struct Location {
 };
 
 enum class Sampling { GRID, RANDOM };
-enum class WorkloadKind { RANDOM, LAYER, MODEL };
+enum class WorkloadKind { RANDOM, LAYER, MODEL, NETWORK };
 // fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
 // values and cycles as fx_mac, other resources.
 enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT };
@@ -52,6 +52,32 @@ struct Axis {
   Location key;                 // the axis key; [axes] table when the axis is absent
 };
 
+// kind = "network": the axes of one block, [axes.layer.<name>] (docs/sweeps.md, "Network
+// workloads"); an absent axis leaves the block to the global axis, or to its own value.
+struct LayerAxes {
+  std::string layer;  // the block's name in the network
+  int block = 0;      // its index in the chain
+  Location table;     // of [axes.layer.<name>]
+  Axis<int> pe;
+  Axis<fx::FxType> weight;
+  Axis<int> k;
+  Axis<BnScaleKind> bn;
+};
+
+// kind = "network": the axes of the whole network besides the engine axes of Axes (kind, weight,
+// k, pe, mac_stages, bn, clock_ns, family, each applied to every MVAU block when given).
+struct NetworkAxes {
+  Axis<int> input_simd;  // the input stream's lanes (the first block's SIMD)
+  Axis<int> fifo_depth;  // every block's stream FIFO
+  // A target initiation interval (cycles an image): the folding (input_simd and every PE) comes
+  // from engine::fold_network. Empty: the folding of the description and the pe axes.
+  Axis<std::int64_t> target_interval;
+  std::vector<LayerAxes> layers;  // in block order
+  // Which global axes the file gives (absent ones leave every block its own value).
+  bool kind = false, weight = false, k = false, pe = false, mac_stages = false, bn = false,
+       clock_ns = false;
+};
+
 struct Axes {
   Axis<UnitKind> kind;
   Axis<fx::FxType> activation;
@@ -70,6 +96,7 @@ struct Axes {
   bool model_weights = false;
   // kind = "model" without a bn axis: every layer keeps its own bn_act (scale kind included).
   bool model_bn = false;
+  NetworkAxes network;  // kind = "network" only
 };
 
 // The bn_act of points with bn != "none" (the [bn] table).
@@ -88,7 +115,8 @@ struct BnSpec {
   double bias_min = -0.25, bias_max = 0.25;
 };
 
-struct LayerSource;  // explore/layer_workload.hpp
+struct LayerSource;    // explore/layer_workload.hpp
+struct NetworkSource;  // explore/network_workload.hpp
 
 struct Workload {
   WorkloadKind kind = WorkloadKind::RANDOM;
@@ -110,6 +138,10 @@ struct Workload {
   int images = 100;   // the first N golden test images (`images = 0` in the file: all of them)
   std::string data_dir = "/usr/share/datasets/fashion-mnist";  // as written
   std::shared_ptr<const LayerSource> source;  // null for kind = "random"; layer 0 for "model"
+  // kind = "network": the description file (`network`, as written) or the model file (`model`)
+  // it is built from, parsed and planned by parse_sweep; null for the other kinds.
+  std::string network;
+  std::shared_ptr<const NetworkSource> network_source;
 };
 
 // "metric op number", e.g. "lut_equivalent <= 20000", on the analytical estimate of a point.

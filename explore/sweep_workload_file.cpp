@@ -15,7 +15,9 @@
 #include <sstream>
 
 #include "explore/layer_workload.hpp"
+#include "explore/network_workload.hpp"
 #include "explore/sweep_file_reader.hpp"
+#include "testbenches/env/network_from_model.hpp"
 #include "util/sha256.hpp"
 
 namespace fxsim::explore::sweep_file {
@@ -196,23 +198,185 @@ void read_layer_workload(SweepSpec* spec, const TomlTable& w, bool whole_model) 
   spec->sha256 = h.hex_digest();
 }
 
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// kind = "network", `model`: the model file as a network (env::network_from_model at PE 1, the
+// model's SIMD), its golden results required (the accuracy and the golden logits).
+engine::NetworkConfig network_of_model(const SweepSpec& spec, const TomlTable& w,
+                                       NetworkSource* src, Workload* wl) {
+  const toml::node& model = *w.find("model");
+  wl->model = w.as_string(model, "model");
+  src->path = resolve(spec, wl->model);
+  if (const std::optional<std::string> why = cannot_open(src->path)) {
+    w.fail(model, "model",
+           path_in_message(spec, wl->model) + ": cannot open: " + *why +
+               " (fxsim train writes OUT/model_<variant>.fxm)");
+  }
+  try {
+    src->model = golden::read_model_file(src->path);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    const std::string prefix = src->path + ": ";
+    if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+    w.fail(model, "model", path_in_message(spec, wl->model) + ": " + what);
+  }
+  if (!src->model->golden || src->model->golden->count == 0) {
+    w.fail(model, "model",
+           src->path +
+               ": holds no golden test results (images and labels); expected a model file "
+               "written by fxsim train");
+  }
+  // An MLP at its own folding: each layer's PE the SIMD the next layer was trained with (where it
+  // divides the outputs), so that a model whose accumulation order matters plans as trained. A
+  // CNN: network_from_model's PE 1.
+  env::ModelFolding f;
+  const std::vector<golden::DenseLayer>& layers = src->model->model.layers;
+  if (src->model->model.dense_only()) {
+    f.pe.clear();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const int next = i + 1 < layers.size() ? layers[i + 1].simd : 1;
+      f.pe.push_back(layers[i].out_features % next == 0 ? next : 1);
+    }
+  }
+  f.model_ref = src->path;
+  if (const toml::node* data = w.find("data")) {
+    wl->data_dir = w.as_string(*data, "data");
+    f.model_data_ref = resolve(spec, wl->data_dir);
+  }
+  try {
+    return env::network_from_model(*src->model, f);
+  } catch (const std::exception& e) {  // ModelFoldingError, NetworkFileError
+    w.fail(model, "model", path_in_message(spec, wl->model) + ": " + e.what());
+  }
+}
+
+// kind = "network", `network`: a description file (and the model file it names, if any).
+engine::NetworkConfig network_of_description(const SweepSpec& spec, const TomlTable& w,
+                                             NetworkSource* src, Workload* wl) {
+  const toml::node& net = *w.find("network");
+  wl->network = w.as_string(net, "network");
+  src->path = resolve(spec, wl->network);
+  if (const std::optional<std::string> why = cannot_open(src->path)) {
+    w.fail(net, "network",
+           path_in_message(spec, wl->network) + ": cannot open: " + *why +
+               " (a network description, docs/network.md)");
+  }
+  if (const toml::node* data = w.find("data")) {
+    w.fail(*data, "data",
+           "only with workload.model; a description names its images' directory "
+           "in [network] model_data");
+  }
+  try {
+    engine::NetworkConfig cfg = engine::load_network_file(src->path);
+    if (!cfg.model.empty()) src->model = golden::read_model_file(cfg.model);
+    return cfg;
+  } catch (const std::exception& e) {  // NetworkFileError, the model file it names
+    w.fail(net, "network", path_in_message(spec, wl->network) + ": " + e.what());
+  }
+}
+
+// kind = "network" (docs/sweeps.md, "Network workloads"): the network planned as the file gives
+// it and its operands loaded once, so that a bad description, model or image file stops the
+// sweep before any point runs.
+void read_network_workload(SweepSpec* spec, const TomlTable& w) {
+  Workload& wl = spec->workload;
+  wl.kind = WorkloadKind::NETWORK;
+  for (const char* key : {"in_features", "out_features", "batch", "distribution", "weight_range",
+                          "input_range", "layer"}) {
+    if (const toml::node* n = w.find(key)) {
+      w.fail(*n, key,
+             "not for kind = \"network\"; the network's shapes and operands are its "
+             "description's or its model file's");
+    }
+  }
+  const toml::node* net = w.find("network");
+  const toml::node* model = w.find("model");
+  if (!net == !model) {
+    const std::string what =
+        "expected exactly one of network = \"NET.toml\" (a network description) and model = "
+        "\"M.fxm\" (a trained model file)";
+    if (net) w.fail(*model, "model", what);
+    w.errors().fail(w.where(), "workload.network", what);
+  }
+  auto src = std::make_shared<NetworkSource>();
+  src->config = net ? network_of_description(*spec, w, src.get(), &wl)
+                    : network_of_model(*spec, w, src.get(), &wl);
+  const toml::node& file_node = net ? *net : *model;
+  const std::string file_key = net ? "network" : "model";
+  src->images = src->model ? std::min(100, src->model->golden->count) : src->config.images;
+  if (const toml::node* n = w.find("images")) {
+    src->images = static_cast<int>(w.as_integer_in(*n, "images", 2, 1 << 20));
+    if (src->model && src->model->golden && src->images > src->model->golden->count) {
+      w.fail(*n, "images",
+             "expected at most " + std::to_string(src->model->golden->count) +
+                 " (the golden test images " + src->config.model + " holds), got " +
+                 std::to_string(src->images));
+    }
+  } else if (src->images < 2) {
+    w.errors().fail(w.where(), "workload.images",
+                    "missing; the network's file runs " + std::to_string(src->images) +
+                        " image, expected images = N >= 2 (the interval is measured between the "
+                        "last two images)");
+  }
+  util::Sha256 h;
+  h.update(spec->text);
+  h.update(file_bytes(src->path));
+  try {
+    const engine::NetworkPlan plan = engine::plan_network(src->config, src->path);
+    if (src->model) {
+      const env::ModelNetwork m = env::load_model_network(plan, src->images);
+      h.update(file_bytes(src->config.model));
+      std::string pixels(m.ops.images.size(), '\0');
+      for (std::size_t i = 0; i < pixels.size(); ++i) {
+        pixels[i] = static_cast<char>(m.ops.images[i]);
+      }
+      h.update(pixels);
+    }
+  } catch (const std::exception& e) {  // NetworkFileError: the plan, the model, the images
+    const toml::node* images = w.find("images");
+    const std::string what = e.what();
+    if (images && what.find("network.images") != std::string::npos) {
+      w.fail(*images, "images", what);
+    }
+    w.fail(file_node, file_key,
+           path_in_message(*spec, file_key == "network" ? wl.network : wl.model) + ": " + what);
+  }
+  wl.images = src->images;
+  wl.batch = src->images;
+  wl.network_source = src;
+  // Results of another description, model file or images are results of another sweep.
+  spec->sha256 = h.hex_digest();
+}
+
 }  // namespace
 
 void read_workload(SweepSpec* spec, const TomlTable& root) {
-  const TomlTable w =
-      root.sub("workload", {"kind", "in_features", "out_features", "batch", "distribution",
-                            "weight_range", "input_range", "model", "layer", "images", "data"});
+  const TomlTable w = root.sub(
+      "workload", {"kind", "in_features", "out_features", "batch", "distribution", "weight_range",
+                   "input_range", "model", "layer", "images", "data", "network"});
   if (!w.present()) {
     w.errors().raise(spec->where({}) + "workload: missing; expected a [workload] table");
   }
   Workload& wl = spec->workload;
   const std::string kind = w.string("kind").value_or("random");
   if (kind == "layer" || kind == "model") {
+    if (const toml::node* n = w.find("network")) {
+      w.fail(*n, "network", "only for kind = \"network\"");
+    }
     read_layer_workload(spec, w, kind == "model");
     return;
   }
+  if (kind == "network") {
+    read_network_workload(spec, w);
+    return;
+  }
   if (kind != "random") {
-    w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer, model");
+    w.fail(*w.find("kind"), "kind", "\"" + kind + "\" is not one of random, layer, model, network");
   }
   if (auto v = w.integer_in("in_features", 1, 1 << 20)) wl.in_features = static_cast<int>(*v);
   if (auto v = w.integer_in("out_features", 1, 1 << 20)) wl.out_features = static_cast<int>(*v);
@@ -220,6 +384,9 @@ void read_workload(SweepSpec* spec, const TomlTable& root) {
   if (auto d = w.name("distribution", engine::distribution_names())) wl.distribution = *d;
   if (auto r = range(w, "weight_range")) std::tie(wl.weight_min, wl.weight_max) = *r;
   if (auto r = range(w, "input_range")) std::tie(wl.input_min, wl.input_max) = *r;
+  if (const toml::node* n = w.find("network")) {
+    w.fail(*n, "network", "only for kind = \"network\"");
+  }
   for (const char* k : {"model", "layer", "images", "data"}) {
     if (const toml::node* n = w.find(k)) {
       w.fail(*n, k,

@@ -116,12 +116,15 @@ int run_worker(const WorkerArgs& args) {
     std::fprintf(stderr, "fxsim sweep-worker: %s\n", e.what());
     return 2;
   }
-  const FloatLayer layer = make_float_layer(spec.workload, spec.bn, spec.seed);
+  // A network's points take their operands from the network (network_workload.hpp).
+  const bool network = spec.workload.kind == WorkloadKind::NETWORK;
+  const FloatLayer layer =
+      network ? FloatLayer{} : make_float_layer(spec.workload, spec.bn, spec.seed);
   EvaluateContext ctx;
   ctx.spec = &spec;
   ctx.layer = &layer;
-  const std::vector<double> products = float_products(layer);
-  ctx.layer_products = &products;
+  const std::vector<double> products = network ? std::vector<double>{} : float_products(layer);
+  ctx.layer_products = network ? nullptr : &products;
   ctx.trace_dir = std::filesystem::path(args.out_dir) / "traces";
   if (!args.yosys_cache.empty()) ctx.synth.cache_dir = args.yosys_cache;
   ctx.synth.warn = [](const std::string& w) {

@@ -260,14 +260,15 @@ void ResultsDb::set_pareto_flags(const std::vector<ParetoFlags>& flags) {
   exec("BEGIN IMMEDIATE");
   try {
     Statement u(db_,
-                "UPDATE points SET pareto_accuracy_latency_lut = ?, pareto_dsp_lut = ? "
-                "WHERE point_id = ?",
+                "UPDATE points SET pareto_accuracy_latency_lut = ?, pareto_dsp_lut = ?, "
+                "pareto_accuracy_throughput_lut = ? WHERE point_id = ?",
                 path_);
     for (const ParetoFlags& f : flags) {
       u.reset();
       u.bind(1, std::int64_t{f.accuracy_latency_lut});
       u.bind(2, std::int64_t{f.dsp_lut});
-      u.bind(3, f.point_id);
+      u.bind(3, std::int64_t{f.accuracy_throughput_lut});
+      u.bind(4, f.point_id);
       u.step(path_);
     }
     exec("COMMIT");

@@ -71,6 +71,7 @@ class ResultsDb {
     std::int64_t point_id;
     int accuracy_latency_lut;
     int dsp_lut;
+    int accuracy_throughput_lut = 0;  // network points
   };
   void set_pareto_flags(const std::vector<ParetoFlags>& flags);
 

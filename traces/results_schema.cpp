@@ -59,7 +59,19 @@ const std::vector<Column>& result_columns() {
       {"sqnr_db", R, "10 log10(sum y^2 / sum (y - yq)^2); inf when exact"},
       {"max_abs_error", R, "largest |y - yq| over all outputs"},
       {"classification_accuracy", R,
-       "layer workloads: the model's top-1 accuracy with this layer; empty for random"},
+       "layer, model and trained network workloads: the model's top-1 accuracy; empty for "
+       "random workloads and network descriptions"},
+      // network workloads (kind = "network"; empty for the others)
+      {"interval_cycles", I, "network: cycles between the last two images' results (steady state)"},
+      {"latency_cycles", I, "network: cycles until the first image's last result"},
+      {"images_per_s", R, "network: 1e9 / (interval_cycles x clock_ns)"},
+      {"golden_mismatches", I,
+       "trained network: logits that differ from the model file's golden logits"},
+      {"bottleneck", T, "network: the block with the most busy cycles (or input / output DMA)"},
+      {"folding", T, "network: every block's folding, e.g. conv0:pe4simd1,pool1,dense2:pe2simd4"},
+      {"target_interval", I,
+       "network: the target interval the folding was chosen for; empty "
+       "without one"},
       // coverage of the rounding/overflow stages
       {"acc_overflows", I, "accumulator wrap/saturation events (per beat)"},
       {"output_overflows", I, "MAC output requantization overflows"},
@@ -70,6 +82,8 @@ const std::vector<Column>& result_columns() {
       {"est_carry", I, "CARRY4, analytical model"},
       {"est_dsp", I, "DSP48E1 (xc7) / DSP48E2 (xcup), analytical model"},
       {"est_lut_equivalent", I, "est_lut + 55 x est_dsp"},
+      {"est_bram18", I, "RAMB18 halves, analytical model (weight memories)"},
+      {"est_bram36", I, "RAMB36 blocks, analytical model"},
       // resources, yosys (synth/, cached)
       {"yosys_lut", I, "LUTs from yosys synth_xilinx; empty when the sweep has yosys = false"},
       {"yosys_ff", I, "flip-flops from yosys"},
@@ -90,6 +104,10 @@ const std::vector<Column>& result_columns() {
        "1: no point has lower-or-equal mse, latency_ns and "
        "lut_equivalent with one strictly lower"},
       {"pareto_dsp_lut", I, "1: Pareto-optimal in (dsp, lut)"},
+      {"pareto_accuracy_throughput_lut", I,
+       "network: 1: no point has higher-or-equal classification_accuracy and images_per_s and "
+       "lower-or-equal lut_equivalent with one strictly better (without accuracy: images_per_s "
+       "and lut_equivalent)"},
   };
   return columns;
 }

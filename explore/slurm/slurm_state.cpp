@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "explore/design_points.hpp"
 #include "explore/sweep_runner.hpp"
 #include "util/process.hpp"
@@ -84,11 +87,21 @@ DbCounts read_db_counts(const std::filesystem::path& path) {
   return c;
 }
 
-DirState read_dir_state(const Layout& layout, const std::filesystem::path& sweep_file, int tasks) {
+DirState read_dir_state(const Layout& layout, const std::filesystem::path& sweep_file, int tasks,
+                        const std::string& submitted) {
   DirState st;
   st.layout = layout;
   st.tasks = tasks;
-  const explore::SweepSpec spec = explore::load_sweep_file(sweep_file.string());
+  explore::SweepSpec spec;
+  if (submitted.empty()) {
+    spec = explore::load_sweep_file(sweep_file.string());
+  } else {
+    std::ifstream in(sweep_file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) throw explore::SweepFileError(sweep_file.string() + ": cannot read");
+    spec = explore::parse_sweep(text.str(), submitted);
+  }
   const std::vector<explore::DesignPoint> points = explore::expand_sweep(spec);
   st.sweep_name = spec.name;
   st.sweep_sha256 = spec.sha256;
@@ -138,7 +151,8 @@ SlurmStatus read_slurm_status(const Layout& layout) {
     std::error_code ec;
     for (int i = 0; std::filesystem::exists(layout.shard_dir(i), ec); ++i) tasks = i + 1;
   }
-  status.state = read_dir_state(layout, layout.sweep_copy(), tasks);
+  status.state = read_dir_state(layout, layout.sweep_copy(), tasks,
+                                status.record ? status.record->sweep_file : std::string());
   if (const Submission* last = status.last()) {
     status.queue = queued_jobs(*last, status.queue_unavailable);
   }

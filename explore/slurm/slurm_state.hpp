@@ -54,8 +54,12 @@ struct DirState {
 };
 
 // The state of a Slurm sweep directory of `tasks` shards, the sweep read from `sweep_file` (the
-// submitted copy, or the file being submitted). Throws SweepFileError for a bad sweep file.
-DirState read_dir_state(const Layout& layout, const std::filesystem::path& sweep_file, int tasks);
+// submitted copy, or the file being submitted). `submitted`: the path the tasks run the sweep
+// file as (the submission's sweep_file), against whose directory the copy's relative paths
+// (workload.model, workload.network, ...) resolve as in the tasks; empty: sweep_file's own.
+// Throws SweepFileError for a bad sweep file.
+DirState read_dir_state(const Layout& layout, const std::filesystem::path& sweep_file, int tasks,
+                        const std::string& submitted = "");
 
 // What a directory given to `fxsim status` is.
 enum class SweepDirKind {

@@ -71,8 +71,8 @@ TEST_F(LayerWorkload, ModelWorkloadTakesEveryLayer) {
                 "\"layer\" to explore one layer)");
   EXPECT_EQ(error_of(model_sweep_text("", "[bn]\nbias = \"fixed<8,3>\"\n")),
             at(8, 8) +
-                "bn.bias: a model workload keeps each layer's own bn_act; expected only scale, "
-                "khot_scale and stages");
+                "bn.bias: a model or network workload keeps each layer's own bn_act; expected only "
+                "scale, khot_scale and stages");
   EXPECT_EQ(error_of(model_sweep_text("", "[traces]\npoints = [0]\n")),
             at(8, 10) +
                 "traces.points: traces are per layer engine: trace a layer of the model with "

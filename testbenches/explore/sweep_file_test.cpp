@@ -173,7 +173,7 @@ TEST(SweepFile, Constraints) {
 
 TEST(SweepFile, WorkloadKinds) {
   EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"net\"\n"),
-            "s.toml:4:8: workload.kind: \"net\" is not one of random, layer, model");
+            "s.toml:4:8: workload.kind: \"net\" is not one of random, layer, model, network");
   // kind = "layer" and "model" are tested with a model file in layer_workload_test.cpp.
 }
 

@@ -1,12 +1,8 @@
 // Whole sweeps through the fxsim worker processes: byte-identical results across runs and
 // --jobs, shard + merge equal to the unsharded run, merge refusing other sweep files, a failing
 // point recorded while the sweep goes on, and a sweep killed with SIGKILL then resumed.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -17,23 +13,16 @@
 #include "testbenches/explore/sweep_test_util.hpp"
 #include "traces/results_db.hpp"
 
-extern char** environ;
-
 namespace fxsim::explore {
 namespace {
 
+using sweep_test::all_rows;
 using sweep_test::read_file;
 using sweep_test::run_small;
+using sweep_test::spawn_fxsim;
 using sweep_test::temp_dir;
+using sweep_test::wait_exit;
 using sweep_test::write_file;
-
-// Every column of every row, in id order.
-std::vector<std::vector<traces::Value>> all_rows(const std::filesystem::path& dir) {
-  traces::ResultsDb db((dir / "results.sqlite").string());
-  std::vector<std::vector<traces::Value>> rows;
-  for (const auto& r : db.points()) rows.push_back(r.values());
-  return rows;
-}
 
 TEST(SweepRun, TwoRunsAndOneOrTwoJobsGiveIdenticalResults) {
   const auto dir = temp_dir();
@@ -191,26 +180,6 @@ k = [1, 2, 3]
 pe = [2, 4, 8, 16]
 simd = [4, 8, 16]
 )";
-}
-
-pid_t spawn_fxsim(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 TEST(SweepRun, KilledSweepResumesWithoutLosingOrRepeatingPoints) {

@@ -1,6 +1,9 @@
 #include "testbenches/explore/sweep_test_util.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +11,9 @@
 #include <sstream>
 
 #include "explore/design_points.hpp"
+#include "traces/results_db.hpp"
+
+extern char** environ;
 
 namespace fxsim::sweep_test {
 
@@ -96,6 +102,33 @@ explore::SweepOutcome run_small(const std::string& sweep_path, const std::filesy
   explore::SweepOutcome r = explore::run_sweep(spec, points, o);
   std::fclose(o.progress);
   return r;
+}
+
+std::vector<std::vector<traces::Value>> all_rows(const std::filesystem::path& dir) {
+  traces::ResultsDb db((dir / "results.sqlite").string());
+  std::vector<std::vector<traces::Value>> rows;
+  for (const auto& r : db.points()) rows.push_back(r.values());
+  return rows;
+}
+
+pid_t spawn_fxsim(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace fxsim::sweep_test

@@ -2,11 +2,14 @@
 // sweep through the real fxsim workers, reading results back.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "explore/sweep_runner.hpp"
+#include "traces/results_schema.hpp"
 
 namespace fxsim::sweep_test {
 
@@ -28,5 +31,13 @@ std::string small_sweep_text(const std::string& extra = "");
 // Runs the sweep file through the fxsim workers (FXSIM_EXE); progress output discarded.
 explore::SweepOutcome run_small(const std::string& sweep_path, const std::filesystem::path& out,
                                 int jobs, int shard_index = 0, int shard_count = 1);
+
+// Every column of every row of DIR/results.sqlite, in id order.
+std::vector<std::vector<traces::Value>> all_rows(const std::filesystem::path& dir);
+
+// `args` (args[0] the executable) started with stdout and stderr to /dev/null; -1 on failure.
+pid_t spawn_fxsim(const std::vector<std::string>& args);
+// Its exit code, or 128 + the signal that ended it.
+int wait_exit(pid_t pid);
 
 }  // namespace fxsim::sweep_test

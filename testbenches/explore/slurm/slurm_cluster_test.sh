@@ -10,7 +10,9 @@
 #      have left the queue, resubmits (only task 1 runs again), waits for the merge and checks
 #      every point is there exactly once and equal to a local run;
 #   3. submits a small sweep with invalid points and checks that the tasks pruned the same ones
-#      as a local run (docs/sweeps.md, "Invalid points").
+#      as a local run (docs/sweeps.md, "Invalid points");
+#   4. the same with a network workload (docs/sweeps.md, "Network workloads": per-layer axes,
+#      an invalid PE).
 # Every daemon it started is stopped by pid on exit, whatever happened. Skipped (exit 77, the
 # ctest SKIP_RETURN_CODE) when not root, when a Slurm or munge program is missing (install with
 # scripts/install-deps) or when the daemons cannot start (their logs are printed).
@@ -320,6 +322,30 @@ expect 0 "^merged: 16 of 16 points in $D3/results.sqlite \(complete\)$" "$FXSIM"
 expect 0 "16 points, 14 ok, 0 failed, 2 pruned" "$FXSIM" sweep invalid.toml --out local_invalid -j 2
 same_points "$D3/results.sqlite" local_invalid/results.sqlite 8,9 || fail "invalid points: merged != local"
 cmp -s "$D3/results.csv" local_invalid/results.csv || fail "invalid points: results.csv differs"
+
+# ---- 4. a network workload: conv0 PE 3 does not divide its 8 channels (ids 0, 1, 4, 5) ----
+cp "$(dirname "$SWEEP_SMALL")/network_cnn.toml" network_cnn.toml
+cat >network.toml <<'TOML'
+[sweep]
+name = "network"
+[workload]
+kind = "network"
+network = "network_cnn.toml"
+[axes]
+bn = ["fixed", "khot"]
+[axes.layer.conv0]
+pe = [3, 4]
+[axes.layer.conv2]
+pe = [4, 8]
+TOML
+D4=$T/work/network
+expect 0 "submitted array job [0-9]+ \(tasks 0-2 of 3" "$FXSIM" sweep network.toml --out network --slurm --tasks 3
+jobs5=$(last_jobs "$D4") || die "no job record in $D4/slurm/jobs.json"
+wait_jobs_gone "$jobs5" 120
+expect 0 "^merged: 8 of 8 points in $D4/results.sqlite \(complete\)$" "$FXSIM" status "$D4"
+expect 0 "8 points, 4 ok, 0 failed, 4 pruned" "$FXSIM" sweep network.toml --out local_network -j 2
+same_points "$D4/results.sqlite" local_network/results.sqlite 0,1,4,5 || fail "network: merged != local"
+cmp -s "$D4/results.csv" local_network/results.csv || fail "network: results.csv differs"
 
 if ((failures)); then
   echo "$failures failure(s)"
