@@ -10,6 +10,7 @@
 #include <string>
 
 #include "apps/commands.hpp"
+#include "apps/folding_goal_options.hpp"
 #include "models/engine/network_folding.hpp"
 #include "util/files.hpp"
 
@@ -20,9 +21,7 @@ constexpr const char* kCommand = "fxsim fold";
 
 struct FoldOptions {
   std::string network;
-  std::int64_t target = 0;
-  std::int64_t lut_budget = -1;
-  std::int64_t dsp_budget = -1;
+  FoldingGoalOptions goal;
   std::string family = "xc7";
   std::string out;
 };
@@ -59,16 +58,13 @@ void print_folding(const engine::Folding& f) {
 }
 
 int fold_command(const FoldOptions& o) {
-  engine::FoldingGoal goal;
-  if (o.target > 0) goal.target_interval = o.target;
-  if (o.lut_budget >= 0) goal.lut_budget = o.lut_budget;
-  if (o.dsp_budget >= 0) goal.dsp_budget = o.dsp_budget;
-  if (!goal.target_interval && !goal.lut_budget && !goal.dsp_budget) {
+  const std::optional<engine::FoldingGoal> given = o.goal.goal(*resources::parse_family(o.family));
+  if (!given) {
     print_error(kCommand,
                 "expected a goal: --target-interval N, or --lut-budget X and / or --dsp-budget Y");
     return kExitUsage;
   }
-  goal.family = *resources::parse_family(o.family);
+  const engine::FoldingGoal& goal = *given;
   engine::NetworkConfig cfg;
   std::string text;
   engine::FoldingResult r;
@@ -118,20 +114,7 @@ void add_fold_command(CLI::App& app, CommandStatus& status) {
   cmd->add_option("-n,--network", o->network, "Network description (TOML; docs/network.md)")
       ->required()
       ->check(CLI::ExistingFile);
-  CLI::Option* target =
-      cmd->add_option("-t,--target-interval", o->target,
-                      "Cycles an image: the least LUT-equivalent folding whose slowest block "
-                      "(or DMA) takes at most this many")
-          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
-                                     "LUT-equivalent (LUT + 55 x DSP) the network may use: the "
-                                     "smallest interval within it (with --dsp-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  CLI::Option* dsp = cmd->add_option("--dsp-budget", o->dsp_budget,
-                                     "DSP slices the network may use: the smallest interval "
-                                     "within it (with --lut-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  target->excludes(lut)->excludes(dsp);
+  o->goal.add_to(cmd);
   cmd->add_option("--family", o->family, "FPGA family of the analytical resources (xc7, xcup)")
       ->check(CLI::IsMember({"xc7", "xcup"}))
       ->capture_default_str();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/commands.hpp"
+#include "apps/folding_goal_options.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/network_folding.hpp"
 #include "models/resources/family.hpp"
@@ -34,8 +35,7 @@ struct NetworkFromModelOptions {
   std::string data;
   std::string name;
   std::string out;
-  std::int64_t target_interval = 0;  // the auto-folding rule's goal (0 / -1: none)
-  std::int64_t lut_budget = -1, dsp_budget = -1;
+  FoldingGoalOptions goal;  // the auto-folding rule's goal (none given: none)
   std::string family = "xc7";
 };
 
@@ -71,14 +71,7 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
   f.name = o.name;
   f.model_ref = path_from(o.out, o.model);
   f.model_data_ref = path_from(o.out, o.data);
-  if (o.target_interval > 0 || o.lut_budget >= 0 || o.dsp_budget >= 0) {
-    engine::FoldingGoal goal;
-    if (o.target_interval > 0) goal.target_interval = o.target_interval;
-    if (o.lut_budget >= 0) goal.lut_budget = o.lut_budget;
-    if (o.dsp_budget >= 0) goal.dsp_budget = o.dsp_budget;
-    goal.family = *resources::parse_family(o.family);
-    f.goal = goal;
-  }
+  if (auto goal = o.goal.goal(*resources::parse_family(o.family))) f.goal = *goal;
   engine::NetworkConfig cfg;
   try {
     cfg = env::network_from_model(file, f);
@@ -140,21 +133,7 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
           ->delimiter(',')
           ->check(CLI::Range(1, 1024))
           ->capture_default_str();
-  CLI::Option* target =
-      cmd->add_option("-t,--target-interval", o->target_interval,
-                      "Instead of --pe / --simd: the least LUT-equivalent folding whose interval "
-                      "is at most this many cycles an image (the rule of `fxsim fold`, within the "
-                      "SIMDs the model allows)")
-          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
-                                     "Instead of --pe / --simd: the smallest interval within this "
-                                     "LUT-equivalent (LUT + 55 x DSP; with --dsp-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  CLI::Option* dsp = cmd->add_option("--dsp-budget", o->dsp_budget,
-                                     "Instead of --pe / --simd: the smallest interval within this "
-                                     "many DSP slices (with --lut-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  target->excludes(lut)->excludes(dsp);
+  const std::vector<CLI::Option*> goal_options = o->goal.add_to(cmd, "Instead of --pe / --simd: ");
   cmd->add_option("--family", o->family,
                   "FPGA family of the resources a --lut-budget / --dsp-budget counts")
       ->check(CLI::IsMember({"xc7", "xcup"}))
@@ -165,7 +144,7 @@ void add_network_from_model_command(CLI::App& app, CommandStatus& status) {
                       "model's); a SIMD other than the trained one only where the layer's "
                       "accumulator cannot overflow")
           ->check(CLI::Range(1, 64));
-  for (CLI::Option* goal : {target, lut, dsp}) goal->excludes(pe)->excludes(simd);
+  for (CLI::Option* goal : goal_options) goal->excludes(pe)->excludes(simd);
   cmd->add_option("--fifo-depth", o->fifo_depth, "Depth of the FIFO in front of every block")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "apps/commands.hpp"
+#include "apps/folding_goal_options.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/engine_config.hpp"
 #include "models/engine/network_plan.hpp"
@@ -47,8 +48,7 @@ struct VerifyCommandOptions {
   // The network engine's folding: --simd, or the auto-folding rule's goal (0 / -1: none).
   int simd = 0;
   int fifo_depth = 2;
-  std::int64_t target_interval = 0;
-  std::int64_t lut_budget = -1, dsp_budget = -1;
+  FoldingGoalOptions goal;  // the auto-folding rule's goal (none given: none)
   std::vector<std::string> layer_only,
       network_only;  // the options given that only one engine takes
 };
@@ -223,12 +223,13 @@ std::function<void(int, int)> progress_printer() {
 
 // How the network engine's folding is chosen, as the report names it.
 std::string folding_source(const VerifyCommandOptions& o) {
-  if (o.target_interval > 0) return fmt::format("--target-interval {}", o.target_interval);
-  if (o.lut_budget >= 0 || o.dsp_budget >= 0) {
+  if (o.goal.target_interval > 0)
+    return fmt::format("--target-interval {}", o.goal.target_interval);
+  if (o.goal.lut_budget >= 0 || o.goal.dsp_budget >= 0) {
     std::string t;
-    if (o.lut_budget >= 0) t = fmt::format("--lut-budget {}", o.lut_budget);
-    if (o.dsp_budget >= 0)
-      t += fmt::format("{}--dsp-budget {}", t.empty() ? "" : " ", o.dsp_budget);
+    if (o.goal.lut_budget >= 0) t = fmt::format("--lut-budget {}", o.goal.lut_budget);
+    if (o.goal.dsp_budget >= 0)
+      t += fmt::format("{}--dsp-budget {}", t.empty() ? "" : " ", o.goal.dsp_budget);
     return t;
   }
   if (o.pe.empty()) return "the model's lanes (PE = the next layer's SIMD)";
@@ -255,14 +256,7 @@ int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFil
   f.simd = o.simd;
   f.fifo_depth = o.fifo_depth;
   f.model_ref = o.model;
-  if (o.target_interval > 0 || o.lut_budget >= 0 || o.dsp_budget >= 0) {
-    engine::FoldingGoal goal;
-    if (o.target_interval > 0) goal.target_interval = o.target_interval;
-    if (o.lut_budget >= 0) goal.lut_budget = o.lut_budget;
-    if (o.dsp_budget >= 0) goal.dsp_budget = o.dsp_budget;
-    goal.family = *resources::parse_family(o.family);
-    f.goal = goal;
-  }
+  if (auto goal = o.goal.goal(*resources::parse_family(o.family))) f.goal = *goal;
   const bool rtl = o.backend == "rtl";
   env::NetworkVerifyOptions options;
   options.backend = rtl ? env::NetworkBackends::RTL : env::NetworkBackends::MODEL;
@@ -294,15 +288,15 @@ int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFil
     return kExitFailure;
   }
   fmt::print("{}", env::network_verify_text(report));
-  if (o.target_interval > 0 &&
-      report.interval_cycles > static_cast<std::uint64_t>(o.target_interval)) {
+  if (o.goal.target_interval > 0 &&
+      report.interval_cycles > static_cast<std::uint64_t>(o.goal.target_interval)) {
     // The folding rule counts each block's own cycles; a block replaying its folds with its input
     // closed also needs a deep enough FIFO in front of it (docs/network.md, "Folding a network").
     fmt::print(
         "note              the interval exceeds --target-interval {}: the folding rule assumes "
         "FIFOs deep enough for every block's folds (--fifo-depth; `fxsim run --network "
         "--size-fifos` sizes them)\n",
-        o.target_interval);
+        o.goal.target_interval);
   }
   std::fflush(stdout);
   if (write_json(o.json, env::network_verify_json(report).dump(2)) != kExitOk) return kExitFailure;
@@ -423,21 +417,9 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
                   "Network engine: depth of the FIFO in front of every block")
       ->check(CLI::Range(0, 4096))
       ->capture_default_str();
-  CLI::Option* target =
-      cmd->add_option("-t,--target-interval", o->target_interval,
-                      "Network engine: fold for this interval (cycles an image), the least "
-                      "LUT-equivalent folding that meets it (as `fxsim fold`)")
-          ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  CLI::Option* lut = cmd->add_option("--lut-budget", o->lut_budget,
-                                     "Network engine: fold for the smallest interval within this "
-                                     "LUT-equivalent (LUT + 55 x DSP; with --dsp-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  CLI::Option* dsp = cmd->add_option("--dsp-budget", o->dsp_budget,
-                                     "Network engine: fold for the smallest interval within this "
-                                     "many DSP slices (with --lut-budget: both)")
-                         ->check(CLI::NonNegativeNumber);
-  target->excludes(lut)->excludes(dsp);
-  for (CLI::Option* goal : {target, lut, dsp}) goal->excludes(pe)->excludes(simd);
+  const std::vector<CLI::Option*> goal_options =
+      o->goal.add_to(cmd, "Network engine, instead of --pe / --simd: ");
+  for (CLI::Option* goal : goal_options) goal->excludes(pe)->excludes(simd);
   cmd->add_option("--mac-stages", o->hw.mac_stages, "Layer engine: fx_mac_pe pipeline depth")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();
