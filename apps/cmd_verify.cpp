@@ -249,6 +249,29 @@ int write_json(const std::string& path, const std::string& json) {
   return kExitOk;
 }
 
+// Runs a verification (either engine), reporting what goes wrong as `fxsim verify` does: a
+// folding that does not fit, a bad model or option, an RTL variant that cannot be built (exit
+// 2), or a failed simulation (exit 1). kExitOk when `run` returned.
+template <typename Run>
+int run_reporting_errors(const std::string& model, Run&& run) {
+  try {
+    run();
+  } catch (const env::ModelFoldingError& e) {
+    print_error(kCommand, "{}: {}", model, e.what());
+    return kExitUsage;
+  } catch (const env::VerifyError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  } catch (const verilated::RtlVariantError& e) {
+    print_error(kCommand, "{}: {}", model, e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    print_error(kCommand, "simulation failed: {}", e.what());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 // The model as a streaming network on the network engine, in chunks of --batch images.
 int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFile& file) {
   env::ModelFolding f;
@@ -270,23 +293,12 @@ int verify_network_command(const VerifyCommandOptions& o, const golden::ModelFil
   options.folding = folding_source(o);
   if (!o.quiet) options.progress = progress_printer();
   env::NetworkVerifyReport report;
-  try {
+  const int failed = run_reporting_errors(o.model, [&] {
     engine::NetworkConfig cfg = env::network_from_model(file, f);
     cfg.clock_ns = o.hw.clock_ns;
     report = env::verify_network(file, o.model, engine::plan_network(cfg, o.model), options);
-  } catch (const env::ModelFoldingError& e) {
-    print_error(kCommand, "{}: {}", o.model, e.what());
-    return kExitUsage;
-  } catch (const env::VerifyError& e) {
-    print_error(kCommand, "{}", e.what());
-    return kExitUsage;
-  } catch (const verilated::RtlVariantError& e) {
-    print_error(kCommand, "{}: {}", o.model, e.what());
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    print_error(kCommand, "simulation failed: {}", e.what());
-    return kExitFailure;
-  }
+  });
+  if (failed != kExitOk) return failed;
   fmt::print("{}", env::network_verify_text(report));
   if (o.goal.target_interval > 0 &&
       report.interval_cycles > static_cast<std::uint64_t>(o.goal.target_interval)) {
@@ -351,18 +363,9 @@ int verify_command(const VerifyCommandOptions& o) {
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!o.quiet) options.progress = progress_printer();
   env::VerifyReport report;
-  try {
-    report = env::verify_model(file, o.model, options);
-  } catch (const env::VerifyError& e) {
-    print_error(kCommand, "{}", e.what());
-    return kExitUsage;
-  } catch (const verilated::RtlVariantError& e) {
-    print_error(kCommand, "{}: {}", o.model, e.what());
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    print_error(kCommand, "simulation failed: {}", e.what());
-    return kExitFailure;
-  }
+  const int failed =
+      run_reporting_errors(o.model, [&] { report = env::verify_model(file, o.model, options); });
+  if (failed != kExitOk) return failed;
   print_report(report);
   std::fflush(stdout);
   if (write_json(o.json, report_json(report).dump(2)) != kExitOk) return kExitFailure;

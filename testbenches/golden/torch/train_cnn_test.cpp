@@ -6,10 +6,8 @@
 // a hand-worked 2x2x3 map; the layer-string config errors (FILE:LINE: key: ...).
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "golden/idx.hpp"
@@ -18,34 +16,17 @@
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/quantize.hpp"
 #include "golden/torch/train.hpp"
+#include "testbenches/golden/torch/training_dir.hpp"
 #include "util/sha256.hpp"
 
 namespace {
 
 using namespace fxsim::golden;
 namespace fs = std::filesystem;
+using fxsim::golden::test::kDataDir;
+using fxsim::golden::test::slurp;
 
-const char* kDataDir = "/usr/share/datasets/fashion-mnist";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class TrainingRun : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!fs::exists(std::string(kDataDir) + "/train-images-idx3-ubyte.gz")) {
-      GTEST_SKIP() << "Fashion-MNIST not installed";
-    }
-    dir_ = fs::temp_directory_path() / ("fxsim_train_cnn_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+class TrainingRun : public fxsim::golden::test::TrainingDirTest {};
 
 const char* kTinyCnn = R"(seed = 3
 [data]

@@ -4,21 +4,20 @@
 #include "golden/torch/train.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "testbenches/golden/torch/training_dir.hpp"
 
 namespace {
 
 using namespace fxsim::golden;
 namespace fs = std::filesystem;
-
-const char* kDataDir = "/usr/share/datasets/fashion-mnist";
+using fxsim::golden::test::kDataDir;
+using fxsim::golden::test::slurp;
 
 std::string small_config() {
   return R"(seed = 7
@@ -41,25 +40,7 @@ khot_k = [2]
 )";
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class Training : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!fs::exists(std::string(kDataDir) + "/train-images-idx3-ubyte.gz")) {
-      GTEST_SKIP() << "Fashion-MNIST not installed";
-    }
-    dir_ = fs::temp_directory_path() / ("fxsim_train_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+class Training : public fxsim::golden::test::TrainingDirTest {};
 
 TEST_F(Training, DeterministicShapesAndGoldenLogits) {
   const TrainConfig cfg = parse_train_config(small_config(), "small.toml");
