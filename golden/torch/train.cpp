@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <malloc.h>
 #include <torch/optim/adam.h>
 
 #include <chrono>
@@ -21,6 +22,15 @@ namespace fxsim::golden {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Keep freed memory in the heap. The fake quantizers make ~30 temporaries per layer and batch, of
+// megabytes each for a CNN; with glibc's defaults every one of them was a fresh mmap (or the heap
+// top was trimmed and refilled), and page faults took 37% of a CNN QAT run (perf, 6,000 images:
+// QAT epoch 18.2 s -> 4.6 s with this). The peak memory is unchanged; it is only not returned.
+void keep_freed_memory() {
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -50,11 +60,16 @@ double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y) {
   return torch::eq(logits.argmax(1), y).to(torch::kFloat64).mean().item<double>();
 }
 
+// Images per forward pass when evaluating. Small enough that the fake quantizer's float64
+// temporaries (~30 per layer) stay below glibc's mmap threshold (32 MB at most): chunks of 2000
+// CNN images made every temporary a fresh mmap, and page faults took a third of a QAT epoch.
+constexpr int64_t kEvalChunk = 256;
+
 double evaluate(QNet& net, const Data& d, Precision p) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> parts;
-  for (int64_t s = 0; s < d.x.size(0); s += 2000) {
-    parts.push_back(net.forward(d.x.narrow(0, s, std::min<int64_t>(2000, d.x.size(0) - s)), p,
+  for (int64_t s = 0; s < d.x.size(0); s += kEvalChunk) {
+    parts.push_back(net.forward(d.x.narrow(0, s, std::min<int64_t>(kEvalChunk, d.x.size(0) - s)), p,
                                 /*training=*/false));
   }
   return accuracy_of(torch::cat(parts), d.y);
@@ -277,6 +292,7 @@ VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseli
 TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int threads,
                          std::ostream& log) {
   at::set_num_threads(std::max(threads, 1));
+  keep_freed_memory();
   torch::manual_seed(cfg.seed);  // nothing should draw from it; set for any op that might
   std::filesystem::create_directories(out_dir);
   const Dataset train_set =
