@@ -7,6 +7,7 @@
 
 #include "models/engine/network_folding.hpp"
 #include "testbenches/env/network_from_model.hpp"
+#include "testbenches/env/requantize_model.hpp"
 #include "testbenches/env/run_network.hpp"
 
 namespace fxsim::explore {
@@ -294,6 +295,20 @@ struct Built {
   std::shared_ptr<NetworkPoint> point;
 };
 
+// A trained network's point against its model: the model as trained when the point keeps its
+// formats, else requantized into the point's (kept in the point for its run).
+void check_model(const golden::ModelFile& trained, NetworkPoint* p) {
+  std::optional<golden::QuantNetwork> rq = env::requantize_model(trained.model, p->plan);
+  if (!rq) {
+    env::check_against_model(p->plan, trained);
+    return;
+  }
+  golden::ModelFile f;
+  f.model = std::move(*rq);
+  env::check_against_model(p->plan, f);
+  p->requantized = std::make_shared<const golden::QuantNetwork>(std::move(f.model));
+}
+
 Built build(const SweepSpec& spec, const Choice& c) {
   const NetworkSource& src = *spec.workload.network_source;
   engine::NetworkConfig cfg = src.config;
@@ -316,7 +331,7 @@ Built build(const SweepSpec& spec, const Choice& c) {
     }
     auto p = std::make_shared<NetworkPoint>();
     p->plan = engine::plan_network(cfg, src.path);
-    if (src.model) env::check_against_model(p->plan, *src.model);
+    if (src.model) check_model(*src.model, p.get());
     p->use_dsp = use_dsp;
     p->family = c.family;
     p->target_interval = c.target;
@@ -324,6 +339,8 @@ Built build(const SweepSpec& spec, const Choice& c) {
     b.point = std::move(p);
   } catch (const engine::NetworkFileError& e) {
     b.problem = Problem{axis_of(spec, c, e.what()), strip_source(e.what(), src.path)};
+  } catch (const golden::ModelError& e) {  // requantized weights the golden model cannot hold
+    b.problem = Problem{axis_of(spec, c, e.what()), e.what()};
   }
   return b;
 }
@@ -430,6 +447,15 @@ void evaluate_network_point(const SweepSpec& spec, const DesignPoint& point,
   env::NetworkRunOptions options;
   options.images = src.images;
   options.family = n.family;
+  golden::ModelFile requantized;
+  if (n.requantized) {
+    requantized.model = *n.requantized;
+    if (src.model->golden) {
+      requantized.golden =
+          env::requantized_golden(requantized.model, n.plan, *src.model->golden, src.images);
+    }
+    options.model = &requantized;
+  }
   const env::NetworkSummary s = env::run_network(n.plan, options);
   const env::NetworkBackendRun& run = s.runs.at(0);
   const network::NetworkRunResult& r = run.result;

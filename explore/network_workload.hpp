@@ -43,6 +43,10 @@ struct NetworkPoint {
   resources::Family family = resources::Family::xc7;
   std::optional<std::int64_t> target_interval;
   engine::NetworkCost cost;
+  // A trained network whose formats the point changes (weight, kind, k, bn axes): the model in
+  // the point's formats (env::requantize_model; its golden results are recomputed when the point
+  // runs); null when the point runs the model as trained.
+  std::shared_ptr<const golden::QuantNetwork> requantized;
 };
 
 // Points of the network grid: kind, weight, k (only for khot / spt kinds when kind is given),

@@ -134,8 +134,7 @@ LayerAxes read_layer_axes(const TomlTable& layers, const std::string& name,
 }
 
 // What a network sweep cannot combine: a target interval with PE or input SIMD axes (the
-// folding for the target chooses them), format axes with a trained network (its golden logits
-// check the run: the formats are the model's).
+// folding for the target chooses them).
 void check_network_axes(const TomlTable& a, const SweepSpec& spec, const TomlTable& layers) {
   const NetworkAxes& n = spec.axes.network;
   if (!n.target_interval.values.empty()) {
@@ -148,21 +147,6 @@ void check_network_axes(const TomlTable& a, const SweepSpec& spec, const TomlTab
     }
     for (const LayerAxes& l : n.layers) {
       if (!l.pe.values.empty()) fail_at(layers, l.pe.key, layers.full(l.layer) + ".pe", why);
-    }
-  }
-  if (!spec.workload.network_source->trained()) return;
-  const std::string why =
-      "a network from a model file keeps the model's formats (its golden logits check every "
-      "run); expected only pe, input_simd, fifo_depth, target_interval, mac_stages, clock_ns "
-      "and family";
-  for (const char* key : {"kind", "weight", "k", "bn"}) {
-    if (const toml::node* v = a.find(key)) a.fail(*v, key, why);
-  }
-  for (const LayerAxes& l : n.layers) {
-    const std::pair<const char*, Location> given[] = {
-        {"weight", l.weight.key}, {"k", l.k.key}, {"bn", l.bn.key}};
-    for (const auto& [key, where] : given) {
-      if (where.line) fail_at(layers, where, layers.full(l.layer) + "." + key, why);
     }
   }
 }

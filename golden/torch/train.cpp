@@ -2,7 +2,6 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
-#include <malloc.h>
 #include <torch/optim/adam.h>
 
 #include <chrono>
@@ -17,20 +16,12 @@
 #include "golden/torch/cnn.hpp"
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/mlp.hpp"
+#include "util/heap.hpp"
 
 namespace fxsim::golden {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Keep freed memory in the heap. The fake quantizers make ~30 temporaries per layer and batch, of
-// megabytes each for a CNN; with glibc's defaults every one of them was a fresh mmap (or the heap
-// top was trimmed and refilled), and page faults took 37% of a CNN QAT run (perf, 6,000 images:
-// QAT epoch 18.2 s -> 4.6 s with this). The peak memory is unchanged; it is only not returned.
-void keep_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-}
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -292,7 +283,11 @@ VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseli
 TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int threads,
                          std::ostream& log) {
   at::set_num_threads(std::max(threads, 1));
-  keep_freed_memory();
+  // The fake quantizers make ~30 temporaries per layer and batch, megabytes each for a CNN: with
+  // glibc's defaults the heap top was trimmed and faulted in again for every one, and page faults
+  // took 37% of a CNN QAT run (perf, 6,000 images: the QAT epoch 51.8 s -> 4.1 s with this and
+  // kEvalChunk).
+  util::keep_freed_memory_for_reuse();
   torch::manual_seed(cfg.seed);  // nothing should draw from it; set for any op that might
   std::filesystem::create_directories(out_dir);
   const Dataset train_set =

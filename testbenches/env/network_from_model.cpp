@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
 #include "golden/idx.hpp"
 #include "models/engine/elaboration.hpp"
@@ -379,6 +380,21 @@ std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& f
 namespace {
 
 // A conv / dense block's MVAU against its layer: formats, bn_act, and the order of its beats.
+// The weight type a block must have for model layer `l`. A model file holds a dense layer's
+// weights as fixed point; K-hot / SPT values are kept as raws of their container (fxsim train's
+// SPT models, a sweep point's requantized K-hot weights). A block running them on a K-hot / SPT
+// engine of that container matches when every raw is a value of its type.
+fx::NumType model_weight_type(const ModelLayer& l, const fx::NumType& block) {
+  if (l.conv) return l.conv->weight_type;
+  const fx::FxType& held = l.dense->weight_type;
+  const auto* k = std::get_if<fx::KhotType>(&block);
+  if (!k || golden::weight_container(block).str() != held.str()) return held;
+  for (const std::int64_t raw : l.dense->weight_raw) {
+    if (!fx::khot_representable(raw, *k)) return held;
+  }
+  return block;
+}
+
 void check_mvau(const engine::NetworkPlan& plan, std::size_t i, const ModelLayer& l) {
   const engine::NetworkConfig& c = plan.config;
   const engine::BlockPlan& b = plan.blocks[i];
@@ -386,7 +402,7 @@ void check_mvau(const engine::NetworkPlan& plan, std::size_t i, const ModelLayer
   const std::string key = fmt::format("layer[{}]", i);
   const std::string model_layer = "the model's " + l.name();
   const golden::DenseLayer view = l.mvau();
-  const fx::NumType weight = l.conv ? l.conv->weight_type : fx::NumType(view.weight_type);
+  const fx::NumType weight = model_weight_type(l, b.mvau->weight);
   const engine::EngineKind want_engine = engine_of(weight);
   expect_equal(
       c, line, key + ".engine", std::string(engine::to_string(b.mvau->kind)),
@@ -546,9 +562,26 @@ std::vector<engine::Stimulus> model_block_operands(const engine::NetworkPlan& pl
   return blocks;
 }
 
-ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images) {
+std::vector<std::uint8_t> golden_pixels(const engine::NetworkPlan& plan,
+                                        const golden::GoldenResults& g, int images) {
   const engine::NetworkConfig& c = plan.config;
-  const golden::ModelFile file = read_model(c);
+  if (images > g.count) {
+    throw at(c, 0, "network.images",
+             fmt::format("{}; expected at most {}, the golden test images of {}", images, g.count,
+                         c.model));
+  }
+  const std::string data = c.model_data.empty() ? VerifyOptions{}.data_dir : c.model_data;
+  const int features = static_cast<int>(plan.input().elements());
+  try {
+    return golden::read_golden_pixels(golden::golden_images_path(g, data), images, features);
+  } catch (const std::exception& e) {  // IdxError
+    throw at(c, c.model_line, "network.model_data",
+             std::string(e.what()) + " (the golden test images of " + c.model + ")");
+  }
+}
+
+ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images,
+                                const golden::ModelFile& file) {
   ModelNetwork net;
   net.ops.image_count = images;
   net.ops.blocks = model_block_operands(plan, file);
@@ -558,26 +591,17 @@ ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images) {
     return net;
   }
   golden::GoldenResults g = *file.golden;
-  if (images > g.count) {
-    throw at(c, 0, "network.images",
-             fmt::format("{}; expected at most {}, the golden test images of {}", images, g.count,
-                         c.model));
-  }
-  const std::string data = c.model_data.empty() ? VerifyOptions{}.data_dir : c.model_data;
-  const int features = static_cast<int>(plan.input().elements());
-  std::vector<std::uint8_t> pixels;
-  try {
-    pixels = golden::read_golden_pixels(golden::golden_images_path(g, data), images, features);
-  } catch (const std::exception& e) {  // IdxError
-    throw at(c, c.model_line, "network.model_data",
-             std::string(e.what()) + " (the golden test images of " + c.model + ")");
-  }
+  const std::vector<std::uint8_t> pixels = golden_pixels(plan, g, images);
   net.ops.images.assign(pixels.begin(), pixels.end());  // raw = pixel byte (docs/golden.md)
   g.count = images;
   g.logits.resize(static_cast<std::size_t>(images) * static_cast<std::size_t>(net.classes));
   g.labels.resize(static_cast<std::size_t>(images));
   net.golden = std::move(g);
   return net;
+}
+
+ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images) {
+  return load_model_network(plan, images, read_model(plan.config));
 }
 
 engine::NetworkOperands network_operands(const engine::NetworkPlan& plan, int images) {

@@ -105,6 +105,16 @@ struct ModelNetwork {
 // engine::NetworkFileError (the model file unreadable, a mismatch, more images than the golden
 // results hold, the IDX file missing).
 ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images);
+// The same from a model held in memory (a sweep point's requantized model, requantize_model.hpp)
+// instead of the file the plan names.
+ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images,
+                                const golden::ModelFile& file);
+
+// The pixel bytes of the first `images` golden test images `g` names (count x the plan's input
+// elements), from the plan's [network] model_data directory (default: the Fashion-MNIST one).
+// Throws engine::NetworkFileError (more images than `g` holds, the IDX file missing or short).
+std::vector<std::uint8_t> golden_pixels(const engine::NetworkPlan& plan,
+                                        const golden::GoldenResults& g, int images);
 
 // The operands of a run: load_model_network's with [network] model, else the seed's
 // (engine::make_network_operands).

@@ -136,7 +136,11 @@ NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOpti
   }
   // The operands: the model file's ([network] model), else the seed's.
   std::optional<ModelNetwork> trained;
-  if (!plan.config.model.empty()) trained = load_model_network(plan, s.images);
+  if (options.model) {
+    trained = load_model_network(plan, s.images, *options.model);
+  } else if (!plan.config.model.empty()) {
+    trained = load_model_network(plan, s.images);
+  }
   s.model = plan.config.model;
   const engine::NetworkOperands ops =
       trained ? trained->ops : engine::make_network_operands(plan, s.images);

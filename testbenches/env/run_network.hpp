@@ -67,6 +67,9 @@ struct NetworkRunOptions {
   std::string vcd_path;           // the model's per-block state and FIFO occupancy VCD
   std::string activity_csv_path;  // the model's per-block state stretches as CSV
   bool yosys = false;             // also the yosys resources (network_yosys.hpp)
+  // The model to take the operands and golden results from instead of the file [network] model
+  // names (a sweep point's requantized model, requantize_model.hpp); null: the file.
+  const golden::ModelFile* model = nullptr;
   // The model's engine (network_model.hpp): FAST unless a VCD, an activity CSV, taps or a model
   // fault need the per-edge engine's records or unit models.
   network::ModelEngine model_engine = network::ModelEngine::FAST;

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -200,6 +202,65 @@ pe = [1, 2, 4, 8]
   }
 }
 
+// Format axes on a trained network (env::requantize_model): the 16-8-3 model's fixed<6,1>
+// weights widened to fixed<8,1> keep every value, so that point's logits are the golden ones and
+// its accuracy the model's, 8/12; narrowed to fixed<3,1> (F 2: raw / 8 rounded half to even,
+// saturated to -4..3, the rule written here) the accuracy is golden::reference_forward's on a
+// model requantized by the test; on SPT blocks (1 term) it only has to agree with the golden
+// inference of its requantized model. Every point's logits equal that inference's.
+TEST(NetworkSweep, TrainedNetworkFormatsAreRequantized) {
+  const auto dir = temp_dir();
+  const golden::QuantNetwork model = workload_test::test_model();
+  workload_test::write_model_dir(dir, model);
+  const std::string file = write_file(dir, "s.toml", R"([sweep]
+name = "requantized"
+[workload]
+kind = "network"
+model = "model.fxm"
+data = "."
+images = 12
+[axes]
+kind = ["fx_mac", "spt"]
+weight = ["fixed<8,1,RND_CONV,SAT>", "fixed<3,1,RND_CONV,SAT>"]
+k = [1]
+)");
+  const SweepOutcome o = run_small(file, dir / "out", 2);
+  EXPECT_EQ(o.ok, 4);
+  const std::vector<traces::ResultRow> rows = rows_of(dir / "out");
+  ASSERT_EQ(rows.size(), 4u);
+  for (const traces::ResultRow& row : rows) {
+    SCOPED_TRACE(row.text("weight_type"));
+    EXPECT_EQ(row.text("status"), "ok");
+    EXPECT_EQ(row.integer("golden_mismatches"), 0);
+    EXPECT_EQ(row.integer("model_mismatches"), 0);
+  }
+  EXPECT_EQ(rows[0].text("weight_type"), "fixed<8,1,RND_CONV,SAT,0>");
+  EXPECT_EQ(rows[0].real("classification_accuracy"), 8.0 / 12);
+  EXPECT_EQ(rows[1].text("weight_type"), "fixed<3,1,RND_CONV,SAT,0>");
+  EXPECT_EQ(rows[2].text("weight_type"), "spt<8,1,1>");
+  EXPECT_EQ(rows[3].text("weight_type"), "spt<3,1,1>");
+
+  golden::QuantNetwork narrow = model;
+  for (golden::DenseLayer& l : narrow.layers) {
+    l.weight_type = fx::FxType::make_signed(3, 1, fx::Rounding::RND_CONV, fx::Overflow::SAT);
+    for (std::int64_t& w : l.weight_raw) {
+      w = static_cast<std::int64_t>(std::clamp(std::nearbyint(w / 8.0), -4.0, 3.0));
+    }
+    const fx::FxType acc =
+        fx::accumulator_type(l.input_type, l.weight_type, l.in_features, fx::Overflow::SAT);
+    l.acc_type =
+        fx::FxType::make_signed(acc.width, acc.int_bits, fx::Rounding::TRN, fx::Overflow::SAT);
+  }
+  golden::validate(narrow);
+  const std::vector<int> predicted =
+      workload_test::predictions(narrow, workload_test::kGoldenCount);
+  const std::vector<std::int64_t> labels = workload_test::test_labels(model);
+  int correct = 0;
+  for (int i = 0; i < workload_test::kGoldenCount; ++i) correct += predicted[i] == labels[i];
+  EXPECT_EQ(rows[1].real("classification_accuracy"),
+            static_cast<double>(correct) / workload_test::kGoldenCount);
+}
+
 // 80 points of network_cnn.toml (about 2 s on one job): long enough to kill in the middle.
 std::string long_text() {
   return R"([sweep]
@@ -327,14 +388,6 @@ TEST_F(NetworkAxes, TargetIntervalWithPerLayerPeIsRefused) {
                 "axes.layer.dense4.pe: the folding for axes.target_interval chooses every "
                 "block's PE and the input SIMD (docs/network.md, \"Folding a network\"); expected "
                 "either target_interval or PE / input_simd axes");
-}
-
-TEST_F(NetworkAxes, TrainedNetworkKeepsTheModelsFormats) {
-  EXPECT_EQ(error_of("[axes.layer.fc1]\nweight = [\"fixed<4,1>\"]\n", true),
-            at(8, 10) +
-                "axes.layer.fc1.weight: a network from a model file keeps the model's formats "
-                "(its golden logits check every run); expected only pe, input_simd, fifo_depth, "
-                "target_interval, mac_stages, clock_ns and family");
 }
 
 TEST_F(NetworkAxes, InvalidPointsArePrunedWithTheirAxis) {
