@@ -48,24 +48,9 @@ std::string shape_text(const engine::MapShape& m) {
   return fmt::format("{}x{}x{}/{}", m.h, m.w, m.c, m.lanes);
 }
 
-std::string folding_text(const engine::BlockPlan& b) {
-  if (b.pool) return fmt::format("pool {}", b.layer.pool);
-  return fmt::format("PE {} SIMD {}", b.mvau->pe, b.mvau->simd);
-}
-
 double images_per_second(const NetworkSummary& s, const network::NetworkRunResult& r) {
   const std::uint64_t cycles = r.interval() ? r.interval() : r.latency();
   return cycles ? 1e9 / (static_cast<double>(cycles) * s.plan.config.clock_ns) : 0.0;
-}
-
-nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
-  return {{"lut", e.lut},
-          {"ff", e.ff},
-          {"dsp", e.dsp},
-          {"bram18", e.bram18},
-          {"bram36", e.bram36},
-          {"lutram", e.lutram},
-          {"lut_equivalent", e.lut_equivalent}};
 }
 
 // The per-block table of a model run: shapes, folding, activity, FIFO maximum, resources.
@@ -83,8 +68,8 @@ std::string block_table(const NetworkSummary& s, const network::NetworkRunResult
         "  {:<10} {:<5} {:<12} {:<12} {:<13} {:>9} {:>9} {:>9} {:>2}/{:<2} {:>7} {:>6} {:>4} "
         "{:>4} {:>4} {:>6}\n",
         bp.layer.name, engine::to_string(bp.layer.kind), shape_text(bp.in), shape_text(bp.out),
-        folding_text(bp), a.busy, a.input_stall, a.output_stall, a.fifo_max, bp.fifo.depth, e.lut,
-        e.ff, e.dsp, e.bram18, e.bram36, e.lutram);
+        block_folding_text(bp), a.busy, a.input_stall, a.output_stall, a.fifo_max, bp.fifo.depth,
+        e.lut, e.ff, e.dsp, e.bram18, e.bram36, e.lutram);
   }
   const resources::ResourceEstimate& tot = s.cost.total;
   t += fmt::format("  {:<10} {:>83} {:>6} {:>4} {:>4} {:>4} {:>6}\n", "total", tot.lut, tot.ff,
@@ -121,6 +106,21 @@ bool NetworkSummary::passed() const {
     if (r.mismatches != 0 || r.location || (r.golden && r.golden->mismatches != 0)) return false;
   }
   return cycles_agree();
+}
+
+std::string block_folding_text(const engine::BlockPlan& b) {
+  if (b.pool) return fmt::format("pool {}", b.layer.pool);
+  return fmt::format("PE {} SIMD {}", b.mvau->pe, b.mvau->simd);
+}
+
+nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
+  return {{"lut", e.lut},
+          {"ff", e.ff},
+          {"dsp", e.dsp},
+          {"bram18", e.bram18},
+          {"bram36", e.bram36},
+          {"lutram", e.lutram},
+          {"lut_equivalent", e.lut_equivalent}};
 }
 
 NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOptions& options) {

@@ -90,6 +90,12 @@ struct NetworkRunOptions {
 std::string activity_csv(const engine::NetworkPlan& plan,
                          const std::vector<network::ActivitySegment>& segments);
 
+// The folding column of the per-block tables (run and verify): "PE 4 SIMD 2", or "pool 2".
+std::string block_folding_text(const engine::BlockPlan& b);
+// A resource estimate in the JSON summaries (run and verify): lut, ff, dsp, bram18, bram36,
+// lutram, lut_equivalent (docs/network.md).
+nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e);
+
 NetworkSummary run_network(const engine::NetworkPlan& plan, const NetworkRunOptions& options = {});
 
 std::string network_summary_text(const NetworkSummary& s, const std::string& source);

@@ -8,6 +8,7 @@
 #include "models/engine/network_reference.hpp"
 #include "models/network/network_model.hpp"
 #include "testbenches/env/network_rtl.hpp"
+#include "testbenches/env/run_network.hpp"
 #include "testbenches/env/simulation_scope.hpp"
 
 namespace fxsim::env {
@@ -55,21 +56,6 @@ network::NetworkRunResult run_chunk(const engine::NetworkPlan& plan,
   if (backend == NetworkBackends::RTL) return run_network_rtl(plan, ops);
   SimulationScope scope;
   return network::run_network_model(plan, ops);
-}
-
-std::string folding_text(const engine::BlockPlan& b) {
-  if (b.pool) return fmt::format("pool {}", b.layer.pool);
-  return fmt::format("PE {} SIMD {}", b.mvau->pe, b.mvau->simd);
-}
-
-nlohmann::ordered_json resources_json(const resources::ResourceEstimate& e) {
-  return {{"lut", e.lut},
-          {"ff", e.ff},
-          {"dsp", e.dsp},
-          {"bram18", e.bram18},
-          {"bram36", e.bram36},
-          {"lutram", e.lutram},
-          {"lut_equivalent", e.lut_equivalent}};
 }
 
 nlohmann::ordered_json map_json(const engine::MapShape& m) {
@@ -172,7 +158,7 @@ std::string network_verify_text(const NetworkVerifyReport& r) {
     const engine::BlockPlan& bp = r.plan.blocks[b];
     const resources::ResourceEstimate e = r.cost.blocks[b].total();
     t += fmt::format(row, bp.layer.name, engine::to_string(bp.layer.kind), shape(bp.in),
-                     shape(bp.out), folding_text(bp), e.lut, e.ff, e.dsp, e.bram18, e.bram36,
+                     shape(bp.out), block_folding_text(bp), e.lut, e.ff, e.dsp, e.bram18, e.bram36,
                      e.lutram);
   }
   const resources::ResourceEstimate& tot = r.cost.total;

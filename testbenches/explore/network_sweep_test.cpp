@@ -305,21 +305,7 @@ TEST(NetworkSweep, KilledSweepResumesWithTheSameRows) {
   const std::string killed = (dir / "killed").string();
   const pid_t pid = spawn_fxsim({FXSIM_EXE, "sweep", file, "--out", killed, "--jobs", "1"});
   ASSERT_GT(pid, 0);
-  std::size_t committed = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline && committed < 5) {
-    if (std::filesystem::exists(dir / "killed" / "results.sqlite")) {
-      try {
-        committed =
-            traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
-      } catch (const std::exception&) {
-        // Tables not created yet, or a write lock held: poll on.
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(kill(pid, SIGKILL), 0);
-  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  const std::size_t committed = sweep_test::kill_when_committed(pid, dir / "killed", 5);
   const std::size_t after_kill =
       traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
   EXPECT_GE(after_kill, committed);

@@ -189,22 +189,7 @@ TEST(SweepRun, KilledSweepResumesWithoutLosingOrRepeatingPoints) {
   const pid_t pid = spawn_fxsim({FXSIM_EXE, "sweep", file, "--out", killed, "--jobs", "1"});
   ASSERT_GT(pid, 0);
   // Wait until some points are committed, then SIGKILL the parent mid-sweep.
-  std::size_t committed = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (std::filesystem::exists(dir / "killed" / "results.sqlite")) {
-      try {
-        committed =
-            traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
-      } catch (const std::exception&) {
-        // The sweep has created the file but not its tables yet (or holds a write lock): poll on.
-      }
-      if (committed >= 10) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ASSERT_EQ(kill(pid, SIGKILL), 0);
-  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  const std::size_t committed = sweep_test::kill_when_committed(pid, dir / "killed", 10);
   const std::size_t after_kill =
       traces::ResultsDb((dir / "killed" / "results.sqlite").string()).point_ids().size();
   EXPECT_GE(after_kill, committed);

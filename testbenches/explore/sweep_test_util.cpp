@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "explore/design_points.hpp"
 #include "traces/results_db.hpp"
@@ -129,6 +132,24 @@ int wait_exit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::size_t kill_when_committed(pid_t pid, const std::filesystem::path& out, std::size_t points) {
+  std::size_t committed = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && committed < points) {
+    if (std::filesystem::exists(out / "results.sqlite")) {
+      try {
+        committed = traces::ResultsDb((out / "results.sqlite").string()).point_ids().size();
+      } catch (const std::exception&) {
+        // The sweep has created the file but not its tables yet (or holds a write lock): poll on.
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(kill(pid, SIGKILL), 0);
+  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  return committed;
 }
 
 }  // namespace fxsim::sweep_test

@@ -40,4 +40,9 @@ pid_t spawn_fxsim(const std::vector<std::string>& args);
 // Its exit code, or 128 + the signal that ended it.
 int wait_exit(pid_t pid);
 
+// The kill half of the resume tests: polls OUT/results.sqlite until at least `points` points are
+// committed (60 s at most), then SIGKILLs the sweep `pid` and checks that it died of it. Returns
+// the points seen committed before the kill.
+std::size_t kill_when_committed(pid_t pid, const std::filesystem::path& out, std::size_t points);
+
 }  // namespace fxsim::sweep_test

@@ -146,28 +146,10 @@ TEST_F(TrainingRun, SptWeightsAreExportedAndRunByTheReference) {
 }
 
 // sha256 of the files `fxsim train --config tiny_mlp.toml --threads 1` wrote with the binaries
-// built from main before CNNs existed, the config being kTinyMlp: the four variants below with
-// 5893321, model_qat_bp_e4.fxm and results.csv with 54c75cc (whose 03d5458 gave qat_bp the
-// batches of the fixed-format qat of its width, on purpose; the other four are the same bytes
-// with either). The MLP path must not change a byte.
-const char* kTinyMlp = R"(seed = 7
-[data]
-train_images = 300
-test_images = 200
-calibration_images = 100
-[model]
-hidden = [24, 16]
-[float]
-epochs = 2
-batch_size = 50
-[qat]
-epochs = 1
-[quant]
-elementwise_bits = [4]
-methods = ["ptq", "qat", "qat_bp"]
-khot_k = [2]
-)";
-
+// built from main before CNNs existed, the config being kTinyMlpConfig (training_dir.hpp): the
+// four variants below with 5893321, model_qat_bp_e4.fxm and results.csv with 54c75cc (whose
+// 03d5458 gave qat_bp the batches of the fixed-format qat of its width, on purpose; the other
+// four are the same bytes with either). The MLP path must not change a byte.
 TEST_F(TrainingRun, MlpModelFilesAreTheBytesOfTheBinaryBeforeCnns) {
   const std::pair<const char*, const char*> expected[] = {
       {"model_ptq_e4.fxm", "965aa2f2ef194f500dcd589d42f7f939a3aaeb99e6fc488d50dcc0087dcf3bb7"},
@@ -179,7 +161,8 @@ TEST_F(TrainingRun, MlpModelFilesAreTheBytesOfTheBinaryBeforeCnns) {
       {"model_qat_bp_e4.fxm", "15a7f03b2809fb788c2cbc1f4a57cb286bd82026969b44712d7c58b30868aabd"},
       {"results.csv", "e007fc684f257a10094df4433661c1b3d241ad713a4408467a2babc27c47558c"}};
   std::ostringstream log;
-  run_training(parse_train_config(kTinyMlp, "tiny_mlp.toml"), (dir_ / "mlp").string(), 1, log);
+  run_training(parse_train_config(test::kTinyMlpConfig, "tiny_mlp.toml"), (dir_ / "mlp").string(),
+               1, log);
   for (const auto& [file, sha] : expected) {
     EXPECT_EQ(fxsim::util::sha256_hex(slurp(dir_ / "mlp" / file)), sha) << file;
   }

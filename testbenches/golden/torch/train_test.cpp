@@ -19,26 +19,7 @@ namespace fs = std::filesystem;
 using fxsim::golden::test::kDataDir;
 using fxsim::golden::test::slurp;
 
-std::string small_config() {
-  return R"(seed = 7
-[data]
-dir = "/usr/share/datasets/fashion-mnist"
-train_images = 300
-test_images = 200
-calibration_images = 100
-[model]
-hidden = [24, 16]
-[float]
-epochs = 2
-batch_size = 50
-[qat]
-epochs = 1
-[quant]
-elementwise_bits = [4]
-methods = ["ptq", "qat", "qat_bp"]
-khot_k = [2]
-)";
-}
+std::string small_config() { return fxsim::golden::test::kTinyMlpConfig; }
 
 class Training : public fxsim::golden::test::TrainingDirTest {};
 

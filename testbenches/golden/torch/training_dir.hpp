@@ -15,6 +15,27 @@ namespace fxsim::golden::test {
 
 inline const char* kDataDir = "/usr/share/datasets/fashion-mnist";
 
+// A tiny MLP run (784-24-16-10, 300 training and 200 test images, PTQ, QAT, learned binary
+// point and 2-hot BN at 4 bits): the train tests' config, and the one whose model files
+// train_cnn_test.cpp pins byte for byte.
+inline const char* kTinyMlpConfig = R"(seed = 7
+[data]
+train_images = 300
+test_images = 200
+calibration_images = 100
+[model]
+hidden = [24, 16]
+[float]
+epochs = 2
+batch_size = 50
+[qat]
+epochs = 1
+[quant]
+elementwise_bits = [4]
+methods = ["ptq", "qat", "qat_bp"]
+khot_k = [2]
+)";
+
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
