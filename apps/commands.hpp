@@ -88,6 +88,8 @@ void add_run_command(CLI::App& app, CommandStatus& status);
 
 // `fxsim train`: apps/cmd_train.cpp.
 void add_train_command(CLI::App& app, CommandStatus& status);
+// `fxsim import`: apps/cmd_import.cpp (in fxsim-train; fxsim forwards to it like train).
+void add_import_command(CLI::App& app, CommandStatus& status);
 
 // `fxsim verify`: apps/cmd_verify.cpp.
 void add_verify_command(CLI::App& app, CommandStatus& status);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   fxsim::cli::add_synth_command(app, status);
   fxsim::cli::add_run_command(app, status);
   fxsim::cli::add_train_command(app, status);
+  fxsim::cli::add_import_command(app, status);
   fxsim::cli::add_verify_command(app, status);
   fxsim::cli::add_network_from_model_command(app, status);
   fxsim::cli::add_fold_command(app, status);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   fxsim::cli::CommandStatus status;
   fxsim::cli::add_train_command(app, status);
+  fxsim::cli::add_import_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,6 +30,8 @@ endif()
 # some "Caffe2: Found ..." lines. Its target `torch` adds -D_GLIBCXX_USE_CXX11_ABI=1, which is
 # g++ 12's default, so torch and non-torch translation units agree on the ABI.
 fxsim_require_package(Torch NAME "LibTorch" DEBIAN libtorch-dev)
+# ONNX files for `fxsim import` (golden/onnx/): targets onnx, onnx_proto (protobuf inside).
+fxsim_require_package(ONNX NAME "ONNX" DEBIAN libonnx-dev)
 fxsim_require_package(verilator NAME "Verilator" DEBIAN verilator)
 fxsim_require_package(benchmark NAME "Google Benchmark" DEBIAN libbenchmark-dev)
 fxsim_require_package(SQLite3 NAME "SQLite3" DEBIAN libsqlite3-dev)

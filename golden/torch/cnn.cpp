@@ -188,4 +188,17 @@ std::string QCnn::describe_formats() const {
   return s;
 }
 
+void QCnn::load_float(const FloatNetwork& net) {
+  std::size_t conv = 0;
+  for (const FloatFeature& f : net.features) {
+    if (const auto* l = std::get_if<FloatMacLayer>(&f)) {
+      load_mac_layer(*l, convs_.at(conv).weight, conv_bns_.at(conv));
+      ++conv;
+    }
+  }
+  for (std::size_t i = 0; i < net.dense.size(); ++i) {
+    load_mac_layer(net.dense[i], linears_.at(i).weight, bns_.at(i));
+  }
+}
+
 }  // namespace fxsim::golden

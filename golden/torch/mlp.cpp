@@ -99,4 +99,10 @@ std::string QMlp::describe_formats() const {
   return s;
 }
 
+void QMlp::load_float(const FloatNetwork& net) {
+  for (std::size_t i = 0; i < net.dense.size(); ++i) {
+    load_mac_layer(net.dense[i], linears_.at(i).weight, bns_.at(i));
+  }
+}
+
 }  // namespace fxsim::golden

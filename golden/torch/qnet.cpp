@@ -125,4 +125,34 @@ DenseLayer export_dense(const std::string& name, const QuantLinear& lin,
   return l;
 }
 
+namespace {
+
+torch::Tensor tensor_of(const std::vector<float>& v, c10::IntArrayRef shape) {
+  return torch::tensor(v, torch::kFloat32).reshape(shape);
+}
+
+}  // namespace
+
+void load_mac_layer(const FloatMacLayer& l, torch::Tensor& weight, QuantBatchNorm& bn) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor w = tensor_of(l.weight, weight.sizes());
+  weight = w.clone().requires_grad_(true);
+  const torch::Tensor bias = l.bias.empty() ? torch::zeros({l.out}) : tensor_of(l.bias, {l.out});
+  if (l.bn) {
+    bn.gamma = tensor_of(l.bn->gamma, {l.out}).clone().requires_grad_(true);
+    bn.beta = tensor_of(l.bn->beta, {l.out}).clone().requires_grad_(true);
+    bn.running_mean = tensor_of(l.bn->mean, {l.out}) - bias;
+    bn.running_var = tensor_of(l.bn->var, {l.out});
+    bn.eps = l.bn->eps;
+  } else {
+    bn.gamma = torch::ones({l.out}).requires_grad_(true);
+    bn.beta = bias.clone().requires_grad_(true);
+    bn.running_mean = torch::zeros({l.out});
+    bn.running_var = torch::ones({l.out});
+    bn.eps = 0.0;
+  }
+  bn.act = l.act;
+  if (l.act == units::Activation::RELU_CLIP) bn.clip = l.clip;
+}
+
 }  // namespace fxsim::golden

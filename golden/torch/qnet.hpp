@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "golden/float_network.hpp"
 #include "golden/quant_network.hpp"
 #include "golden/torch/layers.hpp"
 
@@ -59,6 +60,10 @@ class QNet {
   virtual std::vector<LayerRanges> calibrate(const torch::Tensor& x) const = 0;
   virtual void set_formats(const std::vector<LayerRanges>& ranges, const QuantSettings& s) = 0;
 
+  // Takes the float parameters of `net` (an imported network of this network's shape: the same
+  // MAC layers, pools and sizes in order; load_mac_layer per layer).
+  virtual void load_float(const FloatNetwork& net) = 0;
+
   // The integer model of the current parameters and formats (BN folded with running stats).
   virtual QuantNetwork export_model(int simd) const = 0;
 
@@ -98,5 +103,11 @@ DenseLayer export_dense(const std::string& name, const QuantLinear& lin,
                         const fx::FxType& input_type, int simd);
 
 std::vector<std::int64_t> to_int64_vector(const torch::Tensor& t);
+
+// One imported MAC layer into a network's layer: `weight` takes l.weight (its shape kept), `bn`
+// the batch norm with the layer's bias folded into its mean (BN(W x + b) has mean - b), or, without
+// one, the identity (gamma 1, var 1, eps 0: a folded scale of exactly 1) whose beta is the bias;
+// and the activation and clip.
+void load_mac_layer(const FloatMacLayer& l, torch::Tensor& weight, QuantBatchNorm& bn);
 
 }  // namespace fxsim::golden

@@ -14,6 +14,7 @@
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "golden/torch/cnn.hpp"
+#include "golden/torch/dataset_tensors.hpp"
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/mlp.hpp"
 #include "util/heap.hpp"
@@ -25,45 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-struct Data {
-  torch::Tensor x;    // float32 [N, 784]: pixel / 256, the exact values of the input format
-  torch::Tensor raw;  // int64 [N, 784]: the pixel bytes, raws of the input format
-  torch::Tensor y;    // int64 [N]
-};
-
-Data to_tensors(const Dataset& d) {
-  const int n = d.images.count;
-  const int features = d.images.rows * d.images.cols;
-  Data t;
-  t.raw = torch::from_blob(const_cast<std::uint8_t*>(d.images.pixels.data()), {n, features},
-                           torch::kUInt8)
-              .to(torch::kInt64);
-  t.x = t.raw.to(torch::kFloat32) / 256.0;
-  t.y = torch::from_blob(const_cast<std::uint8_t*>(d.labels.data()), {n}, torch::kUInt8)
-            .to(torch::kInt64);
-  return t;
-}
-
-double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y) {
-  // argmax returns the first maximum, as argmax_rows does for the exported logits.
-  return torch::eq(logits.argmax(1), y).to(torch::kFloat64).mean().item<double>();
-}
-
-// Images per forward pass when evaluating. Small enough that the fake quantizer's float64
-// temporaries (~30 per layer) stay below glibc's mmap threshold (32 MB at most): chunks of 2000
-// CNN images made every temporary a fresh mmap, and page faults took a third of a QAT epoch.
-constexpr int64_t kEvalChunk = 256;
-
-double evaluate(QNet& net, const Data& d, Precision p) {
-  torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> parts;
-  for (int64_t s = 0; s < d.x.size(0); s += kEvalChunk) {
-    parts.push_back(net.forward(d.x.narrow(0, s, std::min<int64_t>(kEvalChunk, d.x.size(0) - s)), p,
-                                /*training=*/false));
-  }
-  return accuracy_of(torch::cat(parts), d.y);
 }
 
 // Trains in place; one progress line per epoch.

@@ -1,0 +1,148 @@
+// `fxsim import MODEL.onnx -o MODEL.fxm`: an ONNX network (golden/onnx/onnx_reader.hpp) quantized
+// by PTQ into a model file with golden logits (golden/torch/import_ptq.hpp, docs/import.md).
+#include <fmt/core.h>
+
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "apps/commands.hpp"
+#include "fx/type_parser.hpp"
+#include "golden/idx.hpp"
+#include "golden/model_file.hpp"
+#include "golden/onnx/onnx_reader.hpp"
+#include "golden/torch/import_ptq.hpp"
+
+namespace fxsim::cli {
+namespace {
+
+constexpr const char* kCommand = "fxsim import";
+
+struct ImportArgs {
+  std::string onnx;
+  std::string out;
+  std::string rounding = "RND_CONV";
+  golden::ImportOptions options;
+};
+
+int run_import(ImportArgs a) {
+  golden::OnnxNetwork net;
+  try {
+    net = golden::read_onnx_network(a.onnx);
+  } catch (const golden::OnnxImportError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  }
+  try {
+    a.options.rounding = fx::parse_rounding(a.rounding);
+  } catch (const std::exception& e) {
+    print_error(kCommand, "--rounding: {}", e.what());
+    return kExitUsage;
+  }
+  fmt::print("fxsim import: {} (opset {}, {}): {} conv / pool layers, {} dense layers\n", a.onnx,
+             net.opset, net.producer, net.network.features.size(), net.network.dense.size());
+  for (const std::string& note : net.notes) fmt::print("  {}\n", note);
+  std::fflush(stdout);  // before the report, which goes to std::cout
+  try {
+    const golden::ImportReport r = golden::quantize_imported(net.network, a.options, std::cout);
+    golden::write_model_file(a.out, r.file);
+    fmt::print("model file: {} (float {:.4f}, integer {:.4f} on {} test images)\n", a.out,
+               r.float_accuracy, r.accuracy, r.test_images);
+  } catch (const std::invalid_argument& e) {
+    print_error(kCommand, "{}: {}", a.onnx, e.what());
+    return kExitUsage;
+  } catch (const golden::IdxError& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    print_error(kCommand, "{}", e.what());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, CommandStatus& status) {
+  auto a = std::make_shared<ImportArgs>();
+  golden::ImportOptions& o = a->options;
+  CLI::App* sub = app.add_subcommand(
+      "import",
+      "Import an ONNX MLP or CNN (torch.onnx.export, opsets 11-17): quantize it by PTQ into a\n"
+      "model file with golden logits on the test images, for `fxsim verify` and sweeps");
+  sub->add_option("onnx", a->onnx, "The ONNX file")
+      ->required()
+      ->check(existing_file("export one with torch.onnx.export (docs/import.md)"));
+  sub->add_option("-o,--out", a->out, "The model file to write (.fxm)")->required();
+  sub->add_option("--input-divisor", o.input_divisor,
+                  "The network reads pixel / DIVISOR (255: torchvision's ToTensor)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("--input-mean", o.input_mean, "... then (x - MEAN) / STD (transforms.Normalize)")
+      ->capture_default_str();
+  sub->add_option("--input-std", o.input_std, "(see --input-mean)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("--weight-bits", o.weight_bits, "Weight width")
+      ->check(CLI::Range(2, 32))
+      ->capture_default_str();
+  sub->add_option("--mac-bits", o.mac_bits, "MAC output (requantized accumulator) width")
+      ->check(CLI::Range(2, 32))
+      ->capture_default_str();
+  sub->add_option("--bits", o.elementwise_bits,
+                  "Element-wise width: BN scale and bias, hidden activations")
+      ->check(CLI::Range(2, 32))
+      ->capture_default_str();
+  sub->add_option("--logit-bits", o.logit_bits, "Logit width")
+      ->check(CLI::Range(2, 32))
+      ->capture_default_str();
+  sub->add_option("--rounding", a->rounding, "Rounding mode of every format (they all saturate)")
+      ->check(CLI::IsMember(
+          {"RND", "RND_ZERO", "RND_MIN_INF", "RND_INF", "RND_CONV", "TRN", "TRN_ZERO"}))
+      ->capture_default_str();
+  sub->add_option("--khot-scale", o.khot_k, "K > 0: K-hot BN scales of K terms (0: fixed point)")
+      ->check(CLI::Range(0, 8))
+      ->capture_default_str();
+  sub->add_option("--weight-kind", o.weight_kind, "fixed, khot or spt weights")
+      ->check(CLI::IsMember({"fixed", "khot", "spt"}))
+      ->capture_default_str();
+  sub->add_option("--weight-k", o.weight_k, "K of khot / spt weights")
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  sub->add_option("--simd", o.simd, "SIMD the accumulation order is fixed for")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  sub->add_option("--data", o.data_dir,
+                  "Fashion-MNIST IDX directory (train-* calibrates, t10k-* gives the golden "
+                  "results)")
+      ->check(existing_directory("install dataset-fashion-mnist (scripts/install-deps)"))
+      ->capture_default_str();
+  sub->add_option("--calibration-images", o.calibration_images,
+                  "Training images the ranges are calibrated on")
+      ->check(CLI::Range(1, 60000))
+      ->capture_default_str();
+  sub->add_option("--test-images", o.test_images, "Test images of the golden results (0: all)")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  sub->add_option("--threads", o.threads, "Intra-op threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  sub->footer(
+      "Reads the graph with the ONNX library (checker, shape inference), maps it to conv /\n"
+      "max-pool / dense layers with their bias, batch norm and activation (docs/import.md lists\n"
+      "the operators), folds the input preprocessing into the first layer, calibrates every\n"
+      "format on --calibration-images training images (PTQ) and writes the model file with the\n"
+      "integer logits of the test images as its golden results.\n"
+      "Exit codes: 0 written; 1 failed; 2 a file that is not ONNX, an unsupported graph or a bad\n"
+      "option (nothing written).\n"
+      "Examples:\n"
+      "  fxsim import cnn.onnx -o cnn.fxm\n"
+      "  fxsim import mlp.onnx -o mlp.fxm --bits 6 --khot-scale 2 --input-mean 0.5 "
+      "--input-std 0.5\n"
+      "  fxsim verify --model cnn.fxm");
+  sub->callback([a, &status] { status.exit_code = run_import(*a); });
+}
+
+}  // namespace fxsim::cli

@@ -1,0 +1,563 @@
+#include "golden/onnx/onnx_reader.hpp"
+
+#include <fmt/format.h>
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace fxsim::golden {
+namespace {
+
+constexpr int kMinOpset = 11;
+constexpr int kMaxOpset = 17;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// Values of constant tensors: initializers and Constant nodes, by tensor name.
+class Constants {
+ public:
+  void add(const onnx::TensorProto& t, const std::string& name) { tensors_[name] = t; }
+  bool has(const std::string& name) const { return tensors_.count(name) != 0; }
+  const onnx::TensorProto& at(const std::string& name) const { return tensors_.at(name); }
+  std::vector<std::int64_t> dims(const std::string& name) const {
+    const onnx::TensorProto& t = at(name);
+    return {t.dims().begin(), t.dims().end()};
+  }
+
+ private:
+  std::map<std::string, onnx::TensorProto> tensors_;
+};
+
+std::vector<float> floats_of(const onnx::TensorProto& t) {
+  std::int64_t n = 1;
+  for (const std::int64_t d : t.dims()) n *= d;
+  std::vector<float> v(static_cast<std::size_t>(n));
+  if (t.data_type() == onnx::TensorProto::FLOAT) {
+    if (t.has_raw_data()) {
+      if (t.raw_data().size() != v.size() * sizeof(float)) return {};
+      std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+    } else {
+      if (t.float_data_size() != n) return {};
+      std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
+    }
+    return v;
+  }
+  if (t.data_type() == onnx::TensorProto::DOUBLE) {
+    if (t.has_raw_data()) {
+      std::vector<double> d(v.size());
+      if (t.raw_data().size() != d.size() * sizeof(double)) return {};
+      std::memcpy(d.data(), t.raw_data().data(), t.raw_data().size());
+      std::copy(d.begin(), d.end(), v.begin());
+    } else {
+      if (t.double_data_size() != n) return {};
+      std::copy(t.double_data().begin(), t.double_data().end(), v.begin());
+    }
+    return v;
+  }
+  return {};
+}
+
+std::vector<std::int64_t> ints_of(const onnx::TensorProto& t) {
+  std::int64_t n = 1;
+  for (const std::int64_t d : t.dims()) n *= d;
+  std::vector<std::int64_t> v(static_cast<std::size_t>(n));
+  if (t.data_type() != onnx::TensorProto::INT64) return {};
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != v.size() * sizeof(std::int64_t)) return {};
+    std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+  } else {
+    if (t.int64_data_size() != n) return {};
+    std::copy(t.int64_data().begin(), t.int64_data().end(), v.begin());
+  }
+  return v;
+}
+
+// The walk over the graph: the tensor the chain has reached, its shape, the layer being built.
+class Walker {
+ public:
+  Walker(const std::string& path, int opset) : path_(path), opset_(opset) {}
+
+  [[noreturn]] void fail(const onnx::NodeProto& n, const std::string& why) const {
+    throw OnnxImportError(
+        fmt::format("{}: node '{}' ({}, opset {}): {}", path_, n.name(), n.op_type(), opset_, why));
+  }
+  [[noreturn]] void fail_file(const std::string& why) const {
+    throw OnnxImportError(path_ + ": " + why);
+  }
+
+  Constants constants;
+  std::string current;              // the tensor the chain has reached
+  std::vector<std::int64_t> shape;  // its shape, batch first
+  OnnxNetwork out;
+
+  void node(const onnx::NodeProto& n);
+  void finish(const std::string& output);
+
+ private:
+  const onnx::AttributeProto* attr(const onnx::NodeProto& n, const std::string& name) const {
+    for (const auto& a : n.attribute()) {
+      if (a.name() == name) return &a;
+    }
+    return nullptr;
+  }
+  std::int64_t int_attr(const onnx::NodeProto& n, const std::string& name, std::int64_t def) const {
+    const auto* a = attr(n, name);
+    return a ? a->i() : def;
+  }
+  std::vector<std::int64_t> ints_attr(const onnx::NodeProto& n, const std::string& name) const {
+    const auto* a = attr(n, name);
+    if (!a) return {};
+    return {a->ints().begin(), a->ints().end()};
+  }
+  float float_attr(const onnx::NodeProto& n, const std::string& name, float def) const {
+    const auto* a = attr(n, name);
+    return a ? a->f() : def;
+  }
+  // The node's data input must be the chain's tensor; every other input a constant.
+  void check_inputs(const onnx::NodeProto& n, int data_inputs = 1) const;
+  std::vector<float> constant_floats(const onnx::NodeProto& n, int input,
+                                     const std::string& what) const;
+  FloatMacLayer* pending(const onnx::NodeProto& n, const std::string& what);
+  void close_layer();
+
+  void conv(const onnx::NodeProto& n);
+  void dense(const onnx::NodeProto& n, bool gemm);
+  void add(const onnx::NodeProto& n);
+  void batch_norm(const onnx::NodeProto& n);
+  void activation(const onnx::NodeProto& n, units::Activation act, double clip);
+  void clip(const onnx::NodeProto& n);
+  void max_pool(const onnx::NodeProto& n);
+  void flatten(const onnx::NodeProto& n);
+
+  std::string path_;
+  int opset_;
+  std::optional<FloatMacLayer> layer_;  // the MAC layer whose bias / BN / activation may follow
+  bool flattened_ = false;
+  bool ended_ = false;  // a final Softmax was dropped: nothing may follow
+};
+
+void Walker::check_inputs(const onnx::NodeProto& n, int data_inputs) const {
+  if (ended_) fail(n, "follows the final Softmax; expected the Softmax to be the last node");
+  if (n.input_size() < data_inputs || n.input(0) != current) {
+    fail(n, fmt::format("reads '{}', not '{}', the output of the node before it: the graph "
+                        "branches, and fxsim imports chains only (residual adds and concatenations "
+                        "are not supported by the network engine yet)",
+                        n.input_size() ? n.input(0) : std::string("nothing"), current));
+  }
+  for (int i = data_inputs; i < n.input_size(); ++i) {
+    if (!n.input(i).empty() && !constants.has(n.input(i))) {
+      fail(n, fmt::format("input {} ('{}') is computed by the graph; expected an initializer or a "
+                          "Constant (fxsim imports chains: one computed tensor per node)",
+                          i, n.input(i)));
+    }
+  }
+}
+
+std::vector<float> Walker::constant_floats(const onnx::NodeProto& n, int input,
+                                           const std::string& what) const {
+  const std::vector<float> v = floats_of(constants.at(n.input(input)));
+  if (v.empty()) fail(n, what + " ('" + n.input(input) + "'): expected a float32 tensor");
+  return v;
+}
+
+FloatMacLayer* Walker::pending(const onnx::NodeProto& n, const std::string& what) {
+  if (!layer_) {
+    fail(n, what +
+                " without a Conv, Gemm or MatMul before it; expected it right after one (a "
+                "MAC layer, its bias, batch norm and activation, in this order)");
+  }
+  return &*layer_;
+}
+
+void Walker::close_layer() {
+  if (!layer_) return;
+  if (flattened_ || !layer_->conv) {
+    out.network.dense.push_back(std::move(*layer_));
+  } else {
+    out.network.features.emplace_back(std::move(*layer_));
+  }
+  layer_.reset();
+}
+
+void Walker::conv(const onnx::NodeProto& n) {
+  check_inputs(n);
+  close_layer();
+  if (flattened_) fail(n, "a convolution after the flatten; expected convolutions before it");
+  if (shape.size() != 4) fail(n, "expected an N x C x H x W input");
+  if (!constants.has(n.input(1))) fail(n, "the weights are not an initializer");
+  const std::vector<std::int64_t> w = constants.dims(n.input(1));
+  if (w.size() != 4 || w[2] != w[3]) fail(n, "expected square K x K kernels [OC, C, K, K]");
+  if (int_attr(n, "group", 1) != 1) fail(n, "group != 1 (grouped / depthwise convolution)");
+  for (const std::int64_t s : ints_attr(n, "strides")) {
+    if (s != 1) fail(n, "stride " + std::to_string(s) + "; expected 1");
+  }
+  for (const std::int64_t d : ints_attr(n, "dilations")) {
+    if (d != 1) fail(n, "dilation " + std::to_string(d) + "; expected 1");
+  }
+  const auto* ap = attr(n, "auto_pad");
+  if (ap && ap->s() != "NOTSET") fail(n, "auto_pad " + ap->s() + "; expected explicit pads");
+  std::vector<std::int64_t> pads = ints_attr(n, "pads");
+  if (pads.empty()) pads = {0, 0, 0, 0};
+  if (std::adjacent_find(pads.begin(), pads.end(), std::not_equal_to<>()) != pads.end()) {
+    fail(n, "asymmetric padding; expected the same padding on every side");
+  }
+  FloatMacLayer l;
+  l.name = n.name();
+  l.conv = true;
+  l.out = static_cast<int>(w[0]);
+  l.in = static_cast<int>(w[1]);
+  l.kernel = static_cast<int>(w[2]);
+  l.padding = static_cast<int>(pads[0]);
+  if (l.in != shape[1]) fail(n, "weights for " + std::to_string(l.in) + " input channels");
+  l.weight = constant_floats(n, 1, "weights");
+  if (n.input_size() > 2 && !n.input(2).empty()) l.bias = constant_floats(n, 2, "bias");
+  shape = {shape[0], l.out, shape[2] + 2 * l.padding - l.kernel + 1,
+           shape[3] + 2 * l.padding - l.kernel + 1};
+  layer_ = std::move(l);
+}
+
+void Walker::dense(const onnx::NodeProto& n, bool gemm) {
+  check_inputs(n);
+  close_layer();
+  if (shape.size() != 2) {
+    fail(n, "expects a flattened N x F input; expected a Flatten (or Reshape) before it");
+  }
+  if (!constants.has(n.input(1))) fail(n, "the weights are not an initializer");
+  const std::vector<std::int64_t> b = constants.dims(n.input(1));
+  if (b.size() != 2) fail(n, "expected 2-D weights");
+  bool trans_b = false;
+  if (gemm) {
+    if (int_attr(n, "transA", 0) != 0) fail(n, "transA = 1; expected 0");
+    if (float_attr(n, "alpha", 1.0f) != 1.0f || float_attr(n, "beta", 1.0f) != 1.0f) {
+      fail(n, "alpha or beta other than 1");
+    }
+    trans_b = int_attr(n, "transB", 0) != 0;
+  }
+  FloatMacLayer l;
+  l.name = n.name();
+  l.in = static_cast<int>(trans_b ? b[1] : b[0]);
+  l.out = static_cast<int>(trans_b ? b[0] : b[1]);
+  if (l.in != shape[1]) {
+    fail(n, fmt::format("weights for {} inputs; the input has {}", l.in, shape[1]));
+  }
+  const std::vector<float> v = constant_floats(n, 1, "weights");
+  l.weight.resize(v.size());
+  for (int o = 0; o < l.out; ++o) {  // [out, in]
+    for (int i = 0; i < l.in; ++i) {
+      l.weight[static_cast<std::size_t>(o) * l.in + i] =
+          trans_b ? v[static_cast<std::size_t>(o) * l.in + i]
+                  : v[static_cast<std::size_t>(i) * l.out + o];
+    }
+  }
+  if (gemm && n.input_size() > 2 && !n.input(2).empty()) {
+    l.bias = constant_floats(n, 2, "bias");
+    if (static_cast<int>(l.bias.size()) != l.out)
+      fail(n, "expected a bias of one value per output");
+  }
+  shape = {shape[0], l.out};
+  layer_ = std::move(l);
+}
+
+void Walker::add(const onnx::NodeProto& n) {
+  check_inputs(n);
+  FloatMacLayer* l = pending(n, "an Add");
+  if (l->bn || l->act != units::Activation::NONE || !l->bias.empty()) {
+    fail(n,
+         "an Add after the layer's bias, batch norm or activation; expected a bias right "
+         "after the Conv / MatMul");
+  }
+  std::vector<float> b = constant_floats(n, 1, "the added tensor");
+  if (l->conv && b.size() == static_cast<std::size_t>(l->out)) {
+    l->bias = std::move(b);
+  } else if (!l->conv && b.size() == static_cast<std::size_t>(l->out)) {
+    l->bias = std::move(b);
+  } else {
+    fail(n, fmt::format("adds {} values; expected a bias of one value per output channel ({})",
+                        b.size(), l->out));
+  }
+}
+
+void Walker::batch_norm(const onnx::NodeProto& n) {
+  check_inputs(n);
+  FloatMacLayer* l = pending(n, "a BatchNormalization");
+  if (l->bn || l->act != units::Activation::NONE) {
+    fail(n,
+         "a batch norm after the layer's batch norm or activation; expected conv / dense, "
+         "batch norm, activation");
+  }
+  if (int_attr(n, "training_mode", 0) != 0) fail(n, "training_mode = 1; expected inference");
+  FloatBatchNorm bn;
+  bn.name = n.name();
+  bn.gamma = constant_floats(n, 1, "scale");
+  bn.beta = constant_floats(n, 2, "B");
+  bn.mean = constant_floats(n, 3, "mean");
+  bn.var = constant_floats(n, 4, "var");
+  bn.eps = float_attr(n, "epsilon", 1e-5f);
+  for (const auto* v : {&bn.gamma, &bn.beta, &bn.mean, &bn.var}) {
+    if (v->size() != static_cast<std::size_t>(l->out)) {
+      fail(n, fmt::format("{} values per parameter; expected {}, the channels", v->size(), l->out));
+    }
+  }
+  l->bn = std::move(bn);
+}
+
+void Walker::activation(const onnx::NodeProto& n, units::Activation act, double clip) {
+  FloatMacLayer* l = pending(n, "an activation");
+  if (l->act != units::Activation::NONE) fail(n, "a second activation on the same layer");
+  l->act = act;
+  l->clip = clip;
+}
+
+void Walker::clip(const onnx::NodeProto& n) {
+  check_inputs(n);
+  double lo = -3.4e38, hi = 3.4e38;
+  if (opset_ < 11) {
+    lo = float_attr(n, "min", -3.4e38f);
+    hi = float_attr(n, "max", 3.4e38f);
+  } else {
+    if (n.input_size() > 1 && !n.input(1).empty()) lo = constant_floats(n, 1, "min").at(0);
+    if (n.input_size() > 2 && !n.input(2).empty()) hi = constant_floats(n, 2, "max").at(0);
+  }
+  if (lo == 0.0 && hi > 0.0 && hi < 1e30) {
+    activation(n, units::Activation::RELU_CLIP, hi);
+  } else if (lo == -1.0 && hi == 1.0) {
+    activation(n, units::Activation::HARDTANH, 0.0);
+  } else if (lo == 0.0 && hi >= 1e30) {
+    activation(n, units::Activation::RELU, 0.0);
+  } else {
+    fail(n, fmt::format("clips to [{}, {}]; expected [0, c] (a ReLU with a clip, e.g. ReLU6) or "
+                        "[-1, 1] (hardtanh)",
+                        lo, hi));
+  }
+}
+
+void Walker::max_pool(const onnx::NodeProto& n) {
+  check_inputs(n);
+  close_layer();
+  if (flattened_ || shape.size() != 4) fail(n, "a max-pool outside the convolution stage");
+  const std::vector<std::int64_t> k = ints_attr(n, "kernel_shape");
+  std::vector<std::int64_t> s = ints_attr(n, "strides");
+  if (s.empty()) s = {1, 1};
+  std::vector<std::int64_t> pads = ints_attr(n, "pads");
+  const bool no_pad = std::all_of(pads.begin(), pads.end(), [](std::int64_t p) { return p == 0; });
+  if (k.size() != 2 || k[0] != k[1] || s != k || !no_pad || int_attr(n, "ceil_mode", 0) != 0 ||
+      k[0] < 2 || k[0] > 4) {
+    fail(n,
+         "expected square windows of 2, 3 or 4 with the stride of the window, no padding and "
+         "ceil_mode 0 (max_pool2d(s))");
+  }
+  for (const std::int64_t d : ints_attr(n, "dilations")) {
+    if (d != 1) fail(n, "dilation " + std::to_string(d) + "; expected 1");
+  }
+  FloatPoolLayer p;
+  p.name = n.name();
+  p.size = static_cast<int>(k[0]);
+  out.network.features.emplace_back(p);
+  shape = {shape[0], shape[1], shape[2] / p.size, shape[3] / p.size};
+}
+
+void Walker::flatten(const onnx::NodeProto& n) {
+  check_inputs(n);
+  if (n.op_type() == "Flatten") {
+    if (int_attr(n, "axis", 1) != 1) fail(n, "axis != 1; expected a flatten of all but the batch");
+  } else {  // Reshape to [N or -1, features]
+    const std::vector<std::int64_t> to = ints_of(constants.at(n.input(1)));
+    std::int64_t features = 1;
+    for (std::size_t i = 1; i < shape.size(); ++i) features *= shape[i];
+    if (to.size() != 2 || (to[1] != -1 && to[1] != features)) {
+      fail(n, "reshapes to something other than N x features; expected a flatten");
+    }
+  }
+  close_layer();
+  std::int64_t features = 1;
+  for (std::size_t i = 1; i < shape.size(); ++i) features *= shape[i];
+  shape = {shape[0], features};
+  flattened_ = true;
+}
+
+void Walker::node(const onnx::NodeProto& n) {
+  const std::string& op = n.op_type();
+  if (!n.domain().empty() && n.domain() != "ai.onnx") {
+    fail(n, "operator of domain '" + n.domain() + "'; expected the default ONNX domain (" +
+                join(supported_onnx_operators()) + ")");
+  }
+  if (op == "Constant") {
+    const auto* v = attr(n, "value");
+    if (!v) fail(n, "expected a 'value' tensor attribute");
+    constants.add(v->t(), n.output(0));
+    return;
+  }
+  if (op == "Identity" || op == "Dropout") {
+    check_inputs(n);
+    current = n.output(0);
+    out.notes.push_back(fmt::format("{} '{}': passed through (inference)", op, n.name()));
+    return;
+  }
+  if (op == "Conv") {
+    conv(n);
+  } else if (op == "Gemm" || op == "MatMul") {
+    dense(n, op == "Gemm");
+  } else if (op == "Add") {
+    add(n);
+  } else if (op == "BatchNormalization") {
+    batch_norm(n);
+  } else if (op == "Relu") {
+    check_inputs(n);
+    activation(n, units::Activation::RELU, 0.0);
+  } else if (op == "Clip") {
+    clip(n);
+  } else if (op == "MaxPool") {
+    max_pool(n);
+  } else if (op == "Flatten" || op == "Reshape") {
+    flatten(n);
+  } else if (op == "Softmax" || op == "LogSoftmax") {
+    check_inputs(n);
+    ended_ = true;
+    out.notes.push_back(op + " '" + n.name() + "': dropped (the logits' argmax is the same)");
+  } else {
+    fail(n, "unsupported operator; expected one of " + join(supported_onnx_operators()));
+  }
+  current = n.output(0);
+}
+
+void Walker::finish(const std::string& output) {
+  if (output != current) {
+    fail_file(
+        fmt::format("the graph output '{}' is not the end of the chain ('{}')", output, current));
+  }
+  close_layer();
+  if (out.network.dense.empty()) {
+    fail_file(
+        "no dense layer (Gemm / MatMul) after the flatten; expected the logits to come "
+        "from one");
+  }
+}
+
+// The graph's one input that is not an initializer, with a fixed shape N x C x H x W or N x F.
+void read_input(const onnx::GraphProto& g, Walker& w) {
+  std::vector<const onnx::ValueInfoProto*> inputs;
+  for (const auto& in : g.input()) {
+    if (!w.constants.has(in.name())) inputs.push_back(&in);
+  }
+  if (inputs.size() != 1) {
+    w.fail_file(fmt::format("{} graph inputs (besides initializers); expected one, the images",
+                            inputs.size()));
+  }
+  const onnx::ValueInfoProto& in = *inputs[0];
+  const auto& type = in.type().tensor_type();
+  if (type.elem_type() != onnx::TensorProto::FLOAT) {
+    w.fail_file("input '" + in.name() + "' is not float32; expected float32 images");
+  }
+  std::vector<std::int64_t> shape;
+  for (int i = 0; i < type.shape().dim_size(); ++i) {
+    const auto& d = type.shape().dim(i);
+    if (i > 0 && !d.has_dim_value()) {
+      w.fail_file(
+          fmt::format("input '{}': dimension {} is dynamic ('{}'); expected fixed sizes "
+                      "(only the batch dimension may be dynamic)",
+                      in.name(), i, d.dim_param()));
+    }
+    shape.push_back(d.has_dim_value() ? d.dim_value() : 1);
+  }
+  if (shape.size() != 4 && shape.size() != 2) {
+    w.fail_file(fmt::format("input '{}' has {} dimensions; expected N x C x H x W or N x F",
+                            in.name(), shape.size()));
+  }
+  w.current = in.name();
+  w.shape = shape;
+  MapShape& m = w.out.network.input;
+  if (shape.size() == 4) {
+    m = MapShape{static_cast<int>(shape[2]), static_cast<int>(shape[3]),
+                 static_cast<int>(shape[1])};
+  } else {
+    m = MapShape{1, 1, static_cast<int>(shape[1])};
+  }
+}
+
+int default_opset(const onnx::ModelProto& m) {
+  for (const auto& o : m.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") return static_cast<int>(o.version());
+  }
+  return 0;
+}
+
+}  // namespace
+
+const std::vector<std::string>& supported_onnx_operators() {
+  static const std::vector<std::string> ops = {
+      "Conv",     "Gemm",    "MatMul",  "Add",        "BatchNormalization",
+      "Relu",     "Clip",    "MaxPool", "Flatten",    "Reshape",
+      "Identity", "Dropout", "Softmax", "LogSoftmax", "Constant"};
+  return ops;
+}
+
+OnnxNetwork read_onnx_network(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw OnnxImportError(path + ": cannot open the file");
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in) || !model.has_graph()) {
+    throw OnnxImportError(path +
+                          ": not an ONNX model (the file does not parse as an ONNX "
+                          "ModelProto)");
+  }
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw OnnxImportError(path + ": the ONNX checker refuses the model: " + e.what());
+  }
+  const int opset = default_opset(model);
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    throw OnnxImportError(
+        fmt::format("{}: opset {}; expected {} to {} (torch.onnx.export's "
+                    "opset_version)",
+                    path, opset, kMinOpset, kMaxOpset));
+  }
+  try {
+    onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception& e) {
+    throw OnnxImportError(path + ": shape inference failed: " + e.what());
+  }
+  Walker w(path, opset);
+  w.out.opset = opset;
+  w.out.producer = model.producer_name() + " " + model.producer_version();
+  w.out.network.source = path;
+  const onnx::GraphProto& g = model.graph();
+  for (const auto& t : g.initializer()) w.constants.add(t, t.name());
+  read_input(g, w);
+  // A tensor read by two nodes is a branch (the chain reads each tensor once).
+  std::map<std::string, int> readers;
+  for (const auto& n : g.node()) {
+    for (const auto& i : n.input()) {
+      if (!i.empty() && !w.constants.has(i)) ++readers[i];
+    }
+  }
+  for (const auto& n : g.node()) {
+    for (const auto& i : n.input()) {
+      if (!i.empty() && readers[i] > 1) {
+        w.fail(n, fmt::format("'{}' is read by {} nodes: the graph branches, and fxsim imports "
+                              "chains only (residual adds are not supported by the network "
+                              "engine yet)",
+                              i, readers[i]));
+      }
+    }
+  }
+  for (const auto& n : g.node()) w.node(n);
+  if (g.output_size() != 1) {
+    w.fail_file(fmt::format("{} graph outputs; expected one, the logits", g.output_size()));
+  }
+  w.finish(g.output(0).name());
+  return std::move(w.out);
+}
+
+}  // namespace fxsim::golden
