@@ -511,17 +511,17 @@ OnnxNetwork read_onnx_network(const std::string& path) {
                           ": not an ONNX model (the file does not parse as an ONNX "
                           "ModelProto)");
   }
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception& e) {
-    throw OnnxImportError(path + ": the ONNX checker refuses the model: " + e.what());
-  }
   const int opset = default_opset(model);
   if (opset < kMinOpset || opset > kMaxOpset) {
     throw OnnxImportError(
         fmt::format("{}: opset {}; expected {} to {} (torch.onnx.export's "
                     "opset_version)",
                     path, opset, kMinOpset, kMaxOpset));
+  }
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw OnnxImportError(path + ": the ONNX checker refuses the model: " + e.what());
   }
   try {
     onnx::shape_inference::InferShapes(model);

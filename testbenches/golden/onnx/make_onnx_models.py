@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""The ONNX files of the import tests, made by Debian's PyTorch (python3-torch) and onnx.
+
+    /usr/bin/python3 testbenches/golden/onnx/make_onnx_models.py OUT_DIR [FASHION_MNIST_DIR]
+
+Trains three small networks on Fashion-MNIST for 300 steps each (seeded, one thread) and exports
+them with torch.onnx.export in inference mode:
+
+  mlp.onnx       784-64-10 MLP: Flatten, Gemm, BatchNormalization, Relu, Dropout, Gemm (opset 13);
+                 the input is pixel / 255 (torchvision's ToTensor)
+  mlp_norm.onnx  784-48-32-10 MLP on (pixel / 255 - 0.5) / 0.5: Gemm, Clip(0, 6) (ReLU6), Gemm,
+                 Clip(-1, 1) (hardtanh), Gemm, LogSoftmax (opset 11)
+  cnn.onnx       conv3x3-8 + BN + ReLU, max-pool 2, conv3x3-16 + ReLU, max-pool 2, Flatten,
+                 Gemm 784-10 (opset 17)
+
+and for each NAME: NAME_outputs.f32, PyTorch's own float32 logits (little-endian, 100 x 10, before
+the LogSoftmax the import drops) of the first 100 test images, and NAME.json: {"accuracy": top-1 of PyTorch on all 10,000 test
+images, "input_divisor", "input_mean", "input_std"}. The C++ tests compare fxsim's import against
+these (testbenches/golden/onnx/onnx_import_test.cpp).
+"""
+import gzip
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic, count = struct.unpack(">II", data[:8])
+    if magic == 2051:
+        rows, cols = struct.unpack(">II", data[8:16])
+        return np.frombuffer(data, np.uint8, offset=16).reshape(count, rows, cols)
+    return np.frombuffer(data, np.uint8, offset=8)
+
+
+def train(model, x, y, steps=300, batch=64):
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
+    gen = torch.Generator().manual_seed(1)
+    model.train()
+    for _ in range(steps):
+        idx = torch.randint(0, x.shape[0], (batch,), generator=gen)
+        loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+
+
+def main():
+    out = sys.argv[1]
+    data = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/datasets/fashion-mnist"
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    train_px = torch.from_numpy(read_idx(f"{data}/train-images-idx3-ubyte.gz")[:20000].copy())
+    train_y = torch.from_numpy(read_idx(f"{data}/train-labels-idx1-ubyte.gz")[:20000].astype(np.int64))
+    test_px = torch.from_numpy(read_idx(f"{data}/t10k-images-idx3-ubyte.gz").copy())
+    test_y = torch.from_numpy(read_idx(f"{data}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
+
+    models = {
+        "mlp": (nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.BatchNorm1d(64), nn.ReLU(),
+                              nn.Dropout(0.1), nn.Linear(64, 10)), 13, 0.0, 1.0),
+        "mlp_norm": (nn.Sequential(nn.Flatten(), nn.Linear(784, 48), nn.ReLU6(), nn.Linear(48, 32),
+                                   nn.Hardtanh(), nn.Linear(32, 10), nn.LogSoftmax(dim=1)),
+                     11, 0.5, 0.5),
+        "cnn": (nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                              nn.MaxPool2d(2), nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(),
+                              nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 7 * 7, 10)), 17, 0.0,
+                1.0),
+    }
+    for name, (model, opset, mean, std) in models.items():
+        def prep(px):
+            return ((px.float() / 255.0 - mean) / std).reshape(-1, 1, 28, 28)
+        train(model, prep(train_px), train_y)
+        with torch.no_grad():
+            logits = model(prep(test_px))
+            accuracy = (logits.argmax(1) == test_y).float().mean().item()
+            # The logits: before a final LogSoftmax, which the import drops.
+            head = model[:-1] if isinstance(model[-1], nn.LogSoftmax) else model
+            head(prep(test_px[:100])).numpy().astype("<f4").tofile(f"{out}/{name}_outputs.f32")
+        torch.onnx.export(model, prep(test_px[:1]), f"{out}/{name}.onnx", opset_version=opset,
+                          input_names=["images"], output_names=["logits"],
+                          dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
+        with open(f"{out}/{name}.json", "w") as f:
+            json.dump({"accuracy": accuracy, "input_divisor": 255.0, "input_mean": mean,
+                       "input_std": std}, f)
+        print(f"{name}: PyTorch accuracy {accuracy:.4f}, opset {opset}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+// `fxsim import`'s library on ONNX files exported by Debian's PyTorch (make_onnx_models.py, run
+// by the ctest fixture onnx_models into FXSIM_ONNX_MODELS_DIR): two MLPs (BatchNormalization,
+// Dropout; ReLU6 and hardtanh as Clip, a normalized input, a final LogSoftmax) and a CNN. The
+// imported float network, evaluated by the golden model's float path, must give PyTorch's own
+// outputs (saved by the script) within 1e-5 relative; its accuracy on the 10,000 test images
+// PyTorch's; and the 8-bit PTQ import must lose less than 1 point against PyTorch's accuracy.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "golden/idx.hpp"
+#include "golden/onnx/onnx_reader.hpp"
+#include "golden/torch/import_ptq.hpp"
+
+namespace fxsim::golden {
+namespace {
+
+const std::string kModels = FXSIM_ONNX_MODELS_DIR;
+const std::string kData = "/usr/share/datasets/fashion-mnist";
+
+struct Exported {
+  OnnxNetwork net;
+  ImportOptions options;
+  double torch_accuracy = 0;
+  std::vector<float> torch_outputs;  // 100 x 10
+};
+
+Exported exported(const std::string& name) {
+  Exported e;
+  e.net = read_onnx_network(kModels + "/" + name + ".onnx");
+  const nlohmann::json j = nlohmann::json::parse(std::ifstream(kModels + "/" + name + ".json"));
+  e.torch_accuracy = j.at("accuracy").get<double>();
+  e.options.input_divisor = j.at("input_divisor").get<double>();
+  e.options.input_mean = j.at("input_mean").get<double>();
+  e.options.input_std = j.at("input_std").get<double>();
+  e.torch_outputs.resize(1000);
+  std::ifstream f(kModels + "/" + name + "_outputs.f32", std::ios::binary);
+  f.read(reinterpret_cast<char*>(e.torch_outputs.data()), 4000);
+  EXPECT_TRUE(f) << name << "_outputs.f32";
+  return e;
+}
+
+class OnnxImport : public ::testing::TestWithParam<const char*> {};
+
+// Every output of the first 100 test images within 1e-5 of PyTorch's, relative to the largest
+// output magnitude of its image.
+TEST_P(OnnxImport, FloatPathEqualsPyTorch) {
+  const Exported e = exported(GetParam());
+  const Dataset test = load_fashion_mnist(kData, "t10k", 100);
+  const std::vector<float> got =
+      imported_float_outputs(e.net.network, e.options, test.images.pixels, 100);
+  ASSERT_EQ(got.size(), e.torch_outputs.size());
+  double worst = 0;
+  for (int i = 0; i < 100; ++i) {
+    double scale = 1e-30;
+    for (int c = 0; c < 10; ++c)
+      scale = std::max(scale, std::fabs(double{e.torch_outputs[i * 10 + c]}));
+    for (int c = 0; c < 10; ++c) {
+      const double d = std::fabs(double{got[i * 10 + c]} - e.torch_outputs[i * 10 + c]) / scale;
+      worst = std::max(worst, d);
+      EXPECT_LE(d, 1e-5) << "image " << i << " output " << c << ": " << got[i * 10 + c]
+                         << " against PyTorch's " << e.torch_outputs[i * 10 + c];
+    }
+  }
+  std::cout << GetParam() << ": largest relative difference " << worst << "\n";
+}
+
+TEST_P(OnnxImport, EightBitPtqLosesLessThanOnePoint) {
+  const Exported e = exported(GetParam());
+  std::ostringstream log;
+  ImportOptions o = e.options;
+  o.threads = 2;
+  const ImportReport r = quantize_imported(e.net.network, o, log);
+  EXPECT_EQ(r.test_images, 10000);
+  EXPECT_NEAR(r.float_accuracy, e.torch_accuracy, 2.0 / 10000) << "the float import's accuracy";
+  EXPECT_GT(r.accuracy, e.torch_accuracy - 0.01) << log.str();
+  ASSERT_TRUE(r.file.golden);
+  EXPECT_EQ(r.file.golden->accuracy, r.accuracy);
+  std::cout << GetParam() << ": PyTorch " << e.torch_accuracy << ", fxsim float "
+            << r.float_accuracy << ", 8-bit PTQ " << r.accuracy << "\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Exported, OnnxImport, ::testing::Values("mlp", "mlp_norm", "cnn"),
+                         [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace fxsim::golden
