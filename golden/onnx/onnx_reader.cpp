@@ -278,14 +278,11 @@ void Walker::add(const onnx::NodeProto& n) {
          "after the Conv / MatMul");
   }
   std::vector<float> b = constant_floats(n, 1, "the added tensor");
-  if (l->conv && b.size() == static_cast<std::size_t>(l->out)) {
-    l->bias = std::move(b);
-  } else if (!l->conv && b.size() == static_cast<std::size_t>(l->out)) {
-    l->bias = std::move(b);
-  } else {
+  if (b.size() != static_cast<std::size_t>(l->out)) {
     fail(n, fmt::format("adds {} values; expected a bias of one value per output channel ({})",
                         b.size(), l->out));
   }
+  l->bias = std::move(b);
 }
 
 void Walker::batch_norm(const onnx::NodeProto& n) {
@@ -421,6 +418,10 @@ void Walker::node(const onnx::NodeProto& n) {
     max_pool(n);
   } else if (op == "Flatten" || op == "Reshape") {
     flatten(n);
+  } else if (op == "Shape") {
+    fail(n,
+         "a shape computation (x.view(x.size(0), -1) exports one); expected a constant "
+         "flatten: use torch.flatten(x, 1) or nn.Flatten() before exporting");
   } else if (op == "Softmax" || op == "LogSoftmax") {
     check_inputs(n);
     ended_ = true;
@@ -538,6 +539,7 @@ OnnxNetwork read_onnx_network(const std::string& path) {
   // A tensor read by two nodes is a branch (the chain reads each tensor once).
   std::map<std::string, int> readers;
   for (const auto& n : g.node()) {
+    if (n.op_type() == "Shape") continue;  // reads no values: refused with its own hint below
     for (const auto& i : n.input()) {
       if (!i.empty() && !w.constants.has(i)) ++readers[i];
     }
