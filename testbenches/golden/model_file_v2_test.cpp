@@ -88,7 +88,7 @@ ModelFile cnn_model() {
   g.images = "t10k-images-idx3-ubyte.gz";
   g.count = 2;
   g.logits = {1, -2, 3, 0, 5, -7};
-  g.labels = {2, 1};
+  g.labels = {2, 0};  // row 0's first maximum is class 2 (right), row 1's class 1 (wrong)
   g.accuracy = 0.5;
   f.golden = g;
   f.metadata_json = R"({"method":"cnn"})";
@@ -217,7 +217,7 @@ TEST_F(ModelFilesV2, CnnRoundTripsEveryField) {
   EXPECT_EQ(g.golden->images, "t10k-images-idx3-ubyte.gz");
   EXPECT_EQ(g.golden->count, 2);
   EXPECT_EQ(g.golden->logits, (std::vector<int64_t>{1, -2, 3, 0, 5, -7}));
-  EXPECT_EQ(g.golden->labels, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(g.golden->labels, (std::vector<int64_t>{2, 0}));
   EXPECT_EQ(g.golden->accuracy, 0.5);
   EXPECT_EQ(g.metadata_json, R"({"method":"cnn"})");
 
@@ -234,8 +234,9 @@ TEST_F(ModelFilesV2, CnnRoundTripsEveryField) {
   EXPECT_NE(h.find("\"flatten\": \"yxc\""), std::string::npos);
   EXPECT_NE(h.find("\"version\": 2"), std::string::npos);
 
-  // The format is frozen: data/cnn_v2.fxm (this model, written when version 2 was introduced) is
-  // what the readers' tests load as their CNN file.
+  // The format is frozen: data/cnn_v2.fxm (this model, written when version 2 was introduced;
+  // its second label changed from 1 to 0 when the reader began checking golden.accuracy against
+  // the logits) is what the readers' tests load as their CNN file.
   EXPECT_EQ(bytes(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm"), b);
   // Same model, same bytes; the loaded model writes the same file again.
   write_model_file(path_, f);
@@ -285,18 +286,23 @@ TEST_F(ModelFilesV2, OtherVersionsAreRefusedNamingTheFile) {
                            ", this fxsim reads versions 1 and 2");
   }
   // A CNN file claiming version 1 in both places: version 1 has no layer kinds, so its first
-  // entry is read as a dense layer and lacks in_features.
+  // entry's kind is refused as a version 2 key.
   write_model_file(path_, cnn_model());
   patch_header("\"version\": 2", "\"version\": 1");
   b = bytes();
   b[8] = 1;
   fix_checksum(b);
   put(b);
-  EXPECT_EQ(error(), path_ + ": layers[0]: missing key 'in_features'");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].kind: a version 2 key in a version 1 file (version 2 lists "
+                         "conv, max_pool and dense layers, each with its kind)");
   // The preamble and the header disagree.
   write_model_file(path_, cnn_model());
   patch_header("\"version\": 2", "\"version\": 1");
-  EXPECT_EQ(error(), path_ + ": header: version mismatch");
+  EXPECT_EQ(error(), path_ +
+                         ": header: version mismatch: the header's \"version\" is 1, the "
+                         "preamble's (bytes 8..11) is 2; this fxsim reads versions 1 and 2, and "
+                         "both must agree");
 }
 
 TEST_F(ModelFilesV2, TruncatedOrCorruptFilesAreRefused) {
