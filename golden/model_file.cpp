@@ -123,6 +123,20 @@ std::uint32_t get_u32(const unsigned char* p) {
 
 // ---- reading ------------------------------------------------------------------------------------
 
+// "WHERE.KEY: unknown key; expected one of ..." for the first key of object j (in the JSON
+// library's key order) that is not one of `keys`; "" when every key is known.
+std::string unknown_key(const json& j, const std::string& where,
+                        std::initializer_list<const char*> keys) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    std::string list;
+    for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
+    return (where.empty() ? key : where + "." + key) + ": unknown key; expected one of " + list;
+  }
+  return "";
+}
+
 class Reader {
  public:
   Reader(std::string path, const json& header, const unsigned char* data)
@@ -140,17 +154,12 @@ class Reader {
   }
 
   // A typo must not be silently ignored: every key of the object `where` is one this reader
-  // knows (the first unknown one is reported, in the JSON library's key order).
+  // knows.
   void known_keys(const json& j, const std::string& where,
                   std::initializer_list<const char*> keys) const {
     if (!j.is_object()) fail(where, "expected a JSON object, got " + j.dump());
-    for (const auto& item : j.items()) {
-      const std::string& key = item.key();
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      std::string list;
-      for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-      fail(where.empty() ? key : where + "." + key, "unknown key; expected one of " + list);
-    }
+    const std::string wrong = unknown_key(j, where, keys);
+    if (!wrong.empty()) throw ModelFileError(path_ + ": " + wrong);
   }
 
   const json& at(const json& j, const char* key, const std::string& where) const {
@@ -482,6 +491,9 @@ json parse_header(const std::string& path, const std::vector<unsigned char>& byt
                                std::to_string(kModelFileMinVersion) + " and " +
                                std::to_string(kModelFileVersion) + ", and both must agree");
   }
+  const std::string wrong =
+      unknown_key(header, "", {"format", "version", "input", "layers", "golden", "meta", "blocks"});
+  if (!wrong.empty()) throw file_error(path, wrong);
   return header;
 }
 
@@ -512,12 +524,8 @@ std::uint64_t data_region_size(const std::string& path, const json& header,
     for (const json& b : header.at("blocks")) {
       const std::string where = "header: blocks[" + std::to_string(index++) + "]";
       if (!b.is_object()) throw file_error(path, where + ": expected a JSON object");
-      for (const auto& item : b.items()) {
-        if (item.key() != "name" && item.key() != "count" && item.key() != "offset") {
-          throw file_error(path, where + "." + item.key() +
-                                     ": unknown key; expected one of name, count, offset");
-        }
-      }
+      const std::string wrong = unknown_key(b, where, {"name", "count", "offset"});
+      if (!wrong.empty()) throw file_error(path, wrong);
       const auto offset = b.at("offset").get<std::uint64_t>();
       if (offset != expected_offset) {
         throw file_error(path, "header: block '" + b.at("name").get<std::string>() +
@@ -631,7 +639,6 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
 // The input type, the layers, the optional golden results and the metadata of a header whose
 // framing is already checked. JSON type errors propagate to the caller, which names the file.
 ModelFile read_contents(const Reader& r, const json& header, std::uint32_t version) {
-  r.known_keys(header, "", {"format", "version", "input", "layers", "golden", "meta", "blocks"});
   ModelFile file;
   const json& input = r.at(header, "input", "header");
   r.known_keys(input, "input", {"type"});
