@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "golden/model_file.hpp"
+#include "testbenches/common/hand_model_file.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -320,6 +323,58 @@ TEST_F(ModelFilesV2, TruncatedOrCorruptFilesAreRefused) {
   fix_checksum(j);
   put(j);
   EXPECT_NE(error().find(path_ + ": header: invalid JSON: "), std::string::npos) << error();
+}
+
+// A conv layer's own bias without BN (a "bias" object instead of "bn") loads as a dense layer's
+// does: golden::bias_only_bn, its output type the conv's output type (here the pool's map type,
+// so the chain stays valid). The file is cnn_model()'s, its header edited as a hand writer would.
+TEST_F(ModelFilesV2, AConvLayersOwnBiasWithoutBn) {
+  write_model_file(path_, cnn_model());
+  const std::vector<char> b = bytes();
+  const std::string h = header_of(b);
+  fxsim::test::HandModel m;
+  m.header = nlohmann::json::parse(h);
+  const std::size_t data = (16 + h.size() + 7) / 8 * 8;
+  m.data.resize((b.size() - 8 - data) / 8);
+  std::memcpy(m.data.data(), b.data() + data, m.data.size() * 8);  // little-endian host
+  m.header.erase("golden");  // the logits change; its blocks stay, unreferenced
+  nlohmann::json& conv = m.header["layers"][0];
+  conv["types"]["output"] = "ufixed<4,2,RND_CONV,SAT,0>";
+  conv["bias"] = {{"type", conv["bn"]["bias_type"]},
+                  {"values", "conv1.bn.bias"},
+                  {"activation", "relu_clip"},
+                  {"clip_raw", 12}};
+  conv.erase("bn");
+  fxsim::test::write_hand_model_file(path_, m);
+  const ModelFile g = read_model_file(path_);
+  const ConvLayer& c = std::get<ConvLayer>(g.model.features[0]);
+  ASSERT_TRUE(c.bn.has_value());
+  EXPECT_EQ(fx::type_str(c.bn->scale_type), "khot<2,2,1>");
+  EXPECT_EQ(c.bn->scale_raw, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(c.bn->bias_type.str(), "fixed<8,4,TRN,WRAP,0>");
+  EXPECT_EQ(c.bn->bias_raw, (std::vector<int64_t>{3, -100}));
+  EXPECT_EQ(c.bn->out_type, kMap);
+  EXPECT_EQ(c.bn->act, fxsim::units::Activation::RELU_CLIP);
+  EXPECT_EQ(c.bn->clip_raw, 12);
+}
+
+// Unknown keys of conv and max-pool layers are named as a dense layer's are.
+TEST_F(ModelFilesV2, UnknownKeysOfFeatureLayersAreNamed) {
+  write_model_file(path_, cnn_model());
+  patch_header("\"stride\"", "\"strode\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].strode: unknown key; expected one of kind, name, input, "
+                         "kernel, stride, padding, out_channels, simd, types, weights, bn, bias");
+  write_model_file(path_, cnn_model());
+  patch_header("\"size\"", "\"sizf\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[1].sizf: unknown key; expected one of kind, name, input, size, "
+                         "type");
+  write_model_file(path_, cnn_model());
+  patch_header("\"channels\"", "\"channelz\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].input.channelz: unknown key; expected one of height, width, "
+                         "channels");
 }
 
 TEST_F(ModelFilesV2, BadKindsAndFlattenOrdersAreRefused) {
