@@ -272,6 +272,9 @@ BnActLayer read_bias(const Reader& r, const json& bj, const std::string& bw, std
                      const fx::FxType& out_type) {
   r.known_keys(bj, bw, {"type", "values", "activation", "clip_raw"});
   const fx::FxType type = r.fx_type(bj, "type", bw);
+  if (!type.is_signed) {
+    r.fail(bw + ".type", type.str() + " is unsigned; expected a signed type (bn_act's bias)");
+  }
   const units::Activation act = read_activation(r, bj, bw);
   const std::int64_t clip = read_clip(r, bj, bw, act);
   return bias_only_bn(type, r.block(bj, "values", bw, n), out_type, act, clip);

@@ -95,6 +95,14 @@ TEST_F(HandModelFiles, ABiasWithoutBnRunsAsTheBruteForce) {
   }
 }
 
+TEST_F(HandModelFiles, ABiasMustBeSigned) {
+  HandModel m = model_;
+  m.header["layers"][0]["bias"]["type"] = "ufixed<8,2,RND_CONV,SAT,0>";
+  EXPECT_EQ(error(m), path_ +
+                          ": layers[0].bias.type: ufixed<8,2,RND_CONV,SAT,0> is unsigned; expected "
+                          "a signed type (bn_act's bias)");
+}
+
 TEST_F(HandModelFiles, ABiasAndABnOnOneLayerAreRefused) {
   HandModel m = model_;
   m.header["layers"][1]["bias"] = {
