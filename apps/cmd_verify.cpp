@@ -78,6 +78,15 @@ nlohmann::json bn_json(const engine::EngineConfig& p) {
           {"clip", p.bn->clip}};
 }
 
+// The first differing logit, as the network engine's report gives it (null: none).
+nlohmann::json first_mismatch_json(const env::VerifyReport& r) {
+  if (r.first_mismatch_image < 0) return nullptr;
+  return {{"image", r.first_mismatch_image},
+          {"class", r.first_mismatch_class},
+          {"expected", r.first_expected},
+          {"got", r.first_got}};
+}
+
 nlohmann::json report_json(const env::VerifyReport& r) {
   nlohmann::json layers = nlohmann::json::array();
   nlohmann::json pe = nlohmann::json::array();
@@ -117,6 +126,7 @@ nlohmann::json report_json(const env::VerifyReport& r) {
           {"logit_mismatches", r.logit_mismatches},
           {"images_with_mismatch", r.images_with_mismatch},
           {"first_mismatch_image", r.first_mismatch_image},
+          {"first_mismatch", first_mismatch_json(r)},
           {"hardware_correct", r.hardware_correct},
           {"golden_correct", r.golden_correct},
           {"hardware_accuracy", r.hardware_accuracy},
@@ -189,7 +199,8 @@ void print_report(const env::VerifyReport& r) {
       "\nlogits            {} of {} differ from the golden model ({} images)\n", r.logit_mismatches,
       static_cast<std::uint64_t>(r.images) * r.layers.back().out_features, r.images_with_mismatch);
   if (r.first_mismatch_image >= 0) {
-    fmt::print("first mismatch    image {}\n", r.first_mismatch_image);
+    fmt::print("first mismatch    image {}, class {}: expected {}, got {}\n",
+               r.first_mismatch_image, r.first_mismatch_class, r.first_expected, r.first_got);
   }
   fmt::print("accuracy          hardware {:.4f} ({}/{}), golden {:.4f} ({}/{}){}\n",
              r.hardware_accuracy, r.hardware_correct, r.images, r.golden_accuracy, r.golden_correct,
@@ -457,7 +468,8 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "models/units, the last layer's logits against the golden logits stored in the model file,\n"
       "and the accuracy against the golden accuracy on the same images. The report has a row\n"
       "per layer (in -> out, PE, SIMD, cycles, transfers, analytical LUT/FF/DSP, mismatches),\n"
-      "each layer's formats, latency and throughput at the clock.\n"
+      "each layer's formats, the logit mismatches (the first: image, class, both raws), latency\n"
+      "and throughput at the clock.\n"
       "With --engine network (a CNN's default; an MLP's too on request) the model becomes a\n"
       "streaming network (`fxsim network-from-model`: conv, pool and dense blocks) folded by\n"
       "--pe / --simd or by the auto-folding rule (--target-interval, --lut-budget, --dsp-budget),\n"

@@ -57,4 +57,18 @@ struct DenseLayer {
 // (golden/quant_network.cpp).
 void validate(const DenseLayer& layer);
 
+// The unit scale of a bias without batch norm: khot<2,2,1> (sign + one magnitude bit, no
+// fraction bits), raw 1 = the single term +2^0. The shift-add bn_act then adds x << 0: no
+// multiplier, no DSP, and t = x + bias exactly.
+fx::KhotType unit_scale_type();
+
+// A dense or conv layer's own bias without batch norm, as the bn_act hardware runs it: the unit
+// scale (unit_scale_type, raw 1 per channel), the bias raws of bias_type (signed), output
+// out_type (pass the layer's MAC output type: y = act(requant(x + bias)) to x's own type), the
+// activation and its relu_clip bound (a raw of out_type). reference_forward, the integer
+// inference, the engines and the model file then run it as any bn_act.
+BnActLayer bias_only_bn(const fx::FxType& bias_type, std::vector<std::int64_t> bias_raw,
+                        const fx::FxType& out_type, units::Activation act,
+                        std::int64_t clip_raw = 0);
+
 }  // namespace fxsim::golden

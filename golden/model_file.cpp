@@ -1,8 +1,11 @@
 #include "golden/model_file.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -120,6 +123,20 @@ std::uint32_t get_u32(const unsigned char* p) {
 
 // ---- reading ------------------------------------------------------------------------------------
 
+// "WHERE.KEY: unknown key; expected one of ..." for the first key of object j (in the JSON
+// library's key order) that is not one of `keys`; "" when every key is known.
+std::string unknown_key(const json& j, const std::string& where,
+                        std::initializer_list<const char*> keys) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    std::string list;
+    for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
+    return (where.empty() ? key : where + "." + key) + ": unknown key; expected one of " + list;
+  }
+  return "";
+}
+
 class Reader {
  public:
   Reader(std::string path, const json& header, const unsigned char* data)
@@ -130,8 +147,19 @@ class Reader {
     }
   }
 
+  const std::string& path() const { return path_; }
+
   [[noreturn]] void fail(const std::string& where, const std::string& what) const {
     throw ModelFileError(path_ + ": " + where + ": " + what);
+  }
+
+  // A typo must not be silently ignored: every key of the object `where` is one this reader
+  // knows.
+  void known_keys(const json& j, const std::string& where,
+                  std::initializer_list<const char*> keys) const {
+    if (!j.is_object()) fail(where, "expected a JSON object, got " + j.dump());
+    const std::string wrong = unknown_key(j, where, keys);
+    if (!wrong.empty()) throw ModelFileError(path_ + ": " + wrong);
   }
 
   const json& at(const json& j, const char* key, const std::string& where) const {
@@ -180,17 +208,34 @@ class Reader {
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> blocks_;
 };
 
+units::Activation read_activation(const Reader& r, const json& j, const std::string& where) {
+  try {
+    return parse_activation(r.at(j, "activation", where).get<std::string>());
+  } catch (const std::invalid_argument& e) {
+    r.fail(where + ".activation", e.what());
+  }
+}
+
+// The relu_clip bound: required by relu_clip, optional (0) for the activations that ignore it.
+std::int64_t read_clip(const Reader& r, const json& j, const std::string& where,
+                       units::Activation act) {
+  if (act != units::Activation::RELU_CLIP && !j.contains("clip_raw")) return 0;
+  if (!j.contains("clip_raw")) {
+    r.fail(where, "missing key 'clip_raw' (relu_clip's upper bound, a raw of the output type)");
+  }
+  return j.at("clip_raw").get<std::int64_t>();
+}
+
 BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::size_t n) {
+  r.known_keys(bj, bw,
+               {"scale_type", "bias_type", "output_type", "activation", "clip_raw", "scale", "bias",
+                "scale_terms"});
   BnActLayer b;
   b.scale_type = r.num_type(bj, "scale_type", bw);
   b.bias_type = r.fx_type(bj, "bias_type", bw);
   b.out_type = r.fx_type(bj, "output_type", bw);
-  try {
-    b.act = parse_activation(r.at(bj, "activation", bw).get<std::string>());
-  } catch (const std::invalid_argument& e) {
-    r.fail(bw + ".activation", e.what());
-  }
-  b.clip_raw = r.at(bj, "clip_raw", bw).get<std::int64_t>();
+  b.act = read_activation(r, bj, bw);
+  b.clip_raw = read_clip(r, bj, bw, b.act);
   b.scale_raw = r.block(bj, "scale", bw, n);
   b.bias_raw = r.block(bj, "bias", bw, n);
   if (const auto* k = std::get_if<fx::KhotType>(&b.scale_type)) {
@@ -221,11 +266,54 @@ BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::
   return b;
 }
 
+// A layer's own bias without batch norm ("bias": {"type", "values", "activation", "clip_raw"}):
+// the bn_act of bias_only_bn, whose output type is the layer's output type.
+BnActLayer read_bias(const Reader& r, const json& bj, const std::string& bw, std::size_t n,
+                     const fx::FxType& out_type) {
+  r.known_keys(bj, bw, {"type", "values", "activation", "clip_raw"});
+  const fx::FxType type = r.fx_type(bj, "type", bw);
+  if (!type.is_signed) {
+    r.fail(bw + ".type", type.str() + " is unsigned; expected a signed type (bn_act's bias)");
+  }
+  const units::Activation act = read_activation(r, bj, bw);
+  const std::int64_t clip = read_clip(r, bj, bw, act);
+  return bias_only_bn(type, r.block(bj, "values", bw, n), out_type, act, clip);
+}
+
+// The bn_act of a dense or conv layer: its "bn" (null or absent: none) or its own "bias" without
+// batch norm. Both at once is refused: a bias before batch norm folds into the BN bias.
+std::optional<BnActLayer> read_bn_act(const Reader& r, const json& j, const std::string& where,
+                                      std::size_t n, const fx::FxType& out_type) {
+  const bool bn = j.contains("bn") && !j.at("bn").is_null();
+  const bool bias = j.contains("bias") && !j.at("bias").is_null();
+  if (bn && bias) {
+    r.fail(where + ".bias",
+           "present with a bn; expected the layer's bias folded into the BN bias (bn.bias = "
+           "beta + (bias - mean) * scale, docs/golden.md \"Writing a model file by hand\")");
+  }
+  if (bn) return read_bn(r, j.at("bn"), where + ".bn", n);
+  if (bias) return read_bias(r, j.at("bias"), where + ".bias", n, out_type);
+  return std::nullopt;
+}
+
 std::string layer_where(int index) { return "layers[" + std::to_string(index) + "]"; }
 
-DenseLayer read_layer(const Reader& r, const json& j, int index) {
+DenseLayer read_layer(const Reader& r, const json& j, int index, std::uint32_t version) {
   DenseLayer l;
   const std::string where = layer_where(index);
+  if (version == 1) {
+    if (j.contains("kind")) {
+      r.fail(where + ".kind",
+             "a version 2 key in a version 1 file (version 2 lists conv, "
+             "max_pool and dense layers, each with its kind)");
+    }
+    r.known_keys(j, where,
+                 {"name", "in_features", "out_features", "simd", "types", "weights", "bn", "bias"});
+  } else {
+    r.known_keys(j, where,
+                 {"kind", "name", "flatten", "in_features", "out_features", "simd", "types",
+                  "weights", "bn", "bias"});
+  }
   l.name = r.at(j, "name", where).get<std::string>();
   l.in_features = r.at(j, "in_features", where).get<int>();
   l.out_features = r.at(j, "out_features", where).get<int>();
@@ -237,15 +325,14 @@ DenseLayer read_layer(const Reader& r, const json& j, int index) {
   }
   const json& types = r.at(j, "types", where);
   const std::string tw = where + ".types";
+  r.known_keys(types, tw, {"input", "weight", "accumulator", "output"});
   l.input_type = r.fx_type(types, "input", tw);
   l.weight_type = r.fx_type(types, "weight", tw);
   l.acc_type = r.fx_type(types, "accumulator", tw);
   l.out_type = r.fx_type(types, "output", tw);
   l.weight_raw =
       r.block(j, "weights", where, static_cast<std::size_t>(l.in_features) * l.out_features);
-  if (j.contains("bn")) {
-    l.bn = read_bn(r, j.at("bn"), where + ".bn", static_cast<std::size_t>(l.out_features));
-  }
+  l.bn = read_bn_act(r, j, where, static_cast<std::size_t>(l.out_features), l.out_type);
   return l;
 }
 
@@ -258,9 +345,13 @@ int map_dim(const Reader& r, const json& j, const char* key, const std::string& 
 }
 
 FeatureLayer read_conv(const Reader& r, const json& j, const std::string& where) {
+  r.known_keys(j, where,
+               {"kind", "name", "input", "kernel", "stride", "padding", "out_channels", "simd",
+                "types", "weights", "bn", "bias"});
   ConvLayer c;
   c.name = r.at(j, "name", where).get<std::string>();
   const json& in = r.at(j, "input", where);
+  r.known_keys(in, where + ".input", {"height", "width", "channels"});
   c.shape.height = map_dim(r, in, "height", where + ".input");
   c.shape.width = map_dim(r, in, "width", where + ".input");
   c.shape.channels = map_dim(r, in, "channels", where + ".input");
@@ -275,22 +366,23 @@ FeatureLayer read_conv(const Reader& r, const json& j, const std::string& where)
   }
   const json& types = r.at(j, "types", where);
   const std::string tw = where + ".types";
+  r.known_keys(types, tw, {"input", "weight", "accumulator", "output"});
   c.input_type = r.fx_type(types, "input", tw);
   c.weight_type = r.num_type(types, "weight", tw);
   c.acc_type = r.fx_type(types, "accumulator", tw);
   c.out_type = r.fx_type(types, "output", tw);
   c.weight_raw =
       r.block(j, "weights", where, static_cast<std::size_t>(c.out_channels) * c.window_size());
-  if (j.contains("bn")) {
-    c.bn = read_bn(r, j.at("bn"), where + ".bn", static_cast<std::size_t>(c.out_channels));
-  }
+  c.bn = read_bn_act(r, j, where, static_cast<std::size_t>(c.out_channels), c.out_type);
   return c;
 }
 
 FeatureLayer read_max_pool(const Reader& r, const json& j, const std::string& where) {
+  r.known_keys(j, where, {"kind", "name", "input", "size", "type"});
   MaxPoolLayer p;
   p.name = r.at(j, "name", where).get<std::string>();
   const json& in = r.at(j, "input", where);
+  r.known_keys(in, where + ".input", {"height", "width", "channels"});
   p.height = map_dim(r, in, "height", where + ".input");
   p.width = map_dim(r, in, "width", where + ".input");
   p.channels = map_dim(r, in, "channels", where + ".input");
@@ -318,7 +410,7 @@ void read_layers_v2(const Reader& r, const json& layers, QuantNetwork& m) {
         r.fail(where + ".flatten",
                "present on a dense layer that follows no conv / max_pool layer");
       }
-      m.layers.push_back(read_layer(r, lj, index));
+      m.layers.push_back(read_layer(r, lj, index, 2));
     } else if (kind == "conv" || kind == "max_pool") {
       if (!m.layers.empty()) {
         r.fail(where, "a " + kind +
@@ -381,30 +473,67 @@ FileLayout read_preamble(const std::string& path, const std::vector<unsigned cha
 json parse_header(const std::string& path, const std::vector<unsigned char>& bytes,
                   const FileLayout& layout) {
   json header;
+  // H is the JSON text's length; a header length that counts the zero padding too reads the
+  // same (the padding is dropped before parsing, and the data region starts at the same byte).
+  auto end = bytes.begin() + 16 + static_cast<std::ptrdiff_t>(layout.header_len);
+  while (end > bytes.begin() + 16 && *(end - 1) == 0) --end;
   try {
-    header = json::parse(bytes.begin() + 16,
-                         bytes.begin() + 16 + static_cast<std::ptrdiff_t>(layout.header_len));
+    header = json::parse(bytes.begin() + 16, end);
   } catch (const json::exception& e) {
     throw file_error(path, std::string("header: invalid JSON: ") + e.what());
   }
-  if (!header.is_object() || header.value("format", "") != kFormatName) {
+  if (!header.is_object() || !header.contains("format") || header.at("format") != kFormatName) {
     throw file_error(path, "header: format is not '" + std::string(kFormatName) + "'");
   }
-  if (header.value("version", 0u) != layout.version) {
-    throw file_error(path, "header: version mismatch");
+  const json version = header.value("version", json());
+  if (!version.is_number_unsigned() || version.get<std::uint32_t>() != layout.version) {
+    throw file_error(path, "header: version mismatch: the header's \"version\" is " +
+                               (version.is_null() ? std::string("missing") : version.dump()) +
+                               ", the preamble's (bytes 8..11) is " +
+                               std::to_string(layout.version) + "; this fxsim reads versions " +
+                               std::to_string(kModelFileMinVersion) + " and " +
+                               std::to_string(kModelFileVersion) + ", and both must agree");
   }
+  const std::string wrong =
+      unknown_key(header, "", {"format", "version", "input", "layers", "golden", "meta", "blocks"});
+  if (!wrong.empty()) throw file_error(path, wrong);
   return header;
+}
+
+// Why a block's offset is not the expected byte offset, when it looks like a common mistake: an
+// element count instead of bytes, or bytes from the start of the file.
+std::string offset_hint(std::uint64_t offset, std::uint64_t expected, std::uint64_t data_start) {
+  const std::string at_byte = "; this block starts at byte offset " + std::to_string(expected);
+  if (offset * 8 == expected || offset % 8 != 0) {
+    return " (an element count?): offsets are in bytes, 8 per int64 element" + at_byte;
+  }
+  if (offset == data_start + expected) {
+    return " (from the start of the file?): offsets count from the start of the data region, "
+           "byte " +
+           std::to_string(data_start) + " of the file" + at_byte;
+  }
+  return ": offsets are in bytes from the start of the data region, each block right after the "
+         "previous one" +
+         at_byte;
 }
 
 // Blocks: contiguous, in order, exactly filling the data region. Returns the region's size in
 // bytes, so the file size can be checked before any block is read.
-std::uint64_t data_region_size(const std::string& path, const json& header) {
+std::uint64_t data_region_size(const std::string& path, const json& header,
+                               std::uint64_t data_start) {
   std::uint64_t expected_offset = 0;
+  int index = 0;
   try {
     for (const json& b : header.at("blocks")) {
-      if (b.at("offset").get<std::uint64_t>() != expected_offset) {
-        throw file_error(
-            path, "header: block '" + b.at("name").get<std::string>() + "' is not contiguous");
+      const std::string where = "header: blocks[" + std::to_string(index++) + "]";
+      if (!b.is_object()) throw file_error(path, where + ": expected a JSON object");
+      const std::string wrong = unknown_key(b, where, {"name", "count", "offset"});
+      if (!wrong.empty()) throw file_error(path, wrong);
+      const auto offset = b.at("offset").get<std::uint64_t>();
+      if (offset != expected_offset) {
+        throw file_error(path, "header: block '" + b.at("name").get<std::string>() +
+                                   "' is not contiguous: offset " + std::to_string(offset) +
+                                   offset_hint(offset, expected_offset, data_start));
       }
       const auto count = b.at("count").get<std::uint64_t>();
       if (count > (std::uint64_t{1} << 40)) throw file_error(path, "header: impossible block size");
@@ -434,9 +563,62 @@ void check_size_and_checksum(const std::string& path, const std::vector<unsigned
   }
 }
 
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", v);
+  return text;
+}
+
+// Labels are classes, and the stored accuracy is what the stored logits give against them:
+// argmax_rows (first maximum wins) == label, over count. The writer stores that quotient (or
+// torch's float64 mean of the same comparisons, within an ulp), so a tolerance of half an image,
+// 0.5 / count, refuses any other count of correct images. Returns "FIELD: what" or "".
+std::string golden_inconsistency(const GoldenResults& g, int classes) {
+  const auto count = static_cast<std::size_t>(std::max(g.count, 0));
+  if (g.logits.size() != count * static_cast<std::size_t>(classes) || g.labels.size() != count) {
+    return "golden: " + std::to_string(g.logits.size()) + " logits and " +
+           std::to_string(g.labels.size()) +
+           " labels; expected count x classes = " + std::to_string(count) + " x " +
+           std::to_string(classes) + " and count";
+  }
+  for (std::size_t i = 0; i < g.labels.size(); ++i) {
+    if (g.labels[i] < 0 || g.labels[i] >= classes) {
+      return "golden.labels: element " + std::to_string(i) + " = " + std::to_string(g.labels[i]) +
+             " is not a class; expected 0.." + std::to_string(classes - 1) +
+             " (golden.classes = " + std::to_string(classes) + ")";
+    }
+  }
+  if (g.count == 0) return "";
+  const std::vector<int> predicted = argmax_rows(g.logits, classes);
+  int correct = 0;
+  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == g.labels[i];
+  const double accuracy = static_cast<double>(correct) / g.count;
+  if (std::fabs(g.accuracy - accuracy) <= 0.5 / g.count) return "";
+  return "golden.accuracy: " + number(g.accuracy) + ", but the stored logits and labels give " +
+         number(accuracy) + " (" + std::to_string(correct) + " of " + std::to_string(g.count) +
+         " images: the first maximum of each row of logits equals its label); expected that "
+         "value, within 0.5 / count = " +
+         number(0.5 / g.count);
+}
+
+// The golden inputs are the raw pixel bytes 0..255 (raw of the input type = pixel byte): an input
+// type that cannot hold them would make every image wrong on the hardware and in the reference
+// alike, which `fxsim verify` would report as logit mismatches.
+void check_input_holds_pixels(const Reader& r, const fx::FxType& t) {
+  if (t.is_signed ? t.width >= 9 : t.width >= 8) return;
+  r.fail("input.type", t.str() +
+                           " cannot hold the golden inputs: they are the raw pixel bytes "
+                           "0..255 of golden.images, and its raws are " +
+                           std::to_string(t.raw_min()) + ".." + std::to_string(t.raw_max()) +
+                           "; expected a type whose raws hold 0..255 (ufixed<8,I> for any I, or "
+                           "a wider unsigned, or a signed type of at least 9 bits)");
+}
+
 // The golden results must describe the model they come with: one logit per output of the last
 // layer, in its output type.
 GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& model) {
+  r.known_keys(g, "golden",
+               {"images", "count", "classes", "logits_type", "accuracy", "logits", "labels"});
   GoldenResults res;
   res.images = r.at(g, "images", "golden").get<std::string>();
   res.count = r.at(g, "count", "golden").get<int>();
@@ -452,6 +634,8 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
   if (res.count < 0) r.fail("golden.count", "negative");
   res.logits = r.block(g, "logits", "golden", static_cast<std::size_t>(res.count) * classes);
   res.labels = r.block(g, "labels", "golden", static_cast<std::size_t>(res.count));
+  const std::string wrong = golden_inconsistency(res, classes);
+  if (!wrong.empty()) throw ModelFileError(r.path() + ": " + wrong);
   return res;
 }
 
@@ -459,15 +643,20 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
 // framing is already checked. JSON type errors propagate to the caller, which names the file.
 ModelFile read_contents(const Reader& r, const json& header, std::uint32_t version) {
   ModelFile file;
-  file.model.input_type = r.fx_type(r.at(header, "input", "header"), "type", "input");
+  const json& input = r.at(header, "input", "header");
+  r.known_keys(input, "input", {"type"});
+  file.model.input_type = r.fx_type(input, "type", "input");
   const json& layers = r.at(header, "layers", "header");
   if (version == 1) {
     int index = 0;
-    for (const json& lj : layers) file.model.layers.push_back(read_layer(r, lj, index++));
+    for (const json& lj : layers) file.model.layers.push_back(read_layer(r, lj, index++, 1));
   } else {
     read_layers_v2(r, layers, file.model);
   }
-  if (header.contains("golden")) file.golden = read_golden(r, header.at("golden"), file.model);
+  if (header.contains("golden")) {
+    file.golden = read_golden(r, header.at("golden"), file.model);
+    check_input_holds_pixels(r, file.model.input_type);
+  }
   file.metadata_json = header.value("meta", json::object()).dump();
   return file;
 }
@@ -518,6 +707,11 @@ std::uint32_t model_file_version(const QuantNetwork& model) { return model.dense
 
 void write_model_file(const std::string& path, const ModelFile& file) {
   validate(file.model);
+  if (file.golden) {
+    const std::string wrong =
+        golden_inconsistency(*file.golden, file.model.layers.back().out_features);
+    if (!wrong.empty()) throw ModelFileError(path + ": " + wrong);
+  }
   const std::uint32_t version = model_file_version(file.model);
   BlockWriter blocks;
   json header = {{"format", kFormatName},
@@ -575,7 +769,8 @@ ModelFile read_model_file(const std::string& path) {
   const std::vector<unsigned char> bytes = slurp(path);
   const FileLayout layout = read_preamble(path, bytes);
   const json header = parse_header(path, bytes, layout);
-  check_size_and_checksum(path, bytes, layout.data_start + data_region_size(path, header) + 8);
+  check_size_and_checksum(
+      path, bytes, layout.data_start + data_region_size(path, header, layout.data_start) + 8);
   const Reader r(path, header, bytes.data() + layout.data_start);
   ModelFile file;
   try {

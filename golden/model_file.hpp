@@ -5,9 +5,10 @@
 //
 //   offset 0   8 bytes   magic "FXSMGOLD"
 //          8   u32 LE    format version: 1 (dense layers) or 2 (layer kinds: conv, max_pool, dense)
-//         12   u32 LE    header length H in bytes
+//         12   u32 LE    header length H in bytes (the JSON text, without the padding)
 //         16   H bytes   UTF-8 JSON header, then zero padding to a multiple of 8
-//          D   blocks    int64 LE arrays, in header order, contiguous (header "blocks")
+//          D   blocks    int64 LE arrays, in header order, contiguous (header "blocks": offsets
+//                        in bytes from D)
 //        end-8 u64 LE    FNV-1a 64 of every byte before it
 #pragma once
 
@@ -40,7 +41,8 @@ struct GoldenResults {
   int count = 0;       // the first `count` images
   std::vector<std::int64_t> logits;  // count x classes raws of the last layer's output type
   std::vector<std::int64_t> labels;  // count
-  double accuracy = 0;               // argmax(logits) == label (first maximum wins)
+  double accuracy = 0;  // argmax(logits) == label (first maximum wins), over count: checked
+                        // against the logits and labels (within 0.5 / count) on write and read
 };
 
 struct ModelFile {
@@ -49,11 +51,15 @@ struct ModelFile {
   std::string metadata_json = "{}";  // free-form JSON object: method, bits, seed, accuracies
 };
 
-// Writes atomically (temporary file + rename). Validates the model first.
+// Writes atomically (temporary file + rename). Validates the model first, and the golden
+// results' labels (classes) and accuracy (what the logits give).
 void write_model_file(const std::string& path, const ModelFile& file);
 
-// Reads and checks everything: magic, version, sizes (truncation), checksum, the JSON, type
-// strings, block references, K-hot encodings against the scale raws, and validate(model).
+// Reads and checks everything: magic, version, sizes (truncation), checksum, the JSON (every key
+// known at every level), block offsets (bytes), type strings, block references, K-hot encodings
+// against the scale raws, the golden results (labels, accuracy, an input type holding the pixel
+// bytes) and validate(model). A layer's "bias" without BN becomes bias_only_bn
+// (docs/golden.md, "Writing a model file by hand").
 ModelFile read_model_file(const std::string& path);
 
 // The IDX file golden results name: `g.images` itself when absolute, else data_dir/g.images

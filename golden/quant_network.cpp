@@ -37,6 +37,21 @@ int BnActLayer::scale_frac() const {
   return std::get<fx::FxType>(scale_type).frac_bits();
 }
 
+fx::KhotType unit_scale_type() { return fx::KhotType::make(fx::KhotKind::KHOT, 2, 2, 1); }
+
+BnActLayer bias_only_bn(const fx::FxType& bias_type, std::vector<std::int64_t> bias_raw,
+                        const fx::FxType& out_type, units::Activation act, std::int64_t clip_raw) {
+  BnActLayer b;
+  b.scale_type = unit_scale_type();
+  b.scale_raw.assign(bias_raw.size(), 1);
+  b.bias_type = bias_type;
+  b.bias_raw = std::move(bias_raw);
+  b.out_type = out_type;
+  b.act = act;
+  b.clip_raw = clip_raw;
+  return b;
+}
+
 units::Activation parse_activation(std::string_view name) {
   for (const auto& [known, a] : units::activation_names()) {
     if (known == name) return a;

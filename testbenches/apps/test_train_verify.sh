@@ -141,6 +141,44 @@ expect_fail "verify: images not found" 2 "--data" "" verify -m "$WORK/a/model_pt
   --data "$WORK/nowhere"
 expect_fail "verify: unknown backend" 2 "backend" "" verify -m "$WORK/a/model_ptq_e4.fxm" -b gpu
 
+# --- a golden logit changed, and a typo in the header (the file's checksum fixed each time) -------
+# Image 3's logit of its last class that is not the row's first maximum, lowered by one (the
+# stored accuracy stays true): verify names image, class and both raws. Then "accuracy" misspelt.
+"$PY" - "$WORK/a/model_ptq_e4.fxm" "$WORK/bad.fxm" "$WORK/typo.fxm" "$WORK/right.txt" <<'PYEOF'
+import json, struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+def fix(b):
+    fnv = 0xcbf29ce484222325
+    for x in b[:-8]:
+        fnv = ((fnv ^ x) * 0x100000001b3) & 0xffffffffffffffff
+    b[-8:] = struct.pack("<Q", fnv)
+    return b
+h = struct.unpack("<I", b[12:16])[0]
+head = json.loads(b[16:16 + h])
+data = 16 + (h + 7) // 8 * 8
+block = [x for x in head["blocks"] if x["name"] == head["golden"]["logits"]][0]
+row = [struct.unpack("<q", b[data + block["offset"] + 8 * (30 + c):][:8])[0] for c in range(10)]
+c = max(k for k in range(10) if k != row.index(max(row)))
+at = data + block["offset"] + 8 * (30 + c)
+b2 = bytearray(b)
+b2[at:at + 8] = struct.pack("<q", row[c] - 1)
+open(sys.argv[2], "wb").write(fix(b2))
+t = bytearray(b)
+i = t.index(b'"accuracy"')
+t[i:i + 10] = b'"accuracX"'
+open(sys.argv[3], "wb").write(fix(t))
+print(c, row[c], file=open(sys.argv[4], "w"))
+PYEOF
+read -r cls right <"$WORK/right.txt"
+"$FXSIM" verify -m "$WORK/bad.fxm" -n 10 -q >"$WORK/bad.out" 2>&1
+rc=$?
+check "verify: a changed golden logit exits 1 (got $rc)" [ "$rc" = 1 ]
+check "verify: a changed golden logit is named" grep -qxF \
+  "first mismatch    image 3, class $cls: expected $((right - 1)), got $right" "$WORK/bad.out"
+expect_fail "verify: a misspelt header key" 2 "fxsim verify: $WORK/typo.fxm: golden.accuracX: \
+unknown key; expected one of images, count, classes, logits_type, accuracy, logits, labels" "" \
+  verify -m "$WORK/typo.fxm"
+
 # --- the network engine (an MLP on request): the layer engine's logits and accuracy ---------------
 # All 100 images in chunks of 30 (4 runs) on the model backend, then on the stitched RTL: 0 logit
 # mismatches, the layer engine's top-1 count (its JSON above), the same latency and interval on

@@ -189,11 +189,19 @@ void score_batch(const std::vector<std::int64_t>& logits, const golden::GoldenRe
     const auto hw_row = logits.begin() + static_cast<std::ptrdiff_t>(i) * classes;
     const auto gold_row = g.logits.begin() + static_cast<std::ptrdiff_t>(image) * classes;
     std::uint64_t wrong = 0;
-    for (int c = 0; c < classes; ++c) wrong += hw_row[c] != gold_row[c] ? 1 : 0;
+    for (int c = 0; c < classes; ++c) {
+      if (hw_row[c] == gold_row[c]) continue;
+      if (r.first_mismatch_image < 0) {
+        r.first_mismatch_image = image;
+        r.first_mismatch_class = c;
+        r.first_expected = gold_row[c];
+        r.first_got = hw_row[c];
+      }
+      ++wrong;
+    }
     if (wrong != 0) {
       r.logit_mismatches += wrong;
       ++r.images_with_mismatch;
-      if (r.first_mismatch_image < 0) r.first_mismatch_image = image;
     }
     const std::vector<std::int64_t> hw_logits(hw_row, hw_row + classes);
     const std::vector<std::int64_t> gold_logits(gold_row, gold_row + classes);

@@ -71,7 +71,10 @@ struct VerifyReport {
   std::vector<LayerVerify> layers;
   std::uint64_t logit_mismatches = 0;  // hardware logits != golden logits (raw compare)
   std::uint64_t images_with_mismatch = 0;
-  int first_mismatch_image = -1;
+  int first_mismatch_image =
+      -1;  // and its first differing class, the golden raw and the hardware's
+  int first_mismatch_class = -1;
+  std::int64_t first_expected = 0, first_got = 0;
   int hardware_correct = 0, golden_correct = 0;  // argmax == label, first maximum wins
   double hardware_accuracy = 0, golden_accuracy = 0;
   double wall_seconds = 0;

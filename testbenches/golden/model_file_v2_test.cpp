@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "golden/model_file.hpp"
+#include "testbenches/common/hand_model_file.hpp"
 
 namespace fx = fxsim::fx;
 
@@ -88,7 +91,7 @@ ModelFile cnn_model() {
   g.images = "t10k-images-idx3-ubyte.gz";
   g.count = 2;
   g.logits = {1, -2, 3, 0, 5, -7};
-  g.labels = {2, 1};
+  g.labels = {2, 0};  // row 0's first maximum is class 2 (right), row 1's class 1 (wrong)
   g.accuracy = 0.5;
   f.golden = g;
   f.metadata_json = R"({"method":"cnn"})";
@@ -217,7 +220,7 @@ TEST_F(ModelFilesV2, CnnRoundTripsEveryField) {
   EXPECT_EQ(g.golden->images, "t10k-images-idx3-ubyte.gz");
   EXPECT_EQ(g.golden->count, 2);
   EXPECT_EQ(g.golden->logits, (std::vector<int64_t>{1, -2, 3, 0, 5, -7}));
-  EXPECT_EQ(g.golden->labels, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(g.golden->labels, (std::vector<int64_t>{2, 0}));
   EXPECT_EQ(g.golden->accuracy, 0.5);
   EXPECT_EQ(g.metadata_json, R"({"method":"cnn"})");
 
@@ -234,8 +237,9 @@ TEST_F(ModelFilesV2, CnnRoundTripsEveryField) {
   EXPECT_NE(h.find("\"flatten\": \"yxc\""), std::string::npos);
   EXPECT_NE(h.find("\"version\": 2"), std::string::npos);
 
-  // The format is frozen: data/cnn_v2.fxm (this model, written when version 2 was introduced) is
-  // what the readers' tests load as their CNN file.
+  // The format is frozen: data/cnn_v2.fxm (this model, written when version 2 was introduced;
+  // its second label changed from 1 to 0 when the reader began checking golden.accuracy against
+  // the logits) is what the readers' tests load as their CNN file.
   EXPECT_EQ(bytes(std::string(FXSIM_GOLDEN_DATA_DIR) + "/cnn_v2.fxm"), b);
   // Same model, same bytes; the loaded model writes the same file again.
   write_model_file(path_, f);
@@ -285,18 +289,23 @@ TEST_F(ModelFilesV2, OtherVersionsAreRefusedNamingTheFile) {
                            ", this fxsim reads versions 1 and 2");
   }
   // A CNN file claiming version 1 in both places: version 1 has no layer kinds, so its first
-  // entry is read as a dense layer and lacks in_features.
+  // entry's kind is refused as a version 2 key.
   write_model_file(path_, cnn_model());
   patch_header("\"version\": 2", "\"version\": 1");
   b = bytes();
   b[8] = 1;
   fix_checksum(b);
   put(b);
-  EXPECT_EQ(error(), path_ + ": layers[0]: missing key 'in_features'");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].kind: a version 2 key in a version 1 file (version 2 lists "
+                         "conv, max_pool and dense layers, each with its kind)");
   // The preamble and the header disagree.
   write_model_file(path_, cnn_model());
   patch_header("\"version\": 2", "\"version\": 1");
-  EXPECT_EQ(error(), path_ + ": header: version mismatch");
+  EXPECT_EQ(error(), path_ +
+                         ": header: version mismatch: the header's \"version\" is 1, the "
+                         "preamble's (bytes 8..11) is 2; this fxsim reads versions 1 and 2, and "
+                         "both must agree");
 }
 
 TEST_F(ModelFilesV2, TruncatedOrCorruptFilesAreRefused) {
@@ -314,6 +323,58 @@ TEST_F(ModelFilesV2, TruncatedOrCorruptFilesAreRefused) {
   fix_checksum(j);
   put(j);
   EXPECT_NE(error().find(path_ + ": header: invalid JSON: "), std::string::npos) << error();
+}
+
+// A conv layer's own bias without BN (a "bias" object instead of "bn") loads as a dense layer's
+// does: golden::bias_only_bn, its output type the conv's output type (here the pool's map type,
+// so the chain stays valid). The file is cnn_model()'s, its header edited as a hand writer would.
+TEST_F(ModelFilesV2, AConvLayersOwnBiasWithoutBn) {
+  write_model_file(path_, cnn_model());
+  const std::vector<char> b = bytes();
+  const std::string h = header_of(b);
+  fxsim::test::HandModel m;
+  m.header = nlohmann::json::parse(h);
+  const std::size_t data = (16 + h.size() + 7) / 8 * 8;
+  m.data.resize((b.size() - 8 - data) / 8);
+  std::memcpy(m.data.data(), b.data() + data, m.data.size() * 8);  // little-endian host
+  m.header.erase("golden");  // the logits change; its blocks stay, unreferenced
+  nlohmann::json& conv = m.header["layers"][0];
+  conv["types"]["output"] = "ufixed<4,2,RND_CONV,SAT,0>";
+  conv["bias"] = {{"type", conv["bn"]["bias_type"]},
+                  {"values", "conv1.bn.bias"},
+                  {"activation", "relu_clip"},
+                  {"clip_raw", 12}};
+  conv.erase("bn");
+  fxsim::test::write_hand_model_file(path_, m);
+  const ModelFile g = read_model_file(path_);
+  const ConvLayer& c = std::get<ConvLayer>(g.model.features[0]);
+  ASSERT_TRUE(c.bn.has_value());
+  EXPECT_EQ(fx::type_str(c.bn->scale_type), "khot<2,2,1>");
+  EXPECT_EQ(c.bn->scale_raw, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(c.bn->bias_type.str(), "fixed<8,4,TRN,WRAP,0>");
+  EXPECT_EQ(c.bn->bias_raw, (std::vector<int64_t>{3, -100}));
+  EXPECT_EQ(c.bn->out_type, kMap);
+  EXPECT_EQ(c.bn->act, fxsim::units::Activation::RELU_CLIP);
+  EXPECT_EQ(c.bn->clip_raw, 12);
+}
+
+// Unknown keys of conv and max-pool layers are named as a dense layer's are.
+TEST_F(ModelFilesV2, UnknownKeysOfFeatureLayersAreNamed) {
+  write_model_file(path_, cnn_model());
+  patch_header("\"stride\"", "\"strode\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].strode: unknown key; expected one of kind, name, input, "
+                         "kernel, stride, padding, out_channels, simd, types, weights, bn, bias");
+  write_model_file(path_, cnn_model());
+  patch_header("\"size\"", "\"sizf\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[1].sizf: unknown key; expected one of kind, name, input, size, "
+                         "type");
+  write_model_file(path_, cnn_model());
+  patch_header("\"channels\"", "\"channelz\"");
+  EXPECT_EQ(error(), path_ +
+                         ": layers[0].input.channelz: unknown key; expected one of height, width, "
+                         "channels");
 }
 
 TEST_F(ModelFilesV2, BadKindsAndFlattenOrdersAreRefused) {

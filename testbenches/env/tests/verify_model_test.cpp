@@ -22,10 +22,14 @@
 #include "models/engine/elaboration.hpp"
 #include "models/engine/latency.hpp"
 #include "models/engine/memory_map.hpp"
+#include "models/engine/network_plan.hpp"
 #include "models/engine/stimulus.hpp"
 #include "models/resources/estimate.hpp"
 #include "models/units/unit_registry.hpp"
+#include "testbenches/common/hand_model_file.hpp"
 #include "testbenches/env/model_layer_point.hpp"
+#include "testbenches/env/network_from_model.hpp"
+#include "testbenches/env/verify_network.hpp"
 
 namespace fxsim::env {
 namespace {
@@ -174,14 +178,19 @@ TEST_F(VerifyModel, CyclesFollowTheLatencyFormula) {
   EXPECT_DOUBLE_EQ(r.cycles_per_image(), (338.0 + 329.0) / kImages);
 }
 
+// Named by image, class and both raws (the network engine's report gives the same).
 TEST_F(VerifyModel, AWrongGoldenLogitIsCaught) {
   golden::ModelFile file = load();
-  file.golden->logits[5 * 10 + 3] += 1;
+  const std::int64_t right = file.golden->logits[5 * 10 + 3];
+  file.golden->logits[5 * 10 + 3] = right + 1;
   VerifyOptions o;
   const VerifyReport r = verify_model(file, model_path_, o);
   EXPECT_EQ(r.logit_mismatches, 1u);
   EXPECT_EQ(r.images_with_mismatch, 1u);
   EXPECT_EQ(r.first_mismatch_image, 5);
+  EXPECT_EQ(r.first_mismatch_class, 3);
+  EXPECT_EQ(r.first_expected, right + 1);
+  EXPECT_EQ(r.first_got, right);
   EXPECT_EQ(r.layer_mismatches(), 0u);  // the hardware agrees with models/units
   EXPECT_FALSE(r.passed());
 }
@@ -191,6 +200,7 @@ TEST_F(VerifyModel, AWrongGoldenLogitIsCaught) {
 // worker 1 batch 1: the mismatches sit in batches 1 and 0.
 TEST_F(VerifyModel, WorkersGiveTheReportOfOneProcess) {
   golden::ModelFile file = load();
+  const std::int64_t right = file.golden->logits[5 * 10 + 3];
   file.golden->logits[20 * 10 + 1] += 1;
   file.golden->logits[5 * 10 + 3] -= 1;
   file.golden->logits[5 * 10 + 4] += 1;
@@ -212,6 +222,9 @@ TEST_F(VerifyModel, WorkersGiveTheReportOfOneProcess) {
     EXPECT_EQ(r.logit_mismatches, 3u);
     EXPECT_EQ(r.images_with_mismatch, 2u);
     EXPECT_EQ(r.first_mismatch_image, 5);
+    EXPECT_EQ(r.first_mismatch_class, 3);
+    EXPECT_EQ(r.first_expected, right - 1);
+    EXPECT_EQ(r.first_got, right);
     EXPECT_EQ(r.layer_mismatches(), 0u);
     EXPECT_EQ(r.golden_correct, expected_correct_);
     EXPECT_EQ(r.layers[0].compute_cycles, (16u * 8 + 6) + (16u * 8 + 6) + (8u * 8 + 6));
@@ -387,6 +400,61 @@ TEST(LayerPoint, CarriesTheLayerFormatsAndK_hotScaleWords) {
     EXPECT_EQ(engine::term_word_value(s.bn_scale_words[i], k.k, engine::khot_shift_bits(k)),
               m.layers[0].bn->scale_raw[i]);
   }
+}
+
+// A model file written by hand (testbenches/common/hand_model_file.hpp): its first layer has its
+// own bias and no batch norm, loaded as a bn_act with a unit K-hot scale. The golden logits are
+// brute-forced in plain arithmetic; the layer and network engines reproduce every one on the model
+// backend.
+TEST(VerifyHandModel, ABiasWithoutBnVerifiesBitExactly) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("fxsim_verify_hand_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  constexpr int kCount = 64;
+  std::mt19937_64 rng(18);
+  golden::IdxImages images{kCount, 2, 2, {}};
+  std::vector<std::int64_t> pixels, labels;
+  for (int i = 0; i < kCount * test::kHandPixels; ++i) {
+    images.pixels.push_back(static_cast<std::uint8_t>(rng() & 0xff));
+    pixels.push_back(images.pixels.back());
+  }
+  for (int i = 0; i < kCount; ++i) labels.push_back(static_cast<std::int64_t>(rng() % 2));
+  golden::write_idx_images((dir / "images.idx").string(), images);
+  test::HandModel m = test::hand_bias_mlp();
+  test::add_hand_golden(m, (dir / "images.idx").string(), pixels, labels);
+  const std::string path = (dir / "hand.fxm").string();
+  test::write_hand_model_file(path, m);
+
+  const golden::ModelFile file = golden::read_model_file(path);
+  for (int i = 0; i < kCount; ++i) {
+    const std::vector<std::int64_t> px(pixels.begin() + i * 4, pixels.begin() + (i + 1) * 4);
+    ASSERT_EQ(golden::reference_forward(file.model, px), test::hand_bias_mlp_logits(px)) << i;
+  }
+  VerifyOptions o;
+  o.batch = 16;
+  o.hw.pe = 1;
+  const VerifyReport r = verify_model(file, path, o);
+  EXPECT_EQ(r.images, kCount);
+  EXPECT_EQ(r.logit_mismatches, 0u);
+  EXPECT_EQ(r.first_mismatch_image, -1);
+  EXPECT_EQ(r.layer_mismatches(), 0u);
+  EXPECT_EQ(r.hardware_correct, r.golden_correct);
+  EXPECT_TRUE(r.passed());
+  // And as a streaming network (`fxsim verify --engine network`): the same bit-exact logits.
+  ModelFolding f;
+  f.pe = {1, 1};
+  f.model_ref = path;
+  f.model_data_ref = dir.string();
+  const engine::NetworkPlan plan = engine::plan_network(network_from_model(file, f), "hand");
+  NetworkVerifyOptions no;
+  no.chunk = 16;
+  const NetworkVerifyReport n = verify_network(file, path, plan, no);
+  EXPECT_EQ(n.golden.mismatches, 0u);
+  EXPECT_EQ(n.golden.first_mismatch_image, -1);
+  EXPECT_EQ(n.reference_mismatches, 0u);
+  EXPECT_EQ(n.golden.correct, r.golden_correct);
+  EXPECT_TRUE(n.passed());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
