@@ -5,6 +5,7 @@
 #include <torch/types.h>
 
 #include "golden/idx.hpp"
+#include "golden/model_file.hpp"
 #include "golden/torch/qnet.hpp"
 
 namespace fxsim::golden {
@@ -23,6 +24,10 @@ double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y);
 // The network's [N, classes] outputs in eval mode, in chunks of kEvalChunk images.
 torch::Tensor outputs_of(QNet& net, const torch::Tensor& x, Precision p);
 double evaluate(QNet& net, const Data& d, Precision p);
+
+// The golden results of a model file: the integer logits of the Fashion-MNIST test images `test`
+// (the first test.y.size(0) of t10k), their labels and top-1 accuracy.
+GoldenResults test_set_golden(const torch::Tensor& logits, const Data& test, double accuracy);
 
 // Images per forward pass when evaluating. Small enough that the fake quantizer's float64
 // temporaries (~30 per layer) stay below glibc's mmap threshold (32 MB at most): chunks of 2000

@@ -102,10 +102,8 @@ QuantSettings settings_of(const ImportOptions& o) {
   s.logit_bits = o.logit_bits;
   s.rounding = o.rounding;
   s.khot_k = o.khot_k;
-  if (o.weight_kind != "fixed") {
-    s.weight_kind = o.weight_kind == "spt" ? fx::KhotKind::SPT : fx::KhotKind::KHOT;
-    s.weight_k = o.weight_k;
-  }
+  s.weight_kind = weight_kind_of(o.weight_kind);
+  s.weight_k = o.weight_k;
   return s;
 }
 
@@ -148,13 +146,7 @@ ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, 
                      r.accuracy, r.calibration_images)
       << r.formats;
   r.file.model = model;
-  GoldenResults g;
-  g.images = "t10k-images-idx3-ubyte.gz";
-  g.count = r.test_images;
-  g.logits = to_int64_vector(logits);
-  g.labels = to_int64_vector(test.y);
-  g.accuracy = r.accuracy;
-  r.file.golden = std::move(g);
+  r.file.golden = test_set_golden(logits, test, r.accuracy);
   r.file.metadata_json = nlohmann::json{
       {"method", "ptq"},
       {"source", net.source},

@@ -133,6 +133,11 @@ torch::Tensor tensor_of(const std::vector<float>& v, c10::IntArrayRef shape) {
 
 }  // namespace
 
+std::optional<fx::KhotKind> weight_kind_of(const std::string& name) {
+  if (name == "fixed") return std::nullopt;
+  return name == "spt" ? fx::KhotKind::SPT : fx::KhotKind::KHOT;
+}
+
 void load_mac_layer(const FloatMacLayer& l, torch::Tensor& weight, QuantBatchNorm& bn) {
   torch::NoGradGuard no_grad;
   const torch::Tensor w = tensor_of(l.weight, weight.sizes());

@@ -32,6 +32,9 @@ struct QuantSettings {
   int weight_k = 2;
 };
 
+// QuantSettings::weight_kind of a config's / command line's name: "fixed" none, "khot", "spt".
+std::optional<fx::KhotKind> weight_kind_of(const std::string& name);
+
 // Largest |value| of every quantized tensor of one MAC layer (dense or conv) and its batch norm
 // (from float inference).
 struct LayerRanges {

@@ -162,10 +162,8 @@ QuantSettings settings_of(const TrainConfig& cfg, const Variant& v) {
   s.rounding = cfg.rounding;
   s.khot_k = v.khot_k;
   s.learn_binary_point = v.method == "qat_bp";
-  if (cfg.weight_kind != "fixed") {
-    s.weight_kind = cfg.weight_kind == "spt" ? fx::KhotKind::SPT : fx::KhotKind::KHOT;
-    s.weight_k = cfg.weight_k;
-  }
+  s.weight_kind = weight_kind_of(cfg.weight_kind);
+  s.weight_k = cfg.weight_k;
   return s;
 }
 
@@ -187,13 +185,7 @@ ModelFile variant_model_file(const TrainConfig& cfg, const TrainReport& report,
                              const torch::Tensor& logits, const Data& test) {
   ModelFile f;
   f.model = model;
-  GoldenResults g;
-  g.images = "t10k-images-idx3-ubyte.gz";
-  g.count = report.test_images;
-  g.logits = to_int64_vector(logits);
-  g.labels = to_int64_vector(test.y);
-  g.accuracy = r.accuracy;
-  f.golden = std::move(g);
+  f.golden = test_set_golden(logits, test, r.accuracy);
   f.metadata_json = nlohmann::json{
       {"variant", r.name},
       {"method", r.method},

@@ -130,9 +130,10 @@ TEST_F(OnnxReader, AnUnsupportedOperatorIsNamedWithTheSupportedOnes) {
 TEST_F(OnnxReader, AShapeComputedFlattenIsRefusedWithTheFix) {
   onnx::ModelProto m = mlp();
   m.mutable_graph()->mutable_node(1)->set_op_type("Shape");
-  EXPECT_EQ(error_of(m), "FILE: node 'act1' (Shape, opset 13): a shape computation "
-                         "(x.view(x.size(0), -1) exports one); expected a constant flatten: use "
-                         "torch.flatten(x, 1) or nn.Flatten() before exporting");
+  EXPECT_EQ(error_of(m),
+            "FILE: node 'act1' (Shape, opset 13): a shape computation "
+            "(x.view(x.size(0), -1) exports one); expected a constant flatten: use "
+            "torch.flatten(x, 1) or nn.Flatten() before exporting");
 }
 
 TEST_F(OnnxReader, ADynamicDimensionIsRefused) {
