@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "fx/fx_type.hpp"
 #include "golden/quant_network.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 
@@ -33,6 +34,10 @@ struct FloatMacLayer {
   std::optional<FloatBatchNorm> bn;
   units::Activation act = units::Activation::NONE;  // NONE, RELU, RELU_CLIP or HARDTANH
   double clip = 0.0;                                // RELU_CLIP's upper bound
+  // Formats the source fixes (QONNX Quant nodes on the weights, the bias, the output after the
+  // activation): the import keeps them instead of calibrating (weight and bias: their values are
+  // already values of the format).
+  std::optional<fx::FxType> weight_format, bias_format, out_format;
 };
 
 struct FloatPoolLayer {

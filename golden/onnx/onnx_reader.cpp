@@ -6,11 +6,14 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <set>
+
+#include "fx/cast.hpp"
 
 namespace fxsim::golden {
 namespace {
@@ -139,10 +142,17 @@ class Walker {
   void clip(const onnx::NodeProto& n);
   void max_pool(const onnx::NodeProto& n);
   void flatten(const onnx::NodeProto& n);
+  fx::FxType quant_format(const onnx::NodeProto& n) const;
+  void quant(const onnx::NodeProto& n);
+  std::optional<fx::FxType> format_of(const std::string& constant) const {
+    const auto it = quantized_.find(constant);
+    return it == quantized_.end() ? std::nullopt : std::optional<fx::FxType>(it->second);
+  }
 
   std::string path_;
   int opset_;
   std::optional<FloatMacLayer> layer_;  // the MAC layer whose bias / BN / activation may follow
+  std::map<std::string, fx::FxType> quantized_;  // constants a Quant node made, and their format
   bool flattened_ = false;
   bool ended_ = false;  // a final Softmax was dropped: nothing may follow
 };
@@ -221,7 +231,11 @@ void Walker::conv(const onnx::NodeProto& n) {
   l.padding = static_cast<int>(pads[0]);
   if (l.in != shape[1]) fail(n, "weights for " + std::to_string(l.in) + " input channels");
   l.weight = constant_floats(n, 1, "weights");
-  if (n.input_size() > 2 && !n.input(2).empty()) l.bias = constant_floats(n, 2, "bias");
+  l.weight_format = format_of(n.input(1));
+  if (n.input_size() > 2 && !n.input(2).empty()) {
+    l.bias = constant_floats(n, 2, "bias");
+    l.bias_format = format_of(n.input(2));
+  }
   shape = {shape[0], l.out, shape[2] + 2 * l.padding - l.kernel + 1,
            shape[3] + 2 * l.padding - l.kernel + 1};
   layer_ = std::move(l);
@@ -252,6 +266,7 @@ void Walker::dense(const onnx::NodeProto& n, bool gemm) {
     fail(n, fmt::format("weights for {} inputs; the input has {}", l.in, shape[1]));
   }
   const std::vector<float> v = constant_floats(n, 1, "weights");
+  l.weight_format = format_of(n.input(1));
   l.weight.resize(v.size());
   for (int o = 0; o < l.out; ++o) {  // [out, in]
     for (int i = 0; i < l.in; ++i) {
@@ -283,6 +298,7 @@ void Walker::add(const onnx::NodeProto& n) {
                         b.size(), l->out));
   }
   l->bias = std::move(b);
+  l->bias_format = format_of(n.input(1));
 }
 
 void Walker::batch_norm(const onnx::NodeProto& n) {
@@ -383,8 +399,104 @@ void Walker::flatten(const onnx::NodeProto& n) {
   flattened_ = true;
 }
 
+// QONNX Quant: y = (clamp(round(x / scale + zp), min, max) - zp) x scale, min / max of a
+// (narrow) signed or unsigned bitwidth-bit integer. With scale = 2^-F and zp = 0 that is exactly
+// a cast into fixed<W, W - F> (ufixed for unsigned) with the rounding mode's equivalent and SAT
+// (narrow: SAT_SYM); anything else has no fixed-point format and is refused.
+fx::FxType Walker::quant_format(const onnx::NodeProto& n) const {
+  if (n.input_size() != 4) fail(n, "expected 4 inputs (x, scale, zero point, bit width)");
+  for (int i = 1; i < 4; ++i) {
+    if (!constants.has(n.input(i))) {
+      fail(n, fmt::format("input {} ('{}') is computed; expected a constant", i, n.input(i)));
+    }
+  }
+  const std::vector<float> scale = floats_of(constants.at(n.input(1)));
+  const std::vector<float> zero = floats_of(constants.at(n.input(2)));
+  const std::vector<float> bits = floats_of(constants.at(n.input(3)));
+  if (scale.size() != 1) {
+    fail(n, fmt::format("{} scales (per channel); expected one per tensor (fxsim's formats are per "
+                        "tensor)",
+                        scale.size()));
+  }
+  int e = 0;
+  const double mantissa = std::frexp(static_cast<double>(scale[0]), &e);
+  if (mantissa != 0.5) {
+    fail(n, fmt::format("scale {} is not a power of two; expected 2^-F, the LSB of a fixed-point "
+                        "format (a non-power-of-two scale has no exact fixed-point equivalent)",
+                        scale[0]));
+  }
+  const int frac = 1 - e;  // scale = 2^(e - 1)
+  if (zero.size() != 1 || zero[0] != 0.0f) {
+    fail(n, "a non-zero zero point; expected 0 (fixed-point formats are symmetric about 0)");
+  }
+  if (bits.size() != 1 || bits[0] != std::floor(bits[0]) || bits[0] < 2 || bits[0] > 32) {
+    fail(n, "expected a bit width of 2 to 32");
+  }
+  const int width = static_cast<int>(bits[0]);
+  const bool is_signed = int_attr(n, "signed", 1) != 0;
+  const bool narrow = int_attr(n, "narrow", 0) != 0;
+  if (narrow && !is_signed) fail(n, "narrow range on an unsigned quantizer; expected signed");
+  const auto* rm = attr(n, "rounding_mode");
+  const std::string mode = rm ? rm->s() : "ROUND";
+  fx::Rounding rounding;
+  if (mode == "ROUND") {
+    rounding = fx::Rounding::RND_CONV;  // half to even, as numpy.round
+  } else if (mode == "ROUND_TO_ZERO") {
+    rounding = fx::Rounding::TRN_ZERO;
+  } else if (mode == "FLOOR") {
+    rounding = fx::Rounding::TRN;
+  } else {
+    fail(n, "rounding_mode " + mode + "; expected ROUND, ROUND_TO_ZERO or FLOOR");
+  }
+  return fx::FxType::make(is_signed, width, width - frac, rounding,
+                          narrow ? fx::Overflow::SAT_SYM : fx::Overflow::SAT);
+}
+
+void Walker::quant(const onnx::NodeProto& n) {
+  const fx::FxType t = quant_format(n);
+  if (constants.has(n.input(0))) {  // weights or a bias: quantized here, their format kept
+    onnx::TensorProto q = constants.at(n.input(0));
+    std::vector<float> v = floats_of(q);
+    if (v.empty()) fail(n, "expected a float32 tensor to quantize");
+    for (float& x : v) x = static_cast<float>(fx::to_double(fx::cast_from_double(x, t), t));
+    q.clear_raw_data();
+    q.clear_float_data();
+    q.set_data_type(onnx::TensorProto::FLOAT);
+    for (const float x : v) q.add_float_data(x);
+    constants.add(q, n.output(0));
+    quantized_[n.output(0)] = t;
+    return;
+  }
+  check_inputs(n);
+  if (layer_) {
+    if (layer_->out_format) fail(n, "a second Quant on the same layer's output");
+    layer_->out_format = t;
+  } else if (out.network.features.empty() && out.network.dense.empty()) {
+    if (t.str() != fx::FxType::make_unsigned(8, 0, t.rounding, t.overflow).str()) {
+      fail(n, "an input quantizer of " + t.str() +
+                  "; expected unsigned 8-bit with scale 2^-8, "
+                  "fxsim's pixel input ufixed<8,0> (pass --input-divisor 256)");
+    }
+    out.notes.push_back("Quant '" + n.name() + "' on the input: ufixed<8,0>, fxsim's own input");
+  } else {
+    fail(n,
+         "a Quant that does not follow a layer's activation; expected it right after a Conv / "
+         "Gemm / MatMul layer (and its bias, batch norm, activation)");
+  }
+  current = n.output(0);
+}
+
 void Walker::node(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
+  if (op == "Quant") {  // QONNX (qonnx.custom_op.general, finn.custom_op.general, ...)
+    quant(n);
+    return;
+  }
+  if (op == "BipolarQuant" || op == "Trunc") {
+    fail(n, "a QONNX " + op +
+                " node; expected Quant (binary and truncating quantizers are not "
+                "fixed-point formats: issue 20)");
+  }
   if (!n.domain().empty() && n.domain() != "ai.onnx") {
     fail(n, "operator of domain '" + n.domain() + "'; expected the default ONNX domain (" +
                 join(supported_onnx_operators()) + ")");
@@ -497,9 +609,9 @@ int default_opset(const onnx::ModelProto& m) {
 
 const std::vector<std::string>& supported_onnx_operators() {
   static const std::vector<std::string> ops = {
-      "Conv",     "Gemm",    "MatMul",  "Add",        "BatchNormalization",
-      "Relu",     "Clip",    "MaxPool", "Flatten",    "Reshape",
-      "Identity", "Dropout", "Softmax", "LogSoftmax", "Constant"};
+      "Conv",    "Gemm",       "MatMul",   "Add",          "BatchNormalization", "Relu",
+      "Clip",    "MaxPool",    "Flatten",  "Reshape",      "Identity",           "Dropout",
+      "Softmax", "LogSoftmax", "Constant", "Quant (QONNX)"};
   return ops;
 }
 

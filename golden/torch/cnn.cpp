@@ -201,4 +201,20 @@ void QCnn::load_float(const FloatNetwork& net) {
   }
 }
 
+void QCnn::fix_formats(const FloatNetwork& net) {
+  int frac = pixel_input_type().frac_bits();
+  std::size_t conv = 0;
+  for (const FloatFeature& f : net.features) {
+    if (const auto* l = std::get_if<FloatMacLayer>(&f)) {
+      QuantConv2d& c = convs_.at(conv);
+      frac = fix_layer_formats(*l, frac, c.weight_fmt, c.khot_weight, c.out_fmt, conv_bns_[conv]);
+      ++conv;
+    }
+  }
+  for (std::size_t i = 0; i < net.dense.size(); ++i) {
+    QuantLinear& d = linears_.at(i);
+    frac = fix_layer_formats(net.dense[i], frac, d.weight_fmt, d.khot_weight, d.out_fmt, bns_[i]);
+  }
+}
+
 }  // namespace fxsim::golden

@@ -36,6 +36,7 @@ class QCnn : public QNet {
   std::vector<LayerRanges> calibrate(const torch::Tensor& x) const override;
   void set_formats(const std::vector<LayerRanges>& ranges, const QuantSettings& s) override;
   void load_float(const FloatNetwork& net) override;
+  void fix_formats(const FloatNetwork& net) override;
 
   // Conv layers get simd = min(simd, their input channels) (the first conv has one channel: no
   // zero lanes), dense layers `simd`. The first dense layer's weight columns are reordered from

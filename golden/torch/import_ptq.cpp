@@ -138,6 +138,7 @@ ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, 
   log << fmt::format("fxsim import: float accuracy {:.4f} on {} test images\n", r.float_accuracy,
                      r.test_images);
   q->set_formats(q->calibrate(cal.x), settings_of(o));
+  q->fix_formats(net);  // QONNX: the graph's own formats
   r.formats = q->describe_formats();
   const QuantNetwork model = q->export_model(o.simd);
   const torch::Tensor logits = forward_integer(model, test.raw);

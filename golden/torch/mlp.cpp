@@ -105,4 +105,12 @@ void QMlp::load_float(const FloatNetwork& net) {
   }
 }
 
+void QMlp::fix_formats(const FloatNetwork& net) {
+  int frac = input_type().frac_bits();
+  for (std::size_t i = 0; i < net.dense.size(); ++i) {
+    QuantLinear& d = linears_.at(i);
+    frac = fix_layer_formats(net.dense[i], frac, d.weight_fmt, d.khot_weight, d.out_fmt, bns_[i]);
+  }
+}
+
 }  // namespace fxsim::golden

@@ -32,6 +32,7 @@ class QMlp : public QNet {
   std::vector<LayerRanges> calibrate(const torch::Tensor& x) const override;
   void set_formats(const std::vector<LayerRanges>& ranges, const QuantSettings& s) override;
   void load_float(const FloatNetwork& net) override;
+  void fix_formats(const FloatNetwork& net) override;
 
   QuantNetwork export_model(int simd) const override;
   std::string describe_formats() const override;

@@ -160,4 +160,25 @@ void load_mac_layer(const FloatMacLayer& l, torch::Tensor& weight, QuantBatchNor
   if (l.act == units::Activation::RELU_CLIP) bn.clip = l.clip;
 }
 
+int fix_layer_formats(const FloatMacLayer& l, int input_frac, QFormat& weight_fmt,
+                      std::optional<fx::KhotType>& khot_weight, QFormat& mac_fmt,
+                      QuantBatchNorm& bn) {
+  if (l.weight_format) {
+    weight_fmt = QFormat(*l.weight_format, false);
+    khot_weight.reset();
+  }
+  if (l.bias_format) bn.bias_fmt = QFormat(*l.bias_format, false);
+  if (l.out_format) {
+    bn.out_fmt = QFormat(*l.out_format, false);
+    const fx::FxType mac = mac_fmt.type();
+    const int frac = input_frac + weight_fmt.type().frac_bits();
+    if (mac.int_bits + frac <= 62) {
+      mac_fmt = QFormat(fx::FxType::make_signed(mac.int_bits + frac, mac.int_bits, mac.rounding,
+                                                fx::Overflow::SAT),
+                        false);
+    }
+  }
+  return bn.out_fmt.type().frac_bits();
+}
+
 }  // namespace fxsim::golden

@@ -66,6 +66,9 @@ class QNet {
   // Takes the float parameters of `net` (an imported network of this network's shape: the same
   // MAC layers, pools and sizes in order; load_mac_layer per layer).
   virtual void load_float(const FloatNetwork& net) = 0;
+  // After set_formats: the formats `net` fixes (QONNX) over the calibrated ones
+  // (fix_layer_formats per MAC layer, in order).
+  virtual void fix_formats(const FloatNetwork& net) = 0;
 
   // The integer model of the current parameters and formats (BN folded with running stats).
   virtual QuantNetwork export_model(int simd) const = 0;
@@ -112,5 +115,13 @@ std::vector<std::int64_t> to_int64_vector(const torch::Tensor& t);
 // one, the identity (gamma 1, var 1, eps 0: a folded scale of exactly 1) whose beta is the bias;
 // and the activation and clip.
 void load_mac_layer(const FloatMacLayer& l, torch::Tensor& weight, QuantBatchNorm& bn);
+
+// The formats an imported layer fixes (FloatMacLayer::weight_format, bias_format, out_format)
+// over the calibrated ones. A layer whose output format is fixed keeps an exact MAC output (the
+// calibrated integer bits, F = input_frac + the weight's F) so that the graph's quantizer is its
+// only rounding. Returns the fraction bits of the layer's output (the next layer's input).
+int fix_layer_formats(const FloatMacLayer& l, int input_frac, QFormat& weight_fmt,
+                      std::optional<fx::KhotType>& khot_weight, QFormat& mac_fmt,
+                      QuantBatchNorm& bn);
 
 }  // namespace fxsim::golden

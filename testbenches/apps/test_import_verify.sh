@@ -2,7 +2,8 @@
 # `fxsim import` then `fxsim verify`, end to end, on the ONNX files Debian's PyTorch exported
 # (testbenches/golden/onnx/make_onnx_models.py, the ctest fixture onnx_models): the MLP on the
 # layer engine and the CNN on the network engine, every logit bit-exact against the golden logits
-# the import wrote, on the SystemC model (200 images) and on the Verilated RTL (20 images). A file
+# the import wrote, on the SystemC model (200 images) and on the Verilated RTL (20 images); the
+# QONNX MLP with its graph's formats, bit-exact on the model backend. A file
 # that is not ONNX is exit 2 with the reason, and nothing is written.
 # Usage: test_import_verify.sh PATH_TO_FXSIM MODELS_DIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,6 +35,18 @@ for name in mlp cnn; do
       grep -qE "^result +PASS" "verify_${name}_$backend.out"
   done
 done
+
+# The QONNX MLP (Quant nodes, power-of-two scales; it reads pixel / 256).
+"$FXSIM" import "$MODELS/qonnx_mlp.onnx" -o qonnx.fxm --input-divisor 256 --test-images 100 \
+  >import_qonnx.out 2>&1
+rc=$?
+check "import qonnx_mlp exits 0 (got $rc): $(tail -3 import_qonnx.out)" [ "$rc" = 0 ]
+check "import qonnx_mlp keeps the graph's formats" grep -qE \
+  '^  fc1: weight fixed<8,2,RND_CONV,SAT,0>, mac fixed<17,[0-9]+,.* out ufixed<8,4,RND_CONV,SAT,0>$' \
+  import_qonnx.out
+"$FXSIM" verify -m qonnx.fxm --images 100 >verify_qonnx.out 2>&1
+rc=$?
+check "verify qonnx_mlp exits 0 (got $rc): $(tail -3 verify_qonnx.out)" [ "$rc" = 0 ]
 
 printf 'not a protobuf\n' >bad.onnx
 "$FXSIM" import bad.onnx -o bad.fxm >bad.out 2>&1

@@ -13,7 +13,14 @@ them with torch.onnx.export in inference mode:
   cnn.onnx       conv3x3-8 + BN + ReLU, max-pool 2, conv3x3-16 + ReLU, max-pool 2, Flatten,
                  Gemm 784-10 (opset 17)
 
-and for each NAME: NAME_outputs.f32, PyTorch's own float32 logits (little-endian, 100 x 10, before
+  qonnx_mlp.onnx 784-16-10 MLP built with onnx.helper in QONNX form: Quant nodes (domain
+                 qonnx.custom_op.general) with power-of-two scales on both weight tensors (8-bit,
+                 2^-6), on the hidden ReLU's output (unsigned 8-bit, 2^-4) and on the logits
+                 (12-bit, 2^-5); its input is pixel / 256. qonnx_mlp_raws.i64: the logits' integers
+                 (int64 little-endian, 100 x 10) of the QONNX semantics computed here with numpy
+                 (q = clip(round_half_even(x / scale), min, max), float64 sums: exact)
+
+and for each PyTorch NAME: NAME_outputs.f32, PyTorch's own float32 logits (little-endian, 100 x 10, before
 the LogSoftmax the import drops) of the first 100 test images, and NAME.json: {"accuracy": top-1 of PyTorch on all 10,000 test
 images, "input_divisor", "input_mean", "input_std"}. The C++ tests compare fxsim's import against
 these (testbenches/golden/onnx/onnx_import_test.cpp).
@@ -91,6 +98,50 @@ def main():
             json.dump({"accuracy": accuracy, "input_divisor": 255.0, "input_mean": mean,
                        "input_std": std}, f)
         print(f"{name}: PyTorch accuracy {accuracy:.4f}, opset {opset}")
+    qonnx_mlp(out, test_px)
+
+
+def quant(x, scale, bits, signed):
+    lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2 ** bits - 1)
+    return np.clip(np.round(x / scale), lo, hi)  # numpy rounds half to even, as QONNX's ROUND
+
+
+def qonnx_mlp(out, test_px):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(3)
+    w1 = rng.normal(0, 0.08, (16, 784)).astype(np.float32)
+    w2 = rng.normal(0, 0.3, (10, 16)).astype(np.float32)
+    domain = "qonnx.custom_op.general"
+    consts = {"s_w": 2.0 ** -6, "s_a": 2.0 ** -4, "s_o": 2.0 ** -5, "zero": 0.0, "b8": 8.0,
+              "b12": 12.0}
+    inits = [numpy_helper.from_array(w1, "W1"), numpy_helper.from_array(w2, "W2")]
+    inits += [numpy_helper.from_array(np.array(v, np.float32), k) for k, v in consts.items()]
+
+    def q(name, x, y, scale, bits, signed):
+        return helper.make_node("Quant", [x, scale, "zero", bits], [y], domain=domain, name=name,
+                                signed=int(signed), narrow=0, rounding_mode="ROUND")
+
+    nodes = [q("qw1", "W1", "W1q", "s_w", "b8", True), q("qw2", "W2", "W2q", "s_w", "b8", True),
+             helper.make_node("Gemm", ["images", "W1q"], ["h"], transB=1, name="fc1"),
+             helper.make_node("Relu", ["h"], ["r"], name="relu1"),
+             q("qa1", "r", "rq", "s_a", "b8", False),
+             helper.make_node("Gemm", ["rq", "W2q"], ["o"], transB=1, name="fc2"),
+             q("qo", "o", "logits", "s_o", "b12", True)]
+    graph = helper.make_graph(
+        nodes, "qonnx_mlp", [helper.make_tensor_value_info("images", TensorProto.FLOAT, ["N", 784])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 10])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                    helper.make_opsetid(domain, 1)])
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{out}/qonnx_mlp.onnx")
+    x = test_px[:100].reshape(100, 784).numpy().astype(np.float64) / 256.0
+    w1q = quant(w1.astype(np.float64), 2.0 ** -6, 8, True) * 2.0 ** -6
+    w2q = quant(w2.astype(np.float64), 2.0 ** -6, 8, True) * 2.0 ** -6
+    hidden = quant(np.maximum(x @ w1q.T, 0.0), 2.0 ** -4, 8, False) * 2.0 ** -4
+    raws = quant(hidden @ w2q.T, 2.0 ** -5, 12, True)
+    raws.astype("<i8").tofile(f"{out}/qonnx_mlp_raws.i64")
+    print("qonnx_mlp: written with its numpy raws")
 
 
 if __name__ == "__main__":

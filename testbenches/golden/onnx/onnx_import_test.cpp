@@ -87,6 +87,34 @@ TEST_P(OnnxImport, EightBitPtqLosesLessThanOnePoint) {
             << r.float_accuracy << ", 8-bit PTQ " << r.accuracy << "\n";
 }
 
+// The QONNX MLP (make_onnx_models.py: Quant nodes with power-of-two scales on both weight
+// tensors, the hidden ReLU's output and the logits): the formats are the graph's, and the integer
+// inference gives the integers of numpy's QONNX semantics raw for raw on 100 test images.
+TEST(QonnxImport, PowerOfTwoQuantsGiveNumpysIntegersRawForRaw) {
+  const OnnxNetwork net = read_onnx_network(kModels + "/qonnx_mlp.onnx");
+  ASSERT_EQ(net.network.dense.size(), 2u);
+  const FloatMacLayer& fc1 = net.network.dense[0];
+  const FloatMacLayer& fc2 = net.network.dense[1];
+  ASSERT_TRUE(fc1.weight_format && fc1.out_format && fc2.weight_format && fc2.out_format);
+  EXPECT_EQ(fc1.weight_format->str(), "fixed<8,2,RND_CONV,SAT,0>");  // 8 bits, scale 2^-6
+  EXPECT_EQ(fc1.out_format->str(), "ufixed<8,4,RND_CONV,SAT,0>");    // unsigned, 2^-4
+  EXPECT_EQ(fc2.out_format->str(), "fixed<12,7,RND_CONV,SAT,0>");    // 12 bits, 2^-5
+  ImportOptions o;
+  o.input_divisor = 256.0;  // the graph reads pixel / 256
+  o.test_images = 100;
+  o.calibration_images = 200;
+  std::ostringstream log;
+  const ImportReport r = quantize_imported(net.network, o, log);
+  EXPECT_EQ(r.file.model.layers[0].weight_type.str(), "fixed<8,2,RND_CONV,SAT,0>");
+  EXPECT_EQ(r.file.model.layers[1].output_type().str(), "fixed<12,7,RND_CONV,SAT,0>");
+  std::vector<std::int64_t> numpy(1000);
+  std::ifstream f(kModels + "/qonnx_mlp_raws.i64", std::ios::binary);
+  f.read(reinterpret_cast<char*>(numpy.data()), 8000);
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(r.file.golden);
+  EXPECT_EQ(r.file.golden->logits, numpy) << log.str();
+}
+
 INSTANTIATE_TEST_SUITE_P(Exported, OnnxImport, ::testing::Values("mlp", "mlp_norm", "cnn"),
                          [](const auto& info) { return std::string(info.param); });
 

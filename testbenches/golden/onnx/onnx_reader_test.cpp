@@ -136,6 +136,40 @@ TEST_F(OnnxReader, AShapeComputedFlattenIsRefusedWithTheFix) {
             "torch.flatten(x, 1) or nn.Flatten() before exporting");
 }
 
+// A QONNX Quant on fc1's weights whose scale is not a power of two: no fixed-point format holds
+// it exactly, and the reader says so (per-tensor 2^-F scales with zero point 0 map exactly).
+TEST_F(OnnxReader, AQuantWhoseScaleIsNotAPowerOfTwoIsRefused) {
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto* g = m.mutable_graph();
+  for (const auto& [name, v] :
+       {std::pair<const char*, float>{"scale", 0.1f}, {"zero", 0.0f}, {"bits", 8.0f}}) {
+    auto* t = g->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_float_data(v);
+  }
+  auto* d = m.add_opset_import();
+  d->set_domain("qonnx.custom_op.general");
+  d->set_version(1);
+  onnx::NodeProto q;
+  q.set_name("qw1");
+  q.set_op_type("Quant");
+  q.set_domain("qonnx.custom_op.general");
+  for (const char* i : {"W", "scale", "zero", "bits"}) q.add_input(i);
+  q.add_output("Wq");
+  // The Quant first (topological order), fc1 reading its output.
+  onnx::GraphProto reordered = *g;
+  reordered.clear_node();
+  *reordered.add_node() = q;
+  for (const auto& n : g->node()) *reordered.add_node() = n;
+  reordered.mutable_node(1)->set_input(1, "Wq");
+  *g = reordered;
+  EXPECT_EQ(error_of(m),
+            "FILE: node 'qw1' (Quant, opset 13): scale 0.1 is not a power of two; "
+            "expected 2^-F, the LSB of a fixed-point format (a non-power-of-two "
+            "scale has no exact fixed-point equivalent)");
+}
+
 TEST_F(OnnxReader, ADynamicDimensionIsRefused) {
   onnx::ModelProto m = mlp();
   auto* dim = m.mutable_graph()
