@@ -24,13 +24,14 @@ struct ImportArgs {
   std::string onnx;
   std::string out;
   std::string rounding = "RND_CONV";
+  bool approximate = false;
   golden::ImportOptions options;
 };
 
 int run_import(ImportArgs a) {
   golden::OnnxNetwork net;
   try {
-    net = golden::read_onnx_network(a.onnx);
+    net = golden::read_onnx_network(a.onnx, a.approximate);
   } catch (const golden::OnnxImportError& e) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
@@ -76,6 +77,9 @@ void add_import_command(CLI::App& app, CommandStatus& status) {
       ->required()
       ->check(existing_file("export one with torch.onnx.export (docs/import.md)"));
   sub->add_option("-o,--out", a->out, "The model file to write (.fxm)")->required();
+  sub->add_flag("--approximate", a->approximate,
+                "QONNX: give a Quant without an exact fixed-point format (a scale that is not a\n"
+                "power of two, per-channel scales, a zero point) the nearest one, and say so");
   sub->add_option("--input-divisor", o.input_divisor,
                   "The network reads pixel / DIVISOR (255: torchvision's ToTensor)")
       ->check(CLI::PositiveNumber)
@@ -119,6 +123,16 @@ void add_import_command(CLI::App& app, CommandStatus& status) {
                   "results)")
       ->check(existing_directory("install dataset-fashion-mnist (scripts/install-deps)"))
       ->capture_default_str();
+  sub->add_option("--calibration-idx", o.calibration_idx,
+                  "IDX images to calibrate on instead of DIR's train-images (any 1-channel set "
+                  "of the network's size)")
+      ->check(existing_file("an IDX image file (gzip or plain)"));
+  sub->add_option("--test-idx", o.test_idx,
+                  "IDX images of the golden results instead of DIR's t10k-images (needs "
+                  "--test-labels-idx)")
+      ->check(existing_file("an IDX image file (gzip or plain)"));
+  sub->add_option("--test-labels-idx", o.test_labels_idx, "IDX labels (0..9) of --test-idx")
+      ->check(existing_file("an IDX label file (gzip or plain)"));
   sub->add_option("--calibration-images", o.calibration_images,
                   "Training images the ranges are calibrated on")
       ->check(CLI::Range(1, 60000))

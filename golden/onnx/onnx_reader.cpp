@@ -89,7 +89,8 @@ std::vector<std::int64_t> ints_of(const onnx::TensorProto& t) {
 // The walk over the graph: the tensor the chain has reached, its shape, the layer being built.
 class Walker {
  public:
-  Walker(const std::string& path, int opset) : path_(path), opset_(opset) {}
+  Walker(const std::string& path, int opset, bool approximate)
+      : path_(path), opset_(opset), approximate_(approximate) {}
 
   [[noreturn]] void fail(const onnx::NodeProto& n, const std::string& why) const {
     throw OnnxImportError(
@@ -142,7 +143,7 @@ class Walker {
   void clip(const onnx::NodeProto& n);
   void max_pool(const onnx::NodeProto& n);
   void flatten(const onnx::NodeProto& n);
-  fx::FxType quant_format(const onnx::NodeProto& n) const;
+  fx::FxType quant_format(const onnx::NodeProto& n);
   void quant(const onnx::NodeProto& n);
   std::optional<fx::FxType> format_of(const std::string& constant) const {
     const auto it = quantized_.find(constant);
@@ -151,6 +152,7 @@ class Walker {
 
   std::string path_;
   int opset_;
+  bool approximate_;
   std::optional<FloatMacLayer> layer_;  // the MAC layer whose bias / BN / activation may follow
   std::map<std::string, fx::FxType> quantized_;  // constants a Quant node made, and their format
   bool flattened_ = false;
@@ -403,37 +405,61 @@ void Walker::flatten(const onnx::NodeProto& n) {
 // (narrow) signed or unsigned bitwidth-bit integer. With scale = 2^-F and zp = 0 that is exactly
 // a cast into fixed<W, W - F> (ufixed for unsigned) with the rounding mode's equivalent and SAT
 // (narrow: SAT_SYM); anything else has no fixed-point format and is refused.
-fx::FxType Walker::quant_format(const onnx::NodeProto& n) const {
+fx::FxType Walker::quant_format(const onnx::NodeProto& n) {
   if (n.input_size() != 4) fail(n, "expected 4 inputs (x, scale, zero point, bit width)");
   for (int i = 1; i < 4; ++i) {
     if (!constants.has(n.input(i))) {
       fail(n, fmt::format("input {} ('{}') is computed; expected a constant", i, n.input(i)));
     }
   }
-  const std::vector<float> scale = floats_of(constants.at(n.input(1)));
-  const std::vector<float> zero = floats_of(constants.at(n.input(2)));
+  const std::vector<float> scales = floats_of(constants.at(n.input(1)));
+  const std::vector<float> zeros = floats_of(constants.at(n.input(2)));
   const std::vector<float> bits = floats_of(constants.at(n.input(3)));
-  if (scale.size() != 1) {
-    fail(n, fmt::format("{} scales (per channel); expected one per tensor (fxsim's formats are per "
-                        "tensor)",
-                        scale.size()));
-  }
-  int e = 0;
-  const double mantissa = std::frexp(static_cast<double>(scale[0]), &e);
-  if (mantissa != 0.5) {
-    fail(n, fmt::format("scale {} is not a power of two; expected 2^-F, the LSB of a fixed-point "
-                        "format (a non-power-of-two scale has no exact fixed-point equivalent)",
-                        scale[0]));
-  }
-  const int frac = 1 - e;  // scale = 2^(e - 1)
-  if (zero.size() != 1 || zero[0] != 0.0f) {
-    fail(n, "a non-zero zero point; expected 0 (fixed-point formats are symmetric about 0)");
-  }
   if (bits.size() != 1 || bits[0] != std::floor(bits[0]) || bits[0] < 2 || bits[0] > 32) {
     fail(n, "expected a bit width of 2 to 32");
   }
-  const int width = static_cast<int>(bits[0]);
-  const bool is_signed = int_attr(n, "signed", 1) != 0;
+  if (scales.empty()) fail(n, "expected a float32 scale");
+  const std::string approx = " (or --approximate: the nearest fixed-point format)";
+  float scale = scales[0];  // printed as float32: the file's value, shortest
+  if (scales.size() != 1) {
+    if (!approximate_) {
+      fail(n, fmt::format("{} scales (per channel); expected one per tensor (fxsim's formats are "
+                          "per tensor){}",
+                          scales.size(), approx));
+    }
+    scale = *std::max_element(scales.begin(), scales.end());
+    out.notes.push_back(fmt::format("Quant '{}': {} per-channel scales -> the largest, {}",
+                                    n.name(), scales.size(), scale));
+  }
+  int e = 0;
+  if (std::frexp(static_cast<double>(scale), &e) != 0.5) {
+    if (!approximate_ || scale <= 0) {
+      fail(n, fmt::format("scale {} is not a power of two; expected 2^-F, the LSB of a "
+                          "fixed-point format (a non-power-of-two scale has no exact fixed-point "
+                          "equivalent){}",
+                          scale, scale > 0 ? approx : ""));
+    }
+    const int p = static_cast<int>(std::lround(std::log2(static_cast<double>(scale))));
+    out.notes.push_back(fmt::format("Quant '{}': scale {} -> 2^{} = {} (--approximate)", n.name(),
+                                    scale, p, std::ldexp(1.0, p)));
+    e = p + 1;
+  }
+  const int frac = 1 - e;  // scale = 2^(e - 1)
+  int width = static_cast<int>(bits[0]);
+  bool is_signed = int_attr(n, "signed", 1) != 0;
+  if (zeros.empty() || std::any_of(zeros.begin(), zeros.end(), [](float z) { return z != 0.0f; })) {
+    if (!approximate_) {
+      fail(n, "a non-zero zero point; expected 0 (fixed-point formats are symmetric about 0)" +
+                  approx);
+    }
+    // (q - zp) x scale spans a range shifted by zp: a signed format one bit wider covers it.
+    out.notes.push_back(
+        fmt::format("Quant '{}': zero point -> 0, {}-bit {} -> {}-bit signed "
+                    "(--approximate)",
+                    n.name(), width, is_signed ? "signed" : "unsigned", width + 1));
+    width += 1;
+    is_signed = true;
+  }
   const bool narrow = int_attr(n, "narrow", 0) != 0;
   if (narrow && !is_signed) fail(n, "narrow range on an unsigned quantizer; expected signed");
   const auto* rm = attr(n, "rounding_mode");
@@ -615,7 +641,7 @@ const std::vector<std::string>& supported_onnx_operators() {
   return ops;
 }
 
-OnnxNetwork read_onnx_network(const std::string& path) {
+OnnxNetwork read_onnx_network(const std::string& path, bool approximate) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw OnnxImportError(path + ": cannot open the file");
   onnx::ModelProto model;
@@ -641,7 +667,7 @@ OnnxNetwork read_onnx_network(const std::string& path) {
   } catch (const std::exception& e) {
     throw OnnxImportError(path + ": shape inference failed: " + e.what());
   }
-  Walker w(path, opset);
+  Walker w(path, opset, approximate);
   w.out.opset = opset;
   w.out.producer = model.producer_name() + " " + model.producer_version();
   w.out.network.source = path;

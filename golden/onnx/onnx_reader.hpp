@@ -34,6 +34,10 @@ struct OnnxNetwork {
 // Throws OnnxImportError for a file that is not ONNX or fails the checker, an opset outside 11..17,
 // an unsupported operator or attribute, dynamic shapes, an input that is not N x C x H x W or
 // N x F, a graph that branches (a tensor read by two nodes, an Add of two computed tensors).
-OnnxNetwork read_onnx_network(const std::string& path);
+// approximate: a QONNX Quant that has no exact fixed-point format gets the nearest one instead of
+// being refused, and a note says what changed: a scale becomes the nearest power of two (in
+// log2), per-channel scales the largest channel's, a non-zero zero point a signed format one bit
+// wider that covers the quantizer's range.
+OnnxNetwork read_onnx_network(const std::string& path, bool approximate = false);
 
 }  // namespace fxsim::golden

@@ -36,9 +36,10 @@ double evaluate(QNet& net, const Data& d, Precision p) {
   return accuracy_of(outputs_of(net, d.x, p), d.y);
 }
 
-GoldenResults test_set_golden(const torch::Tensor& logits, const Data& test, double accuracy) {
+GoldenResults test_set_golden(const torch::Tensor& logits, const Data& test, double accuracy,
+                              const std::string& images) {
   GoldenResults g;
-  g.images = "t10k-images-idx3-ubyte.gz";
+  g.images = images;
   g.count = static_cast<int>(test.y.size(0));
   g.logits = to_int64_vector(logits);
   g.labels = to_int64_vector(test.y);

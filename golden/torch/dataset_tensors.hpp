@@ -25,9 +25,11 @@ double accuracy_of(const torch::Tensor& logits, const torch::Tensor& y);
 torch::Tensor outputs_of(QNet& net, const torch::Tensor& x, Precision p);
 double evaluate(QNet& net, const Data& d, Precision p);
 
-// The golden results of a model file: the integer logits of the Fashion-MNIST test images `test`
-// (the first test.y.size(0) of t10k), their labels and top-1 accuracy.
-GoldenResults test_set_golden(const torch::Tensor& logits, const Data& test, double accuracy);
+// The golden results of a model file: the integer logits of the test images `test` (the first
+// test.y.size(0) of the IDX file `images`: by default Fashion-MNIST's t10k, which `fxsim verify`
+// looks up in its data directory), their labels and top-1 accuracy.
+GoldenResults test_set_golden(const torch::Tensor& logits, const Data& test, double accuracy,
+                              const std::string& images = "t10k-images-idx3-ubyte.gz");
 
 // Images per forward pass when evaluating. Small enough that the fake quantizer's float64
 // temporaries (~30 per layer) stay below glibc's mmap threshold (32 MB at most): chunks of 2000

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -118,22 +119,49 @@ void check_images(const FloatNetwork& net, const Dataset& d, const std::string& 
   }
 }
 
+Dataset calibration_set(const ImportOptions& o) {
+  if (o.calibration_idx.empty()) {
+    return load_fashion_mnist(o.data_dir, "train", o.calibration_images);
+  }
+  Dataset d;
+  d.images = read_idx_images(o.calibration_idx, o.calibration_images);
+  d.labels.assign(static_cast<std::size_t>(d.images.count), 0);  // calibration reads no labels
+  return d;
+}
+
+Dataset test_set(const ImportOptions& o) {
+  const long count = o.test_images > 0 ? o.test_images : -1;
+  if (o.test_idx.empty()) return load_fashion_mnist(o.data_dir, "t10k", count);
+  if (o.test_labels_idx.empty()) {
+    throw std::invalid_argument(
+        "--test-idx: expected --test-labels-idx with it (the labels of "
+        "the golden results)");
+  }
+  Dataset d;
+  d.images = read_idx_images(o.test_idx, count);
+  d.labels = read_idx_labels(o.test_labels_idx, count);
+  if (d.labels.size() != static_cast<std::size_t>(d.images.count)) {
+    throw std::invalid_argument(fmt::format("--test-labels-idx: {} labels for {} images of {}",
+                                            d.labels.size(), d.images.count, o.test_idx));
+  }
+  return d;
+}
+
 }  // namespace
 
 ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, std::ostream& log) {
   at::set_num_threads(std::max(o.threads, 1));
   util::keep_freed_memory_for_reuse();
   std::unique_ptr<QNet> q = golden_network(net, o);
-  const Dataset calibration = load_fashion_mnist(o.data_dir, "train", o.calibration_images);
-  const Dataset test_set =
-      load_fashion_mnist(o.data_dir, "t10k", o.test_images > 0 ? o.test_images : -1);
+  const Dataset calibration = calibration_set(o);
+  const Dataset test_data = test_set(o);
   check_images(net, calibration, "calibration images");
-  check_images(net, test_set, "test images");
+  check_images(net, test_data, "test images");
   const Data cal = to_tensors(calibration);
-  const Data test = to_tensors(test_set);
+  const Data test = to_tensors(test_data);
   ImportReport r;
   r.calibration_images = calibration.images.count;
-  r.test_images = test_set.images.count;
+  r.test_images = test_data.images.count;
   r.float_accuracy = evaluate(*q, test, Precision::FLOAT);
   log << fmt::format("fxsim import: float accuracy {:.4f} on {} test images\n", r.float_accuracy,
                      r.test_images);
@@ -147,7 +175,10 @@ ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, 
                      r.accuracy, r.calibration_images)
       << r.formats;
   r.file.model = model;
-  r.file.golden = test_set_golden(logits, test, r.accuracy);
+  r.file.golden = test_set_golden(
+      logits, test, r.accuracy,
+      o.test_idx.empty() ? "t10k-images-idx3-ubyte.gz"
+                         : std::filesystem::absolute(o.test_idx).lexically_normal().string());
   r.file.metadata_json = nlohmann::json{
       {"method", "ptq"},
       {"source", net.source},

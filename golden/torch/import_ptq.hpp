@@ -36,6 +36,11 @@ struct ImportOptions {
   // Data: Fashion-MNIST IDX files in data_dir (train-* for calibration, t10k-* for the golden
   // results).
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  // Other data: IDX files (gzip or plain) of images of the network's size, the test images'
+  // labels (0..9). Empty: data_dir's files. The golden results name the test file by its
+  // absolute path, so `fxsim verify` finds it.
+  std::string calibration_idx;
+  std::string test_idx, test_labels_idx;
   int calibration_images = 1000;
   int test_images = 0;  // 0: all
   int threads = 1;

@@ -48,6 +48,28 @@ check "import qonnx_mlp keeps the graph's formats" grep -qE \
 rc=$?
 check "verify qonnx_mlp exits 0 (got $rc): $(tail -3 verify_qonnx.out)" [ "$rc" = 0 ]
 
+# Data from IDX files named on the command line (here a copy of 60 Fashion-MNIST test images
+# and labels, plain IDX): the golden results name the file by its absolute path, so verify finds
+# it without --data; labels without images' count are refused.
+FM=/usr/share/datasets/fashion-mnist
+gzip -dc "$FM/t10k-images-idx3-ubyte.gz" >test-images.idx
+gzip -dc "$FM/t10k-labels-idx1-ubyte.gz" >test-labels.idx
+"$FXSIM" import "$MODELS/mlp.onnx" -o own_data.fxm --test-idx test-images.idx \
+  --test-labels-idx test-labels.idx --calibration-idx test-images.idx --test-images 60 \
+  --calibration-images 200 >import_own.out 2>&1
+rc=$?
+check "import with IDX files exits 0 (got $rc): $(tail -3 import_own.out)" [ "$rc" = 0 ]
+check "import with IDX files: 60 test images" grep -qF "on 60 test images)" import_own.out
+(cd / && "$FXSIM" verify -m "$WORK/own_data.fxm" >"$WORK/verify_own.out" 2>&1)
+rc=$?
+check "verify finds the test IDX file by its path (got $rc): $(tail -3 verify_own.out)" [ "$rc" = 0 ]
+"$FXSIM" import "$MODELS/mlp.onnx" -o no_labels.fxm --test-idx test-images.idx >no_labels.out 2>&1
+rc=$?
+check "--test-idx without labels exits 2 (got $rc)" [ "$rc" = 2 ]
+check "--test-idx without labels says so: $(cat no_labels.out)" grep -qF -- \
+  "--test-idx: expected --test-labels-idx with it" no_labels.out
+check "--test-idx without labels writes nothing" [ ! -e no_labels.fxm ]
+
 printf 'not a protobuf\n' >bad.onnx
 "$FXSIM" import bad.onnx -o bad.fxm >bad.out 2>&1
 rc=$?

@@ -167,7 +167,14 @@ TEST_F(OnnxReader, AQuantWhoseScaleIsNotAPowerOfTwoIsRefused) {
   EXPECT_EQ(error_of(m),
             "FILE: node 'qw1' (Quant, opset 13): scale 0.1 is not a power of two; "
             "expected 2^-F, the LSB of a fixed-point format (a non-power-of-two "
-            "scale has no exact fixed-point equivalent)");
+            "scale has no exact fixed-point equivalent) (or --approximate: the nearest "
+            "fixed-point format)");
+  // --approximate: the nearest power of two in log2, 0.1 -> 2^-3, so fixed<8,5>, and a note.
+  const OnnxNetwork n = read_onnx_network(path_, /*approximate=*/true);
+  ASSERT_TRUE(n.network.dense[0].weight_format);
+  EXPECT_EQ(n.network.dense[0].weight_format->str(), "fixed<8,5,RND_CONV,SAT,0>");
+  ASSERT_EQ(n.notes.size(), 1u);
+  EXPECT_EQ(n.notes[0], "Quant 'qw1': scale 0.1 -> 2^-3 = 0.125 (--approximate)");
 }
 
 TEST_F(OnnxReader, ADynamicDimensionIsRefused) {
