@@ -116,6 +116,50 @@ TEST_F(OnnxReader, AValidChainIsTwoDenseLayers) {
   EXPECT_EQ(n.network.dense[1].act, units::Activation::NONE);
 }
 
+// fc1 as MatMul (weights [in, out] = [4, 3]) + Add (bias): the dense layer's [out, in] weights
+// are the transpose, the Add its bias. WT[i][o] = 0.125 * ((3 i + o) % 5) from the initializer
+// helper, so W[o][i] (element o * 4 + i) must be that.
+TEST_F(OnnxReader, MatMulAndAddAreADenseLayerAndItsBias) {
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto* g = m.mutable_graph();
+  auto* wt = g->add_initializer();
+  wt->set_name("WT");
+  wt->set_data_type(onnx::TensorProto::FLOAT);
+  wt->add_dims(4);
+  wt->add_dims(3);
+  for (int k = 0; k < 12; ++k) wt->add_float_data(0.125f * static_cast<float>(k % 5));
+  onnx::GraphProto chain = *g;
+  chain.clear_node();
+  onnx::NodeProto* mm = chain.add_node();
+  mm->set_name("mm1");
+  mm->set_op_type("MatMul");
+  mm->add_input("images");
+  mm->add_input("WT");
+  mm->add_output("p");
+  onnx::NodeProto* add = chain.add_node();
+  add->set_name("bias1");
+  add->set_op_type("Add");
+  add->add_input("p");
+  add->add_input("B");
+  add->add_output("h");
+  for (int i = 1; i < g->node_size(); ++i) *chain.add_node() = g->node(i);  // Relu, fc2
+  *g = chain;
+  const OnnxNetwork n = read_onnx_network(write(m));
+  ASSERT_EQ(n.network.dense.size(), 2u);
+  const FloatMacLayer& fc1 = n.network.dense[0];
+  EXPECT_EQ(fc1.name, "mm1");
+  EXPECT_EQ(fc1.in, 4);
+  EXPECT_EQ(fc1.out, 3);
+  for (int o = 0; o < 3; ++o) {
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(fc1.weight[o * 4 + i], 0.125f * static_cast<float>((3 * i + o) % 5))
+          << "W[" << o << "][" << i << "]";
+    }
+  }
+  EXPECT_EQ(fc1.bias, (std::vector<float>{0.0f, 0.125f, 0.25f}));
+  EXPECT_EQ(fc1.act, units::Activation::RELU);
+}
+
 TEST_F(OnnxReader, AnUnsupportedOperatorIsNamedWithTheSupportedOnes) {
   onnx::ModelProto m = mlp();
   m.mutable_graph()->mutable_node(1)->set_op_type("Sigmoid");
