@@ -4,16 +4,20 @@
 
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "apps/commands.hpp"
 #include "fx/type_parser.hpp"
 #include "golden/idx.hpp"
+#include "golden/import_config.hpp"
 #include "golden/model_file.hpp"
 #include "golden/onnx/onnx_reader.hpp"
 #include "golden/torch/import_ptq.hpp"
+#include "golden/train_config.hpp"
 
 namespace fxsim::cli {
 namespace {
@@ -25,8 +29,24 @@ struct ImportArgs {
   std::string out;
   std::string rounding = "RND_CONV";
   bool approximate = false;
+  std::string config;
   golden::ImportOptions options;
+  CLI::Option* rounding_option = nullptr;
+  // Per option given on the command line: copies its value over the config file's.
+  std::vector<std::function<void(golden::ImportOptions&)>> given;
 };
+
+// An option of ImportOptions::*field: parsed into a.options, and recorded in a.given so that,
+// with --config, a value on the command line wins over the file's.
+template <typename T>
+CLI::Option* add(CLI::App* sub, ImportArgs& a, const std::string& name,
+                 T golden::ImportOptions::*field, const std::string& help) {
+  CLI::Option* opt = sub->add_option(name, a.options.*field, help)->capture_default_str();
+  a.given.push_back([opt, field, &a](golden::ImportOptions& o) {
+    if (opt->count() > 0) o.*field = a.options.*field;
+  });
+  return opt;
+}
 
 int run_import(ImportArgs a) {
   golden::OnnxNetwork net;
@@ -36,10 +56,17 @@ int run_import(ImportArgs a) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
+  golden::ImportOptions options = a.options;
   try {
-    a.options.rounding = fx::parse_rounding(a.rounding);
-  } catch (const std::exception& e) {
-    print_error(kCommand, "--rounding: {}", e.what());
+    if (!a.config.empty()) {
+      options = golden::load_import_config(a.config);
+      for (const auto& apply : a.given) apply(options);
+    }
+    if (a.config.empty() || a.rounding_option->count() > 0) {
+      options.rounding = fx::parse_rounding(a.rounding);
+    }
+  } catch (const golden::ConfigError& e) {
+    print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
   fmt::print("fxsim import: {} (opset {}, {}): {} conv / pool layers, {} dense layers\n", a.onnx,
@@ -47,7 +74,7 @@ int run_import(ImportArgs a) {
   for (const std::string& note : net.notes) fmt::print("  {}\n", note);
   std::fflush(stdout);  // before the report, which goes to std::cout
   try {
-    const golden::ImportReport r = golden::quantize_imported(net.network, a.options, std::cout);
+    const golden::ImportReport r = golden::quantize_imported(net.network, options, std::cout);
     golden::write_model_file(a.out, r.file);
     fmt::print("model file: {} (float {:.4f}, integer {:.4f} on {} test images)\n", a.out,
                r.float_accuracy, r.accuracy, r.test_images);
@@ -68,7 +95,6 @@ int run_import(ImportArgs a) {
 
 void add_import_command(CLI::App& app, CommandStatus& status) {
   auto a = std::make_shared<ImportArgs>();
-  golden::ImportOptions& o = a->options;
   CLI::App* sub = app.add_subcommand(
       "import",
       "Import an ONNX MLP or CNN (torch.onnx.export, opsets 11-17): quantize it by PTQ into a\n"
@@ -77,70 +103,82 @@ void add_import_command(CLI::App& app, CommandStatus& status) {
       ->required()
       ->check(existing_file("export one with torch.onnx.export (docs/import.md)"));
   sub->add_option("-o,--out", a->out, "The model file to write (.fxm)")->required();
+  sub->add_option("--config", a->config,
+                  "A TOML file of the options below: [input] divisor, mean, std; [quant]\n"
+                  "weight_bits, mac_bits, bits, logit_bits, rounding, khot_scale, weight_kind,\n"
+                  "weight_k, simd; [data] dir, calibration_images, test_images, calibration_idx,\n"
+                  "test_idx, test_labels_idx (docs/import.md). Options given here win")
+      ->check(existing_file("docs/import.md shows one"));
   sub->add_flag("--approximate", a->approximate,
                 "QONNX: give a Quant without an exact fixed-point format (a scale that is not a\n"
                 "power of two, per-channel scales, a zero point) the nearest one, and say so");
-  sub->add_option("--input-divisor", o.input_divisor,
-                  "The network reads pixel / DIVISOR (255: torchvision's ToTensor)")
+  add(sub, *a, "--input-divisor", &golden::ImportOptions::input_divisor,
+      "The network reads pixel / DIVISOR (255: torchvision's ToTensor)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->add_option("--input-mean", o.input_mean, "... then (x - MEAN) / STD (transforms.Normalize)")
+  add(sub, *a, "--input-mean", &golden::ImportOptions::input_mean,
+      "... then (x - MEAN) / STD (transforms.Normalize)")
       ->capture_default_str();
-  sub->add_option("--input-std", o.input_std, "(see --input-mean)")
+  add(sub, *a, "--input-std", &golden::ImportOptions::input_std, "(see --input-mean)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->add_option("--weight-bits", o.weight_bits, "Weight width")
+  add(sub, *a, "--weight-bits", &golden::ImportOptions::weight_bits, "Weight width")
       ->check(CLI::Range(2, 32))
       ->capture_default_str();
-  sub->add_option("--mac-bits", o.mac_bits, "MAC output (requantized accumulator) width")
+  add(sub, *a, "--mac-bits", &golden::ImportOptions::mac_bits,
+      "MAC output (requantized accumulator) width")
       ->check(CLI::Range(2, 32))
       ->capture_default_str();
-  sub->add_option("--bits", o.elementwise_bits,
-                  "Element-wise width: BN scale and bias, hidden activations")
+  add(sub, *a, "--bits", &golden::ImportOptions::elementwise_bits,
+      "Element-wise width: BN scale and bias, hidden activations")
       ->check(CLI::Range(2, 32))
       ->capture_default_str();
-  sub->add_option("--logit-bits", o.logit_bits, "Logit width")
+  add(sub, *a, "--logit-bits", &golden::ImportOptions::logit_bits, "Logit width")
       ->check(CLI::Range(2, 32))
       ->capture_default_str();
-  sub->add_option("--rounding", a->rounding, "Rounding mode of every format (they all saturate)")
-      ->check(CLI::IsMember(
-          {"RND", "RND_ZERO", "RND_MIN_INF", "RND_INF", "RND_CONV", "TRN", "TRN_ZERO"}))
-      ->capture_default_str();
-  sub->add_option("--khot-scale", o.khot_k, "K > 0: K-hot BN scales of K terms (0: fixed point)")
+  a->rounding_option = sub->add_option("--rounding", a->rounding,
+                                       "Rounding mode of every format (they all saturate)")
+                           ->check(CLI::IsMember({"RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
+                                                  "RND_CONV", "TRN", "TRN_ZERO"}))
+                           ->capture_default_str();
+  add(sub, *a, "--khot-scale", &golden::ImportOptions::khot_k,
+      "K > 0: K-hot BN scales of K terms (0: fixed point)")
       ->check(CLI::Range(0, 8))
       ->capture_default_str();
-  sub->add_option("--weight-kind", o.weight_kind, "fixed, khot or spt weights")
+  add(sub, *a, "--weight-kind", &golden::ImportOptions::weight_kind, "fixed, khot or spt weights")
       ->check(CLI::IsMember({"fixed", "khot", "spt"}))
       ->capture_default_str();
-  sub->add_option("--weight-k", o.weight_k, "K of khot / spt weights")
+  add(sub, *a, "--weight-k", &golden::ImportOptions::weight_k, "K of khot / spt weights")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();
-  sub->add_option("--simd", o.simd, "SIMD the accumulation order is fixed for")
+  add(sub, *a, "--simd", &golden::ImportOptions::simd, "SIMD the accumulation order is fixed for")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  sub->add_option("--data", o.data_dir,
-                  "Fashion-MNIST IDX directory (train-* calibrates, t10k-* gives the golden "
-                  "results)")
+  add(sub, *a, "--data", &golden::ImportOptions::data_dir,
+      "Fashion-MNIST IDX directory (train-* calibrates, t10k-* gives the golden "
+      "results)")
       ->check(existing_directory("install dataset-fashion-mnist (scripts/install-deps)"))
       ->capture_default_str();
-  sub->add_option("--calibration-idx", o.calibration_idx,
-                  "IDX images to calibrate on instead of DIR's train-images (any 1-channel set "
-                  "of the network's size)")
+  add(sub, *a, "--calibration-idx", &golden::ImportOptions::calibration_idx,
+      "IDX images to calibrate on instead of DIR's train-images (any 1-channel set "
+      "of the network's size)")
       ->check(existing_file("an IDX image file (gzip or plain)"));
-  sub->add_option("--test-idx", o.test_idx,
-                  "IDX images of the golden results instead of DIR's t10k-images (needs "
-                  "--test-labels-idx)")
+  add(sub, *a, "--test-idx", &golden::ImportOptions::test_idx,
+      "IDX images of the golden results instead of DIR's t10k-images (needs "
+      "--test-labels-idx)")
       ->check(existing_file("an IDX image file (gzip or plain)"));
-  sub->add_option("--test-labels-idx", o.test_labels_idx, "IDX labels (0..9) of --test-idx")
+  add(sub, *a, "--test-labels-idx", &golden::ImportOptions::test_labels_idx,
+      "IDX labels (0..9) of --test-idx")
       ->check(existing_file("an IDX label file (gzip or plain)"));
-  sub->add_option("--calibration-images", o.calibration_images,
-                  "Training images the ranges are calibrated on")
+  add(sub, *a, "--calibration-images", &golden::ImportOptions::calibration_images,
+      "Training images the ranges are calibrated on")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
-  sub->add_option("--test-images", o.test_images, "Test images of the golden results (0: all)")
+  add(sub, *a, "--test-images", &golden::ImportOptions::test_images,
+      "Test images of the golden results (0: all)")
       ->check(CLI::Range(0, 10000))
       ->capture_default_str();
-  sub->add_option("--threads", o.threads, "Intra-op threads")
+  add(sub, *a, "--threads", &golden::ImportOptions::threads, "Intra-op threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   sub->footer(

@@ -11,40 +11,10 @@
 
 #include "fx/fx_type.hpp"
 #include "golden/float_network.hpp"
+#include "golden/import_config.hpp"
 #include "golden/model_file.hpp"
 
 namespace fxsim::golden {
-
-struct ImportOptions {
-  // The preprocessing the network was trained with: it reads (pixel / divisor - mean) / std.
-  // fxsim's input is ufixed<8,0> (pixel / 256): the first layer's weights take the factor
-  // 256 / (divisor x std) and its bias - mean / std x (the sum of its weights), exactly what the
-  // network computes, except at a padded convolution's borders (refused when mean != 0).
-  double input_divisor = 255.0;  // torchvision's ToTensor
-  double input_mean = 0.0;
-  double input_std = 1.0;
-  // Formats (as `fxsim train`'s [quant]): widths, rounding, K-hot BN scales, K-hot / SPT weights.
-  int weight_bits = 8;
-  int mac_bits = 16;
-  int elementwise_bits = 8;
-  int logit_bits = 16;
-  fx::Rounding rounding = fx::Rounding::RND_CONV;
-  int khot_k = 0;                     // > 0: BN scales khot<elementwise_bits, I, K>
-  std::string weight_kind = "fixed";  // fixed | khot | spt
-  int weight_k = 2;
-  int simd = 8;
-  // Data: Fashion-MNIST IDX files in data_dir (train-* for calibration, t10k-* for the golden
-  // results).
-  std::string data_dir = "/usr/share/datasets/fashion-mnist";
-  // Other data: IDX files (gzip or plain) of images of the network's size, the test images'
-  // labels (0..9). Empty: data_dir's files. The golden results name the test file by its
-  // absolute path, so `fxsim verify` finds it.
-  std::string calibration_idx;
-  std::string test_idx, test_labels_idx;
-  int calibration_images = 1000;
-  int test_images = 0;  // 0: all
-  int threads = 1;
-};
 
 struct ImportReport {
   ModelFile file;             // the model and its golden results, ready to write

@@ -70,6 +70,26 @@ check "--test-idx without labels says so: $(cat no_labels.out)" grep -qF -- \
   "--test-idx: expected --test-labels-idx with it" no_labels.out
 check "--test-idx without labels writes nothing" [ ! -e no_labels.fxm ]
 
+# --config: the file's formats (6-bit element-wise, 2-hot BN scales), a command-line option over
+# the file's value (--test-images 50 over 300); an unknown key is FILE:LINE: table.key.
+printf '[quant]\nbits = 6\nkhot_scale = 2\n[data]\ntest_images = 300\n' >import.toml
+"$FXSIM" import "$MODELS/mlp.onnx" -o config.fxm --config import.toml --test-images 50 \
+  >import_config.out 2>&1
+rc=$?
+check "import --config exits 0 (got $rc): $(tail -3 import_config.out)" [ "$rc" = 0 ]
+check "import --config: the file's formats" grep -qE \
+  '^  fc1: .*scale khot<6,[0-9-]+,2>, bias fixed<6,.* out ufixed<6,' import_config.out
+check "import --config: the command line's --test-images" grep -qF "on 50 test images)" \
+  import_config.out
+printf '[quant]\nbitz = 6\n' >typo.toml
+"$FXSIM" import "$MODELS/mlp.onnx" -o typo.fxm --config typo.toml >typo.out 2>&1
+rc=$?
+check "import --config with a typo exits 2 (got $rc)" [ "$rc" = 2 ]
+check "import --config names the key: $(cat typo.out)" grep -qF \
+  "fxsim import: typo.toml:2: quant.bitz: unknown key; expected one of weight_bits, mac_bits, bits," \
+  typo.out
+check "import --config with a typo writes nothing" [ ! -e typo.fxm ]
+
 printf 'not a protobuf\n' >bad.onnx
 "$FXSIM" import bad.onnx -o bad.fxm >bad.out 2>&1
 rc=$?
