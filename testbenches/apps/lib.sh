@@ -5,6 +5,7 @@
 #                             the exit code in RC, stdout in $WORK/out, stderr in $WORK/err
 #   expect_stdout NAME RC EXPECTED INPUT ARGS...
 #                             stdout must equal EXPECTED byte for byte, the exit code RC
+#   check NAME COMMAND...     one check: COMMAND must succeed
 #   expect_fail NAME RC STDERR_SUBSTRING INPUT ARGS...
 #                             the exit code must be RC and stderr must contain the substring
 
@@ -19,6 +20,14 @@ CHECKS=0
 fail() {
   FAILURES=$((FAILURES + 1))
   echo "FAIL: $*" >&2
+}
+
+# check NAME CONDITION-COMMAND...: one check; runs the command and fails NAME when it fails.
+check() {
+  local name=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  if ! "$@"; then fail "$name"; fi
 }
 
 run_fxsim() {

@@ -10,13 +10,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MODELS=${2:?usage: $0 PATH_TO_FXSIM MODELS_DIR}
 cd "$WORK" || exit 1
 
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  if ! "$@"; then fail "$name"; fi
-}
-
 for name in mlp cnn; do
   "$FXSIM" import "$MODELS/$name.onnx" -o "$name.fxm" --test-images 200 --threads 2 \
     >"import_$name.out" 2>&1

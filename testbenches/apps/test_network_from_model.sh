@@ -14,13 +14,6 @@ if [ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
   exit 1
 fi
 
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  if ! "$@"; then fail "$name"; fi
-}
-
 cat >"$WORK/tiny.toml" <<'TOML'
 seed = 3
 [data]

@@ -31,13 +31,6 @@ methods = ["ptq", "qat_bp"]
 khot_k = [2]
 TOML
 
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  if ! "$@"; then fail "$name"; fi
-}
-
 # --- training, twice: deterministic ---------------------------------------------------------------
 for run in a b; do
   "$FXSIM" train --config "$WORK/tiny.toml" --out "$WORK/$run" >"$WORK/train_$run.out" 2>&1

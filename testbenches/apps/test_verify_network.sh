@@ -14,13 +14,6 @@ PY=/usr/bin/python3
 cp "$DATA/cnn_tiny.fxm" "$DATA/cnn_tiny_images.idx" "$WORK/"
 cd "$WORK" || exit 1
 
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  if ! "$@"; then fail "$name"; fi
-}
-
 # --- the model backend, one chunk (the default engine of a CNN) -----------------------------------
 "$FXSIM" verify -m cnn_tiny.fxm --data . -q --json model.json >model.out 2>&1
 rc=$?

@@ -40,8 +40,8 @@ class Retyper {
     changed_ = true;
   }
 
-  // A weight or scale type with its raws; `stored` is the type the raws are held in (a dense
-  // layer's container), `wanted` the values' type.
+  // Raws held as values of `held` requantized into `wanted` (a dense layer's K-hot values stay
+  // raws of their container: the caller sets the type it keeps).
   void raws(std::vector<std::int64_t>* raws, const fx::NumType& held, const fx::NumType& wanted) {
     if (fx::type_str(held) == fx::type_str(wanted)) return;
     requantize(raws, held, wanted);
