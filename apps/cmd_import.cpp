@@ -69,6 +69,10 @@ int run_import(ImportArgs a) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
+  // Raw test images are converted into an IDX file beside the model file, which `fxsim verify`
+  // reads (docs/import.md, "Data").
+  options.test_images_out =
+      std::filesystem::path(a.out).replace_extension(".test-images.idx").string();
   fmt::print("fxsim import: {} (opset {}, {}): {} conv / pool layers, {} dense layers\n", a.onnx,
              net.opset, net.producer, net.network.features.size(), net.network.dense.size());
   for (const std::string& note : net.notes) fmt::print("  {}\n", note);
@@ -107,7 +111,8 @@ void add_import_command(CLI::App& app, CommandStatus& status) {
                   "A TOML file of the options below: [input] divisor, mean, std; [quant]\n"
                   "weight_bits, mac_bits, bits, logit_bits, rounding, khot_scale, weight_kind,\n"
                   "weight_k, simd; [data] dir, calibration_images, test_images, calibration_idx,\n"
-                  "test_idx, test_labels_idx (docs/import.md). Options given here win")
+                  "test_idx, test_labels_idx, calibration_raw, test_raw, test_labels_raw\n"
+                  "(docs/import.md). Options given here win")
       ->check(existing_file("docs/import.md shows one"));
   sub->add_flag("--approximate", a->approximate,
                 "QONNX: give a Quant without an exact fixed-point format (a scale that is not a\n"
@@ -170,13 +175,24 @@ void add_import_command(CLI::App& app, CommandStatus& status) {
   add(sub, *a, "--test-labels-idx", &golden::ImportOptions::test_labels_idx,
       "IDX labels (0..9) of --test-idx")
       ->check(existing_file("an IDX label file (gzip or plain)"));
+  add(sub, *a, "--calibration-raw", &golden::ImportOptions::calibration_raw,
+      "A raw tensor file to calibrate on: N x C x H x W uint8 pixels\n"
+      "(x.to(torch.uint8).numpy().tofile(FILE)); images of several channels come this way")
+      ->check(existing_file("a raw uint8 N x C x H x W file"));
+  add(sub, *a, "--test-raw", &golden::ImportOptions::test_raw,
+      "A raw tensor file of the golden results' images (as --calibration-raw; needs\n"
+      "--test-labels-raw). Written as MODEL.test-images.idx beside the model file for verify")
+      ->check(existing_file("a raw uint8 N x C x H x W file"));
+  add(sub, *a, "--test-labels-raw", &golden::ImportOptions::test_labels_raw,
+      "The labels of --test-raw: one uint8 an image (y.numpy().astype('uint8').tofile(FILE))")
+      ->check(existing_file("a raw uint8 label file"));
   add(sub, *a, "--calibration-images", &golden::ImportOptions::calibration_images,
       "Training images the ranges are calibrated on")
-      ->check(CLI::Range(1, 60000))
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   add(sub, *a, "--test-images", &golden::ImportOptions::test_images,
       "Test images of the golden results (0: all)")
-      ->check(CLI::Range(0, 10000))
+      ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   add(sub, *a, "--threads", &golden::ImportOptions::threads, "Intra-op threads")
       ->check(CLI::Range(1, 256))

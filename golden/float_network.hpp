@@ -28,7 +28,8 @@ struct FloatMacLayer {
   std::string name;  // the source's node name (ONNX: the Conv / Gemm / MatMul node)
   bool conv = false;
   int in = 0, out = 0;          // dense: features; conv: channels
-  int kernel = 1, padding = 0;  // conv: K x K, symmetric zero padding, stride 1
+  int kernel = 1, padding = 0;  // conv: K x K, symmetric zero padding
+  int stride = 1;               // conv: the same in both directions
   std::vector<float> weight;    // conv [out, in, K, K]; dense [out, in], row-major
   std::vector<float> bias;      // out values, or empty
   std::optional<FloatBatchNorm> bn;

@@ -9,6 +9,7 @@ namespace fxsim::golden {
 namespace {
 
 constexpr std::uint32_t kImagesMagic = 0x00000803;
+constexpr std::uint32_t kChannelImagesMagic = 0x00000804;
 constexpr std::uint32_t kLabelsMagic = 0x00000801;
 constexpr std::uint32_t kMaxDimension = 1u << 24;
 
@@ -101,9 +102,12 @@ std::size_t take(std::uint32_t count, long max_count) {
 
 void write_idx_images(const std::string& path, const IdxImages& images) {
   std::string bytes;
-  for (std::uint32_t v :
-       {kImagesMagic, static_cast<std::uint32_t>(images.count),
-        static_cast<std::uint32_t>(images.rows), static_cast<std::uint32_t>(images.cols)}) {
+  std::vector<std::uint32_t> header{images.channels > 1 ? kChannelImagesMagic : kImagesMagic,
+                                    static_cast<std::uint32_t>(images.count),
+                                    static_cast<std::uint32_t>(images.rows),
+                                    static_cast<std::uint32_t>(images.cols)};
+  if (images.channels > 1) header.push_back(static_cast<std::uint32_t>(images.channels));
+  for (const std::uint32_t v : header) {
     for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>(v >> shift));
   }
   bytes.append(images.pixels.begin(), images.pixels.end());
@@ -114,23 +118,33 @@ void write_idx_images(const std::string& path, const IdxImages& images) {
 
 IdxImages read_idx_images(const std::string& path, long max_count) {
   GzReader in(path);
-  check_magic(in.read_u32("the magic number"), kImagesMagic, path,
-              "IDX unsigned-byte images, 3 dimensions");
+  const std::uint32_t magic = in.read_u32("the magic number");
+  if (magic != kChannelImagesMagic) {
+    check_magic(magic, kImagesMagic, path,
+                "IDX unsigned-byte images, 3 dimensions, or 0x00000804 with channels");
+  }
   const std::uint32_t count = in.read_u32("the image count");
   const std::uint32_t rows = in.read_u32("the row count");
   const std::uint32_t cols = in.read_u32("the column count");
-  if (count == 0 || count > kMaxDimension || rows == 0 || rows > 4096 || cols == 0 || cols > 4096) {
+  const std::uint32_t channels =
+      magic == kChannelImagesMagic ? in.read_u32("the channel count") : 1;
+  if (count == 0 || count > kMaxDimension || rows == 0 || rows > 4096 || cols == 0 || cols > 4096 ||
+      channels == 0 || channels > 4096) {
     throw IdxError(path + ": impossible dimensions " + std::to_string(count) + " x " +
-                   std::to_string(rows) + " x " + std::to_string(cols));
+                   std::to_string(rows) + " x " + std::to_string(cols) +
+                   (magic == kChannelImagesMagic ? " x " + std::to_string(channels) : ""));
   }
   IdxImages im;
   im.count = static_cast<int>(take(count, max_count));
+  im.file_count = static_cast<int>(count);
   im.rows = static_cast<int>(rows);
   im.cols = static_cast<int>(cols);
-  const std::size_t per_image = std::size_t{rows} * cols;
+  im.channels = static_cast<int>(channels);
+  const std::size_t per_image = std::size_t{rows} * cols * channels;
   im.pixels.resize(per_image * im.count);
-  const std::string what = std::to_string(count) + " images of " + std::to_string(rows) + "x" +
-                           std::to_string(cols) + " pixels";
+  const std::string what =
+      std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols) +
+      (channels > 1 ? "x" + std::to_string(channels) : std::string()) + " pixels";
   in.read(im.pixels.data(), im.pixels.size(), what);
   in.skip(per_image * (count - im.count), what);
   in.expect_end();

@@ -70,14 +70,18 @@ ImportOptions parse_import_config(const std::string& text, const std::string& so
           .value_or(o.weight_kind);
   integer(q, "weight_k", o.weight_k, 1, 8);
   integer(q, "simd", o.simd, 1, 1024);
-  const TomlTable d = top.sub("data", {"dir", "calibration_images", "test_images",
-                                       "calibration_idx", "test_idx", "test_labels_idx"});
+  const TomlTable d =
+      top.sub("data", {"dir", "calibration_images", "test_images", "calibration_idx", "test_idx",
+                       "test_labels_idx", "calibration_raw", "test_raw", "test_labels_raw"});
   path(d, "dir", o.data_dir, base);
-  integer(d, "calibration_images", o.calibration_images, 1, 60000);
-  integer(d, "test_images", o.test_images, 0, 10000);
+  integer(d, "calibration_images", o.calibration_images, 1, 1000000);
+  integer(d, "test_images", o.test_images, 0, 1000000);
   path(d, "calibration_idx", o.calibration_idx, base);
   path(d, "test_idx", o.test_idx, base);
   path(d, "test_labels_idx", o.test_labels_idx, base);
+  path(d, "calibration_raw", o.calibration_raw, base);
+  path(d, "test_raw", o.test_raw, base);
+  path(d, "test_labels_raw", o.test_labels_raw, base);
   return o;
 }
 

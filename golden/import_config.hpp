@@ -36,6 +36,13 @@ struct ImportOptions {
   // absolute path, so `fxsim verify` finds it.
   std::string calibration_idx;
   std::string test_idx, test_labels_idx;
+  // Or raw tensor files (golden/raw_images.hpp): N x C x H x W uint8 pixels, one uint8 label an
+  // image; the only way in for images of more than one channel. The test images are converted
+  // into the IDX file test_images_out (`fxsim import` puts it beside the model file), which the
+  // golden results name.
+  std::string calibration_raw;
+  std::string test_raw, test_labels_raw;
+  std::string test_images_out;
   int calibration_images = 1000;
   int test_images = 0;  // 0: all
   int threads = 1;
@@ -45,7 +52,8 @@ struct ImportOptions {
 //   [input] divisor, mean, std
 //   [quant] weight_bits, mac_bits, bits, logit_bits, rounding, khot_scale, weight_kind,
 //           weight_k, simd
-//   [data]  dir, calibration_images, test_images, calibration_idx, test_idx, test_labels_idx
+//   [data]  dir, calibration_images, test_images, calibration_idx, test_idx, test_labels_idx,
+//           calibration_raw, test_raw, test_labels_raw
 // Relative paths in [data] are taken relative to the file's folder. Throws ConfigError
 // "FILE:LINE: table.key: what was expected" (train_config.hpp) for an unknown key, a value of
 // the wrong type or out of range.

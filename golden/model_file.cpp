@@ -681,9 +681,10 @@ std::string golden_images_path(const GoldenResults& g, const std::string& data_d
 
 std::vector<std::uint8_t> read_golden_pixels(const std::string& path, int count, int features) {
   IdxImages idx = read_idx_images(path, count);
-  if (idx.count < count || idx.rows * idx.cols != features) {
+  if (idx.count < count || idx.pixels_per_image() != features) {
     throw IdxError(path + ": " + std::to_string(idx.count) + " images of " +
                    std::to_string(idx.rows) + "x" + std::to_string(idx.cols) +
+                   (idx.channels > 1 ? "x" + std::to_string(idx.channels) : std::string()) +
                    " pixels, expected at least " + std::to_string(count) + " of " +
                    std::to_string(features) + " (the model's input features)");
   }

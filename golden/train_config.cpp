@@ -97,7 +97,8 @@ std::string spec_str(const LayerSpec& l) {
   switch (l.kind) {
     case LayerSpec::Kind::CONV:
       return "conv" + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + "-" +
-             std::to_string(l.outputs) + "-p" + std::to_string(l.padding);
+             std::to_string(l.outputs) + "-p" + std::to_string(l.padding) +
+             (l.stride > 1 ? "-s" + std::to_string(l.stride) : "");
     case LayerSpec::Kind::POOL:
       return "pool" + std::to_string(l.size);
     case LayerSpec::Kind::DENSE:
@@ -123,8 +124,8 @@ void check_layers(const TomlTable& m, const toml::array& nodes, const std::vecto
       m.fail(n, "layers", spec_str(l) + " after a dense layer; conv and pool layers come first");
     }
     if (l.kind == LayerSpec::Kind::CONV) {
-      h = h + 2 * l.padding - l.kernel + 1;
-      w = w + 2 * l.padding - l.kernel + 1;
+      h = h + 2 * l.padding < l.kernel ? 0 : (h + 2 * l.padding - l.kernel) / l.stride + 1;
+      w = w + 2 * l.padding < l.kernel ? 0 : (w + 2 * l.padding - l.kernel) / l.stride + 1;
     } else {
       h = h < l.size ? 0 : h / l.size;
       w = w < l.size ? 0 : w / l.size;
@@ -216,11 +217,12 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
 }  // namespace
 
 LayerSpec parse_layer_spec(const std::string& text) {
-  static const std::regex conv("conv([0-9]+)x([0-9]+)-([0-9]+)(-p([0-9]+))?");
+  static const std::regex conv("conv([0-9]+)x([0-9]+)-([0-9]+)(-p([0-9]+))?(-s([0-9]+))?");
   static const std::regex pool("pool([0-9]+)?");
   static const std::regex dense("dense-([0-9]+)");
   const std::string grammar =
-      "expected convKxK-C or convKxK-C-pP (K 1..7, C 1..4096, P 0..3, default K/2), poolS "
+      "expected convKxK-C, convKxK-C-pP, convKxK-C-sS or convKxK-C-pP-sS (K 1..7, C 1..4096, P "
+      "0..3, default K/2, stride S 1..K, default 1), poolS "
       "(S 2..4, default 2) or dense-N (N 1..4096)";
   auto number = [&](const std::string& digits, int lo, int hi, const char* what) {
     const long v = digits.size() > 5 ? 1L << 30 : std::stol(digits);
@@ -240,6 +242,7 @@ LayerSpec parse_layer_spec(const std::string& text) {
     }
     l.outputs = number(g[3], 1, 4096, "channels");
     l.padding = g[5].matched ? number(g[5], 0, 3, "padding") : l.kernel / 2;
+    l.stride = g[7].matched ? number(g[7], 1, l.kernel, "stride") : 1;
   } else if (std::regex_match(text, g, pool)) {
     l.kind = LayerSpec::Kind::POOL;
     l.size = g[1].matched ? number(g[1], 2, 4, "pool size") : 2;

@@ -25,6 +25,7 @@ struct LayerSpec {
   Kind kind = Kind::DENSE;
   int kernel = 3;    // conv: K x K, 1..7
   int padding = 1;   // conv: zero padding 0..3 (default K / 2: "same" for odd K)
+  int stride = 1;    // conv: 1..K (output (H + 2P - K) / S + 1, rounded down)
   int size = 2;      // pool: window side and stride, 2..4
   int outputs = 10;  // conv: output channels; dense: width
 };

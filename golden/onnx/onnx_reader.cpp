@@ -1,6 +1,7 @@
 #include "golden/onnx/onnx_reader.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
@@ -19,6 +20,8 @@ namespace fxsim::golden {
 namespace {
 
 constexpr int kMinOpset = 11;
+// A batch-norm channel with a running variance below this times epsilon saw a constant input.
+constexpr double kConstantVariance = 1e-3;
 constexpr int kMaxOpset = 17;
 
 std::string join(const std::vector<std::string>& v) {
@@ -86,6 +89,23 @@ std::vector<std::int64_t> ints_of(const onnx::TensorProto& t) {
   return v;
 }
 
+// The formats of one Quant / BipolarQuant node: per channel (one when per tensor), the channel of
+// every element of a constant it quantizes (empty: per tensor), and the one format the tensor
+// is stored in.
+struct QuantFormats {
+  std::vector<fx::FxType> per_channel;
+  std::vector<std::size_t> channel;
+  fx::FxType tensor;
+};
+
+// A batch norm that follows an activation (or a max-pool, or the input): y = scale x + shift per
+// channel, carried down the chain to the next MAC layer, whose weights and bias absorb it.
+struct CarriedAffine {
+  std::string name;                  // the BatchNormalization node(s)
+  std::vector<double> scale, shift;  // per channel
+  std::int64_t spatial = 1;          // after a flatten: the features of one channel (H x W)
+};
+
 // The walk over the graph: the tensor the chain has reached, its shape, the layer being built.
 class Walker {
  public:
@@ -143,8 +163,15 @@ class Walker {
   void clip(const onnx::NodeProto& n);
   void max_pool(const onnx::NodeProto& n);
   void flatten(const onnx::NodeProto& n);
-  fx::FxType quant_format(const onnx::NodeProto& n);
+  QuantFormats quant_formats(const onnx::NodeProto& n, bool on_constant);
   void quant(const onnx::NodeProto& n);
+  void carry(const onnx::NodeProto& n, const FloatBatchNorm& bn);
+  void fold_carried(const onnx::NodeProto& n, FloatMacLayer& l);
+  std::string carried_error() const {
+    return "follows the batch norm '" + carried_->name +
+           "', which sits after an activation or a max-pool; expected a Conv, Gemm or MatMul "
+           "next, whose weights absorb the batch norm";
+  }
   std::optional<fx::FxType> format_of(const std::string& constant) const {
     const auto it = quantized_.find(constant);
     return it == quantized_.end() ? std::nullopt : std::optional<fx::FxType>(it->second);
@@ -154,6 +181,8 @@ class Walker {
   int opset_;
   bool approximate_;
   std::optional<FloatMacLayer> layer_;  // the MAC layer whose bias / BN / activation may follow
+  std::vector<float> folded_bias_;      // what a carried batch norm adds to layer_'s bias
+  std::optional<CarriedAffine> carried_;
   std::map<std::string, fx::FxType> quantized_;  // constants a Quant node made, and their format
   bool flattened_ = false;
   bool ended_ = false;  // a final Softmax was dropped: nothing may follow
@@ -194,6 +223,11 @@ FloatMacLayer* Walker::pending(const onnx::NodeProto& n, const std::string& what
 
 void Walker::close_layer() {
   if (!layer_) return;
+  if (!folded_bias_.empty()) {
+    if (layer_->bias.empty()) layer_->bias.assign(folded_bias_.size(), 0.0f);
+    for (std::size_t o = 0; o < folded_bias_.size(); ++o) layer_->bias[o] += folded_bias_[o];
+    folded_bias_.clear();
+  }
   if (flattened_ || !layer_->conv) {
     out.network.dense.push_back(std::move(*layer_));
   } else {
@@ -211,8 +245,12 @@ void Walker::conv(const onnx::NodeProto& n) {
   const std::vector<std::int64_t> w = constants.dims(n.input(1));
   if (w.size() != 4 || w[2] != w[3]) fail(n, "expected square K x K kernels [OC, C, K, K]");
   if (int_attr(n, "group", 1) != 1) fail(n, "group != 1 (grouped / depthwise convolution)");
-  for (const std::int64_t s : ints_attr(n, "strides")) {
-    if (s != 1) fail(n, "stride " + std::to_string(s) + "; expected 1");
+  std::vector<std::int64_t> strides = ints_attr(n, "strides");
+  if (strides.empty()) strides = {1, 1};
+  if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > w[2]) {
+    fail(n, fmt::format("strides [{}]; expected the same stride in both directions, 1 to the "
+                        "kernel size {}",
+                        fmt::join(strides, ", "), w[2]));
   }
   for (const std::int64_t d : ints_attr(n, "dilations")) {
     if (d != 1) fail(n, "dilation " + std::to_string(d) + "; expected 1");
@@ -231,6 +269,7 @@ void Walker::conv(const onnx::NodeProto& n) {
   l.in = static_cast<int>(w[1]);
   l.kernel = static_cast<int>(w[2]);
   l.padding = static_cast<int>(pads[0]);
+  l.stride = static_cast<int>(strides[0]);
   if (l.in != shape[1]) fail(n, "weights for " + std::to_string(l.in) + " input channels");
   l.weight = constant_floats(n, 1, "weights");
   l.weight_format = format_of(n.input(1));
@@ -238,8 +277,9 @@ void Walker::conv(const onnx::NodeProto& n) {
     l.bias = constant_floats(n, 2, "bias");
     l.bias_format = format_of(n.input(2));
   }
-  shape = {shape[0], l.out, shape[2] + 2 * l.padding - l.kernel + 1,
-           shape[3] + 2 * l.padding - l.kernel + 1};
+  fold_carried(n, l);
+  shape = {shape[0], l.out, (shape[2] + 2 * l.padding - l.kernel) / l.stride + 1,
+           (shape[3] + 2 * l.padding - l.kernel) / l.stride + 1};
   layer_ = std::move(l);
 }
 
@@ -282,6 +322,7 @@ void Walker::dense(const onnx::NodeProto& n, bool gemm) {
     if (static_cast<int>(l.bias.size()) != l.out)
       fail(n, "expected a bias of one value per output");
   }
+  fold_carried(n, l);
   shape = {shape[0], l.out};
   layer_ = std::move(l);
 }
@@ -305,12 +346,6 @@ void Walker::add(const onnx::NodeProto& n) {
 
 void Walker::batch_norm(const onnx::NodeProto& n) {
   check_inputs(n);
-  FloatMacLayer* l = pending(n, "a BatchNormalization");
-  if (l->bn || l->act != units::Activation::NONE) {
-    fail(n,
-         "a batch norm after the layer's batch norm or activation; expected conv / dense, "
-         "batch norm, activation");
-  }
   if (int_attr(n, "training_mode", 0) != 0) fail(n, "training_mode = 1; expected inference");
   FloatBatchNorm bn;
   bn.name = n.name();
@@ -319,15 +354,103 @@ void Walker::batch_norm(const onnx::NodeProto& n) {
   bn.mean = constant_floats(n, 3, "mean");
   bn.var = constant_floats(n, 4, "var");
   bn.eps = float_attr(n, "epsilon", 1e-5f);
+  const std::int64_t channels = shape.at(1);
   for (const auto* v : {&bn.gamma, &bn.beta, &bn.mean, &bn.var}) {
-    if (v->size() != static_cast<std::size_t>(l->out)) {
-      fail(n, fmt::format("{} values per parameter; expected {}, the channels", v->size(), l->out));
+    if (static_cast<std::int64_t>(v->size()) != channels) {
+      fail(n,
+           fmt::format("{} values per parameter; expected {}, the channels", v->size(), channels));
     }
   }
-  l->bn = std::move(bn);
+  if (layer_ && !layer_->bn && layer_->act == units::Activation::NONE && !carried_) {
+    layer_->bn = std::move(bn);  // the layer's own: bn_act's scale and bias
+  } else {
+    carry(n, bn);
+  }
+}
+
+// y = gamma (x - mean) / sqrt(var + eps) + beta = s x + t, composed with a batch norm carried
+// already (two in a row).
+void Walker::carry(const onnx::NodeProto& n, const FloatBatchNorm& bn) {
+  CarriedAffine c = carried_ ? *carried_ : CarriedAffine{};
+  const std::size_t channels = bn.gamma.size();
+  if (!carried_) {
+    c.name = n.name();
+    c.scale.assign(channels, 1.0);
+    c.shift.assign(channels, 0.0);
+  } else {
+    c.name += "' and '" + n.name();
+  }
+  int constant = 0;
+  for (std::size_t i = 0; i < channels; ++i) {
+    double s = bn.gamma[i] / std::sqrt(static_cast<double>(bn.var[i]) + bn.eps);
+    double t = bn.beta[i] - s * bn.mean[i];
+    // A channel whose input was constant on the training data (variance ~0: a dead ReLU) has
+    // the output beta; its s, gamma / sqrt(eps), would only multiply that constant input, yet
+    // set the range of the next layer's weights and wreck their per-tensor format.
+    if (bn.var[i] < kConstantVariance * bn.eps) {
+      s = 0.0;
+      t = bn.beta[i];
+      ++constant;
+    }
+    c.scale[i] *= s;
+    c.shift[i] = c.shift[i] * s + t;
+  }
+  carried_ = std::move(c);
+  out.notes.push_back(fmt::format(
+      "BatchNormalization '{}': not right after a layer; folded into the next layer's weights",
+      n.name()));
+  if (constant > 0) {
+    out.notes.push_back(fmt::format(
+        "BatchNormalization '{}': {} of {} channels had a variance below {} x epsilon (constant "
+        "on the training data, e.g. dead ReLUs): they output their beta",
+        n.name(), constant, channels, kConstantVariance));
+  }
+}
+
+// The carried batch norm, folded into the layer that reads its output: W'[o, i] = W[o, i] s[c(i)]
+// and b'[o] = b[o] + sum_i W[o, i] t[c(i)], c(i) the channel input i reads. Exact, except where
+// a padded convolution reads zeros the batch norm never saw (refused when t != 0).
+void Walker::fold_carried(const onnx::NodeProto& n, FloatMacLayer& l) {
+  if (!carried_) return;
+  const CarriedAffine c = std::move(*carried_);
+  carried_.reset();
+  if (l.weight_format) {
+    fail(n, "weights quantized by a Quant node absorb the batch norm '" + c.name +
+                "' before it, which changes their values; expected the batch norm folded into "
+                "the weights before quantizing them (or right after a layer, into bn_act)");
+  }
+  const std::size_t per_output = l.weight.size() / static_cast<std::size_t>(l.out);
+  const std::size_t per_channel =
+      l.conv ? static_cast<std::size_t>(l.kernel * l.kernel) : static_cast<std::size_t>(c.spatial);
+  if (per_output != c.scale.size() * per_channel) {
+    fail(n, fmt::format("reads {} inputs an output; the batch norm '{}' before it has {} "
+                        "channels",
+                        per_output, c.name, c.scale.size()));
+  }
+  const bool shifts = std::any_of(c.shift.begin(), c.shift.end(), [](double t) { return t != 0; });
+  if (l.conv && l.padding > 0 && shifts) {
+    fail(n, "a padded convolution after the batch norm '" + c.name +
+                "': it pads with zeros after the batch norm, so its shift cannot be folded into "
+                "the weights; expected the batch norm before the activation (right after a "
+                "layer) or an unpadded convolution");
+  }
+  folded_bias_.assign(static_cast<std::size_t>(l.out), 0.0f);
+  for (std::size_t o = 0; o < static_cast<std::size_t>(l.out); ++o) {
+    double b = 0.0;
+    for (std::size_t i = 0; i < per_output; ++i) {
+      float& w = l.weight[o * per_output + i];
+      const std::size_t ch = i / per_channel;
+      b += static_cast<double>(w) * c.shift[ch];
+      w = static_cast<float>(w * c.scale[ch]);
+    }
+    folded_bias_[o] = static_cast<float>(b);
+  }
+  out.notes.push_back(
+      fmt::format("BatchNormalization '{}': folded into '{}''s weights and bias", c.name, l.name));
 }
 
 void Walker::activation(const onnx::NodeProto& n, units::Activation act, double clip) {
+  if (carried_) fail(n, carried_error());
   FloatMacLayer* l = pending(n, "an activation");
   if (l->act != units::Activation::NONE) fail(n, "a second activation on the same layer");
   l->act = act;
@@ -375,6 +498,12 @@ void Walker::max_pool(const onnx::NodeProto& n) {
   for (const std::int64_t d : ints_attr(n, "dilations")) {
     if (d != 1) fail(n, "dilation " + std::to_string(d) + "; expected 1");
   }
+  if (carried_ &&
+      std::any_of(carried_->scale.begin(), carried_->scale.end(), [](double s) { return s < 0; })) {
+    fail(n, "a max-pool after the batch norm '" + carried_->name +
+                "', which has negative scales (the maximum of s x is s times the minimum of x "
+                "there); expected the batch norm after the max-pool, or right after a layer");
+  }
   FloatPoolLayer p;
   p.name = n.name();
   p.size = static_cast<int>(k[0]);
@@ -397,56 +526,86 @@ void Walker::flatten(const onnx::NodeProto& n) {
   close_layer();
   std::int64_t features = 1;
   for (std::size_t i = 1; i < shape.size(); ++i) features *= shape[i];
+  if (carried_) carried_->spatial *= features / shape[1];
   shape = {shape[0], features};
   flattened_ = true;
+}
+
+// The channel of every element of a tensor of dims `x` that a per-channel parameter of dims `p`
+// (numpy broadcasting: aligned from the right, one axis of size > 1) belongs to; empty when `p`
+// has no axis of size > 1 (per tensor), nullopt when it does not broadcast that way.
+std::optional<std::vector<std::size_t>> channels_of(const std::vector<std::int64_t>& x,
+                                                    const std::vector<std::int64_t>& p) {
+  if (p.size() > x.size()) return std::nullopt;
+  int axis = -1;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const std::size_t a = x.size() - p.size() + i;
+    if (p[i] == 1) continue;
+    if (p[i] != x[a] || axis >= 0) return std::nullopt;
+    axis = static_cast<int>(a);
+  }
+  if (axis < 0) return std::vector<std::size_t>{};
+  std::int64_t inner = 1;
+  for (std::size_t a = static_cast<std::size_t>(axis) + 1; a < x.size(); ++a) inner *= x[a];
+  std::int64_t n = 1;
+  for (const std::int64_t d : x) n *= d;
+  std::vector<std::size_t> c(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    c[i] = static_cast<std::size_t>((static_cast<std::int64_t>(i) / inner) % x[axis]);
+  }
+  return c;
 }
 
 // QONNX Quant: y = (clamp(round(x / scale + zp), min, max) - zp) x scale, min / max of a
 // (narrow) signed or unsigned bitwidth-bit integer. With scale = 2^-F and zp = 0 that is exactly
 // a cast into fixed<W, W - F> (ufixed for unsigned) with the rounding mode's equivalent and SAT
-// (narrow: SAT_SYM); anything else has no fixed-point format and is refused.
-fx::FxType Walker::quant_format(const onnx::NodeProto& n) {
-  if (n.input_size() != 4) fail(n, "expected 4 inputs (x, scale, zero point, bit width)");
-  for (int i = 1; i < 4; ++i) {
+// (narrow: SAT_SYM). Per-channel scales 2^-Fc quantize each channel into its own fixed<W, W - Fc>;
+// on a constant (weights, bias) the values of all of them are values of the one format with the
+// finest LSB and the most integer bits, W + max Fc - min Fc wide, which the layer then stores:
+// exact. Anything else has no fixed-point format and is refused (or, with --approximate, noted
+// and approximated).
+QuantFormats Walker::quant_formats(const onnx::NodeProto& n, bool on_constant) {
+  const bool bipolar = n.op_type() == "BipolarQuant";
+  const int inputs = bipolar ? 2 : 4;
+  if (n.input_size() != inputs) {
+    fail(n, bipolar ? "expected 2 inputs (x, scale)"
+                    : "expected 4 inputs (x, scale, zero point, bit width)");
+  }
+  for (int i = 1; i < inputs; ++i) {
     if (!constants.has(n.input(i))) {
       fail(n, fmt::format("input {} ('{}') is computed; expected a constant", i, n.input(i)));
     }
   }
   const std::vector<float> scales = floats_of(constants.at(n.input(1)));
-  const std::vector<float> zeros = floats_of(constants.at(n.input(2)));
-  const std::vector<float> bits = floats_of(constants.at(n.input(3)));
+  if (scales.empty()) fail(n, "expected a float32 scale");
+  std::vector<float> zeros{0.0f};
+  std::vector<float> bits{2.0f};  // BipolarQuant: -1 and +1 are raws of a 2-bit signed format
+  if (!bipolar) {
+    zeros = floats_of(constants.at(n.input(2)));
+    bits = floats_of(constants.at(n.input(3)));
+  }
   if (bits.size() != 1 || bits[0] != std::floor(bits[0]) || bits[0] < 2 || bits[0] > 32) {
     fail(n, "expected a bit width of 2 to 32");
   }
-  if (scales.empty()) fail(n, "expected a float32 scale");
   const std::string approx = " (or --approximate: the nearest fixed-point format)";
-  float scale = scales[0];  // printed as float32: the file's value, shortest
+  QuantFormats q;
   if (scales.size() != 1) {
-    if (!approximate_) {
-      fail(n, fmt::format("{} scales (per channel); expected one per tensor (fxsim's formats are "
-                          "per tensor){}",
+    const std::vector<std::int64_t> x_dims =
+        constants.has(n.input(0)) ? constants.dims(n.input(0)) : std::vector<std::int64_t>{};
+    const auto channels = channels_of(x_dims, constants.dims(n.input(1)));
+    if (!on_constant && !approximate_) {
+      fail(n, fmt::format("{} scales (per channel) on an activation; expected one per tensor "
+                          "(fxsim's activation formats are per tensor){}",
                           scales.size(), approx));
     }
-    scale = *std::max_element(scales.begin(), scales.end());
-    out.notes.push_back(fmt::format("Quant '{}': {} per-channel scales -> the largest, {}",
-                                    n.name(), scales.size(), scale));
-  }
-  int e = 0;
-  if (std::frexp(static_cast<double>(scale), &e) != 0.5) {
-    if (!approximate_ || scale <= 0) {
-      fail(n, fmt::format("scale {} is not a power of two; expected 2^-F, the LSB of a "
-                          "fixed-point format (a non-power-of-two scale has no exact fixed-point "
-                          "equivalent){}",
-                          scale, scale > 0 ? approx : ""));
+    if (on_constant && (!channels || channels->empty())) {
+      fail(n, fmt::format("{} scales that do not broadcast along one axis of '{}'", scales.size(),
+                          n.input(0)));
     }
-    const int p = static_cast<int>(std::lround(std::log2(static_cast<double>(scale))));
-    out.notes.push_back(fmt::format("Quant '{}': scale {} -> 2^{} = {} (--approximate)", n.name(),
-                                    scale, p, std::ldexp(1.0, p)));
-    e = p + 1;
+    if (channels) q.channel = *channels;
   }
-  const int frac = 1 - e;  // scale = 2^(e - 1)
   int width = static_cast<int>(bits[0]);
-  bool is_signed = int_attr(n, "signed", 1) != 0;
+  bool is_signed = bipolar || int_attr(n, "signed", 1) != 0;
   if (zeros.empty() || std::any_of(zeros.begin(), zeros.end(), [](float z) { return z != 0.0f; })) {
     if (!approximate_) {
       fail(n, "a non-zero zero point; expected 0 (fixed-point formats are symmetric about 0)" +
@@ -460,7 +619,7 @@ fx::FxType Walker::quant_format(const onnx::NodeProto& n) {
     width += 1;
     is_signed = true;
   }
-  const bool narrow = int_attr(n, "narrow", 0) != 0;
+  const bool narrow = !bipolar && int_attr(n, "narrow", 0) != 0;
   if (narrow && !is_signed) fail(n, "narrow range on an unsigned quantizer; expected signed");
   const auto* rm = attr(n, "rounding_mode");
   const std::string mode = rm ? rm->s() : "ROUND";
@@ -474,26 +633,84 @@ fx::FxType Walker::quant_format(const onnx::NodeProto& n) {
   } else {
     fail(n, "rounding_mode " + mode + "; expected ROUND, ROUND_TO_ZERO or FLOOR");
   }
-  return fx::FxType::make(is_signed, width, width - frac, rounding,
-                          narrow ? fx::Overflow::SAT_SYM : fx::Overflow::SAT);
+  const fx::Overflow overflow = narrow ? fx::Overflow::SAT_SYM : fx::Overflow::SAT;
+  std::vector<int> fracs;  // F of each scale 2^-F
+  int approximated = 0;
+  for (const float scale : scales) {
+    int e = 0;
+    if (std::frexp(static_cast<double>(scale), &e) != 0.5) {
+      if (!approximate_ || scale <= 0) {
+        fail(n, fmt::format("scale {} is not a power of two; expected 2^-F, the LSB of a "
+                            "fixed-point format (a non-power-of-two scale has no exact "
+                            "fixed-point equivalent){}",
+                            scale, scale > 0 ? approx : ""));
+      }
+      const int p = static_cast<int>(std::lround(std::log2(static_cast<double>(scale))));
+      if (scales.size() == 1) {
+        out.notes.push_back(fmt::format("Quant '{}': scale {} -> 2^{} = {} (--approximate)",
+                                        n.name(), scale, p, std::ldexp(1.0, p)));
+      }
+      e = p + 1;
+      ++approximated;
+    }
+    fracs.push_back(1 - e);  // scale = 2^(e - 1)
+  }
+  for (const int f : fracs) {
+    q.per_channel.push_back(fx::FxType::make(is_signed, width, width - f, rounding, overflow));
+  }
+  if (scales.size() != 1 && approximated > 0) {
+    out.notes.push_back(
+        fmt::format("Quant '{}': {} of {} per-channel scales -> the nearest power "
+                    "of two (--approximate)",
+                    n.name(), approximated, scales.size()));
+  }
+  const auto [lo, hi] = std::minmax_element(fracs.begin(), fracs.end());
+  if (q.channel.empty() && scales.size() != 1) {
+    // Per-channel scales on an activation (--approximate): the largest, one format.
+    out.notes.push_back(fmt::format("Quant '{}': {} per-channel scales -> the largest, 2^{}",
+                                    n.name(), scales.size(), -*lo));
+    q.per_channel = {q.per_channel[static_cast<std::size_t>(lo - fracs.begin())]};
+  } else if (scales.size() != 1) {
+    out.notes.push_back(fmt::format(
+        "Quant '{}': {} per-channel scales 2^-{} .. 2^-{} -> one {}-bit format holding every "
+        "channel's values",
+        n.name(), scales.size(), *lo, *hi, width + *hi - *lo));
+  }
+  q.tensor = fx::FxType::make(is_signed, width + *hi - *lo, width - *lo, rounding, overflow);
+  return q;
 }
 
 void Walker::quant(const onnx::NodeProto& n) {
-  const fx::FxType t = quant_format(n);
-  if (constants.has(n.input(0))) {  // weights or a bias: quantized here, their format kept
+  const bool on_constant = constants.has(n.input(0));
+  const QuantFormats f = quant_formats(n, on_constant);
+  if (on_constant) {  // weights or a bias: quantized here, their format kept
     onnx::TensorProto q = constants.at(n.input(0));
     std::vector<float> v = floats_of(q);
     if (v.empty()) fail(n, "expected a float32 tensor to quantize");
-    for (float& x : v) x = static_cast<float>(fx::to_double(fx::cast_from_double(x, t), t));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const fx::FxType& t = f.per_channel[f.channel.empty() ? 0 : f.channel[i]];
+      if (n.op_type() == "BipolarQuant") {  // sign(x) x scale, with sign(0) = +1
+        v[i] = static_cast<float>(v[i] >= 0.0f ? t.lsb() : -t.lsb());
+      } else {
+        v[i] = static_cast<float>(fx::to_double(fx::cast_from_double(v[i], t), t));
+      }
+    }
     q.clear_raw_data();
     q.clear_float_data();
     q.set_data_type(onnx::TensorProto::FLOAT);
     for (const float x : v) q.add_float_data(x);
     constants.add(q, n.output(0));
-    quantized_[n.output(0)] = t;
+    quantized_[n.output(0)] = f.tensor;
     return;
   }
   check_inputs(n);
+  if (n.op_type() == "BipolarQuant") {
+    fail(n,
+         "a BipolarQuant on an activation (binary activations): expected it on weights only; "
+         "binary activations need a thresholding unit instead of bn_act (issue 20)");
+  }
+  const fx::FxType& t = f.tensor;
+  if (carried_) fail(n, carried_error());
   if (layer_) {
     if (layer_->out_format) fail(n, "a second Quant on the same layer's output");
     layer_->out_format = t;
@@ -514,14 +731,14 @@ void Walker::quant(const onnx::NodeProto& n) {
 
 void Walker::node(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
-  if (op == "Quant") {  // QONNX (qonnx.custom_op.general, finn.custom_op.general, ...)
+  if (op == "Quant" || op == "BipolarQuant") {  // QONNX (qonnx.custom_op.general, ...)
     quant(n);
     return;
   }
-  if (op == "BipolarQuant" || op == "Trunc") {
-    fail(n, "a QONNX " + op +
-                " node; expected Quant (binary and truncating quantizers are not "
-                "fixed-point formats: issue 20)");
+  if (op == "Trunc") {
+    fail(n,
+         "a QONNX Trunc node; expected Quant or BipolarQuant (a truncating quantizer is "
+         "not a fixed-point format of one tensor)");
   }
   if (!n.domain().empty() && n.domain() != "ai.onnx") {
     fail(n, "operator of domain '" + n.domain() + "'; expected the default ONNX domain (" +
@@ -562,6 +779,7 @@ void Walker::node(const onnx::NodeProto& n) {
          "flatten: use torch.flatten(x, 1) or nn.Flatten() before exporting");
   } else if (op == "Softmax" || op == "LogSoftmax") {
     check_inputs(n);
+    if (carried_) fail(n, carried_error());
     ended_ = true;
     out.notes.push_back(op + " '" + n.name() + "': dropped (the logits' argmax is the same)");
   } else {
@@ -574,6 +792,11 @@ void Walker::finish(const std::string& output) {
   if (output != current) {
     fail_file(
         fmt::format("the graph output '{}' is not the end of the chain ('{}')", output, current));
+  }
+  if (carried_) {
+    fail_file("the batch norm '" + carried_->name +
+              "' ends the graph after an activation; expected a layer after it (a batch norm "
+              "right after a layer goes into its bn_act)");
   }
   close_layer();
   if (out.network.dense.empty()) {

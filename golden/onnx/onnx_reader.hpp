@@ -4,6 +4,10 @@
 // torch.onnx.export (opsets 11 to 17) uses - Conv, Gemm, MatMul + Add, BatchNormalization, Relu,
 // Clip (ReLU6-like clip or hardtanh), MaxPool, Flatten / Reshape, Identity, Dropout, and a final
 // Softmax / LogSoftmax (dropped: the argmax is the same) - on one N x C x H x W or N x F input.
+// A BatchNormalization right after a layer (and its bias) becomes the layer's bn_act; one after
+// an activation, a max-pool or the input is folded into the weights and bias of the next layer.
+// QONNX Quant (per tensor, or per channel on weights) and BipolarQuant (on weights) nodes give
+// the formats they quantize to.
 #pragma once
 
 #include <stdexcept>
@@ -36,8 +40,8 @@ struct OnnxNetwork {
 // N x F, a graph that branches (a tensor read by two nodes, an Add of two computed tensors).
 // approximate: a QONNX Quant that has no exact fixed-point format gets the nearest one instead of
 // being refused, and a note says what changed: a scale becomes the nearest power of two (in
-// log2), per-channel scales the largest channel's, a non-zero zero point a signed format one bit
-// wider that covers the quantizer's range.
+// log2), per-channel scales on an activation the largest channel's, a non-zero zero point a
+// signed format one bit wider that covers the quantizer's range.
 OnnxNetwork read_onnx_network(const std::string& path, bool approximate = false);
 
 }  // namespace fxsim::golden

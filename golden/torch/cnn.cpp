@@ -24,10 +24,11 @@ QCnn::QCnn(const std::vector<LayerSpec>& layers, const MapShape& input, units::A
       case LayerSpec::Kind::CONV:
         features_.push_back({static_cast<int>(convs_.size()), 0});
         convs_.emplace_back(map.channels, l.outputs, l.kernel, l.padding, gen);
+        convs_.back().stride = l.stride;
         conv_bns_.emplace_back(l.outputs);
         conv_bns_.back().act = act;
-        map = {map.height + 2 * l.padding - l.kernel + 1, map.width + 2 * l.padding - l.kernel + 1,
-               l.outputs};
+        map = {(map.height + 2 * l.padding - l.kernel) / l.stride + 1,
+               (map.width + 2 * l.padding - l.kernel) / l.stride + 1, l.outputs};
         break;
       case LayerSpec::Kind::POOL:
         features_.push_back({-1, l.size});

@@ -7,7 +7,7 @@ namespace fxsim::golden {
 
 Data to_tensors(const Dataset& d) {
   const int n = d.images.count;
-  const int features = d.images.rows * d.images.cols;
+  const int features = d.images.pixels_per_image();
   Data t;
   t.raw = torch::from_blob(const_cast<std::uint8_t*>(d.images.pixels.data()), {n, features},
                            torch::kUInt8)

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "golden/idx.hpp"
+#include "golden/raw_images.hpp"
 #include "golden/torch/cnn.hpp"
 #include "golden/torch/dataset_tensors.hpp"
 #include "golden/torch/int_inference.hpp"
@@ -59,6 +60,7 @@ std::vector<LayerSpec> specs_of(const FloatNetwork& net) {
       s.kind = LayerSpec::Kind::CONV;
       s.kernel = l->kernel;
       s.padding = l->padding;
+      s.stride = l->stride;
       s.outputs = l->out;
     } else {
       s.kind = LayerSpec::Kind::POOL;
@@ -75,14 +77,28 @@ std::vector<LayerSpec> specs_of(const FloatNetwork& net) {
   return specs;
 }
 
+// An MLP that flattens an N x C x H x W input reads torch's (c, y, x) order; fxsim streams the
+// pixels as (y, x, c): the first dense layer's columns, reordered to that (a no-op for C = 1).
+FloatNetwork with_stream_order(FloatNetwork net) {
+  const MapShape& m = net.input;
+  if (!net.features.empty() || m.channels == 1 || m.height * m.width == 1) return net;
+  FloatMacLayer& first = net.dense.at(0);
+  const std::vector<float> chw = first.weight;
+  const std::size_t plane = static_cast<std::size_t>(m.height) * m.width;
+  const auto in = static_cast<std::size_t>(first.in);
+  for (std::size_t o = 0; o < static_cast<std::size_t>(first.out); ++o) {
+    for (std::size_t c = 0; c < static_cast<std::size_t>(m.channels); ++c) {
+      for (std::size_t p = 0; p < plane; ++p) {
+        first.weight[o * in + p * m.channels + c] = chw[o * in + c * plane + p];
+      }
+    }
+  }
+  return net;
+}
+
 // A golden network of the imported one's layers, its parameters loaded.
 std::unique_ptr<QNet> golden_network(const FloatNetwork& net, const ImportOptions& o) {
-  if (net.input.channels != 1 && !net.features.empty()) {
-    throw std::invalid_argument(fmt::format(
-        "the input has {} channels; expected 1 (the images are IDX files of one channel)",
-        net.input.channels));
-  }
-  const FloatNetwork scaled = with_input_scaling(net, o);
+  const FloatNetwork scaled = with_input_scaling(with_stream_order(net), o);
   std::unique_ptr<QNet> q;
   if (net.features.empty()) {
     std::vector<int> sizes{net.input.elements()};
@@ -109,28 +125,54 @@ QuantSettings settings_of(const ImportOptions& o) {
 }
 
 void check_images(const FloatNetwork& net, const Dataset& d, const std::string& what) {
-  const int pixels = d.images.rows * d.images.cols;
+  const int pixels = d.images.pixels_per_image();
   if (pixels != net.input.elements()) {
     throw std::invalid_argument(fmt::format(
-        "{}: the network reads {} x {} x {} = {} values an image; the images have {} x {} = {} "
-        "pixels",
+        "{}: the network reads {} x {} x {} = {} values an image; the images have {} x {} x {} = "
+        "{} pixels{}",
         what, net.input.height, net.input.width, net.input.channels, net.input.elements(),
-        d.images.rows, d.images.cols, pixels));
+        d.images.rows, d.images.cols, d.images.channels, pixels,
+        net.input.channels > 1 && d.images.channels == 1
+            ? " (images of several channels come as raw tensor files: --calibration-raw, "
+              "--test-raw)"
+            : ""));
   }
 }
 
-Dataset calibration_set(const ImportOptions& o) {
-  if (o.calibration_idx.empty()) {
+// The network's input as raw-file image dimensions: C x H x W (an MLP's N x F input: F x 1 x 1).
+IdxImages raw_images(const std::string& path, const FloatNetwork& net, long count) {
+  const MapShape& m = net.input;
+  return read_raw_images(path, m.channels, m.height, m.width, count);
+}
+
+Dataset calibration_set(const FloatNetwork& net, const ImportOptions& o) {
+  if (!o.calibration_raw.empty() && !o.calibration_idx.empty()) {
+    throw std::invalid_argument("--calibration-raw: expected it or --calibration-idx, not both");
+  }
+  if (o.calibration_idx.empty() && o.calibration_raw.empty()) {
     return load_fashion_mnist(o.data_dir, "train", o.calibration_images);
   }
   Dataset d;
-  d.images = read_idx_images(o.calibration_idx, o.calibration_images);
+  d.images = o.calibration_raw.empty() ? read_idx_images(o.calibration_idx, o.calibration_images)
+                                       : raw_images(o.calibration_raw, net, o.calibration_images);
   d.labels.assign(static_cast<std::size_t>(d.images.count), 0);  // calibration reads no labels
   return d;
 }
 
-Dataset test_set(const ImportOptions& o) {
+Dataset test_set(const FloatNetwork& net, const ImportOptions& o) {
   const long count = o.test_images > 0 ? o.test_images : -1;
+  if (!o.test_raw.empty()) {
+    if (!o.test_idx.empty())
+      throw std::invalid_argument("--test-raw: expected it or --test-idx, not both");
+    if (o.test_labels_raw.empty()) {
+      throw std::invalid_argument(
+          "--test-raw: expected --test-labels-raw with it (the labels of the golden results)");
+    }
+    Dataset d;
+    d.images = raw_images(o.test_raw, net, count);
+    d.labels = read_raw_labels(o.test_labels_raw, d.images.file_count, d.images.count);
+    return d;
+  }
   if (o.test_idx.empty()) return load_fashion_mnist(o.data_dir, "t10k", count);
   if (o.test_labels_idx.empty()) {
     throw std::invalid_argument(
@@ -153,8 +195,8 @@ ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, 
   at::set_num_threads(std::max(o.threads, 1));
   util::keep_freed_memory_for_reuse();
   std::unique_ptr<QNet> q = golden_network(net, o);
-  const Dataset calibration = calibration_set(o);
-  const Dataset test_data = test_set(o);
+  const Dataset calibration = calibration_set(net, o);
+  const Dataset test_data = test_set(net, o);
   check_images(net, calibration, "calibration images");
   check_images(net, test_data, "test images");
   const Data cal = to_tensors(calibration);
@@ -175,10 +217,19 @@ ImportReport quantize_imported(const FloatNetwork& net, const ImportOptions& o, 
                      r.accuracy, r.calibration_images)
       << r.formats;
   r.file.model = model;
-  r.file.golden = test_set_golden(
-      logits, test, r.accuracy,
-      o.test_idx.empty() ? "t10k-images-idx3-ubyte.gz"
-                         : std::filesystem::absolute(o.test_idx).lexically_normal().string());
+  std::string images = "t10k-images-idx3-ubyte.gz";
+  if (!o.test_idx.empty()) images = o.test_idx;
+  if (!o.test_raw.empty()) {  // verify reads IDX files: the raw test images converted into one
+    if (o.test_images_out.empty()) {
+      throw std::invalid_argument("--test-raw: expected a file to write the test images to");
+    }
+    write_idx_images(o.test_images_out, test_data.images);
+    images = o.test_images_out;
+  }
+  if (images != "t10k-images-idx3-ubyte.gz") {
+    images = std::filesystem::absolute(images).lexically_normal().string();
+  }
+  r.file.golden = test_set_golden(logits, test, r.accuracy, images);
   r.file.metadata_json = nlohmann::json{
       {"method", "ptq"},
       {"source", net.source},

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # `fxsim import` then `fxsim verify`, end to end, on the ONNX files Debian's PyTorch exported
 # (testbenches/golden/onnx/make_onnx_models.py, the ctest fixture onnx_models): the MLP on the
-# layer engine and the CNN on the network engine, every logit bit-exact against the golden logits
+# layer engine and the CNNs (one downsampling by strided convolutions) on the network engine, every logit bit-exact against the golden logits
 # the import wrote, on the SystemC model (200 images) and on the Verilated RTL (20 images); the
-# QONNX MLP with its graph's formats, bit-exact on the model backend. A file
-# that is not ONNX is exit 2 with the reason, and nothing is written.
+# QONNX MLP with its graph's formats, bit-exact on the model backend; a three-channel CNN whose
+# data come as raw tensor files, on both backends; a CNN with its batch norms folded forward. A
+# file that is not ONNX is exit 2 with the reason, and nothing is written.
 # Usage: test_import_verify.sh PATH_TO_FXSIM MODELS_DIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MODELS=${2:?usage: $0 PATH_TO_FXSIM MODELS_DIR}
 cd "$WORK" || exit 1
 
-for name in mlp cnn; do
+for name in mlp cnn cnn_strided; do
   "$FXSIM" import "$MODELS/$name.onnx" -o "$name.fxm" --test-images 200 --threads 2 \
     >"import_$name.out" 2>&1
   rc=$?
@@ -82,6 +83,43 @@ check "import --config names the key: $(cat typo.out)" grep -qF \
   "fxsim import: typo.toml:2: quant.bitz: unknown key; expected one of weight_bits, mac_bits, bits," \
   typo.out
 check "import --config with a typo writes nothing" [ ! -e typo.fxm ]
+
+# Three-channel images as raw tensor files (N x 3 x 14 x 14 uint8, PyTorch's order): the test
+# images are converted into rgb.test-images.idx beside the model file, which verify reads; the
+# CNN on the network engine, both backends. Fashion-MNIST's one channel is refused with the fix.
+"$FXSIM" import "$MODELS/rgb_cnn.onnx" -o rgb.fxm --calibration-raw "$MODELS/rgb_calibration.u8" \
+  --test-raw "$MODELS/rgb_test.u8" --test-labels-raw "$MODELS/rgb_test_labels.u8" \
+  --test-images 200 >import_rgb.out 2>&1
+rc=$?
+check "import rgb_cnn from raw files exits 0 (got $rc): $(tail -3 import_rgb.out)" [ "$rc" = 0 ]
+check "import rgb_cnn wrote the test images as IDX" [ -s rgb.test-images.idx ]
+for backend in model rtl; do
+  images=200
+  [ "$backend" = rtl ] && images=10
+  "$FXSIM" verify -m rgb.fxm --backend "$backend" --images "$images" >"verify_rgb_$backend.out" 2>&1
+  rc=$?
+  check "verify rgb_cnn on $backend exits 0 (got $rc): $(tail -3 "verify_rgb_$backend.out")" \
+    [ "$rc" = 0 ]
+  check "verify rgb_cnn on $backend: every logit bit-exact" \
+    grep -qE "^result +PASS" "verify_rgb_$backend.out"
+done
+"$FXSIM" import "$MODELS/rgb_cnn.onnx" -o rgb_fm.fxm >rgb_fm.out 2>&1
+rc=$?
+check "import rgb_cnn on Fashion-MNIST exits 2 (got $rc)" [ "$rc" = 2 ]
+check "import rgb_cnn on Fashion-MNIST says why: $(cat rgb_fm.out)" grep -qF \
+  "calibration images: the network reads 14 x 14 x 3 = 588 values an image; the images have 28 x 28 x 1 = 784 pixels (images of several channels come as raw tensor files: --calibration-raw, --test-raw)" \
+  rgb_fm.out
+check "import rgb_cnn on Fashion-MNIST writes nothing" [ ! -e rgb_fm.fxm ]
+
+# Batch norms after the activation, folded into the next layer's weights: bit-exact on the model.
+"$FXSIM" import "$MODELS/cnn_bn_after.onnx" -o bn_after.fxm --test-images 100 >import_bn.out 2>&1
+rc=$?
+check "import cnn_bn_after exits 0 (got $rc): $(tail -3 import_bn.out)" [ "$rc" = 0 ]
+check "import cnn_bn_after says what it folded" grep -qF \
+  "folded into '/4/Conv''s weights and bias" import_bn.out
+"$FXSIM" verify -m bn_after.fxm --images 100 >verify_bn.out 2>&1
+rc=$?
+check "verify cnn_bn_after exits 0 (got $rc): $(tail -3 verify_bn.out)" [ "$rc" = 0 ]
 
 printf 'not a protobuf\n' >bad.onnx
 "$FXSIM" import bad.onnx -o bad.fxm >bad.out 2>&1

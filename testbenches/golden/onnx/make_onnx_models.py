@@ -3,7 +3,7 @@
 
     /usr/bin/python3 testbenches/golden/onnx/make_onnx_models.py OUT_DIR [FASHION_MNIST_DIR]
 
-Trains three small networks on Fashion-MNIST for 300 steps each (seeded, one thread) and exports
+Trains six small networks on Fashion-MNIST for 300 steps each (seeded, one thread) and exports
 them with torch.onnx.export in inference mode:
 
   mlp.onnx       784-64-10 MLP: Flatten, Gemm, BatchNormalization, Relu, Dropout, Gemm (opset 13);
@@ -12,6 +12,13 @@ them with torch.onnx.export in inference mode:
                  Clip(-1, 1) (hardtanh), Gemm, LogSoftmax (opset 11)
   cnn.onnx       conv3x3-8 + BN + ReLU, max-pool 2, conv3x3-16 + ReLU, max-pool 2, Flatten,
                  Gemm 784-10 (opset 17)
+  mlp_bn_after.onnx  784-64-10 MLP with the batch norm after the ReLU (folded into the next
+                 layer's weights): Gemm, Relu, BatchNormalization, Gemm (opset 13)
+  cnn_bn_after.onnx  conv3x3-8 (padded) + ReLU + BN, max-pool 2, conv3x3-16 (unpadded) + ReLU,
+                 max-pool 2, Flatten, BatchNormalization of the 576 features, Gemm 576-10: every
+                 batch norm away from its layer, folded forward (opset 13)
+  cnn_strided.onnx   conv3x3-8 stride 2 + BN + ReLU, conv3x3-16 stride 2 + ReLU (28 -> 14 -> 7),
+                 Flatten, Gemm 784-10: downsampling by strides instead of pools (opset 13)
 
   qonnx_mlp.onnx 784-16-10 MLP built with onnx.helper in QONNX form: Quant nodes (domain
                  qonnx.custom_op.general) with power-of-two scales on both weight tensors (8-bit,
@@ -19,6 +26,11 @@ them with torch.onnx.export in inference mode:
                  (12-bit, 2^-5); its input is pixel / 256. qonnx_mlp_raws.i64: the logits' integers
                  (int64 little-endian, 100 x 10) of the QONNX semantics computed here with numpy
                  (q = clip(round_half_even(x / scale), min, max), float64 sums: exact)
+
+  rgb_cnn.onnx, rgb_mlp.onnx  three-channel 3 x 14 x 14 inputs (to_rgb below) on raw tensor files
+                 rgb_calibration.u8, rgb_test.u8 (uint8 N x 3 x 14 x 14) and rgb_test_labels.u8:
+                 conv3x3-8 + BN + ReLU, max-pool 2, Gemm 392-10; and a 588-32-10 MLP that flattens
+                 the channels (torch's C, Y, X order)
 
 and for each PyTorch NAME: NAME_outputs.f32, PyTorch's own float32 logits (little-endian, 100 x 10, before
 the LogSoftmax the import drops) of the first 100 test images, and NAME.json: {"accuracy": top-1 of PyTorch on all 10,000 test
@@ -80,6 +92,16 @@ def main():
                               nn.MaxPool2d(2), nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(),
                               nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 7 * 7, 10)), 17, 0.0,
                 1.0),
+        "mlp_bn_after": (nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(),
+                                       nn.BatchNorm1d(64), nn.Linear(64, 10)), 13, 0.0, 1.0),
+        "cnn_bn_after": (nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(8),
+                                       nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
+                                       nn.MaxPool2d(2), nn.Flatten(), nn.BatchNorm1d(16 * 6 * 6),
+                                       nn.Linear(16 * 6 * 6, 10)), 13, 0.0, 1.0),
+        "cnn_strided": (nn.Sequential(nn.Conv2d(1, 8, 3, stride=2, padding=1), nn.BatchNorm2d(8),
+                                      nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2, padding=1),
+                                      nn.ReLU(), nn.Flatten(), nn.Linear(16 * 7 * 7, 10)), 13,
+                        0.0, 1.0),
     }
     for name, (model, opset, mean, std) in models.items():
         def prep(px):
@@ -98,7 +120,43 @@ def main():
             json.dump({"accuracy": accuracy, "input_divisor": 255.0, "input_mean": mean,
                        "input_std": std}, f)
         print(f"{name}: PyTorch accuracy {accuracy:.4f}, opset {opset}")
+    rgb_models(out, train_px, train_y, test_px, test_y)
     qonnx_mlp(out, test_px)
+
+
+def to_rgb(px):
+    """Three-channel 14 x 14 images made from Fashion-MNIST: every other pixel, and three
+    different channels (the image, its negative, half of it plus 64), as uint8 N x 3 x 14 x 14."""
+    px = px[:, ::2, ::2]
+    return torch.stack([px, 255 - px, px // 2 + 64], dim=1).contiguous()
+
+
+def rgb_models(out, train_px, train_y, test_px, test_y):
+    """rgb_cnn / rgb_mlp on raw tensor files: rgb_calibration.u8 (1,000 training images),
+    rgb_test.u8 (1,000 test images, N x 3 x 14 x 14 uint8) and rgb_test_labels.u8 (uint8)."""
+    train_rgb, test_rgb = to_rgb(train_px), to_rgb(test_px[:1000])
+    train_rgb[:1000].numpy().tofile(f"{out}/rgb_calibration.u8")
+    test_rgb.numpy().tofile(f"{out}/rgb_test.u8")
+    test_y[:1000].numpy().astype("uint8").tofile(f"{out}/rgb_test_labels.u8")
+    models = {
+        "rgb_cnn": nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                                 nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 7 * 7, 10)),
+        "rgb_mlp": nn.Sequential(nn.Flatten(), nn.Linear(3 * 14 * 14, 32), nn.ReLU(),
+                                 nn.Linear(32, 10)),
+    }
+    for name, model in models.items():
+        train(model, train_rgb.float() / 255.0, train_y)
+        with torch.no_grad():
+            logits = model(test_rgb.float() / 255.0)
+            accuracy = (logits.argmax(1) == test_y[:1000]).float().mean().item()
+            logits[:100].numpy().astype("<f4").tofile(f"{out}/{name}_outputs.f32")
+        torch.onnx.export(model, test_rgb[:1].float() / 255.0, f"{out}/{name}.onnx",
+                          opset_version=13, input_names=["images"], output_names=["logits"],
+                          dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
+        with open(f"{out}/{name}.json", "w") as f:
+            json.dump({"accuracy": accuracy, "input_divisor": 255.0, "input_mean": 0.0,
+                       "input_std": 1.0}, f)
+        print(f"{name}: PyTorch accuracy {accuracy:.4f} on 1,000 test images")
 
 
 def quant(x, scale, bits, signed):

@@ -1,6 +1,7 @@
 // `fxsim import`'s library on ONNX files exported by Debian's PyTorch (make_onnx_models.py, run
-// by the ctest fixture onnx_models into FXSIM_ONNX_MODELS_DIR): two MLPs (BatchNormalization,
-// Dropout; ReLU6 and hardtanh as Clip, a normalized input, a final LogSoftmax) and a CNN. The
+// by the ctest fixture onnx_models into FXSIM_ONNX_MODELS_DIR): MLPs (BatchNormalization,
+// Dropout; ReLU6 and hardtanh as Clip, a normalized input, a final LogSoftmax) and CNNs, and one
+// of each with its batch norms after the activation (folded into the next layer's weights). The
 // imported float network, evaluated by the golden model's float path, must give PyTorch's own
 // outputs (saved by the script) within 1e-5 relative; its accuracy on the 10,000 test images
 // PyTorch's; and the 8-bit PTQ import must lose less than 1 point against PyTorch's accuracy.
@@ -17,6 +18,7 @@
 
 #include "golden/idx.hpp"
 #include "golden/onnx/onnx_reader.hpp"
+#include "golden/raw_images.hpp"
 #include "golden/torch/import_ptq.hpp"
 
 namespace fxsim::golden {
@@ -115,7 +117,58 @@ TEST(QonnxImport, PowerOfTwoQuantsGiveNumpysIntegersRawForRaw) {
   EXPECT_EQ(r.file.golden->logits, numpy) << log.str();
 }
 
-INSTANTIATE_TEST_SUITE_P(Exported, OnnxImport, ::testing::Values("mlp", "mlp_norm", "cnn"),
+// Three-channel networks whose data come as raw tensor files (N x 3 x 14 x 14 uint8, PyTorch's
+// NCHW): the float path equals PyTorch on 100 of the images, reordered to fxsim's (y, x, c)
+// stream by read_raw_images, and 8-bit PTQ on the raw calibration and test files loses less than
+// 1 point on 1,000 test images. The MLP flattens torch's (c, y, x) order, which the import
+// reorders to the stream's.
+class RawRgbImport : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RawRgbImport, FloatPathEqualsPyTorchAndPtqLosesLessThanOnePoint) {
+  const Exported e = exported(GetParam());
+  EXPECT_EQ(e.net.network.input.channels, 3);
+  const IdxImages images = read_raw_images(kModels + "/rgb_test.u8", 3, 14, 14, 100);
+  ASSERT_EQ(images.count, 100);
+  const std::vector<float> got =
+      imported_float_outputs(e.net.network, e.options, images.pixels, 100);
+  ASSERT_EQ(got.size(), e.torch_outputs.size());
+  for (int i = 0; i < 100; ++i) {
+    double scale = 1e-30;
+    for (int c = 0; c < 10; ++c)
+      scale = std::max(scale, std::fabs(double{e.torch_outputs[i * 10 + c]}));
+    for (int c = 0; c < 10; ++c) {
+      EXPECT_LE(std::fabs(double{got[i * 10 + c]} - e.torch_outputs[i * 10 + c]) / scale, 1e-5)
+          << "image " << i << " output " << c;
+    }
+  }
+  ImportOptions o = e.options;
+  o.calibration_raw = kModels + "/rgb_calibration.u8";
+  o.test_raw = kModels + "/rgb_test.u8";
+  o.test_labels_raw = kModels + "/rgb_test_labels.u8";
+  o.test_images_out = ::testing::TempDir() + "/" + GetParam() + ".test-images.idx";
+  std::ostringstream log;
+  const ImportReport r = quantize_imported(e.net.network, o, log);
+  EXPECT_EQ(r.calibration_images, 1000);
+  EXPECT_EQ(r.test_images, 1000);
+  EXPECT_NEAR(r.float_accuracy, e.torch_accuracy, 1.0 / 1000);
+  EXPECT_GT(r.accuracy, e.torch_accuracy - 0.01) << log.str();
+  // The golden results name the converted test images: 4-D IDX, (y, x, c), the raw file's.
+  ASSERT_TRUE(r.file.golden);
+  const IdxImages back = read_idx_images(r.file.golden->images);
+  EXPECT_EQ(back.channels, 3);
+  EXPECT_EQ(back.count, 1000);
+  EXPECT_EQ(std::vector<std::uint8_t>(back.pixels.begin(), back.pixels.begin() + 100 * 588),
+            images.pixels);
+  std::cout << GetParam() << ": PyTorch " << e.torch_accuracy << ", fxsim float "
+            << r.float_accuracy << ", 8-bit PTQ " << r.accuracy << "\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Exported, RawRgbImport, ::testing::Values("rgb_cnn", "rgb_mlp"),
+                         [](const auto& info) { return std::string(info.param); });
+
+INSTANTIATE_TEST_SUITE_P(Exported, OnnxImport,
+                         ::testing::Values("mlp", "mlp_norm", "cnn", "mlp_bn_after", "cnn_bn_after",
+                                           "cnn_strided"),
                          [](const auto& info) { return std::string(info.param); });
 
 }  // namespace

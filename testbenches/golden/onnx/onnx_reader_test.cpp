@@ -7,6 +7,8 @@
 #include <onnx/onnx_pb.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -219,6 +221,177 @@ TEST_F(OnnxReader, AQuantWhoseScaleIsNotAPowerOfTwoIsRefused) {
   EXPECT_EQ(n.network.dense[0].weight_format->str(), "fixed<8,5,RND_CONV,SAT,0>");
   ASSERT_EQ(n.notes.size(), 1u);
   EXPECT_EQ(n.notes[0], "Quant 'qw1': scale 0.1 -> 2^-3 = 0.125 (--approximate)");
+}
+
+// A float initializer of `dims` holding `values`.
+void add_initializer(onnx::GraphProto* g, const std::string& name, std::vector<std::int64_t> dims,
+                     const std::vector<float>& values) {
+  auto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  for (const auto d : dims) t->add_dims(d);
+  for (const float v : values) t->add_float_data(v);
+}
+
+// `n` inserted into the chain at position `at` (topological order kept by the caller's names).
+void insert_node(onnx::GraphProto* g, int at, const onnx::NodeProto& n) {
+  onnx::GraphProto reordered = *g;
+  reordered.clear_node();
+  for (int i = 0; i < g->node_size(); ++i) {
+    if (i == at) *reordered.add_node() = n;
+    *reordered.add_node() = g->node(i);
+  }
+  if (at >= g->node_size()) *reordered.add_node() = n;
+  *g = reordered;
+}
+
+onnx::NodeProto qonnx_node(onnx::ModelProto& m, const std::string& name, const std::string& op,
+                           std::vector<std::string> inputs, const std::string& out) {
+  auto* d = m.add_opset_import();
+  d->set_domain("qonnx.custom_op.general");
+  d->set_version(1);
+  onnx::NodeProto q;
+  q.set_name(name);
+  q.set_op_type(op);
+  q.set_domain("qonnx.custom_op.general");
+  for (const auto& i : inputs) q.add_input(i);
+  q.add_output(out);
+  return q;
+}
+
+// Per-channel power-of-two scales on fc1's weights [3, 4] (one per output row: 2^-2, 2^-4,
+// 2^-3), 4 bits signed: each row is quantized with its own scale, QONNX's
+// clamp(round_half_even(w / s), -8, 7) x s, worked by hand below from W[k] = 0.125 (k % 5); the
+// stored format is the one that holds all three rows exactly: 2 integer bits (row 0's range) and
+// 4 fraction bits (row 1's LSB), fixed<6,2>.
+TEST_F(OnnxReader, PerChannelPowerOfTwoScalesOnWeightsAreExact) {
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto* g = m.mutable_graph();
+  add_initializer(g, "scales", {3, 1}, {0.25f, 0.0625f, 0.125f});
+  add_initializer(g, "zero", {}, {0.0f});
+  add_initializer(g, "bits", {}, {4.0f});
+  insert_node(g, 0, qonnx_node(m, "qw1", "Quant", {"W", "scales", "zero", "bits"}, "Wq"));
+  g->mutable_node(1)->set_input(1, "Wq");
+  const OnnxNetwork n = read_onnx_network(write(m));
+  const FloatMacLayer& fc1 = n.network.dense.at(0);
+  ASSERT_TRUE(fc1.weight_format);
+  EXPECT_EQ(fc1.weight_format->str(), "fixed<6,2,RND_CONV,SAT,0>");
+  // row 0 (0, .125, .25, .375) / .25 = 0, .5, 1, 1.5 -> 0, 0, 1, 2;
+  // row 1 (.5, 0, .125, .25) / .0625 = 8, 0, 2, 4 -> 7 (clamped), 0, 2, 4;
+  // row 2 (.375, .5, 0, .125) / .125 = 3, 4, 0, 1.
+  EXPECT_EQ(fc1.weight, (std::vector<float>{0.0f, 0.0f, 0.25f, 0.5f, 0.4375f, 0.0f, 0.125f, 0.25f,
+                                            0.375f, 0.5f, 0.0f, 0.125f}));
+  ASSERT_EQ(n.notes.size(), 1u);
+  EXPECT_EQ(n.notes[0],
+            "Quant 'qw1': 3 per-channel scales 2^-2 .. 2^-4 -> one 6-bit format holding every "
+            "channel's values");
+}
+
+// BipolarQuant on weights: sign(w) x scale (w >= 0 gives +scale), the values +-2^-3 raws +-1 of
+// a 2-bit signed format with 3 fraction bits; on an activation it is refused (issue 20).
+TEST_F(OnnxReader, BipolarQuantOnWeightsIsTwoBitsAndOnActivationsIsRefused) {
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto* g = m.mutable_graph();
+  add_initializer(g, "WS", {3, 4},
+                  {-1.0f, 0.5f, 0.0f, -0.01f, 2.0f, -3.0f, 0.25f, 0.0f, -0.5f, 1.0f, -2.0f, 0.1f});
+  add_initializer(g, "s", {}, {0.125f});
+  insert_node(g, 0, qonnx_node(m, "bq", "BipolarQuant", {"WS", "s"}, "Wq"));
+  g->mutable_node(1)->set_input(1, "Wq");
+  onnx::ModelProto on_weights = m;
+  const OnnxNetwork n = read_onnx_network(write(on_weights));
+  const FloatMacLayer& fc1 = n.network.dense.at(0);
+  ASSERT_TRUE(fc1.weight_format);
+  EXPECT_EQ(fc1.weight_format->str(), "fixed<2,-1,RND_CONV,SAT,0>");
+  const float p = 0.125f, q = -0.125f;
+  EXPECT_EQ(fc1.weight, (std::vector<float>{q, p, p, q, p, q, p, p, q, p, q, p}));
+  // The same quantizer on fc1's ReLU output.
+  g->mutable_node(1)->set_input(1, "W");
+  g->mutable_node(0)->set_input(0, "r");
+  g->mutable_node(0)->set_output(0, "rb");
+  onnx::NodeProto bq = g->node(0);
+  onnx::GraphProto chain = *g;
+  chain.clear_node();
+  for (int i = 1; i < g->node_size(); ++i) {
+    *chain.add_node() = g->node(i);
+    if (g->node(i).name() == "act1") *chain.add_node() = bq;
+  }
+  chain.mutable_node(3)->set_input(0, "rb");  // fc2 reads the binarized activation
+  *g = chain;
+  EXPECT_EQ(error_of(m),
+            "FILE: node 'bq' (BipolarQuant, opset 13): a BipolarQuant on an activation (binary "
+            "activations): expected it on weights only; binary activations need a thresholding "
+            "unit instead of bn_act (issue 20)");
+}
+
+// fc1 -> Relu -> BatchNormalization -> fc2: the batch norm sits after the activation, so fc2's
+// weights and bias absorb it. gamma (2, 1, .5), beta (.25, 0, -1), mean (0, 1, 0), var
+// (1, 4, .25), epsilon 0: s = (2, .5, 1), t = beta - s mean = (.25, -.5, -1). W2 rows
+// (0, .125, .25) and (.375, .5, 0) become (0, .0625, .25) and (.75, .25, 0); the bias
+// sum_i W2[o][i] t[i] is -.3125 and -.15625.
+TEST_F(OnnxReader, ABatchNormAfterTheActivationIsFoldedIntoTheNextLayer) {
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto* g = m.mutable_graph();
+  add_initializer(g, "gamma", {3}, {2.0f, 1.0f, 0.5f});
+  add_initializer(g, "beta", {3}, {0.25f, 0.0f, -1.0f});
+  add_initializer(g, "mean", {3}, {0.0f, 1.0f, 0.0f});
+  add_initializer(g, "var", {3}, {1.0f, 4.0f, 0.25f});
+  onnx::NodeProto bn;
+  bn.set_name("bn_after");
+  bn.set_op_type("BatchNormalization");
+  for (const char* i : {"r", "gamma", "beta", "mean", "var"}) bn.add_input(i);
+  bn.add_output("rn");
+  auto* eps = bn.add_attribute();
+  eps->set_name("epsilon");
+  eps->set_type(onnx::AttributeProto::FLOAT);
+  eps->set_f(0.0f);
+  insert_node(g, 2, bn);
+  g->mutable_node(3)->set_input(0, "rn");
+  const OnnxNetwork n = read_onnx_network(write(m));
+  ASSERT_EQ(n.network.dense.size(), 2u);
+  EXPECT_FALSE(n.network.dense[0].bn);
+  EXPECT_EQ(n.network.dense[0].act, units::Activation::RELU);
+  const FloatMacLayer& fc2 = n.network.dense[1];
+  EXPECT_FALSE(fc2.bn);
+  EXPECT_EQ(fc2.weight, (std::vector<float>{0.0f, 0.0625f, 0.25f, 0.75f, 0.25f, 0.0f}));
+  EXPECT_EQ(fc2.bias, (std::vector<float>{-0.3125f, -0.15625f}));
+  EXPECT_EQ(n.notes.back(), "BatchNormalization 'bn_after': folded into 'fc2''s weights and bias");
+  // Channel 1 with a variance of 1e-12 < 1e-3 x epsilon (1e-5): constant on the training data
+  // (a dead ReLU), it outputs its beta, 0.5: fc2's column 1 becomes 0 and W2[o][1] x 0.5 joins
+  // the bias; channels 0 and 2 keep s = gamma / sqrt(var + eps).
+  for (auto& t : *g->mutable_initializer()) {
+    if (t.name() == "var") t.set_float_data(1, 1e-12f);
+    if (t.name() == "beta") t.set_float_data(1, 0.5f);
+  }
+  g->mutable_node(2)->mutable_attribute(0)->set_f(1e-5f);
+  const OnnxNetwork dead = read_onnx_network(write(m));
+  const FloatMacLayer& d2 = dead.network.dense[1];
+  const double s0 = 2.0 / std::sqrt(1.0 + 1e-5), s2 = 0.5 / std::sqrt(0.25 + 1e-5);
+  const std::vector<double> want{0.0, 0.0, 0.25 * s2, 0.375 * s0, 0.0, 0.0};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(d2.weight[i], want[i], 1e-6) << "W2'[" << i << "]";
+  // bias: sum_i W2[o][i] t[i], t = (.25, the beta .5, -1).
+  EXPECT_NEAR(d2.bias[0], 0.0 * 0.25 + 0.125 * 0.5 + 0.25 * -1.0, 1e-6);
+  EXPECT_NEAR(d2.bias[1], 0.375 * 0.25 + 0.5 * 0.5 + 0.0 * -1.0, 1e-6);
+  EXPECT_NE(std::find(dead.notes.begin(), dead.notes.end(),
+                      "BatchNormalization 'bn_after': 1 of 3 channels had a variance below 0.001 "
+                      "x epsilon (constant on the training data, e.g. dead ReLUs): they output "
+                      "their beta"),
+            dead.notes.end());
+  // A batch norm at the end of the graph, after fc2 and a ReLU: no layer absorbs it.
+  m = mlp();
+  g = m.mutable_graph();
+  for (const char* p : {"gamma", "beta", "mean", "var"}) add_initializer(g, p, {2}, {1.0f, 1.0f});
+  g->mutable_node(2)->set_output(0, "o");
+  onnx::NodeProto relu2 = g->node(1);
+  relu2.set_name("act2");
+  relu2.set_input(0, "o");
+  relu2.set_output(0, "o2");
+  *g->add_node() = relu2;
+  bn.set_input(0, "o2");
+  bn.set_output(0, "logits");
+  *g->add_node() = bn;
+  EXPECT_EQ(error_of(m),
+            "FILE: the batch norm 'bn_after' ends the graph after an activation; expected a "
+            "layer after it (a batch norm right after a layer goes into its bn_act)");
 }
 
 TEST_F(OnnxReader, ADynamicDimensionIsRefused) {

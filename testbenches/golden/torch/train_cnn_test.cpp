@@ -234,6 +234,7 @@ TEST(CnnConfig, LayerStringsAndTheirErrors) {
   EXPECT_EQ(c.layers[0].kernel, 5);
   EXPECT_EQ(c.layers[0].outputs, 16);
   EXPECT_EQ(c.layers[0].padding, 0);
+  EXPECT_EQ(c.layers[0].stride, 1);
   EXPECT_EQ(c.layers[1].kind, LayerSpec::Kind::POOL);
   EXPECT_EQ(c.layers[1].size, 2);
   EXPECT_EQ(c.layers[2].padding, 1);
@@ -248,13 +249,27 @@ TEST(CnnConfig, LayerStringsAndTheirErrors) {
   EXPECT_EQ(mlp.hidden, (std::vector<int>{64}));
 
   const std::string grammar =
-      "expected convKxK-C or convKxK-C-pP (K 1..7, C 1..4096, P 0..3, default K/2), poolS (S "
-      "2..4, default 2) or dense-N (N 1..4096)";
+      "expected convKxK-C, convKxK-C-pP, convKxK-C-sS or convKxK-C-pP-sS (K 1..7, C 1..4096, P "
+      "0..3, default K/2, stride S 1..K, default 1), poolS (S 2..4, default 2) or dense-N (N "
+      "1..4096)";
   EXPECT_EQ(
       config_error("[model]\nlayers = [\n  \"conv3x3-8\",\n  \"conv3-8\",\n  \"dense-10\"]\n"),
       "t.toml:4: model.layers: \"conv3-8\" is not a layer: " + grammar);
   EXPECT_EQ(config_error("[model]\nlayers = [\"conv9x9-8\", \"dense-10\"]\n"),
             "t.toml:2: model.layers: \"conv9x9-8\": kernel 9 is not in 1..7; " + grammar);
+  // A stride: 28 -> (28 + 2 - 3) / 2 + 1 = 14 with conv3x3-8-p1-s2; -s2 alone keeps P = K / 2;
+  // a stride above the kernel is refused, and maps follow the stride (28 -> 4 -> 1 -> none).
+  const TrainConfig strided = parse_train_config(
+      "[model]\nlayers = [\"conv3x3-8-p1-s2\", \"conv5x5-4-s3\", \"dense-10\"]\n", "t.toml");
+  EXPECT_EQ(strided.layers[0].stride, 2);
+  EXPECT_EQ(strided.layers[0].padding, 1);
+  EXPECT_EQ(strided.layers[1].stride, 3);
+  EXPECT_EQ(strided.layers[1].padding, 2);
+  EXPECT_EQ(config_error("[model]\nlayers = [\"conv3x3-8-s4\", \"dense-10\"]\n"),
+            "t.toml:2: model.layers: \"conv3x3-8-s4\": stride 4 is not in 1..3; " + grammar);
+  EXPECT_EQ(config_error("[model]\nlayers = [\"conv7x7-8-p0-s7\", \"conv3x3-8-p0-s3\", "
+                         "\"conv3x3-8-p0\", \"dense-10\"]\n"),
+            "t.toml:2: model.layers: conv3x3-8-p0 does not fit its 1x1 input map");
   EXPECT_EQ(config_error("[model]\nlayers = [\"conv3x5-8\", \"dense-10\"]\n"),
             "t.toml:2: model.layers: \"conv3x5-8\": the kernel must be square; " + grammar);
   EXPECT_EQ(config_error("[model]\nlayers = [\"pool5\", \"dense-10\"]\n"),
