@@ -1,8 +1,10 @@
 // Affine integer formats: real = scale x (q - zero_point), q an integer of W bits (int<W> or
 // uint<W>, W in 2..32), scale a float32 and zero_point an int32, per tensor or per channel.
 // This is PyTorch's quantized-tensor arithmetic; every rounding below is the one Debian's
-// python3-torch 1.13 performs, found by experiment and held raw for raw by
-// testbenches/fx/affine_vs_torch_test.cpp and testbenches/golden/affine_dense_test.cpp.
+// python3-torch 1.13 performs, found by experiment and held raw for raw against PyTorch by
+// testbenches/golden/affine/ (hand tables and a 128-bit brute force:
+// testbenches/fx/affine_test.cpp). docs/fixed_point.md, "Affine integer formats", has the rules and
+// what the tests measured.
 //
 //   quantize    q = clamp(nearbyint(x * (1.0f / scale)) + zero_point, q_min, q_max)
 //               the reciprocal and the product in float32 (not x / scale, not double),
@@ -52,7 +54,7 @@ struct AffineInt {
 
 // Scale(s) and zero point(s): one pair per tensor (axis = -1) or one per channel along `axis`.
 struct AffineParams {
-  std::vector<float> scales;              // finite, > 0, normal (as PyTorch requires)
+  std::vector<float> scales;              // finite, > 0, normal (so 1 / scale is finite)
   std::vector<std::int32_t> zero_points;  // as many as scales, each in [q_min, q_max]
   int axis = -1;                          // -1: per tensor; >= 0: the channel axis
 

@@ -97,7 +97,7 @@ TEST(AffineDenseVsTorch, FloatMethodEqualsQnnpackRawForRaw) {
 }
 
 // ONEDNN is measured: where it differs from QNNPACK (= fxsim), and by how much.
-TEST(AffineDenseVsTorch, OnednnDiffersFromQnnpackOnlyNearTies) {
+TEST(AffineDenseVsTorch, OnednnIsMeasuredNotMatched) {
   struct Count {
     std::size_t outputs = 0, differ = 0, beyond_one = 0;
   };
