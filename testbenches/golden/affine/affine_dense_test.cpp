@@ -2,16 +2,19 @@
 //  - against PyTorch's torch.ops.quantized.linear (Debian's python3-torch 1.13, the fixture
 //    affine_vectors): with the `float` method every output of every layer equals QNNPACK's raw
 //    for raw (random layers, per tensor and per channel weights, with and without bias, every
-//    8 x 8 product, exact ties, M > 1);
+//    8 x 8 product, weight scales picked where another multiplier rule would show, exact ties,
+//    M > 1). Computing M in another float32 order, or once from double, fails 112 / 150 of
+//    them (checked by editing fx::float_multiplier);
 //  - the other engine, ONEDNN (the default engine of this torch; it refuses weight zero points
-//    other than 0, so only those cases have its outputs), is measured, not matched: it differs
-//    from QNNPACK (and so from fxsim) in 1738 of 567552 outputs. make_affine_vectors.py's
-//    onednn_model explains every one of its outputs: ONEDNN builds M from the reciprocal
-//    scales, M = (1/sy) / ((1/sx) * (1/sw)) (last-bit differences: the "grid" and "random"
-//    cases, 190 of 262144 and 16 of 288000), keeps the bias in float, float(acc) + b/(sx sw),
-//    and adds the output zero point BEFORE rounding, rint(float(acc) * M + zy) (an odd zy moves
-//    every exact tie: the "ties" cases, 1159 of 16384); with M > 1 it saturates where QNNPACK's
-//    conversion gives INT32_MIN (373 of 1024). This test prints the counts per kind of case;
+//    other than 0, so only those cases have its outputs), is measured, not matched: with the
+//    fixture's seed it differs from QNNPACK (and so from fxsim) in 1581 of 1091840 outputs.
+//    make_affine_vectors.py's onednn_model explains every one of its outputs: ONEDNN builds M
+//    from the reciprocal scales, M = (1/sy) / ((1/sx) * (1/sw)) (last-bit differences: the
+//    "grid" and "random" cases, 370 of 786432 and 16 of 288000), keeps the bias in float,
+//    float(acc) + b/(sx sw), and adds the output zero point BEFORE rounding,
+//    rint(float(acc) * M + zy) (an odd zy moves every exact tie: the "ties" cases, 702 of
+//    16384); with M > 1 it saturates where QNNPACK's conversion gives INT32_MIN (493 of 1024).
+//    This test prints the counts per kind of case;
 //  - against hand-worked layers (both methods, per-channel weights, a narrow wrapping
 //    accumulator) and its refusals of inconsistent layers.
 #include "golden/affine_dense.hpp"

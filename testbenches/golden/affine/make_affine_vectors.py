@@ -21,7 +21,9 @@ affine_linear.bin   torch.ops.quantized.linear, engine QNNPACK (and ONEDNN where
       u8  y_onednn[N*O]         (if bit 2)
   Cases: random layers (K in 1..512, several scales and zero points, per tensor and per channel,
   with and without bias), "all products" grids (K = 1, every quint8 input against every qint8
-  weight, so every accumulator of an 8x8 product is requantized), power-of-two scales with
+  weight, so every accumulator of an 8x8 product is requantized; half of them with weight scales
+  picked so that another plausible multiplier rule would round some product differently),
+  power-of-two scales with
   M = 1/2 (every odd accumulator is an exact tie), and M > 1 (products past int32).
 
 affine_quantize.bin torch.quantize_per_tensor / quantize_per_channel (axis 0) and dequantize()
@@ -157,6 +159,35 @@ def product_grid(cases, weight_zp_zero, with_bias):
     cases.add("grid", x_int, zx, sx, w_int, sw, zw, True, bias, sy, int(rng.integers(100, 156)))
 
 
+def discriminating_grid(cases):
+    """An all-products grid whose per-channel weight scales are picked (from random candidates)
+    so that some product rounds differently under another plausible multiplier: M's other
+    float32 orders, M rounded once from double, or float(acc) x M in double. PyTorch still gives
+    the expected outputs; the candidates only choose inputs where a wrong rule must show."""
+    x_int = np.arange(256).reshape(256, 1)
+    w_int = np.arange(-128, 128).reshape(256, 1)
+    zx, zy = int(rng.integers(0, 256)), int(rng.integers(100, 156))
+    sx = F32(10 ** rng.uniform(-3, -1))
+    sy = F32(10 ** rng.uniform(-1.5, 0))
+    acc = (x_int[:, 0] - zx).astype(np.float64)
+    sw = np.empty(256, F32)
+    for o in range(256):
+        d = o - 128
+        cand = (10 ** rng.uniform(-2.4, -2.1, 400) * float(sy) / float(sx)).astype(F32)
+        m = (cand * sx) * (F32(1) / sy)
+        alts = [cand * (sx * (F32(1) / sy)), (cand * sx) / sy,
+                (cand.astype(np.float64) * float(sx) / float(sy)).astype(F32)]
+        a32 = (acc * d).astype(F32)[None, :]
+        y = np.rint(a32 * m[:, None])
+        hit = np.zeros(cand.size, bool)
+        for alt in alts:
+            hit |= (np.rint(a32 * alt[:, None]) != y).any(axis=1)
+        hit |= (np.rint((acc * d)[None, :] * m[:, None].astype(np.float64)) != y).any(axis=1)
+        sw[o] = cand[np.argmax(hit)] if hit.any() else cand[0]
+    cases.add("grid", x_int, zx, float(sx), w_int, sw, np.zeros(256, np.int32), True, None,
+              float(sy), zy)
+
+
 def tie_layer(cases, weight_zp_zero, zy):
     """Power-of-two scales with M = 1/2: every odd accumulator is an exact tie. An odd output
     zero point tells rounding before adding it (ONEDNN) from rounding after (QNNPACK)."""
@@ -246,6 +277,8 @@ def main():
                      weight_zp_zero=i % 8 >= 4)
     for i in range(8):
         product_grid(cases, weight_zp_zero=i % 2 == 0, with_bias=i % 4 >= 2)
+    for i in range(8):
+        discriminating_grid(cases)
     for i in range(4):
         tie_layer(cases, weight_zp_zero=i < 2, zy=127 + i % 2)
     big_multiplier_layer(cases)
