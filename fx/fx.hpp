@@ -1,6 +1,7 @@
 // Umbrella header of the fixed-point core.
 #pragma once
 
+#include "fx/affine.hpp"
 #include "fx/cast.hpp"
 #include "fx/decimal.hpp"
 #include "fx/fx_type.hpp"

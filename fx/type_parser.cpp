@@ -121,6 +121,14 @@ TypeName parse_kind(Cursor& cur) {
   for (const auto& n : kNames) {
     if (name == n.name) return {n.kind, n.spelling};
   }
+  if (name == "int" || name == "uint") {
+    cur.fail("a fixed-point or K-hot type name (" + std::string(name) +
+                 "<W> is an affine integer format, with a scale and zero point: read it with "
+                 "parse_affine_int; sc_" +
+                 std::string(name) + "<W> and ap_" + std::string(name) +
+                 "<W> are the fixed-point integers)",
+             start);
+  }
   cur.fail(
       "a type name (fixed, ufixed, ap_fixed, ap_ufixed, sc_fixed, sc_ufixed, ap_int, ap_uint, "
       "sc_int, sc_uint, khot, ukhot or spt)",
@@ -245,6 +253,24 @@ KhotType parse_khot_args(Cursor& cur, KhotKind kind, size_t open_at) {
 }
 
 }  // namespace
+
+AffineInt parse_affine_int(std::string_view text) {
+  Cursor cur(text);
+  const size_t start = (cur.skip_space(), cur.pos());
+  const std::string_view name = cur.word();
+  if (name != "int" && name != "uint") {
+    cur.fail("an affine integer type name (int or uint)", start);
+  }
+  cur.expect('<', "'<' after the type name");
+  const size_t at_w = field_start(cur);
+  AffineInt t;
+  t.is_signed = name == "int";
+  t.width = cur.integer("W, the word length");
+  check_range(cur, t.width >= 2 && t.width <= 32, "a word length W in 2..32", at_w);
+  cur.expect('>', "'>' closing the affine integer format (its one field is W)");
+  if (!cur.at_end()) cur.fail("nothing after the closing '>'", cur.pos());
+  return t;
+}
 
 Rounding parse_rounding(std::string_view name) {
   const std::string_view n = strip_mode_prefix(name);

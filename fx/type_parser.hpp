@@ -6,6 +6,9 @@
 //   ap_fixed<W,I[,AP_Q[,AP_O[,N]]]>  ap_ufixed<...>          Xilinx ap_fixed semantics
 //   ap_int<W>  ap_uint<W>                                    Xilinx ap_fixed semantics
 //   khot<W,I,K>  ukhot<W,I,K>  spt<W,I,K>
+//   int<W>  uint<W>       affine integers (fx/affine.hpp), W in 2..32: parse_affine_int only
+//                         (they carry a scale and zero point, not a binary point, so they are
+//                         not a NumType; parse_type refuses them and says so)
 // Q and O accept the bare names (RND_CONV) and the prefixed ones: AP_ or SC_ in
 // fixed<...>, AP_ in ap_fixed<...>, SC_ in sc_fixed<...>. The integer spellings
 // are I = W, TRN, WRAP, N = 0. Defaults: Q = TRN, O = WRAP, N = 0. Whitespace
@@ -18,6 +21,7 @@
 #include <string_view>
 #include <variant>
 
+#include "fx/affine.hpp"
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 
@@ -41,6 +45,9 @@ class TypeParseError : public std::invalid_argument {
 NumType parse_type(std::string_view text);
 FxType parse_fx_type(std::string_view text);      // rejects khot/ukhot/spt
 KhotType parse_khot_type(std::string_view text);  // rejects fixed types
+
+// "int<8>", "uint<4>" (W in 2..32); any other text throws TypeParseError.
+AffineInt parse_affine_int(std::string_view text);
 
 Rounding parse_rounding(
     std::string_view name);  // "RND", "AP_RND", "SC_RND"; throws std::invalid_argument
