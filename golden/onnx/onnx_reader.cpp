@@ -857,10 +857,23 @@ int default_opset(const onnx::ModelProto& m) {
 }  // namespace
 
 const std::vector<std::string>& supported_onnx_operators() {
-  static const std::vector<std::string> ops = {
-      "Conv",    "Gemm",       "MatMul",   "Add",          "BatchNormalization", "Relu",
-      "Clip",    "MaxPool",    "Flatten",  "Reshape",      "Identity",           "Dropout",
-      "Softmax", "LogSoftmax", "Constant", "Quant (QONNX)"};
+  static const std::vector<std::string> ops = {"Conv",
+                                               "Gemm",
+                                               "MatMul",
+                                               "Add",
+                                               "BatchNormalization",
+                                               "Relu",
+                                               "Clip",
+                                               "MaxPool",
+                                               "Flatten",
+                                               "Reshape",
+                                               "Identity",
+                                               "Dropout",
+                                               "Softmax",
+                                               "LogSoftmax",
+                                               "Constant",
+                                               "Quant (QONNX)",
+                                               "BipolarQuant (QONNX)"};
   return ops;
 }
 
