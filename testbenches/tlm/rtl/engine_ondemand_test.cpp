@@ -178,7 +178,10 @@ TEST(OnDemand, DamagedEntryIsRebuilt) {
   EXPECT_EQ(notes[1].rfind("building RTL variant fx_mac_pe SIMD=2 ", 0), 0u) << notes[1];
   EXPECT_NE(notes[1].find("(first use, a few seconds)"), std::string::npos) << notes[1];
   EXPECT_EQ(od::entry_problem(paths, good.sources.key), "");
-  EXPECT_EQ(fs::file_size(paths.library()), size);
+  // Rebuilt whole, not the half-written file. (Not byte-equal to the first build: the debug info
+  // names the private build directory, whose name carries the builder's pid, so the size moves
+  // by a few bytes when the pids have different lengths.)
+  EXPECT_GT(fs::file_size(paths.library()), size / 2 + size / 4);
   EXPECT_TRUE(fs::exists(crashed));
   fs::remove_all(cache);
 }
