@@ -1,0 +1,207 @@
+#include "models/units/int_requant/int_requant.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "fx/width_rules.hpp"
+#include "models/resources/cost_tally.hpp"
+#include "models/resources/memory.hpp"
+#include "models/units/common/param_groups.hpp"
+
+namespace fxsim::units {
+namespace {
+
+int clog2(long long n) { return fx::ceil_log2(static_cast<unsigned long long>(n)); }
+
+void check(const UnitSpec& unit, const ParamMap& p) {
+  if (p.at("CH") % p.at("PE") != 0) {
+    fail(unit, "CH = " + std::to_string(p.at("CH")) + " is not a multiple of PE = " +
+                   std::to_string(p.at("PE")) + " (a beat carries PE channels)");
+  }
+  if (p.at("B_W") > p.at("ACC_W")) {
+    fail(unit, "B_W = " + std::to_string(p.at("B_W")) + " exceeds ACC_W = " +
+                   std::to_string(p.at("ACC_W")) + " (the bias is added into the accumulator)");
+  }
+  const fx::AffineInt out =
+      fx::AffineInt::make(p.at("OUT_SIGNED") != 0, static_cast<int>(p.at("OUT_W")));
+  if (p.at("ZP") < out.q_min() || p.at("ZP") > out.q_max()) {
+    fail(unit, "ZP = " + std::to_string(p.at("ZP")) + " is not a value of " + out.str() +
+                   ", expected " + std::to_string(out.q_min()) + ".." +
+                   std::to_string(out.q_max()));
+  }
+}
+
+// The multiplier's operands and product as rtl/int_requant.sv writes them: a (ACC_W bits, or 32
+// after the saturating left shift of DOUBLE) times {0, m0} (B + 1 bits, signed).
+struct Widths {
+  int a = 0, p = 0, r = 0;  // multiplier operand, product, rounded value (before the clamp)
+};
+Widths widths_of(const IntRequantConfig& c) {
+  Widths w;
+  const bool dbl = c.rounding == fx::IntegerRounding::DOUBLE;
+  w.a = dbl && c.lshift_max > 0 ? 32 : c.acc_w;
+  w.p = w.a + c.m0_bits + 1;
+  w.r = dbl ? w.a + 2 : c.acc_w + c.m0_bits + 2 + c.lshift_max;
+  return w;
+}
+
+// docs/rtl_units.md ("int_requant", cost). Per lane: + bias (an ACC_W adder), the M0 multiplier
+// (DSP48s by models/resources' inference rules, or soft), the rounding shifter (DOUBLE: the
+// nudge adder, the barrel shift of r1 and its remainder compare; SINGLE: the barrel shift of the
+// product), the left shifter when built, + ZP and the clamp; the pipeline registers; the
+// parameter memory (NF words of PE channels, read at the fold register) and the fold counter.
+resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool use_dsp) {
+  const IntRequantConfig c = IntRequantConfig::from(resolved);
+  const Widths w = widths_of(c);
+  resources::CostTally t;
+  resources::multiplier(w.a, c.m0_bits + 1, family, use_dsp, c.pe, t);
+  resources::LogicCost lane;
+  lane += resources::adder(c.acc_w);  // acc + bias
+  if (c.rounding == fx::IntegerRounding::DOUBLE) {
+    lane += resources::adder(w.a);                  // the nudge 2^(B-1), kept bits only
+    lane += resources::barrel_shifter(w.a + 2, 6);  // r1 >>> k
+    lane += resources::barrel_shifter(w.a + 2, 6);  // the remainder mask
+    lane += resources::adder(w.a + 2);              // the remainder compare, + round bit
+    if (c.lshift_max > 0) {
+      lane += resources::barrel_shifter(c.acc_w + c.lshift_max, clog2(c.lshift_max + 1));
+      lane.lut += 32;  // the saturation to 32 bits
+    }
+  } else {
+    const int xw = c.acc_w + c.m0_bits + 1 + c.lshift_max;
+    if (c.lshift_max > 0) lane += resources::barrel_shifter(xw, clog2(c.lshift_max + 1));
+    lane += resources::adder(xw + 1);                          // + 2^(T-1)
+    lane += resources::barrel_shifter(xw + 1, clog2(xw + 1));  // >>> T
+    lane.lut += 34;                                            // the saturation to 34 bits
+  }
+  lane += resources::adder(35);                     // + ZP
+  lane += 2.0 * resources::adder(c.out.width + 1);  // the two compares of the clamp
+  lane.lut += c.out.width;                          // the clamp's select
+  t.logic += static_cast<double>(c.pe) * lane;
+  const int p_depth = c.stages >= 2 ? 1 : 0;
+  const int r_depth = c.stages >= 3 ? 1 : 0;
+  const int word = c.word_width();
+  t.ff += p_depth * (c.pe * (w.p + kIntRequantShiftBits) + 1);
+  t.ff += r_depth * (c.pe * w.r + 1);
+  t.ff += (c.stages - p_depth - r_depth) * (c.pe * c.out.width + 1);
+  t.logic.lut += c.stages;  // the valid bits' reset
+  resources::ResourceEstimate e;
+  if (c.folds() < 2) {
+    t.ff += c.pe * word;
+  } else {
+    resources::MemorySpec m;
+    m.width = c.pe * word;
+    m.depth = c.folds();
+    m.sync_read = false;
+    e += resources::memory_cost(m, family);
+    const int bits = clog2(c.folds());
+    t.ff += bits;  // the fold counter
+    t.logic += resources::adder(bits);
+    t.logic.lut += bits;
+  }
+  t.logic.lut += 2;  // advance, fire
+  e += t.rounded();
+  return e;
+}
+
+UnitSpec make_spec() {
+  UnitSpec u;
+  u.name = "int_requant";
+  u.top_module = "int_requant";
+  u.rtl_files = {"fx_pipe.sv", "int_requant.sv"};
+  ParamSpec rounding{"ROUNDING", 0, 0, 1,
+                     "0 double (gemmlowp / TFLite: high multiply, then a rounding shift), 1 "
+                     "single (one rounding, ties up)"};
+  rounding.value_names = {"double", "single"};
+  u.params = {{"PE", 1, 1, 64, "lanes (channels) per beat"},
+              {"CH", 4, 1, 4096, "output channels (parameter words: CH / PE)"},
+              {"ACC_W", 32, 2, 32, "word length of the signed accumulator"},
+              {"B_W", 32, 2, 32, "word length of the signed folded bias (at most ACC_W)"},
+              {"M0_BITS", 31, 2, 31, "B: bits of the multiplier M0, in [2^(B-1), 2^B)"},
+              {"LSHIFT_MAX", 0, 0, 31, "largest left shift (n < 0, M >= 1) built"},
+              rounding,
+              {"OUT_W", 8, 2, 32, "word length of the output integer"},
+              {"OUT_SIGNED", 1, 0, 1, "1 int<OUT_W>, 0 uint<OUT_W>"},
+              {"ZP", 0, -2147483648LL, 2147483647LL, "output zero point (a value of the output)"},
+              {"RELU", 0, 0, 1, "1: clamp below at ZP (a fused ReLU: real 0 is ZP)"},
+              stages_param()};
+  u.check = check;
+  u.latency = stages_latency;
+  u.cost = cost;
+  u.in_data_width = [](const ParamMap& p) {
+    return static_cast<int>(param(p, "PE") * param(p, "ACC_W"));
+  };
+  u.out_data_width = [](const ParamMap& p) {
+    return static_cast<int>(param(p, "PE") * param(p, "OUT_W"));
+  };
+  u.extra_ports = [](const ParamMap& p) {
+    const IntRequantConfig c = IntRequantConfig::from(p);
+    return std::vector<ExtraPort>{{"wr_en", true, 1},
+                                  {"wr_addr", true, c.folds() > 1 ? clog2(c.folds()) : 1},
+                                  {"wr_data", true, c.pe * c.word_width()}};
+  };
+  return u;
+}
+
+}  // namespace
+
+const UnitSpec& int_requant_spec() {
+  static const UnitSpec spec = make_spec();
+  return spec;
+}
+
+std::int64_t IntRequantConfig::lo() const {
+  return relu ? std::max<std::int64_t>(out.q_min(), zp) : out.q_min();
+}
+
+IntRequantConfig IntRequantConfig::from(const ParamMap& m) {
+  IntRequantConfig c;
+  c.pe = static_cast<int>(param(m, "PE"));
+  c.channels = static_cast<int>(param(m, "CH"));
+  c.acc_w = static_cast<int>(param(m, "ACC_W"));
+  c.bias_w = static_cast<int>(param(m, "B_W"));
+  c.m0_bits = static_cast<int>(param(m, "M0_BITS"));
+  c.lshift_max = static_cast<int>(param(m, "LSHIFT_MAX"));
+  c.rounding =
+      param(m, "ROUNDING") == 0 ? fx::IntegerRounding::DOUBLE : fx::IntegerRounding::SINGLE;
+  c.out = fx::AffineInt::make(param(m, "OUT_SIGNED") != 0, static_cast<int>(param(m, "OUT_W")));
+  c.zp = static_cast<std::int32_t>(param(m, "ZP"));
+  c.relu = param(m, "RELU") != 0;
+  c.stages = static_cast<int>(param(m, "STAGES"));
+  return c;
+}
+
+void check_channel(const IntRequantConfig& cfg, const IntRequantChannel& ch) {
+  const std::int64_t half = std::int64_t{1} << (cfg.bias_w - 1);
+  if (ch.bias < -half || ch.bias >= half) {
+    throw std::invalid_argument("int_requant: bias " + std::to_string(ch.bias) +
+                                " does not fit B_W = " + std::to_string(cfg.bias_w) + " bits");
+  }
+  const fx::IntegerMultiplier& m = ch.multiplier;
+  if (m.bits != cfg.m0_bits) {
+    throw std::invalid_argument("int_requant: multiplier of " + std::to_string(m.bits) +
+                                " bits, the unit has M0_BITS = " + std::to_string(cfg.m0_bits));
+  }
+  try {
+    m.validate();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("int_requant: ") + e.what());
+  }
+  if (m.shift < -cfg.lshift_max) {
+    throw std::invalid_argument("int_requant: shift n = " + std::to_string(m.shift) +
+                                " is a left shift of " + std::to_string(-m.shift) +
+                                ", the unit builds LSHIFT_MAX = " + std::to_string(cfg.lshift_max));
+  }
+}
+
+std::int64_t int_requant(const IntRequantConfig& cfg, std::int64_t acc,
+                         const IntRequantChannel& ch) {
+  // The bias joins the accumulator, which wraps (fx::accumulate's rule).
+  const std::int64_t s = fx::wrap_signed(
+      static_cast<std::uint64_t>(acc) + static_cast<std::uint64_t>(ch.bias), cfg.acc_w);
+  const std::int64_t y = fx::requantize_integer(static_cast<std::int32_t>(s), ch.multiplier, cfg.zp,
+                                                cfg.out, cfg.rounding);
+  return std::max(y, cfg.lo());
+}
+
+}  // namespace fxsim::units
