@@ -7,7 +7,8 @@
 //         r1 = floor((a * M0 + 2^(B-1)) / 2^B)  (= SaturatingRoundingDoublingHighMul with
 //         M0 * 2^(31-B); the one saturating case needs a negative multiplier, never here),
 //         r = r1 / 2^max(n, 0) rounded half away from zero;
-//       ROUNDING 1 (SINGLE): r = floor((s * M0 * 2^max(-n, 0) + 2^(B+max(n,0)-1)) / 2^(B+max(n,0)))
+//       ROUNDING 1 (SINGLE): r = floor((s * M0 * 2^max(-n, 0) + 2^(B+max(n,0)-1)) / 2^(B+max(n,0))),
+//         built as one right shift of s * M0 by B + n and a one-bit rounding shift
 //   y = clamp(r + ZP, LO, HI), LO/HI the output range, LO raised to ZP with RELU (real 0 = ZP).
 // B = M0_BITS. Left shifts (n < 0) are built up to LSHIFT_MAX places (0: none; the writer of the
 // parameters refuses larger ones).
@@ -52,8 +53,9 @@ module int_requant #(
   localparam int B = M0_BITS;
   // DOUBLE: a is s (ACC_W bits), or s shifted left and saturated to 32 bits.
   localparam int AW = LSHIFT_MAX > 0 ? 32 : ACC_W;
-  // SINGLE: s * m0 shifted left by up to LSHIFT_MAX places.
-  localparam int XW = ACC_W + B + 1 + LSHIFT_MAX;
+  // SINGLE: s * m0, with room for the left shifts beyond B (LSHIFT_MAX >= B only).
+  localparam int LX = LSHIFT_MAX > B ? LSHIFT_MAX - B : 0;
+  localparam int XW = ACC_W + B + 1 + LX;
   localparam int MUL_A = ROUNDING == 0 ? AW : ACC_W;  // the multiplier's signed operand
   localparam int PW = MUL_A + B + 1;  // its product (m0 is unsigned: one zero bit on top)
   localparam int RW = ROUNDING == 0 ? AW + 2 : XW + 1;  // r, before the output clamp
@@ -67,7 +69,6 @@ module int_requant #(
   // Shift bounds as SH_W-bit constants, compared with n in its own width.
   localparam logic signed [SH_W-1:0] N_LMIN = SH_W'(-LSHIFT_MAX);
   localparam logic signed [SH_W-1:0] N_DCAP = SH_W'(AW + 1);  // DOUBLE: k beyond it gives 0
-  localparam logic signed [SH_W-1:0] N_SCAP = SH_W'(XW - B > 63 ? 63 : XW - B);  // SINGLE: T <= XW
   localparam int P_DEPTH = STAGES >= 2 ? 1 : 0;
   localparam int R_DEPTH = STAGES >= 3 ? 1 : 0;
   localparam int Y_DEPTH = STAGES - P_DEPTH - R_DEPTH;  // result register + delay stages
@@ -157,18 +158,25 @@ module int_requant #(
       assign q = (r1 >>> k) + $signed(EW'(rem > thr));  // signed: >>> stays arithmetic
       assign r[p*RW +: RW] = q;
     end else begin : g_single
-      // floor((x + 2^(T-1)) / 2^T), x = s m0 2^lsh, T = B + max(n, 0) capped at XW (beyond
-      // it the result is 0 as at XW).
-      localparam int TW = $clog2(XW + 1);
-      logic signed [XW:0] x, half, q;
-      logic [SH_W-1:0] lsh;
-      logic [TW-1:0] t;
-      assign lsh = n >= 0 || LSHIFT_MAX == 0 ? '0
-                 : n < N_LMIN ? SH_W'(LSHIFT_MAX) : SH_W'(-n);
-      assign x = (XW + 1)'(pp) <<< lsh;
-      assign t = n <= 0 ? TW'(B) : (n > N_SCAP ? TW'(XW) : TW'(B) + TW'(n));
-      assign half = (XW + 1)'(1) <<< (t - 1);
-      assign q = (x + half) >>> t;
+      // floor((X + 2^(T-1)) / 2^T) = floor((floor(X / 2^(T-1)) + 1) / 2) for T >= 1, with
+      // X = P 2^(LX+1) and T = B + n + LX + 1 >= 1 (n at least -LSHIFT_MAX): for B + n >= 1 this
+      // is floor((P + 2^(B+n-1)) / 2^(B+n)), the right shift of n >= 0 and the left shifts below
+      // B alike; for B + n <= 0 (LSHIFT_MAX > B only) it is P 2^-(B+n), exactly. So one
+      // arithmetic right shift by T - 1 = V0 + u (a constant, then u = n + LSHIFT_MAX) and a
+      // one-bit rounding shift; a shift past the sign leaves -1 or 0, both rounding to 0.
+      localparam int V0 = B - LSHIFT_MAX + LX;  // >= 0
+      localparam int U_CAP = XW - V0;  // u beyond it: X shifted past its sign
+      localparam int UW = $clog2(U_CAP + 1);
+      logic signed [SH_W-1:0] nc;
+      logic [SH_W:0] u;
+      logic [UW-1:0] uc;
+      logic signed [XW:0] x, fl, q;  // fl = floor(X / 2^(T-1))
+      assign nc = n < N_LMIN ? N_LMIN : n;
+      assign u = (SH_W + 1)'(nc) + (SH_W + 1)'(LSHIFT_MAX);  // 0 .. 62 + LSHIFT_MAX
+      assign uc = u > (SH_W + 1)'(U_CAP) ? UW'(U_CAP) : UW'(u);
+      assign x = (XW + 1)'(pp) <<< (LX + 1);
+      assign fl = (x >>> V0) >>> uc;
+      assign q = (fl + 1) >>> 1;
       assign r[p*RW +: RW] = q;
     end
   end

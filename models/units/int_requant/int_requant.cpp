@@ -6,6 +6,7 @@
 
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
+#include "models/resources/dsp_inference.hpp"
 #include "models/resources/memory.hpp"
 #include "models/units/common/param_groups.hpp"
 
@@ -42,42 +43,55 @@ Widths widths_of(const IntRequantConfig& c) {
   const bool dbl = c.rounding == fx::IntegerRounding::DOUBLE;
   w.a = dbl && c.lshift_max > 0 ? 32 : c.acc_w;
   w.p = w.a + c.m0_bits + 1;
-  w.r = dbl ? w.a + 2 : c.acc_w + c.m0_bits + 2 + c.lshift_max;
+  w.r = dbl ? w.a + 2 : c.acc_w + c.m0_bits + 2 + std::max(c.lshift_max - c.m0_bits, 0);
   return w;
 }
 
-// docs/rtl_units.md ("int_requant", cost). Per lane: + bias (an ACC_W adder), the M0 multiplier
-// (DSP48s by models/resources' inference rules, or soft), the rounding shifter (DOUBLE: the
-// nudge adder, the barrel shift of r1 and its remainder compare; SINGLE: the barrel shift of the
-// product), the left shifter when built, + ZP and the clamp; the pipeline registers; the
-// parameter memory (NF words of PE channels, read at the fold register) and the fold counter.
+// LUTs a lane, calibrated on the yosys runs of testbenches/models/units/int_requant_costs_test.cpp
+// (least squares, docs/rtl_units.md): DOUBLE per "rounding bit" of its shifter, mask and compares,
+// SINGLE per mux input of its wide shifter, and per bit of the adders summing a split
+// multiplier's partial products.
+inline constexpr double kDoubleLutPerBit = 1.251;
+inline constexpr double kSingleLutPerMuxBit = 1.95;
+inline constexpr double kPartialAdderLutPerBit = 0.515;
+
+// docs/rtl_units.md ("int_requant", cost). Per lane: the M0 multiplier (DSP48s by
+// models/resources' inference rules, or soft) and the adders of its partial products when it is
+// split over several DSPs; the rounding logic (DOUBLE: the r1 >>> k shifter of AW + 2 bits in
+// 4:1 mux levels and four AW + 2-bit words: nudge, mask, remainder compare and round; plus the
+// saturating left shifter when built; SINGLE: the shifter of the XW + 1-bit product by T in 4:1
+// mux levels, with the left shifter when built), + bias, + ZP and the clamp folded into those
+// coefficients; the pipeline registers; the parameter memory (NF words of PE channels, read
+// asynchronously at the fold register) and the fold counter.
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool use_dsp) {
   const IntRequantConfig c = IntRequantConfig::from(resolved);
   const Widths w = widths_of(c);
   resources::CostTally t;
-  resources::multiplier(w.a, c.m0_bits + 1, family, use_dsp, c.pe, t);
-  resources::LogicCost lane;
-  lane += resources::adder(c.acc_w);  // acc + bias
-  if (c.rounding == fx::IntegerRounding::DOUBLE) {
-    lane += resources::adder(w.a);                  // the nudge 2^(B-1), kept bits only
-    lane += resources::barrel_shifter(w.a + 2, 6);  // r1 >>> k
-    lane += resources::barrel_shifter(w.a + 2, 6);  // the remainder mask
-    lane += resources::adder(w.a + 2);              // the remainder compare, + round bit
-    if (c.lshift_max > 0) {
-      lane += resources::barrel_shifter(c.acc_w + c.lshift_max, clog2(c.lshift_max + 1));
-      lane.lut += 32;  // the saturation to 32 bits
-    }
-  } else {
-    const int xw = c.acc_w + c.m0_bits + 1 + c.lshift_max;
-    if (c.lshift_max > 0) lane += resources::barrel_shifter(xw, clog2(c.lshift_max + 1));
-    lane += resources::adder(xw + 1);                          // + 2^(T-1)
-    lane += resources::barrel_shifter(xw + 1, clog2(xw + 1));  // >>> T
-    lane.lut += 34;                                            // the saturation to 34 bits
+  const int m0_operand = c.m0_bits + 1;  // {0, m0}
+  resources::multiplier(w.a, m0_operand, family, use_dsp, c.pe, t);
+  double lane = 0;
+  if (use_dsp) {
+    const resources::DspSplit split =
+        resources::dsp_split({w.a, true, m0_operand, true, w.p}, family);
+    if (split.dsp > 0) lane += kPartialAdderLutPerBit * split.partial_adders * w.p;
   }
-  lane += resources::adder(35);                     // + ZP
-  lane += 2.0 * resources::adder(c.out.width + 1);  // the two compares of the clamp
-  lane.lut += c.out.width;                          // the clamp's select
-  t.logic += static_cast<double>(c.pe) * lane;
+  const auto mux_levels = [](int select_bits) { return (select_bits + 1) / 2; };  // 4:1 a LUT6
+  if (c.rounding == fx::IntegerRounding::DOUBLE) {
+    const int ew = w.a + 2;
+    double bits = ew * mux_levels(clog2(w.a + 2)) + 4.0 * ew;
+    if (c.lshift_max > 0) {
+      const int lw = std::max(c.acc_w + c.lshift_max, 33);
+      bits += lw * mux_levels(clog2(c.lshift_max + 1)) + 32;  // shift, saturate to 32 bits
+    }
+    lane += kDoubleLutPerBit * bits;
+  } else {
+    const int lx = std::max(c.lshift_max - c.m0_bits, 0);  // left shifts beyond B
+    const int x = c.acc_w + c.m0_bits + 2 + lx;            // XW + 1
+    double mux_bits = x * mux_levels(clog2(x));
+    if (lx > 0) mux_bits += x * mux_levels(clog2(lx + 1));
+    lane += kSingleLutPerMuxBit * mux_bits;
+  }
+  t.logic.lut += c.pe * lane;
   const int p_depth = c.stages >= 2 ? 1 : 0;
   const int r_depth = c.stages >= 3 ? 1 : 0;
   const int word = c.word_width();
