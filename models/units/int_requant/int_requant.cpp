@@ -52,7 +52,7 @@ Widths widths_of(const IntRequantConfig& c) {
 // SINGLE per mux input of its wide shifter, and per bit of the adders summing a split
 // multiplier's partial products.
 inline constexpr double kDoubleLutPerBit = 1.251;
-inline constexpr double kSingleLutPerMuxBit = 1.95;
+inline constexpr double kSingleLutPerMuxBit = 2.06;
 inline constexpr double kPartialAdderLutPerBit = 0.515;
 
 // docs/rtl_units.md ("int_requant", cost). Per lane: the M0 multiplier (DSP48s by
@@ -85,10 +85,10 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
     }
     lane += kDoubleLutPerBit * bits;
   } else {
-    const int lx = std::max(c.lshift_max - c.m0_bits, 0);  // left shifts beyond B
-    const int x = c.acc_w + c.m0_bits + 2 + lx;            // XW + 1
-    double mux_bits = x * mux_levels(clog2(x));
-    if (lx > 0) mux_bits += x * mux_levels(clog2(lx + 1));
+    // The right shift by u of the product's bits above B - LSHIFT_MAX: ACC_W + LSHIFT_MAX + 2
+    // bits, u capped where they are all shifted out.
+    const int shifted = c.acc_w + c.lshift_max + 2;
+    const double mux_bits = shifted * mux_levels(clog2(shifted));
     lane += kSingleLutPerMuxBit * mux_bits;
   }
   t.logic.lut += c.pe * lane;
