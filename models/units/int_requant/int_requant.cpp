@@ -99,15 +99,9 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   t.ff += r_depth * (c.pe * w.r + 1);
   t.ff += (c.stages - p_depth - r_depth) * (c.pe * c.out.width + 1);
   t.logic.lut += c.stages;  // the valid bits' reset
-  resources::ResourceEstimate e;
-  if (c.folds() < 2) {
-    t.ff += c.pe * word;
-  } else {
-    resources::MemorySpec m;
-    m.width = c.pe * word;
-    m.depth = c.folds();
-    m.sync_read = false;
-    e += resources::memory_cost(m, family);
+  resources::ResourceEstimate e =
+      resources::registered_address_memory_cost(c.pe * word, c.folds(), family);
+  if (c.folds() > 1) {
     const int bits = clog2(c.folds());
     t.ff += bits;  // the fold counter
     t.logic += resources::adder(bits);

@@ -1,9 +1,9 @@
 // int_requant's cost (models/units/int_requant) against real yosys 0.23 synth_xilinx -family xc7
 // on both roundings, left shifts built or not, multipliers M0 of 31, 16 and 8 bits on 32-, 24-
 // and 16-bit accumulators, PE 1 and 4, NF 1 and > 1, with and without DSPs. DSPs and LUT RAM
-// sites must be exact, logic LUTs within 25%. The yosys results are cached in the build tree
-// (FXSIM_INT_REQUANT_SYNTH_CACHE), so only the first run synthesizes. Run with --markdown to print
-// the table of docs/rtl_units.md.
+// sites and block RAMs must be exact, logic LUTs within 25%. The yosys results are cached in the
+// build tree (FXSIM_INT_REQUANT_SYNTH_CACHE), so only the first run synthesizes. Run with
+// --markdown to print the table of docs/rtl_units.md.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -75,6 +75,7 @@ const std::vector<IrVariant>& variants() {
        {{"ROUNDING", 1}, {"M0_BITS", 12}, {"ACC_W", 20}, {"B_W", 20}, {"LSHIFT_MAX", 2}}},
       {"HeldOutDoubleM20Acc28Int16",
        {{"M0_BITS", 20}, {"ACC_W", 28}, {"B_W", 28}, {"OUT_W", 16}, {"CH", 16}}},
+      {"HeldOutDoubleNf2048Bram", {{"CH", 2048}, {"M0_BITS", 16}, {"ACC_W", 16}, {"B_W", 16}}},
       {"DoubleM16Acc16NoDsp", {{"M0_BITS", 16}, {"ACC_W", 16}, {"B_W", 16}}, false},
   };
   return list;
@@ -103,7 +104,7 @@ int yosys_logic_luts(const fxsim::synth::SynthResult& y) {
 
 class IntRequantVsYosys : public ::testing::TestWithParam<IrVariant> {};
 
-TEST_P(IntRequantVsYosys, DspAndLutramExactLutWithin25Percent) {
+TEST_P(IntRequantVsYosys, DspAndMemoryExactLutWithin25Percent) {
   const IrVariant& v = GetParam();
   const fxsim::synth::SynthResult y = synthesize(v);
   const resources::ResourceEstimate m = model(v);
@@ -121,16 +122,17 @@ INSTANTIATE_TEST_SUITE_P(IntRequant, IntRequantVsYosys, ::testing::ValuesIn(vari
 
 void print_table() {
   fmt::print(
-      "| variant | yosys DSP | model DSP | yosys LUTRAM | model LUTRAM | yosys LUT | model LUT | "
-      "LUT error | yosys FF | model FF |\n"
+      "| variant | yosys DSP | model DSP | yosys LUTRAM / BRAM | model LUTRAM / BRAM | yosys LUT | "
+      "model LUT | LUT error | yosys FF | model FF |\n"
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (const IrVariant& v : variants()) {
     const fxsim::synth::SynthResult y = synthesize(v);
     const resources::ResourceEstimate m = model(v);
     const units::ParamMap p = units::resolve_params(units::find_unit("int_requant"), v.overrides);
-    fmt::print("| {} ({}{}) | {} | {} | {} | {} | {} | {} | {:+.1f}% | {} | {} |\n", v.name,
-               units::summarize_params(units::find_unit("int_requant"), p),
-               v.use_dsp ? "" : ", -nodsp", y.counts.dsp(), m.dsp, y.counts.lutram, m.lutram,
+    fmt::print("| {} ({}{}) | {} | {} | {} / {} | {} / {} | {} | {} | {:+.1f}% | {} | {} |\n",
+               v.name, units::summarize_params(units::find_unit("int_requant"), p),
+               v.use_dsp ? "" : ", -nodsp", y.counts.dsp(), m.dsp, y.counts.lutram,
+               y.counts.bram18 + y.counts.bram36, m.lutram, m.bram18 + m.bram36,
                yosys_logic_luts(y), m.lut, error_percent(m.lut, yosys_logic_luts(y)), y.counts.ff,
                m.ff);
   }
