@@ -10,8 +10,8 @@
 //       ROUNDING 1 (SINGLE): r = floor((s * M0 * 2^max(-n, 0) + 2^(B+max(n,0)-1)) / 2^(B+max(n,0))),
 //         built as one right shift of s * M0 by B + n and a one-bit rounding shift
 //   y = clamp(r + ZP, LO, HI), LO/HI the output range, LO raised to ZP with RELU (real 0 = ZP).
-// B = M0_BITS. Left shifts (n < 0) are built up to LSHIFT_MAX places (0: none; the writer of the
-// parameters refuses larger ones).
+// B = M0_BITS. Left shifts (n < 0) are built up to LSHIFT_MAX places (0: none); a larger one
+// counts as LSHIFT_MAX (units::check_channel refuses to write it).
 //
 // Parameter memory: NF = CH / PE words of PE x {bias[B_W], shift[7] (signed n), m0[M0_BITS]}
 // (m0 in the low bits), lane p at [p*WORD +: WORD], written through wr_* before the run; a write
@@ -53,7 +53,7 @@ module int_requant #(
   localparam int B = M0_BITS;
   // DOUBLE: a is s (ACC_W bits), or s shifted left and saturated to 32 bits.
   localparam int AW = LSHIFT_MAX > 0 ? 32 : ACC_W;
-  // SINGLE: s * m0, with room for the left shifts beyond B (LSHIFT_MAX >= B only).
+  // SINGLE: s * m0, with room for the left shifts beyond B (LSHIFT_MAX > B only).
   localparam int LX = LSHIFT_MAX > B ? LSHIFT_MAX - B : 0;
   localparam int XW = ACC_W + B + 1 + LX;
   localparam int MUL_A = ROUNDING == 0 ? AW : ACC_W;  // the multiplier's signed operand
