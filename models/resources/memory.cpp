@@ -510,4 +510,26 @@ ResourceEstimate memory_cost(const MemorySpec& m, Family family) {
   return map_memory(m, family).estimate;
 }
 
+ResourceEstimate registered_address_memory_cost(int width, int depth, Family family) {
+  ResourceEstimate e;
+  if (depth < 2) {
+    e.ff = width;
+    return e;
+  }
+  MemorySpec m;
+  m.width = width;
+  m.depth = depth;
+  m.sync_read = true;
+  const MemoryMapping sync = map_memory(m, family);
+  if (sync.kind == MemoryKind::kBram) {
+    e = sync.estimate;
+    e.ff += width;
+    e.lut += width;
+    e.lut_equivalent = lut_equivalent(e.lut, e.dsp);
+    return e;
+  }
+  m.sync_read = false;
+  return memory_cost(m, family);
+}
+
 }  // namespace fxsim::resources

@@ -97,4 +97,13 @@ MemoryMapping map_memory(const MemorySpec& m, Family family);
 // map_memory(m, family).estimate.
 ResourceEstimate memory_cost(const MemorySpec& m, Family family);
 
+// A memory of `depth` words of `width` bits with one write port, read asynchronously at an
+// address held in a register (a counter: an MVAU's beat or fold, a requantizer's parameter
+// fold). yosys's memory_dff merges the address register into the read port, so memory_libmap
+// sees a synchronous read: in block RAM when that is cheapest, with a soft bypass of the word
+// written on the edge that moves the address on (measured: a register and a mux a bit);
+// otherwise the register goes back to the address side and the memory is the asynchronous-read
+// LUT RAM (or registers) the RTL describes. A single word is a register.
+ResourceEstimate registered_address_memory_cost(int width, int depth, Family family);
+
 }  // namespace fxsim::resources

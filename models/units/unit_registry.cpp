@@ -5,6 +5,7 @@
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
+#include "models/units/int_requant/int_requant.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
 #include "models/units/max_pool/max_pool.hpp"
 #include "models/units/mvau/mvau.hpp"
@@ -21,8 +22,9 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 const std::vector<UnitSpec>& all_units() {
   static const std::vector<UnitSpec> units = {
-      fx_requant_spec(),  fx_mac_pe_spec(), khot_pe_spec(),        bn_act_spec(), weight_mem_spec(),
-      stream_fifo_spec(), max_pool_spec(),  sliding_window_spec(), mvau_spec()};
+      fx_requant_spec(), fx_mac_pe_spec(),   khot_pe_spec(),  bn_act_spec(),
+      weight_mem_spec(), stream_fifo_spec(), max_pool_spec(), sliding_window_spec(),
+      mvau_spec(),       int_requant_spec()};
   return units;
 }
 

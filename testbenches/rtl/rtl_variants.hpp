@@ -4,7 +4,7 @@
 // generated from the ap_fixed vectors (requant_ap_vectors.hpp), fx_mac_pe with STAGES 1 / 2 / 4 and
 // WRAP / SAT / WRAP_SM accumulators, khot_pe with K = 1, 2, 3, bn_act with both scale kinds and the
 // five activations, weight_mem in registers, LUT RAM and block RAM, sliding_window on the grid
-// of namespace sw, mvau on the grid of namespace mv.
+// of namespace sw, mvau on the grid of namespace mv, int_requant on the grid of namespace ir.
 #pragma once
 
 #include <cstdint>
@@ -424,6 +424,72 @@ inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
 }
 }  // namespace mv
 
+// int_requant (namespace ir): both roundings, left shifts built or not, signed / unsigned outputs
+// of 4, 8 and 32 bits, zero points, RELU, STAGES 1..4, PE 1..3 with NF 1..4, narrow accumulators
+// (wrapping the bias in), M0 of 2, 16 and 31 bits.
+namespace ir {
+inline constexpr const char* kUnit = "int_requant";
+inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
+  return {
+      {"ir_double_int8", {}},
+      {"ir_double_lshift_uint8_relu",
+       {{"PE", 2},
+        {"CH", 6},
+        {"LSHIFT_MAX", 31},
+        {"OUT_SIGNED", 0},
+        {"ZP", 3},
+        {"RELU", 1},
+        {"STAGES", 3}}},
+      {"ir_single_lshift_int4",
+       {{"PE", 2},
+        {"CH", 4},
+        {"ROUNDING", 1},
+        {"LSHIFT_MAX", 31},
+        {"OUT_W", 4},
+        {"ZP", -2},
+        {"STAGES", 1}}},
+      {"ir_single_m16_acc24_uint4_relu",
+       {{"PE", 3},
+        {"CH", 9},
+        {"ROUNDING", 1},
+        {"M0_BITS", 16},
+        {"ACC_W", 24},
+        {"B_W", 24},
+        {"OUT_W", 4},
+        {"OUT_SIGNED", 0},
+        {"ZP", 5},
+        {"RELU", 1},
+        {"STAGES", 4}}},
+      {"ir_double_m2_acc12",
+       {{"CH", 1},
+        {"M0_BITS", 2},
+        {"ACC_W", 12},
+        {"B_W", 8},
+        {"LSHIFT_MAX", 3},
+        {"ZP", -100},
+        {"RELU", 1}}},
+      {"ir_double_int32", {{"CH", 2}, {"LSHIFT_MAX", 31}, {"OUT_W", 32}, {"ZP", -7}}},
+      {"ir_single_m4_lshift9_beyond_b",
+       {{"CH", 2},
+        {"ROUNDING", 1},
+        {"M0_BITS", 4},
+        {"ACC_W", 16},
+        {"B_W", 12},
+        {"LSHIFT_MAX", 9},
+        {"OUT_W", 8},
+        {"OUT_SIGNED", 0},
+        {"ZP", 200}}},
+      {"ir_single_uint32",
+       {{"CH", 3},
+        {"ROUNDING", 1},
+        {"OUT_W", 32},
+        {"OUT_SIGNED", 0},
+        {"ZP", 12345},
+        {"LSHIFT_MAX", 5}}},
+  };
+}
+}  // namespace ir
+
 // Every set above, for the prebuild (Prebuild.RtlVariants).
 inline std::vector<Variant> all() {
   std::vector<Variant> variants = {
@@ -467,6 +533,7 @@ inline std::vector<Variant> all() {
   };
   for (const auto& [name, params] : sw::grid()) variants.push_back({name, sw::kUnit, params});
   for (const auto& [name, params] : mv::grid()) variants.push_back({name, mv::kUnit, params});
+  for (const auto& [name, params] : ir::grid()) variants.push_back({name, ir::kUnit, params});
   return variants;
 }
 

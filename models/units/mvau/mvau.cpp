@@ -80,33 +80,6 @@ std::vector<ParamSpec> bn_params() {
   return out;
 }
 
-// A memory read at a registered address (the beat counter, the output fold) with one write port:
-// yosys's memory_dff merges the address register into the read port, so memory_libmap sees a
-// synchronous read: in block RAM when that is cheapest, with a soft bypass of the word written
-// on the edge that moves the address on (measured: a register and a mux a bit); otherwise the
-// register goes back to the address side and the memory is the asynchronous-read LUT RAM (or
-// registers) the RTL describes. A single word is a register.
-void registered_address_memory(int width, int depth, resources::Family family,
-                               resources::ResourceEstimate& e, resources::CostTally& t) {
-  if (depth < 2) {
-    t.ff += width;
-    return;
-  }
-  resources::MemorySpec m;
-  m.width = width;
-  m.depth = depth;
-  m.sync_read = true;
-  const resources::MemoryMapping sync = resources::map_memory(m, family);
-  if (sync.kind == resources::MemoryKind::kBram) {
-    e += sync.estimate;
-    t.ff += width;
-    t.logic.lut += width;
-  } else {
-    m.sync_read = false;
-    e += resources::memory_cost(m, family);
-  }
-}
-
 // A counter of `count` states: an adder, a FF and a wrap LUT a bit.
 void counter(int count, resources::CostTally& t) {
   if (count < 2) return;
@@ -131,7 +104,7 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   resources::CostTally t;
   const int row_w = c.simd * c.acc().a.width;
   if (c.nf() > 1) {
-    registered_address_memory(row_w, c.sf(), family, e, t);
+    e += resources::registered_address_memory_cost(row_w, c.sf(), family);
     t.logic.lut += row_w;  // a = first_fold ? in_data : ibuf[s]
   }
   counter(c.sf(), t);
@@ -140,7 +113,8 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
     const ParamMap bn = mvau_bn_params(resolved);
     e += resources::times(c.pe, bn_act_spec().cost(bn, family, use_dsp));
     const int word = mvau_bn_scale_width(c);
-    registered_address_memory(c.pe * (word + c.bn_cfg.bias.width), c.nf(), family, e, t);
+    e += resources::registered_address_memory_cost(c.pe * (word + c.bn_cfg.bias.width), c.nf(),
+                                                   family);
     counter(c.nf(), t);
   }
   t.logic.lut += 4;  // fire, in_ready, the weight stream's ready, start / last

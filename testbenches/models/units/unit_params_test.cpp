@@ -2,6 +2,7 @@
 // from docs/rtl_units.md, so a changed default, range or message shows up here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "models/units/bn_act/bn_act.hpp"
@@ -29,7 +30,7 @@ std::string error_of(const std::string& unit, const ParamMap& overrides) {
 
 TEST(UnitParams, ListsTheUnitsInOrder) {
   const auto& units = fxsim::units::all_units();
-  ASSERT_EQ(units.size(), 9u);
+  ASSERT_EQ(units.size(), 10u);
   EXPECT_EQ(units[0].name, "fx_requant");
   EXPECT_EQ(units[1].name, "fx_mac_pe");
   EXPECT_EQ(units[2].name, "khot_pe");
@@ -39,10 +40,11 @@ TEST(UnitParams, ListsTheUnitsInOrder) {
   EXPECT_EQ(units[6].name, "max_pool");
   EXPECT_EQ(units[7].name, "sliding_window");
   EXPECT_EQ(units[8].name, "mvau");
+  EXPECT_EQ(units[9].name, "int_requant");
   for (const auto& u : units) {
     EXPECT_EQ(u.top_module, u.name);
-    // Dependency order: the requantizer first in the units that requantize.
-    if (u.rtl_files.size() > 1) {
+    // Dependency order: the requantizer first in the units that requantize with it.
+    if (std::find(u.rtl_files.begin(), u.rtl_files.end(), "fx_requant.sv") != u.rtl_files.end()) {
       EXPECT_EQ(u.rtl_files.front(), "fx_requant.sv");
     }
     EXPECT_EQ(u.rtl_files.back(), u.name + ".sv");
@@ -56,7 +58,7 @@ TEST(UnitParams, UnknownUnitListsKnownOnes) {
   } catch (const UnitParamError& e) {
     EXPECT_STREQ(e.what(),
                  "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, "
-                 "weight_mem, stream_fifo, max_pool, sliding_window, mvau");
+                 "weight_mem, stream_fifo, max_pool, sliding_window, mvau, int_requant");
   }
 }
 
