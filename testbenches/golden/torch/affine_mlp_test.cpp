@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "golden/torch/mlp.hpp"
+
 namespace {
 
 using namespace fxsim::golden;
@@ -126,6 +128,40 @@ TEST(AffineMlpVsTorch, PtqEqualsEagerModeQuantizationRawForRaw) {
     logits += c.y.size();
   }
   EXPECT_EQ(logits, 4u * 200u * 5u);
+}
+
+// QMlp::folded_dense: the dense layers with their batch norms folded in compute what the float
+// network computes in evaluation mode (dense, then batch norm with its running statistics, then
+// ReLU), here after a few training-mode passes have moved the running statistics off 0 / 1 and
+// with gamma and beta off 1 / 0, so that a wrong fold (a bias of beta - mean, a scale on the
+// columns) would show.
+TEST(AffineMlpFold, FoldedLayersGiveTheFloatForward) {
+  QMlp net({20, 12, 5}, /*seed=*/3);
+  const torch::Tensor x =
+      (torch::arange(64 * 20, torch::kInt64) * 37 % 256).reshape({64, 20}).to(torch::kFloat32) /
+      256.0;
+  {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> p = net.parameters();  // weight, gamma, beta per layer
+    p[1].mul_(torch::linspace(0.5, 2.0, 12));
+    p[2].add_(torch::linspace(-0.3, 0.4, 12));
+    p[4].mul_(1.7);
+    p[5].add_(0.25);
+    for (int i = 0; i < 5; ++i) net.forward(x, Precision::FLOAT, /*training=*/true);
+  }
+  torch::NoGradGuard no_grad;
+  const torch::Tensor expected = net.forward(x, Precision::FLOAT, /*training=*/false);
+  const std::vector<FoldedDense> f = net.folded_dense();
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_TRUE(f[0].relu);
+  EXPECT_FALSE(f[1].relu);
+  torch::Tensor v = x;
+  for (const FoldedDense& l : f) {
+    v = torch::addmm(l.bias, v, l.weight.t());
+    if (l.relu) v = torch::relu(v);
+  }
+  EXPECT_LT((v - expected).abs().max().item<float>(), 1e-5f);
+  EXPECT_GT(expected.abs().max().item<float>(), 0.5f);  // not a vacuous comparison
 }
 
 // The fake-quantized forward of the exported types gives the dequantized logits of the integer
