@@ -1,6 +1,6 @@
 // `fxsim train --config TRAIN.toml [--out DIR] [--threads N]`: float baseline, PTQ and QAT
-// variants on Fashion-MNIST, each exported as a model file (golden/torch/train.hpp,
-// docs/golden.md).
+// variants on Fashion-MNIST, each exported as a model file (the affine variants: not yet),
+// golden/torch/train.hpp, docs/golden.md.
 #include <fmt/core.h>
 
 #include <exception>
@@ -71,9 +71,11 @@ void add_train_command(CLI::App& app, CommandStatus& status) {
   sub->footer(
       "Runs the float baseline, then every variant of the config (PTQ, QAT, QAT with learned\n"
       "binary points, K-hot BN scales) and writes DIR/model_<variant>.fxm (each with its golden\n"
-      "test logits, for `fxsim verify`) and DIR/results.json / results.csv. The config's keys,\n"
-      "their defaults and ranges: docs/golden.md, `fxsim train`; an unknown key or a bad value\n"
-      "is an error FILE:LINE: table.key: ... that lists what is allowed.\n"
+      "test logits, for `fxsim verify`) and DIR/results.json / results.csv. quant.affine_bits\n"
+      "adds affine int<B> variants (PyTorch's PTQ / QAT rules), measured but not yet written as\n"
+      "model files (docs/golden.md, \"Affine variants\"). The config's keys, their defaults and\n"
+      "ranges: docs/golden.md, `fxsim train`; an unknown key or a bad value is an error\n"
+      "FILE:LINE: table.key: ... that lists what is allowed.\n"
       "Exit codes: 0 done; 1 training failed; 2 a bad config, missing data or bad options.\n"
       "Examples:\n"
       "  fxsim train --config docs/examples/train_quick.toml --out results/quick    (1 minute)\n"

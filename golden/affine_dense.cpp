@@ -137,6 +137,7 @@ std::vector<std::int64_t> affine_dense_forward(const AffineDense& layer,
     y[i] = layer.method == RequantMethod::FLOAT
                ? fx::requantize_float(acc[i], r.multiplier, zy, yf)
                : fx::requantize_integer(acc[i], r.integer, zy, yf, layer.integer_rounding);
+    if (layer.relu && y[i] < zy) y[i] = zy;
   }
   return y;
 }

@@ -1,6 +1,7 @@
 // One dense layer in affine integer formats, as data, and its integer inference (plain C++):
 //   acc[o] = sum_k (x[k] - zx)(w[o][k] - zw[o]) + bias_q[o]       (fx::accumulate, wraps)
 //   y[o]   = requantize(acc[o], M[o] = sx * sw[o] / sy) + zy       (float or integer method)
+//   y[o]   = max(y[o], zy)                                         (relu: the fused ReLU)
 // with the input and output per tensor and the weights per tensor or per output channel. With
 // the float method this is PyTorch's torch.ops.quantized.linear on the QNNPACK engine raw for
 // raw (testbenches/golden/affine_dense_test.cpp); the integer method is what hardware builds.
@@ -38,6 +39,9 @@ struct AffineDense {
   RequantMethod method = RequantMethod::FLOAT;
   int multiplier_bits = 31;  // B of the integer method
   fx::IntegerRounding integer_rounding = fx::IntegerRounding::DOUBLE;
+  // A ReLU fused into the requantization, as PyTorch's LinearReLU: the output clamped below at
+  // its zero point (the integer of real 0), after the clamp to the output format.
+  bool relu = false;
 };
 
 // Shapes, the types (and where each may be per channel), weights inside the weight format.

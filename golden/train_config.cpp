@@ -66,7 +66,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tabl
       {"qat", {"epochs", "learning_rate", "binary_point_learning_rate"}},
       {"quant",
        {"weight_bits", "weight_kind", "weight_k", "mac_bits", "logit_bits", "elementwise_bits",
-        "methods", "khot_k", "khot_bits", "rounding", "simd"}},
+        "methods", "khot_k", "khot_bits", "rounding", "simd", "affine_bits", "affine_weights",
+        "affine_methods", "affine_calibration", "affine_percentile"}},
       {"export", {"models"}}};
   return tables;
 }
@@ -178,6 +179,29 @@ void read_model(const TomlTable& m, TrainConfig* c) {
   for (std::size_t i = 0; i + 1 < layers.size(); ++i) c->hidden.push_back(layers[i].outputs);
 }
 
+// The affine keys of [quant]. Their variants quantize the MLP of ReLU layers (PyTorch's
+// LinearReLU), so a CNN or another activation with affine_bits set is an error at affine_bits.
+void read_affine(const TomlTable& q, TrainConfig* c) {
+  int_list(q, "affine_bits", c->affine_bits, 2, 8);
+  string_list(q, "affine_weights", c->affine_weights,
+              {{"per_tensor", "per_tensor"}, {"per_channel", "per_channel"}});
+  string_list(q, "affine_methods", c->affine_methods, {{"ptq", "ptq"}, {"qat", "qat"}});
+  if (auto cal = q.name<std::string>("affine_calibration",
+                                     {{"minmax", "minmax"}, {"percentile", "percentile"}})) {
+    c->affine_calibration = *cal;
+  }
+  number(q, "affine_percentile", c->affine_percentile, 50.0, 100.0);
+  if (c->affine_bits.empty()) return;
+  if (!c->layers.empty()) {
+    q.fail("affine_bits", "affine variants quantize an MLP (model.hidden); this config is a CNN");
+  }
+  if (c->activation != units::Activation::RELU) {
+    q.fail("affine_bits",
+           "affine variants fuse a ReLU into the requantization: expected "
+           "model.activation = \"relu\"");
+  }
+}
+
 void read_quant(const TomlTable& q, TrainConfig* c) {
   integer(q, "weight_bits", c->weight_bits, 2, 16);
   if (auto kind = q.name<std::string>("weight_kind",
@@ -205,6 +229,7 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
       q.fail("rounding", e.what());
     }
   }
+  read_affine(q, c);
   for (int k : c->khot_k) {
     if (k > c->khot_bits - 1) {
       q.fail("khot_k", "K = " + std::to_string(k) + " exceeds the " +

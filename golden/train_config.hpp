@@ -61,6 +61,13 @@ struct TrainConfig {
   int khot_bits = 8;
   fx::Rounding rounding = fx::Rounding::RND_CONV;
   int simd = 8;
+  // Affine integer variants (docs/golden.md, "Affine variants"; MLP with ReLU only): for each
+  // width B, weight granularity and method, "affine_<method>_int<B>_<pt|pc>". None by default.
+  std::vector<int> affine_bits;  // 2..8
+  std::vector<std::string> affine_weights = {"per_tensor", "per_channel"};
+  std::vector<std::string> affine_methods = {"ptq", "qat"};
+  std::string affine_calibration = "minmax";  // minmax | percentile
+  double affine_percentile = 99.99;           // (50, 100]
   // [export]
   bool export_models = true;
 };

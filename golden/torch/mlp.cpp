@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <stdexcept>
 #include <string>
 
 namespace fxsim::golden {
@@ -97,6 +98,22 @@ std::string QMlp::describe_formats() const {
                         linears_[i].khot_weight, linears_[i].out_fmt, bns_[i]);
   }
   return s;
+}
+
+std::vector<FoldedDense> QMlp::folded_dense() const {
+  torch::NoGradGuard no_grad;
+  std::vector<FoldedDense> f;
+  for (std::size_t i = 0; i < linears_.size(); ++i) {
+    const units::Activation act = bns_[i].act;
+    if (act != units::Activation::NONE && act != units::Activation::RELU) {
+      throw std::invalid_argument("fc" + std::to_string(i + 1) +
+                                  ": affine layers fuse ReLU only, found another activation");
+    }
+    const torch::Tensor s = bns_[i].folded_scale();
+    f.push_back({(linears_[i].weight.detach() * s.unsqueeze(1)).contiguous(),
+                 bns_[i].folded_bias().contiguous(), act == units::Activation::RELU});
+  }
+  return f;
 }
 
 void QMlp::load_float(const FloatNetwork& net) {

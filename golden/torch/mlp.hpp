@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "golden/quant_network.hpp"
+#include "golden/torch/affine_mlp.hpp"
 #include "golden/torch/layers.hpp"
 #include "golden/torch/qnet.hpp"
 
@@ -36,6 +37,11 @@ class QMlp : public QNet {
 
   QuantNetwork export_model(int simd) const override;
   std::string describe_formats() const override;
+
+  // Every dense layer with its batch norm folded in (running statistics), for the affine
+  // variants; `relu` on the hidden layers. Throws std::invalid_argument when a hidden layer's
+  // activation is not ReLU.
+  std::vector<FoldedDense> folded_dense() const;
 
   static fx::FxType input_type() { return pixel_input_type(); }
 

@@ -2,9 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
-#include <torch/optim/adam.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -13,60 +11,28 @@
 
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "golden/torch/affine_train.hpp"
 #include "golden/torch/cnn.hpp"
 #include "golden/torch/dataset_tensors.hpp"
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/mlp.hpp"
+#include "golden/torch/train_loop.hpp"
 #include "util/heap.hpp"
 
 namespace fxsim::golden {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Trains in place; one progress line per epoch.
-void train(QNet& net, const Data& train_data, const Data& test, int epochs, Precision p, double lr,
-           double bp_lr, int batch_size, at::Generator& gen, const std::string& label,
-           std::ostream& log) {
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(net.parameters(), std::make_unique<torch::optim::AdamOptions>(lr));
-  const std::vector<torch::Tensor> formats = net.format_parameters();
-  if (!formats.empty()) {
-    groups.emplace_back(formats, std::make_unique<torch::optim::AdamOptions>(bp_lr));
-  }
-  torch::optim::Adam opt(std::move(groups), torch::optim::AdamOptions(lr));
-  const int64_t n = train_data.x.size(0);
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
-    const auto start = Clock::now();
-    const torch::Tensor perm = torch::randperm(n, gen, torch::kInt64);
-    double loss_sum = 0;
-    int64_t correct = 0, seen = 0;
-    int batches = 0;
-    for (int64_t s = 0; s + 1 < n; s += batch_size) {  // batches of >= 2 (batch statistics)
-      const torch::Tensor idx = perm.narrow(0, s, std::min<int64_t>(batch_size, n - s));
-      const torch::Tensor xb = train_data.x.index_select(0, idx);
-      const torch::Tensor yb = train_data.y.index_select(0, idx);
-      const torch::Tensor logits = net.forward(xb, p, /*training=*/true);
-      const torch::Tensor loss = torch::nll_loss(torch::log_softmax(logits, 1), yb);
-      opt.zero_grad();
-      loss.backward();
-      opt.step();
-      net.clamp_formats();
-      loss_sum += loss.item<double>();
-      correct += torch::eq(logits.argmax(1), yb).sum().item<int64_t>();
-      seen += idx.size(0);
-      ++batches;
-    }
-    log << "[" << label << "] epoch " << epoch << "/" << epochs << "  loss " << std::fixed
-        << std::setprecision(4) << loss_sum / std::max(batches, 1) << "  train-acc "
-        << static_cast<double>(correct) / std::max<int64_t>(seen, 1) << "  test-acc "
-        << evaluate(net, test, p) << "  (" << std::setprecision(1) << seconds_since(start) << " s)"
-        << std::defaultfloat << std::endl;
-  }
+// Fine-tunes a QNet in place in precision `p` (train_loop.hpp; one progress line per epoch).
+void train_qnet(QNet& net, const Data& train_data, const Data& test, int epochs, Precision p,
+                double lr, double bp_lr, int batch_size, at::Generator& gen,
+                const std::string& label, std::ostream& log) {
+  Trainee t;
+  t.forward = [&](const torch::Tensor& x) { return net.forward(x, p, /*training=*/true); };
+  t.parameters = net.parameters();
+  t.format_parameters = net.format_parameters();
+  t.after_step = [&] { net.clamp_formats(); };
+  t.test_accuracy = [&] { return evaluate(net, test, p); };
+  train(t, train_data, TrainOptions{epochs, lr, bp_lr, batch_size}, gen, label, log);
 }
 
 struct Variant {
@@ -95,20 +61,35 @@ void write_results(const TrainReport& r, const std::string& dir) {
                       {"test_images", r.test_images},
                       {"float_accuracy", r.float_accuracy},
                       {"variants", nlohmann::json::array()}};
+  // The affine columns only when there are affine rows: a run without them writes the bytes
+  // it always did (train_cnn_test.cpp pins them).
+  bool affine = false;
+  for (const VariantResult& v : r.variants) affine |= !v.affine_weights.empty();
   std::ostringstream csv;
-  csv << "variant,method,elementwise_bits,khot_k,accuracy,fake_accuracy,model_file\n";
+  csv << "variant,method,elementwise_bits,khot_k,accuracy,fake_accuracy,model_file"
+      << (affine ? ",affine_weights,integer_requant_accuracy" : "") << "\n";
   for (const VariantResult& v : r.variants) {
-    j["variants"].push_back({{"name", v.name},
-                             {"method", v.method},
-                             {"elementwise_bits", v.elementwise_bits},
-                             {"khot_k", v.khot_k},
-                             {"accuracy", v.accuracy},
-                             {"fake_accuracy", v.fake_accuracy},
-                             {"formats", v.formats},
-                             {"model_file", v.model_file}});
+    nlohmann::json row = {{"name", v.name},
+                          {"method", v.method},
+                          {"elementwise_bits", v.elementwise_bits},
+                          {"khot_k", v.khot_k},
+                          {"accuracy", v.accuracy},
+                          {"fake_accuracy", v.fake_accuracy},
+                          {"formats", v.formats},
+                          {"model_file", v.model_file}};
+    if (!v.affine_weights.empty()) {
+      row["affine_weights"] = v.affine_weights;
+      row["integer_requant_accuracy"] = v.integer_requant_accuracy;
+    }
+    j["variants"].push_back(row);
     csv << v.name << "," << v.method << "," << v.elementwise_bits << "," << v.khot_k << ","
         << std::setprecision(6) << v.accuracy << "," << v.fake_accuracy << ","
-        << std::filesystem::path(v.model_file).filename().string() << "\n";
+        << std::filesystem::path(v.model_file).filename().string();
+    if (affine) {
+      csv << "," << v.affine_weights << ",";
+      if (!v.affine_weights.empty()) csv << v.integer_requant_accuracy;
+    }
+    csv << "\n";
   }
   std::ofstream(dir + "/results.json") << j.dump(2) << "\n";
   std::ofstream(dir + "/results.csv") << csv.str();
@@ -121,6 +102,7 @@ struct Baseline {
   Data test;
   std::unique_ptr<QNet> float_net;
   std::vector<LayerRanges> ranges;
+  torch::Tensor calibration;  // the first calibration_images training images (float32)
 };
 
 // The network of the config: a CNN of `model.layers` on the images' H x W x 1 maps, or the MLP
@@ -144,12 +126,14 @@ Baseline train_float_baseline(const TrainConfig& cfg, const Dataset& train_set,
   Data test = to_tensors(test_set);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(cfg.seed ^ 0x5eed5eedULL);
   std::unique_ptr<QNet> float_net = make_network(cfg, train_set);
-  train(*float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
-        cfg.batch_size, gen, "float", log);
+  train_qnet(*float_net, train_data, test, cfg.epochs, Precision::FLOAT, cfg.learning_rate, 0.0,
+             cfg.batch_size, gen, "float", log);
   report.float_accuracy = evaluate(*float_net, test, Precision::FLOAT);
   const int64_t calib_n = std::min<int64_t>(cfg.calibration_images, train_data.x.size(0));
-  std::vector<LayerRanges> ranges = float_net->calibrate(train_data.x.narrow(0, 0, calib_n));
-  return Baseline{std::move(train_data), std::move(test), std::move(float_net), std::move(ranges)};
+  torch::Tensor calibration = train_data.x.narrow(0, 0, calib_n);
+  std::vector<LayerRanges> ranges = float_net->calibrate(calibration);
+  return Baseline{std::move(train_data), std::move(test), std::move(float_net), std::move(ranges),
+                  calibration};
 }
 
 // The config's shared widths and rounding, with the variant's element width, K and method.
@@ -209,8 +193,9 @@ VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseli
   net.set_formats(base.ranges, settings_of(cfg, v));
   at::Generator vgen = variant_generator(cfg, v);
   if (v.method != "ptq") {
-    train(net, base.train_data, base.test, cfg.qat_epochs, Precision::QUANT, cfg.qat_learning_rate,
-          cfg.binary_point_learning_rate, cfg.batch_size, vgen, v.name(), log);
+    train_qnet(net, base.train_data, base.test, cfg.qat_epochs, Precision::QUANT,
+               cfg.qat_learning_rate, cfg.binary_point_learning_rate, cfg.batch_size, vgen,
+               v.name(), log);
   }
   VariantResult r;
   r.name = v.name();
@@ -259,6 +244,16 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
   const Baseline base = train_float_baseline(cfg, train_set, test_set, report, log);
   for (const Variant& v : variants_of(cfg)) {
     report.variants.push_back(run_variant(cfg, v, base, report, out_dir, log));
+  }
+  const std::vector<AffineVariant> affine = affine_variants_of(cfg);
+  if (!affine.empty()) {
+    // The config allows affine_bits with an MLP of ReLU layers only.
+    const std::vector<FoldedDense> folded =
+        dynamic_cast<const QMlp&>(*base.float_net).folded_dense();
+    for (const AffineVariant& v : affine) {
+      report.variants.push_back(
+          run_affine_variant(cfg, v, folded, base.train_data, base.calibration, base.test, log));
+    }
   }
   write_results(report, out_dir);
   return report;

@@ -21,6 +21,11 @@ struct VariantResult {
   double fake_accuracy = 0;  // fake-quantized float forward, for comparison
   std::string formats;       // the formats used, one line per layer
   std::string model_file;    // path of the exported model ("" when not exported)
+  // Affine variants only (golden/torch/affine_train.hpp): "per_tensor" / "per_channel" weights
+  // ("" for the fixed-point and K-hot variants), and the accuracy with the `integer`
+  // requantization (`accuracy` is the `float` one, PyTorch QNNPACK's).
+  std::string affine_weights;
+  double integer_requant_accuracy = 0;
 };
 
 struct TrainReport {

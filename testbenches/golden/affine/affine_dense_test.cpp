@@ -200,6 +200,20 @@ TEST(AffineDenseHand, NarrowAccumulatorWraps) {
   EXPECT_EQ(golden::affine_dense_forward(l, {0, 255}, 1), (std::vector<std::int64_t>{163, 94}));
 }
 
+// The fused ReLU clamps below at the output zero point (100): -0.25 and -5.5 (35, 94) and the
+// integer method's -0.5 (99) become 100; the others are unchanged.
+TEST(AffineDenseHand, ReluClampsAtTheOutputZeroPoint) {
+  const std::vector<std::int64_t> x{14, 6, 11, 10, 10, 13, 0, 255};
+  golden::AffineDense f = hand_layer(golden::RequantMethod::FLOAT);
+  f.relu = true;
+  EXPECT_EQ(golden::affine_dense_forward(f, x, 4),
+            (std::vector<std::int64_t>{104, 102, 102, 100, 100, 100, 100, 100}));
+  golden::AffineDense i = hand_layer(golden::RequantMethod::INTEGER);
+  i.relu = true;
+  EXPECT_EQ(golden::affine_dense_forward(i, x, 4),
+            (std::vector<std::int64_t>{104, 102, 102, 100, 100, 100, 100, 100}));
+}
+
 std::string refusal(const golden::AffineDense& l) {
   try {
     golden::validate(l);
