@@ -314,7 +314,10 @@ std::int64_t requantize_integer(std::int32_t acc, const IntegerMultiplier& multi
       const int total = m.bits + n;
       r = floor_shift(product + (static_cast<__int128>(1) << (total - 1)), total);
     } else {
-      r = floor_shift((product << -n) + (static_cast<__int128>(1) << (m.bits - 1)), m.bits);
+      // A multiplication, not product << -n: shifting a negative value left is undefined in C++17.
+      r = floor_shift(
+          product * (static_cast<__int128>(1) << -n) + (static_cast<__int128>(1) << (m.bits - 1)),
+          m.bits);
     }
     return add_zero_point_and_clamp(r, zp_out, out);
   }
