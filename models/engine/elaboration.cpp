@@ -76,6 +76,26 @@ UnitInstance bn_instance(const EngineConfig& cfg) {
   return {&unit, units::resolve_params(unit, p), cfg.pe};
 }
 
+// One int_requant of PE lanes, fed the accumulators (the MAC output, ACC_W bits).
+UnitInstance requant_instance(const EngineConfig& cfg) {
+  const RequantConfig& r = *cfg.requant;
+  units::ParamMap p;
+  p["PE"] = cfg.pe;
+  p["CH"] = cfg.neuron_fold() * cfg.pe;
+  p["ACC_W"] = cfg.output.width;
+  p["B_W"] = r.bias_width;
+  p["M0_BITS"] = r.m0_bits;
+  p["LSHIFT_MAX"] = r.lshift_max;
+  p["ROUNDING"] = static_cast<int>(r.rounding);
+  p["OUT_W"] = r.output.width;
+  p["OUT_SIGNED"] = r.output.is_signed ? 1 : 0;
+  p["ZP"] = r.zero_point;
+  p["RELU"] = r.relu ? 1 : 0;
+  p["STAGES"] = r.stages;
+  const units::UnitSpec& unit = units::find_unit("int_requant");
+  return {&unit, units::resolve_params(unit, p), 1};
+}
+
 int khot_shift_bits(const fx::KhotType& t) {
   return std::max(1, fx::ceil_log2(static_cast<unsigned long long>(t.magnitude_bits())));
 }
@@ -93,12 +113,17 @@ Elaboration elaborate(const EngineConfig& cfg) {
     e.bn = bn_instance(cfg);
     e.bn_config = units::BnActConfig::from(e.bn->params);
   }
+  if (cfg.requant) {
+    e.requant = requant_instance(cfg);
+    e.requant_config = units::IntRequantConfig::from(e.requant->params);
+  }
   return e;
 }
 
 std::vector<const UnitInstance*> Elaboration::instances() const {
   std::vector<const UnitInstance*> all = {&pe};
   if (bn) all.push_back(&*bn);
+  if (requant) all.push_back(&*requant);
   return all;
 }
 

@@ -14,6 +14,7 @@
 #include "models/resources/family.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
+#include "models/units/int_requant/int_requant.hpp"
 #include "models/units/khot_pe/khot_pe.hpp"
 #include "models/units/unit_registry.hpp"
 
@@ -30,10 +31,14 @@ struct Elaboration {
   EngineConfig point;
   UnitInstance pe;                 // fx_mac_pe (FX_MAC) or khot_pe (KHOT, SPT): PE of them
   std::optional<UnitInstance> bn;  // bn_act, PE of them, with [bn]
+  // int_requant with [requant]: one, of PE lanes, CH = NF x PE channels (those past N_out take
+  // zero parameters and their outputs are dropped, as the PEs past N_out).
+  std::optional<UnitInstance> requant;
   std::variant<units::MacPeConfig, units::KhotPeConfig> pe_config;
   std::optional<units::BnActConfig> bn_config;
+  std::optional<units::IntRequantConfig> requant_config;
 
-  std::vector<const UnitInstance*> instances() const;   // pe, then bn when there is one
+  std::vector<const UnitInstance*> instances() const;   // pe, then bn / requant when there is one
   const units::AccumulatorConfig& accumulator() const;  // of either PE
   const units::KhotPeConfig& khot_pe() const { return std::get<units::KhotPeConfig>(pe_config); }
 };
@@ -43,7 +48,8 @@ struct Elaboration {
 Elaboration elaborate(const EngineConfig& cfg);
 // Its two parts, for the point-file checks that report the PE's problems before [bn]'s.
 UnitInstance pe_instance(const EngineConfig& cfg);
-UnitInstance bn_instance(const EngineConfig& cfg);  // with [bn] only
+UnitInstance bn_instance(const EngineConfig& cfg);       // with [bn] only
+UnitInstance requant_instance(const EngineConfig& cfg);  // with [requant] only
 
 // The analytical resources of the engine: each instance's unit cost (units::estimate) times its
 // count, summed; the LUT-equivalent of the sums.

@@ -34,3 +34,12 @@ std::string_view to_string(Distribution d) { return name_of(distribution_names()
 std::string_view to_string(units::Activation a) { return units::activation_name(a); }
 
 }  // namespace fxsim::engine
+
+namespace fxsim::engine {
+
+fx::FxType RequantConfig::output_format() const {
+  return output.is_signed ? fx::FxType::make_signed(output.width, output.width)
+                          : fx::FxType::make_unsigned(output.width, output.width);
+}
+
+}  // namespace fxsim::engine

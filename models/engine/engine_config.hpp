@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "fx/affine.hpp"
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
@@ -53,6 +54,27 @@ struct BnConfig {
   bool khot_scale() const { return std::holds_alternative<fx::KhotType>(scale); }
 };
 
+// The optional [requant] table (docs/engine.md, "Affine integer layers"): an affine integer
+// layer's requantizer, one int_requant with PE lanes after the MAC array instead of bn_act. The
+// MAC array then multiplies integers (activation and weight formats with no fraction bits, the
+// MAC output = the accumulator: no requant there) and int_requant turns each accumulator into
+// y = clamp(requantize_integer(acc + bias_c, M0_c, n_c) + zero_point): the folded-correction form,
+// the input zero point's term -z_x sum(w) being part of bias_c. The per-channel parameters travel
+// in the BN_PARAMS buffer: N_out multiplier words {shift n: 7 bits two's complement, m0: m0_bits}
+// (n at bit m0_bits), then N_out biases of bias_width bits.
+struct RequantConfig {
+  fx::AffineInt output = fx::AffineInt::make(true, 8);
+  std::int32_t zero_point = 0;
+  fx::IntegerRounding rounding = fx::IntegerRounding::DOUBLE;
+  int m0_bits = 31;
+  int lshift_max = 0;  // largest left shift (n < 0) the unit builds
+  int bias_width = 32;
+  bool relu = false;  // clamp below at zero_point (real 0)
+  int stages = Hardware{}.bn_stages;
+  // The output buffer's raws as a fixed-point format: fixed<W,W> / ufixed<W,W> (integers).
+  fx::FxType output_format() const;
+};
+
 // Everything of the design-point file. Construct through parse_point / load_point_file, or fill
 // the fields and call validate() (which throws PointFileError without a line number).
 struct EngineConfig {
@@ -75,13 +97,20 @@ struct EngineConfig {
   fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT);
   // [bn]
   std::optional<BnConfig> bn;
+  // [requant] (never with [bn])
+  std::optional<RequantConfig> requant;
   // [stimulus]
   Distribution distribution = Distribution::UNIFORM;
 
   int synapse_fold() const { return (in_features + simd - 1) / simd; }  // SF
   int neuron_fold() const { return (out_features + pe - 1) / pe; }      // NF
-  // Format of the OUTPUT buffer: bn->output with BN, else the MAC output.
-  const fx::FxType& final_output() const { return bn ? bn->output : output; }
+  // Format of the OUTPUT buffer: bn->output with BN, the integer output with [requant], else the
+  // MAC output.
+  fx::FxType final_output() const {
+    return bn ? bn->output : requant ? requant->output_format() : output;
+  }
+  // Whether the BN_PARAMS buffer is in use (bn_act's scales / biases or int_requant's words).
+  bool has_channel_params() const { return bn.has_value() || requant.has_value(); }
   // Weight as a K-hot type (KHOT / SPT kinds only).
   const fx::KhotType& khot_weight() const { return std::get<fx::KhotType>(weight); }
   const fx::FxType& fx_weight() const { return std::get<fx::FxType>(weight); }
