@@ -63,6 +63,14 @@ int network_from_model_command(const NetworkFromModelOptions& o) {
     print_error(kCommand, "{}", e.what());
     return kExitUsage;
   }
+  if (file.is_affine()) {
+    print_error(kCommand,
+                "{}: an affine integer model (model file version 3): the network engine streams "
+                "fixed-point and K-hot models; verify this one on the layer engine with `fxsim "
+                "verify --model {}`",
+                o.model, o.model);
+    return kExitUsage;
+  }
   env::ModelFolding f;
   f.pe = o.pe;
   f.simd = o.simd;

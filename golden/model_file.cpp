@@ -11,26 +11,18 @@
 #include <nlohmann/json.hpp>
 
 #include "golden/idx.hpp"
+#include "golden/model_file_io.hpp"
 
 namespace fxsim::golden {
 namespace {
 
 using nlohmann::json;
+using namespace model_file_io;
 
 constexpr char kMagic[8] = {'F', 'X', 'S', 'M', 'G', 'O', 'L', 'D'};
 constexpr const char* kFormatName = "fxsim-golden-model";
 
 // ---- writing ------------------------------------------------------------------------------------
-
-struct BlockWriter {
-  json index = json::array();
-  std::vector<std::int64_t> data;
-  std::string add(const std::string& name, const std::vector<std::int64_t>& values) {
-    index.push_back({{"name", name}, {"count", values.size()}, {"offset", data.size() * 8}});
-    data.insert(data.end(), values.begin(), values.end());
-    return name;
-  }
-};
 
 std::vector<std::int64_t> encode_terms(const BnActLayer& b) {
   const auto& k = std::get<fx::KhotType>(b.scale_type);
@@ -105,108 +97,7 @@ json layer_json(const FeatureLayer& f, BlockWriter& blocks) {
 
 constexpr const char* kFlattenYxc = "yxc";
 
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-std::uint64_t get_u64(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-std::uint32_t get_u32(const unsigned char* p) {
-  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
-}
-
 // ---- reading ------------------------------------------------------------------------------------
-
-// "WHERE.KEY: unknown key; expected one of ..." for the first key of object j (in the JSON
-// library's key order) that is not one of `keys`; "" when every key is known.
-std::string unknown_key(const json& j, const std::string& where,
-                        std::initializer_list<const char*> keys) {
-  for (const auto& item : j.items()) {
-    const std::string& key = item.key();
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-    std::string list;
-    for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-    return (where.empty() ? key : where + "." + key) + ": unknown key; expected one of " + list;
-  }
-  return "";
-}
-
-class Reader {
- public:
-  Reader(std::string path, const json& header, const unsigned char* data)
-      : path_(std::move(path)), header_(header), data_(data) {
-    for (const json& b : header.at("blocks")) {
-      blocks_[b.at("name").get<std::string>()] = {b.at("offset").get<std::uint64_t>(),
-                                                  b.at("count").get<std::uint64_t>()};
-    }
-  }
-
-  const std::string& path() const { return path_; }
-
-  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-    throw ModelFileError(path_ + ": " + where + ": " + what);
-  }
-
-  // A typo must not be silently ignored: every key of the object `where` is one this reader
-  // knows.
-  void known_keys(const json& j, const std::string& where,
-                  std::initializer_list<const char*> keys) const {
-    if (!j.is_object()) fail(where, "expected a JSON object, got " + j.dump());
-    const std::string wrong = unknown_key(j, where, keys);
-    if (!wrong.empty()) throw ModelFileError(path_ + ": " + wrong);
-  }
-
-  const json& at(const json& j, const char* key, const std::string& where) const {
-    if (!j.is_object() || !j.contains(key)) fail(where, std::string("missing key '") + key + "'");
-    return j.at(key);
-  }
-
-  fx::FxType fx_type(const json& j, const char* key, const std::string& where) const {
-    const std::string field = where + "." + key;
-    try {
-      return fx::parse_fx_type(at(j, key, where).get<std::string>());
-    } catch (const std::exception& e) {
-      fail(field, std::string("type mismatch: ") + e.what());
-    }
-  }
-
-  fx::NumType num_type(const json& j, const char* key, const std::string& where) const {
-    try {
-      return fx::parse_type(at(j, key, where).get<std::string>());
-    } catch (const std::exception& e) {
-      fail(where + "." + key, std::string("type mismatch: ") + e.what());
-    }
-  }
-
-  std::vector<std::int64_t> block(const json& j, const char* key, const std::string& where,
-                                  std::size_t expected) const {
-    const std::string name = at(j, key, where).get<std::string>();
-    const auto it = blocks_.find(name);
-    if (it == blocks_.end()) fail(where + "." + key, "no block named '" + name + "'");
-    const auto [offset, count] = it->second;
-    if (count != expected) {
-      fail(where + "." + key, "block '" + name + "' has " + std::to_string(count) +
-                                  " elements, expected " + std::to_string(expected));
-    }
-    std::vector<std::int64_t> v(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      v[i] = static_cast<std::int64_t>(get_u64(data_ + offset + 8 * i));
-    }
-    return v;
-  }
-
- private:
-  std::string path_;
-  const json& header_;
-  const unsigned char* data_;
-  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> blocks_;
-};
 
 units::Activation read_activation(const Reader& r, const json& j, const std::string& where) {
   try {
@@ -456,7 +347,7 @@ FileLayout read_preamble(const std::string& path, const std::vector<unsigned cha
   if (version < kModelFileMinVersion || version > kModelFileVersion) {
     throw file_error(path, "format version " + std::to_string(version) +
                                ", this fxsim reads versions " +
-                               std::to_string(kModelFileMinVersion) + " and " +
+                               std::to_string(kModelFileMinVersion) + " to " +
                                std::to_string(kModelFileVersion));
   }
   const std::uint64_t header_len = get_u32(bytes.data() + 12);
@@ -491,7 +382,7 @@ json parse_header(const std::string& path, const std::vector<unsigned char>& byt
                                (version.is_null() ? std::string("missing") : version.dump()) +
                                ", the preamble's (bytes 8..11) is " +
                                std::to_string(layout.version) + "; this fxsim reads versions " +
-                               std::to_string(kModelFileMinVersion) + " and " +
+                               std::to_string(kModelFileMinVersion) + " to " +
                                std::to_string(kModelFileVersion) + ", and both must agree");
   }
   const std::string wrong =
@@ -616,7 +507,8 @@ void check_input_holds_pixels(const Reader& r, const fx::FxType& t) {
 
 // The golden results must describe the model they come with: one logit per output of the last
 // layer, in its output type.
-GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& model) {
+GoldenResults read_golden(const Reader& r, const json& g, int last_outputs,
+                          const std::string& last_output_type) {
   r.known_keys(g, "golden",
                {"images", "count", "classes", "logits_type", "accuracy", "logits", "labels"});
   GoldenResults res;
@@ -624,12 +516,12 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
   res.count = r.at(g, "count", "golden").get<int>();
   res.accuracy = r.at(g, "accuracy", "golden").get<double>();
   const int classes = r.at(g, "classes", "golden").get<int>();
-  if (model.layers.empty() || classes != model.layers.back().out_features) {
+  if (last_outputs < 1 || classes != last_outputs) {
     r.fail("golden.classes", "does not match the last layer's outputs");
   }
-  if (r.fx_type(g, "logits_type", "golden") != model.layers.back().output_type()) {
-    r.fail("golden.logits_type", "type mismatch with the last layer's output type " +
-                                     model.layers.back().output_type().str());
+  if (r.at(g, "logits_type", "golden").get<std::string>() != last_output_type) {
+    r.fail("golden.logits_type",
+           "type mismatch with the last layer's output type " + last_output_type);
   }
   if (res.count < 0) r.fail("golden.count", "negative");
   res.logits = r.block(g, "logits", "golden", static_cast<std::size_t>(res.count) * classes);
@@ -639,10 +531,83 @@ GoldenResults read_golden(const Reader& r, const json& g, const QuantNetwork& mo
   return res;
 }
 
+// The raws of an affine MLP's input type must hold the pixel bytes (see check_input_holds_pixels).
+void check_affine_input_holds_pixels(const Reader& r, const fx::AffineInt& t) {
+  if (t.q_min() <= 0 && t.q_max() >= 255) return;
+  r.fail("input.type", t.str() +
+                           " cannot hold the golden inputs: they are the raw pixel bytes 0..255 "
+                           "of golden.images; expected uint<8> or wider, or int<9> or wider");
+}
+
+// "uint<8> scale 0.05 zero point 3": a per-tensor affine type as the chain check compares it.
+std::string describe(const fx::AffineType& t) {
+  std::string s = t.format.str();
+  for (std::size_t c = 0; c < t.params.channels(); ++c) {
+    s += " scale " + number(t.params.scales[c]) + " zero point " +
+         std::to_string(t.params.zero_points[c]);
+  }
+  return s;
+}
+
+// "layers[i].FIELD: what" for the first affine layer that does not take its predecessor's
+// outputs (their count, format, scale and zero point), "" when the layers chain.
+std::string affine_chain_error(const std::vector<AffineDense>& layers) {
+  for (std::size_t i = 1; i < layers.size(); ++i) {
+    const AffineDense& prev = layers[i - 1];
+    const AffineDense& l = layers[i];
+    const std::string where = layer_where(static_cast<int>(i));
+    if (l.in_features != prev.out_features) {
+      return where + ".in_features: " + std::to_string(l.in_features) +
+             "; the previous layer has " + std::to_string(prev.out_features) + " outputs";
+    }
+    if (l.input_type.format != prev.output_type.format ||
+        l.input_type.params.scales != prev.output_type.params.scales ||
+        l.input_type.params.zero_points != prev.output_type.params.zero_points) {
+      return where + ".input: " + describe(l.input_type) +
+             " is not the previous layer's output type " + describe(prev.output_type);
+    }
+  }
+  return "";
+}
+
+// Version 3: the affine layers, chained (each input type the previous output type).
+void read_affine_layers(const Reader& r, const json& header, ModelFile& file) {
+  int index = 0;
+  for (const json& lj : r.at(header, "layers", "header")) {
+    const std::string where = layer_where(index++);
+    const std::string kind = r.at(lj, "kind", where).get<std::string>();
+    if (kind != "affine_dense") {
+      r.fail(where + ".kind", "'" + kind + "'; a version 3 file holds affine_dense layers");
+    }
+    file.affine.push_back(read_affine_layer(r, lj, where));
+  }
+  const std::string chain = affine_chain_error(file.affine);
+  if (!chain.empty()) throw ModelFileError(r.path() + ": " + chain);
+  if (file.affine.empty()) r.fail("layers", "no layer");
+  const json& input = r.at(header, "input", "header");
+  r.known_keys(input, "input", {"type"});
+  const std::string type = r.at(input, "type", "input").get<std::string>();
+  if (type != file.affine.front().input_type.format.str()) {
+    r.fail("input.type", "'" + type + "' is not the first layer's input format " +
+                             file.affine.front().input_type.format.str());
+  }
+  if (header.contains("golden")) {
+    const AffineDense& last = file.affine.back();
+    file.golden =
+        read_golden(r, header.at("golden"), last.out_features, last.output_type.format.str());
+    check_affine_input_holds_pixels(r, file.affine.front().input_type.format);
+  }
+}
+
 // The input type, the layers, the optional golden results and the metadata of a header whose
 // framing is already checked. JSON type errors propagate to the caller, which names the file.
 ModelFile read_contents(const Reader& r, const json& header, std::uint32_t version) {
   ModelFile file;
+  if (version == kAffineModelFileVersion) {
+    read_affine_layers(r, header, file);
+    file.metadata_json = header.value("meta", json::object()).dump();
+    return file;
+  }
   const json& input = r.at(header, "input", "header");
   r.known_keys(input, "input", {"type"});
   file.model.input_type = r.fx_type(input, "type", "input");
@@ -654,7 +619,9 @@ ModelFile read_contents(const Reader& r, const json& header, std::uint32_t versi
     read_layers_v2(r, layers, file.model);
   }
   if (header.contains("golden")) {
-    file.golden = read_golden(r, header.at("golden"), file.model);
+    if (file.model.layers.empty()) r.fail("layers", "no dense layer");
+    file.golden = read_golden(r, header.at("golden"), file.model.layers.back().out_features,
+                              file.model.layers.back().output_type().str());
     check_input_holds_pixels(r, file.model.input_type);
   }
   file.metadata_json = header.value("meta", json::object()).dump();
@@ -706,39 +673,68 @@ std::vector<int> argmax_rows(const std::vector<std::int64_t>& logits, int classe
 
 std::uint32_t model_file_version(const QuantNetwork& model) { return model.dense_only() ? 1 : 2; }
 
-void write_model_file(const std::string& path, const ModelFile& file) {
-  validate(file.model);
-  if (file.golden) {
-    const std::string wrong =
-        golden_inconsistency(*file.golden, file.model.layers.back().out_features);
-    if (!wrong.empty()) throw ModelFileError(path + ": " + wrong);
-  }
-  const std::uint32_t version = model_file_version(file.model);
-  BlockWriter blocks;
-  json header = {{"format", kFormatName},
-                 {"version", version},
-                 {"input", {{"type", file.model.input_type.str()}}},
-                 {"layers", json::array()},
-                 {"meta", json::parse(file.metadata_json)}};
-  for (const FeatureLayer& f : file.model.features) {
-    header["layers"].push_back(layer_json(f, blocks));
-  }
-  for (const DenseLayer& l : file.model.layers) {
+int ModelFile::classes() const {
+  if (is_affine()) return affine.back().out_features;
+  return model.layers.empty() ? 0 : model.layers.back().out_features;
+}
+
+namespace {
+
+// The header of a version 1 / 2 file without its golden results and blocks.
+json network_header(const QuantNetwork& model, std::uint32_t version, BlockWriter& blocks) {
+  json header = {{"input", {{"type", model.input_type.str()}}}, {"layers", json::array()}};
+  for (const FeatureLayer& f : model.features) header["layers"].push_back(layer_json(f, blocks));
+  for (const DenseLayer& l : model.layers) {
     json j = layer_json(l, blocks);
     if (version >= 2) {
       j["kind"] = "dense";
-      if (&l == &file.model.layers.front() && !file.model.features.empty()) {
+      if (&l == &model.layers.front() && !model.features.empty()) {
         j["flatten"] = kFlattenYxc;  // FlattenOrder::YXC, the only order
       }
     }
     header["layers"].push_back(j);
   }
+  return header;
+}
+
+// The header of a version 3 file (an affine MLP) without its golden results and blocks.
+json affine_header(const std::string& path, const std::vector<AffineDense>& layers,
+                   BlockWriter& blocks) {
+  const std::string chain = affine_chain_error(layers);
+  if (!chain.empty()) throw ModelFileError(path + ": " + chain);
+  json header = {{"input", {{"type", layers.front().input_type.format.str()}}},
+                 {"layers", json::array()}};
+  for (const AffineDense& l : layers) {
+    validate(l);
+    header["layers"].push_back(affine_layer_json(l, blocks));
+  }
+  return header;
+}
+
+}  // namespace
+
+void write_model_file(const std::string& path, const ModelFile& file) {
+  if (!file.is_affine()) validate(file.model);
+  if (file.golden) {
+    const std::string wrong = golden_inconsistency(*file.golden, file.classes());
+    if (!wrong.empty()) throw ModelFileError(path + ": " + wrong);
+  }
+  const std::uint32_t version =
+      file.is_affine() ? kAffineModelFileVersion : model_file_version(file.model);
+  BlockWriter blocks;
+  json header = file.is_affine() ? affine_header(path, file.affine, blocks)
+                                 : network_header(file.model, version, blocks);
+  header["format"] = kFormatName;
+  header["version"] = version;
+  header["meta"] = json::parse(file.metadata_json);
   if (file.golden) {
     const GoldenResults& g = *file.golden;
+    const std::string logits_type = file.is_affine() ? file.affine.back().output_type.format.str()
+                                                     : file.model.layers.back().output_type().str();
     header["golden"] = {{"images", g.images},
                         {"count", g.count},
-                        {"classes", file.model.layers.back().out_features},
-                        {"logits_type", file.model.layers.back().output_type().str()},
+                        {"classes", file.classes()},
+                        {"logits_type", logits_type},
                         {"accuracy", g.accuracy},
                         {"logits", blocks.add("golden.logits", g.logits)},
                         {"labels", blocks.add("golden.labels", g.labels)}};
@@ -780,7 +776,7 @@ ModelFile read_model_file(const std::string& path) {
     throw file_error(path, std::string("header: ") + e.what());
   }
   try {
-    validate(file.model);
+    if (!file.is_affine()) validate(file.model);
   } catch (const ModelError& e) {
     throw file_error(path, e.what());
   }

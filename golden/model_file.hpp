@@ -4,7 +4,8 @@
 // reads it without torch.
 //
 //   offset 0   8 bytes   magic "FXSMGOLD"
-//          8   u32 LE    format version: 1 (dense layers) or 2 (layer kinds: conv, max_pool, dense)
+//          8   u32 LE    format version: 1 (dense layers), 2 (layer kinds: conv, max_pool, dense)
+//                        or 3 (an affine integer MLP: affine_dense layers)
 //         12   u32 LE    header length H in bytes (the JSON text, without the padding)
 //         16   H bytes   UTF-8 JSON header, then zero padding to a multiple of 8
 //          D   blocks    int64 LE arrays, in header order, contiguous (header "blocks": offsets
@@ -18,15 +19,18 @@
 #include <string>
 #include <vector>
 
+#include "golden/affine_dense.hpp"
 #include "golden/quant_network.hpp"
 
 namespace fxsim::golden {
 
 // The versions this fxsim reads. The writer uses the lowest one that holds the model
 // (model_file_version): an MLP stays a version-1 file, byte for byte what earlier fxsim wrote and
-// still readable by it; a model with conv / max-pool layers needs version 2.
+// still readable by it; a model with conv / max-pool layers needs version 2, an affine integer
+// MLP version 3.
 inline constexpr std::uint32_t kModelFileMinVersion = 1;
-inline constexpr std::uint32_t kModelFileVersion = 2;
+inline constexpr std::uint32_t kModelFileVersion = 3;
+inline constexpr std::uint32_t kAffineModelFileVersion = 3;
 std::uint32_t model_file_version(const QuantNetwork& model);
 
 // A model file that cannot be read or is inconsistent; what() starts with the path.
@@ -46,9 +50,16 @@ struct GoldenResults {
 };
 
 struct ModelFile {
+  // The fixed-point / K-hot network (versions 1, 2); empty in an affine file.
   QuantNetwork model;
+  // Version 3: an affine integer MLP (docs/golden.md, "Affine variants"), layer i's output type
+  // layer i + 1's input type, the first layer's input the pixel byte; `model` is then empty.
+  std::vector<AffineDense> affine;
   std::optional<GoldenResults> golden;
   std::string metadata_json = "{}";  // free-form JSON object: method, bits, seed, accuracies
+
+  bool is_affine() const { return !affine.empty(); }
+  int classes() const;  // outputs of the last layer
 };
 
 // Writes atomically (temporary file + rename). Validates the model first, and the golden

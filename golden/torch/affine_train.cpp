@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 
 #include "golden/model_file.hpp"
 #include "golden/torch/train_loop.hpp"
@@ -85,7 +86,7 @@ std::vector<AffineVariant> affine_variants_of(const TrainConfig& cfg) {
 VariantResult run_affine_variant(const TrainConfig& cfg, const AffineVariant& v,
                                  const std::vector<FoldedDense>& folded, const Data& train_data,
                                  const torch::Tensor& calibration, const Data& test,
-                                 std::ostream& log) {
+                                 const AffineExport& out, std::ostream& log) {
   const std::vector<fx::AffineType> out_types =
       output_types(folded, observe_outputs(folded, calibration, v.settings), v.settings.bits);
   std::vector<FoldedDense> layers = trainable_copy(folded);
@@ -102,12 +103,34 @@ VariantResult run_affine_variant(const TrainConfig& cfg, const AffineVariant& v,
   std::vector<AffineDense> as_integer = as_float;
   for (AffineDense& l : as_integer) l.method = RequantMethod::INTEGER;
   r.accuracy = accuracy_of(affine_forward_integer(as_float, test.raw), test.y);
-  r.integer_requant_accuracy = accuracy_of(affine_forward_integer(as_integer, test.raw), test.y);
+  const torch::Tensor integer_logits = affine_forward_integer(as_integer, test.raw);
+  r.integer_requant_accuracy = accuracy_of(integer_logits, test.y);
   r.formats = describe_affine(as_float);
   log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4) << r.accuracy
       << " (integer requant " << r.integer_requant_accuracy << ", fake-quant " << r.fake_accuracy
-      << "); no model file (affine variants are not exported yet)" << std::defaultfloat << "\n"
+      << ")" << std::defaultfloat << "\n"
       << r.formats << std::flush;
+  if (cfg.export_models) {
+    // The file holds the integer method's layers: what the hardware (int_requant) computes and
+    // `fxsim verify` checks; the float method has no hardware to verify.
+    r.model_file = out.dir + "/model_" + r.name + ".fxm";
+    ModelFile f;
+    f.affine = as_integer;
+    f.golden = test_set_golden(integer_logits, test, r.integer_requant_accuracy);
+    f.metadata_json = nlohmann::json{
+        {"variant", r.name},
+        {"method", r.method},
+        {"affine_bits", v.settings.bits},
+        {"affine_weights", r.affine_weights},
+        {"requant", "integer"},
+        {"seed", cfg.seed},
+        {"train_images", out.train_images},
+        {"float_accuracy", out.float_accuracy},
+        {"accuracy", r.integer_requant_accuracy},
+        {"float_requant_accuracy",
+         r.accuracy}}.dump();
+    write_model_file(r.model_file, f);
+  }
   return r;
 }
 

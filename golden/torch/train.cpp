@@ -250,9 +250,10 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
     // The config allows affine_bits with an MLP of ReLU layers only.
     const std::vector<FoldedDense> folded =
         dynamic_cast<const QMlp&>(*base.float_net).folded_dense();
+    const AffineExport out{out_dir, report.train_images, report.float_accuracy};
     for (const AffineVariant& v : affine) {
-      report.variants.push_back(
-          run_affine_variant(cfg, v, folded, base.train_data, base.calibration, base.test, log));
+      report.variants.push_back(run_affine_variant(cfg, v, folded, base.train_data,
+                                                   base.calibration, base.test, out, log));
     }
   }
   write_results(report, out_dir);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `fxsim train` with affine variants end to end on the real Fashion-MNIST files: a tiny run (300
 # training, 100 test images, hidden layer 32, int4 only) trained twice gives byte-identical
-# results.json / results.csv with the affine rows and columns, writes no model file for them,
-# says so in its log, prints them in its table; and an affine key on a CNN is a FILE:LINE error.
+# results.json / results.csv and model files with the affine rows and columns, writes a version-3
+# model file for each affine variant, prints them in its table; and an affine key on a CNN is a
+# FILE:LINE error.
 # Usage: test_train_affine.sh PATH_TO_FXSIM
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -47,15 +48,44 @@ check "results.csv rows: $rows" \
   [ "$rows" = "ptq_e4 affine_ptq_int4_pt affine_qat_int4_pt affine_ptq_int4_pc affine_qat_int4_pc " ]
 check "the fixed-point row has an empty affine_weights column" \
   grep -q '^ptq_e4,ptq,4,0,.*,model_ptq_e4.fxm,,$' "$WORK/a/results.csv"
-check "an affine row: per_channel, no model file" \
-  grep -Eq '^affine_qat_int4_pc,qat,4,0,[0-9.]+,[0-9.]+,,per_channel,[0-9.]+$' "$WORK/a/results.csv"
-check "only the fixed-point variant wrote a model file: $(ls "$WORK/a")" \
-  [ "$(cd "$WORK/a" && ls ./*.fxm | tr '\n' ' ')" = "./model_ptq_e4.fxm " ]
-check "the log says affine variants are not exported" \
-  grep -q '^\[affine_ptq_int4_pt\] integer accuracy .*no model file (affine variants are not exported yet)' \
-  "$WORK/train_a.out"
+check "an affine row: per_channel, its model file" \
+  grep -Eq '^affine_qat_int4_pc,qat,4,0,[0-9.]+,[0-9.]+,([^,]*/)?model_affine_qat_int4_pc.fxm,per_channel,[0-9.]+$' \
+  "$WORK/a/results.csv"
+check "every variant wrote a model file: $(ls "$WORK/a")" \
+  [ "$(cd "$WORK/a" && ls ./*.fxm | tr '\n' ' ')" = "./model_affine_ptq_int4_pc.fxm ./model_affine_ptq_int4_pt.fxm ./model_affine_qat_int4_pc.fxm ./model_affine_qat_int4_pt.fxm ./model_ptq_e4.fxm " ]
+for f in "$WORK"/a/*.fxm; do
+  check "$(basename "$f") identical in both runs" cmp -s "$f" "$WORK/b/$(basename "$f")"
+done
+check "an affine model file is format version 3" \
+  [ "$(od -An -tu4 -j8 -N4 "$WORK/a/model_affine_ptq_int4_pt.fxm" | tr -d ' ')" = 3 ]
 check "the table lists the affine variants" grep -Eq '^affine_qat_int4_pc +4 +- +0\.[0-9]{4}$' \
   "$WORK/train_a.out"
+
+# --- every affine model verifies bit-exactly on the layer engine ([requant]) ---------------------
+for m in model_affine_ptq_int4_pt model_affine_qat_int4_pc; do
+  "$FXSIM" verify --model "$WORK/a/$m.fxm" --quiet --json "$WORK/$m.json" >"$WORK/verify.out" 2>&1
+  rc=$?
+  check "verify $m exits 0 (got $rc): $(tail -3 "$WORK/verify.out")" [ "$rc" = 0 ]
+  # The hardware's accuracy must be the integer-requant accuracy fxsim train reported.
+  check "verify $m: 100 images, 0 mismatches, accuracy = results.json's integer_requant_accuracy" \
+    /usr/bin/python3 - "$WORK/$m.json" "$WORK/a/results.json" "${m#model_}" <<'PYEOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+t = json.load(open(sys.argv[2]))
+acc = [x["integer_requant_accuracy"] for x in t["variants"] if x["name"] == sys.argv[3]]
+ok = (v["images"] == 100 and v["logit_mismatches"] == 0 and v["passed"] is True
+      and len(acc) == 1 and round(acc[0] * 100) == v["hardware_correct"]
+      and all(l["mismatches"] == 0 for l in v["layers"]))
+if not ok:
+    print(v["images"], v["logit_mismatches"], v["hardware_correct"], acc, file=sys.stderr)
+sys.exit(0 if ok else 1)
+PYEOF
+done
+"$FXSIM" verify --model "$WORK/a/model_affine_ptq_int4_pt.fxm" --engine network >"$WORK/net.out" 2>&1
+rc=$?
+check "verify --engine network of an affine model exits 2 (got $rc)" [ "$rc" = 2 ]
+check "... naming the layer engine: $(cat "$WORK/net.out")" \
+  grep -q "an affine integer model (model file version 3) runs on the layer engine" "$WORK/net.out"
 
 printf '[model]\nlayers = ["conv3x3-4", "pool2", "dense-10"]\n[quant]\naffine_bits = [8]\n' \
   >"$WORK/cnn.toml"
