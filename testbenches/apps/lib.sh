@@ -44,6 +44,36 @@ unkey() {
   sed -E -i 's/(fx_mac_pe|khot_pe|bn_act)-[0-9a-f]{12}/\1-KEY/g' "$@"
 }
 
+# require_fashion_mnist: the tests that train need the real data set; without it they fail (not
+# skip), naming the package that provides it.
+require_fashion_mnist() {
+  if [ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
+    echo "FAIL: Fashion-MNIST is not installed (scripts/install-deps installs dataset-fashion-mnist)" >&2
+    exit 1
+  fi
+}
+
+# write_tiny_train_config FILE SEED QUANT_LINES: the tiny `fxsim train` run of the CLI tests (300
+# training, 100 test and 100 calibration images, one hidden layer of 32, one float and one QAT
+# epoch) with QUANT_LINES as its [quant] table.
+write_tiny_train_config() {
+  cat >"$1" <<TOML
+seed = $2
+[data]
+train_images = 300
+test_images = 100
+calibration_images = 100
+[model]
+hidden = [32]
+[float]
+epochs = 1
+[qat]
+epochs = 1
+[quant]
+$3
+TOML
+}
+
 show_diff() {
   printf '%s' "$1" >"$WORK/expected"
   diff -u "$WORK/expected" "$WORK/out" | sed 's/^/    /' >&2

@@ -9,28 +9,11 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PY=/usr/bin/python3
 
-if [ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
-  echo "FAIL: Fashion-MNIST is not installed (scripts/install-deps installs dataset-fashion-mnist)" >&2
-  exit 1
-fi
+require_fashion_mnist
 
-cat >"$WORK/tiny.toml" <<'TOML'
-seed = 3
-[data]
-train_images = 300
-test_images = 100
-calibration_images = 100
-[model]
-hidden = [32]
-[float]
-epochs = 1
-[qat]
-epochs = 1
-[quant]
-elementwise_bits = [6]
+write_tiny_train_config "$WORK/tiny.toml" 3 'elementwise_bits = [6]
 methods = ["qat_bp"]
-khot_k = [2]
-TOML
+khot_k = [2]'
 "$FXSIM" train --config "$WORK/tiny.toml" --out "$WORK/a" >"$WORK/train.out" 2>&1
 rc=$?
 check "train exits 0 (got $rc): $(tail -3 "$WORK/train.out")" [ "$rc" = 0 ]

@@ -7,29 +7,12 @@
 # Usage: test_train_affine.sh PATH_TO_FXSIM
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if [ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
-  echo "FAIL: Fashion-MNIST is not installed (scripts/install-deps installs dataset-fashion-mnist)" >&2
-  exit 1
-fi
+require_fashion_mnist
 
-cat >"$WORK/tiny.toml" <<'TOML'
-seed = 5
-[data]
-train_images = 300
-test_images = 100
-calibration_images = 100
-[model]
-hidden = [32]
-[float]
-epochs = 1
-[qat]
-epochs = 1
-[quant]
-elementwise_bits = [4]
+write_tiny_train_config "$WORK/tiny.toml" 5 'elementwise_bits = [4]
 methods = ["ptq"]
 khot_k = []
-affine_bits = [4]
-TOML
+affine_bits = [4]'
 
 for run in a b; do
   "$FXSIM" train --config "$WORK/tiny.toml" --out "$WORK/$run" >"$WORK/train_$run.out" 2>&1

@@ -12,21 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "testbenches/golden/data_file_fixture.hpp"
+
 namespace {
 
 using namespace fxsim::golden;
 namespace fs = std::filesystem;
 
-class IdxFiles : public ::testing::Test {
+class IdxFiles : public fxsim::golden::test::DataFileTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fxsim_idx_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static std::vector<unsigned char> be32(uint32_t v) {
     return {static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
             static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
@@ -55,22 +49,6 @@ class IdxFiles : public ::testing::Test {
     gzclose(f);
     return path;
   }
-  std::string plain(const std::string& name, const std::vector<unsigned char>& bytes) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    return path;
-  }
-  static std::string error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const IdxError& e) {
-      return e.what();
-    }
-    return "no error";
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(IdxFiles, ReadsImagesAndLabels) {

@@ -11,36 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "testbenches/golden/data_file_fixture.hpp"
+
 namespace fxsim::golden {
 namespace {
 
 namespace fs = std::filesystem;
 
-class RawImages : public ::testing::Test {
+class RawImages : public test::DataFileTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fxsim_raw_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string file(const std::string& name, const std::vector<std::uint8_t>& bytes) {
-    const std::string p = (dir_ / name).string();
-    std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()),
-               static_cast<std::streamsize>(bytes.size()));
-    return p;
+    return plain(name, bytes);
   }
-  static std::string error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const IdxError& e) {
-      return e.what();
-    }
-    return "no error";
-  }
-  fs::path dir_;
 };
 
 // Two images of 2 channels x 1 row x 3 columns, byte 10 n + 3 c + x in NCHW order: image n's
