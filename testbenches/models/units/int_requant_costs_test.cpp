@@ -14,6 +14,7 @@
 
 #include "models/units/unit_registry.hpp"
 #include "synth/synthesize.hpp"
+#include "testbenches/models/units/unit_cost_suite.hpp"
 
 #ifndef FXSIM_INT_REQUANT_SYNTH_CACHE
 #error "FXSIM_INT_REQUANT_SYNTH_CACHE must be defined (the yosys result cache of this suite)"
@@ -25,13 +26,9 @@ namespace units = fxsim::units;
 namespace resources = fxsim::resources;
 using resources::Family;
 
-struct IrVariant {
-  std::string name;
-  units::ParamMap overrides;
-  bool use_dsp = true;
-};
-
-void PrintTo(const IrVariant& v, std::ostream* os) { *os << v.name; }
+using IrVariant = fxsim::unit_cost_suite::CostVariant;
+using fxsim::unit_cost_suite::error_percent;
+using fxsim::unit_cost_suite::yosys_logic_luts;
 
 const std::vector<IrVariant>& variants() {
   static const std::vector<IrVariant> list = {
@@ -82,24 +79,11 @@ const std::vector<IrVariant>& variants() {
 }
 
 fxsim::synth::SynthResult synthesize(const IrVariant& v) {
-  fxsim::synth::SynthRequest request{"int_requant", v.overrides, Family::xc7, v.use_dsp};
-  fxsim::synth::SynthOptions options;
-  options.cache_dir = FXSIM_INT_REQUANT_SYNTH_CACHE;
-  return fxsim::synth::synthesize(request, options);
+  return fxsim::unit_cost_suite::synthesize("int_requant", v, FXSIM_INT_REQUANT_SYNTH_CACHE);
 }
 
 resources::ResourceEstimate model(const IrVariant& v) {
-  return units::estimate("int_requant",
-                         units::resolve_params(units::find_unit("int_requant"), v.overrides),
-                         Family::xc7, v.use_dsp);
-}
-
-double error_percent(int model, int yosys) {
-  return yosys == 0 ? (model == 0 ? 0.0 : 100.0) : 100.0 * (model - yosys) / yosys;
-}
-
-int yosys_logic_luts(const fxsim::synth::SynthResult& y) {
-  return y.counts.logic_luts() + y.counts.srl;
+  return fxsim::unit_cost_suite::model("int_requant", v);
 }
 
 class IntRequantVsYosys : public ::testing::TestWithParam<IrVariant> {};
@@ -140,13 +124,4 @@ void print_table() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--markdown") {
-      print_table();
-      return 0;
-    }
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return fxsim::unit_cost_suite::run(argc, argv, print_table); }

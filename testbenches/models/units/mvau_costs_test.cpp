@@ -16,6 +16,7 @@
 #include "models/units/mvau/mvau.hpp"
 #include "models/units/unit_registry.hpp"
 #include "synth/synthesize.hpp"
+#include "testbenches/models/units/unit_cost_suite.hpp"
 
 #ifndef FXSIM_MVAU_SYNTH_CACHE
 #error "FXSIM_MVAU_SYNTH_CACHE must be defined (the yosys result cache of this suite)"
@@ -27,13 +28,9 @@ namespace units = fxsim::units;
 namespace resources = fxsim::resources;
 using resources::Family;
 
-struct MvVariant {
-  std::string name;
-  units::ParamMap overrides;
-  bool use_dsp = true;
-};
-
-void PrintTo(const MvVariant& v, std::ostream* os) { *os << v.name; }
+using MvVariant = fxsim::unit_cost_suite::CostVariant;
+using fxsim::unit_cost_suite::error_percent;
+using fxsim::unit_cost_suite::yosys_logic_luts;
 
 const std::vector<MvVariant>& variants() {
   static const std::vector<MvVariant> list = {
@@ -72,23 +69,11 @@ const std::vector<MvVariant>& variants() {
 }
 
 fxsim::synth::SynthResult synthesize(const MvVariant& v) {
-  fxsim::synth::SynthRequest request{"mvau", v.overrides, Family::xc7, v.use_dsp};
-  fxsim::synth::SynthOptions options;
-  options.cache_dir = FXSIM_MVAU_SYNTH_CACHE;
-  return fxsim::synth::synthesize(request, options);
+  return fxsim::unit_cost_suite::synthesize("mvau", v, FXSIM_MVAU_SYNTH_CACHE);
 }
 
 resources::ResourceEstimate model(const MvVariant& v) {
-  return units::estimate("mvau", units::resolve_params(units::find_unit("mvau"), v.overrides),
-                         Family::xc7, v.use_dsp);
-}
-
-double error_percent(int model, int yosys) {
-  return yosys == 0 ? (model == 0 ? 0.0 : 100.0) : 100.0 * (model - yosys) / yosys;
-}
-
-int yosys_logic_luts(const fxsim::synth::SynthResult& y) {
-  return y.counts.logic_luts() + y.counts.srl;
+  return fxsim::unit_cost_suite::model("mvau", v);
 }
 
 class MvauVsYosys : public ::testing::TestWithParam<MvVariant> {};
@@ -143,13 +128,4 @@ void print_table() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--markdown") {
-      print_table();
-      return 0;
-    }
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return fxsim::unit_cost_suite::run(argc, argv, print_table); }

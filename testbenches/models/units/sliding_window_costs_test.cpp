@@ -16,6 +16,7 @@
 #include "models/units/sliding_window/sliding_window.hpp"
 #include "models/units/unit_registry.hpp"
 #include "synth/synthesize.hpp"
+#include "testbenches/models/units/unit_cost_suite.hpp"
 
 namespace {
 
@@ -146,13 +147,4 @@ void print_table() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--markdown") {
-      print_table();
-      return 0;
-    }
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return fxsim::unit_cost_suite::run(argc, argv, print_table); }

@@ -19,6 +19,7 @@
 #include "models/units/unit_registry.hpp"
 #include "models/units/weight_mem/weight_mem.hpp"
 #include "synth/synthesize.hpp"
+#include "testbenches/models/units/unit_cost_suite.hpp"
 
 #ifndef FXSIM_WEIGHT_MEM_SYNTH_CACHE
 #error "FXSIM_WEIGHT_MEM_SYNTH_CACHE must be defined (the yosys result cache of this suite)"
@@ -95,13 +96,8 @@ bool is_ram_cell(const std::string& type) {
   return type.rfind("RAM", 0) == 0;  // RAM32M, RAM64M8, RAM64X1D, RAMB18E1, RAMB36E2, ...
 }
 
-double error_percent(int model, int yosys) {
-  return yosys == 0 ? (model == 0 ? 0.0 : 100.0) : 100.0 * (model - yosys) / yosys;
-}
-
-int yosys_logic_luts(const fxsim::synth::SynthResult& y) {
-  return y.counts.logic_luts() + y.counts.srl;
-}
+using fxsim::unit_cost_suite::error_percent;
+using fxsim::unit_cost_suite::yosys_logic_luts;
 
 class WeightMemVsYosys : public ::testing::TestWithParam<WmVariant> {};
 
@@ -162,13 +158,4 @@ void print_table() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--markdown") {
-      print_table();
-      return 0;
-    }
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return fxsim::unit_cost_suite::run(argc, argv, print_table); }
