@@ -107,7 +107,7 @@ void validate(const AffineConv& layer) { validate(window_dense(layer)); }
 std::vector<std::int64_t> affine_conv_windows(const AffineConv& layer,
                                               const std::vector<std::int64_t>& x_q,
                                               std::size_t batch) {
-  check_shape(layer);
+  validate(layer);  // the input type too: its zero point is read below
   check_input_count(layer, x_q, batch);
   const units::ConvShape& s = layer.shape;
   const auto channels = static_cast<std::size_t>(s.channels);

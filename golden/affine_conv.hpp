@@ -58,7 +58,8 @@ AffineDense window_dense(const AffineConv& layer);
 void validate(const AffineConv& layer);
 
 // The windows of a batch of images (batch x C x H x W, NCHW, integers of the input format):
-// (batch x OH x OW) rows of K * K * C integers in the window order, the padding taps zx.
+// (batch x OH x OW) rows of K * K * C integers in the window order, the padding taps zx. The
+// layer is validated first (validate).
 std::vector<std::int64_t> affine_conv_windows(const AffineConv& layer,
                                               const std::vector<std::int64_t>& x_q,
                                               std::size_t batch);

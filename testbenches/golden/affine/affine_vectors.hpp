@@ -17,10 +17,7 @@ class ByteReader {
  public:
   explicit ByteReader(const std::string& path) : path_(path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-      throw std::runtime_error(
-          path +
-          ": cannot open (run its ctest fixture, affine.make_vectors or affine.make_conv_vectors)");
+    if (!in) throw std::runtime_error(path + ": cannot open (run the fixtures affine.make_*)");
     bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
