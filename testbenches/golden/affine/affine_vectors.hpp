@@ -1,5 +1,6 @@
-// Readers of the files make_affine_vectors.py writes (its docstring has the layout): PyTorch's
-// quantized dense layers and its quantize / dequantize vectors. Header only, test code.
+// Readers of the files make_affine_vectors.py and make_affine_conv_vectors.py write (their
+// docstrings have the layouts): PyTorch's quantized dense layers, its quantize / dequantize
+// vectors and its quantized 2-D convolutions. Header only, test code.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@ class ByteReader {
  public:
   explicit ByteReader(const std::string& path) : path_(path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open (run the fixture affine_vectors)");
+    if (!in) throw std::runtime_error(path + ": cannot open (run the fixtures affine.make_*)");
     bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
@@ -96,6 +97,80 @@ inline std::vector<LinearCase> read_linear_cases(const std::string& path) {
     c.qw = r.values<std::int8_t>(std::size_t{c.out} * c.in);
     c.y_qnnpack = r.values<std::uint8_t>(std::size_t{c.batch} * c.out);
     if (c.has_onednn) c.y_onednn = r.values<std::uint8_t>(std::size_t{c.batch} * c.out);
+  }
+  if (!r.at_end()) throw std::runtime_error(path + ": bytes after the last case");
+  return cases;
+}
+
+// One torch.ops.quantized.conv2d (or conv2d_relu) call. The 8-bit integers (quint8 or qint8
+// by `signed_activations`) are held as int32.
+struct ConvCase {
+  std::uint32_t batch = 0, channels = 0, height = 0, width = 0, out_channels = 0, kernel = 0,
+                stride = 0, padding = 0;
+  bool per_channel = false, has_bias = false, has_onednn = false, signed_activations = false,
+       relu = false, has_fbgemm = false;
+  float sx = 0, sy = 0;
+  std::int32_t zx = 0, zy = 0;
+  std::vector<float> sw;
+  std::vector<std::int32_t> zw;
+  std::vector<float> bias;
+  std::vector<std::int32_t> qx;                             // N x C x H x W
+  std::vector<std::int8_t> qw;                              // O x C x K x K
+  std::vector<std::int32_t> y_qnnpack, y_onednn, y_fbgemm;  // N x O x OH x OW
+
+  std::uint32_t out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
+  std::uint32_t out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
+};
+
+inline std::vector<std::int32_t> read_bytes_as_int(ByteReader& r, bool is_signed, std::size_t n) {
+  std::vector<std::int32_t> v;
+  if (is_signed) {
+    const std::vector<std::int8_t> b = r.values<std::int8_t>(n);
+    v.assign(b.begin(), b.end());
+  } else {
+    const std::vector<std::uint8_t> b = r.values<std::uint8_t>(n);
+    v.assign(b.begin(), b.end());
+  }
+  return v;
+}
+
+inline std::vector<ConvCase> read_conv_cases(const std::string& path) {
+  ByteReader r(path);
+  r.expect_magic("FXAFCNV1");
+  const auto count = r.value<std::uint32_t>();
+  std::vector<ConvCase> cases(count);
+  for (ConvCase& c : cases) {
+    c.batch = r.value<std::uint32_t>();
+    c.channels = r.value<std::uint32_t>();
+    c.height = r.value<std::uint32_t>();
+    c.width = r.value<std::uint32_t>();
+    c.out_channels = r.value<std::uint32_t>();
+    c.kernel = r.value<std::uint32_t>();
+    c.stride = r.value<std::uint32_t>();
+    c.padding = r.value<std::uint32_t>();
+    const auto flags = r.value<std::uint32_t>();
+    c.per_channel = flags & 1;
+    c.has_bias = flags & 2;
+    c.has_onednn = flags & 4;
+    c.signed_activations = flags & 8;
+    c.relu = flags & 16;
+    c.has_fbgemm = flags & 32;
+    c.sx = r.value<float>();
+    c.zx = r.value<std::int32_t>();
+    c.sy = r.value<float>();
+    c.zy = r.value<std::int32_t>();
+    c.sw = r.values<float>(c.out_channels);
+    c.zw = r.values<std::int32_t>(c.out_channels);
+    if (c.has_bias) c.bias = r.values<float>(c.out_channels);
+    const std::size_t k2 = std::size_t{c.kernel} * c.kernel;
+    c.qx = read_bytes_as_int(r, c.signed_activations,
+                             std::size_t{c.batch} * c.channels * c.height * c.width);
+    c.qw = r.values<std::int8_t>(std::size_t{c.out_channels} * c.channels * k2);
+    const std::size_t outputs =
+        std::size_t{c.batch} * c.out_channels * c.out_height() * c.out_width();
+    c.y_qnnpack = read_bytes_as_int(r, c.signed_activations, outputs);
+    if (c.has_onednn) c.y_onednn = read_bytes_as_int(r, c.signed_activations, outputs);
+    if (c.has_fbgemm) c.y_fbgemm = read_bytes_as_int(r, c.signed_activations, outputs);
   }
   if (!r.at_end()) throw std::runtime_error(path + ": bytes after the last case");
   return cases;
