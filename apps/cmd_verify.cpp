@@ -78,6 +78,17 @@ nlohmann::json bn_json(const engine::EngineConfig& p) {
           {"clip", p.bn->clip}};
 }
 
+// An affine layer's int_requant ([requant]; null for the others).
+nlohmann::json requant_json(const engine::EngineConfig& p) {
+  if (!p.requant) return nullptr;
+  return {{"output", p.requant->output.str()},
+          {"zero_point", p.requant->zero_point},
+          {"rounding", p.requant->rounding == fx::IntegerRounding::DOUBLE ? "double" : "single"},
+          {"m0_bits", p.requant->m0_bits},
+          {"lshift_max", p.requant->lshift_max},
+          {"relu", p.requant->relu}};
+}
+
 // The first differing logit, as the network engine's report gives it (null: none).
 nlohmann::json first_mismatch_json(const env::VerifyReport& r) {
   if (r.first_mismatch_image < 0) return nullptr;
@@ -99,6 +110,7 @@ nlohmann::json report_json(const env::VerifyReport& r) {
                       {"simd", l.simd},
                       {"types", types_json(l.point)},
                       {"bn", bn_json(l.point)},
+                      {"requant", requant_json(l.point)},
                       {"resources", resources_json(l.resources)},
                       {"pe_variant", l.pe_variant},
                       {"bn_variant", l.bn_variant},
@@ -178,6 +190,14 @@ void print_formats(const env::VerifyReport& r) {
                                   : std::string(engine::to_string(p.bn->activation));
       fmt::print("{:<10} bn_act: scale {}, bias {} -> {}, {}\n", "", fx::type_str(p.bn->scale),
                  p.bn->bias.str(), p.bn->output.str(), act);
+    }
+    if (p.requant) {
+      const engine::RequantConfig& q = *p.requant;
+      fmt::print(
+          "{:<10} int_requant: M0 {} bits, {} rounding, left shifts up to {} -> {} zero "
+          "point {}{}\n",
+          "", q.m0_bits, q.rounding == fx::IntegerRounding::DOUBLE ? "double" : "single",
+          q.lshift_max, q.output.str(), q.zero_point, q.relu ? ", relu" : "");
     }
   }
 }
@@ -348,6 +368,13 @@ int verify_command(const VerifyCommandOptions& o) {
                              : file.model.dense_only() ? "layer"
                                                        : "network";
   if (!engine_options_fit(o, engine)) return kExitUsage;
+  if (engine == "network" && file.is_affine()) {
+    print_error(kCommand,
+                "--engine network: {}: an affine integer model (model file version 3) runs on "
+                "the layer engine (int_requant after each MAC array); expected --engine layer",
+                o.model);
+    return kExitUsage;
+  }
   if (engine == "network") return verify_network_command(o, file);
   if (!file.model.dense_only()) {
     print_error(kCommand,
@@ -470,6 +497,9 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "per layer (in -> out, PE, SIMD, cycles, transfers, analytical LUT/FF/DSP, mismatches),\n"
       "each layer's formats, the logit mismatches (the first: image, class, both raws), latency\n"
       "and throughput at the clock.\n"
+      "An affine integer model (an affine variant of `fxsim train`, model file version 3) runs\n"
+      "on the layer engine only: each layer's MAC array multiplies the integers and one\n"
+      "int_requant per layer applies its folded bias and M0 x 2^-(B+n) multipliers (SIMD 8).\n"
       "With --engine network (a CNN's default; an MLP's too on request) the model becomes a\n"
       "streaming network (`fxsim network-from-model`: conv, pool and dense blocks) folded by\n"
       "--pe / --simd or by the auto-folding rule (--target-interval, --lut-budget, --dsp-budget),\n"

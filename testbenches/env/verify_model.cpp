@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "models/engine/elaboration.hpp"
 #include "models/engine/latency.hpp"
 #include "models/engine/stimulus.hpp"
+#include "testbenches/env/affine_layer_point.hpp"
 #include "util/forked_tasks.hpp"
 
 namespace fxsim::env {
@@ -65,13 +67,48 @@ env::Backends backends_of(env::BackendKind k) {
   return k == env::BackendKind::RTL ? env::Backends::RTL : env::Backends::MODEL;
 }
 
+// SIMD of an affine layer (its accumulator wraps: any order of the sum gives the same result).
+constexpr int kAffineSimd = 8;
+
+// A layer of the model as verify runs it on the layer engine: its name and shape, and how its
+// design point and buffers are made (a fixed-point dense layer with its own SIMD and bn_act, or
+// an affine integer layer with [requant]).
+struct VerifyLayer {
+  std::string name;
+  int in_features = 0, out_features = 0, simd = 0;
+  std::function<engine::EngineConfig(const engine::Hardware&, int batch)> point;
+  std::function<engine::Stimulus(const engine::EngineConfig&, std::vector<std::int64_t>)> stimulus;
+};
+
+std::vector<VerifyLayer> verify_layers(const golden::ModelFile& file) {
+  std::vector<VerifyLayer> layers;
+  for (const golden::DenseLayer& l : file.model.layers) {
+    layers.push_back(
+        {l.name, l.in_features, l.out_features, l.simd,
+         [&l](const engine::Hardware& hw, int batch) { return layer_point(l, hw, batch); },
+         [&l](const engine::EngineConfig& cfg, std::vector<std::int64_t> in) {
+           return layer_stimulus(l, cfg, std::move(in));
+         }});
+  }
+  for (const golden::AffineDense& l : file.affine) {
+    layers.push_back({l.name, l.in_features, l.out_features, std::min(kAffineSimd, l.in_features),
+                      [&l](const engine::Hardware& hw, int batch) {
+                        return affine_layer_point(l, hw, kAffineSimd, batch);
+                      },
+                      [&l](const engine::EngineConfig& cfg, std::vector<std::int64_t> in) {
+                        return affine_layer_stimulus(l, cfg, std::move(in));
+                      }});
+  }
+  return layers;
+}
+
 // The pixel bytes of the first `count` golden images: raws of the model's input type.
 std::vector<std::int64_t> load_inputs(const golden::ModelFile& file, const std::string& data_dir,
-                                      int count) {
+                                      int count, int features) {
   const golden::GoldenResults& g = *file.golden;
   try {
-    const std::vector<std::uint8_t> pixels = golden::read_golden_pixels(
-        golden::golden_images_path(g, data_dir), count, file.model.layers.front().in_features);
+    const std::vector<std::uint8_t> pixels =
+        golden::read_golden_pixels(golden::golden_images_path(g, data_dir), count, features);
     return {pixels.begin(), pixels.end()};
   } catch (const golden::IdxError& e) {
     throw VerifyError(std::string("the model's test images: ") + e.what() +
@@ -83,14 +120,14 @@ std::vector<std::int64_t> load_inputs(const golden::ModelFile& file, const std::
 
 // One batch of inputs through every layer on the engine; returns the last layer's outputs and
 // adds each layer's cycles and checks to `layers`.
-std::vector<std::int64_t> run_layers(const golden::QuantNetwork& model, const VerifyOptions& o,
+std::vector<std::int64_t> run_layers(const std::vector<VerifyLayer>& model, const VerifyOptions& o,
                                      const std::vector<engine::Hardware>& hw, int batch,
                                      std::vector<std::int64_t> input,
                                      std::vector<LayerVerify>* layers, bool single) {
-  for (std::size_t i = 0; i < model.layers.size(); ++i) {
-    const golden::DenseLayer& layer = model.layers[i];
-    const engine::EngineConfig cfg = layer_point(layer, hw[i], batch);
-    const engine::Stimulus stim = layer_stimulus(layer, cfg, std::move(input));
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    const VerifyLayer& layer = model[i];
+    const engine::EngineConfig cfg = layer.point(hw[i], batch);
+    const engine::Stimulus stim = layer.stimulus(cfg, std::move(input));
     env::RunOptions run_options;
     run_options.stimulus = &stim;
     env::RunSummary s = env::run_point(cfg, backends_of(o.backend), run_options);
@@ -122,7 +159,9 @@ void check_request(const golden::ModelFile& file, const std::string& model_path,
                       ": the model file holds no golden test results to compare with; export it "
                       "from `fxsim train` (golden results are written with every model)");
   }
-  if (file.model.layers.empty()) throw VerifyError(model_path + ": the model has no layers");
+  if (file.model.layers.empty() && !file.is_affine()) {
+    throw VerifyError(model_path + ": the model has no layers");
+  }
   try {
     golden::require_dense(file.model, "fxsim verify");
   } catch (const golden::ModelError& e) {
@@ -141,8 +180,9 @@ void check_request(const golden::ModelFile& file, const std::string& model_path,
 // design point and analytical resources and no counts yet. Every layer maps onto the engine (or
 // the error names it) before anything is simulated, so a bad model fails at once rather than
 // after the first layers' runs.
-VerifyReport empty_report(const golden::ModelFile& file, const std::string& model_path,
-                          const VerifyOptions& o, const std::vector<engine::Hardware>& hw) {
+VerifyReport empty_report(const golden::ModelFile& file, const std::vector<VerifyLayer>& layers,
+                          const std::string& model_path, const VerifyOptions& o,
+                          const std::vector<engine::Hardware>& hw) {
   VerifyReport r;
   r.model_path = model_path;
   r.backend = env::to_string(o.backend);
@@ -150,8 +190,8 @@ VerifyReport empty_report(const golden::ModelFile& file, const std::string& mode
   r.batch = std::min(o.batch, r.images);
   r.hw = o.hw;
   r.family = o.family;
-  for (std::size_t i = 0; i < file.model.layers.size(); ++i) {
-    const golden::DenseLayer& l = file.model.layers[i];
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const VerifyLayer& l = layers[i];
     LayerVerify lv;
     lv.name = l.name;
     lv.in_features = l.in_features;
@@ -159,7 +199,7 @@ VerifyReport empty_report(const golden::ModelFile& file, const std::string& mode
     lv.pe = hw[i].pe;
     lv.simd = l.simd;
     try {
-      lv.point = layer_point(l, hw[i], r.batch);
+      lv.point = l.point(hw[i], r.batch);
       lv.resources = engine::engine_cost(engine::elaborate(lv.point), o.family, true);
     } catch (const engine::PointFileError& e) {
       throw VerifyError(model_path + ": " + e.what());
@@ -262,11 +302,18 @@ void add_batch_counts(const LayerVerify& batch, LayerVerify& total) {
 
 std::vector<engine::Hardware> layer_hardware(const golden::QuantNetwork& model,
                                              const VerifyOptions& o) {
-  const std::size_t n = model.layers.size();
+  std::vector<std::string> names;
+  for (const golden::DenseLayer& l : model.layers) names.push_back(l.name);
+  return layer_hardware(names, o);
+}
+
+std::vector<engine::Hardware> layer_hardware(const std::vector<std::string>& layer_names,
+                                             const VerifyOptions& o) {
+  const std::size_t n = layer_names.size();
   if (!o.layer_pe.empty() && o.layer_pe.size() != 1 && o.layer_pe.size() != n) {
     std::string values, names;
     for (int pe : o.layer_pe) values += (values.empty() ? "" : ",") + std::to_string(pe);
-    for (const golden::DenseLayer& l : model.layers) names += (names.empty() ? "" : ", ") + l.name;
+    for (const std::string& l : layer_names) names += (names.empty() ? "" : ", ") + l;
     throw VerifyError("--pe " + values + ": " + std::to_string(o.layer_pe.size()) +
                       " values for a model of " + std::to_string(n) + " layer" +
                       (n == 1 ? "" : "s") + " (" + names + "); expected one value per layer (" +
@@ -283,14 +330,16 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
                           const VerifyOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   check_request(file, model_path, o);
-  const golden::QuantNetwork& model = file.model;
+  const std::vector<VerifyLayer> model = verify_layers(file);
   const golden::GoldenResults& g = *file.golden;
-  const int classes = model.layers.back().out_features;
-  const std::vector<engine::Hardware> hw = layer_hardware(model, o);
-  VerifyReport r = empty_report(file, model_path, o, hw);
+  const int classes = model.back().out_features;
+  std::vector<std::string> names;
+  for (const VerifyLayer& l : model) names.push_back(l.name);
+  const std::vector<engine::Hardware> hw = layer_hardware(names, o);
+  VerifyReport r = empty_report(file, model, model_path, o, hw);
 
-  const int features = model.layers.front().in_features;
-  const std::vector<std::int64_t> pixels = load_inputs(file, o.data_dir, r.images);
+  const int features = model.front().in_features;
+  const std::vector<std::int64_t> pixels = load_inputs(file, o.data_dir, r.images, features);
   const auto slice = [&](int first, int n) {
     const auto b = pixels.begin() + static_cast<std::ptrdiff_t>(first) * features;
     return std::vector<std::int64_t>(b, b + static_cast<std::ptrdiff_t>(n) * features);

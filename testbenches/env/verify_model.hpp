@@ -106,5 +106,8 @@ VerifyReport verify_model(const golden::ModelFile& file, const std::string& mode
 // layer_pe). Throws VerifyError when layer_pe has neither one value nor one per layer.
 std::vector<engine::Hardware> layer_hardware(const golden::QuantNetwork& model,
                                              const VerifyOptions& options);
+// The same for layers named `layer_names` (any model kind; the error lists the names).
+std::vector<engine::Hardware> layer_hardware(const std::vector<std::string>& layer_names,
+                                             const VerifyOptions& options);
 
 }  // namespace fxsim::env
