@@ -1,5 +1,5 @@
 // The Verilated units an elaborated design point needs: its PE unit and, with [bn], its bn_act,
-// with [requant], its int_requant (driven port by port: tlm/rtl/requant_stage.hpp), each at the
+// with [requant], its int_requant (driven port by port: tlm/rtl/verilated_requant.hpp), each at the
 // parameters the point elaborates to.
 #pragma once
 

@@ -108,8 +108,8 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
     }
   }
   if (variants_.requant) {
-    requant_ =
-        std::make_unique<RequantStage>(*variants_.requant, *elaboration_.requant_config, "requant");
+    requant_ = std::make_unique<VerilatedRequant>(*variants_.requant, *elaboration_.requant_config,
+                                                  "requant");
   }
   for (auto& m : pes_) m->reset();
   for (auto& m : bns_) m->reset();
@@ -242,7 +242,7 @@ void RtlTransactor::trace_edge(std::uint64_t edge_ticks, bool rising) {
 std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64_t first_edge) {
   const int pe = cfg_.pe, n_out = cfg_.out_features, sf = sf_, nf = nf_;
   const bool has_bn = !bns_.empty();
-  RequantStage* const requant = requant_.get();
+  VerilatedRequant* const requant = requant_.get();
   const bool has_post = has_bn || requant != nullptr;  // a unit between the PEs and the output
   const bool traced = trace_ != nullptr;
   const std::uint64_t out_mask = verilated::low_mask(mac_out_bits_);

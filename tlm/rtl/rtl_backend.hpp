@@ -1,12 +1,12 @@
 // The rtl backend of the layer engine (docs/engine.md): PE Verilated fx_mac_pe / khot_pe models
 // and, with [bn], PE bn_act models (MAC out -> BN in, per PE), or with [requant] ONE int_requant
-// of PE lanes (the PE results of a neuron fold -> its lanes, tlm/rtl/requant_stage.hpp), clocked
-// by the transactor's own loop (RtlTransactor::run). A run streams the job's buffers as valid/ready
-// beats in the contract's folding order, back to back, collects the outputs and counts the rising
-// edges from the first beat to the edge that writes the last output, inclusive: those are the run's
-// cycles. Each unit hands its result on through a one-entry register (the contract's "one edge that
-// moves its result to the next stage, or into the output buffer"), so a run takes beats +
-// (MAC_STAGES + 1) + (bn ? BN_STAGES + 1 : 0) + (requant ? its STAGES + 1 : 0) edges. With
+// of PE lanes (the PE results of a neuron fold -> its lanes, tlm/rtl/verilated_requant.hpp),
+// clocked by the transactor's own loop (RtlTransactor::run). A run streams the job's buffers as
+// valid/ready beats in the contract's folding order, back to back, collects the outputs and counts
+// the rising edges from the first beat to the edge that writes the last output, inclusive: those
+// are the run's cycles. Each unit hands its result on through a one-entry register (the contract's
+// "one edge that moves its result to the next stage, or into the output buffer"), so a run takes
+// beats + (MAC_STAGES + 1) + (bn ? BN_STAGES + 1 : 0) + (requant ? its STAGES + 1 : 0) edges. With
 // [requant] a run first writes int_requant's parameter memory (NF edges of that unit alone, before
 // the run's first edge: not counted, not traced, no SystemC time).
 //
@@ -29,9 +29,9 @@
 #include "models/engine/engine_config.hpp"
 #include "models/engine/memory_map.hpp"
 #include "tlm/rtl/engine_variants.hpp"
-#include "tlm/rtl/requant_stage.hpp"
 #include "tlm/rtl/verilated/port_image.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
+#include "tlm/rtl/verilated_requant.hpp"
 
 namespace fxsim::tlm_rtl {
 
@@ -82,7 +82,7 @@ class RtlTransactor : public sc_core::sc_module {
   std::vector<std::unique_ptr<verilated::BnModel>> bns_;
   std::vector<verilated::PeModel*> pe_ptrs_;  // pes_ / bns_ for the clock loop
   std::vector<verilated::BnModel*> bn_ptrs_;
-  std::unique_ptr<RequantStage> requant_;  // with [requant]
+  std::unique_ptr<VerilatedRequant> requant_;  // with [requant]
   std::unique_ptr<TraceWriter> trace_;
 
   // Geometry of a run.

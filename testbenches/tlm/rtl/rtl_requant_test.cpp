@@ -194,8 +194,8 @@ std::vector<RequantSpec> grid() {
     add(s);
   }
   {  // PE past N_out in the only fold (PE 6 of 4), MAC_STAGES 1
-    RequantSpec s{"int8_double_relu_pe6_16x4_b1"};
-    s.relu = true, s.pe = 6, s.in = 16, s.out = 4, s.mac_stages = 1, s.seed = 17;
+    RequantSpec s{"int8_double_relu_pe6_16x4_b3"};
+    s.relu = true, s.pe = 6, s.in = 16, s.out = 4, s.batch = 3, s.mac_stages = 1, s.seed = 17;
     add(s);
   }
   return g;
@@ -331,7 +331,7 @@ TEST(RtlRequant, ChangedParameterWordChangesExactlyItsChannel) {
   ASSERT_GT(n, 0u) << "the stimulus multiplier has no right shift to take one from";
   changed.bn_scale_words[4] = static_cast<std::int64_t>(((n - 1) << b) | m0);  // ~2.5x or ~1.6x
   changed.bn_scale[4] = changed.bn_scale_words[4];
-  changed.bn_bias[1] += 40;
+  changed.bn_bias[1] += 3000;  // ~7 output steps at the stimulus' multiplier (~1 / 400)
 
   env::RunOptions o;
   o.stimulus = &changed;

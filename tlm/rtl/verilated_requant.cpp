@@ -1,4 +1,4 @@
-#include "tlm/rtl/requant_stage.hpp"
+#include "tlm/rtl/verilated_requant.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -31,8 +31,8 @@ int find_port(const verilated::PortModel& m, const char* name) {
 
 }  // namespace
 
-RequantStage::RequantStage(const verilated::PortVariant& variant,
-                           const units::IntRequantConfig& cfg, const char* instance)
+VerilatedRequant::VerilatedRequant(const verilated::PortVariant& variant,
+                                   const units::IntRequantConfig& cfg, const char* instance)
     : cfg_(cfg), model_(variant.make(instance)) {
   const verilated::PortModel& m = *model_;
   clk_ = find_port(m, "clk");
@@ -50,14 +50,14 @@ RequantStage::RequantStage(const verilated::PortVariant& variant,
   out_words_.assign(static_cast<std::size_t>(verilated::port_words(cfg.pe * cfg.out.width)), 0);
 }
 
-void RequantStage::clock() {
+void VerilatedRequant::clock() {
   set_bit(clk_, true);
   model_->eval();
   set_bit(clk_, false);
   model_->eval();
 }
 
-void RequantStage::reset() {
+void VerilatedRequant::reset() {
   set_bit(rst_n_, false);
   set_bit(in_valid_, false);
   set_bit(out_ready_, true);
@@ -70,7 +70,8 @@ void RequantStage::reset() {
   model_->eval();
 }
 
-void RequantStage::load(const std::int64_t* multipliers, const std::int64_t* biases, int channels) {
+void VerilatedRequant::load(const std::int64_t* multipliers, const std::int64_t* biases,
+                            int channels) {
   const int word = cfg_.word_width();
   words_.reset(static_cast<std::size_t>(cfg_.folds()), cfg_.pe * word);
   for (int c = 0; c < channels; ++c) {
@@ -94,7 +95,8 @@ void RequantStage::load(const std::int64_t* multipliers, const std::int64_t* bia
   model_->eval();
 }
 
-verilated::UnitSample RequantStage::step(bool valid, const std::uint64_t* acc, std::uint64_t* out) {
+verilated::UnitSample VerilatedRequant::step(bool valid, const std::uint64_t* acc,
+                                             std::uint64_t* out) {
   set_bit(in_valid_, valid);
   if (valid) {  // the lanes only matter when offered
     std::fill(in_words_.begin(), in_words_.end(), 0);
@@ -118,7 +120,7 @@ verilated::UnitSample RequantStage::step(bool valid, const std::uint64_t* acc, s
   return u;
 }
 
-void RequantStage::rise() {
+void VerilatedRequant::rise() {
   set_bit(clk_, true);
   model_->eval();
 }

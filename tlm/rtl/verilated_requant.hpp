@@ -20,12 +20,12 @@
 
 namespace fxsim::tlm_rtl {
 
-class RequantStage {
+class VerilatedRequant {
  public:
   // `instance` is the trace scope. Throws std::invalid_argument when the variant lacks a port of
   // int_requant.
-  RequantStage(const verilated::PortVariant& variant, const units::IntRequantConfig& cfg,
-               const char* instance);
+  VerilatedRequant(const verilated::PortVariant& variant, const units::IntRequantConfig& cfg,
+                   const char* instance);
 
   // rst_n low over two rising edges, then high with clk low: pipeline empty, fold counter 0;
   // out_ready is high from here on (the engine's hand-off register always takes the result).
