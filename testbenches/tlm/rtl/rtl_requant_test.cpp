@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -51,6 +52,8 @@ struct RequantSpec {
   int acc_w = 32, bias_w = 32, m0_bits = 31, lshift_max = 0, stages = 2, mac_stages = 2;
   std::uint64_t seed = 1;
 };
+
+void PrintTo(const RequantSpec& s, std::ostream* os) { *os << s.name; }  // for test names
 
 engine::EngineConfig make_config(const RequantSpec& s) {
   engine::EngineConfig c;
@@ -209,7 +212,7 @@ RequantSpec wrong_parameter_spec() {
 
 RequantSpec speed_spec() {
   RequantSpec s{"speed"};
-  s.pe = 8, s.in = 784, s.out = 128, s.batch = 4, s.relu = true;
+  s.pe = 8, s.in = 784, s.out = 128, s.batch = 32, s.relu = true;
   return s;
 }
 
@@ -220,6 +223,8 @@ TEST(Prebuild, RtlRequantVariants) {
   std::vector<RequantSpec> specs = grid();
   specs.push_back(wrong_parameter_spec());
   specs.push_back(speed_spec());
+  specs.push_back(speed_spec());
+  specs.back().in = 8;  // SpeedWithABeatEveryEdge: the same units
   for (const RequantSpec& s : specs) {
     const engine::Elaboration e = engine::elaborate(make_config(s));
     ASSERT_TRUE(e.requant.has_value()) << s.name;
@@ -397,21 +402,39 @@ TEST(RtlRequant, TraceHasTheRequantUnitAndChangesNothing) {
   }
 }
 
-// The speed of one point (printed, not checked): a 784 -> 128 int8 layer, PE 8, SIMD 8, batch 4,
-// untraced, after a first run that loads the variants.
-TEST(RtlRequant, SpeedOfOnePoint) {
-  const engine::EngineConfig cfg = make_config(speed_spec());
+// The speed of the rtl backend with int_requant, printed, not checked: a point untraced, after a
+// first run that loads the variants, and the same PE array without [requant] (the accumulators
+// straight into the output buffer), for what int_requant's port model costs.
+void print_speed(const RequantSpec& spec) {
+  const engine::EngineConfig cfg = make_config(spec);
   const engine::Stimulus st = engine::make_stimulus(cfg, cfg.seed, cfg.batch);
   run_direct(cfg, {st});
   const DirectRuns r = run_direct(cfg, {st});
   EXPECT_EQ(r.outputs[0], brute_layer(cfg, st));
   ASSERT_EQ(r.cycles.size(), 1u);
   EXPECT_EQ(r.cycles[0], expected_cycles(cfg, cfg.batch));
+  engine::EngineConfig bare = cfg;
+  bare.requant.reset();
+  const DirectRuns b = run_direct(bare, {st});
   std::printf(
-      "rtl backend [requant] 784x128 PE 8 SIMD 8 batch 4: %llu cycles in %.3f s (%.2f M "
-      "cycles/s)\n",
+      "rtl backend %dx%d PE %d SIMD %d batch %d: [requant] %llu cycles in %.3f s (%.2f M "
+      "cycles/s); without it %llu cycles in %.3f s (%.2f M cycles/s)\n",
+      cfg.in_features, cfg.out_features, cfg.pe, cfg.simd, cfg.batch,
       static_cast<unsigned long long>(r.cycles[0]), r.seconds,
-      static_cast<double>(r.cycles[0]) / r.seconds / 1e6);
+      static_cast<double>(r.cycles[0]) / r.seconds / 1e6,
+      static_cast<unsigned long long>(b.cycles[0]), b.seconds,
+      static_cast<double>(b.cycles[0]) / b.seconds / 1e6);
+}
+
+// 784 -> 128, PE 8, SIMD 8, batch 32: int_requant is busy on 3 or 4 edges of each 98 (SF).
+TEST(RtlRequant, SpeedOfOnePoint) { print_speed(speed_spec()); }
+
+// 8 -> 128 (SF = 1), batch 2048: int_requant takes a beat on every edge, the port model's worst
+// case.
+TEST(RtlRequant, SpeedWithABeatEveryEdge) {
+  RequantSpec s = speed_spec();
+  s.in = 8, s.batch = 2048;
+  print_speed(s);
 }
 
 }  // namespace
