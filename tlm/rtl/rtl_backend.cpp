@@ -4,6 +4,7 @@
 
 #include "models/engine/elaboration.hpp"
 #include "models/engine/latency.hpp"
+#include "models/engine/layer_stages.hpp"
 #include "models/engine/memory_map.hpp"
 
 // Verilator 5.006: its headers after <systemc> need sc_time_stamp in scope.
@@ -212,8 +213,14 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
   }
   prepare(job);
   // int_requant's parameters go into its memory before the run (the bn_acts take theirs with
-  // each item instead).
-  if (requant_) requant_->load(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+  // each item instead). A channel the unit cannot take fails the run, as on the model backend
+  // (the contract's check, engine::RequantStage::channels, with its message); the RTL would
+  // take any bits.
+  if (requant_) {
+    engine::RequantStage(*elaboration_.requant_config)
+        .channels(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+    requant_->load(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+  }
   const std::uint64_t first = first_edge_ticks();
   const std::uint64_t edges = clock_run(job, first);
   last_edge_ticks_ = first + (edges - 1) * period_ticks_;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -28,6 +29,7 @@
 #include "models/engine/engine_config.hpp"
 #include "models/engine/reference.hpp"
 #include "models/engine/stimulus.hpp"
+#include "models/systemc/model_backend.hpp"
 #include "testbenches/env/run_point.hpp"
 #include "testbenches/env/simulation_scope.hpp"
 #include "tlm/rtl/rtl_backend.hpp"
@@ -273,12 +275,17 @@ INSTANTIATE_TEST_SUITE_P(Requant, RtlRequantGrid, ::testing::ValuesIn(grid()),
 // ----------------------------------------------------------------
 
 SC_MODULE(Runs) {
-  tlm_rtl::RtlBackend* backend = nullptr;
+  engine::EngineBackend* backend = nullptr;
   std::vector<engine::EngineJob>* jobs = nullptr;
   std::vector<std::uint64_t> cycles;
+  std::string error;  // what a run threw; the runs stop there
   SC_CTOR(Runs) { SC_THREAD(drive); }
   void drive() {
-    for (engine::EngineJob& j : *jobs) cycles.push_back(backend->run(j));
+    try {
+      for (engine::EngineJob& j : *jobs) cycles.push_back(backend->run(j));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
   }
 };
 
@@ -286,16 +293,23 @@ struct DirectRuns {
   std::vector<std::vector<std::int64_t>> outputs;
   std::vector<std::uint64_t> cycles;
   double seconds = 0;  // host time of sc_start
+  std::string error;   // what a run threw
 };
 
-// The stimuli one after another on ONE transactor (one parameter load per run), optionally
-// traced to `vcd`.
+// The stimuli one after another on ONE rtl transactor (one parameter load per run), optionally
+// traced to `vcd`; or on one model backend.
 DirectRuns run_direct(const engine::EngineConfig& cfg, const std::vector<engine::Stimulus>& stims,
-                      const std::string& vcd = "") {
+                      const std::string& vcd = "", bool model = false) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
   env::SimulationScope scope;
-  tlm_rtl::RtlBackend backend("rtl", engine::elaborate(cfg), {vcd});
+  std::unique_ptr<engine::EngineBackend> backend;
+  if (model) {
+    backend = std::make_unique<systemc::ModelBackend>("model", engine::elaborate(cfg));
+  } else {
+    backend = std::make_unique<tlm_rtl::RtlBackend>("rtl", engine::elaborate(cfg),
+                                                    tlm_rtl::RtlTraceOptions{vcd});
+  }
   DirectRuns r;
   r.outputs.assign(stims.size(), std::vector<std::int64_t>(static_cast<std::size_t>(cfg.batch) *
                                                            cfg.out_features));
@@ -311,12 +325,13 @@ DirectRuns run_direct(const engine::EngineConfig& cfg, const std::vector<engine:
     j.bn_bias = &stims[i].bn_bias;
   }
   Runs driver("driver");
-  driver.backend = &backend;
+  driver.backend = backend.get();
   driver.jobs = &jobs;
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cycles = driver.cycles;
+  r.error = driver.error;
   return r;
 }
 
@@ -357,6 +372,22 @@ TEST(RtlRequant, ChangedParameterWordChangesExactlyItsChannel) {
   }
   EXPECT_GE(differ_4, 1) << "the changed multiplier changed no output";
   EXPECT_GE(differ_1, 1) << "the changed bias changed no output";
+}
+
+// A multiplier word the unit cannot take (M0 below 2^(B-1) and not 0) fails the run on both
+// backends alike, with the same message naming the channel (the target then counts a TLM error).
+TEST(RtlRequant, InvalidMultiplierWordFailsTheRunOnBothBackends) {
+  const engine::EngineConfig cfg = make_config(wrong_parameter_spec());
+  engine::Stimulus bad = engine::make_stimulus(cfg, cfg.seed, cfg.batch);
+  const int b = cfg.requant->m0_bits;
+  const auto word = static_cast<std::uint64_t>(bad.bn_scale_words[2]);
+  bad.bn_scale_words[2] = static_cast<std::int64_t>((word >> b) << b | 12345);  // M0 = 12345
+  const DirectRuns rtl = run_direct(cfg, {bad});
+  const DirectRuns model = run_direct(cfg, {bad}, "", /*model=*/true);
+  EXPECT_TRUE(rtl.cycles.empty());
+  EXPECT_NE(rtl.error.find("channel 2: "), std::string::npos) << rtl.error;
+  EXPECT_NE(rtl.error.find("M0 = 12345"), std::string::npos) << rtl.error;
+  EXPECT_EQ(rtl.error, model.error);
 }
 
 // One transactor, three runs: the parameter memory is written before each, so the second run's
