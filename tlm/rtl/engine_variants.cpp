@@ -6,6 +6,10 @@ EngineVariants find_engine_variants(const engine::Elaboration& e, verilated::Tra
   EngineVariants v;
   v.pe = &verilated::find_pe_variant(e.pe.unit->name, e.pe.params, trace);
   if (e.bn) v.bn = &verilated::find_bn_variant(e.bn->params, trace);
+  if (e.requant) {
+    v.requant = &verilated::find_port_variant(
+        verilated::unit_request(e.requant->unit->name, e.requant->params, trace));
+  }
   return v;
 }
 

@@ -1,5 +1,6 @@
 // The Verilated units an elaborated design point needs: its PE unit and, with [bn], its bn_act,
-// each at the parameters the point elaborates to.
+// with [requant], its int_requant (driven port by port: tlm/rtl/verilated_requant.hpp), each at the
+// parameters the point elaborates to.
 #pragma once
 
 #include "models/engine/elaboration.hpp"
@@ -9,10 +10,11 @@ namespace fxsim::tlm_rtl {
 
 struct EngineVariants {
   const verilated::PeVariant* pe = nullptr;
-  const verilated::BnVariant* bn = nullptr;  // null without [bn]
+  const verilated::BnVariant* bn = nullptr;         // null without [bn]
+  const verilated::PortVariant* requant = nullptr;  // null without [requant]
 };
 
-// Throws what verilated::find_pe_variant / find_bn_variant throw.
+// Throws what verilated::find_pe_variant / find_bn_variant / find_port_variant throw.
 EngineVariants find_engine_variants(const engine::Elaboration& e,
                                     verilated::TraceFormat trace = verilated::TraceFormat::VCD);
 

@@ -4,6 +4,7 @@
 
 #include "models/engine/elaboration.hpp"
 #include "models/engine/latency.hpp"
+#include "models/engine/layer_stages.hpp"
 #include "models/engine/memory_map.hpp"
 
 // Verilator 5.006: its headers after <systemc> need sc_time_stamp in scope.
@@ -107,11 +108,17 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
       bn_ptrs_.push_back(bns_.back().get());
     }
   }
+  if (variants_.requant) {
+    requant_ = std::make_unique<VerilatedRequant>(*variants_.requant, *elaboration_.requant_config,
+                                                  "requant");
+  }
   for (auto& m : pes_) m->reset();
   for (auto& m : bns_) m->reset();
+  if (requant_) requant_->reset();
   if (trace_) {
     for (auto& m : pes_) m->trace(trace_->target());
     for (auto& m : bns_) m->trace(trace_->target());
+    if (requant_) requant_->trace(trace_->target());
     trace_->open();
   }
 
@@ -187,8 +194,9 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
   const engine::EngineConfig* c = job.cfg;
   if (c == nullptr || c->pe != cfg_.pe || c->simd != cfg_.simd ||
       c->in_features != cfg_.in_features || c->out_features != cfg_.out_features ||
-      c->bn.has_value() != cfg_.bn.has_value() || !job.input || !job.weights || !job.output ||
-      job.batch < 1) {
+      c->bn.has_value() != cfg_.bn.has_value() ||
+      c->requant.has_value() != cfg_.requant.has_value() || !job.input || !job.weights ||
+      !job.output || job.batch < 1) {
     throw std::invalid_argument(
         "rtl backend: the job does not match the design point the "
         "transactor was built for");
@@ -197,12 +205,22 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
   if (job.output->size() < outputs ||
       job.input->size() < static_cast<std::size_t>(job.batch) * cfg_.in_features ||
       job.weights->size() < static_cast<std::size_t>(cfg_.out_features) * cfg_.in_features ||
-      (cfg_.bn && (!job.bn_scale || !job.bn_bias ||
-                   job.bn_scale->size() < static_cast<std::size_t>(cfg_.out_features) ||
-                   job.bn_bias->size() < static_cast<std::size_t>(cfg_.out_features)))) {
+      (cfg_.has_channel_params() &&
+       (!job.bn_scale || !job.bn_bias ||
+        job.bn_scale->size() < static_cast<std::size_t>(cfg_.out_features) ||
+        job.bn_bias->size() < static_cast<std::size_t>(cfg_.out_features)))) {
     throw std::invalid_argument("rtl backend: a buffer of the job is too small");
   }
   prepare(job);
+  // int_requant's parameters go into its memory before the run (the bn_acts take theirs with
+  // each item instead). A channel the unit cannot take fails the run, as on the model backend
+  // (the contract's check, engine::RequantStage::channels, with its message); the RTL would
+  // take any bits.
+  if (requant_) {
+    engine::RequantStage(*elaboration_.requant_config)
+        .channels(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+    requant_->load(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+  }
   const std::uint64_t first = first_edge_ticks();
   const std::uint64_t edges = clock_run(job, first);
   last_edge_ticks_ = first + (edges - 1) * period_ticks_;
@@ -222,13 +240,17 @@ void RtlTransactor::trace_edge(std::uint64_t edge_ticks, bool rising) {
 // The clock loop: one iteration per rising edge, all PEs (and all bn_acts) in lockstep: same
 // handshakes, same cycle. Between the units sit the hand-off registers of the contract ("the one
 // edge that moves its result to the next stage, or into the output buffer"): PE result -> bn
-// slice -> bn_act, and last unit -> out slice -> output buffer. Each is a one-entry stream register
-// (advance = !valid || ready); the output buffer is always ready. Nothing here allocates, divides
-// or copies a slice per edge: the folding position and the channel of the group entering bn_act
-// are counters, and the slices are swapped.
+// slice -> bn_act (or the PE lanes of int_requant), and last unit -> out slice -> output buffer.
+// int_requant counts the folds itself (its parameter word follows its fold counter), so the
+// groups enter it in the folding order and nothing here tells it the channel. Each is a one-entry
+// stream register (advance = !valid || ready); the output buffer is always ready. Nothing here
+// allocates, divides or copies a slice per edge: the folding position and the channel of the group
+// entering bn_act are counters, and the slices are swapped.
 std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64_t first_edge) {
   const int pe = cfg_.pe, n_out = cfg_.out_features, sf = sf_, nf = nf_;
   const bool has_bn = !bns_.empty();
+  VerilatedRequant* const requant = requant_.get();
+  const bool has_post = has_bn || requant != nullptr;  // a unit between the PEs and the output
   const bool traced = trace_ != nullptr;
   const std::uint64_t out_mask = verilated::low_mask(mac_out_bits_);
   const std::uint64_t beats_total = engine::fold_beats(cfg_, job.batch);
@@ -243,7 +265,8 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
   std::uint64_t* pe_data = out_slice + pe;       // PE outputs seen before the edge
   std::uint64_t* last_data = pe_data + pe;       // last unit's outputs seen before the edge
   bool bn_slice_valid = false, out_slice_valid = false;
-  int bn_items = 0;  // valid items inside the bn_act units (the same in every one: lockstep)
+  // Valid items inside the bn_act units (the same in every one: lockstep) or int_requant.
+  int bn_items = 0;
 
   std::uint64_t beat = 0;  // next beat to offer, at (b, f, s) of the folding order
   int s = 0, f = 0, b = 0;
@@ -277,9 +300,15 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
     // traced: its valid bits are all zero and stay zero, and what its data registers would take
     // is never read (each item carries its own data through the stages), so the next item leaves
     // it on the same edge with the same value. It is ready then (out_ready is always high).
+    // int_requant takes the whole bn slice as its PE lanes, with the same idle rule.
     bool bn_ready = true, bn_slice_advance = true, last_valid = false;
-    const bool bn_clocked = has_bn && (traced || bn_slice_valid || bn_items > 0);
-    if (bn_clocked) {
+    const bool bn_clocked = has_post && (traced || bn_slice_valid || bn_items > 0);
+    if (bn_clocked && requant) {
+      const verilated::UnitSample u = requant->step(bn_slice_valid, bn_slice, last_data);
+      bn_ready = u.in_ready;
+      last_valid = u.out_valid;
+      bn_slice_advance = !bn_slice_valid || bn_ready;
+    } else if (bn_clocked) {
       const std::size_t channel0 = static_cast<std::size_t>(bn_fold) * pe;
       for (int p = 0; p < pe; ++p) {
         const verilated::UnitSample u =
@@ -299,7 +328,7 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
     const bool have_beat = beat < beats_total;
     const std::uint32_t* a = a_images_.at(static_cast<std::size_t>(b) * sf + s);
     const std::uint32_t* w = w_images_.at(static_cast<std::size_t>(f) * pe * sf + s);
-    std::uint64_t* pe_out = has_bn ? pe_data : last_data;
+    std::uint64_t* pe_out = has_post ? pe_data : last_data;
     bool pe_ready = false, pe_valid = false;
     for (int p = 0; p < pe; ++p) {
       const verilated::UnitSample u =
@@ -310,13 +339,17 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
       }
       pe_out[p] = u.out & out_mask;
     }
-    if (!has_bn) last_valid = pe_valid;
+    if (!has_post) last_valid = pe_valid;
     if (traced) trace_edge(edge_ticks, false);
 
     // 4. The edge.
     for (int p = 0; p < pe; ++p) pes[p]->rise();
     if (bn_clocked) {
-      for (int p = 0; p < pe; ++p) bns[p]->rise();
+      if (requant) {
+        requant->rise();
+      } else {
+        for (int p = 0; p < pe; ++p) bns[p]->rise();
+      }
       ++bn_edges_;
     }
     if (traced) trace_edge(edge_ticks, true);
@@ -336,7 +369,7 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
         }
       }
     }
-    if (has_bn) {
+    if (has_post) {
       if (bn_slice_valid && bn_ready) {
         ++bn_items;
         if (++bn_fold == nf) bn_fold = 0;

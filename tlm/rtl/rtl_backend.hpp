@@ -1,11 +1,14 @@
 // The rtl backend of the layer engine (docs/engine.md): PE Verilated fx_mac_pe / khot_pe models
-// and, with [bn], PE bn_act models (MAC out -> BN in, per PE), clocked by the transactor's own
-// loop (RtlTransactor::run). A run streams the job's buffers as valid/ready beats in the
-// contract's folding order, back to back, collects the outputs and counts the rising edges from
-// the first beat to the edge that writes the last output, inclusive: those are the run's cycles.
-// Each unit hands its result on through a one-entry register (the contract's "one edge that moves
-// its result to the next stage, or into the output buffer"), so a run takes
-// beats + (MAC_STAGES + 1) + (bn ? BN_STAGES + 1 : 0) edges.
+// and, with [bn], PE bn_act models (MAC out -> BN in, per PE), or with [requant] ONE int_requant
+// of PE lanes (the PE results of a neuron fold -> its lanes, tlm/rtl/verilated_requant.hpp),
+// clocked by the transactor's own loop (RtlTransactor::run). A run streams the job's buffers as
+// valid/ready beats in the contract's folding order, back to back, collects the outputs and counts
+// the rising edges from the first beat to the edge that writes the last output, inclusive: those
+// are the run's cycles. Each unit hands its result on through a one-entry register (the contract's
+// "one edge that moves its result to the next stage, or into the output buffer"), so a run takes
+// beats + (MAC_STAGES + 1) + (bn ? BN_STAGES + 1 : 0) + (requant ? its STAGES + 1 : 0) edges. With
+// [requant] a run first writes int_requant's parameter memory (NF edges of that unit alone, before
+// the run's first edge: not counted, not traced, no SystemC time).
 //
 // Time: the edges are those of a clock of clock_ns with rising edges at k * clock_ns from time 0
 // (what an sc_clock of that period gives). The loop clocks the models in plain C++, without a
@@ -28,10 +31,12 @@
 #include "tlm/rtl/engine_variants.hpp"
 #include "tlm/rtl/verilated/port_image.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
+#include "tlm/rtl/verilated_requant.hpp"
 
 namespace fxsim::tlm_rtl {
 
-// Optional trace of every Verilated signal (all models in one file, scopes pe<p> / bn<p>).
+// Optional trace of every Verilated signal (all models in one file, scopes pe<p> / bn<p> /
+// requant).
 struct RtlTraceOptions {
   std::string path;  // empty: no trace
   verilated::TraceFormat format = verilated::TraceFormat::VCD;
@@ -54,8 +59,9 @@ class RtlTransactor : public sc_core::sc_module {
 
   const EngineVariants& variants() const { return variants_; }
   std::uint64_t edges_seen() const { return total_edges_; }  // clocked edges over all runs
-  // Edges on which the bn_act units were clocked, over all runs: all of them when traced, else
-  // only those on which a bn_act holds or is offered a valid item (rtl_backend.cpp).
+  // Edges on which the unit after the PEs (the bn_acts, or int_requant with [requant]) was
+  // clocked, over all runs: all of them when traced, else only those on which it holds or is
+  // offered a valid item (rtl_backend.cpp). int_requant's parameter loads are not counted.
   std::uint64_t bn_edges_clocked() const { return bn_edges_; }
   // The time of the first edge a run started now would take (see rtl_backend.cpp).
   sc_core::sc_time first_edge() const;
@@ -76,6 +82,7 @@ class RtlTransactor : public sc_core::sc_module {
   std::vector<std::unique_ptr<verilated::BnModel>> bns_;
   std::vector<verilated::PeModel*> pe_ptrs_;  // pes_ / bns_ for the clock loop
   std::vector<verilated::BnModel*> bn_ptrs_;
+  std::unique_ptr<VerilatedRequant> requant_;  // with [requant]
   std::unique_ptr<TraceWriter> trace_;
 
   // Geometry of a run.
@@ -88,7 +95,8 @@ class RtlTransactor : public sc_core::sc_module {
   verilated::PortImages w_images_;  // [neuron (padded to nf * pe)][sf]: in_w of every beat
   std::vector<std::uint64_t> scale_bits_of_, bias_bits_of_;  // per channel (padded), port bits
   // PE results of one edge, per PE, four of them: the two one-entry hand-off registers (PE ->
-  // bn_act, last unit -> output buffer) and the outputs seen before the edge, swapped, not copied.
+  // bn_act / int_requant, last unit -> output buffer) and the outputs seen before the edge,
+  // swapped, not copied.
   std::vector<std::uint64_t> slices_;  // 4 x PE
 
   bool ran_ = false;  // a run has ended: last_edge_ticks_ holds its last edge
