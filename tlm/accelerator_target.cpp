@@ -42,7 +42,7 @@ AcceleratorTarget::AcceleratorTarget(sc_core::sc_module_name name, const engine:
   weight_layout_ = engine::weight_layout(cfg_);
   input_layout_ = engine::input_layout(cfg_);
   output_layout_ = engine::output_layout(cfg_);
-  if (cfg_.bn) {
+  if (cfg_.has_channel_params()) {
     scale_layout_ = engine::bn_scale_layout(cfg_);
     bias_layout_ = engine::bn_bias_layout(cfg_);
   }
@@ -214,7 +214,7 @@ void AcceleratorTarget::snapshot_job() {
   weight_words_.resize(n_out * n_in);
   engine::unpack_elements(weights_.data(), weight_words_.size(), weight_layout_,
                           weight_words_.data());
-  if (cfg_.bn) {
+  if (cfg_.has_channel_params()) {
     scale_words_.resize(n_out);
     bias_words_.resize(n_out);
     engine::unpack_elements(bn_params_.data(), n_out, scale_layout_, scale_words_.data());

@@ -1,8 +1,8 @@
 // The value computation of each stage of the layer engine, over ranges of outputs so that the
 // SystemC unit models can step fold by fold and compute_reference can do a whole layer. Values
-// come from models/units (mac_beat_sum, Accumulator, bn_act) and fx (casts, for the coverage
-// flags); nothing here rounds or saturates by itself. Inner loops run on raw pointers with no
-// allocation per element.
+// come from models/units (mac_beat_sum, Accumulator, bn_act, int_requant) and fx (casts, for the
+// coverage flags); nothing here rounds or saturates by itself. Inner loops run on raw pointers with
+// no allocation per element.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "models/units/fx_acc_out/fx_acc_out.hpp"
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
+#include "models/units/int_requant/int_requant.hpp"
 #include "models/units/unit_registry.hpp"
 
 namespace fxsim::engine {
@@ -138,6 +139,28 @@ class BnStage {
   units::BnActConfig cfg_;
   TermWordDecoder scale_terms_;  // SCALE_KIND 1
   fx::RawCaster requant_;        // sum_frac -> cfg.out
+};
+
+// int_requant of PE lanes ([requant]): y[o] = units::int_requant(cfg, acc[o], channel o) for
+// channels [o_begin, o_end), the channels decoded once from the BN_PARAMS words. Coverage: count
+// and overflows (outputs clamped to the output range) in int_requant, and with RELU the outputs
+// the fused ReLU raised to ZP in activation.
+class RequantStage {
+ public:
+  explicit RequantStage(const units::IntRequantConfig& cfg);
+  // Channels 0..n-1 from their multiplier words (engine::requant_multiplier_word) and biases.
+  // Throws std::invalid_argument "channel C: ..." for a channel the unit cannot take
+  // (units::check_channel: a bias beyond B_W, an invalid multiplier, a left shift beyond
+  // LSHIFT_MAX).
+  std::vector<units::IntRequantChannel> channels(const std::int64_t* multiplier_words,
+                                                 const std::int64_t* bias, int n) const;
+  // acc[0 .. o_end - o_begin) are the accumulators of channels o_begin.. (channels indexed by
+  // channel), y likewise.
+  void run(const std::int64_t* acc, const units::IntRequantChannel* channels, int o_begin,
+           int o_end, std::int64_t* y, Coverage* cov) const;
+
+ private:
+  units::IntRequantConfig cfg_;
 };
 
 // Coverage with the stages' modes filled in and no events yet.

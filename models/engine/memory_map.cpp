@@ -5,6 +5,7 @@
 
 #include "fx/khot_codec.hpp"
 #include "models/engine/elaboration.hpp"
+#include "models/units/int_requant/int_requant.hpp"
 
 namespace fxsim::engine {
 
@@ -26,15 +27,19 @@ bool weight_element_signed(const EngineConfig& cfg) {
   return cfg.kind == EngineKind::FX_MAC && cfg.fx_weight().is_signed;
 }
 int bn_scale_element_bits(const EngineConfig& cfg) {
+  if (cfg.requant) return units::kIntRequantShiftBits + cfg.requant->m0_bits;
   const BnConfig& bn = cfg.bn.value();
   return bn.khot_scale() ? term_word_bits(std::get<fx::KhotType>(bn.scale))
                          : std::get<fx::FxType>(bn.scale).width;
 }
 bool bn_scale_element_signed(const EngineConfig& cfg) {
+  if (cfg.requant) return false;  // {n, m0}: a bit field, not a number
   const BnConfig& bn = cfg.bn.value();
   return !bn.khot_scale() && std::get<fx::FxType>(bn.scale).is_signed;
 }
-int bn_bias_element_bits(const EngineConfig& cfg) { return cfg.bn.value().bias.width; }
+int bn_bias_element_bits(const EngineConfig& cfg) {
+  return cfg.requant ? cfg.requant->bias_width : cfg.bn.value().bias.width;
+}
 int input_element_bits(const EngineConfig& cfg) { return cfg.activation.width; }
 int output_element_bits(const EngineConfig& cfg) { return cfg.final_output().width; }
 
@@ -66,6 +71,31 @@ std::int64_t normalize_element(std::int64_t word, const ElementLayout& l) {
   std::uint64_t v = static_cast<std::uint64_t>(word) & mask;
   if (l.is_signed && ((v >> (l.bits - 1)) & 1)) v |= ~mask;
   return static_cast<std::int64_t>(v);
+}
+
+// ---- int_requant multiplier words ---------------------------------------------------------------
+std::int64_t requant_multiplier_word(const fx::IntegerMultiplier& m) {
+  try {
+    m.validate();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("requant_multiplier_word: ") + e.what());
+  }
+  constexpr std::uint64_t shift_mask = (std::uint64_t{1} << units::kIntRequantShiftBits) - 1;
+  const std::uint64_t n =
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(m.shift)) & shift_mask;
+  return static_cast<std::int64_t>((n << m.bits) | static_cast<std::uint64_t>(m.m0));
+}
+
+fx::IntegerMultiplier requant_multiplier_of_word(std::int64_t word, int m0_bits) {
+  const auto w = static_cast<std::uint64_t>(word);
+  constexpr int kShiftBits = units::kIntRequantShiftBits;
+  const std::uint64_t n = (w >> m0_bits) & ((std::uint64_t{1} << kShiftBits) - 1);
+  fx::IntegerMultiplier m;
+  m.bits = m0_bits;
+  m.m0 = static_cast<std::int32_t>(w & ((std::uint64_t{1} << m0_bits) - 1));
+  // Sign-extend the 7-bit field.
+  m.shift = static_cast<int>(n) - ((n >> (kShiftBits - 1)) ? (1 << kShiftBits) : 0);
+  return m;
 }
 
 // ---- Term words ---------------------------------------------------------------------------------
@@ -166,7 +196,7 @@ BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch) {
   const auto b = static_cast<std::uint64_t>(max_batch);
   BufferSizes s;
   s.weights = n_out * n_in * engine::weight_layout(cfg).bytes;
-  if (cfg.bn) {
+  if (cfg.has_channel_params()) {
     s.bn_scale = n_out * engine::bn_scale_layout(cfg).bytes;
     s.bn_bias = n_out * engine::bn_bias_layout(cfg).bytes;
   }

@@ -19,6 +19,8 @@ namespace fxsim::engine {
 // Smallest of 1, 2, 4, 8 bytes holding `bits` bits.
 int element_bytes_for_bits(int bits);
 int weight_element_bits(const EngineConfig& cfg);  // W_W, or K * TERM_W for K-hot weights
+// The BN_PARAMS elements: bn_act's scales and biases with [bn]; with [requant], int_requant's
+// multiplier words (7 + m0_bits bits, unsigned) and biases (bias_width bits, signed).
 int bn_scale_element_bits(const EngineConfig& cfg);
 int bn_bias_element_bits(const EngineConfig& cfg);
 int input_element_bits(const EngineConfig& cfg);      // A_W
@@ -32,8 +34,8 @@ struct ElementLayout {
   bool is_signed = true;  // sign-extend on unpack (raw of a signed format)
 };
 ElementLayout weight_layout(const EngineConfig& cfg);
-ElementLayout bn_scale_layout(const EngineConfig& cfg);  // requires bn
-ElementLayout bn_bias_layout(const EngineConfig& cfg);   // requires bn
+ElementLayout bn_scale_layout(const EngineConfig& cfg);  // requires has_channel_params()
+ElementLayout bn_bias_layout(const EngineConfig& cfg);   // requires has_channel_params()
 ElementLayout input_layout(const EngineConfig& cfg);
 ElementLayout output_layout(const EngineConfig& cfg);
 
@@ -73,6 +75,16 @@ void unpack_terms(std::int64_t word, int k, int sh_w, std::vector<fx::Term>* out
 // The value of a term word in raw units: sum of en ? (neg ? -1 : +1) * 2^shift.
 std::int64_t term_word_value(std::int64_t word, int k, int sh_w);
 
+// ---- int_requant multiplier words ([requant]: the "scale" elements of BN_PARAMS) ---------------
+// {n, m0}: m0 unsigned in the low m.bits bits, the shift n as a 7-bit two's complement field
+// (units::kIntRequantShiftBits) at bit m.bits: the low 7 + B bits of int_requant's parameter
+// word {bias, n, m0} (rtl_units.md, "int_requant"). Throws std::invalid_argument for a
+// multiplier that fx::IntegerMultiplier::validate refuses.
+std::int64_t requant_multiplier_word(const fx::IntegerMultiplier& m);
+// The multiplier of a word (its bits above 7 + m0_bits ignored); not validated (a word from the
+// bus may hold any bits: units::check_channel says whether the unit can take it).
+fx::IntegerMultiplier requant_multiplier_of_word(std::int64_t word, int m0_bits);
+
 // ---- Registers: 32-bit little-endian, accessed as exactly 4 aligned bytes ----------------------
 inline constexpr std::uint64_t kRegId = 0x0000;           // RO
 inline constexpr std::uint64_t kRegVersion = 0x0004;      // RO
@@ -95,10 +107,11 @@ inline constexpr std::uint32_t kStatusBusy = 1u << 0;
 inline constexpr std::uint32_t kStatusDone = 1u << 1;
 
 // ---- Buffer regions: each window is kRegionSpan bytes; only its first size() bytes exist -------
-inline constexpr std::uint64_t kWeightsBase = 0x1000'0000;   // RW
-inline constexpr std::uint64_t kBnParamsBase = 0x2000'0000;  // RW: N_out scales, then N_out biases
-inline constexpr std::uint64_t kInputBase = 0x3000'0000;     // RW
-inline constexpr std::uint64_t kOutputBase = 0x4000'0000;    // RO
+inline constexpr std::uint64_t kWeightsBase = 0x1000'0000;  // RW
+// RW: N_out scales (multiplier words with [requant]), then N_out biases
+inline constexpr std::uint64_t kBnParamsBase = 0x2000'0000;
+inline constexpr std::uint64_t kInputBase = 0x3000'0000;   // RW
+inline constexpr std::uint64_t kOutputBase = 0x4000'0000;  // RO
 inline constexpr std::uint64_t kRegionSpan = 0x1000'0000;
 
 // Byte sizes of the buffers for a design point and a maximum batch.

@@ -101,7 +101,15 @@ fx::FxType fx_type(const TomlTable& t, const std::string& key, const std::string
 struct ParsedExtras {
   bool clip_given = false;
   bool accumulator_given = false;
+  bool output_given = true;       // types.output (optional with [requant])
+  bool bias_width_given = false;  // requant.bias_width (default: the accumulator's width)
 };
+
+const util::NameTable<fx::IntegerRounding>& integer_rounding_names() {
+  static const util::NameTable<fx::IntegerRounding> names = {
+      {"double", fx::IntegerRounding::DOUBLE}, {"single", fx::IntegerRounding::SINGLE}};
+  return names;
+}
 
 void read_engine(const TomlTable& engine, EngineConfig* cfg) {
   if (!engine.find("kind")) engine.missing("kind", "one of fx_mac, khot, spt");
@@ -119,7 +127,7 @@ void read_layer(const TomlTable& layer, EngineConfig* cfg) {
   if (auto b = layer.integer("batch", "an integer >= 1")) cfg->batch = to_int(*b);
 }
 
-void read_types(const TomlTable& types, EngineConfig* cfg, ParsedExtras* extras) {
+void read_types(const TomlTable& types, bool requant, EngineConfig* cfg, ParsedExtras* extras) {
   cfg->activation = fx_type(types, "activation", "fixed<W,I,...> or ufixed<W,I,...>");
   cfg->weight = *num_type(types, "weight", true,
                           "fixed<W,I> (kind fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
@@ -127,7 +135,11 @@ void read_types(const TomlTable& types, EngineConfig* cfg, ParsedExtras* extras)
     extras->accumulator_given = true;
     cfg->accumulator = fx_type(types, "accumulator", "a signed fixed<ACC_W,I,TRN,ACC_O>");
   }
-  cfg->output = fx_type(types, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+  // With [requant] the MAC output is the accumulator: the key may be left out.
+  extras->output_given = !requant || types.find("output");
+  if (extras->output_given) {
+    cfg->output = fx_type(types, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+  }
 }
 
 BnConfig read_bn(const TomlTable& bnr, ParsedExtras* extras) {
@@ -144,10 +156,36 @@ BnConfig read_bn(const TomlTable& bnr, ParsedExtras* extras) {
   return bn;
 }
 
+RequantConfig read_requant(const TomlTable& t, ParsedExtras* extras) {
+  RequantConfig r;
+  const char* out_expected = "an affine integer int<W> or uint<W>, W in 2..32";
+  const auto out = t.string("output", "a type string, " + std::string(out_expected));
+  if (!out) t.missing("output", "a type string, " + std::string(out_expected));
+  try {
+    r.output = fx::parse_affine_int(*out);
+  } catch (const std::invalid_argument& e) {  // TypeParseError, FxTypeError
+    t.fail("output", std::string(e.what()) + "; expected " + out_expected);
+  }
+  // The zero point is a value of the output (int_requant's ZP), checked here where both are known.
+  if (auto z = t.integer_in("zero_point", r.output.q_min(), r.output.q_max())) {
+    r.zero_point = static_cast<std::int32_t>(*z);
+  }
+  if (auto v = t.name("rounding", integer_rounding_names())) r.rounding = *v;
+  if (auto v = t.integer("m0_bits", "an integer in 2..31")) r.m0_bits = to_int(*v);
+  if (auto v = t.integer("lshift_max", "an integer in 0..31")) r.lshift_max = to_int(*v);
+  if (auto v = t.integer("bias_width", "an integer in 2..32")) {
+    extras->bias_width_given = true;
+    r.bias_width = to_int(*v);
+  }
+  if (auto v = t.boolean("relu")) r.relu = *v;
+  if (auto v = t.integer("stages", "an integer in 1..8")) r.stages = to_int(*v);
+  return r;
+}
+
 EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtras* extras) {
   EngineConfig cfg;
   const TomlTable top(ctx.errors, &root, "", {},
-                      {"seed", "engine", "layer", "types", "bn", "stimulus"});
+                      {"seed", "engine", "layer", "types", "bn", "requant", "stimulus"});
   if (auto s = top.integer("seed", "an integer >= 0")) {
     if (*s < 0) top.fail("seed", "expected an integer >= 0, got " + std::to_string(*s));
     cfg.seed = static_cast<std::uint64_t>(*s);
@@ -163,9 +201,12 @@ EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtra
              &cfg);
   read_types(TomlTable(ctx.errors, &require_table(top, "types"), "types", top.location("types"),
                        {"activation", "weight", "accumulator", "output"}),
-             &cfg, extras);
+             top.table("requant") != nullptr, &cfg, extras);
   const TomlTable bn = sub("bn", {"scale", "bias", "output", "activation", "clip", "stages"});
   if (bn.present()) cfg.bn = read_bn(bn, extras);
+  const TomlTable requant = sub("requant", {"output", "zero_point", "rounding", "m0_bits",
+                                            "lshift_max", "bias_width", "relu", "stages"});
+  if (requant.present()) cfg.requant = read_requant(requant, extras);
   const TomlTable stim = sub("stimulus", {"distribution"});
   if (auto d = stim.name("distribution", distribution_names())) cfg.distribution = *d;
   if (!extras->accumulator_given) {
@@ -183,6 +224,12 @@ EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtra
       ctx.fail("types.accumulator", std::string("the default accumulator cannot exist: ") +
                                         e.what() + "; expected an explicit types.accumulator");
     }
+  }
+  // [requant]: the MAC output defaults to the accumulator (the PE passes it through), and the
+  // folded bias to the accumulator's width (it is added into the accumulator).
+  if (!extras->output_given) cfg.output = cfg.accumulator;
+  if (cfg.requant && !extras->bias_width_given) {
+    cfg.requant->bias_width = std::min(cfg.accumulator.width, 32);
   }
   return cfg;
 }
@@ -221,6 +268,25 @@ std::string key_for_unit_error(const std::string& msg, bool bn_unit) {
   if (msg.find("ACT =") != std::string::npos) return "bn.activation";
   if (output) return "bn.output";
   return "bn.scale";
+}
+
+// The point-file key an int_requant refusal (units::resolve_params, its own check) is about:
+// "int_requant: parameter B_W = ..." or "int_requant: B_W = ...".
+std::string key_for_requant_error(const std::string& msg) {
+  std::string param;
+  const std::string unit = "int_requant: ";
+  std::size_t b = msg.rfind(unit, 0) == 0 ? unit.size() : 0;
+  if (msg.compare(b, 10, "parameter ") == 0) b += 10;
+  param = msg.substr(b, msg.find(' ', b) - b);
+  if (param == "B_W") return "requant.bias_width";
+  if (param == "M0_BITS") return "requant.m0_bits";
+  if (param == "LSHIFT_MAX") return "requant.lshift_max";
+  if (param == "ROUNDING") return "requant.rounding";
+  if (param == "ZP") return "requant.zero_point";
+  if (param == "STAGES") return "requant.stages";
+  if (param == "ACC_W") return "types.accumulator";
+  if (param == "PE" || param == "CH") return "engine.pe";
+  return "requant.output";  // OUT_W, OUT_SIGNED
 }
 
 // The scalar ranges of [engine] and [layer]: checked first, so that every later check (and the
@@ -366,6 +432,58 @@ void check_bn(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& e
   }
 }
 
+// An integer format of the MAC array ([requant]): no fraction bits.
+void check_integer_format(const Context& ctx, const std::string& key, const fx::FxType& t) {
+  if (t.frac_bits() == 0) return;
+  ctx.fail(key, t.str() + " has " + std::to_string(t.frac_bits()) +
+                    " fraction bits; expected an integer format with [requant] (fraction bits 0, "
+                    "e.g. fixed<8,8> or ufixed<8,8>)");
+}
+
+// The [requant] table, when present, first what it asks of the MAC array, which multiplies
+// integers and passes its accumulator on (docs/engine.md, "Affine integer layers"): checked
+// before the accumulator's and the PE's own rules, whose messages would be about fractions.
+void check_requant_datapath(const EngineConfig& cfg, const Context& ctx,
+                            const ParsedExtras& extras) {
+  if (!cfg.requant) return;
+  if (cfg.bn) {
+    ctx.fail("requant",
+             "[requant] and [bn] both present; expected one of them (int_requant "
+             "takes bn_act's place after the MAC array)");
+  }
+  if (cfg.kind != EngineKind::FX_MAC) {
+    ctx.fail("engine.kind", "\"" + std::string(to_string(cfg.kind)) +
+                                "\" with [requant]; expected \"fx_mac\" (integer weights)");
+  }
+  check_integer_format(ctx, "types.activation", cfg.activation);
+  check_integer_format(ctx, "types.weight", cfg.fx_weight());
+  const fx::FxType& acc = cfg.accumulator;
+  if (acc.width > 32) {
+    ctx.fail("types.accumulator",
+             acc.str() + " has " + std::to_string(acc.width) +
+                 " bits; expected at most 32 with [requant] (int_requant's ACC_W)" +
+                 (extras.accumulator_given ? "" : " (default accumulator)"));
+  }
+  const fx::FxType& out = cfg.output;
+  if (out.width != acc.width || out.frac_bits() != acc.frac_bits() ||
+      out.is_signed != acc.is_signed) {
+    ctx.fail("types.output", out.str() + " is not the accumulator " + acc.str() +
+                                 "; expected types.output left out or equal to "
+                                 "types.accumulator with [requant] (the PE passes it on)");
+  }
+}
+
+// Then int_requant's own rules, reported at the key each is about.
+void check_requant_unit(const EngineConfig& cfg, const Context& ctx) {
+  if (!cfg.requant) return;
+  check_range(ctx, "requant.stages", cfg.requant->stages, 1, 8);
+  try {
+    requant_instance(cfg);
+  } catch (const units::UnitParamError& e) {
+    ctx.fail(key_for_requant_error(e.what()), e.what());
+  }
+}
+
 // Every element must be a whole number of bus words' fraction: bus_bits a multiple of it.
 void check_bus_holds_whole_elements(const EngineConfig& cfg, const Context& ctx) {
   std::vector<std::pair<std::string, ElementLayout>> elements = {
@@ -375,6 +493,11 @@ void check_bus_holds_whole_elements(const EngineConfig& cfg, const Context& ctx)
   if (cfg.bn) {
     elements.push_back({"bn.scale", bn_scale_layout(cfg)});
     elements.push_back({"bn.bias", bn_bias_layout(cfg)});
+  }
+  if (cfg.requant) {
+    elements.back().first = "requant.output";
+    elements.push_back({"requant.m0_bits", bn_scale_layout(cfg)});
+    elements.push_back({"requant.bias_width", bn_bias_layout(cfg)});
   }
   for (const auto& [key, l] : elements) {
     if (cfg.bus_bits % (8 * l.bytes) != 0) {
@@ -409,9 +532,11 @@ void check_buffers_fit_windows(const EngineConfig& cfg, const Context& ctx) {
 void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
   check_engine_and_layer_ranges(cfg, ctx);
   check_weight_matches_kind(cfg, ctx);
+  check_requant_datapath(cfg, ctx, extras);
   check_accumulator(cfg, ctx, extras);
   check_pe_params(cfg, ctx);
   check_bn(cfg, ctx, extras);
+  check_requant_unit(cfg, ctx);
   check_bus_holds_whole_elements(cfg, ctx);
   check_buffers_fit_windows(cfg, ctx);
 }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "fx/cast.hpp"
 #include "models/engine/layer_stages.hpp"
@@ -262,6 +264,59 @@ void BnStage::requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov)
   cov->activation.overflows += changed;
 }
 
+RequantStage::RequantStage(const units::IntRequantConfig& cfg) : cfg_(cfg) {}
+
+std::vector<units::IntRequantChannel> RequantStage::channels(const std::int64_t* multiplier_words,
+                                                             const std::int64_t* bias,
+                                                             int n) const {
+  std::vector<units::IntRequantChannel> ch(static_cast<std::size_t>(n));
+  for (int o = 0; o < n; ++o) {
+    ch[o].bias = bias[o];
+    ch[o].multiplier = requant_multiplier_of_word(multiplier_words[o], cfg_.m0_bits);
+    try {
+      units::check_channel(cfg_, ch[o]);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("channel " + std::to_string(o) + ": " + e.what());
+    }
+  }
+  return ch;
+}
+
+void RequantStage::run(const std::int64_t* acc, const units::IntRequantChannel* channels,
+                       int o_begin, int o_end, std::int64_t* y, Coverage* cov) const {
+  if (o_end <= o_begin) return;
+  const units::IntRequantConfig& c = cfg_;
+  const std::int64_t lo = c.lo(), hi = c.hi();
+  // The value before the clamp, for the coverage of outputs at a bound only: the rounded r as
+  // an int<32> (exact unless |r| >= 2^31, which only left shifts reach) plus ZP.
+  static const fx::AffineInt wide = fx::AffineInt::make(true, 32);
+  std::uint64_t saturated = 0, raised = 0;
+  for (int o = o_begin; o < o_end; ++o) {
+    const units::IntRequantChannel& ch = channels[o];
+    const std::int64_t a = acc[o - o_begin];
+    const std::int64_t v = units::int_requant(c, a, ch);
+    y[o - o_begin] = v;
+    if (v != lo && v != hi) continue;
+    const std::int64_t s = fx::wrap_signed(
+        static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(ch.bias), c.acc_w);
+    const std::int64_t unclamped =
+        fx::requantize_integer(static_cast<std::int32_t>(s), ch.multiplier, 0, wide, c.rounding) +
+        c.zp;
+    if (unclamped < c.out.q_min() || unclamped > c.out.q_max()) {
+      ++saturated;
+    } else if (unclamped < lo) {
+      ++raised;  // inside the range, below ZP: the fused ReLU's doing
+    }
+  }
+  const auto n = static_cast<std::uint64_t>(o_end - o_begin);
+  cov->int_requant.count += n;
+  cov->int_requant.overflows += saturated;
+  if (c.relu) {
+    cov->activation.count += n;
+    cov->activation.overflows += raised;
+  }
+}
+
 Coverage empty_coverage(const EngineConfig& cfg) {
   Coverage c;
   c.accumulator.rounding = fx::Rounding::TRN;
@@ -273,6 +328,13 @@ Coverage empty_coverage(const EngineConfig& cfg) {
     c.act = cfg.bn->activation;
     c.bn_requant.rounding = cfg.bn->output.rounding;
     c.bn_requant.overflow = cfg.bn->output.overflow;
+  }
+  if (cfg.requant) {
+    c.has_requant = true;
+    c.requant_rounding = cfg.requant->rounding;
+    c.act = cfg.requant->relu ? units::Activation::RELU : units::Activation::NONE;
+    c.int_requant.rounding = fx::Rounding::RND;  // nearest (the roundings: requant_rounding)
+    c.int_requant.overflow = fx::Overflow::SAT;  // the clamp
   }
   return c;
 }
@@ -310,6 +372,18 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
     } else {
       pe.run(weights, x, n_in, 0, n_out, out, &ref.coverage);
     }
+  }
+  if (cfg.requant) {
+    ref.output.resize(ref.mac_output.size());
+    const RequantStage rq(*e.requant_config);
+    const std::vector<units::IntRequantChannel> ch =
+        rq.channels(ops.bn_scale_words, ops.bn_bias, n_out);
+    for (int b = 0; b < ops.batch; ++b) {
+      const std::size_t at = static_cast<std::size_t>(b) * n_out;
+      rq.run(ref.mac_output.data() + at, ch.data(), 0, n_out, ref.output.data() + at,
+             &ref.coverage);
+    }
+    return ref;
   }
   if (!cfg.bn) {
     ref.output = ref.mac_output;
@@ -349,6 +423,7 @@ Coverage& Coverage::operator+=(const Coverage& o) {
   accumulator += o.accumulator;
   mac_requant += o.mac_requant;
   bn_requant += o.bn_requant;
+  int_requant += o.int_requant;
   activation += o.activation;
   tlm_errors += o.tlm_errors;
   return *this;

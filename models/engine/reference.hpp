@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "fx/affine.hpp"
 #include "fx/fx_type.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/stimulus.hpp"
@@ -27,17 +28,24 @@ struct Coverage {
   StageCoverage accumulator;  // one per beat: ACC_W wrap / saturation (ties, inexact: always 0)
   StageCoverage mac_requant;  // one per output of the MAC array
   StageCoverage bn_requant;   // one per output of bn_act (count 0 without bn)
-  StageCoverage activation;   // overflows = outputs the activation changed
-  units::Activation act = units::Activation::NONE;
+  // One per output of int_requant ([requant]; count 0 without): overflows = outputs clamped to
+  // the output integer's range (saturated); ties and inexact are not counted (always 0).
+  StageCoverage int_requant;
+  StageCoverage activation;  // overflows = outputs the activation (or [requant]'s relu) changed
+  units::Activation act = units::Activation::NONE;  // RELU for [requant] with relu
   bool has_bn = false;
+  bool has_requant = false;
+  fx::IntegerRounding requant_rounding = fx::IntegerRounding::DOUBLE;  // with has_requant
   std::uint64_t tlm_errors = 0;  // filled by the target, not by compute_reference
   Coverage& operator+=(const Coverage& o);
 };
 
 // The whole layer for `batch` input vectors, through models/units (values) and fx (casts).
 struct LayerReference {
-  std::vector<std::int64_t> mac_output;  // raw of cfg.output, batch x out_features
-  std::vector<std::int64_t> output;      // raw of cfg.final_output(), batch x out_features
+  // raw of cfg.output, batch x out_features ([requant]: the accumulators, cfg.output being the
+  // accumulator's format)
+  std::vector<std::int64_t> mac_output;
+  std::vector<std::int64_t> output;  // raw of cfg.final_output(), batch x out_features
   Coverage coverage;
 };
 
@@ -49,6 +57,8 @@ struct LayerOperands {
   // then multiplies by them instead of decoding the words again. The model backend decodes the
   // words it received over the bus, so a word that does not encode its value is a mismatch.
   const std::int64_t* weight_values = nullptr;
+  // The BN_PARAMS elements: bn_act's scales and biases, or with [requant] int_requant's
+  // multiplier words (engine::requant_multiplier_word) and biases.
   const std::int64_t* bn_scale_words = nullptr;
   const std::int64_t* bn_bias = nullptr;
   const std::int64_t* input = nullptr;

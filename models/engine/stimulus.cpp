@@ -67,6 +67,53 @@ void fill_khot(std::uint64_t seed, Distribution d, const fx::KhotType& t, std::s
   }
 }
 
+// A uniform double in [0, 1) from the 53 high bits of one word: our own mapping, as RawSource's.
+double unit_uniform(std::mt19937_64& rng) {
+  return std::ldexp(static_cast<double>(rng() >> 11), -53);
+}
+
+// The root mean square of a format's raws drawn by `d`: sqrt(mean^2 + variance), the mean the
+// middle of [lo, hi], the variance span^2 / 12 (uniform) or (span / 8)^2 (normal, RawSource's
+// sigma), span = hi - lo. An unsigned format's raws have a large mean, which counts as much as
+// their spread in a sum of products with zero-mean weights.
+double raw_rms(const fx::FxType& t, Distribution d) {
+  const double lo = static_cast<double>(t.raw_min()), hi = static_cast<double>(t.raw_max());
+  const double span = hi - lo, mean = (lo + hi) / 2.0;
+  const double variance = d == Distribution::UNIFORM ? span * span / 12.0 : span * span / 64.0;
+  return std::sqrt(mean * mean + variance);
+}
+
+// [requant]'s per-channel parameters (docs/engine.md, "Affine integer layers"). An accumulator
+// of N_in products of independent raws has a standard deviation of about sigma = sqrt(N_in)
+// rms_a rms_w; a multiplier M = (half the output range) / (3 sigma) maps three of them onto
+// the output range, so the outputs cover it. Each channel takes M x f, f uniform in [0.5, 1.5)
+// (a few outputs of the larger ones saturate), kept below 2^LSHIFT_MAX so that the unit can
+// shift it, through fx::integer_multiplier with M0_BITS bits. Biases: uniform over
+// [-sigma/2, sigma/2] (a trained bias moves an output by less than its spread), within the
+// bias_width bits.
+void fill_requant(const EngineConfig& cfg, std::uint64_t seed, Stimulus* s) {
+  const RequantConfig& r = *cfg.requant;
+  const auto n_out = static_cast<std::size_t>(cfg.out_features);
+  const double sigma = std::max(1.0, std::sqrt(static_cast<double>(cfg.in_features)) *
+                                         raw_rms(cfg.activation, cfg.distribution) *
+                                         raw_rms(cfg.fx_weight(), cfg.distribution));
+  const double half_out = static_cast<double>(r.output.q_max() - r.output.q_min()) / 2.0;
+  const double m_base = half_out / (3.0 * sigma);
+  const double m_max = std::ldexp(0.99, r.lshift_max);  // shift n >= -LSHIFT_MAX
+  std::mt19937_64 rng(seed ^ kScaleStream);
+  s->bn_scale_words.resize(n_out);
+  for (std::size_t o = 0; o < n_out; ++o) {
+    const double m = std::min(m_base * (0.5 + unit_uniform(rng)), m_max);
+    s->bn_scale_words[o] = requant_multiplier_word(fx::integer_multiplier(m, r.m0_bits));
+  }
+  s->bn_scale = s->bn_scale_words;
+  const std::int64_t bias_max = (std::int64_t{1} << (r.bias_width - 1)) - 1;
+  const std::int64_t b = std::min(bias_max, static_cast<std::int64_t>(sigma / 2.0));
+  RawSource bias(seed ^ kBiasStream, Distribution::UNIFORM, -b, b);
+  s->bn_bias.resize(n_out);
+  for (auto& v : s->bn_bias) v = bias.next();
+}
+
 }  // namespace
 
 Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
@@ -92,6 +139,7 @@ Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
     }
     fill_fixed(seed ^ kBiasStream, cfg.distribution, cfg.bn->bias, n_out, &s.bn_bias);
   }
+  if (cfg.requant) fill_requant(cfg, seed, &s);
   fill_fixed(seed ^ kInputStream, cfg.distribution, cfg.activation,
              static_cast<std::size_t>(batch) * n_in, &s.input);
   return s;

@@ -21,7 +21,8 @@ namespace fxsim::engine {
 // fx::khot_encode packed (both through fx::KhotCodec, which gives the same values). The draw
 // order is fixed: weights (row-major), BN scales, BN biases, inputs (batch-major), each from its
 // own stream seeded with seed ^ a constant per buffer, so changing the batch does not change the
-// weights.
+// weights. With [requant] the BN_PARAMS elements are int_requant's: multiplier words (bn_scale
+// and bn_scale_words, the same words) and biases, drawn as stimulus.cpp's fill_requant says.
 struct Stimulus {
   std::vector<std::int64_t> weights;         // raw weight values, out_features x in_features
   std::vector<std::int64_t> weight_words;    // the WEIGHTS buffer elements (raw, or term words)

@@ -46,6 +46,20 @@ void BnActModel::compute(const std::int64_t* mac, const std::int64_t* scale_word
   stage_.run(mac, scale_words, bias, o_begin, o_end, y, cov);
 }
 
+// ---- RequantModel -------------------------------------------------------------------------------
+RequantModel::RequantModel(sc_core::sc_module_name name, const engine::Elaboration& e)
+    : sc_core::sc_module(name), cfg_(e.point), stage_(*e.requant_config) {}
+
+void RequantModel::load_channels(const std::vector<std::int64_t>& multiplier_words,
+                                 const std::vector<std::int64_t>& bias) {
+  channels_ = stage_.channels(multiplier_words.data(), bias.data(), cfg_.out_features);
+}
+
+void RequantModel::compute(const std::int64_t* acc, int o_begin, int o_end, std::int64_t* y,
+                           engine::Coverage* cov) const {
+  stage_.run(acc, channels_.data(), o_begin, o_end, y, cov);
+}
+
 // ---- DenseLayerEngine ---------------------------------------------------------------------------
 DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::Elaboration& e)
     : sc_core::sc_module(name),
@@ -54,6 +68,7 @@ DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::E
       clock_(e.point.clock_ns, sc_core::SC_NS) {
   const engine::EngineConfig& cfg = e.point;
   if (cfg.bn) bn_act = std::make_unique<BnActModel>("bn_act", e);
+  if (cfg.requant) requant = std::make_unique<RequantModel>("int_requant", e);
   mac_fold_.resize(static_cast<std::size_t>(cfg.pe));
   y_fold_.resize(static_cast<std::size_t>(cfg.pe));
 }
@@ -62,13 +77,15 @@ std::uint64_t DenseLayerEngine::cycles(int batch) const {
   const std::uint64_t beats = static_cast<std::uint64_t>(batch) *
                               static_cast<std::uint64_t>(cfg_.neuron_fold()) *
                               pe_array.beats_per_fold();
-  return beats + pe_array.fill_cycles() + (bn_act ? bn_act->fill_cycles() : 0);
+  return beats + pe_array.fill_cycles() + (bn_act ? bn_act->fill_cycles() : 0) +
+         (requant ? requant->fill_cycles() : 0);
 }
 
 std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
                                     engine::Coverage* cov) {
   *cov = engine::empty_coverage(cfg_);
   pe_array.load_weights(*job.weights);
+  if (requant) requant->load_channels(*job.bn_scale, *job.bn_bias);
   const int n_in = cfg_.in_features;
   const int n_out = cfg_.out_features;
   const sc_core::sc_time fold_time = clock_ * static_cast<double>(pe_array.beats_per_fold());
@@ -83,6 +100,8 @@ std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
       if (bn_act) {
         bn_act->compute(mac_fold_.data(), job.bn_scale->data(), job.bn_bias->data(), begin,
                         begin + n, y + begin, cov);
+      } else if (requant) {
+        requant->compute(mac_fold_.data(), begin, begin + n, y + begin, cov);
       } else {
         std::copy_n(mac_fold_.begin(), n, y + begin);
       }

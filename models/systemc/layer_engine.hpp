@@ -52,7 +52,26 @@ class BnActModel : public sc_core::sc_module {
   engine::BnStage stage_;
 };
 
-// The dense-layer engine: PE array, optional BN + activation, input and output buffers.
+// One int_requant of PE lanes ([requant]), in bn_act's place.
+class RequantModel : public sc_core::sc_module {
+ public:
+  RequantModel(sc_core::sc_module_name name, const engine::Elaboration& e);
+  std::uint64_t fill_cycles() const { return engine::requant_fill_cycles(cfg_); }  // STAGES + 1
+  // The BN_PARAMS words of a run (multiplier words, biases), decoded once; throws
+  // std::invalid_argument for a channel the unit cannot take (the run then fails).
+  void load_channels(const std::vector<std::int64_t>& multiplier_words,
+                     const std::vector<std::int64_t>& bias);
+  void compute(const std::int64_t* acc, int o_begin, int o_end, std::int64_t* y,
+               engine::Coverage* cov) const;
+
+ private:
+  const engine::EngineConfig& cfg_;
+  engine::RequantStage stage_;
+  std::vector<units::IntRequantChannel> channels_;
+};
+
+// The dense-layer engine: PE array, optional BN + activation or int_requant, input and output
+// buffers.
 class DenseLayerEngine : public sc_core::sc_module {
  public:
   // `e` must outlive the engine (ModelBackend owns it).
@@ -65,7 +84,8 @@ class DenseLayerEngine : public sc_core::sc_module {
   std::uint64_t run(const engine::EngineJob& job, bool per_fold, engine::Coverage* cov);
 
   PeArrayModel pe_array;
-  std::unique_ptr<BnActModel> bn_act;  // null without [bn]
+  std::unique_ptr<BnActModel> bn_act;     // null without [bn]
+  std::unique_ptr<RequantModel> requant;  // null without [requant]
 
  private:
   const engine::EngineConfig& cfg_;

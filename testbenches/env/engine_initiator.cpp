@@ -61,7 +61,7 @@ void EngineInitiator::run() {
   std::vector<unsigned char> weights =
       pack_elements(stim_.weight_words, engine::weight_layout(cfg_));
   transfer(::tlm::TLM_WRITE_COMMAND, kWeightsBase, weights.data(), weights.size());
-  if (cfg_.bn) {
+  if (cfg_.has_channel_params()) {
     std::vector<unsigned char> params =
         pack_elements(stim_.bn_scale_words, engine::bn_scale_layout(cfg_));
     const std::vector<unsigned char> bias =

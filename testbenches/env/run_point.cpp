@@ -110,7 +110,7 @@ BackendRun simulate(const engine::Elaboration& e, const engine::Stimulus& stim, 
 void check_stimulus(const engine::EngineConfig& cfg, const engine::Stimulus& stim) {
   const auto n_in = static_cast<std::size_t>(cfg.in_features);
   const auto n_out = static_cast<std::size_t>(cfg.out_features);
-  const std::size_t bn_n = cfg.bn ? n_out : 0;
+  const std::size_t bn_n = cfg.has_channel_params() ? n_out : 0;
   if (stim.batch != cfg.batch || stim.weights.size() != n_out * n_in ||
       stim.weight_words.size() != n_out * n_in || stim.bn_scale.size() != bn_n ||
       stim.bn_scale_words.size() != bn_n || stim.bn_bias.size() != bn_n ||

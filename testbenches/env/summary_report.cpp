@@ -28,6 +28,10 @@ ordered_json stage_json(const engine::StageCoverage& st, bool with_modes) {
   return j;
 }
 
+const char* requant_rounding_name(fx::IntegerRounding r) {
+  return r == fx::IntegerRounding::DOUBLE ? "double" : "single";
+}
+
 ordered_json point_json(const engine::EngineConfig& c, const std::string& source) {
   ordered_json p;
   p["source"] = source;
@@ -56,6 +60,19 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
   } else {
     p["bn"] = nullptr;
   }
+  if (c.requant) {
+    const engine::RequantConfig& r = *c.requant;
+    p["requant"] = {{"output", r.output.str()},
+                    {"zero_point", r.zero_point},
+                    {"rounding", requant_rounding_name(r.rounding)},
+                    {"m0_bits", r.m0_bits},
+                    {"lshift_max", r.lshift_max},
+                    {"bias_width", r.bias_width},
+                    {"relu", r.relu},
+                    {"stages", r.stages}};
+  } else {
+    p["requant"] = nullptr;
+  }
   p["distribution"] = std::string(engine::to_string(c.distribution));
   return p;
 }
@@ -63,6 +80,10 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
 std::string point_line(const engine::EngineConfig& c) {
   std::string bn = "no bn";
   if (c.bn) bn = fmt::format("bn {}", engine::to_string(c.bn->activation));
+  if (c.requant) {
+    bn = fmt::format("requant {} zp {} {}{}", c.requant->output.str(), c.requant->zero_point,
+                     requant_rounding_name(c.requant->rounding), c.requant->relu ? " relu" : "");
+  }
   return fmt::format("{}, PE {}, SIMD {}, {} -> {} features, batch {}, {}", kind_str(c), c.pe,
                      c.simd, c.in_features, c.out_features, c.batch, bn);
 }
@@ -124,6 +145,17 @@ std::string summary_text(const RunSummary& s, const std::string& source) {
     // the negative ones), so it has its own line rather than a row under those headers.
     out += fmt::format("  {:<12} {:>10}  {} changed {} of them\n", "activation",
                        cov.activation.count, engine::to_string(cov.act), cov.activation.overflows);
+  }
+  if (cov.has_requant) {
+    // int_requant rounds to nearest by its own method and clamps: its overflows are outputs
+    // clamped to the output range (ties and inexact are not counted).
+    out += fmt::format("  {:<12} {:>10} {:>10} {:>10} {:>10}  {} rounding, clamp\n", "int requant",
+                       cov.int_requant.count, cov.int_requant.overflows, "-", "-",
+                       requant_rounding_name(cov.requant_rounding));
+    if (cov.act == units::Activation::RELU) {
+      out += fmt::format("  {:<12} {:>10}  relu (at the zero point) changed {} of them\n",
+                         "activation", cov.activation.count, cov.activation.overflows);
+    }
   }
   out += fmt::format("  tlm errors   {}\n", cov.tlm_errors);
   return out;
@@ -192,6 +224,18 @@ ordered_json summary_json(const RunSummary& s, const std::string& source) {
   } else {
     cj["bn_requant"] = nullptr;
     cj["activation"] = nullptr;
+  }
+  if (cov.has_requant) {
+    cj["int_requant"] = {{"count", cov.int_requant.count},
+                         {"overflows", cov.int_requant.overflows},
+                         {"rounding", requant_rounding_name(cov.requant_rounding)}};
+    if (cov.act == units::Activation::RELU) {
+      cj["activation"] = {{"function", "relu"},
+                          {"count", cov.activation.count},
+                          {"changed", cov.activation.overflows}};
+    }
+  } else {
+    cj["int_requant"] = nullptr;
   }
   cj["tlm_errors"] = cov.tlm_errors;
   j["coverage"] = cj;

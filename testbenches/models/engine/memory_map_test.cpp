@@ -167,3 +167,64 @@ TEST(TermWords, EveryKhotValueRoundTrips) {
 
 }  // namespace
 }  // namespace fxsim::tlm_test
+
+namespace fxsim::tlm_test {
+namespace {
+
+// int_requant's multiplier words ([requant]), worked by hand: {n: 7-bit two's complement at bit
+// B, m0: the low B bits}.
+TEST(RequantWords, MultiplierWordPackingHandWorked) {
+  // B = 8, m0 = 0xB5, n = -2: the field 0x7E, word 0x7EB5.
+  EXPECT_EQ(engine::requant_multiplier_word(fx::IntegerMultiplier{0xB5, -2, 8}), 0x7EB5);
+  // B = 31, m0 = 2^30, n = 5: 5 << 31 | 2^30 = 0x2C0000000.
+  EXPECT_EQ(engine::requant_multiplier_word(fx::IntegerMultiplier{1 << 30, 5, 31}), 0x2C0000000LL);
+  // n = 62 (the largest), B = 2, m0 = 3: 0b0111110'11 = 0xFB.
+  EXPECT_EQ(engine::requant_multiplier_word(fx::IntegerMultiplier{3, 62, 2}), 0xFB);
+  // The zero multiplier.
+  EXPECT_EQ(engine::requant_multiplier_word(fx::IntegerMultiplier{0, 0, 31}), 0);
+  const fx::IntegerMultiplier back = engine::requant_multiplier_of_word(0x7EB5, 8);
+  EXPECT_EQ(back.m0, 0xB5);
+  EXPECT_EQ(back.shift, -2);
+  EXPECT_EQ(back.bits, 8);
+  const fx::IntegerMultiplier big = engine::requant_multiplier_of_word(0x2C0000000LL, 31);
+  EXPECT_EQ(big.m0, 1 << 30);
+  EXPECT_EQ(big.shift, 5);
+  // Bits above 7 + B are not the word's: ignored.
+  EXPECT_EQ(engine::requant_multiplier_of_word(0xF7EB5, 8).shift, -2);
+  // A multiplier fx refuses (M0 below 2^(B-1)) has no word.
+  EXPECT_THROW(engine::requant_multiplier_word(fx::IntegerMultiplier{0x35, 0, 8}),
+               std::invalid_argument);
+}
+
+TEST(RequantWords, BnParamsLayoutAndSizes) {
+  // kRequantPoint: 10 outputs, M0 31 bits -> 38-bit words in 8 bytes, unsigned; 32-bit biases.
+  const engine::EngineConfig c = point(kRequantPoint);
+  EXPECT_EQ(engine::bn_scale_layout(c).bits, 38);
+  EXPECT_EQ(engine::bn_scale_layout(c).bytes, 8);
+  EXPECT_FALSE(engine::bn_scale_layout(c).is_signed);
+  EXPECT_EQ(engine::bn_bias_layout(c).bits, 32);
+  EXPECT_EQ(engine::bn_bias_layout(c).bytes, 4);
+  EXPECT_TRUE(engine::bn_bias_layout(c).is_signed);
+  const engine::BufferSizes s = engine::buffer_sizes(c, 3);
+  EXPECT_EQ(s.bn_scale, 80u);
+  EXPECT_EQ(s.bn_bias, 40u);
+  EXPECT_EQ(s.weights, 370u);  // 10 x 37 int8
+  EXPECT_EQ(s.input, 111u);    // 3 x 37
+  EXPECT_EQ(s.output, 30u);    // 3 x 10 int<8>
+  EXPECT_EQ(engine::bn_bias_address(c, 3), engine::kBnParamsBase + 80 + 12);
+  // kRequantUint8Point: M0 16 bits -> 23-bit words in 4 bytes; 20-bit biases in 4; uint<8> out.
+  const engine::EngineConfig u = point(kRequantUint8Point);
+  EXPECT_EQ(engine::bn_scale_layout(u).bytes, 4);
+  EXPECT_EQ(engine::bn_bias_layout(u).bits, 20);
+  EXPECT_FALSE(engine::output_layout(u).is_signed);
+  EXPECT_EQ(engine::output_layout(u).bits, 8);
+  // The bytes of words and biases, little-endian.
+  EXPECT_EQ(pack_elements({0x2C0000000LL}, engine::bn_scale_layout(c)),
+            (Bytes{0x00, 0x00, 0x00, 0xC0, 0x02, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(pack_elements({-2}, engine::bn_bias_layout(u)), (Bytes{0xFE, 0xFF, 0xFF, 0xFF}));
+  EXPECT_EQ(unpack_elements(Bytes{0xFE, 0xFF, 0x0F, 0x00}.data(), 1, engine::bn_bias_layout(u)),
+            (std::vector<std::int64_t>{-2}));
+}
+
+}  // namespace
+}  // namespace fxsim::tlm_test

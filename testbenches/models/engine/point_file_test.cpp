@@ -240,3 +240,128 @@ TEST(PointFile, ValidateWithoutLines) {
 
 }  // namespace
 }  // namespace fxsim::tlm_test
+
+namespace fxsim::tlm_test {
+namespace {
+
+// ---- [requant] ----------------------------------------------------------------------------------
+
+TEST(RequantPointFile, FieldsAndElaboration) {
+  const EngineConfig c = point(kRequantPoint);
+  ASSERT_TRUE(c.requant.has_value());
+  EXPECT_FALSE(c.bn.has_value());
+  const engine::RequantConfig& r = *c.requant;
+  EXPECT_EQ(r.output, fx::AffineInt::make(true, 8));
+  EXPECT_EQ(r.zero_point, -3);
+  EXPECT_EQ(r.rounding, fx::IntegerRounding::DOUBLE);
+  EXPECT_EQ(r.m0_bits, 31);
+  EXPECT_EQ(r.lshift_max, 2);
+  EXPECT_EQ(r.bias_width, 32);
+  EXPECT_FALSE(r.relu);
+  EXPECT_EQ(r.stages, 2);
+  // types.output left out: the accumulator.
+  EXPECT_EQ(c.output.width, 32);
+  EXPECT_EQ(c.output.frac_bits(), 0);
+  EXPECT_TRUE(c.has_channel_params());
+  EXPECT_EQ(c.final_output(), fx::FxType::make_signed(8, 8));
+  const engine::Elaboration e = engine::elaborate(c);
+  ASSERT_TRUE(e.requant.has_value());
+  const units::ParamMap& p = e.requant->params;
+  EXPECT_EQ(e.requant->count, 1);
+  EXPECT_EQ(p.at("PE"), 4);
+  EXPECT_EQ(p.at("CH"), 12);  // NF 3 x PE 4: channels 10, 11 get zero parameters
+  EXPECT_EQ(p.at("ACC_W"), 32);
+  EXPECT_EQ(p.at("B_W"), 32);
+  EXPECT_EQ(p.at("LSHIFT_MAX"), 2);
+  EXPECT_EQ(p.at("ZP"), -3);
+  EXPECT_EQ(p.at("OUT_W"), 8);
+  EXPECT_EQ(p.at("OUT_SIGNED"), 1);
+  EXPECT_EQ(e.pe.params.at("OUT_W"), 32);  // the PE passes its accumulator on
+}
+
+TEST(RequantPointFile, DefaultsFollowTheAccumulator) {
+  const EngineConfig u = point(kRequantUint8Point);
+  // ufixed<8,8> x fixed<8,8> over 50 products: 16 + 6 = 22 bits, the default accumulator.
+  EXPECT_EQ(u.accumulator.width, 22);
+  EXPECT_EQ(u.output.width, 22);
+  EXPECT_EQ(u.requant->bias_width, 20);
+  EXPECT_EQ(u.requant->rounding, fx::IntegerRounding::SINGLE);
+  EXPECT_TRUE(u.requant->relu);
+  EXPECT_EQ(u.requant->lshift_max, 0);
+  EXPECT_EQ(u.final_output(), fx::FxType::make_unsigned(8, 8));
+  // Without bias_width: the accumulator's width.
+  std::string text = kRequantUint8Point;
+  text.erase(text.find("bias_width = 20\n"), 16);
+  EXPECT_EQ(point(text.c_str()).requant->bias_width, 22);
+}
+
+std::string requant_error(std::vector<std::pair<std::string, std::string>> edits) {
+  std::string text = kRequantPoint;
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  return error_of(text);
+}
+
+TEST(RequantPointFile, ErrorsNameFileLineKey) {
+  EXPECT_EQ(requant_error({{"relu = false\nstages = 2\n",
+                            "relu = false\nstages = 2\n[bn]\nscale = \"fixed<8,2>\"\nbias = "
+                            "\"fixed<16,8>\"\noutput = \"fixed<8,3>\"\n"}}),
+            "POINT.toml:17: requant: [requant] and [bn] both present; expected one of them "
+            "(int_requant takes bn_act's place after the MAC array)");
+  EXPECT_EQ(requant_error({{"\"fx_mac\"", "\"khot\""}, {"\"fixed<8,8>\"", "\"khot<8,8,2>\""}}),
+            "POINT.toml:3: engine.kind: \"khot\" with [requant]; expected \"fx_mac\" (integer "
+            "weights)");
+  EXPECT_EQ(requant_error({{"fixed<8,8,TRN,SAT>", "fixed<8,1,TRN,SAT>"}}),
+            "POINT.toml:14: types.activation: fixed<8,1,TRN,SAT,0> has 7 fraction bits; expected "
+            "an integer format with [requant] (fraction bits 0, e.g. fixed<8,8> or ufixed<8,8>)");
+  EXPECT_EQ(requant_error({{"weight = \"fixed<8,8>\"", "weight = \"fixed<8,2>\""}}),
+            "POINT.toml:15: types.weight: fixed<8,2,TRN,WRAP,0> has 6 fraction bits; expected an "
+            "integer format with [requant] (fraction bits 0, e.g. fixed<8,8> or ufixed<8,8>)");
+  EXPECT_EQ(requant_error({{"fixed<32,32>", "fixed<40,40>"}}),
+            "POINT.toml:16: types.accumulator: fixed<40,40,TRN,WRAP,0> has 40 bits; expected at "
+            "most 32 with [requant] (int_requant's ACC_W)");
+  EXPECT_EQ(requant_error({{"accumulator = \"fixed<32,32>\"",
+                            "accumulator = \"fixed<32,32>\"\noutput = \"fixed<8,3>\""}}),
+            "POINT.toml:17: types.output: fixed<8,3,TRN,WRAP,0> is not the accumulator "
+            "fixed<32,32,TRN,WRAP,0>; expected types.output left out or equal to "
+            "types.accumulator with [requant] (the PE passes it on)");
+  EXPECT_EQ(requant_error({{"accumulator = \"fixed<32,32>\"",
+                            "accumulator = \"fixed<32,32>\"\noutput = \"fixed<32,32,RND,SAT>\""}}),
+            "(accepted)");
+  EXPECT_EQ(requant_error({{"zero_point = -3", "zero_point = 200"}}),
+            "POINT.toml:19: requant.zero_point: expected an integer in -128..127, got 200");
+  EXPECT_EQ(requant_error({{"\"double\"", "\"nearest\""}}),
+            "POINT.toml:20: requant.rounding: \"nearest\" is not one of double, single");
+  EXPECT_EQ(requant_error({{"m0_bits = 31", "m0_bits = 40"}}),
+            "POINT.toml:21: requant.m0_bits: int_requant: parameter M0_BITS = 40 is out of range, "
+            "expected 2..31 (B: bits of the multiplier M0, in [2^(B-1), 2^B))");
+  EXPECT_EQ(requant_error({{"fixed<32,32>", "fixed<24,24>"}}),
+            "POINT.toml:23: requant.bias_width: int_requant: B_W = 32 exceeds ACC_W = 24 (the "
+            "bias is added into the accumulator)");
+  EXPECT_EQ(requant_error({{"lshift_max = 2", "lshift_max = 32"}}),
+            "POINT.toml:22: requant.lshift_max: int_requant: parameter LSHIFT_MAX = 32 is out of "
+            "range, expected 0..31 (largest left shift (n < 0, M >= 1) built)");
+  EXPECT_EQ(requant_error({{"\"int<8>\"", "\"int<40>\""}}),
+            "POINT.toml:18: requant.output: type 'int<40>': at character 5: expected a word "
+            "length W in 2..32, found '40'; expected an affine integer int<W> or uint<W>, W in "
+            "2..32");
+  EXPECT_EQ(requant_error({{"output = \"int<8>\"\n", ""}}),
+            "POINT.toml:17: requant.output: missing; expected a type string, an affine integer "
+            "int<W> or uint<W>, W in 2..32");
+  EXPECT_EQ(requant_error({{"relu = false\nstages = 2", "relu = false\nstages = 9"}}),
+            "POINT.toml:25: requant.stages: expected an integer in 1..8, got 9");
+  EXPECT_EQ(requant_error({{"relu = false", "relu = 1"}}),
+            "POINT.toml:24: requant.relu: expected true or false, found a integer");
+  EXPECT_EQ(requant_error({{"relu = false", "relu = false\nzp = 1"}}),
+            "POINT.toml:25: requant.zp: unknown key; expected one of output, zero_point, "
+            "rounding, m0_bits, lshift_max, bias_width, relu, stages");
+  EXPECT_EQ(requant_error({{"bus_bits = 64", "bus_bits = 32"}}),
+            "POINT.toml:8: engine.bus_bits: 32 is not a multiple of the 64-bit elements of "
+            "requant.m0_bits; expected a multiple of 64");
+}
+
+}  // namespace
+}  // namespace fxsim::tlm_test

@@ -89,6 +89,62 @@ stages = 3
 distribution = "normal"
 )";
 
+// An affine integer layer ([requant]): int8 activations and weights, an int32 accumulator,
+// int<8> output with zero point -3, double rounding, left shifts up to 2, out_features not a
+// multiple of PE, in_features not of SIMD.
+inline const char* kRequantPoint = R"(seed = 5
+[engine]
+kind = "fx_mac"
+pe = 4
+simd = 3
+mac_stages = 2
+clock_ns = 4.0
+bus_bits = 64
+[layer]
+in_features = 37
+out_features = 10
+batch = 3
+[types]
+activation = "fixed<8,8,TRN,SAT>"
+weight = "fixed<8,8>"
+accumulator = "fixed<32,32>"
+[requant]
+output = "int<8>"
+zero_point = -3
+rounding = "double"
+m0_bits = 31
+lshift_max = 2
+bias_width = 32
+relu = false
+stages = 2
+)";
+
+// uint8 activations (ufixed<8,8>), the default accumulator and output, uint<8> output with zero
+// point 100, single rounding, a fused ReLU, 16-bit multipliers, 3 stages.
+inline const char* kRequantUint8Point = R"(seed = 11
+[engine]
+kind = "fx_mac"
+pe = 3
+simd = 8
+mac_stages = 1
+bus_bits = 32
+[layer]
+in_features = 50
+out_features = 7
+batch = 2
+[types]
+activation = "ufixed<8,8>"
+weight = "fixed<8,8>"
+[requant]
+output = "uint<8>"
+zero_point = 100
+rounding = "single"
+m0_bits = 16
+bias_width = 20
+relu = true
+stages = 3
+)";
+
 inline engine::EngineConfig point(const char* text, const char* name = "test.toml") {
   return engine::parse_point(text, name);
 }

@@ -11,6 +11,7 @@
 #include "models/engine/memory_map.hpp"
 #include "models/engine/stimulus.hpp"
 #include "testbenches/models/engine/independent.hpp"
+#include "testbenches/models/engine/independent_requant.hpp"
 #include "testbenches/models/engine/points.hpp"
 #include "testbenches/tlm/tlm_harness.hpp"
 
@@ -51,7 +52,7 @@ std::vector<std::int64_t> run_once(Initiator& i, const engine::EngineConfig& c,
   std::uint64_t load = 0;
   load += write_chunks(i, kWeightsBase, pack_elements(s.weight_words, engine::weight_layout(c)),
                        4096, c.bus_bits);
-  if (c.bn) {
+  if (c.has_channel_params()) {
     load +=
         write_chunks(i, bn_scale_address(c, 0),
                      pack_elements(s.bn_scale_words, engine::bn_scale_layout(c)), 4096, c.bus_bits);
@@ -129,6 +130,37 @@ TEST(ModelEndToEnd, SptWithKhotBnScaleTwiceIsDeterministic) {
     EXPECT_EQ(t.runs(), 2u);
     EXPECT_EQ(m.runs(), 2u);
     EXPECT_EQ(m.coverage().mac_requant.count, 2u * 24u);
+  });
+}
+
+// An affine integer layer ([requant]): int_requant after the MAC array. Outputs against the
+// brute force of independent_requant.hpp, CYCLES against the count by hand.
+TEST(ModelEndToEnd, RequantLayerInt8) {
+  const engine::EngineConfig c = point(kRequantPoint);
+  const engine::Stimulus s = engine::make_stimulus(c, c.seed);
+  const std::vector<std::int64_t> expected =
+      independent_requant_layer(c, s.batch, s.input, s.weights, s.bn_scale_words, s.bn_bias);
+  Bench bench{c};
+  FXSIM_RUN_BENCH(bench, [&](Initiator& i, AcceleratorTarget& t, systemc::ModelBackend& m) {
+    // SF = ceil(37 / 3) = 13, NF = ceil(10 / 4) = 3, batch 3: 117 beats + (2 + 1) + (2 + 1).
+    EXPECT_EQ(run_once(i, c, s, 123), expected);
+    EXPECT_EQ(m.engine().cycles(3), 123u);
+    EXPECT_EQ(m.last_coverage().int_requant.count, 30u);
+    EXPECT_EQ(m.last_coverage().bn_requant.count, 0u);
+    EXPECT_EQ(t.errors(), 0u);
+  });
+}
+
+TEST(ModelEndToEnd, RequantLayerUint8SingleReluPerFold) {
+  const engine::EngineConfig c = point(kRequantUint8Point);
+  const engine::Stimulus s = engine::make_stimulus(c, c.seed);
+  Bench bench{c};
+  bench.model_options.per_fold = true;
+  FXSIM_RUN_BENCH(bench, [&](Initiator& i, AcceleratorTarget& t, systemc::ModelBackend&) {
+    // SF 7, NF 3, batch 2: 42 beats + (1 + 1) + (3 + 1).
+    EXPECT_EQ(run_once(i, c, s, 48), independent_requant_layer(c, s.batch, s.input, s.weights,
+                                                               s.bn_scale_words, s.bn_bias));
+    EXPECT_EQ(t.errors(), 0u);
   });
 }
 
