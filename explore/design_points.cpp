@@ -167,6 +167,7 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
                                {"types.accumulator", ACCUMULATOR},
                                {"types.output", OUTPUT},
                                {"bn.", BN},
+                               {"requant.output", OUTPUT},
                                {"requant.", KIND}};
   for (const Rule& r : rules) {
     if (msg.find(std::string(": ") + r.key) != std::string::npos) {
@@ -177,10 +178,10 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
 }
 
 const char* axis_name(AxisId a) {
-  static const char* names[] = {"kind",     "weight",     "k",        "affine_weights",
-                                "requant",  "activation", "accumulator", "output",
-                                "rounding", "overflow",   "pe",       "simd",
-                                "mac_stages", "bn",       "clock_ns", "family"};
+  static const char* names[] = {"kind",       "weight",     "k",           "affine_weights",
+                                "requant",    "activation", "accumulator", "output",
+                                "rounding",   "overflow",   "pe",          "simd",
+                                "mac_stages", "bn",         "clock_ns",    "family"};
   return a < AXIS_COUNT ? names[a] : "axes";
 }
 

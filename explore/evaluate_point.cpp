@@ -224,7 +224,7 @@ engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& poi
       l.lshift_max() != e.point.requant->lshift_max) {
     throw std::logic_error("the int point's layer was calibrated differently when expanded");
   }
-  const engine::Stimulus stim = int_stimulus(l, e.point.requant->m0_bits);
+  const engine::Stimulus stim = int_stimulus(l);
   env::RunOptions options;
   options.stimulus = &stim;
   const env::RunSummary s = env::run_point(e, env::Backends::MODEL, options);
@@ -253,7 +253,9 @@ engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& poi
              top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
   }
   row->set("acc_overflows", i64(s.coverage.accumulator.overflows));
-  row->set("output_overflows", i64(s.coverage.mac_requant.overflows));
+  // int_requant's clamps to the output range (the integer method's; the float method's own
+  // outputs are not counted).
+  row->set("output_overflows", i64(s.coverage.int_requant.overflows));
   row->set("bn_overflows", i64(s.coverage.bn_requant.overflows));
   if (ctx.spec->yosys) yosys_resources(ctx, point, row);
   if (request.rtl) {
@@ -297,9 +299,9 @@ void describe_int_parameters(const DesignPoint& point, const engine::EngineConfi
   row->set("output_type", cfg.requant->output.str());
   // integer: int_requant's rounding ([requant] rounding); float: nearbyint, ties to even.
   row->set("rounding",
-           std::string(p.requant == RequantMethod::FLOAT ? "nearest_even"
+           std::string(p.requant == RequantMethod::FLOAT                      ? "nearest_even"
                        : cfg.requant->rounding == fx::IntegerRounding::SINGLE ? "single"
-                                                                               : "double"));
+                                                                              : "double"));
   row->set("overflow", std::string("SAT"));
   row->set("pe", std::int64_t{cfg.pe});
   row->set("simd", std::int64_t{cfg.simd});

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "golden/affine_observer.hpp"
+#include "models/engine/memory_map.hpp"
 
 namespace fxsim::explore {
 
@@ -161,18 +162,15 @@ engine::RequantConfig int_requant_config(const IntLayer& l, const RequantSpec& r
   return c;
 }
 
-std::int64_t multiplier_word(const fx::IntegerMultiplier& m, int m0_bits) {
-  const std::uint64_t shift = static_cast<std::uint64_t>(m.shift) & 0x7Fu;  // 7-bit two's compl.
-  return static_cast<std::int64_t>((shift << m0_bits) | static_cast<std::uint64_t>(m.m0));
-}
-
-engine::Stimulus int_stimulus(const IntLayer& l, int m0_bits) {
+engine::Stimulus int_stimulus(const IntLayer& l) {
   engine::Stimulus s;
   s.batch = static_cast<int>(l.reference.size() / l.folded_bias.size());
   s.weights = l.weight_q;
   s.weight_words = l.weight_q;
   s.input = l.input_q;
-  for (const fx::IntegerMultiplier& m : l.integer) s.bn_scale.push_back(multiplier_word(m, m0_bits));
+  for (const fx::IntegerMultiplier& m : l.integer) {
+    s.bn_scale.push_back(engine::requant_multiplier_word(m));
+  }
   s.bn_scale_words = s.bn_scale;
   s.bn_bias = l.folded_bias;
   return s;
@@ -185,8 +183,8 @@ std::vector<std::int64_t> requantize_float_outputs(const IntLayer& l,
   std::vector<std::int64_t> y(acc.size());
   for (std::size_t j = 0; j < acc.size(); ++j) {
     const std::size_t o = j % n_out;
-    const auto a = static_cast<std::int32_t>(fx::wrap_signed(
-        static_cast<std::uint64_t>(acc[j] + l.folded_bias[o]), kAccumulatorBits));
+    const auto a = static_cast<std::int32_t>(
+        fx::wrap_signed(static_cast<std::uint64_t>(acc[j] + l.folded_bias[o]), kAccumulatorBits));
     y[j] = fx::requantize_float(a, l.multiplier[o], zy, l.output_format);
     if (l.relu) y[j] = std::max<std::int64_t>(y[j], zy);
   }

@@ -75,13 +75,10 @@ IntLayer quantize_int_layer(const FloatLayer& f, const std::vector<double>& prod
 // knobs of the sweep's [requant], LSHIFT_MAX as the multipliers need it, bias_width 32.
 engine::RequantConfig int_requant_config(const IntLayer& l, const RequantSpec& r);
 
-// A multiplier word of the BN_PARAMS buffer: {n: 7-bit two's complement at bit m0_bits, m0}.
-std::int64_t multiplier_word(const fx::IntegerMultiplier& m, int m0_bits);
-
 // The engine's buffers: weights and inputs as their integers (fixed<W,W> / ufixed<W,W> raws),
-// BN_PARAMS = N_out multiplier words (bn_scale and bn_scale_words), then N_out folded biases
-// (bn_bias).
-engine::Stimulus int_stimulus(const IntLayer& l, int m0_bits);
+// BN_PARAMS = N_out multiplier words (engine::requant_multiplier_word; bn_scale and
+// bn_scale_words), then N_out folded biases (bn_bias).
+engine::Stimulus int_stimulus(const IntLayer& l);
 
 // Requantization method `float` on the accumulators (the MAC output raws, batch x out, without
 // the bias): y = requantize_float(wrap32(acc + bias_c), M_c, z_out), clamped at z_out with relu.

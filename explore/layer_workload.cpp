@@ -64,9 +64,8 @@ std::vector<std::int64_t> LayerSource::logits_from_layer_output(
     const std::vector<std::int64_t>& raw, const fx::FxType& raw_type) const {
   if (last_layer()) return raw;
   const fx::FxType& next_input = file.model.layers[static_cast<std::size_t>(layer) + 1].input_type;
-  return following_layers(*this, raw.size(), "logits_from_layer_output", [&](std::size_t i) {
-    return fx::convert(raw[i], raw_type, next_input);
-  });
+  return following_layers(*this, raw.size(), "logits_from_layer_output",
+                          [&](std::size_t i) { return fx::convert(raw[i], raw_type, next_input); });
 }
 
 std::vector<std::int64_t> LayerSource::logits_from_layer_values(

@@ -230,10 +230,9 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
     read_network_axes(spec, root);
     return;
   }
-  const TomlTable a =
-      root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k",
-                        "affine_weights", "requant", "rounding", "overflow", "pe", "simd",
-                        "mac_stages", "bn", "clock_ns", "family"});
+  const TomlTable a = root.sub("axes", {"kind", "activation", "weight", "accumulator", "output",
+                                        "k", "affine_weights", "requant", "rounding", "overflow",
+                                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
   spec->axes_table = {a.where().line, a.where().column};
   Axes& ax = spec->axes;
   // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,
@@ -261,9 +260,8 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
   ax.k = axis<int>(a, "k", {1}, int_axis(a, "k", 1, 63));
   // Defaults: what the hardware builds best, per-channel weight scales (PyTorch's default for
   // linear layers on fbgemm / qnnpack's per-channel qconfig) and the integer requantizer.
-  ax.affine_weights =
-      axis<AffineWeights>(a, "affine_weights", {AffineWeights::PER_CHANNEL},
-                          name_axis(a, "affine_weights", affine_weights_names()));
+  ax.affine_weights = axis<AffineWeights>(a, "affine_weights", {AffineWeights::PER_CHANNEL},
+                                          name_axis(a, "affine_weights", affine_weights_names()));
   ax.requant = axis<RequantMethod>(a, "requant", {RequantMethod::INTEGER},
                                    name_axis(a, "requant", requant_method_names()));
   ax.rounding =

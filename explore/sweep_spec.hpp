@@ -94,7 +94,7 @@ struct Axes {
   Axis<fx::FxType> weight;  // fixed<W,I>; khot / spt points take its W and I with the k axis
   Axis<std::optional<fx::FxType>> accumulator;  // nullopt: "default" (exact, WRAP)
   Axis<fx::FxType> output;
-  Axis<int> k;                  // K of khot / spt points (not applied to fx_mac kinds)
+  Axis<int> k;  // K of khot / spt points (not applied to fx_mac kinds)
   // int points only (a value each for the other kinds, which ignore them).
   Axis<AffineWeights> affine_weights;
   Axis<RequantMethod> requant;

@@ -170,8 +170,8 @@ class Loading(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             write_db(Path(tmp) / "results.sqlite", make_points(), schema_version="4")
             df = fp.load_results(tmp)
-        self.assertIn("version 3", fp.schema_note(df))
-        self.assertIn("version 3", texts(fp.plot_dsp_vs_lut(df)))
+        self.assertIn("version 4", fp.schema_note(df))
+        self.assertIn("version 4", texts(fp.plot_dsp_vs_lut(df)))
 
     def test_not_a_results_directory(self):
         with tempfile.TemporaryDirectory() as tmp:
