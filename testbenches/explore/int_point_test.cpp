@@ -159,6 +159,22 @@ TEST(IntSweepFile, NetworkWorkloadsRefuseIntPoints) {
               0u)
         << e.what();
   }
+  // Nor does it take int_requant's knobs.
+  const std::string with_requant =
+      "[sweep]\nname = \"n\"\n[workload]\nkind = \"network\"\n"
+      "network = \"" +
+      dir +
+      "/network_cnn.toml\"\n[requant]\n"
+      "m0_bits = 16\n";
+  try {
+    parse_sweep(with_requant, dir + "/n.toml");
+    FAIL() << "a network sweep took [requant]";
+  } catch (const SweepFileError& e) {
+    EXPECT_EQ(std::string(e.what()), dir +
+                                         "/n.toml:6:1: requant: only for kind = \"random\" or "
+                                         "\"layer\" workloads (the ones that take kind = "
+                                         "\"int\" points)");
+  }
 }
 
 }  // namespace
