@@ -266,5 +266,29 @@ TEST(EngineChecks, JsonSummaryCarriesTheRun) {
   EXPECT_EQ(j["passed"], true);
 }
 
+// An affine integer layer ([requant], docs/examples/affine_dense.toml) through the verification
+// environment on the model backend: the scoreboard passes it, the CYCLES register is the count
+// by hand, the summary carries the requant stage, and a corrupted output is caught.
+TEST(EngineChecks, RequantPointRunsOnTheModelBackend) {
+  const engine::EngineConfig cfg =
+      engine::load_point_file(std::string(FXSIM_EXAMPLES_DIR) + "/affine_dense.toml");
+  const RunSummary s = env::run_point(cfg, Backends::MODEL);
+  EXPECT_TRUE(s.passed());
+  ASSERT_EQ(s.runs.size(), 1u);
+  EXPECT_EQ(s.runs[0].cycles, 1574u);  // 98 * 16 beats + (2 + 1) + (2 + 1)
+  EXPECT_EQ(s.runs[0].scoreboard.checked, 128u);
+  const std::string text = env::summary_text(s, "affine_dense.toml");
+  EXPECT_NE(text.find("requant uint<8> zp 128 double"), std::string::npos) << text;
+  EXPECT_NE(text.find("  int requant         128"), std::string::npos) << text;
+  const auto j = env::summary_json(s, "affine_dense.toml");
+  EXPECT_EQ(j["point"]["requant"]["zero_point"], 128);
+  EXPECT_EQ(j["point"]["requant"]["rounding"], "double");
+  EXPECT_EQ(j["coverage"]["int_requant"]["count"], 128);
+  EXPECT_TRUE(j["coverage"]["bn_requant"].is_null());
+  const RunSummary bad =
+      env::run_point(cfg, Backends::MODEL, with_model<CorruptOutputBackend>(std::size_t{5}));
+  EXPECT_EQ(bad.mismatches(), 1u);
+}
+
 }  // namespace
 }  // namespace fxsim::engine_test
