@@ -513,5 +513,27 @@ TEST(IntSweepRun, IntFixedAndKhotRowsOfOneLayerDeterministic) {
   EXPECT_EQ(col(2, "cycles"), col(4, "cycles"));
 }
 
+// With 4-bit multipliers (M0 in [8, 16): M off by up to 1/16) the integer method's outputs are
+// the engine's coarse ones and the float method's PyTorch's: the rows differ, the float rows
+// nearer the float layer. Proves each row takes its outputs where its method says.
+TEST(IntSweepRun, FloatRowsTakePyTorchsOutputsIntegerRowsTheEngines) {
+  const auto dir = temp_dir();
+  const std::string file =
+      write_file(dir, "m0.toml",
+                 int_sweep_text("kind = \"int\"\nrequant = [\"integer\", \"float\"]\npe = [4]\n",
+                                "[requant]\nm0_bits = 4\n"));
+  const SweepOutcome r = sweep_test::run_small(file, dir / "out", 1);
+  EXPECT_EQ(r.ok, 2);
+  const auto rows = sweep_test::all_rows(dir / "out");
+  ASSERT_EQ(rows.size(), 2u);
+  const traces::ResultRow integer(rows[0]), flt(rows[1]);
+  EXPECT_EQ(integer.text("requant_method"), "integer");
+  EXPECT_EQ(flt.text("requant_method"), "float");
+  EXPECT_EQ(integer.integer("model_mismatches"), 0);
+  EXPECT_EQ(integer.integer("cycles"), flt.integer("cycles"));
+  EXPECT_GT(flt.real("sqnr_db"), integer.real("sqnr_db") + 3.0)
+      << flt.real("sqnr_db") << " " << integer.real("sqnr_db");
+}
+
 }  // namespace
 }  // namespace fxsim::explore
