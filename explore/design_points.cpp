@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 
+#include "explore/int_point.hpp"
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
 #include "explore/network_workload.hpp"
@@ -21,6 +22,8 @@ enum AxisId {
   KIND,
   WEIGHT,
   K,
+  AFFINE_WEIGHTS,
+  REQUANT,
   ACTIVATION,
   ACCUMULATOR,
   OUTPUT,
@@ -42,15 +45,21 @@ constexpr std::uint64_t kMaxGrid = 10'000'000;
 
 bool has_k(UnitKind k) { return k == UnitKind::KHOT || k == UnitKind::SPT; }
 
+// An int point's accumulator is int32 and its requantizer int_requant: the accumulator,
+// rounding and overflow axes are not its (as k is not fx_mac's); affine_weights and requant are
+// its only.
 std::array<std::size_t, AXIS_COUNT> sizes_for(const Axes& a, UnitKind kind) {
+  const bool affine = kind == UnitKind::INT;
   return {1,
           a.weight.values.size(),
           has_k(kind) ? a.k.values.size() : 1,
+          affine ? a.affine_weights.values.size() : 1,
+          affine ? a.requant.values.size() : 1,
           a.activation.values.size(),
-          a.accumulator.values.size(),
+          affine ? 1 : a.accumulator.values.size(),
           a.output.values.size(),
-          std::max<std::size_t>(1, a.rounding.values.size()),
-          std::max<std::size_t>(1, a.overflow.values.size()),
+          affine ? 1 : std::max<std::size_t>(1, a.rounding.values.size()),
+          affine ? 1 : std::max<std::size_t>(1, a.overflow.values.size()),
           a.pe.values.size(),
           a.simd.values.size(),
           a.mac_stages.values.size(),
@@ -88,11 +97,16 @@ PointParams params_at(const SweepSpec& spec, const GridIndex& i) {
   p.kind = a.kind.values[i[KIND]];
   p.weight = a.weight.values[i[WEIGHT]];
   p.k = has_k(p.kind) ? a.k.values[i[K]] : 0;
+  const bool affine = p.kind == UnitKind::INT;
+  if (affine) {
+    p.affine_weights = a.affine_weights.values[i[AFFINE_WEIGHTS]];
+    p.requant = a.requant.values[i[REQUANT]];
+  }
   p.activation = a.activation.values[i[ACTIVATION]];
-  p.accumulator = a.accumulator.values[i[ACCUMULATOR]];
+  p.accumulator = affine ? std::nullopt : a.accumulator.values[i[ACCUMULATOR]];
   p.output = a.output.values[i[OUTPUT]];
-  if (!a.rounding.values.empty()) p.output.rounding = a.rounding.values[i[ROUNDING]];
-  if (!a.overflow.values.empty()) p.output.overflow = a.overflow.values[i[OVERFLOW]];
+  if (!affine && !a.rounding.values.empty()) p.output.rounding = a.rounding.values[i[ROUNDING]];
+  if (!affine && !a.overflow.values.empty()) p.output.overflow = a.overflow.values[i[OVERFLOW]];
   p.pe = a.pe.values[i[PE]];
   p.simd = a.simd.values[i[SIMD]];
   p.mac_stages = a.mac_stages.values[i[MAC_STAGES]];
@@ -131,7 +145,11 @@ std::string point_key(const PointParams& p) {
          " output=" + p.output.str() + " pe=" + std::to_string(p.pe) +
          " simd=" + std::to_string(p.simd) + " mac_stages=" + std::to_string(p.mac_stages) +
          " bn=" + to_string(p.bn) + " clock_ns=" + format_clock(p.clock_ns) +
-         " family=" + std::string(resources::family_name(p.family));
+         " family=" + std::string(resources::family_name(p.family)) +
+         // int points only, so that the keys of the other kinds stay what they were
+         (p.kind == UnitKind::INT ? std::string(" affine_weights=") + to_string(p.affine_weights) +
+                                        " requant=" + to_string(p.requant)
+                                  : std::string());
 }
 
 // The axis a validation message is about (engine::validate names the point-file key).
@@ -148,7 +166,9 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
                                {"types.weight", WEIGHT},
                                {"types.accumulator", ACCUMULATOR},
                                {"types.output", OUTPUT},
-                               {"bn.", BN}};
+                               {"bn.", BN},
+                               {"requant.output", OUTPUT},
+                               {"requant.", KIND}};
   for (const Rule& r : rules) {
     if (msg.find(std::string(": ") + r.key) != std::string::npos) {
       return r.axis == WEIGHT && has_k(kind) ? K : r.axis;
@@ -158,9 +178,10 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
 }
 
 const char* axis_name(AxisId a) {
-  static const char* names[] = {"kind",       "weight",   "k",        "activation", "accumulator",
-                                "output",     "rounding", "overflow", "pe",         "simd",
-                                "mac_stages", "bn",       "clock_ns", "family"};
+  static const char* names[] = {"kind",       "weight",     "k",           "affine_weights",
+                                "requant",    "activation", "accumulator", "output",
+                                "rounding",   "overflow",   "pe",          "simd",
+                                "mac_stages", "bn",         "clock_ns",    "family"};
   return a < AXIS_COUNT ? names[a] : "axes";
 }
 
@@ -176,6 +197,10 @@ Location axis_value_location(const SweepSpec& spec, AxisId a, const GridIndex& i
       return at(x.weight, i[WEIGHT]);
     case K:
       return at(x.k, i[K]);
+    case AFFINE_WEIGHTS:
+      return at(x.affine_weights, i[AFFINE_WEIGHTS]);
+    case REQUANT:
+      return at(x.requant, i[REQUANT]);
     case ACTIVATION:
       return at(x.activation, i[ACTIVATION]);
     case ACCUMULATOR:
@@ -225,6 +250,9 @@ std::optional<PointProblem> check_point(const SweepSpec& spec, const DesignPoint
       return PointProblem{WEIGHT, "spt weights are signed; expected a fixed<W,I> weight"};
     }
   }
+  if (p.kind == UnitKind::INT) {
+    if (auto why = int_bn_problem(p.bn, spec.bn.activation)) return PointProblem{BN, *why};
+  }
   // Any SIMD is fine: the last beat of a dot product pads its unused lanes with zeros
   // (docs/engine.md, "Folding"), exactly as `fxsim run` takes it.
   // A model workload's layers each (their names prefix the message); else the one point.
@@ -244,9 +272,45 @@ std::optional<PointProblem> check_point(const SweepSpec& spec, const DesignPoint
   return std::nullopt;
 }
 
+// The float layer int points are calibrated on (the one the workers measure against), built on
+// the first int point only: sweeps without int points never compute it.
+class IntCalibration {
+ public:
+  explicit IntCalibration(const SweepSpec& spec) : spec_(spec) {}
+  const FloatLayer& layer() {
+    if (!layer_) {
+      layer_ = make_float_layer(spec_.workload, spec_.bn, spec_.seed);
+      products_ = float_products(*layer_);
+    }
+    return *layer_;
+  }
+  const std::vector<double>& products() {
+    layer();
+    return products_;
+  }
+
+ private:
+  const SweepSpec& spec_;
+  std::optional<FloatLayer> layer_;
+  std::vector<double> products_;
+};
+
+// An int point's widths as affine formats can hold them (int<W> / uint<W>, W in 2..32).
+std::optional<PointProblem> int_width_problem(const PointParams& p) {
+  const std::pair<AxisId, int> widths[] = {
+      {WEIGHT, p.weight.width}, {ACTIVATION, p.activation.width}, {OUTPUT, p.output.width}};
+  for (const auto& [axis, w] : widths) {
+    if (w < 2 || w > 32) {
+      return PointProblem{axis, "an int point takes the width W = " + std::to_string(w) +
+                                    " as int<W> / uint<W>; expected W in 2..32"};
+    }
+  }
+  return std::nullopt;
+}
+
 // The point at grid index `i`, built and checked: valid with its engines elaborated, or marked
 // invalid with the reason (located on the axis value concerned).
-DesignPoint build_point(const SweepSpec& spec, const GridIndex& i) {
+DesignPoint build_point(const SweepSpec& spec, const GridIndex& i, IntCalibration* calibration) {
   DesignPoint pt;
   pt.params = params_at(spec, i);
   pt.key = point_key(pt.params);
@@ -254,7 +318,18 @@ DesignPoint build_point(const SweepSpec& spec, const GridIndex& i) {
   std::vector<engine::EngineConfig> engines;
   std::optional<PointProblem> problem;
   try {
-    if (pt.per_layer) {
+    if (pt.params.kind == UnitKind::INT) {
+      problem = int_width_problem(pt.params);
+      if (!problem) {
+        try {
+          const IntLayer l = quantize_int_layer(calibration->layer(), calibration->products(),
+                                                int_point_spec(spec, pt.params));
+          engines = {make_config(spec, pt.params, &l)};
+        } catch (const fx::FxTypeError& e) {  // e.g. a multiplier M_c >= 2^31
+          problem = PointProblem{KIND, std::string("the affine quantization failed: ") + e.what()};
+        }
+      }
+    } else if (pt.per_layer) {
       engines = model_layer_configs(spec, pt.params);
     } else {
       engines = {make_config(spec, pt.params)};  // a K-hot weight with a bad K is built unchecked
@@ -315,7 +390,8 @@ void check_points(const SweepSpec& spec, const std::vector<DesignPoint>& points,
 
 }  // namespace
 
-engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p) {
+engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
+                                 const IntLayer* int_layer) {
   engine::EngineConfig cfg;
   cfg.seed = spec.seed;
   cfg.kind = p.kind == UnitKind::KHOT  ? engine::EngineKind::KHOT
@@ -329,6 +405,18 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p) {
   cfg.out_features = spec.workload.out_features;
   cfg.batch = spec.workload.batch;
   cfg.activation = p.activation;
+  cfg.distribution = spec.workload.distribution;
+  if (p.kind == UnitKind::INT) {
+    // The MAC array on integers (frac 0), its output the int32 accumulator, then int_requant;
+    // a BN of the point is folded into the weights and the bias (explore/int_point.hpp).
+    if (!int_layer) throw std::invalid_argument("make_config: an int point without its layer");
+    cfg.activation = fx::FxType::make_unsigned(p.activation.width, p.activation.width);
+    cfg.weight = fx::FxType::make_signed(p.weight.width, p.weight.width);
+    cfg.accumulator = fx::FxType::make_signed(32, 32, fx::Rounding::TRN, fx::Overflow::WRAP);
+    cfg.output = cfg.accumulator;
+    cfg.requant = int_requant_config(*int_layer, spec.requant);
+    return cfg;
+  }
   if (has_k(p.kind)) {
     cfg.weight = weight_khot(p);
   } else {
@@ -377,8 +465,10 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
   // The point at a grid position: a network's (network_workload.hpp), or the engine grid's.
   const bool network = spec.workload.kind == WorkloadKind::NETWORK;
   const std::vector<GridIndex> grid = network ? std::vector<GridIndex>{} : enumerate(spec.axes);
+  IntCalibration calibration(spec);
   auto build_at = [&](std::size_t position) {
-    return network ? build_network_point(spec, position) : build_point(spec, grid[position]);
+    return network ? build_network_point(spec, position)
+                   : build_point(spec, grid[position], &calibration);
   };
   std::vector<DesignPoint> points;
   if (spec.sampling == Sampling::RANDOM && static_cast<std::uint64_t>(spec.samples) < total) {

@@ -23,6 +23,10 @@ struct PointParams {
   UnitKind kind = UnitKind::FX_MAC;
   fx::FxType weight;  // the fixed<W,I> of the weight axis
   int k = 0;
+  // int points only (neutral values for the other kinds): the weights' scales and the
+  // requantization method.
+  AffineWeights affine_weights = AffineWeights::PER_CHANNEL;
+  RequantMethod requant = RequantMethod::INTEGER;
   fx::FxType activation;
   std::optional<fx::FxType> accumulator;  // nullopt: the exact default
   fx::FxType output;                      // with the rounding / overflow axes applied
@@ -62,8 +66,9 @@ struct DesignPoint {
   bool use_dsp() const { return params.kind != UnitKind::FX_MAC_LUT; }
 };
 
-// Number of points of the full grid (k counted only for khot / spt kinds; kind = "network":
-// network_grid_size).
+// Number of points of the full grid (k counted only for khot / spt kinds; affine_weights and
+// requant only for int points, which take no accumulator, rounding or overflow axis; kind =
+// "network": network_grid_size).
 std::uint64_t grid_size(const SweepSpec& spec);
 
 struct ExpandOptions {
@@ -86,8 +91,13 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
 // Points with DesignPoint::valid().
 std::size_t valid_points(const std::vector<DesignPoint>& points);
 
-// The engine configuration of one parameter set (not validated).
-engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p);
+struct IntLayer;  // explore/int_point.hpp
+
+// The engine configuration of one parameter set (not validated). An int point's depends on its
+// quantized layer (the output zero point, the multipliers' left shifts): `int_layer` is required
+// for kind = "int" (std::invalid_argument without it) and ignored otherwise.
+engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
+                                 const IntLayer* int_layer = nullptr);
 
 // The K-hot / SPT weight type of a khot or spt point, unvalidated (K may exceed the magnitude
 // bits of an invalid point).

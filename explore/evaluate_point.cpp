@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "explore/int_point.hpp"
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
 #include "explore/network_workload.hpp"
@@ -206,6 +207,68 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
   if (request.rtl) set_rtl_columns(rtl, cycles, row);
 }
 
+// kind = "int": the float layer quantized as PyTorch's static quantization (int_point.hpp) on the
+// engine with [requant]. The integer method's outputs are the engine's; the float method runs
+// the same hardware (cycles, resources, the RTL check of the integer hardware) and takes its
+// outputs from fx::requantize_float on the reference accumulators (fxsim has no float
+// requantizer RTL). Accuracy: the outputs dequantized against the float layer.
+// Returns the stimulus (for the traces).
+engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& point,
+                              const EvaluateRequest& request, ResultRow* row) {
+  const engine::Elaboration& e = point.engines.front();
+  const std::vector<double> products =
+      ctx.layer_products ? *ctx.layer_products : float_products(*ctx.layer);
+  const IntLayer l =
+      quantize_int_layer(*ctx.layer, products, int_point_spec(*ctx.spec, point.params));
+  if (l.output.zero_point(0) != e.point.requant->zero_point ||
+      l.lshift_max() != e.point.requant->lshift_max) {
+    throw std::logic_error("the int point's layer was calibrated differently when expanded");
+  }
+  const engine::Stimulus stim = int_stimulus(l);
+  env::RunOptions options;
+  options.stimulus = &stim;
+  const env::RunSummary s = env::run_point(e, env::Backends::MODEL, options);
+  const env::BackendRun& run = s.runs.at(0);
+  if (!run.completed) throw std::runtime_error("the model run did not complete");
+  row->set("cycles", i64(run.cycles));
+  row->set("latency_ns", s.latency_ns(run));
+  row->set("end_to_end_cycles", i64(run.end_to_end_cycles()));
+  row->set("macs_per_s", s.macs_per_second(run));
+  row->set("model_mismatches", i64(run.scoreboard.mismatch_count));
+  const std::vector<std::int64_t> q =
+      point.params.requant == RequantMethod::FLOAT
+          ? requantize_float_outputs(l, engine::compute_reference(e, stim).mac_output)
+          : run.output;
+  const std::vector<double> values = dequantize_outputs(l, q);
+  const Accuracy acc = compare_values(l.reference, values);
+  row->set("mse", acc.mse);
+  row->set("sqnr_db", acc.sqnr_db);
+  row->set("max_abs_error", acc.max_abs_error);
+  if (const LayerSource* src = ctx.spec->workload.source.get()) {
+    // The last layer's integers are the logits (the dequantization keeps their order); a hidden
+    // layer's values are cast into the next layer's input type.
+    const std::vector<std::int64_t> logits =
+        src->last_layer() ? q : src->logits_from_layer_values(values);
+    row->set("classification_accuracy",
+             top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
+  }
+  row->set("acc_overflows", i64(s.coverage.accumulator.overflows));
+  // int_requant's clamps to the output range (the integer method's; the float method's own
+  // outputs are not counted).
+  row->set("output_overflows", i64(s.coverage.int_requant.overflows));
+  row->set("bn_overflows", i64(s.coverage.bn_requant.overflows));
+  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
+  if (request.rtl) {
+    try {
+      rtl_check(ctx, point, stim, s, request.trace, row);
+    } catch (const std::exception& ex) {
+      row->set("rtl_status", std::string("failed"));
+      row->set("error", std::string("rtl: ") + ex.what());
+    }
+  }
+  return stim;
+}
+
 void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
                   const engine::Stimulus& stim) {
   std::filesystem::create_directories(ctx.trace_dir);
@@ -225,6 +288,32 @@ void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
   if (!ctx.spec->traces.vcd) std::filesystem::remove(vcd);
 }
 
+// An int point's parameter columns: its affine formats (the engine's fixed<W,W> raws are their
+// integers), the requantizer's rounding and clamp as rounding / overflow.
+void describe_int_parameters(const DesignPoint& point, const engine::EngineConfig& cfg,
+                             ResultRow* row) {
+  const PointParams& p = point.params;
+  row->set("activation_type", fx::AffineInt::make(false, cfg.activation.width).str());
+  row->set("weight_type", fx::AffineInt::make(true, cfg.fx_weight().width).str());
+  row->set("accumulator_type", fx::AffineInt::make(true, cfg.accumulator.width).str());
+  row->set("output_type", cfg.requant->output.str());
+  // integer: int_requant's rounding ([requant] rounding); float: nearbyint, ties to even.
+  row->set("rounding",
+           std::string(p.requant == RequantMethod::FLOAT                      ? "nearest_even"
+                       : cfg.requant->rounding == fx::IntegerRounding::SINGLE ? "single"
+                                                                              : "double"));
+  row->set("overflow", std::string("SAT"));
+  row->set("pe", std::int64_t{cfg.pe});
+  row->set("simd", std::int64_t{cfg.simd});
+  row->set("mac_stages", std::int64_t{cfg.mac_stages});
+  row->set("clock_ns", cfg.clock_ns);
+  row->set("in_features", std::int64_t{cfg.in_features});
+  row->set("out_features", std::int64_t{cfg.out_features});
+  row->set("batch", std::int64_t{cfg.batch});
+  row->set("activation_bits", std::int64_t{cfg.activation.width});
+  row->set("seed", static_cast<std::int64_t>(cfg.seed));
+}
+
 // The identity and parameter columns of a point (valid: its engine; invalid: the configuration
 // it would have had, when it could be built), plus the defaults of every row.
 ResultRow describe_parameters(const DesignPoint& point) {
@@ -241,6 +330,10 @@ ResultRow describe_parameters(const DesignPoint& point) {
   row.set("pareto_accuracy_latency_lut", std::int64_t{0});
   row.set("pareto_dsp_lut", std::int64_t{0});
   row.set("error", std::string());
+  if (p.kind == UnitKind::INT) {
+    row.set("affine_weights", std::string(to_string(p.affine_weights)));
+    row.set("requant_method", std::string(to_string(p.requant)));
+  }
   const std::vector<engine::EngineConfig>* configs = &point.unchecked;
   std::vector<engine::EngineConfig> elaborated;
   if (point.valid()) {
@@ -249,6 +342,10 @@ ResultRow describe_parameters(const DesignPoint& point) {
   }
   if (configs->empty()) return row;
   const engine::EngineConfig& cfg = configs->front();
+  if (p.kind == UnitKind::INT) {
+    describe_int_parameters(point, cfg, &row);
+    return row;
+  }
   row.set("activation_type", cfg.activation.str());
   row.set("weight_type", fx::type_str(cfg.weight));
   row.set("accumulator_type", cfg.accumulator.str());
@@ -338,6 +435,12 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     }
     if (point.per_layer) {
       evaluate_model(ctx, point, request, &row);
+      row.set("status", std::string("ok"));
+      return row;
+    }
+    if (point.params.kind == UnitKind::INT) {
+      const engine::Stimulus stim = evaluate_int(ctx, point, request, &row);
+      if (request.trace) write_traces(ctx, point, stim);
       row.set("status", std::string("ok"));
       return row;
     }

@@ -187,14 +187,20 @@ std::vector<double> float_reference(const FloatLayer& f, const engine::EngineCon
 
 Accuracy compare_outputs(const std::vector<double>& ref, const std::vector<std::int64_t>& raw,
                          const fx::FxType& t) {
-  if (ref.size() != raw.size() || ref.empty()) {
-    throw std::invalid_argument("compare_outputs: " + std::to_string(raw.size()) +
+  std::vector<double> values(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) values[i] = fx::to_double(raw[i], t);
+  return compare_values(ref, values);
+}
+
+Accuracy compare_values(const std::vector<double>& ref, const std::vector<double>& values) {
+  if (ref.size() != values.size() || ref.empty()) {
+    throw std::invalid_argument("compare_outputs: " + std::to_string(values.size()) +
                                 " outputs against " + std::to_string(ref.size()) +
                                 " reference values");
   }
   double signal = 0, noise = 0, max_err = 0;
   for (std::size_t i = 0; i < ref.size(); ++i) {
-    const double e = ref[i] - fx::to_double(raw[i], t);
+    const double e = ref[i] - values[i];
     signal += ref[i] * ref[i];
     noise += e * e;
     max_err = std::max(max_err, std::fabs(e));

@@ -62,6 +62,8 @@ struct Accuracy {
 // The engine's raw outputs (format `t`) dequantized and compared with the float reference.
 Accuracy compare_outputs(const std::vector<double>& reference, const std::vector<std::int64_t>& raw,
                          const fx::FxType& t);
+// The same for outputs already in values (e.g. an int point's, dequantized by its affine output).
+Accuracy compare_values(const std::vector<double>& reference, const std::vector<double>& values);
 
 // Top-1 accuracy of batch x classes raw outputs against `labels`: the first maximum of a row is
 // its class (golden::argmax_rows, as `fxsim verify` and the golden model count it).

@@ -29,32 +29,54 @@ bool LayerSource::last_layer() const {
   return static_cast<std::size_t>(layer) + 1 == file.model.layers.size();
 }
 
-std::vector<std::int64_t> LayerSource::logits_from_layer_output(
-    const std::vector<std::int64_t>& raw, const fx::FxType& raw_type) const {
-  if (last_layer()) return raw;
-  const std::vector<golden::DenseLayer>& layers = file.model.layers;
-  const auto n_out = static_cast<std::size_t>(dense().out_features);
+namespace {
+
+// The logits of the layers after `s.layer` fed `count` outputs, the o-th of image img given by
+// next(img * n_out + o) as a raw of the next layer's input type.
+template <typename NextInput>
+std::vector<std::int64_t> following_layers(const LayerSource& s, std::size_t count, const char* who,
+                                           NextInput next) {
+  const std::vector<golden::DenseLayer>& layers = s.file.model.layers;
+  const auto n_out = static_cast<std::size_t>(s.dense().out_features);
   const auto classes = static_cast<std::size_t>(layers.back().out_features);
-  if (raw.size() != static_cast<std::size_t>(images) * n_out) {
-    throw std::invalid_argument("logits_from_layer_output: " + std::to_string(raw.size()) +
-                                " outputs, expected " + std::to_string(images) + " x " +
+  if (count != static_cast<std::size_t>(s.images) * n_out) {
+    throw std::invalid_argument(std::string(who) + ": " + std::to_string(count) +
+                                " outputs, expected " + std::to_string(s.images) + " x " +
                                 std::to_string(n_out));
   }
-  const fx::FxType& next_input = layers[static_cast<std::size_t>(layer) + 1].input_type;
   std::vector<std::int64_t> logits;
-  logits.reserve(static_cast<std::size_t>(images) * classes);
+  logits.reserve(static_cast<std::size_t>(s.images) * classes);
   std::vector<std::int64_t> x(n_out);
-  for (std::size_t img = 0; img < static_cast<std::size_t>(images); ++img) {
-    for (std::size_t o = 0; o < n_out; ++o) {
-      x[o] = fx::convert(raw[img * n_out + o], raw_type, next_input);
-    }
+  for (std::size_t img = 0; img < static_cast<std::size_t>(s.images); ++img) {
+    for (std::size_t o = 0; o < n_out; ++o) x[o] = next(img * n_out + o);
     std::vector<std::int64_t> y = x;
-    for (std::size_t l = static_cast<std::size_t>(layer) + 1; l < layers.size(); ++l) {
+    for (std::size_t l = static_cast<std::size_t>(s.layer) + 1; l < layers.size(); ++l) {
       y = golden::reference_dense(layers[l], y);
     }
     logits.insert(logits.end(), y.begin(), y.end());
   }
   return logits;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> LayerSource::logits_from_layer_output(
+    const std::vector<std::int64_t>& raw, const fx::FxType& raw_type) const {
+  if (last_layer()) return raw;
+  const fx::FxType& next_input = file.model.layers[static_cast<std::size_t>(layer) + 1].input_type;
+  return following_layers(*this, raw.size(), "logits_from_layer_output",
+                          [&](std::size_t i) { return fx::convert(raw[i], raw_type, next_input); });
+}
+
+std::vector<std::int64_t> LayerSource::logits_from_layer_values(
+    const std::vector<double>& values) const {
+  if (last_layer()) {
+    throw std::logic_error("logits_from_layer_values: the last layer's outputs are the logits");
+  }
+  const fx::FxType& next_input = file.model.layers[static_cast<std::size_t>(layer) + 1].input_type;
+  return following_layers(*this, values.size(), "logits_from_layer_values", [&](std::size_t i) {
+    return fx::cast_from_double(values[i], next_input);
+  });
 }
 
 std::vector<std::int64_t> layer_input_raws(const LayerSource& s) {

@@ -40,6 +40,10 @@ struct LayerSource {
   // following layers. On the last layer the raws are the logits already (no cast).
   std::vector<std::int64_t> logits_from_layer_output(const std::vector<std::int64_t>& raw,
                                                      const fx::FxType& raw_type) const;
+  // The same for outputs in values (an int point's, dequantized): each cast into the next
+  // layer's input type (fx::cast_from_double, its rounding and overflow). Not for the last
+  // layer (throws std::logic_error): its outputs are the logits themselves.
+  std::vector<std::int64_t> logits_from_layer_values(const std::vector<double>& values) const;
 };
 
 // The raws (of dense().input_type) entering the layer, images x in_features: the pixels through

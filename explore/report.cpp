@@ -113,7 +113,8 @@ class PointLabels {
         {"output", "out ", ""},     {"pe", "PE ", ""},
         {"simd", "SIMD ", ""},      {"mac_stages", "MAC stages ", ""},
         {"bn", "BN ", ""},          {"clock_ns", "clock ", " ns"},
-        {"family", "", ""}};
+        {"family", "", ""},         {"affine_weights", "", ""},
+        {"requant", "requant ", ""}};
     return p;
   }
   // point_key's "name=value" pairs (values hold no spaces).

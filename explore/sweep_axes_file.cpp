@@ -13,7 +13,8 @@ namespace {
 // input is the previous one's output); the hardware axes and the weight format apply to every
 // layer.
 void check_model_axes(const TomlTable& a) {
-  for (const char* key : {"activation", "accumulator", "output", "rounding", "overflow", "simd"}) {
+  for (const char* key : {"activation", "accumulator", "output", "rounding", "overflow", "simd",
+                          "affine_weights", "requant"}) {
     if (const toml::node* n = a.find(key)) {
       a.fail(*n, key,
              "a model workload keeps each layer's own formats and SIMD; expected only kind, "
@@ -31,6 +32,20 @@ void check_layer_bn(const TomlTable& a, const Axes& ax, const LayerSource& src) 
       fail_at(a, ax.bn.where[i], "axes.bn",
               "layer " + src.dense().name + " of " + src.model_path +
                   " has no batch norm; expected \"none\"");
+    }
+  }
+}
+
+// kind = "int" (affine integer layers) is built for one layer only: a model or network
+// workload refuses it at the value that asks for it.
+void refuse_int_kind(const TomlTable& a, const Axes& ax, const char* workload) {
+  for (std::size_t i = 0; i < ax.kind.values.size(); ++i) {
+    if (ax.kind.values[i] == UnitKind::INT) {
+      fail_at(a, ax.kind.where[i], "axes.kind",
+              std::string("\"int\" (affine integer) points are not built for kind = \"") +
+                  workload +
+                  "\" workloads yet; expected fx_mac, fx_mac_lut, khot or spt (an affine "
+                  "integer layer: kind = \"random\" or \"layer\")");
     }
   }
 }
@@ -163,6 +178,7 @@ void read_network_axes(SweepSpec* spec, const TomlTable& root) {
   NetworkAxes& n = ax.network;
   const engine::EngineConfig d;
   ax.kind = axis<UnitKind>(a, "kind", {UnitKind::FX_MAC}, name_axis(a, "kind", unit_kind_names()));
+  refuse_int_kind(a, ax, "network");
   ax.weight = axis<fx::FxType>(a, "weight", {d.fx_weight()}, type_axis(a, "weight"));
   ax.k = axis<int>(a, "k", {1}, int_axis(a, "k", 1, 63));
   ax.pe = axis<int>(a, "pe", {d.pe}, int_axis(a, "pe", 1, 1024));
@@ -214,9 +230,9 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
     read_network_axes(spec, root);
     return;
   }
-  const TomlTable a =
-      root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k", "rounding",
-                        "overflow", "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
+  const TomlTable a = root.sub("axes", {"kind", "activation", "weight", "accumulator", "output",
+                                        "k", "affine_weights", "requant", "rounding", "overflow",
+                                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
   spec->axes_table = {a.where().line, a.where().column};
   Axes& ax = spec->axes;
   // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,
@@ -242,6 +258,12 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
       });
   ax.output = axis<fx::FxType>(a, "output", {d.output}, type_axis(a, "output"));
   ax.k = axis<int>(a, "k", {1}, int_axis(a, "k", 1, 63));
+  // Defaults: what the hardware builds best, per-channel weight scales (PyTorch's default for
+  // linear layers on fbgemm / qnnpack's per-channel qconfig) and the integer requantizer.
+  ax.affine_weights = axis<AffineWeights>(a, "affine_weights", {AffineWeights::PER_CHANNEL},
+                                          name_axis(a, "affine_weights", affine_weights_names()));
+  ax.requant = axis<RequantMethod>(a, "requant", {RequantMethod::INTEGER},
+                                   name_axis(a, "requant", requant_method_names()));
   ax.rounding =
       axis<fx::Rounding>(a, "rounding", {},
                          mode_axis<fx::Rounding>(a, "rounding", fx::parse_rounding,
@@ -255,6 +277,7 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
   ax.mac_stages = axis<int>(a, "mac_stages", {d.mac_stages}, int_axis(a, "mac_stages", 1, 8));
   ax.bn = axis<BnScaleKind>(a, "bn", {bn_default}, name_axis(a, "bn", bn_scale_kind_names()));
   if (spec->workload.kind == WorkloadKind::MODEL) {
+    refuse_int_kind(a, ax, "model");
     check_model_axes(a);
     ax.model_weights = a.find("weight") == nullptr;
     ax.model_bn = a.find("bn") == nullptr;

@@ -18,7 +18,20 @@ const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names() {
       {"fx_mac", UnitKind::FX_MAC},
       {"fx_mac_lut", UnitKind::FX_MAC_LUT},
       {"khot", UnitKind::KHOT},
-      {"spt", UnitKind::SPT}};
+      {"spt", UnitKind::SPT},
+      {"int", UnitKind::INT}};
+  return names;
+}
+
+const std::vector<std::pair<std::string, AffineWeights>>& affine_weights_names() {
+  static const std::vector<std::pair<std::string, AffineWeights>> names = {
+      {"per_tensor", AffineWeights::PER_TENSOR}, {"per_channel", AffineWeights::PER_CHANNEL}};
+  return names;
+}
+
+const std::vector<std::pair<std::string, RequantMethod>>& requant_method_names() {
+  static const std::vector<std::pair<std::string, RequantMethod>> names = {
+      {"integer", RequantMethod::INTEGER}, {"float", RequantMethod::FLOAT}};
   return names;
 }
 
@@ -44,6 +57,8 @@ const char* name_of(const std::vector<std::pair<std::string, E>>& names, E e) {
 
 const char* to_string(UnitKind k) { return name_of(unit_kind_names(), k); }
 const char* to_string(BnScaleKind k) { return name_of(bn_scale_kind_names(), k); }
+const char* to_string(AffineWeights a) { return name_of(affine_weights_names(), a); }
+const char* to_string(RequantMethod m) { return name_of(requant_method_names(), m); }
 
 std::string SweepSpec::where(const Location& l) const {
   return util::TomlErrors(path, /*columns=*/true, raise).where(sweep_file::toml_at(l));
@@ -190,6 +205,25 @@ void read_bn(SweepSpec* spec, const TomlTable& root) {
   if (auto r = range(b, "bias_range")) std::tie(bn.bias_min, bn.bias_max) = *r;
 }
 
+// [requant]: int_requant's knobs for int points (random and layer workloads only: model and
+// network workloads take no int points yet).
+void read_requant(SweepSpec* spec, const TomlTable& root) {
+  const TomlTable r = root.sub("requant", {"m0_bits", "rounding", "stages"});
+  if (!r.present()) return;
+  if (spec->workload.kind == WorkloadKind::MODEL || spec->workload.kind == WorkloadKind::NETWORK) {
+    r.errors().fail(r.where(), "requant",
+                    "only for kind = \"random\" or \"layer\" workloads (the ones that take "
+                    "kind = \"int\" points)");
+  }
+  RequantSpec& q = spec->requant;
+  if (auto b = r.integer_in("m0_bits", 2, 31)) q.m0_bits = static_cast<int>(*b);
+  if (auto m = r.name<fx::IntegerRounding>("rounding", {{"double", fx::IntegerRounding::DOUBLE},
+                                                        {"single", fx::IntegerRounding::SINGLE}})) {
+    q.rounding = *m;
+  }
+  if (auto st = r.integer_in("stages", 1, 8)) q.stages = static_cast<int>(*st);
+}
+
 // "METRIC OP NUMBER", or nullopt when the text is not one.
 std::optional<Constraint> parse_constraint(const std::string& text) {
   Constraint con;
@@ -289,11 +323,12 @@ SweepSpec parse_sweep(const std::string& text, const std::string& path) {
   const util::TomlErrors errors(path, /*columns=*/true, raise);
   const toml::table doc = util::parse_toml(text, errors);
   const TomlTable root(errors, &doc, "", {},
-                       {"sweep", "workload", "axes", "bn", "constraints", "traces"});
+                       {"sweep", "workload", "axes", "bn", "requant", "constraints", "traces"});
   read_sweep_table(&spec, root);
   read_workload(&spec, root);
   check_network_sweep(spec, root);
   read_bn(&spec, root);
+  read_requant(&spec, root);
   read_axes(&spec, root);
   read_constraints(&spec, root);
   read_traces(&spec, root);

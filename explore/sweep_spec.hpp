@@ -33,16 +33,26 @@ struct Location {
 enum class Sampling { GRID, RANDOM };
 enum class WorkloadKind { RANDOM, LAYER, MODEL, NETWORK };
 // fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
-// values and cycles as fx_mac, other resources.
-enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT };
+// values and cycles as fx_mac, other resources. int = an affine integer layer: the fx_mac engine
+// on integers with int_requant after it instead of bn_act (explore/int_point.hpp).
+enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT };
+// int points: the weights' scales, one for the tensor or one per output channel.
+enum class AffineWeights { PER_TENSOR, PER_CHANNEL };
+// int points: how the accumulators become outputs, int_requant's M0 x 2^-(B+n) or PyTorch's
+// float32 multiplier (no RTL: the outputs come from fx::requantize_float).
+enum class RequantMethod { INTEGER, FLOAT };
 enum class BnScaleKind { NONE, FIXED, KHOT };
 enum class RtlCheckMode { NONE, ALL, SAMPLE };
 
 // The names sweep files use, in the order messages list them.
 const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names();
 const std::vector<std::pair<std::string, BnScaleKind>>& bn_scale_kind_names();
-const char* to_string(UnitKind k);     // "fx_mac", "fx_mac_lut", "khot", "spt"
-const char* to_string(BnScaleKind k);  // "none", "fixed", "khot"
+const std::vector<std::pair<std::string, AffineWeights>>& affine_weights_names();
+const std::vector<std::pair<std::string, RequantMethod>>& requant_method_names();
+const char* to_string(UnitKind k);       // "fx_mac", "fx_mac_lut", "khot", "spt", "int"
+const char* to_string(BnScaleKind k);    // "none", "fixed", "khot"
+const char* to_string(AffineWeights a);  // "per_tensor", "per_channel"
+const char* to_string(RequantMethod m);  // "integer", "float"
 
 // Values of one axis with the place of each in the file (for errors about one value).
 template <typename T>
@@ -84,7 +94,10 @@ struct Axes {
   Axis<fx::FxType> weight;  // fixed<W,I>; khot / spt points take its W and I with the k axis
   Axis<std::optional<fx::FxType>> accumulator;  // nullopt: "default" (exact, WRAP)
   Axis<fx::FxType> output;
-  Axis<int> k;                  // K of khot / spt points (not applied to fx_mac kinds)
+  Axis<int> k;  // K of khot / spt points (not applied to fx_mac kinds)
+  // int points only (a value each for the other kinds, which ignore them).
+  Axis<AffineWeights> affine_weights;
+  Axis<RequantMethod> requant;
   Axis<fx::Rounding> rounding;  // empty: output's own mode
   Axis<fx::Overflow> overflow;  // empty: output's own mode
   Axis<int> pe, simd, mac_stages;
@@ -113,6 +126,14 @@ struct BnSpec {
   // The float layer's BN parameters are drawn uniformly from these ranges.
   double scale_min = 0.5, scale_max = 1.5;
   double bias_min = -0.25, bias_max = 0.25;
+};
+
+// The [requant] table: int_requant's knobs for int points (docs/sweeps.md, "Affine integer
+// points").
+struct RequantSpec {
+  int m0_bits = engine::RequantConfig{}.m0_bits;
+  fx::IntegerRounding rounding = engine::RequantConfig{}.rounding;
+  int stages = engine::RequantConfig{}.stages;
 };
 
 struct LayerSource;    // explore/layer_workload.hpp
@@ -178,6 +199,7 @@ struct SweepSpec {
   Axes axes;
   Location axes_table;
   BnSpec bn;
+  RequantSpec requant;
   std::vector<Constraint> constraints;
   TraceSpec traces;
 

@@ -24,12 +24,20 @@ const std::vector<Column>& result_columns() {
        "why the point failed, or why it was pruned (invalid: axes.<axis>: ... | constraint "
        "<text>); empty when ok"},
       // parameters
-      {"kind", T, "fx_mac (DSP multipliers) | fx_mac_lut (fx_mac with -nodsp) | khot | spt"},
+      {"kind", T,
+       "fx_mac (DSP multipliers) | fx_mac_lut (fx_mac with -nodsp) | khot | spt | int (affine "
+       "integer: fx_mac on integers + int_requant)"},
       {"activation_type", T, "activation (input) format, canonical fx string"},
       {"weight_type", T, "weight format (fixed<...>, khot<W,I,K>, spt<W,I,K>)"},
       {"accumulator_type", T, "accumulator format; its overflow mode is ACC_O"},
       {"output_type", T, "MAC output format after the rounding/overflow axes"},
       {"k", I, "K of a K-hot / SPT weight; 0 for fixed-point weights"},
+      {"affine_weights", T,
+       "int points: per_tensor | per_channel (the weights' scales); empty for the other kinds"},
+      {"requant_method", T,
+       "int points: integer (int_requant, M0 x 2^-(B+n)) | float (PyTorch's float32 multiplier, "
+       "fx::requantize_float on the reference accumulators: no RTL, cycles and resources are "
+       "the integer hardware's); empty for the other kinds"},
       {"rounding", T, "rounding mode of output_type"},
       {"overflow", T, "overflow mode of output_type"},
       {"pe", I, "processing elements (outputs computed in parallel)"},

@@ -35,7 +35,7 @@ DEFAULT_RESULTS = REPO_ROOT / "results" / "sweep_default"
 
 # The schema version this module was written against (meta.schema_version). Another version
 # is read anyway (columns are checked by name) but noted, since meanings may have changed.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # The columns without which no plot makes sense; everything else is optional.
 REQUIRED_COLUMNS = ("point_id", "status", "kind", "latency_ns", "lut", "dsp", "lut_equivalent")
