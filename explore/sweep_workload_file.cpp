@@ -23,6 +23,13 @@
 namespace fxsim::explore::sweep_file {
 namespace {
 
+// Why a version-3 model file cannot be a workload (its layers are affine integers, not the
+// fixed-point / K-hot layers the workloads quantize into each point's formats).
+constexpr const char* kAffineModelRefused =
+    "an affine integer model (model file version 3): model, layer and network workloads read "
+    "fixed-point and K-hot models; sweep an affine layer with kind = \"int\" points "
+    "(docs/sweeps.md, \"Affine integer points\") and verify the model with `fxsim verify`";
+
 // A path of the sweep file: relative to the sweep file's directory.
 std::string resolve(const SweepSpec& spec, const std::string& p) {
   const std::filesystem::path path(p);
@@ -73,6 +80,9 @@ void read_model(const SweepSpec& spec, const TomlTable& w, LayerSource* src, Wor
     const std::string prefix = src->model_path + ": ";
     if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
     w.fail(*model, "model", path_in_message(spec, wl->model) + ": " + what);
+  }
+  if (src->file.is_affine()) {
+    w.fail(*model, "model", path_in_message(spec, wl->model) + ": " + kAffineModelRefused);
   }
   try {
     golden::require_dense(src->file.model, "fxsim sweep");
@@ -225,6 +235,9 @@ engine::NetworkConfig network_of_model(const SweepSpec& spec, const TomlTable& w
     if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
     w.fail(model, "model", path_in_message(spec, wl->model) + ": " + what);
   }
+  if (src->model->is_affine()) {
+    w.fail(model, "model", path_in_message(spec, wl->model) + ": " + kAffineModelRefused);
+  }
   if (!src->model->golden || src->model->golden->count == 0) {
     w.fail(model, "model",
            src->path +
@@ -274,6 +287,9 @@ engine::NetworkConfig network_of_description(const SweepSpec& spec, const TomlTa
   try {
     engine::NetworkConfig cfg = engine::load_network_file(src->path);
     if (!cfg.model.empty()) src->model = golden::read_model_file(cfg.model);
+    if (src->model && src->model->is_affine()) {
+      throw std::runtime_error(cfg.model + ": " + kAffineModelRefused);
+    }
     return cfg;
   } catch (const std::exception& e) {  // NetworkFileError, the model file it names
     w.fail(net, "network", path_in_message(spec, wl->network) + ": " + e.what());

@@ -260,6 +260,27 @@ TEST_F(LayerWorkload, MalformedFilesAreRejectedWithTheirLocation) {
                      "\"\nlayer = 0\n"),
             at(5, 9) + "workload.model: '" + cnn +
                 "': layer 0 is a conv layer; fxsim sweep runs dense models (CNNs: issue 17)");
+  // A version-3 model file (an affine integer MLP): its layers are not the fixed-point layers a
+  // workload quantizes, and the error says where affine layers are swept instead.
+  golden::AffineDense fc;
+  fc.name = "fc";
+  fc.in_features = 2;
+  fc.out_features = 2;
+  fc.input_type = {fx::AffineInt::make(false, 8), fx::AffineParams::per_tensor(1.0f / 256, 0)};
+  fc.weight_type = {fx::AffineInt::make(true, 8), fx::AffineParams::per_tensor(0.01f, 0)};
+  fc.output_type = {fx::AffineInt::make(true, 8), fx::AffineParams::per_tensor(0.1f, 0)};
+  fc.weight_q = {1, 2, 3, 4};
+  fc.method = golden::RequantMethod::INTEGER;
+  ModelFile affine;
+  affine.affine = {fc};
+  golden::write_model_file((dir_ / "affine.fxm").string(), affine);
+  EXPECT_EQ(error_of("[sweep]\nname = \"t\"\n[workload]\nkind = \"layer\"\nmodel = \"affine.fxm\"\n"
+                     "layer = 0\n"),
+            at(5, 9) + "workload.model: " + relative("affine.fxm") +
+                ": an affine integer model (model file version 3): model, layer and network "
+                "workloads read fixed-point and K-hot models; sweep an affine layer with kind = "
+                "\"int\" points (docs/sweeps.md, \"Affine integer points\") and verify the model "
+                "with `fxsim verify`");
   ModelFile untested;  // a model without golden results: nothing to feed the layer with
   untested.model = model_;
   golden::write_model_file((dir_ / "untested.fxm").string(), untested);
