@@ -242,6 +242,52 @@ TEST(StochasticRounding, MeanErrorOfAMillionValuesIsUnbiased) {
   EXPECT_GT(std::fabs(e.rnd_conv), 4 * e.sigma);
 }
 
+// Overflow after rounding is every cast's: a stochastic result is the deterministic cast that
+// rounds the same way. With d = 1 every inexact source is a tie, which TRN rounds down and RND
+// up, so the result must be TRN's or RND's (and is RND's about half the time). Every overflow
+// mode, N = 0..2 and W = 1, 4, both semantics, signed and unsigned, raws -300..300.
+TEST(StochasticRounding, OverflowAfterRoundingIsTheDeterministicCasts) {
+  int checked = 0;
+  int differ = 0;  // sources where TRN and RND give different results
+  int up = 0;      // ... and the stochastic cast gave RND's
+  for (const fx::Spelling sp : {fx::Spelling::FIXED, fx::Spelling::AP_FIXED}) {
+    for (const bool is_signed : {true, false}) {
+      for (const Overflow o : fx::kAllOverflows) {
+        if (!is_signed && o == Overflow::WRAP_SM) continue;
+        for (const int w : {1, 4}) {
+          for (int n = 0; n <= 2; ++n) {
+            const FxType t =
+                FxType::make(is_signed, w, w - 1, Rounding::RND_STOCH, o, n).spelled(sp);
+            auto with = [&](Rounding q) {
+              FxType d = t;
+              d.rounding = q;
+              return d;
+            };
+            fx::Lfsr lfsr = fx::Lfsr::for_lane(5, static_cast<uint64_t>(o), checked);
+            fx::StochasticCaster caster(t, lfsr);
+            for (int64_t raw = -300; raw <= 300; ++raw) {
+              const int src_frac = t.frac_bits() + 1;
+              const int64_t got = caster.cast_from_raw(raw, src_frac);
+              const int64_t trn = fx::cast_from_raw(raw, src_frac, with(Rounding::TRN));
+              const int64_t other =
+                  (raw & 1) ? fx::cast_from_raw(raw, src_frac, with(Rounding::RND)) : trn;
+              EXPECT_TRUE(got == trn || got == other) << t.str() << " raw " << raw << ": " << got
+                                                      << ", TRN " << trn << ", up " << other;
+              differ += other != trn;
+              up += other != trn && got == other;
+              ++checked;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 2 * (5 + 4) * 2 * 3 * 601);
+  // Ties round up with probability 1/2: within 4 sigma of differ / 2.
+  EXPECT_GT(differ, 1000);
+  EXPECT_LE(std::fabs(up - differ / 2.0), 4 * std::sqrt(differ / 4.0)) << up << " of " << differ;
+}
+
 std::string what(const std::function<void()>& f) {
   try {
     f();
