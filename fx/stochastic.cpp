@@ -1,5 +1,6 @@
 #include "fx/stochastic.hpp"
 
+#include <climits>
 #include <cmath>
 #include <string>
 
@@ -18,7 +19,23 @@ const FxType& require_stochastic(const FxType& t) {
 }  // namespace
 
 StochasticCaster::StochasticCaster(const FxType& to, Lfsr& lfsr)
-    : type_(require_stochastic(to)), lfsr_(&lfsr), overflow_(to) {}
+    : type_(require_stochastic(to)),
+      lfsr_(&lfsr),
+      overflow_(to),
+      // Signed: -2^(W-1) + 1 (SAT_SYM overflows at -2^(W-1)); unsigned W = 64 caps at INT64_MAX.
+      in_lo_(to.is_signed ? to.raw_min() + 1 : 0),
+      in_hi_(!to.is_signed && to.width == 64 ? INT64_MAX : to.raw_max()) {}
+
+int64_t StochasticCaster::cast_shifted(int64_t raw, int shift, int bits, CastFlags& f) {
+  const int64_t fl = raw >> shift;
+  const int64_t rem = raw & ((int64_t{1} << shift) - 1);
+  f.inexact = rem != 0;
+  f.tie = rem == (int64_t{1} << (shift - 1));
+  const bool up = static_cast<int64_t>(lfsr_->next_bits(bits)) < (rem >> (shift - bits));
+  const int64_t v = fl + (up ? 1 : 0);  // no overflow: shift >= 1
+  if (v >= in_lo_ && v <= in_hi_) return v;
+  return overflow_.apply(v, fl, f);
+}
 
 // `bits` random bits decide against the top `bits` bits of the remainder (s.dropped >= bits),
 // or against the remainder scaled up to `bits` bits (a double's d is always 28).
@@ -35,8 +52,10 @@ int64_t StochasticCaster::round_up_maybe(const detail::LsbSplit& s, int bits, Ca
 int64_t StochasticCaster::cast_from_raw(int64_t raw, int src_frac_bits, CastFlags* flags) {
   CastFlags f;
   const long long shift = static_cast<long long>(src_frac_bits) - type_.frac_bits();
-  const int64_t r =
-      round_up_maybe(detail::split_raw(raw, shift), stochastic_bits_per_cast(shift), f);
+  const int bits = stochastic_bits_per_cast(shift);
+  const int64_t r = shift > 0 && shift < 62
+                        ? cast_shifted(raw, static_cast<int>(shift), bits, f)
+                        : round_up_maybe(detail::split_raw(raw, shift), bits, f);
   if (flags) *flags = f;
   return r;
 }
@@ -54,9 +73,11 @@ void StochasticCaster::cast_array_from_raw(const int64_t* in, size_t n, int src_
                                            int64_t* out, CastStats* stats) {
   const long long shift = static_cast<long long>(src_frac_bits) - type_.frac_bits();
   const int bits = stochastic_bits_per_cast(shift);
+  const bool narrow = shift > 0 && shift < 62;
   for (size_t i = 0; i < n; ++i) {
     CastFlags f;
-    out[i] = round_up_maybe(detail::split_raw(in[i], shift), bits, f);
+    out[i] = narrow ? cast_shifted(in[i], static_cast<int>(shift), bits, f)
+                    : round_up_maybe(detail::split_raw(in[i], shift), bits, f);
     if (stats) stats->add(f);
   }
 }

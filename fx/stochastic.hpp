@@ -51,10 +51,15 @@ class StochasticCaster {
 
  private:
   int64_t round_up_maybe(const detail::LsbSplit& s, int bits, CastFlags& f);
+  // The same for 0 < shift < 62 in 64-bit arithmetic (the accumulator -> output case).
+  int64_t cast_shifted(int64_t raw, int shift, int bits, CastFlags& f);
 
   FxType type_;
   Lfsr* lfsr_;
   detail::OverflowStage overflow_;
+  // Rounded values in [in_lo_, in_hi_] overflow under no mode: they are the result as they are.
+  int64_t in_lo_;
+  int64_t in_hi_;
 };
 
 }  // namespace fxsim::fx

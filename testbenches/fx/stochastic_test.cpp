@@ -72,6 +72,24 @@ TEST(StochasticRounding, HandWorkedSequence) {
   EXPECT_EQ(lfsr.state(), 0xaa60000u);
 }
 
+TEST(StochasticRounding, HandWorkedWideAndDoubleCasts) {
+  // From state 1 the 28-bit draws are u = 1, 8, 0x48 = 72, 0x208 = 520 (lfsr_test.cpp). Into
+  // fixed<16,8,RND_STOCH,SAT> (F = 8); raws with 72 fraction bits drop d = 64 bits, of which the
+  // top 28 decide (r' = r >> 36); the double drops its 28.
+  //   input                      floor  r'                 u     up   result
+  //   raw 2^36 + 12345           0      1                  1     no   0
+  //   raw 9 * 2^36               0      9                  8     yes  1
+  //   raw -2^62                  -1     3 * 2^26           72    yes  0
+  //   x = (3 + 520 / 2^28) / 2^8 3      520                520   no   3
+  fx::Lfsr lfsr(1);
+  fx::StochasticCaster c(FxType::make_signed(16, 8, Rounding::RND_STOCH, Overflow::SAT), lfsr);
+  EXPECT_EQ(c.cast_from_raw((int64_t{1} << 36) + 12345, 72), 0);
+  EXPECT_EQ(c.cast_from_raw(int64_t{9} << 36, 72), 1);
+  EXPECT_EQ(c.cast_from_raw(-(int64_t{1} << 62), 72), 0);
+  EXPECT_EQ(c.cast_from_double(std::ldexp(3.0 + std::ldexp(520.0, -28), -8)), 3);
+  EXPECT_EQ(lfsr.next_bits(28), 0x1248u);  // four draws of 28 bits were consumed
+}
+
 TEST(StochasticRounding, BitsConsumedPerCast) {
   const FxType t = FxType::make_signed(16, 8, Rounding::RND_STOCH, Overflow::SAT);  // F = 8
   auto consumed = [&](auto cast) {
@@ -86,6 +104,11 @@ TEST(StochasticRounding, BitsConsumedPerCast) {
     }
     return -1;
   };
+  fx::Lfsr any(1);
+  fx::StochasticCaster exact(t, any);
+  EXPECT_EQ(exact.cast_from_raw(1000, 8), 1000);
+  EXPECT_EQ(exact.cast_from_raw(1000, 5), 8000);
+  EXPECT_EQ(exact.cast_from_raw(1000, -20), 32767);                     // 1000 * 2^28 saturates
   EXPECT_EQ(consumed([](auto& c) { c.cast_from_raw(1000, 8); }), 0);    // d = 0: exact
   EXPECT_EQ(consumed([](auto& c) { c.cast_from_raw(1000, 5); }), 0);    // d < 0: exact
   EXPECT_EQ(consumed([](auto& c) { c.cast_from_raw(1000, 9); }), 1);    // d = 1
@@ -147,6 +170,25 @@ TEST(StochasticRounding, UpFrequencyEqualsTheRemainder) {
       [&](fx::StochasticCaster& c) { return c.cast_from_raw((int64_t{2} << 40) + r40, 56); }, 2,
       0.375, lane++, kN);
   EXPECT_LE(std::fabs(static_cast<double>(f40.ups) - f40.expected), 4 * f40.sigma);
+  // Shifts of 62 and more (the 128-bit path): d = 64 and d = 70 keep the top 28 remainder bits.
+  //   raw = 2^62 + 5, d = 64:   floor 0, top bits 2^62 >> 36 = 2^26:          p = 1/4
+  //   raw = -2^62, d = 64:      floor -1, r = 3 * 2^62, top bits 3 * 2^26:    p = 3/4
+  //   raw = 3 * 2^60, d = 70:   floor 0, top bits 3 * 2^60 >> 42 = 3 * 2^18:  p = 3/1024
+  const struct {
+    int64_t raw;
+    int d;
+    int64_t floor;
+    double p;
+  } wide[] = {{(int64_t{1} << 62) + 5, 64, 0, 0.25},
+              {-(int64_t{1} << 62), 64, -1, 0.75},
+              {int64_t{3} << 60, 70, 0, 3.0 / 1024}};
+  for (const auto& c : wide) {
+    const Frequency f =
+        up_frequency([&](fx::StochasticCaster& s) { return s.cast_from_raw(c.raw, 16 + c.d); },
+                     c.floor, c.p, lane++, kN);
+    EXPECT_LE(std::fabs(static_cast<double>(f.ups) - f.expected), 4 * f.sigma)
+        << "d = " << c.d << ": " << f.ups << " ups, " << f.expected << " expected";
+  }
   // From doubles: x * 2^16 = floor + p.
   for (const double p : {0.375, 0.1, 0.5, 0.984375}) {
     const double x = std::ldexp(3.0 + p, -16);
