@@ -17,6 +17,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "fx/cast_detail.hpp"
+
 namespace fxsim::fx {
 namespace {
 
@@ -92,6 +94,8 @@ inline bool rounds_up(bool negative, Int rem, Int half, bool floor_is_odd) {
       return rem > half || (tie && !negative);
     case Rounding::RND_CONV:
       return rem > half || (tie && floor_is_odd);
+    case Rounding::RND_STOCH:  // never instantiated: dispatch refuses the mode
+      return false;
   }
   return false;
 }
@@ -226,9 +230,19 @@ decltype(auto) dispatch_overflow(Overflow o, Fn&& fn) {
   return fn(RQ{}, std::integral_constant<Overflow, Overflow::WRAP_SM>{});
 }
 
+// Every deterministic cast goes through dispatch, so this is where RND_STOCH is refused.
+[[noreturn]] void refuse_stochastic() {
+  throw FxTypeError(
+      "rounding mode RND_STOCH needs random bits: the deterministic casts (cast_from_double, "
+      "cast_from_raw, convert, RawCaster, the array casts) refuse it; use "
+      "fx::StochasticCaster (fx/stochastic.hpp) with the lane's fx::Lfsr");
+}
+
 template <class Fn>
 decltype(auto) dispatch(Rounding q, Overflow o, Fn&& fn) {
   switch (q) {
+    case Rounding::RND_STOCH:
+      refuse_stochastic();
     case Rounding::RND:
       return dispatch_overflow<Rounding::RND>(o, fn);
     case Rounding::RND_ZERO:
@@ -313,6 +327,8 @@ inline double round_fast(double y) {
       return r - (d < 0 ? 1.0 : 0.0);
     case Rounding::TRN_ZERO:
       return y >= 0 ? r - (d < 0 ? 1.0 : 0.0) : r + (d > 0 ? 1.0 : 0.0);
+    case Rounding::RND_STOCH:  // never instantiated
+      break;
   }
   return r;
 }
@@ -410,6 +426,8 @@ void cast_doubles_saturating(const double* in, size_t n, int64_t* out, const Tar
         break;
       case Rounding::TRN_ZERO:
         v += ((d > 0) & (y < 0)) - ((d < 0) & (y >= 0));
+        break;
+      case Rounding::RND_STOCH:  // never instantiated
         break;
     }
     if (O == Overflow::SAT_ZERO) v = (v < ilo) | (v > ihi) ? 0 : v;
@@ -670,5 +688,54 @@ void quantize_array(const double* in, size_t n, double* out, const FxType& t, Ca
   cast_array_from_double(in, n, raw.data(), t, stats);
   to_double_array(raw.data(), n, out, t);
 }
+
+namespace detail {
+
+LsbSplit split_raw(int64_t raw, long long shift) {
+  if (shift <= 0) {
+    CastFlags unused;  // an exact value: round_shift's left shift, with its huge-value rule
+    const int s = shift < -200 ? -200 : static_cast<int>(shift);
+    return {round_shift<Rounding::TRN>(raw, s, unused).v, 0, 0};
+  }
+  const int s = shift > kMaxRightShift ? kMaxRightShift : static_cast<int>(shift);
+  const i128 m = raw;
+  const i128 fl = m >> s;
+  return {fl, m - fl * (i128{1} << s), s};
+}
+
+LsbSplit split_double(double x, int frac_bits) {
+  if (std::isnan(x) || x == 0.0) return {0, 0, 0};
+  const ExactDouble d = decompose(x);
+  if (d.is_inf) return {d.mantissa * (i128{1} << kHuge), 0, 0};
+  // x * 2^F = mantissa * 2^-(src_frac - F); as exact_from_mantissa, every shift beyond
+  // +-200 behaves like +-200.
+  const long long shift = static_cast<long long>(d.src_frac) - frac_bits;
+  const int s = shift > 200 ? 200 : (shift < -200 ? -200 : static_cast<int>(shift));
+  if (s <= 0) {
+    CastFlags unused;
+    return {round_shift<Rounding::TRN>(d.mantissa, s, unused).v, 0, 0};
+  }
+  const int k = s > kMaxRightShift ? kMaxRightShift : s;
+  const i128 fl = d.mantissa >> k;
+  return {fl, d.mantissa - fl * (i128{1} << k), k};
+}
+
+struct OverflowStage::Impl {
+  Target target;
+  int64_t (*apply)(i128, i128, const Target&, CastFlags&);
+};
+
+OverflowStage::OverflowStage(const FxType& to) {
+  // The rounding mode plays no part here: dispatch on TRN, keep the overflow step.
+  dispatch(Rounding::TRN, effective_overflow(to), [&](auto, auto o) {
+    impl_ = std::make_shared<const Impl>(Impl{Target(to), &apply_overflow<decltype(o)::value>});
+  });
+}
+
+int64_t OverflowStage::apply(i128 v, i128 fl, CastFlags& f) const {
+  return impl_->apply(v, fl, impl_->target, f);
+}
+
+}  // namespace detail
 
 }  // namespace fxsim::fx

@@ -21,6 +21,8 @@ std::string_view to_string(Rounding q) {
       return "TRN";
     case Rounding::TRN_ZERO:
       return "TRN_ZERO";
+    case Rounding::RND_STOCH:
+      return "RND_STOCH";
   }
   return "?";
 }
@@ -157,8 +159,10 @@ std::string FxType::str() const {
       break;
   }
   s += std::to_string(width) + "," + std::to_string(int_bits) + ",";
-  s += prefix + std::string(to_string(rounding)) + "," + prefix + std::string(to_string(overflow)) +
-       ",";
+  // RND_STOCH has no SC_/AP_ name (neither library has the mode): always printed bare.
+  const std::string q_prefix = is_stochastic(rounding) ? std::string() : prefix;
+  s += q_prefix + std::string(to_string(rounding)) + "," + prefix +
+       std::string(to_string(overflow)) + ",";
   s += std::to_string(sat_bits) + ">";
   return s;
 }

@@ -25,6 +25,10 @@ enum class Rounding {
   RND_CONV,     // round to nearest, ties to even (convergent)
   TRN,          // truncate toward -infinity (floor), the default
   TRN_ZERO,     // truncate toward zero
+  // fxsim's own eighth mode, neither SystemC's nor ap_fixed's: round up with probability
+  // remainder / LSB, from the bits of a lane's LFSR. Only fx::StochasticCaster
+  // (fx/stochastic.hpp) applies it; every deterministic cast refuses it.
+  RND_STOCH,
 };
 
 // Overflow modes. WRAP and WRAP_SM honour the saturation-bit count N.
@@ -61,11 +65,16 @@ Spelling fixed_spelling(Spelling s);
 // "SystemC" / "ap_fixed".
 std::string_view to_string(Semantics s);
 
+// The seven deterministic modes (SystemC's and ap_fixed's): what every deterministic cast
+// accepts. RND_STOCH is deliberately not in this list (see is_stochastic).
 inline constexpr Rounding kAllRoundings[] = {
     Rounding::RND,      Rounding::RND_ZERO, Rounding::RND_MIN_INF, Rounding::RND_INF,
     Rounding::RND_CONV, Rounding::TRN,      Rounding::TRN_ZERO};
 inline constexpr Overflow kAllOverflows[] = {Overflow::SAT, Overflow::SAT_ZERO, Overflow::SAT_SYM,
                                              Overflow::WRAP, Overflow::WRAP_SM};
+
+// Whether a cast with this mode needs random bits (RND_STOCH).
+constexpr bool is_stochastic(Rounding q) { return q == Rounding::RND_STOCH; }
 
 // "RND_CONV", "SAT", ... (no SC_/AP_ prefix).
 std::string_view to_string(Rounding q);

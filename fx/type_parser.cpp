@@ -193,8 +193,10 @@ FxType parse_fixed_args(Cursor& cur, bool is_signed, Spelling spelling, size_t o
     try {
       t.rounding = parse_rounding(q);
     } catch (const std::invalid_argument&) {
-      cur.fail("a rounding mode (RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, TRN, TRN_ZERO)",
-               at_q);
+      cur.fail(
+          "a rounding mode (RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, TRN, TRN_ZERO, "
+          "RND_STOCH unprefixed)",
+          at_q);
     }
     if (cur.accept(',')) {
       const size_t at_o = field_start(cur);
@@ -273,13 +275,19 @@ AffineInt parse_affine_int(std::string_view text) {
 }
 
 Rounding parse_rounding(std::string_view name) {
+  // RND_STOCH is fxsim's own mode: only its bare name exists (no SC_RND_STOCH, no AP_RND_STOCH).
+  if (name == to_string(Rounding::RND_STOCH)) return Rounding::RND_STOCH;
   const std::string_view n = strip_mode_prefix(name);
   for (Rounding q : kAllRoundings) {
     if (to_string(q) == n) return q;
   }
+  if (n == to_string(Rounding::RND_STOCH)) {
+    throw std::invalid_argument("rounding mode '" + std::string(name) +
+                                "': RND_STOCH is fxsim's own mode and takes no SC_/AP_ prefix");
+  }
   throw std::invalid_argument("unknown rounding mode '" + std::string(name) +
                               "' (expected RND, RND_ZERO, RND_MIN_INF, RND_INF, RND_CONV, "
-                              "TRN or TRN_ZERO)");
+                              "TRN, TRN_ZERO or RND_STOCH)");
 }
 
 Overflow parse_overflow(std::string_view name) {

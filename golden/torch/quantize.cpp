@@ -126,6 +126,14 @@ torch::Tensor apply_overflow(const Rounded& r, const fx::FxType& t, torch::Tenso
   throw std::logic_error("apply_overflow: unknown overflow mode");
 }
 
+// The tensor casts are deterministic; RND_STOCH (fx/stochastic.hpp) is not applied to tensors
+// yet (issue 20).
+[[noreturn]] void refuse_stochastic() {
+  throw fx::FxTypeError(
+      "golden: rounding mode RND_STOCH needs random bits: the tensor casts refuse it; use "
+      "fx::StochasticCaster (fx/stochastic.hpp) with the lane's fx::Lfsr");
+}
+
 // Whether the magnitude rounds up, given floor(a), the exact fraction a - floor(a), the sign of
 // the value and `below_half_nonzero` (an input so small that scaling underflowed to 0). Sign-
 // magnitude form of fx's rounds_up: "toward +inf" on a negative value is "toward zero" on its
@@ -150,6 +158,8 @@ torch::Tensor magnitude_rounds_up(fx::Rounding q, const torch::Tensor& floor_odd
       return torch::logical_and(neg, torch::logical_or(torch::gt(frac, 0.0), below_half_nonzero));
     case fx::Rounding::TRN_ZERO:
       return torch::zeros_like(neg);
+    case fx::Rounding::RND_STOCH:
+      refuse_stochastic();
   }
   throw std::logic_error("magnitude_rounds_up: unknown rounding mode");
 }
@@ -229,6 +239,8 @@ torch::Tensor round_raw_right(const torch::Tensor& raw, int shift, fx::Rounding 
     case fx::Rounding::RND_CONV:
       up = torch::logical_or(above, torch::logical_and(tie, bit_of(fl, 0)));
       break;
+    case fx::Rounding::RND_STOCH:
+      refuse_stochastic();
   }
   return fl + up.to(torch::kInt64);
 }

@@ -39,6 +39,8 @@ inline sc_dt::sc_q_mode sc_q(fx::Rounding q) {
       return sc_dt::SC_TRN;
     case fx::Rounding::TRN_ZERO:
       return sc_dt::SC_TRN_ZERO;
+    case fx::Rounding::RND_STOCH:  // SystemC has no such mode: no oracle for it
+      break;
   }
   return sc_dt::SC_TRN;
 }
