@@ -1,6 +1,7 @@
 #include "models/units/xnor_pe/xnor_pe.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "fx/width_rules.hpp"
@@ -27,8 +28,8 @@ bool ignored(const std::string& name, const ParamMap& p) {
   return (name == "A_W" || name == "A_SIGNED") && p.count("MODE") && p.at("MODE") == 0;
 }
 
-// Calibrated on the 24 yosys runs of testbenches/models/units/xnor_pe_costs_test.cpp
-// (synth_xilinx xc7; docs/rtl_units.md):
+// Fitted on 24 of the 27 yosys runs of testbenches/models/units/xnor_pe_costs_test.cpp (not on
+// the HeldOut* ones; synth_xilinx xc7 only, docs/rtl_units.md):
 // * a popcount of up to 6 bits is one LUT per output bit (abc maps each bit of the count into
 //   one LUT6); a wider one is a carry-save tree of full adders, kPopcountLutPerInput LUTs per
 //   input bit (fitted on SIMD 8 .. 64), besides the xnor gate of each lane (one LUT);
