@@ -11,6 +11,7 @@
 #include "models/units/mvau/mvau.hpp"
 #include "models/units/sliding_window/sliding_window.hpp"
 #include "models/units/stream_fifo/stream_fifo.hpp"
+#include "models/units/threshold/threshold.hpp"
 #include "models/units/weight_mem/weight_mem.hpp"
 #include "models/units/xnor_pe/xnor_pe.hpp"
 
@@ -25,7 +26,7 @@ const std::vector<UnitSpec>& all_units() {
   static const std::vector<UnitSpec> units = {
       fx_requant_spec(), fx_mac_pe_spec(),   khot_pe_spec(),  bn_act_spec(),
       weight_mem_spec(), stream_fifo_spec(), max_pool_spec(), sliding_window_spec(),
-      mvau_spec(),       int_requant_spec(), xnor_pe_spec()};
+      mvau_spec(),       int_requant_spec(), xnor_pe_spec(),  threshold_spec()};
   return units;
 }
 

@@ -30,7 +30,7 @@ std::string error_of(const std::string& unit, const ParamMap& overrides) {
 
 TEST(UnitParams, ListsTheUnitsInOrder) {
   const auto& units = fxsim::units::all_units();
-  ASSERT_EQ(units.size(), 11u);
+  ASSERT_EQ(units.size(), 12u);
   EXPECT_EQ(units[0].name, "fx_requant");
   EXPECT_EQ(units[1].name, "fx_mac_pe");
   EXPECT_EQ(units[2].name, "khot_pe");
@@ -42,6 +42,7 @@ TEST(UnitParams, ListsTheUnitsInOrder) {
   EXPECT_EQ(units[8].name, "mvau");
   EXPECT_EQ(units[9].name, "int_requant");
   EXPECT_EQ(units[10].name, "xnor_pe");
+  EXPECT_EQ(units[11].name, "threshold");
   for (const auto& u : units) {
     EXPECT_EQ(u.top_module, u.name);
     // Dependency order: the requantizer first in the units that requantize with it.
@@ -57,9 +58,10 @@ TEST(UnitParams, UnknownUnitListsKnownOnes) {
     find_unit("fx_mac");
     FAIL() << "no exception";
   } catch (const UnitParamError& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, "
-                 "weight_mem, stream_fifo, max_pool, sliding_window, mvau, int_requant, xnor_pe");
+    EXPECT_STREQ(
+        e.what(),
+        "unknown unit \"fx_mac\"; known units: fx_requant, fx_mac_pe, khot_pe, bn_act, "
+        "weight_mem, stream_fifo, max_pool, sliding_window, mvau, int_requant, xnor_pe, threshold");
   }
 }
 
