@@ -9,6 +9,8 @@
 #include <fstream>
 #include <functional>
 
+#include "testbenches/golden/model_file_fixture.hpp"
+
 namespace fx = fxsim::fx;
 
 namespace {
@@ -50,44 +52,7 @@ ModelFile small_model() {
   return f;
 }
 
-class ModelFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    path_ = (fs::temp_directory_path() /
-             ("fxsim_model_test_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".fxm"))
-                .string();
-  }
-  void TearDown() override { fs::remove(path_); }
-  std::vector<char> bytes() {
-    std::ifstream in(path_, std::ios::binary);
-    return std::vector<char>((std::istreambuf_iterator<char>(in)), {});
-  }
-  void put(const std::vector<char>& b) {
-    std::ofstream(path_, std::ios::binary | std::ios::trunc).write(b.data(), b.size());
-  }
-  // Rewrites the header text (same length keeps offsets valid) and fixes the checksum.
-  void patch_header(const std::string& from, const std::string& to) {
-    ASSERT_EQ(from.size(), to.size());
-    std::vector<char> b = bytes();
-    std::string s(b.begin(), b.end());
-    const size_t at = s.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    std::copy(to.begin(), to.end(), b.begin() + at);
-    const uint64_t sum = fnv1a64(reinterpret_cast<const unsigned char*>(b.data()), b.size() - 8);
-    for (int i = 0; i < 8; ++i) b[b.size() - 8 + i] = static_cast<char>((sum >> (8 * i)) & 0xff);
-    put(b);
-  }
-  std::string error() {
-    try {
-      read_model_file(path_);
-    } catch (const ModelFileError& e) {
-      return e.what();
-    }
-    return "no error";
-  }
-  std::string path_;
-};
+class ModelFiles : public fxsim::golden::test::ModelFileTest {};
 
 TEST_F(ModelFiles, RoundTrip) {
   const ModelFile f = small_model();
