@@ -2,8 +2,9 @@
 //   binary       v in {-1, +1}          value = v x scale   (BinaryConnect, XNOR-Net)
 //   ternary      v in {-1, 0, +1}       value = v x scale   (ternary weight networks)
 // The type strings `binary`, `binary<S>`, `ternary`, `ternary<S>` (S > 0 a finite decimal, the
-// scale; 1 when omitted) are parsed by parse_bipolar_type, the type parser's one home of them
-// (fx/type_parser.hpp): they are not a NumType, parse_type refuses them and says so.
+// scale; 1 when omitted) are parsed by parse_bipolar_type, declared here and defined in
+// fx/type_parser.cpp beside the other format strings: they are not a NumType, parse_type refuses
+// them and says so.
 //
 // The quantizers (docs/fixed_point.md, "Binary and ternary formats"):
 //   binarize(x)       +1 for x >= 0, else -1   (sign, with sign(0) = +1: hardware's sign bit)
@@ -59,9 +60,9 @@ BipolarType parse_bipolar_type(std::string_view text);
 // The quantizers above, on one value or one tensor (n values at w).
 int binarize(double x);
 int ternarize(double x, double delta);
-double binary_scale(const double* w, std::size_t n);                    // mean |w| (0 if n = 0)
-double ternary_delta(const double* w, std::size_t n);                   // 0.7 x mean |w|
-double ternary_scale(const double* w, std::size_t n, double delta);     // 1 when no |w| > delta
+double binary_scale(const double* w, std::size_t n);                 // mean |w| (0 if n = 0)
+double ternary_delta(const double* w, std::size_t n);                // 0.7 x mean |w|
+double ternary_scale(const double* w, std::size_t n, double delta);  // 1 when no |w| > delta
 
 // A quantized tensor: its type (with the scale) and v per element.
 struct BipolarTensor {

@@ -2,8 +2,11 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <string>
 #include <vector>
+
+#include "fx/bipolar.hpp"
 
 namespace fxsim::fx {
 namespace {
@@ -60,6 +63,22 @@ class Cursor {
       ++pos_;
     }
     return text_.substr(start, pos_ - start);
+  }
+
+  // A decimal number ("0.25", "1e-3", "2"): from_chars' general format, finite.
+  double real(const std::string& what) {
+    skip_space();
+    const size_t start = pos_;
+    double value = 0;
+    const char* first = text_.data() + pos_;
+    const char* last = text_.data() + text_.size();
+    const auto [ptr, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc() || (ptr < last && (std::isalpha(static_cast<unsigned char>(*ptr)) ||
+                                             *ptr == '_' || *ptr == '.'))) {
+      fail("a decimal number (" + what + ")", start);
+    }
+    pos_ += static_cast<size_t>(ptr - first);
+    return value;
   }
 
   int integer(const std::string& what) {
@@ -120,6 +139,12 @@ TypeName parse_kind(Cursor& cur) {
   };
   for (const auto& n : kNames) {
     if (name == n.name) return {n.kind, n.spelling};
+  }
+  if (name == "binary" || name == "ternary") {
+    cur.fail("a fixed-point or K-hot type name (" + std::string(name) +
+                 " is a binary / ternary format, values {-1, " + (name == "ternary" ? "0, " : "") +
+                 "+1} times a scale: read it with parse_bipolar_type)",
+             start);
   }
   if (name == "int" || name == "uint") {
     cur.fail("a fixed-point or K-hot type name (" + std::string(name) +
@@ -271,6 +296,25 @@ AffineInt parse_affine_int(std::string_view text) {
   check_range(cur, t.width >= 2 && t.width <= 32, "a word length W in 2..32", at_w);
   cur.expect('>', "'>' closing the affine integer format (its one field is W)");
   if (!cur.at_end()) cur.fail("nothing after the closing '>'", cur.pos());
+  return t;
+}
+
+BipolarType parse_bipolar_type(std::string_view text) {
+  Cursor cur(text);
+  const size_t start = (cur.skip_space(), cur.pos());
+  const std::string_view name = cur.word();
+  if (name != "binary" && name != "ternary") {
+    cur.fail("a binary / ternary type name (binary or ternary)", start);
+  }
+  BipolarType t;
+  t.kind = name == "binary" ? Bipolar::BINARY : Bipolar::TERNARY;
+  if (cur.accept('<')) {
+    const size_t at_s = field_start(cur);
+    t.scale = cur.real("S, the scale");
+    check_range(cur, std::isfinite(t.scale) && t.scale > 0, "a finite scale S > 0", at_s);
+    cur.expect('>', "'>' closing the format (its one field is the scale S)");
+  }
+  if (!cur.at_end()) cur.fail("nothing after the type (or '<S>', the scale)", cur.pos());
   return t;
 }
 

@@ -9,6 +9,9 @@
 //   int<W>  uint<W>       affine integers (fx/affine.hpp), W in 2..32: parse_affine_int only
 //                         (they carry a scale and zero point, not a binary point, so they are
 //                         not a NumType; parse_type refuses them and says so)
+//   binary[<S>]  ternary[<S>]   binary / ternary formats (fx/bipolar.hpp), S > 0 the scale:
+//                         parse_bipolar_type only (defined in type_parser.cpp, the one home of
+//                         format strings); parse_type refuses them and says so
 // Q and O accept the bare names (RND_CONV) and the prefixed ones: AP_ or SC_ in
 // fixed<...>, AP_ in ap_fixed<...>, SC_ in sc_fixed<...>. The integer spellings
 // are I = W, TRN, WRAP, N = 0. Defaults: Q = TRN, O = WRAP, N = 0. Whitespace
