@@ -120,8 +120,8 @@ TEST(BipolarPointFile, ErrorsNameFileLineKey) {
   EXPECT_EQ(err(kTernaryPoint, {{"weight = \"ternary\"", "weight = \"binary\""}}),
             "POINT.toml:15: types.weight: binary does not match engine.kind = \"ternary\"; "
             "expected ternary or ternary<S>");
-  EXPECT_EQ(err(kBinaryPoint, {{"\"binary<0.25>\"", "\"fixed<8,1>\""}}).substr(0, 37),
-            "POINT.toml:15: types.weight: type 'f");
+  EXPECT_EQ(err(kBinaryPoint, {{"\"binary<0.25>\"", "\"fixed<8,1>\""}}).substr(0, 46),
+            "POINT.toml:15: types.weight: type 'fixed<8,1>'");
   EXPECT_EQ(err(kBinaryPoint, {{"fixed<6,2,TRN,SAT>", "binary"}}),
             "POINT.toml:14: types.activation: \"binary\" activations need engine.kind = "
             "\"xnor\"; expected fixed<W,I,...> or ufixed<W,I,...>");
@@ -129,7 +129,7 @@ TEST(BipolarPointFile, ErrorsNameFileLineKey) {
             "POINT.toml:14: types.activation: \"fixed<8,1>\"; expected \"binary\" with "
             "engine.kind = \"xnor\" (1 = +1, 0 = -1)");
   EXPECT_EQ(err(kXnorPoint, {{"in_features = 64", "in_features = 60"}}),
-            "POINT.toml:11: layer.in_features: 60 is not a multiple of engine.simd = 16; "
+            "POINT.toml:10: layer.in_features: 60 is not a multiple of engine.simd = 16; "
             "expected whole beats with engine.kind = \"xnor\" (a padded lane counts as (-1) x "
             "(-1) = +1)");
   EXPECT_EQ(err(kBinaryPoint, {{"weight = \"binary<0.25>\"",
@@ -143,23 +143,25 @@ TEST(BipolarPointFile, ErrorsNameFileLineKey) {
             "fixed<15,11,TRN,WRAP,0>; expected types.output left out or equal to "
             "types.accumulator with engine.kind = \"ternary\" (the MAC output is the "
             "accumulator)");
-  EXPECT_EQ(err(kBinaryPoint, {{"stages = 2\n)", "stages = 2\n"},
-                               {"thresholds = 3\n",
+  EXPECT_EQ(err(kBinaryPoint, {{"thresholds = 3\n",
                                 "thresholds = 3\n[bn]\nscale = \"fixed<8,2>\"\nbias = "
                                 "\"fixed<16,8>\"\noutput = \"fixed<8,3>\"\n"}}),
-            "POINT.toml:17: threshold: [threshold] and [bn] both present; expected one of them "
+            "POINT.toml:16: threshold: [threshold] and [bn] both present; expected one of them "
             "(threshold takes bn_act's place after the MAC array)");
-  EXPECT_EQ(error_of(std::string(kContractPoint) + "[threshold]\nthresholds = 1\n"),
+  EXPECT_EQ(err(kTernaryPoint, {{"weight = \"ternary\"\n",
+                                 "weight = \"fixed<8,1>\"\noutput = \"fixed<8,3>\"\n[threshold]\n"
+                                 "thresholds = 1\n"},
+                                {"kind = \"ternary\"", "kind = \"fx_mac\""}}),
             "POINT.toml:3: engine.kind: \"fx_mac\" with [threshold]; expected \"binary\", "
             "\"ternary\" or \"xnor\" (thresholds compare the integer accumulator)");
   EXPECT_EQ(err(kBinaryPoint, {{"thresholds = 3", "thresholds = 256"}}),
-            "POINT.toml:18: threshold.thresholds: expected an integer in 1..255, got 256");
+            "POINT.toml:17: threshold.thresholds: expected an integer in 1..255, got 256");
   EXPECT_EQ(err(kBinaryPoint, {{"thresholds = 3\nstages = 2", "thresholds = 3\nstages = 0"}}),
-            "POINT.toml:19: threshold.stages: expected an integer in 1..8, got 0");
+            "POINT.toml:18: threshold.stages: expected an integer in 1..8, got 0");
   EXPECT_EQ(err(kBinaryPoint, {{"thresholds = 3\n", ""}}),
-            "POINT.toml:17: threshold.thresholds: missing; expected an integer in 1..255");
+            "POINT.toml:16: threshold.thresholds: missing; expected an integer in 1..255");
   EXPECT_EQ(err(kBinaryPoint, {{"thresholds = 3", "thresholds = 3\nlevels = 2"}}),
-            "POINT.toml:19: threshold.levels: unknown key; expected one of thresholds, stages");
+            "POINT.toml:18: threshold.levels: unknown key; expected one of thresholds, stages");
   EXPECT_EQ(err(kBinaryPoint, {{"weight = \"binary<0.25>\"",
                                 "weight = \"binary<0.25>\"\naccumulator = \"fixed<40,34>\""}}),
             "POINT.toml:16: types.accumulator: fixed<40,34,TRN,WRAP,0> has 40 bits; expected at "
@@ -170,7 +172,7 @@ TEST(BipolarPointFile, ErrorsNameFileLineKey) {
   // A weight scale 2^e with e > 0 is fine: the accumulator has fewer fraction bits.
   EXPECT_EQ(err(kBinaryPoint, {{"binary<0.25>", "binary<4>"}}), "(accepted)");
   EXPECT_EQ(point(edit(kBinaryPoint, {{"binary<0.25>", "binary<4>"}}).c_str()).accumulator,
-            fx::FxType::make_signed(12, 12, fx::Rounding::TRN, fx::Overflow::WRAP));
+            fx::FxType::make_signed(12, 10, fx::Rounding::TRN, fx::Overflow::WRAP));
 }
 
 // Hand-worked: beats = batch x NF x SF, then (MAC_STAGES + 1) and (threshold STAGES + 1).
