@@ -44,8 +44,8 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
   p["in_features"] = c.in_features;
   p["out_features"] = c.out_features;
   p["batch"] = c.batch;
-  p["activation"] = c.activation.str();
-  p["weight"] = fx::type_str(c.weight);
+  p["activation"] = c.binary_activation ? std::string("binary") : c.activation.str();
+  p["weight"] = c.bipolar ? c.bipolar->str() : fx::type_str(c.weight);
   p["accumulator"] = c.accumulator.str();
   p["output"] = c.output.str();
   if (c.bn) {
@@ -72,6 +72,9 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
                     {"stages", r.stages}};
   } else {
     p["requant"] = nullptr;
+  }
+  if (c.threshold) {
+    p["threshold"] = {{"thresholds", c.threshold->thresholds}, {"stages", c.threshold->stages}};
   }
   p["distribution"] = std::string(engine::to_string(c.distribution));
   return p;
