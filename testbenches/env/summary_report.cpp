@@ -87,6 +87,7 @@ std::string point_line(const engine::EngineConfig& c) {
     bn = fmt::format("requant {} zp {} {}{}", c.requant->output.str(), c.requant->zero_point,
                      requant_rounding_name(c.requant->rounding), c.requant->relu ? " relu" : "");
   }
+  if (c.threshold) bn = fmt::format("threshold T {}", c.threshold->thresholds);
   return fmt::format("{}, PE {}, SIMD {}, {} -> {} features, batch {}, {}", kind_str(c), c.pe,
                      c.simd, c.in_features, c.out_features, c.batch, bn);
 }
