@@ -244,7 +244,9 @@ TEST(BipolarLayer, StimulusValuesAreInRange) {
       for (int k = 0; k < t; ++k) {
         const std::int64_t v = s.bn_bias[static_cast<std::size_t>(o) * t + k];
         EXPECT_TRUE(v >= lo && v <= hi) << v;
-        if (k > 0) EXPECT_LE(s.bn_bias[static_cast<std::size_t>(o) * t + k - 1], v);
+        if (k > 0) {
+          EXPECT_LE(s.bn_bias[static_cast<std::size_t>(o) * t + k - 1], v);
+        }
       }
     }
     EXPECT_GT(descending, 0);

@@ -150,7 +150,9 @@ TEST_P(RtlBipolarGrid, RtlEqualsModelReferenceAndBruteForceCycleExact) {
   const engine::EngineConfig cfg = make_config(spec);
   const env::RunSummary s = env::run_point(cfg, Backends::BOTH);
   const std::uint64_t cycles = expected_cycles(cfg, cfg.batch);
-  if (spec.hand_cycles) EXPECT_EQ(cycles, spec.hand_cycles);
+  if (spec.hand_cycles) {
+    EXPECT_EQ(cycles, spec.hand_cycles);
+  }
   EXPECT_EQ(s.formula_cycles, cycles);
   const std::size_t n = static_cast<std::size_t>(cfg.batch) * cfg.out_features;
   const engine::Stimulus stim = engine::make_stimulus(cfg, s.seed, cfg.batch);
