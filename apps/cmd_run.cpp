@@ -290,9 +290,10 @@ int run_command(const RunCommandOptions& o) {
 
   // Every backend that completed returned the whole output buffer; the first one's is measured.
   // The float layer (explore::float_reference) is the fixed-point datapath's; an affine
-  // [requant] layer has none there yet, so its accuracy is not measured (JSON: null).
+  // [requant] layer has none there yet, nor has a binary / ternary one, so their accuracy is
+  // not measured (JSON: null).
   std::optional<PointAccuracy> accuracy;
-  if (!cfg.requant && !summary.runs.empty() &&
+  if (!cfg.requant && !cfg.is_bipolar() && !summary.runs.empty() &&
       summary.runs.front().output.size() ==
           static_cast<std::size_t>(cfg.batch) * cfg.out_features) {
     accuracy = point_accuracy(summary, stimulus);

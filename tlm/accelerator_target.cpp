@@ -216,9 +216,9 @@ void AcceleratorTarget::snapshot_job() {
                           weight_words_.data());
   if (cfg_.has_channel_params()) {
     scale_words_.resize(n_out);
-    bias_words_.resize(n_out);
+    bias_words_.resize(engine::bn_bias_count(cfg_));
     engine::unpack_elements(bn_params_.data(), n_out, scale_layout_, scale_words_.data());
-    engine::unpack_elements(bn_params_.data() + sizes_.bn_scale, n_out, bias_layout_,
+    engine::unpack_elements(bn_params_.data() + sizes_.bn_scale, bias_words_.size(), bias_layout_,
                             bias_words_.data());
   }
   input_words_.resize(b * n_in);

@@ -29,8 +29,36 @@ std::int64_t clip_raw(const BnConfig& bn) {
 
 }  // namespace
 
-// The PE array's unit: fx_mac_pe for fixed-point weights, khot_pe for K-hot / SPT terms.
+units::XnorMode xnor_mode(EngineKind kind) {
+  return kind == EngineKind::XNOR     ? units::XnorMode::BINARY
+         : kind == EngineKind::BINARY ? units::XnorMode::BINARY_WEIGHTS
+                                      : units::XnorMode::TERNARY_WEIGHTS;
+}
+
+namespace {
+
+// xnor_pe: integer lanes, the accumulator as its output (no requant).
+UnitInstance xnor_pe_instance(const EngineConfig& cfg) {
+  units::ParamMap p;
+  p["SIMD"] = cfg.simd;
+  p["MODE"] = static_cast<int>(xnor_mode(cfg.kind));
+  if (cfg.kind != EngineKind::XNOR) {
+    p["A_W"] = cfg.activation.width;
+    p["A_SIGNED"] = cfg.activation.is_signed ? 1 : 0;
+  }
+  p["ACC_W"] = cfg.accumulator.width;
+  p["ACC_O"] = static_cast<int>(cfg.accumulator.overflow);
+  p["STAGES"] = cfg.mac_stages;
+  const units::UnitSpec& unit = units::find_unit("xnor_pe");
+  return {&unit, units::resolve_params(unit, p), cfg.pe};
+}
+
+}  // namespace
+
+// The PE array's unit: fx_mac_pe for fixed-point weights, khot_pe for K-hot / SPT terms, xnor_pe
+// for binary / ternary weights.
 UnitInstance pe_instance(const EngineConfig& cfg) {
+  if (cfg.is_bipolar()) return xnor_pe_instance(cfg);
   units::ParamMap p;
   p["SIMD"] = cfg.simd;
   put_format(&p, "A", cfg.activation);
@@ -96,6 +124,19 @@ UnitInstance requant_instance(const EngineConfig& cfg) {
   return {&unit, units::resolve_params(unit, p), 1};
 }
 
+// One threshold of PE lanes, fed the accumulators (the MAC output, ACC_W bits).
+UnitInstance threshold_instance(const EngineConfig& cfg) {
+  const ThresholdTable& t = *cfg.threshold;
+  units::ParamMap p;
+  p["PE"] = cfg.pe;
+  p["CH"] = cfg.neuron_fold() * cfg.pe;
+  p["X_W"] = cfg.output.width;
+  p["T"] = t.thresholds;
+  p["STAGES"] = t.stages;
+  const units::UnitSpec& unit = units::find_unit("threshold");
+  return {&unit, units::resolve_params(unit, p), 1};
+}
+
 int khot_shift_bits(const fx::KhotType& t) {
   return std::max(1, fx::ceil_log2(static_cast<unsigned long long>(t.magnitude_bits())));
 }
@@ -106,6 +147,8 @@ Elaboration elaborate(const EngineConfig& cfg) {
   e.pe = pe_instance(cfg);
   if (cfg.kind == EngineKind::FX_MAC) {
     e.pe_config = units::MacPeConfig::from(e.pe.params);
+  } else if (cfg.is_bipolar()) {
+    e.pe_config = units::XnorPeConfig::from(e.pe.params);
   } else {
     e.pe_config = units::KhotPeConfig::from(e.pe.params);
   }
@@ -117,6 +160,10 @@ Elaboration elaborate(const EngineConfig& cfg) {
     e.requant = requant_instance(cfg);
     e.requant_config = units::IntRequantConfig::from(e.requant->params);
   }
+  if (cfg.threshold) {
+    e.threshold = threshold_instance(cfg);
+    e.threshold_config = units::ThresholdConfig::from(e.threshold->params);
+  }
   return e;
 }
 
@@ -124,6 +171,7 @@ std::vector<const UnitInstance*> Elaboration::instances() const {
   std::vector<const UnitInstance*> all = {&pe};
   if (bn) all.push_back(&*bn);
   if (requant) all.push_back(&*requant);
+  if (threshold) all.push_back(&*threshold);
   return all;
 }
 

@@ -5,7 +5,8 @@ namespace fxsim::engine {
 
 const std::vector<std::pair<std::string, EngineKind>>& engine_kind_names() {
   static const std::vector<std::pair<std::string, EngineKind>> names = {
-      {"fx_mac", EngineKind::FX_MAC}, {"khot", EngineKind::KHOT}, {"spt", EngineKind::SPT}};
+      {"fx_mac", EngineKind::FX_MAC}, {"khot", EngineKind::KHOT},       {"spt", EngineKind::SPT},
+      {"binary", EngineKind::BINARY}, {"ternary", EngineKind::TERNARY}, {"xnor", EngineKind::XNOR}};
   return names;
 }
 
@@ -40,6 +41,20 @@ namespace fxsim::engine {
 fx::FxType RequantConfig::output_format() const {
   return output.is_signed ? fx::FxType::make_signed(output.width, output.width)
                           : fx::FxType::make_unsigned(output.width, output.width);
+}
+
+}  // namespace fxsim::engine
+
+namespace fxsim::engine {
+
+int ThresholdTable::output_bits() const {
+  int b = 0;
+  while ((1 << b) < thresholds + 1) ++b;
+  return b;
+}
+
+fx::FxType ThresholdTable::output_format() const {
+  return fx::FxType::make_unsigned(output_bits(), output_bits());
 }
 
 }  // namespace fxsim::engine

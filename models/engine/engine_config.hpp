@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fx/affine.hpp"
+#include "fx/bipolar.hpp"
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "fx/type_parser.hpp"
@@ -23,7 +24,10 @@
 
 namespace fxsim::engine {
 
-enum class EngineKind { FX_MAC, KHOT, SPT };  // "fx_mac" | "khot" | "spt"
+// "fx_mac" | "khot" | "spt" | "binary" | "ternary" | "xnor" (docs/engine.md, "Binary and ternary
+// layers": xnor_pe in MODE 1 (binary weights x fixed-point activations), MODE 2 (ternary weights)
+// and MODE 0 (binary weights and binary activations)).
+enum class EngineKind { FX_MAC, KHOT, SPT, BINARY, TERNARY, XNOR };
 enum class Distribution { UNIFORM, NORMAL };  // "uniform" | "normal"
 
 // The names point and sweep files use, in the order messages list them.
@@ -75,6 +79,19 @@ struct RequantConfig {
   fx::FxType output_format() const;
 };
 
+// The optional [threshold] table (docs/engine.md, "Binary and ternary layers"): one threshold unit
+// (FINN's MultiThreshold) of PE lanes after an array of xnor_pe, in bn_act's place: per output
+// channel c, y = #{k : acc >= t_c[k]} (direction 0) or #{k : acc <= t_c[k]} (direction 1), an
+// unsigned ceil(log2(T + 1))-bit integer. The per-channel parameters travel in the BN_PARAMS
+// buffer: N_out direction elements (1 bit), then N_out x T thresholds (ACC_W + 1 bits, signed,
+// channel after channel, each channel's in ascending order).
+struct ThresholdTable {
+  int thresholds = 1;  // T
+  int stages = Hardware{}.bn_stages;
+  int output_bits() const;           // ceil(log2(T + 1))
+  fx::FxType output_format() const;  // ufixed<B,B> (integers)
+};
+
 // Everything of the design-point file. Construct through parse_point / load_point_file, or fill
 // the fields and call validate() (which throws PointFileError without a line number).
 struct EngineConfig {
@@ -92,13 +109,22 @@ struct EngineConfig {
   int batch = 1;
   // [types]
   fx::FxType activation = fx::FxType::make_signed(8, 1, fx::Rounding::TRN, fx::Overflow::SAT);
-  fx::NumType weight = fx::FxType::make_signed(8, 1);  // FxType for FX_MAC, KhotType otherwise
+  // FxType for FX_MAC, KhotType for KHOT / SPT; for BINARY / TERNARY / XNOR the integer type
+  // fixed<2,2> of the values v the codes stand for (-1, 0, +1), the format in `bipolar`.
+  fx::NumType weight = fx::FxType::make_signed(8, 1);
+  // The weight format of BINARY / TERNARY / XNOR ([types] weight = "binary<S>" / "ternary<S>",
+  // S a power of two); empty for the other kinds.
+  std::optional<fx::BipolarType> bipolar;
+  // XNOR: activation = "binary" (one bit, 1 = +1, 0 = -1), held as the raw 0 / 1 of ufixed<1,1>.
+  bool binary_activation = false;
   fx::FxType accumulator = fx::FxType::make_signed(24, 10);  // overflow mode = ACC_O
   fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT);
   // [bn]
   std::optional<BnConfig> bn;
   // [requant] (never with [bn])
   std::optional<RequantConfig> requant;
+  // [threshold] (never with [bn] or [requant]; binary / ternary / xnor kinds)
+  std::optional<ThresholdTable> threshold;
   // [stimulus]
   Distribution distribution = Distribution::UNIFORM;
 
@@ -107,10 +133,20 @@ struct EngineConfig {
   // Format of the OUTPUT buffer: bn->output with BN, the integer output with [requant], else the
   // MAC output.
   fx::FxType final_output() const {
-    return bn ? bn->output : requant ? requant->output_format() : output;
+    return bn          ? bn->output
+           : requant   ? requant->output_format()
+           : threshold ? threshold->output_format()
+                       : output;
+  }
+  // The kinds of xnor_pe: the MAC output is the accumulator, an integer dot product in the
+  // activation's LSBs times the weight scale.
+  bool is_bipolar() const {
+    return kind == EngineKind::BINARY || kind == EngineKind::TERNARY || kind == EngineKind::XNOR;
   }
   // Whether the BN_PARAMS buffer is in use (bn_act's scales / biases or int_requant's words).
-  bool has_channel_params() const { return bn.has_value() || requant.has_value(); }
+  bool has_channel_params() const {
+    return bn.has_value() || requant.has_value() || threshold.has_value();
+  }
   // Weight as a K-hot type (KHOT / SPT kinds only).
   const fx::KhotType& khot_weight() const { return std::get<fx::KhotType>(weight); }
   const fx::FxType& fx_weight() const { return std::get<fx::FxType>(weight); }

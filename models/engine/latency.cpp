@@ -19,9 +19,13 @@ std::uint64_t requant_fill_cycles(const EngineConfig& cfg) {
   return cfg.requant ? static_cast<std::uint64_t>(cfg.requant->stages) + 1 : 0;
 }
 
+std::uint64_t threshold_fill_cycles(const EngineConfig& cfg) {
+  return cfg.threshold ? static_cast<std::uint64_t>(cfg.threshold->stages) + 1 : 0;
+}
+
 std::uint64_t compute_cycles(const EngineConfig& cfg, int batch) {
   return fold_beats(cfg, batch) + pe_fill_cycles(cfg) + bn_fill_cycles(cfg) +
-         requant_fill_cycles(cfg);
+         requant_fill_cycles(cfg) + threshold_fill_cycles(cfg);
 }
 
 std::uint64_t transfer_cycles(std::uint64_t bytes, int bus_bits) {

@@ -16,7 +16,9 @@
 #include "models/units/fx_mac_pe/fx_mac_pe.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
 #include "models/units/int_requant/int_requant.hpp"
+#include "models/units/threshold/threshold.hpp"
 #include "models/units/unit_registry.hpp"
+#include "models/units/xnor_pe/xnor_pe.hpp"
 
 namespace fxsim::engine {
 
@@ -161,6 +163,40 @@ class RequantStage {
 
  private:
   units::IntRequantConfig cfg_;
+};
+
+// The xnor_pe array (binary / ternary kinds): outputs [o_begin, o_end) of one input vector x
+// (activation raws; kind xnor: the activation bits), row o of `codes` (n_in weight codes per
+// row, the WEIGHTS words) beat by beat through units::xnor_beat_sum and units::Accumulator, the
+// unit's own arithmetic. The output is the accumulator (xnor_pe has no output requant).
+// Coverage: accumulator count (beats) and overflows (beats the accumulator wrapped or
+// saturated), mac_requant count (outputs; never an event).
+class XnorArrayStage {
+ public:
+  explicit XnorArrayStage(const units::XnorPeConfig& cfg);
+  void run(const std::uint64_t* codes, const std::int64_t* x, int n_in, int o_begin, int o_end,
+           std::int64_t* out, Coverage* cov);
+
+ private:
+  units::XnorPeConfig cfg_;
+  units::Accumulator acc_;
+};
+
+// threshold of PE lanes ([threshold]): y[o] = units::threshold(cfg, acc[o], channel o) for
+// channels [o_begin, o_end). Coverage: activation count (outputs).
+class ThresholdStage {
+ public:
+  explicit ThresholdStage(const units::ThresholdConfig& cfg);
+  // Channels 0..n-1 from their direction elements (bit 0) and n x T thresholds (channel after
+  // channel). Throws std::invalid_argument "channel C: ..." for a channel the unit cannot take
+  // (units::check_channel: a threshold out of range, thresholds not ascending).
+  std::vector<units::ThresholdChannel> channels(const std::int64_t* directions,
+                                                const std::int64_t* thresholds, int n) const;
+  void run(const std::int64_t* acc, const units::ThresholdChannel* channels, int o_begin, int o_end,
+           std::int64_t* y, Coverage* cov) const;
+
+ private:
+  units::ThresholdConfig cfg_;
 };
 
 // Coverage with the stages' modes filled in and no events yet.

@@ -21,23 +21,26 @@ int term_word_bits(const fx::KhotType& t) { return t.k * (2 + khot_shift_bits(t)
 }  // namespace
 
 int weight_element_bits(const EngineConfig& cfg) {
+  if (cfg.is_bipolar()) return cfg.bipolar->code_bits();  // xnor_pe's codes
   return cfg.kind == EngineKind::FX_MAC ? cfg.fx_weight().width : term_word_bits(cfg.khot_weight());
 }
 bool weight_element_signed(const EngineConfig& cfg) {
   return cfg.kind == EngineKind::FX_MAC && cfg.fx_weight().is_signed;
 }
 int bn_scale_element_bits(const EngineConfig& cfg) {
+  if (cfg.threshold) return 1;  // the direction bit
   if (cfg.requant) return units::kIntRequantShiftBits + cfg.requant->m0_bits;
   const BnConfig& bn = cfg.bn.value();
   return bn.khot_scale() ? term_word_bits(std::get<fx::KhotType>(bn.scale))
                          : std::get<fx::FxType>(bn.scale).width;
 }
 bool bn_scale_element_signed(const EngineConfig& cfg) {
-  if (cfg.requant) return false;  // {n, m0}: a bit field, not a number
+  if (cfg.requant || cfg.threshold) return false;  // {n, m0} / a direction: bits, not numbers
   const BnConfig& bn = cfg.bn.value();
   return !bn.khot_scale() && std::get<fx::FxType>(bn.scale).is_signed;
 }
 int bn_bias_element_bits(const EngineConfig& cfg) {
+  if (cfg.threshold) return cfg.output.width + 1;  // a threshold: TH_W = X_W + 1
   return cfg.requant ? cfg.requant->bias_width : cfg.bn.value().bias.width;
 }
 int input_element_bits(const EngineConfig& cfg) { return cfg.activation.width; }
@@ -190,6 +193,12 @@ std::int64_t term_word_value(std::int64_t word, int k, int sh_w) {
   return v;
 }
 
+std::uint64_t bn_bias_count(const EngineConfig& cfg) {
+  const auto n_out = static_cast<std::uint64_t>(cfg.out_features);
+  if (!cfg.has_channel_params()) return 0;
+  return cfg.threshold ? n_out * static_cast<std::uint64_t>(cfg.threshold->thresholds) : n_out;
+}
+
 BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch) {
   const auto n_in = static_cast<std::uint64_t>(cfg.in_features);
   const auto n_out = static_cast<std::uint64_t>(cfg.out_features);
@@ -198,7 +207,7 @@ BufferSizes buffer_sizes(const engine::EngineConfig& cfg, int max_batch) {
   s.weights = n_out * n_in * engine::weight_layout(cfg).bytes;
   if (cfg.has_channel_params()) {
     s.bn_scale = n_out * engine::bn_scale_layout(cfg).bytes;
-    s.bn_bias = n_out * engine::bn_bias_layout(cfg).bytes;
+    s.bn_bias = bn_bias_count(cfg) * engine::bn_bias_layout(cfg).bytes;
   }
   s.input = b * n_in * engine::input_layout(cfg).bytes;
   s.output = b * n_out * engine::output_layout(cfg).bytes;

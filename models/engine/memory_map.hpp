@@ -20,13 +20,17 @@ namespace fxsim::engine {
 int element_bytes_for_bits(int bits);
 int weight_element_bits(const EngineConfig& cfg);  // W_W, or K * TERM_W for K-hot weights
 // The BN_PARAMS elements: bn_act's scales and biases with [bn]; with [requant], int_requant's
-// multiplier words (7 + m0_bits bits, unsigned) and biases (bias_width bits, signed).
+// multiplier words (7 + m0_bits bits, unsigned) and biases (bias_width bits, signed); with
+// [threshold], threshold's directions (1 bit, unsigned) and thresholds (ACC_W + 1 bits, signed).
 int bn_scale_element_bits(const EngineConfig& cfg);
 int bn_bias_element_bits(const EngineConfig& cfg);
 int input_element_bits(const EngineConfig& cfg);      // A_W
 int output_element_bits(const EngineConfig& cfg);     // final output W
 bool weight_element_signed(const EngineConfig& cfg);  // false for packed term words
 bool bn_scale_element_signed(const EngineConfig& cfg);
+// How many "bias" elements BN_PARAMS holds: N_out, or N_out x T thresholds with [threshold]
+// (channel c's T thresholds at c x T .. c x T + T - 1); 0 without channel parameters.
+std::uint64_t bn_bias_count(const EngineConfig& cfg);
 
 struct ElementLayout {
   int bits = 8;           // meaningful bits of the element (the port width)
@@ -108,7 +112,8 @@ inline constexpr std::uint32_t kStatusDone = 1u << 1;
 
 // ---- Buffer regions: each window is kRegionSpan bytes; only its first size() bytes exist -------
 inline constexpr std::uint64_t kWeightsBase = 0x1000'0000;  // RW
-// RW: N_out scales (multiplier words with [requant]), then N_out biases
+// RW: N_out scales (multiplier words with [requant], directions with [threshold]), then N_out
+// biases (N_out x T thresholds with [threshold])
 inline constexpr std::uint64_t kBnParamsBase = 0x2000'0000;
 inline constexpr std::uint64_t kInputBase = 0x3000'0000;   // RW
 inline constexpr std::uint64_t kOutputBase = 0x4000'0000;  // RO

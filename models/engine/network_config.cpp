@@ -119,6 +119,12 @@ const std::vector<std::string>& layer_keys(LayerKind k) {
 void read_mvau(const TomlTable& t, NetworkLayer* l) {
   if (!t.find("engine")) l->engine = EngineKind::FX_MAC;
   if (auto e = t.name("engine", engine_kind_names())) l->engine = *e;
+  if (l->engine != EngineKind::FX_MAC && l->engine != EngineKind::KHOT &&
+      l->engine != EngineKind::SPT) {
+    // The binary / ternary kinds run on the layer engine only (docs/engine.md).
+    t.fail("engine", "\"" + std::string(to_string(l->engine)) +
+                         "\" is a layer-engine kind only; expected fx_mac, khot or spt");
+  }
   l->pe = required_int_in(t, "pe", 1, 1024);
   l->simd = int_in(t, "simd", 1, 64, 0);
   l->mac_stages = int_in(t, "mac_stages", 1, 8, l->mac_stages);

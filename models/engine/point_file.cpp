@@ -112,7 +112,9 @@ const util::NameTable<fx::IntegerRounding>& integer_rounding_names() {
 }
 
 void read_engine(const TomlTable& engine, EngineConfig* cfg) {
-  if (!engine.find("kind")) engine.missing("kind", "one of fx_mac, khot, spt");
+  if (!engine.find("kind")) {
+    engine.missing("kind", "one of fx_mac, khot, spt, binary, ternary, xnor");
+  }
   cfg->kind = *engine.name("kind", engine_kind_names());
   cfg->pe = to_int(require_integer(engine, "pe", "an integer >= 1"));
   cfg->simd = to_int(require_integer(engine, "simd", "an integer in 1..64"));
@@ -127,16 +129,57 @@ void read_layer(const TomlTable& layer, EngineConfig* cfg) {
   if (auto b = layer.integer("batch", "an integer >= 1")) cfg->batch = to_int(*b);
 }
 
+// kind xnor: activation = "binary", one bit per activation (1 = +1, 0 = -1), held as the raw of
+// ufixed<1,1>; every other kind: a fixed-point type.
+void read_activation(const TomlTable& types, EngineConfig* cfg) {
+  const std::string fixed = "fixed<W,I,...> or ufixed<W,I,...>";
+  if (cfg->kind != EngineKind::XNOR) {
+    if (const auto s = types.string("activation", "a type string, " + fixed); s && *s == "binary") {
+      types.fail("activation",
+                 "\"binary\" activations need engine.kind = \"xnor\"; expected " + fixed);
+    }
+    cfg->activation = fx_type(types, "activation", fixed);
+    return;
+  }
+  const std::string expected = "\"binary\" with engine.kind = \"xnor\" (1 = +1, 0 = -1)";
+  const auto s = types.string("activation", "a type string, " + expected);
+  if (!s) types.missing("activation", "a type string, " + expected);
+  if (*s != "binary") types.fail("activation", "\"" + *s + "\"; expected " + expected);
+  cfg->activation = fx::FxType::make_unsigned(1, 1);
+  cfg->binary_activation = true;
+}
+
+// Kinds binary / xnor: "binary" or "binary<S>"; ternary: "ternary" or "ternary<S>"
+// (fx::parse_bipolar_type). The rest of the rules (kind, power-of-two scale) are check_config's.
+void read_bipolar_weight(const TomlTable& types, EngineConfig* cfg) {
+  const std::string expected = cfg->kind == EngineKind::TERNARY
+                                   ? "ternary or ternary<S>, S a power of two"
+                                   : "binary or binary<S>, S a power of two";
+  const auto s = types.string("weight", "a type string, " + expected);
+  if (!s) types.missing("weight", "a type string, " + expected);
+  try {
+    cfg->bipolar = fx::parse_bipolar_type(*s);
+  } catch (const std::invalid_argument& e) {  // TypeParseError, FxTypeError
+    types.fail("weight", std::string(e.what()) + "; expected " + expected);
+  }
+  cfg->weight = fx::FxType::make_signed(2, 2);  // the values v in {-1, 0, +1}
+}
+
 void read_types(const TomlTable& types, bool requant, EngineConfig* cfg, ParsedExtras* extras) {
-  cfg->activation = fx_type(types, "activation", "fixed<W,I,...> or ufixed<W,I,...>");
-  cfg->weight = *num_type(types, "weight", true,
-                          "fixed<W,I> (kind fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
+  read_activation(types, cfg);
+  if (cfg->is_bipolar()) {
+    read_bipolar_weight(types, cfg);
+  } else {
+    cfg->weight = *num_type(types, "weight", true,
+                            "fixed<W,I> (kind fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
+  }
   if (types.find("accumulator")) {
     extras->accumulator_given = true;
     cfg->accumulator = fx_type(types, "accumulator", "a signed fixed<ACC_W,I,TRN,ACC_O>");
   }
-  // With [requant] the MAC output is the accumulator: the key may be left out.
-  extras->output_given = !requant || types.find("output");
+  // With [requant] and the binary / ternary kinds the MAC output is the accumulator: the key may
+  // be left out.
+  extras->output_given = !(requant || cfg->is_bipolar()) || types.find("output");
   if (extras->output_given) {
     cfg->output = fx_type(types, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
   }
@@ -182,10 +225,34 @@ RequantConfig read_requant(const TomlTable& t, ParsedExtras* extras) {
   return r;
 }
 
+ThresholdTable read_threshold(const TomlTable& t) {
+  ThresholdTable th;
+  th.thresholds = to_int(require_integer(t, "thresholds", "an integer in 1..255"));
+  if (auto v = t.integer("stages", "an integer in 1..8")) th.stages = to_int(*v);
+  return th;
+}
+
+// The accumulator of a binary / ternary MAC array when the file names none: exact for
+// in_features terms of |v x a| <= max |a| (WRAP), with the fraction bits of an integer dot
+// product in the activation's LSBs times the weight scale 2^e: F_activation - e.
+std::optional<fx::FxType> bipolar_default_accumulator(const EngineConfig& cfg) {
+  const std::int64_t a_max = std::max(-cfg.activation.raw_min(), cfg.activation.raw_max());
+  const std::uint64_t bound = static_cast<std::uint64_t>(cfg.in_features) *
+                              static_cast<std::uint64_t>(cfg.binary_activation ? 1 : a_max);
+  const int width = fx::ceil_log2(bound + 1) + 1;
+  const int frac = cfg.activation.frac_bits() - cfg.bipolar->scale_exponent();
+  try {
+    return fx::FxType::make_signed(width, width - frac, fx::Rounding::TRN, fx::Overflow::WRAP);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
+
 EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtras* extras) {
   EngineConfig cfg;
-  const TomlTable top(ctx.errors, &root, "", {},
-                      {"seed", "engine", "layer", "types", "bn", "requant", "stimulus"});
+  const TomlTable top(
+      ctx.errors, &root, "", {},
+      {"seed", "engine", "layer", "types", "bn", "requant", "threshold", "stimulus"});
   if (auto s = top.integer("seed", "an integer >= 0")) {
     if (*s < 0) top.fail("seed", "expected an integer >= 0, got " + std::to_string(*s));
     cfg.seed = static_cast<std::uint64_t>(*s);
@@ -207,9 +274,21 @@ EngineConfig read_point(const toml::table& root, const Context& ctx, ParsedExtra
   const TomlTable requant = sub("requant", {"output", "zero_point", "rounding", "m0_bits",
                                             "lshift_max", "bias_width", "relu", "stages"});
   if (requant.present()) cfg.requant = read_requant(requant, extras);
+  const TomlTable threshold = sub("threshold", {"thresholds", "stages"});
+  if (threshold.present()) cfg.threshold = read_threshold(threshold);
   const TomlTable stim = sub("stimulus", {"distribution"});
   if (auto d = stim.name("distribution", distribution_names())) cfg.distribution = *d;
-  if (!extras->accumulator_given) {
+  if (!extras->accumulator_given && cfg.is_bipolar()) {
+    // A scale that is no power of two is check_config's to refuse; the default waits for it.
+    if (cfg.bipolar->scale_is_power_of_two()) {
+      const std::optional<fx::FxType> def = bipolar_default_accumulator(cfg);
+      if (!def) {
+        ctx.fail("types.accumulator",
+                 "the default accumulator cannot exist; expected an explicit types.accumulator");
+      }
+      cfg.accumulator = *def;
+    }
+  } else if (!extras->accumulator_given) {
     // Default: exact for in_features products, WRAP (fx::accumulator_type).
     // A K-hot weight grows the sum as the fixed<W,I> of the same W, I and signedness.
     const fx::FxType w =
@@ -310,7 +389,47 @@ void check_engine_and_layer_ranges(const EngineConfig& cfg, const Context& ctx) 
 
 // The weight type must be the one engine.kind computes with, and a K-hot / SPT weight must be
 // a valid one (K <= magnitude bits, ...) before its fraction bits are used below.
+// Kinds binary / ternary / xnor: the bipolar weight of the kind, with a power-of-two scale (it
+// only moves the accumulator's binary point: no multiplier), and binary activations with xnor.
+void check_bipolar_kind(const EngineConfig& cfg, const Context& ctx) {
+  const std::string kind = "engine.kind = \"" + std::string(to_string(cfg.kind)) + "\"";
+  if (cfg.binary_activation != (cfg.kind == EngineKind::XNOR)) {
+    ctx.fail("types.activation",
+             cfg.binary_activation
+                 ? "\"binary\" activations need engine.kind = \"xnor\""
+                 : "a fixed-point activation with " + kind + "; expected \"binary\"");
+  }
+  if (!cfg.is_bipolar()) {
+    if (cfg.bipolar) {
+      ctx.fail("types.weight", cfg.bipolar->str() + " with " + kind +
+                                   "; expected engine.kind = \"binary\", \"ternary\" or \"xnor\"");
+    }
+    return;
+  }
+  const bool ternary = cfg.kind == EngineKind::TERNARY;
+  const char* expected = ternary ? "ternary or ternary<S>" : "binary or binary<S>";
+  if (!cfg.bipolar || cfg.bipolar->is_ternary() != ternary) {
+    ctx.fail("types.weight", (cfg.bipolar ? cfg.bipolar->str() : fx::type_str(cfg.weight)) +
+                                 " does not match " + kind + "; expected " + expected);
+  }
+  if (!cfg.bipolar->scale_is_power_of_two()) {
+    ctx.fail("types.weight",
+             cfg.bipolar->str() +
+                 ": the scale is not a power of two; expected a scale 2^e (it only moves the "
+                 "accumulator's binary point): fold any other scale into [bn]");
+  }
+  if (cfg.kind == EngineKind::XNOR && cfg.in_features % cfg.simd != 0) {
+    ctx.fail("layer.in_features",
+             std::to_string(cfg.in_features) +
+                 " is not a multiple of engine.simd = " + std::to_string(cfg.simd) +
+                 "; expected whole beats with engine.kind = \"xnor\" (a padded lane counts "
+                 "as (-1) x (-1) = +1)");
+  }
+}
+
 void check_weight_matches_kind(const EngineConfig& cfg, const Context& ctx) {
+  check_bipolar_kind(cfg, ctx);
+  if (cfg.is_bipolar()) return;
   const bool fx_w = std::holds_alternative<fx::FxType>(cfg.weight);
   const fx::KhotKind kk = fx_w ? fx::KhotKind::KHOT : std::get<fx::KhotType>(cfg.weight).kind;
   const bool ok = cfg.kind == EngineKind::FX_MAC ? fx_w
@@ -335,7 +454,42 @@ void check_weight_matches_kind(const EngineConfig& cfg, const Context& ctx) {
 // The accumulator sums exact products: signed, with the products' fraction bits. The message
 // gives the type that would be right (the same integer bits with those fraction bits, and the
 // default), and says when the accumulator was the default one, since the user never wrote it.
+// Binary / ternary kinds: the accumulator is an integer dot product of v x a in the activation's
+// LSBs times the weight scale 2^e; it is the MAC output (types.output left out or equal).
+void check_bipolar_accumulator(const EngineConfig& cfg, const Context& ctx,
+                               const ParsedExtras& extras) {
+  const fx::FxType& acc = cfg.accumulator;
+  const int a_frac = cfg.activation.frac_bits();
+  const int e = cfg.bipolar->scale_exponent();
+  const int want = a_frac - e;
+  if (!acc.is_signed || acc.frac_bits() != want) {
+    std::string expected = "expected a signed fixed with F_acc = F_activation - log2(scale) = " +
+                           std::to_string(a_frac) + " - (" + std::to_string(e) +
+                           ") = " + std::to_string(want);
+    if (const auto def = bipolar_default_accumulator(cfg)) {
+      expected += ": e.g. " + def->str() + " (the default when the key is left out)";
+    }
+    ctx.fail("types.accumulator",
+             acc.str() + " " +
+                 (acc.is_signed ? "has " + std::to_string(acc.frac_bits()) + " fraction bits"
+                                : std::string("is unsigned")) +
+                 "; " + expected + (extras.accumulator_given ? "" : " (default accumulator)"));
+  }
+  const fx::FxType& out = cfg.output;
+  if (out.width != acc.width || out.frac_bits() != acc.frac_bits() || !out.is_signed) {
+    ctx.fail("types.output", out.str() + " is not the accumulator " + acc.str() +
+                                 "; expected types.output left out or equal to "
+                                 "types.accumulator with engine.kind = \"" +
+                                 std::string(to_string(cfg.kind)) +
+                                 "\" (the MAC output is the accumulator)");
+  }
+}
+
 void check_accumulator(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+  if (cfg.is_bipolar()) {
+    check_bipolar_accumulator(cfg, ctx, extras);
+    return;
+  }
   const bool fx_w = std::holds_alternative<fx::FxType>(cfg.weight);
   const int w_frac = fx_w ? cfg.fx_weight().frac_bits() : cfg.khot_weight().frac_bits();
   const int a_frac = cfg.activation.frac_bits();
@@ -484,6 +638,47 @@ void check_requant_unit(const EngineConfig& cfg, const Context& ctx) {
   }
 }
 
+// The point-file key a threshold refusal (units::resolve_params) is about.
+std::string key_for_threshold_error(const std::string& msg) {
+  if (msg.find("X_W") != std::string::npos) return "types.accumulator";
+  if (msg.find("STAGES") != std::string::npos) return "threshold.stages";
+  if (msg.find("parameter T ") != std::string::npos) return "threshold.thresholds";
+  return "engine.pe";  // PE, CH
+}
+
+// The [threshold] table: only after a binary / ternary MAC array (whose output is the integer
+// accumulator the thresholds compare with), never with [bn] or [requant]; then the unit's rules.
+void check_threshold(const EngineConfig& cfg, const Context& ctx, const ParsedExtras& extras) {
+  if (!cfg.threshold) return;
+  for (const auto& [other, present] : {std::pair<const char*, bool>{"bn", cfg.bn.has_value()},
+                                       {"requant", cfg.requant.has_value()}}) {
+    if (present) {
+      ctx.fail("threshold", std::string("[threshold] and [") + other +
+                                "] both present; expected one of them (threshold takes "
+                                "bn_act's place after the MAC array)");
+    }
+  }
+  if (!cfg.is_bipolar()) {
+    ctx.fail("engine.kind", "\"" + std::string(to_string(cfg.kind)) +
+                                "\" with [threshold]; expected \"binary\", \"ternary\" or "
+                                "\"xnor\" (thresholds compare the integer accumulator)");
+  }
+  check_range(ctx, "threshold.thresholds", cfg.threshold->thresholds, 1, 255);
+  check_range(ctx, "threshold.stages", cfg.threshold->stages, 1, 8);
+  const fx::FxType& acc = cfg.accumulator;
+  if (acc.width > 32) {
+    ctx.fail("types.accumulator",
+             acc.str() + " has " + std::to_string(acc.width) +
+                 " bits; expected at most 32 with [threshold] (threshold's X_W)" +
+                 (extras.accumulator_given ? "" : " (default accumulator)"));
+  }
+  try {
+    threshold_instance(cfg);
+  } catch (const units::UnitParamError& e) {
+    ctx.fail(key_for_threshold_error(e.what()), e.what());
+  }
+}
+
 // Every element must be a whole number of bus words' fraction: bus_bits a multiple of it.
 void check_bus_holds_whole_elements(const EngineConfig& cfg, const Context& ctx) {
   std::vector<std::pair<std::string, ElementLayout>> elements = {
@@ -493,6 +688,10 @@ void check_bus_holds_whole_elements(const EngineConfig& cfg, const Context& ctx)
   if (cfg.bn) {
     elements.push_back({"bn.scale", bn_scale_layout(cfg)});
     elements.push_back({"bn.bias", bn_bias_layout(cfg)});
+  }
+  if (cfg.threshold) {
+    elements.push_back({"threshold (directions)", bn_scale_layout(cfg)});
+    elements.push_back({"threshold (thresholds: types.accumulator + 1 bit)", bn_bias_layout(cfg)});
   }
   if (cfg.requant) {
     elements.back().first = "requant.output";
@@ -537,6 +736,7 @@ void check_config(const EngineConfig& cfg, const Context& ctx, const ParsedExtra
   check_pe_params(cfg, ctx);
   check_bn(cfg, ctx, extras);
   check_requant_unit(cfg, ctx);
+  check_threshold(cfg, ctx, extras);
   check_bus_holds_whole_elements(cfg, ctx);
   check_buffers_fit_windows(cfg, ctx);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "fx/cast.hpp"
 #include "models/engine/layer_stages.hpp"
@@ -38,6 +39,16 @@ const std::int64_t* weight_values(const Elaboration& e, const std::int64_t* word
                                   const std::int64_t* values, std::vector<std::int64_t>* decoded) {
   if (values) return values;  // the caller's own values: nothing to decode
   if (e.point.kind == EngineKind::FX_MAC) return words;
+  if (e.point.is_bipolar()) {  // the codes' values v
+    const auto n = static_cast<std::size_t>(e.point.in_features) *
+                   static_cast<std::size_t>(e.point.out_features);
+    decoded->resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      (*decoded)[i] =
+          units::xnor_weight_value(e.xnor_pe().mode, static_cast<std::uint64_t>(words[i]));
+    }
+    return decoded->data();
+  }
   const auto n = static_cast<std::size_t>(e.point.in_features) *
                  static_cast<std::size_t>(e.point.out_features);
   const units::KhotPeConfig& k = e.khot_pe();
@@ -88,6 +99,7 @@ bool PeArrayStage::never_overflows(int n_in) const {
 }
 
 std::int64_t weight_max_abs(const Elaboration& e) {
+  if (e.point.is_bipolar()) return 1;
   if (e.point.kind == EngineKind::FX_MAC) {
     const fx::FxType& w = e.point.fx_weight();
     return std::max(-w.raw_min(), w.raw_max());
@@ -317,6 +329,58 @@ void RequantStage::run(const std::int64_t* acc, const units::IntRequantChannel* 
   }
 }
 
+XnorArrayStage::XnorArrayStage(const units::XnorPeConfig& cfg) : cfg_(cfg), acc_(cfg) {}
+
+void XnorArrayStage::run(const std::uint64_t* codes, const std::int64_t* x, int n_in, int o_begin,
+                         int o_end, std::int64_t* out, Coverage* cov) {
+  const int simd = cfg_.simd;
+  std::uint64_t overflows = 0, beats = 0;
+  for (int o = o_begin; o < o_end; ++o) {
+    const std::uint64_t* w = codes + static_cast<std::size_t>(o) * n_in;
+    std::int64_t prev = 0;
+    for (int i = 0; i < n_in; i += simd) {
+      const int lanes = std::min(simd, n_in - i);
+      const std::int64_t beat = units::xnor_beat_sum(cfg_.mode, simd, x + i, w + i, lanes);
+      acc_.beat(beat, i == 0, i + simd >= n_in);
+      overflows += acc_.value() != prev + beat;  // wrapped or saturated on this beat
+      prev = acc_.value();
+      ++beats;
+    }
+    out[o - o_begin] = acc_.value();
+  }
+  cov->accumulator.count += beats;
+  cov->accumulator.overflows += overflows;
+  cov->mac_requant.count += static_cast<std::uint64_t>(std::max(0, o_end - o_begin));
+}
+
+ThresholdStage::ThresholdStage(const units::ThresholdConfig& cfg) : cfg_(cfg) {}
+
+std::vector<units::ThresholdChannel> ThresholdStage::channels(const std::int64_t* directions,
+                                                              const std::int64_t* thresholds,
+                                                              int n) const {
+  const auto t = static_cast<std::size_t>(cfg_.thresholds);
+  std::vector<units::ThresholdChannel> ch(static_cast<std::size_t>(n));
+  for (int o = 0; o < n; ++o) {
+    ch[o].descending = (directions[o] & 1) != 0;
+    ch[o].thresholds.assign(thresholds + o * t, thresholds + (o + 1) * t);
+    try {
+      units::check_channel(cfg_, ch[o]);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("channel " + std::to_string(o) + ": " + e.what());
+    }
+  }
+  return ch;
+}
+
+void ThresholdStage::run(const std::int64_t* acc, const units::ThresholdChannel* channels,
+                         int o_begin, int o_end, std::int64_t* y, Coverage* cov) const {
+  if (o_end <= o_begin) return;
+  for (int o = o_begin; o < o_end; ++o) {
+    y[o - o_begin] = units::threshold(cfg_, acc[o - o_begin], channels[o]);
+  }
+  cov->activation.count += static_cast<std::uint64_t>(o_end - o_begin);
+}
+
 Coverage empty_coverage(const EngineConfig& cfg) {
   Coverage c;
   c.accumulator.rounding = fx::Rounding::TRN;
@@ -336,8 +400,50 @@ Coverage empty_coverage(const EngineConfig& cfg) {
     c.int_requant.rounding = fx::Rounding::RND;  // nearest (the roundings: requant_rounding)
     c.int_requant.overflow = fx::Overflow::SAT;  // the clamp
   }
+  if (cfg.threshold) c.act = units::Activation::NONE;  // threshold: counted in activation
   return c;
 }
+
+namespace {
+
+// Binary / ternary kinds: the xnor_pe array on the weight codes, then threshold, bn_act or
+// nothing.
+LayerReference bipolar_reference(const Elaboration& e, const LayerOperands& ops,
+                                 LayerReference ref) {
+  const EngineConfig& cfg = e.point;
+  const int n_in = cfg.in_features, n_out = cfg.out_features;
+  const std::vector<std::uint64_t> codes(ops.weight_words,
+                                         ops.weight_words + static_cast<std::size_t>(n_in) * n_out);
+  XnorArrayStage pe(e.xnor_pe());
+  for (int b = 0; b < ops.batch; ++b) {
+    pe.run(codes.data(), ops.input + static_cast<std::size_t>(b) * n_in, n_in, 0, n_out,
+           ref.mac_output.data() + static_cast<std::size_t>(b) * n_out, &ref.coverage);
+  }
+  ref.output.resize(ref.mac_output.size());
+  if (cfg.threshold) {
+    const ThresholdStage th(*e.threshold_config);
+    const std::vector<units::ThresholdChannel> ch =
+        th.channels(ops.bn_scale_words, ops.bn_bias, n_out);
+    for (int b = 0; b < ops.batch; ++b) {
+      const std::size_t at = static_cast<std::size_t>(b) * n_out;
+      th.run(ref.mac_output.data() + at, ch.data(), 0, n_out, ref.output.data() + at,
+             &ref.coverage);
+    }
+  } else if (cfg.bn) {
+    BnStage bn(*e.bn_config);
+    const std::vector<std::int64_t> scales = bn.scale_values(ops.bn_scale_words, n_out);
+    for (int b = 0; b < ops.batch; ++b) {
+      const std::size_t at = static_cast<std::size_t>(b) * n_out;
+      bn.run_decoded(ref.mac_output.data() + at, scales.data(), ops.bn_bias, 0, n_out,
+                     ref.output.data() + at, &ref.coverage);
+    }
+  } else {
+    ref.output = ref.mac_output;
+  }
+  return ref;
+}
+
+}  // namespace
 
 LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops) {
   const EngineConfig& cfg = e.point;
@@ -346,6 +452,7 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   LayerReference ref;
   ref.coverage = empty_coverage(cfg);
   ref.mac_output.resize(static_cast<std::size_t>(ops.batch) * n_out);
+  if (cfg.is_bipolar()) return bipolar_reference(e, ops, std::move(ref));
 
   std::vector<std::int64_t> values;  // K-hot weights as raw values, decoded once per run
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &values);

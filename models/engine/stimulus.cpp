@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
 #include "fx/khot_codec.hpp"
 #include "models/engine/elaboration.hpp"
@@ -114,6 +115,52 @@ void fill_requant(const EngineConfig& cfg, std::uint64_t seed, Stimulus* s) {
   for (auto& v : s->bn_bias) v = bias.next();
 }
 
+// Binary / ternary weights: v uniform over {-1, +1} or {-1, 0, +1} (either distribution: a
+// bipolar weight has no range to shape), one draw of the weight stream per weight; the words are
+// xnor_pe's codes (fx::bipolar_code).
+void fill_bipolar(std::uint64_t seed, const fx::BipolarType& t, std::size_t n,
+                  std::vector<std::int64_t>* values, std::vector<std::int64_t>* words) {
+  std::mt19937_64 rng(seed);
+  values->resize(n);
+  words->resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int v = t.is_ternary() ? static_cast<int>(rng() % 3) - 1 : (rng() & 1 ? 1 : -1);
+    (*values)[i] = v;
+    (*words)[i] = static_cast<std::int64_t>(fx::bipolar_code(t.kind, v));
+  }
+}
+
+// [threshold]'s per-channel parameters (docs/engine.md, "Binary and ternary layers"): a random
+// direction bit per channel and T thresholds uniform over [-2 sigma, 2 sigma] about the mean
+// accumulator (sigma: the spread of a sum of N_in independent terms v x a, as fill_requant's),
+// kept within [x_min - 1, x_max + 1] (the unit's range) and sorted ascending. Directions are
+// bn_scale / bn_scale_words, the N_out x T thresholds bn_bias (channel after channel).
+void fill_thresholds(const EngineConfig& cfg, std::uint64_t seed, Stimulus* s) {
+  const auto n_out = static_cast<std::size_t>(cfg.out_features);
+  const auto t = static_cast<std::size_t>(cfg.threshold->thresholds);
+  const fx::FxType& a = cfg.activation;
+  // An activation bit is +-1 (rms 1); the weights have mean 0, so the accumulator has too.
+  const double a_rms = cfg.binary_activation ? 1.0 : raw_rms(a, cfg.distribution);
+  const double w_rms = cfg.kind == EngineKind::TERNARY ? std::sqrt(2.0 / 3.0) : 1.0;
+  const double sigma =
+      std::max(1.0, std::sqrt(static_cast<double>(cfg.in_features)) * a_rms * w_rms);
+  const std::int64_t x_w = cfg.output.width;
+  const std::int64_t lo = -(std::int64_t{1} << (x_w - 1)) - 1;
+  const std::int64_t hi = (std::int64_t{1} << (x_w - 1));
+  const std::int64_t span = static_cast<std::int64_t>(2.0 * sigma);
+  RawSource dir(seed ^ kScaleStream, Distribution::UNIFORM, 0, 1);
+  RawSource th(seed ^ kBiasStream, Distribution::UNIFORM, std::max(lo, -span), std::min(hi, span));
+  s->bn_scale.resize(n_out);
+  for (auto& d : s->bn_scale) d = dir.next();
+  s->bn_scale_words = s->bn_scale;
+  s->bn_bias.resize(n_out * t);
+  for (std::size_t o = 0; o < n_out; ++o) {
+    for (std::size_t k = 0; k < t; ++k) s->bn_bias[o * t + k] = th.next();
+    std::sort(s->bn_bias.begin() + static_cast<std::ptrdiff_t>(o * t),
+              s->bn_bias.begin() + static_cast<std::ptrdiff_t>((o + 1) * t));
+  }
+}
+
 }  // namespace
 
 Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
@@ -121,7 +168,9 @@ Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
   s.batch = batch;
   const auto n_in = static_cast<std::size_t>(cfg.in_features);
   const auto n_out = static_cast<std::size_t>(cfg.out_features);
-  if (cfg.kind == EngineKind::FX_MAC) {
+  if (cfg.is_bipolar()) {
+    fill_bipolar(seed ^ kWeightStream, *cfg.bipolar, n_out * n_in, &s.weights, &s.weight_words);
+  } else if (cfg.kind == EngineKind::FX_MAC) {
     fill_fixed(seed ^ kWeightStream, cfg.distribution, cfg.fx_weight(), n_out * n_in, &s.weights);
     s.weight_words = s.weights;
   } else {
@@ -140,13 +189,17 @@ Stimulus make_stimulus(const EngineConfig& cfg, std::uint64_t seed, int batch) {
     fill_fixed(seed ^ kBiasStream, cfg.distribution, cfg.bn->bias, n_out, &s.bn_bias);
   }
   if (cfg.requant) fill_requant(cfg, seed, &s);
+  if (cfg.threshold) fill_thresholds(cfg, seed, &s);
   fill_fixed(seed ^ kInputStream, cfg.distribution, cfg.activation,
              static_cast<std::size_t>(batch) * n_in, &s.input);
   return s;
 }
 
 std::int64_t zero_weight_word(const EngineConfig& cfg) {
-  if (cfg.kind == EngineKind::FX_MAC) return 0;
+  if (cfg.kind == EngineKind::FX_MAC || cfg.kind == EngineKind::TERNARY) return 0;
+  if (cfg.is_bipolar()) {
+    throw std::invalid_argument("zero_weight_word: a binary weight has no zero (+1 or -1)");
+  }
   const fx::KhotType& t = cfg.khot_weight();
   return pack_terms(nullptr, 0, t.k, khot_shift_bits(t));
 }

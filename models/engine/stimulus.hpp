@@ -23,6 +23,10 @@ namespace fxsim::engine {
 // own stream seeded with seed ^ a constant per buffer, so changing the batch does not change the
 // weights. With [requant] the BN_PARAMS elements are int_requant's: multiplier words (bn_scale
 // and bn_scale_words, the same words) and biases, drawn as stimulus.cpp's fill_requant says.
+// Binary / ternary weights: v uniform over {-1, +1} / {-1, 0, +1} (weights: the values v; words:
+// xnor_pe's codes); kind xnor's activation bits: raws 0 / 1 of ufixed<1,1>. With [threshold] the
+// BN_PARAMS elements are threshold's directions (bn_scale, bn_scale_words) and N_out x T sorted
+// thresholds (bn_bias), as stimulus.cpp's fill_thresholds says.
 struct Stimulus {
   std::vector<std::int64_t> weights;         // raw weight values, out_features x in_features
   std::vector<std::int64_t> weight_words;    // the WEIGHTS buffer elements (raw, or term words)

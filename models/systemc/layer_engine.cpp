@@ -13,11 +13,15 @@ PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const engine::Elaborati
     : sc_core::sc_module(name),
       e_(e),
       cfg_(e.point),
-      stage_(e.accumulator(), engine::weight_max_abs(e)) {}
+      stage_(e.accumulator(), engine::weight_max_abs(e)) {
+  if (e.point.is_bipolar()) xnor_.emplace(e.xnor_pe());
+}
 
 void PeArrayModel::load_weights(const std::vector<std::int64_t>& words) {
   const std::size_t n = static_cast<std::size_t>(cfg_.out_features) * cfg_.in_features;
-  if (cfg_.kind == engine::EngineKind::FX_MAC) {
+  if (xnor_) {
+    codes_.assign(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(n));
+  } else if (cfg_.kind == engine::EngineKind::FX_MAC) {
     // Raw weights are used in place: no copy of the whole matrix on every run.
     weight_values_ = words.data();
   } else {
@@ -32,7 +36,11 @@ int PeArrayModel::compute_fold(const std::int64_t* x, int fold, std::int64_t* ou
                                engine::Coverage* cov) {
   const int begin = fold * cfg_.pe;
   const int end = std::min(cfg_.out_features, begin + cfg_.pe);
-  stage_.run(weight_values_, x, cfg_.in_features, begin, end, out, cov);
+  if (xnor_) {
+    xnor_->run(codes_.data(), x, cfg_.in_features, begin, end, out, cov);
+  } else {
+    stage_.run(weight_values_, x, cfg_.in_features, begin, end, out, cov);
+  }
   return end - begin;
 }
 
@@ -60,6 +68,20 @@ void RequantModel::compute(const std::int64_t* acc, int o_begin, int o_end, std:
   stage_.run(acc, channels_.data(), o_begin, o_end, y, cov);
 }
 
+// ---- ThresholdModel -----------------------------------------------------------------------------
+ThresholdModel::ThresholdModel(sc_core::sc_module_name name, const engine::Elaboration& e)
+    : sc_core::sc_module(name), cfg_(e.point), stage_(*e.threshold_config) {}
+
+void ThresholdModel::load_channels(const std::vector<std::int64_t>& directions,
+                                   const std::vector<std::int64_t>& thresholds) {
+  channels_ = stage_.channels(directions.data(), thresholds.data(), cfg_.out_features);
+}
+
+void ThresholdModel::compute(const std::int64_t* acc, int o_begin, int o_end, std::int64_t* y,
+                             engine::Coverage* cov) const {
+  stage_.run(acc, channels_.data(), o_begin, o_end, y, cov);
+}
+
 // ---- DenseLayerEngine ---------------------------------------------------------------------------
 DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::Elaboration& e)
     : sc_core::sc_module(name),
@@ -69,6 +91,7 @@ DenseLayerEngine::DenseLayerEngine(sc_core::sc_module_name name, const engine::E
   const engine::EngineConfig& cfg = e.point;
   if (cfg.bn) bn_act = std::make_unique<BnActModel>("bn_act", e);
   if (cfg.requant) requant = std::make_unique<RequantModel>("int_requant", e);
+  if (cfg.threshold) threshold = std::make_unique<ThresholdModel>("threshold", e);
   mac_fold_.resize(static_cast<std::size_t>(cfg.pe));
   y_fold_.resize(static_cast<std::size_t>(cfg.pe));
 }
@@ -78,7 +101,7 @@ std::uint64_t DenseLayerEngine::cycles(int batch) const {
                               static_cast<std::uint64_t>(cfg_.neuron_fold()) *
                               pe_array.beats_per_fold();
   return beats + pe_array.fill_cycles() + (bn_act ? bn_act->fill_cycles() : 0) +
-         (requant ? requant->fill_cycles() : 0);
+         (requant ? requant->fill_cycles() : 0) + (threshold ? threshold->fill_cycles() : 0);
 }
 
 std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
@@ -86,6 +109,7 @@ std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
   *cov = engine::empty_coverage(cfg_);
   pe_array.load_weights(*job.weights);
   if (requant) requant->load_channels(*job.bn_scale, *job.bn_bias);
+  if (threshold) threshold->load_channels(*job.bn_scale, *job.bn_bias);
   const int n_in = cfg_.in_features;
   const int n_out = cfg_.out_features;
   const sc_core::sc_time fold_time = clock_ * static_cast<double>(pe_array.beats_per_fold());
@@ -102,6 +126,8 @@ std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
                         begin + n, y + begin, cov);
       } else if (requant) {
         requant->compute(mac_fold_.data(), begin, begin + n, y + begin, cov);
+      } else if (threshold) {
+        threshold->compute(mac_fold_.data(), begin, begin + n, y + begin, cov);
       } else {
         std::copy_n(mac_fold_.begin(), n, y + begin);
       }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <systemc>
 #include <vector>
 
@@ -18,7 +19,7 @@
 
 namespace fxsim::systemc {
 
-// PE x SIMD array of fx_mac_pe or khot_pe with its weight buffer.
+// PE x SIMD array of fx_mac_pe, khot_pe or xnor_pe with its weight buffer.
 class PeArrayModel : public sc_core::sc_module {
  public:
   PeArrayModel(sc_core::sc_module_name name, const engine::Elaboration& e);
@@ -35,6 +36,8 @@ class PeArrayModel : public sc_core::sc_module {
   const engine::Elaboration& e_;
   const engine::EngineConfig& cfg_;
   engine::PeArrayStage stage_;
+  std::optional<engine::XnorArrayStage> xnor_;   // binary / ternary kinds
+  std::vector<std::uint64_t> codes_;             // their weight codes, N_out x N_in
   std::vector<std::int64_t> weights_;            // decoded K-hot weight values, N_out x N_in
   const std::int64_t* weight_values_ = nullptr;  // raw weight values: words or weights_
 };
@@ -70,6 +73,24 @@ class RequantModel : public sc_core::sc_module {
   std::vector<units::IntRequantChannel> channels_;
 };
 
+// One threshold of PE lanes ([threshold]), in bn_act's place.
+class ThresholdModel : public sc_core::sc_module {
+ public:
+  ThresholdModel(sc_core::sc_module_name name, const engine::Elaboration& e);
+  std::uint64_t fill_cycles() const { return engine::threshold_fill_cycles(cfg_); }  // STAGES + 1
+  // The BN_PARAMS words of a run (directions, N_out x T thresholds), decoded once; throws
+  // std::invalid_argument for a channel the unit cannot take (the run then fails).
+  void load_channels(const std::vector<std::int64_t>& directions,
+                     const std::vector<std::int64_t>& thresholds);
+  void compute(const std::int64_t* acc, int o_begin, int o_end, std::int64_t* y,
+               engine::Coverage* cov) const;
+
+ private:
+  const engine::EngineConfig& cfg_;
+  engine::ThresholdStage stage_;
+  std::vector<units::ThresholdChannel> channels_;
+};
+
 // The dense-layer engine: PE array, optional BN + activation or int_requant, input and output
 // buffers.
 class DenseLayerEngine : public sc_core::sc_module {
@@ -84,8 +105,9 @@ class DenseLayerEngine : public sc_core::sc_module {
   std::uint64_t run(const engine::EngineJob& job, bool per_fold, engine::Coverage* cov);
 
   PeArrayModel pe_array;
-  std::unique_ptr<BnActModel> bn_act;     // null without [bn]
-  std::unique_ptr<RequantModel> requant;  // null without [requant]
+  std::unique_ptr<BnActModel> bn_act;         // null without [bn]
+  std::unique_ptr<RequantModel> requant;      // null without [requant]
+  std::unique_ptr<ThresholdModel> threshold;  // null without [threshold]
 
  private:
   const engine::EngineConfig& cfg_;

@@ -113,7 +113,7 @@ void check_stimulus(const engine::EngineConfig& cfg, const engine::Stimulus& sti
   const std::size_t bn_n = cfg.has_channel_params() ? n_out : 0;
   if (stim.batch != cfg.batch || stim.weights.size() != n_out * n_in ||
       stim.weight_words.size() != n_out * n_in || stim.bn_scale.size() != bn_n ||
-      stim.bn_scale_words.size() != bn_n || stim.bn_bias.size() != bn_n ||
+      stim.bn_scale_words.size() != bn_n || stim.bn_bias.size() != engine::bn_bias_count(cfg) ||
       stim.input.size() != static_cast<std::size_t>(cfg.batch) * n_in) {
     throw std::invalid_argument("RunOptions::stimulus does not match the design point's sizes");
   }

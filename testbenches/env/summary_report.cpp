@@ -44,8 +44,8 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
   p["in_features"] = c.in_features;
   p["out_features"] = c.out_features;
   p["batch"] = c.batch;
-  p["activation"] = c.activation.str();
-  p["weight"] = fx::type_str(c.weight);
+  p["activation"] = c.binary_activation ? std::string("binary") : c.activation.str();
+  p["weight"] = c.bipolar ? c.bipolar->str() : fx::type_str(c.weight);
   p["accumulator"] = c.accumulator.str();
   p["output"] = c.output.str();
   if (c.bn) {
@@ -73,6 +73,9 @@ ordered_json point_json(const engine::EngineConfig& c, const std::string& source
   } else {
     p["requant"] = nullptr;
   }
+  if (c.threshold) {
+    p["threshold"] = {{"thresholds", c.threshold->thresholds}, {"stages", c.threshold->stages}};
+  }
   p["distribution"] = std::string(engine::to_string(c.distribution));
   return p;
 }
@@ -84,6 +87,7 @@ std::string point_line(const engine::EngineConfig& c) {
     bn = fmt::format("requant {} zp {} {}{}", c.requant->output.str(), c.requant->zero_point,
                      requant_rounding_name(c.requant->rounding), c.requant->relu ? " relu" : "");
   }
+  if (c.threshold) bn = fmt::format("threshold T {}", c.threshold->thresholds);
   return fmt::format("{}, PE {}, SIMD {}, {} -> {} features, batch {}, {}", kind_str(c), c.pe,
                      c.simd, c.in_features, c.out_features, c.batch, bn);
 }

@@ -10,6 +10,10 @@ EngineVariants find_engine_variants(const engine::Elaboration& e, verilated::Tra
     v.requant = &verilated::find_port_variant(
         verilated::unit_request(e.requant->unit->name, e.requant->params, trace));
   }
+  if (e.threshold) {
+    v.threshold = &verilated::find_port_variant(
+        verilated::unit_request(e.threshold->unit->name, e.threshold->params, trace));
+  }
   return v;
 }
 

@@ -112,13 +112,19 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
     requant_ = std::make_unique<VerilatedRequant>(*variants_.requant, *elaboration_.requant_config,
                                                   "requant");
   }
+  if (variants_.threshold) {
+    threshold_ = std::make_unique<VerilatedThreshold>(*variants_.threshold,
+                                                      *elaboration_.threshold_config, "threshold");
+  }
   for (auto& m : pes_) m->reset();
   for (auto& m : bns_) m->reset();
   if (requant_) requant_->reset();
+  if (threshold_) threshold_->reset();
   if (trace_) {
     for (auto& m : pes_) m->trace(trace_->target());
     for (auto& m : bns_) m->trace(trace_->target());
     if (requant_) requant_->trace(trace_->target());
+    if (threshold_) threshold_->trace(trace_->target());
     trace_->open();
   }
 
@@ -195,7 +201,8 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
   if (c == nullptr || c->pe != cfg_.pe || c->simd != cfg_.simd ||
       c->in_features != cfg_.in_features || c->out_features != cfg_.out_features ||
       c->bn.has_value() != cfg_.bn.has_value() ||
-      c->requant.has_value() != cfg_.requant.has_value() || !job.input || !job.weights ||
+      c->requant.has_value() != cfg_.requant.has_value() ||
+      c->threshold.has_value() != cfg_.threshold.has_value() || !job.input || !job.weights ||
       !job.output || job.batch < 1) {
     throw std::invalid_argument(
         "rtl backend: the job does not match the design point the "
@@ -208,7 +215,7 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
       (cfg_.has_channel_params() &&
        (!job.bn_scale || !job.bn_bias ||
         job.bn_scale->size() < static_cast<std::size_t>(cfg_.out_features) ||
-        job.bn_bias->size() < static_cast<std::size_t>(cfg_.out_features)))) {
+        job.bn_bias->size() < engine::bn_bias_count(cfg_)))) {
     throw std::invalid_argument("rtl backend: a buffer of the job is too small");
   }
   prepare(job);
@@ -220,6 +227,11 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
     engine::RequantStage(*elaboration_.requant_config)
         .channels(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
     requant_->load(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+  }
+  if (threshold_) {  // likewise: the contract's check (engine::ThresholdStage::channels) first
+    engine::ThresholdStage(*elaboration_.threshold_config)
+        .channels(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
+    threshold_->load(job.bn_scale->data(), job.bn_bias->data(), cfg_.out_features);
   }
   const std::uint64_t first = first_edge_ticks();
   const std::uint64_t edges = clock_run(job, first);
@@ -250,7 +262,9 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
   const int pe = cfg_.pe, n_out = cfg_.out_features, sf = sf_, nf = nf_;
   const bool has_bn = !bns_.empty();
   VerilatedRequant* const requant = requant_.get();
-  const bool has_post = has_bn || requant != nullptr;  // a unit between the PEs and the output
+  VerilatedThreshold* const threshold = threshold_.get();
+  // a unit between the PEs and the output
+  const bool has_post = has_bn || requant != nullptr || threshold != nullptr;
   const bool traced = trace_ != nullptr;
   const std::uint64_t out_mask = verilated::low_mask(mac_out_bits_);
   const std::uint64_t beats_total = engine::fold_beats(cfg_, job.batch);
@@ -308,6 +322,11 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
       bn_ready = u.in_ready;
       last_valid = u.out_valid;
       bn_slice_advance = !bn_slice_valid || bn_ready;
+    } else if (bn_clocked && threshold) {
+      const verilated::UnitSample u = threshold->step(bn_slice_valid, bn_slice, last_data);
+      bn_ready = u.in_ready;
+      last_valid = u.out_valid;
+      bn_slice_advance = !bn_slice_valid || bn_ready;
     } else if (bn_clocked) {
       const std::size_t channel0 = static_cast<std::size_t>(bn_fold) * pe;
       for (int p = 0; p < pe; ++p) {
@@ -347,6 +366,8 @@ std::uint64_t RtlTransactor::clock_run(const engine::EngineJob& job, std::uint64
     if (bn_clocked) {
       if (requant) {
         requant->rise();
+      } else if (threshold) {
+        threshold->rise();
       } else {
         for (int p = 0; p < pe; ++p) bns[p]->rise();
       }

@@ -1,6 +1,8 @@
 // The rtl backend of the layer engine (docs/engine.md): PE Verilated fx_mac_pe / khot_pe models
 // and, with [bn], PE bn_act models (MAC out -> BN in, per PE), or with [requant] ONE int_requant
-// of PE lanes (the PE results of a neuron fold -> its lanes, tlm/rtl/verilated_requant.hpp),
+// of PE lanes (the PE results of a neuron fold -> its lanes, tlm/rtl/verilated_requant.hpp), or
+// with [threshold] ONE threshold of PE lanes in the same place (tlm/rtl/verilated_threshold.hpp);
+// the PEs are xnor_pe for the binary / ternary kinds,
 // clocked by the transactor's own loop (RtlTransactor::run). A run streams the job's buffers as
 // valid/ready beats in the contract's folding order, back to back, collects the outputs and counts
 // the rising edges from the first beat to the edge that writes the last output, inclusive: those
@@ -32,6 +34,7 @@
 #include "tlm/rtl/verilated/port_image.hpp"
 #include "tlm/rtl/verilated/verilated_unit.hpp"
 #include "tlm/rtl/verilated_requant.hpp"
+#include "tlm/rtl/verilated_threshold.hpp"
 
 namespace fxsim::tlm_rtl {
 
@@ -82,7 +85,8 @@ class RtlTransactor : public sc_core::sc_module {
   std::vector<std::unique_ptr<verilated::BnModel>> bns_;
   std::vector<verilated::PeModel*> pe_ptrs_;  // pes_ / bns_ for the clock loop
   std::vector<verilated::BnModel*> bn_ptrs_;
-  std::unique_ptr<VerilatedRequant> requant_;  // with [requant]
+  std::unique_ptr<VerilatedRequant> requant_;      // with [requant]
+  std::unique_ptr<VerilatedThreshold> threshold_;  // with [threshold]
   std::unique_ptr<TraceWriter> trace_;
 
   // Geometry of a run.
