@@ -84,6 +84,11 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
       resources::requantizer(sum_w, frac, p("OUT_W"), p("OUT_FRAC"),
                              static_cast<fx::Rounding>(p("Q")), static_cast<fx::Overflow>(p("O")));
   t.logic += activation_cost(static_cast<Activation>(p("ACT")), p("OUT_W"));
+  // RND_STOCH: the LFSR (rtl/fx_lfsr.sv) when the requantizer drops bits.
+  if (fx::is_stochastic(static_cast<fx::Rounding>(p("Q"))) && frac > p("OUT_FRAC")) {
+    t.logic += resources::lfsr();
+    t.ff += resources::kLfsrFlipFlops;
+  }
   const int stages = p("STAGES");
   const int p_depth = stages >= 2 ? 1 : 0;
   const int t_depth = stages >= 3 ? 1 : 0;

@@ -91,6 +91,11 @@ void accumulator_and_output(const Params& p, int beat_w, int product_frac, int t
   t.logic +=
       resources::requantizer(acc_w, product_frac, p("OUT_W"), p("OUT_FRAC"),
                              static_cast<fx::Rounding>(p("Q")), static_cast<fx::Overflow>(p("O")));
+  // RND_STOCH: the lane's LFSR (rtl/fx_lfsr.sv) when the output requantizer drops bits.
+  if (fx::is_stochastic(static_cast<fx::Rounding>(p("Q"))) && product_frac > p("OUT_FRAC")) {
+    t.logic += resources::lfsr();
+    t.ff += resources::kLfsrFlipFlops;
+  }
   // yosys keeps the active-low reset of each reset flip-flop as an INV cell (counted as a LUT).
   t.logic.lut += acc_w + 1;
   t.ff += acc_w + (p("OUT_W") + 1) + 1;  // acc_q, {overflow, y}, res_valid
