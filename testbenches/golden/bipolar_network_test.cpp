@@ -14,6 +14,7 @@ namespace {
 
 using namespace fxsim::golden;
 using namespace fxsim::golden::test;
+namespace fx = fxsim::fx;
 
 std::vector<std::vector<std::int64_t>> inputs() {
   std::vector<std::vector<std::int64_t>> in = {std::vector<std::int64_t>(8, 0),

@@ -80,9 +80,9 @@ inline BipolarNetwork tiny_ternary() {
   fc1.acc_type = bipolar_acc_type(&fc1.input_type, 8);
   BnActLayer bn1;
   bn1.scale_type = fx::FxType::make_signed(8, 2, fx::Rounding::TRN, fx::Overflow::SAT);
-  bn1.scale_raw = {37, -64, 100, 5};
+  bn1.scale_raw = {37, -64, 127, 5};
   bn1.bias_type = fx::FxType::make_signed(8, 2, fx::Rounding::TRN, fx::Overflow::SAT);
-  bn1.bias_raw = {-20, 90, 0, 127};
+  bn1.bias_raw = {-20, 90, 127, 127};
   bn1.out_type = fx::FxType::make_unsigned(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT);
   bn1.act = units::Activation::RELU;
   fc1.bn = bn1;
@@ -139,7 +139,7 @@ inline std::vector<std::int64_t> brute_bnn(const std::vector<std::int64_t>& px) 
 inline std::vector<std::int64_t> brute_ternary(const std::vector<std::int64_t>& px) {
   const BipolarNetwork net = tiny_ternary();
   std::vector<std::int64_t> h(4);
-  const std::vector<std::int64_t> s1 = {37, -64, 100, 5}, b1 = {-20, 90, 0, 127};
+  const std::vector<std::int64_t> s1 = {37, -64, 127, 5}, b1 = {-20, 90, 127, 127};
   for (int o = 0; o < 4; ++o) {
     std::int64_t acc = 0;
     for (int i = 0; i < 8; ++i) acc += net.layers[0].weight_v[o * 8 + i] * px[i];

@@ -15,6 +15,7 @@ namespace {
 using namespace fxsim::golden;
 using fxsim::golden::test::ModelFileTest;
 using nlohmann::json;
+namespace fx = fxsim::fx;
 
 ModelFile file_of(const BipolarNetwork& net) {
   ModelFile f;
@@ -119,9 +120,9 @@ TEST_F(BipolarModelFile, RefusesWithExactMessages) {
   refuses([](json& h) { h["layers"][0]["bias"] = 1; },
           "layers[0].bias: unknown key; expected one of kind, name, in_features, out_features, "
           "simd, types, weights, bn, thresholds");
-  refuses(
-      [](json& h) { h["layers"][0]["types"]["weight"] = "binary<-1>"; },
-      "layers[0].types.weight: type mismatch: binary<S>: scale S = -1: expected a finite S > 0");
+  refuses([](json& h) { h["layers"][0]["types"]["weight"] = "binary<-1>"; },
+          "layers[0].types.weight: type mismatch: type 'binary<-1>': at character 8: expected a "
+          "finite scale S > 0, found '-1'");
   refuses([](json& h) { h["layers"][0]["thresholds"]["output"] = "bit"; },
           "layers[0].thresholds.output: 'bit'; expected 'binary' (one activation bit per channel: "
           "1 = +1, 0 = -1)");
@@ -130,9 +131,9 @@ TEST_F(BipolarModelFile, RefusesWithExactMessages) {
   refuses([](json& h) { h["layers"][0].erase("thresholds"); },
           "layers[0]: missing key 'bn' or 'thresholds' (the layer's output stage)");
   refuses([](json& h) { h["layers"][1]["types"]["input"] = "ufixed<8,0,RND_CONV,SAT,0>"; },
-          "fc2.accumulator: type fixed<4,4,TRN,SAT,0>; expected a signed type with 0 fraction "
-          "bits (the input's) and at least 11 integer bits (no sum overflows), at most 62 bits "
-          "wide: fixed<11,11,TRN,SAT,0>");
+          "fc2.accumulator: type fixed<4,4,TRN,SAT,0>; expected a signed type with 8 fraction "
+          "bits (the input's) and at least 3 integer bits (no sum overflows), at most 62 bits "
+          "wide: fixed<11,3,TRN,SAT,0>");
 }
 
 TEST_F(BipolarModelFile, RefusesBadBlockValues) {
