@@ -68,6 +68,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tabl
        {"weight_bits", "weight_kind", "weight_k", "mac_bits", "logit_bits", "elementwise_bits",
         "methods", "khot_k", "khot_bits", "rounding", "simd", "affine_bits", "affine_weights",
         "affine_methods", "affine_calibration", "affine_percentile"}},
+      {"binary",
+       {"variants", "epochs", "learning_rate", "activation_bits", "activation_int_bits",
+        "bn_bits"}},
       {"export", {"models"}}};
   return tables;
 }
@@ -239,6 +242,22 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
   }
 }
 
+// [binary]: the binary / ternary variants of an MLP (golden/torch/bipolar_train.hpp).
+void read_binary(const TomlTable& b, TrainConfig* c) {
+  string_list(b, "variants", c->binary_variants,
+              {{"binary", "binary"}, {"ternary", "ternary"}, {"bnn", "bnn"}});
+  integer(b, "epochs", c->binary_epochs, 1, 1000);
+  number(b, "learning_rate", c->binary_learning_rate, 0.0, 10.0);
+  integer(b, "activation_bits", c->binary_activation_bits, 2, 16);
+  integer(b, "activation_int_bits", c->binary_activation_int_bits, -16, 16);
+  integer(b, "bn_bits", c->binary_bn_bits, 4, 24);
+  if (!c->binary_variants.empty() && !c->layers.empty()) {
+    b.fail("variants",
+           "binary / ternary variants quantize an MLP (model.hidden); this config is "
+           "a CNN");
+  }
+}
+
 }  // namespace
 
 LayerSpec parse_layer_spec(const std::string& text) {
@@ -303,6 +322,7 @@ TrainConfig parse_train_config(const std::string& text, const std::string& sourc
   number(q, "learning_rate", c.qat_learning_rate, 0.0, 10.0);
   number(q, "binary_point_learning_rate", c.binary_point_learning_rate, 0.0, 10.0);
   read_quant(top.sub("quant", table_keys("quant")), &c);
+  read_binary(top.sub("binary", table_keys("binary")), &c);
   if (auto models = top.sub("export", table_keys("export")).boolean("models")) {
     c.export_models = *models;
   }

@@ -68,6 +68,15 @@ struct TrainConfig {
   std::vector<std::string> affine_methods = {"ptq", "qat"};
   std::string affine_calibration = "minmax";  // minmax | percentile
   double affine_percentile = 99.99;           // (50, 100]
+  // [binary] Binary / ternary MLPs trained with straight-through estimators (docs/golden.md,
+  // "Binary and ternary networks"; an MLP only): "binary" and "ternary" weights with
+  // fixed-point activations, "bnn" binary weights and activations. None by default.
+  std::vector<std::string> binary_variants;
+  int binary_epochs = 10;
+  double binary_learning_rate = 1e-3;
+  int binary_activation_bits = 8;      // hidden ufixed<B, I> of the binary / ternary weights
+  int binary_activation_int_bits = 3;  // I
+  int binary_bn_bits = 16;             // bn_act scale and bias widths
   // [export]
   bool export_models = true;
 };

@@ -12,6 +12,7 @@
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "golden/torch/affine_train.hpp"
+#include "golden/torch/bipolar_train.hpp"
 #include "golden/torch/cnn.hpp"
 #include "golden/torch/dataset_tensors.hpp"
 #include "golden/torch/int_inference.hpp"
@@ -255,6 +256,11 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
       report.variants.push_back(run_affine_variant(cfg, v, folded, base.train_data,
                                                    base.calibration, base.test, out, log));
     }
+  }
+  const BipolarRun bipolar{out_dir, report.train_images, report.float_accuracy};
+  for (const std::string& name : cfg.binary_variants) {
+    report.variants.push_back(
+        run_bipolar_variant(cfg, name, base.train_data, base.calibration, base.test, bipolar, log));
   }
   write_results(report, out_dir);
   return report;
