@@ -215,7 +215,8 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
             "quant.logit_bits, quant.elementwise_bits, "
             "quant.methods, quant.khot_k, quant.khot_bits, quant.rounding, quant.simd, "
             "quant.affine_bits, quant.affine_weights, quant.affine_methods, "
-            "quant.affine_calibration, quant.affine_percentile, "
+            "quant.affine_calibration, quant.affine_percentile, quant.stochastic, "
+            "quant.gradient_bits, quant.stochastic_inference, "
             "export.models (docs/golden.md, `fxsim train`)");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
             "t.toml:2: quant.methods: \"magic\" is not one of ptq, qat, qat_bp");
