@@ -305,7 +305,7 @@ TEST(StochasticConfig, KeysAndErrors) {
             "t.toml:2: quant.stochastic: \"gradients\" rounds the gradients to "
             "quant.gradient_bits bits: set gradient_bits (2..32)");
   EXPECT_EQ(config_error("[quant]\nstochastic = [\"bias\"]\n"),
-            "t.toml:2: quant.stochastic: \"bias\" is not one of activations, gradients, weights");
+            "t.toml:2: quant.stochastic: \"bias\" is not one of weights, activations, gradients");
   EXPECT_EQ(config_error("[quant]\ngradient_bits = 1\n"),
             "t.toml:2: quant.gradient_bits: expected 0 (float gradients) or 2..32");
   EXPECT_EQ(config_error("[quant]\nrounding = \"RND_STOCH\"\n"),
