@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fx/fx_type.hpp"
+#include "golden/stochastic_config.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
@@ -61,6 +62,9 @@ struct TrainConfig {
   int khot_bits = 8;
   fx::Rounding rounding = fx::Rounding::RND_CONV;
   int simd = 8;
+  // quant.stochastic (weights / activations / gradients) and quant.gradient_bits: stochastic
+  // rounding in the QAT variants' training (docs/golden.md, "Stochastic rounding").
+  StochasticRounding stochastic;
   // Affine integer variants (docs/golden.md, "Affine variants"; MLP with ReLU only): for each
   // width B, weight granularity and method, "affine_<method>_int<B>_<pt|pc>". None by default.
   std::vector<int> affine_bits;  // 2..8
