@@ -33,7 +33,8 @@ void lane_requant(const std::int64_t* in, int n, int channels, int src_frac_bits
   // Lanes are independent: run lane p's whole stream (vector by vector, fold by fold) at once.
   const int folds = channels / lanes.pe;
   for (int p = 0; p < lanes.pe; ++p) {
-    fx::Lfsr lfsr = fx::Lfsr::for_lane(lanes.seed, lanes.layer, static_cast<std::uint64_t>(p));
+    fx::Lfsr lfsr = fx::Lfsr::for_lane(lanes.seed, lanes.layer,
+                                        lanes.first_lane + static_cast<std::uint64_t>(p));
     fx::StochasticCaster caster(to, lfsr);
     for (int v = 0; v < n; ++v) {
       for (int f = 0; f < folds; ++f) {
@@ -95,7 +96,9 @@ std::vector<std::int64_t> stochastic_dense(const DenseLayer& l,
   int sum_frac = 0;
   const std::vector<std::int64_t> t = bn_sums(l, x, &sum_frac);
   std::vector<std::int64_t> y(t.size());
-  lane_requant(t.data(), n, l.out_features, sum_frac, l.bn->out_type, lanes, y.data());
+  StochasticLanes bn_lanes = lanes;  // bn_act lanes PE .. 2 PE - 1
+  bn_lanes.first_lane = lanes.first_lane + static_cast<std::uint64_t>(lanes.pe);
+  lane_requant(t.data(), n, l.out_features, sum_frac, l.bn->out_type, bn_lanes, y.data());
   const units::BnActConfig cfg = bn_config(l);
   for (std::int64_t& r : y) r = units::activate(cfg, r);
   return y;

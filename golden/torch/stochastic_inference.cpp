@@ -38,7 +38,9 @@ torch::Tensor dense_integer_lanes(const DenseLayer& l, const torch::Tensor& inpu
   int sum_frac = 0;
   const std::vector<std::int64_t> t = bn_sums(l, x, &sum_frac);
   std::vector<std::int64_t> y(t.size());
-  lane_requant(t.data(), static_cast<int>(n), l.out_features, sum_frac, l.bn->out_type, lanes,
+  StochasticLanes bn_lanes = lanes;  // bn_act lanes PE .. 2 PE - 1 (golden/stochastic_dense.hpp)
+  bn_lanes.first_lane = static_cast<std::uint64_t>(pe);
+  lane_requant(t.data(), static_cast<int>(n), l.out_features, sum_frac, l.bn->out_type, bn_lanes,
                y.data());
   return activate_integer(from_vector(y, n, l.out_features), l.bn->act, l.bn->clip_raw,
                           l.bn->out_type);

@@ -1,7 +1,7 @@
 // golden/stochastic_dense.hpp: dense layers whose requants round with RND_STOCH, against a brute
 // force written here from the rule of docs/fixed_point.md with plain loops and fx::Lfsr's bits
 // (no fx::StochasticCaster, no models/units): per lane p = o mod PE one generator per requant,
-// fx::Lfsr::for_lane(seed, layer, p), its casts vector by vector, fold by fold.
+// fx::Lfsr::for_lane(seed, layer, p) (bn_act: PE + p), its casts vector by vector, fold by fold.
 #include "golden/stochastic_dense.hpp"
 
 #include <gtest/gtest.h>
@@ -104,7 +104,7 @@ std::vector<std::int64_t> brute_force(const DenseLayer& l, const std::vector<std
   std::vector<std::int64_t> out(static_cast<std::size_t>(n) * l.out_features);
   for (int p = 0; p < lanes.pe; ++p) {
     fx::Lfsr mac = fx::Lfsr::for_lane(lanes.seed, lanes.layer, p);
-    fx::Lfsr bn = fx::Lfsr::for_lane(lanes.seed, lanes.layer, p);
+    fx::Lfsr bn = fx::Lfsr::for_lane(lanes.seed, lanes.layer, lanes.pe + p);  // bn lanes after PE
     for (int v = 0; v < n; ++v) {
       for (int f = 0; f < l.out_features / lanes.pe; ++f) {
         const int o = f * lanes.pe + p;
