@@ -19,7 +19,9 @@ const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names() {
       {"fx_mac_lut", UnitKind::FX_MAC_LUT},
       {"khot", UnitKind::KHOT},
       {"spt", UnitKind::SPT},
-      {"int", UnitKind::INT}};
+      {"int", UnitKind::INT},
+      {"binary", UnitKind::BINARY},
+      {"ternary", UnitKind::TERNARY}};
   return names;
 }
 

@@ -49,7 +49,7 @@ const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names();
 const std::vector<std::pair<std::string, BnScaleKind>>& bn_scale_kind_names();
 const std::vector<std::pair<std::string, AffineWeights>>& affine_weights_names();
 const std::vector<std::pair<std::string, RequantMethod>>& requant_method_names();
-const char* to_string(UnitKind k);       // "fx_mac", "fx_mac_lut", "khot", "spt", "int"
+const char* to_string(UnitKind k);  // "fx_mac", "fx_mac_lut", "khot", "spt", "int", "binary", ...
 const char* to_string(BnScaleKind k);    // "none", "fixed", "khot"
 const char* to_string(AffineWeights a);  // "per_tensor", "per_channel"
 const char* to_string(RequantMethod m);  // "integer", "float"
@@ -99,6 +99,9 @@ struct Axes {
   Axis<AffineWeights> affine_weights;
   Axis<RequantMethod> requant;
   Axis<fx::Rounding> rounding;  // empty: output's own mode
+  // The axis was given as `output_rounding`: its mode applies to the bn output as well (fx_mac,
+  // fx_mac_lut, khot, spt points; docs/sweeps.md, "Rounding axis").
+  bool rounding_bn = false;
   Axis<fx::Overflow> overflow;  // empty: output's own mode
   Axis<int> pe, simd, mac_stages;
   Axis<BnScaleKind> bn;

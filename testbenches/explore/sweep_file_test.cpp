@@ -46,8 +46,8 @@ TEST(SweepFile, TomlSyntaxErrorHasLineAndColumn) {
 TEST(SweepFile, UnknownKeys) {
   EXPECT_EQ(error_of(std::string(kHead) + "[axes]\npe = [4]\npes = [8]\n"),
             "s.toml:8:1: axes.pes: unknown key; expected one of kind, activation, weight, "
-            "accumulator, output, k, affine_weights, requant, rounding, overflow, pe, simd, "
-            "mac_stages, bn, clock_ns, family");
+            "accumulator, output, k, affine_weights, requant, rounding, output_rounding, overflow, "
+            "pe, simd, mac_stages, bn, clock_ns, family");
   EXPECT_EQ(error_of(std::string(kHead) + "[sweeps]\n"),
             "s.toml:6:2: sweeps: unknown key; expected one of sweep, workload, axes, bn, "
             "requant, constraints, traces");
