@@ -24,10 +24,10 @@ namespace fxsim::explore {
 
 struct BipolarLayer {
   fx::Bipolar kind = fx::Bipolar::BINARY;
-  double scale = 1.0;     // alpha: the per-tensor scale of quantize_bipolar
-  int exponent = 0;       // e of the engine's weight scale 2^e (0 without bn)
-  std::vector<int> v;     // out x in, in {-1, +1} or {-1, 0, +1}
-  double residual() const;  // alpha / 2^e: the part of alpha the engine does not take
+  double scale = 1.0;                   // alpha: the per-tensor scale of quantize_bipolar
+  int exponent = 0;                     // e of the engine's weight scale 2^e (0 without bn)
+  std::vector<int> v;                   // out x in, in {-1, +1} or {-1, 0, +1}
+  double residual() const;              // alpha / 2^e: the part of alpha the engine does not take
   fx::BipolarType engine_type() const;  // the engine's weight format: kind with scale 2^e
 };
 

@@ -153,9 +153,10 @@ std::string point_key(const PointParams& p) {
          " weight=" + (bipolar ? std::string(to_string(p.kind)) : p.weight.str()) +
          " k=" + std::to_string(p.k) + " activation=" + p.activation.str() +
          " accumulator=" + (p.accumulator ? p.accumulator->str() : std::string("default")) +
-         " output=" + (bipolar ? std::string("accumulator") : p.output.str()) + " pe=" + std::to_string(p.pe) +
-         " simd=" + std::to_string(p.simd) + " mac_stages=" + std::to_string(p.mac_stages) +
-         " bn=" + to_string(p.bn) + " clock_ns=" + format_clock(p.clock_ns) +
+         " output=" + (bipolar ? std::string("accumulator") : p.output.str()) +
+         " pe=" + std::to_string(p.pe) + " simd=" + std::to_string(p.simd) +
+         " mac_stages=" + std::to_string(p.mac_stages) + " bn=" + to_string(p.bn) +
+         " clock_ns=" + format_clock(p.clock_ns) +
          " family=" + std::string(resources::family_name(p.family)) +
          // int points only, so that the keys of the other kinds stay what they were
          (p.kind == UnitKind::INT ? std::string(" affine_weights=") + to_string(p.affine_weights) +
@@ -463,13 +464,13 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
     if (!bipolar_layer) {
       throw std::invalid_argument("make_config: a binary / ternary point without its layer");
     }
-    cfg.kind = p.kind == UnitKind::TERNARY ? engine::EngineKind::TERNARY
-                                           : engine::EngineKind::BINARY;
+    cfg.kind =
+        p.kind == UnitKind::TERNARY ? engine::EngineKind::TERNARY : engine::EngineKind::BINARY;
     cfg.weight = fx::FxType::make_signed(2, 2);
     cfg.bipolar = bipolar_layer->engine_type();
     const std::int64_t a_max = std::max(-cfg.activation.raw_min(), cfg.activation.raw_max());
-    const auto bound = static_cast<std::uint64_t>(cfg.in_features) *
-                       static_cast<std::uint64_t>(a_max);
+    const auto bound =
+        static_cast<std::uint64_t>(cfg.in_features) * static_cast<std::uint64_t>(a_max);
     const int width = fx::ceil_log2(bound + 1) + 1;
     const int frac = cfg.activation.frac_bits() - bipolar_layer->exponent;
     cfg.accumulator =

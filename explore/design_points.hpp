@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "explore/sweep_spec.hpp"
-#include "models/engine/elaboration.hpp"
 #include "fx/bipolar.hpp"
+#include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
 
 namespace fxsim::explore {

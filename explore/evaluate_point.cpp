@@ -278,11 +278,12 @@ engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint&
                                   const EvaluateRequest& request, ResultRow* row) {
   const engine::Elaboration& e = point.engines.front();
   const engine::EngineConfig& cfg = e.point;
-  const BipolarLayer l = quantize_bipolar_layer(*ctx.layer, bipolar_kind(point.params.kind),
-                                                cfg.bn.has_value());
+  const BipolarLayer l =
+      quantize_bipolar_layer(*ctx.layer, bipolar_kind(point.params.kind), cfg.bn.has_value());
   if (l.engine_type() != *cfg.bipolar) {
-    throw std::logic_error("the binary / ternary point's layer was quantized differently when "
-                           "expanded");
+    throw std::logic_error(
+        "the binary / ternary point's layer was quantized differently when "
+        "expanded");
   }
   row->set("weight_scale", l.scale);
   const engine::Stimulus stim = bipolar_stimulus(*ctx.layer, l, cfg);
@@ -296,9 +297,9 @@ engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint&
   row->set("end_to_end_cycles", i64(run.end_to_end_cycles()));
   row->set("macs_per_s", s.macs_per_second(run));
   row->set("model_mismatches", i64(run.scoreboard.mismatch_count));
-  const std::vector<double> reference =
-      ctx.layer_products ? float_reference(*ctx.layer, *ctx.layer_products, cfg)
-                         : float_reference(*ctx.layer, cfg);
+  const std::vector<double> reference = ctx.layer_products
+                                            ? float_reference(*ctx.layer, *ctx.layer_products, cfg)
+                                            : float_reference(*ctx.layer, cfg);
   const std::vector<double> values = bipolar_output_values(l, run.output, cfg);
   const Accuracy acc = compare_values(reference, values);
   row->set("mse", acc.mse);

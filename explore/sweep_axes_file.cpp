@@ -89,8 +89,8 @@ std::string network_axis_hint(const std::string& key) {
     return "a block's SIMD is the lanes of its incoming stream: input_simd for the first block, "
            "the previous block's pe for the others";
   }
-  for (const char* k : {"activation", "accumulator", "output", "rounding", "output_rounding",
-                        "overflow"}) {
+  for (const char* k :
+       {"activation", "accumulator", "output", "rounding", "output_rounding", "overflow"}) {
     if (key == k) {
       return "a network keeps the formats between its blocks (each block's input is the "
              "previous block's output)";
@@ -236,9 +236,10 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
     read_network_axes(spec, root);
     return;
   }
-  const TomlTable a = root.sub("axes", {"kind", "activation", "weight", "accumulator", "output",
-                                        "k", "affine_weights", "requant", "rounding",
-                                        "output_rounding", "overflow", "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
+  const TomlTable a =
+      root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k",
+                        "affine_weights", "requant", "rounding", "output_rounding", "overflow",
+                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
   spec->axes_table = {a.where().line, a.where().column};
   Axes& ax = spec->axes;
   // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,

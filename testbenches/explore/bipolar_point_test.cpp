@@ -79,11 +79,11 @@ TEST(BipolarGrid, WeightAccumulatorOutputAndRoundingAxesDoNotApply) {
 // With bn the engine scale is 2^ceil(log2 alpha): the binary point of the accumulator moves by
 // -e, the rest of alpha goes into the BN scale.
 TEST(BipolarGrid, BatchNormMovesThePowerOfTwoOfAlphaIntoTheEngine) {
-  const SweepSpec s = parse_sweep(
-      bipolar_sweep_text("kind = \"binary\"\nactivation = \"fixed<8,1,RND_CONV,SAT>\"\n"
-                         "bn = [\"none\", \"fixed\"]\n",
-                         "[bn]\nactivation = \"relu\"\n"),
-      "b.toml");
+  const SweepSpec s =
+      parse_sweep(bipolar_sweep_text("kind = \"binary\"\nactivation = \"fixed<8,1,RND_CONV,SAT>\"\n"
+                                     "bn = [\"none\", \"fixed\"]\n",
+                                     "[bn]\nactivation = \"relu\"\n"),
+                  "b.toml");
   const std::vector<DesignPoint> points = expand_sweep(s);
   ASSERT_EQ(points.size(), 2u);
   ASSERT_TRUE(points[1].valid()) << points[1].invalid;
@@ -127,9 +127,10 @@ TEST(BipolarSweepFile, NetworkWorkloadsRefuseBinaryPoints) {
     FAIL() << "a network sweep took ternary points";
   } catch (const SweepFileError& e) {
     EXPECT_EQ(std::string(e.what()),
-              dir + "/n.toml:7:19: axes.kind: \"ternary\" (ternary weight) points are not built "
-                    "for kind = \"network\" workloads yet; expected fx_mac, fx_mac_lut, khot or "
-                    "spt (a ternary layer: kind = \"random\" or \"layer\")");
+              dir +
+                  "/n.toml:7:19: axes.kind: \"ternary\" (ternary weight) points are not built "
+                  "for kind = \"network\" workloads yet; expected fx_mac, fx_mac_lut, khot or "
+                  "spt (a ternary layer: kind = \"random\" or \"layer\")");
   }
 }
 
@@ -243,15 +244,15 @@ TEST(BipolarAccuracy, SqnrOfBinaryAndTernaryPointsIsThePlainLoops) {
 
 TEST(BipolarSweepRun, FourKindsInOneParetoTable) {
   const auto dir = temp_dir();
-  const std::string file = write_file(
-      dir, "four.toml",
-      "[sweep]\nname = \"four\"\nseed = 5\n"
-      "[workload]\nin_features = 32\nout_features = 8\nbatch = 4\n"
-      "weight_range = [-0.25, 0.25]\ninput_range = [-1.0, 1.0]\n"
-      "[axes]\nkind = [\"fx_mac\", \"khot\", \"binary\", \"ternary\"]\n"
-      "weight = [\"fixed<8,0,RND_CONV,SAT>\", \"fixed<4,0,RND_CONV,SAT>\"]\nk = [2]\n"
-      "activation = \"fixed<8,1,RND_CONV,SAT>\"\noutput = \"fixed<12,3,RND_CONV,SAT>\"\n"
-      "pe = [2, 8]\nsimd = [8]\n");
+  const std::string file =
+      write_file(dir, "four.toml",
+                 "[sweep]\nname = \"four\"\nseed = 5\n"
+                 "[workload]\nin_features = 32\nout_features = 8\nbatch = 4\n"
+                 "weight_range = [-0.25, 0.25]\ninput_range = [-1.0, 1.0]\n"
+                 "[axes]\nkind = [\"fx_mac\", \"khot\", \"binary\", \"ternary\"]\n"
+                 "weight = [\"fixed<8,0,RND_CONV,SAT>\", \"fixed<4,0,RND_CONV,SAT>\"]\nk = [2]\n"
+                 "activation = \"fixed<8,1,RND_CONV,SAT>\"\noutput = \"fixed<12,3,RND_CONV,SAT>\"\n"
+                 "pe = [2, 8]\nsimd = [8]\n");
   const SweepOutcome r = sweep_test::run_small(file, dir / "out", 2);
   // fx_mac 2 weights x 2 pe, khot the same, binary 2 pe, ternary 2 pe.
   EXPECT_EQ(r.ok, 12);
