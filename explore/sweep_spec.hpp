@@ -34,8 +34,10 @@ enum class Sampling { GRID, RANDOM };
 enum class WorkloadKind { RANDOM, LAYER, MODEL, NETWORK };
 // fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
 // values and cycles as fx_mac, other resources. int = an affine integer layer: the fx_mac engine
-// on integers with int_requant after it instead of bn_act (explore/int_point.hpp).
-enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT };
+// on integers with int_requant after it instead of bn_act (explore/int_point.hpp). binary /
+// ternary = the float layer's weights quantized by fx::quantize_bipolar (one scale for the
+// tensor) on the engine's xnor_pe array (explore/bipolar_point.hpp).
+enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT, BINARY, TERNARY };
 // int points: the weights' scales, one for the tensor or one per output channel.
 enum class AffineWeights { PER_TENSOR, PER_CHANNEL };
 // int points: how the accumulators become outputs, int_requant's M0 x 2^-(B+n) or PyTorch's

@@ -106,16 +106,16 @@ TEST(BipolarGrid, BatchNormMovesThePowerOfTwoOfAlphaIntoTheEngine) {
 
 TEST(BipolarSweepFile, ErrorsAreLocated) {
   EXPECT_EQ(parse_error(bipolar_sweep_text("kind = [\"binary\", \"xnor\"]\n")),
-            "e.toml:11:20: axes.kind: \"xnor\" is not one of fx_mac, fx_mac_lut, khot, spt, int, "
+            "e.toml:11:19: axes.kind: \"xnor\" is not one of fx_mac, fx_mac_lut, khot, spt, int, "
             "binary, ternary");
   EXPECT_EQ(parse_error(bipolar_sweep_text("output_rounding = [\"TRN\", \"RND_UP\"]\n")),
-            "e.toml:11:28: axes.output_rounding: \"RND_UP\" is not a rounding mode (TRN, RND, "
+            "e.toml:11:27: axes.output_rounding: \"RND_UP\" is not a rounding mode (TRN, RND, "
             "RND_CONV, ..., RND_STOCH)");
   EXPECT_EQ(parse_error(bipolar_sweep_text("rounding = \"TRN\"\noutput_rounding = \"RND\"\n")),
             "e.toml:12:19: axes.output_rounding: rounding is given too; expected one of rounding "
             "(the MAC output only) and output_rounding (the MAC output and the bn output)");
   EXPECT_EQ(parse_error(bipolar_sweep_text("output_rounding = 3\n")),
-            "e.toml:11:19: axes.output_rounding: expected a string");
+            "e.toml:11:19: axes.output_rounding: expected a string, found a integer");
 }
 
 TEST(BipolarSweepFile, NetworkWorkloadsRefuseBinaryPoints) {
@@ -165,7 +165,7 @@ TEST(BipolarSweepFile, StochasticRoundingPointsAreRefusedWithTheReason) {
             "axes.output_rounding: RND_STOCH: the layer engine has no stochastic requantizer yet "
             "(MAC output fixed<8,3,RND_STOCH,SAT,0>); expected a deterministic rounding mode "
             "(TRN, RND, RND_CONV, ...)");
-  EXPECT_EQ(points[1].invalid_at.rfind("s.toml:12:33: axes.output_rounding: RND_STOCH", 0), 0u)
+  EXPECT_EQ(points[1].invalid_at.rfind("s.toml:12:32: axes.output_rounding: RND_STOCH", 0), 0u)
       << points[1].invalid_at;
 }
 
