@@ -36,6 +36,10 @@ std::vector<std::int64_t> encode_terms(const BnActLayer& b) {
   return codes;
 }
 
+}  // namespace
+
+namespace model_file_io {
+
 json bn_json(const std::string& layer, const BnActLayer& b, BlockWriter& blocks) {
   json bn = {{"scale_type", fx::type_str(b.scale_type)},
              {"bias_type", b.bias_type.str()},
@@ -47,6 +51,10 @@ json bn_json(const std::string& layer, const BnActLayer& b, BlockWriter& blocks)
   if (b.khot_scale()) bn["scale_terms"] = blocks.add(layer + ".bn.scale_terms", encode_terms(b));
   return bn;
 }
+
+}  // namespace model_file_io
+
+namespace {
 
 json layer_json(const DenseLayer& l, BlockWriter& blocks) {
   json j = {{"name", l.name},
@@ -117,6 +125,10 @@ std::int64_t read_clip(const Reader& r, const json& j, const std::string& where,
   return j.at("clip_raw").get<std::int64_t>();
 }
 
+}  // namespace
+
+namespace model_file_io {
+
 BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::size_t n) {
   r.known_keys(bj, bw,
                {"scale_type", "bias_type", "output_type", "activation", "clip_raw", "scale", "bias",
@@ -156,6 +168,10 @@ BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::
   }
   return b;
 }
+
+}  // namespace model_file_io
+
+namespace {
 
 // A layer's own bias without batch norm ("bias": {"type", "values", "activation", "clip_raw"}):
 // the bn_act of bias_only_bn, whose output type is the layer's output type.
@@ -599,12 +615,41 @@ void read_affine_layers(const Reader& r, const json& header, ModelFile& file) {
   }
 }
 
+// Version 4: the bipolar_dense layers of a binary / ternary MLP (golden::validate of the whole
+// network runs after the contents are read).
+void read_bipolar_layers(const Reader& r, const json& header, ModelFile& file) {
+  const json& input = r.at(header, "input", "header");
+  r.known_keys(input, "input", {"type"});
+  file.bipolar.input_type = r.fx_type(input, "type", "input");
+  int index = 0;
+  for (const json& lj : r.at(header, "layers", "header")) {
+    const std::string where = layer_where(index++);
+    const std::string kind = r.at(lj, "kind", where).get<std::string>();
+    if (kind != "bipolar_dense") {
+      r.fail(where + ".kind", "'" + kind + "'; a version 4 file holds bipolar_dense layers");
+    }
+    file.bipolar.layers.push_back(read_bipolar_layer(r, lj, where));
+  }
+  if (file.bipolar.layers.empty()) r.fail("layers", "no layer");
+  const BipolarDense& last = file.bipolar.layers.back();
+  if (header.contains("golden")) {
+    if (!last.bn) r.fail(layer_where(index - 1), "the last layer gives the logits: expected a bn");
+    file.golden = read_golden(r, header.at("golden"), last.out_features, last.bn->out_type.str());
+    check_input_holds_pixels(r, file.bipolar.input_type);
+  }
+}
+
 // The input type, the layers, the optional golden results and the metadata of a header whose
 // framing is already checked. JSON type errors propagate to the caller, which names the file.
 ModelFile read_contents(const Reader& r, const json& header, std::uint32_t version) {
   ModelFile file;
   if (version == kAffineModelFileVersion) {
     read_affine_layers(r, header, file);
+    file.metadata_json = header.value("meta", json::object()).dump();
+    return file;
+  }
+  if (version == kBipolarModelFileVersion) {
+    read_bipolar_layers(r, header, file);
     file.metadata_json = header.value("meta", json::object()).dump();
     return file;
   }
@@ -675,6 +720,7 @@ std::uint32_t model_file_version(const QuantNetwork& model) { return model.dense
 
 int ModelFile::classes() const {
   if (is_affine()) return affine.back().out_features;
+  if (is_bipolar()) return bipolar.layers.back().out_features;
   return model.layers.empty() ? 0 : model.layers.back().out_features;
 }
 
@@ -711,26 +757,49 @@ json affine_header(const std::string& path, const std::vector<AffineDense>& laye
   return header;
 }
 
+// The header of a version 4 file (a binary / ternary MLP) without its golden results and blocks.
+json bipolar_header(const BipolarNetwork& net, BlockWriter& blocks) {
+  json header = {{"input", {{"type", net.input_type.str()}}}, {"layers", json::array()}};
+  for (const BipolarDense& l : net.layers)
+    header["layers"].push_back(bipolar_layer_json(l, blocks));
+  return header;
+}
+
 }  // namespace
 
 void write_model_file(const std::string& path, const ModelFile& file) {
-  if (!file.is_affine()) validate(file.model);
+  if (file.is_bipolar()) {
+    if (file.is_affine() || !file.model.layers.empty() || !file.model.features.empty()) {
+      throw ModelFileError(path + ": a binary / ternary network and another network in one file");
+    }
+    try {
+      validate(file.bipolar);
+    } catch (const ModelError& e) {
+      throw ModelFileError(path + ": " + e.what());
+    }
+  } else if (!file.is_affine()) {
+    validate(file.model);
+  }
   if (file.golden) {
     const std::string wrong = golden_inconsistency(*file.golden, file.classes());
     if (!wrong.empty()) throw ModelFileError(path + ": " + wrong);
   }
-  const std::uint32_t version =
-      file.is_affine() ? kAffineModelFileVersion : model_file_version(file.model);
+  const std::uint32_t version = file.is_bipolar()  ? kBipolarModelFileVersion
+                                : file.is_affine() ? kAffineModelFileVersion
+                                                   : model_file_version(file.model);
   BlockWriter blocks;
-  json header = file.is_affine() ? affine_header(path, file.affine, blocks)
-                                 : network_header(file.model, version, blocks);
+  json header = file.is_bipolar()  ? bipolar_header(file.bipolar, blocks)
+                : file.is_affine() ? affine_header(path, file.affine, blocks)
+                                   : network_header(file.model, version, blocks);
   header["format"] = kFormatName;
   header["version"] = version;
   header["meta"] = json::parse(file.metadata_json);
   if (file.golden) {
     const GoldenResults& g = *file.golden;
-    const std::string logits_type = file.is_affine() ? file.affine.back().output_type.format.str()
-                                                     : file.model.layers.back().output_type().str();
+    const std::string logits_type =
+        file.is_bipolar()  ? file.bipolar.layers.back().bn->out_type.str()
+        : file.is_affine() ? file.affine.back().output_type.format.str()
+                           : file.model.layers.back().output_type().str();
     header["golden"] = {{"images", g.images},
                         {"count", g.count},
                         {"classes", file.classes()},
@@ -776,7 +845,11 @@ ModelFile read_model_file(const std::string& path) {
     throw file_error(path, std::string("header: ") + e.what());
   }
   try {
-    if (!file.is_affine()) validate(file.model);
+    if (file.is_bipolar()) {
+      validate(file.bipolar);
+    } else if (!file.is_affine()) {
+      validate(file.model);
+    }
   } catch (const ModelError& e) {
     throw file_error(path, e.what());
   }

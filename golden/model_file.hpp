@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "golden/affine_dense.hpp"
+#include "golden/bipolar_network.hpp"
 #include "golden/quant_network.hpp"
 
 namespace fxsim::golden {
@@ -27,10 +28,11 @@ namespace fxsim::golden {
 // The versions this fxsim reads. The writer uses the lowest one that holds the model
 // (model_file_version): an MLP stays a version-1 file, byte for byte what earlier fxsim wrote and
 // still readable by it; a model with conv / max-pool layers needs version 2, an affine integer
-// MLP version 3.
+// MLP version 3, a binary / ternary MLP version 4.
 inline constexpr std::uint32_t kModelFileMinVersion = 1;
-inline constexpr std::uint32_t kModelFileVersion = 3;
+inline constexpr std::uint32_t kModelFileVersion = 4;
 inline constexpr std::uint32_t kAffineModelFileVersion = 3;
+inline constexpr std::uint32_t kBipolarModelFileVersion = 4;
 std::uint32_t model_file_version(const QuantNetwork& model);
 
 // A model file that cannot be read or is inconsistent; what() starts with the path.
@@ -55,10 +57,14 @@ struct ModelFile {
   // Version 3: an affine integer MLP (docs/golden.md, "Affine variants"), layer i's output type
   // layer i + 1's input type, the first layer's input the pixel byte; `model` is then empty.
   std::vector<AffineDense> affine;
+  // Version 4: a binary / ternary MLP (docs/golden.md, "Binary and ternary networks"); `model`
+  // and `affine` are then empty.
+  BipolarNetwork bipolar;
   std::optional<GoldenResults> golden;
   std::string metadata_json = "{}";  // free-form JSON object: method, bits, seed, accuracies
 
   bool is_affine() const { return !affine.empty(); }
+  bool is_bipolar() const { return !bipolar.layers.empty(); }
   int classes() const;  // outputs of the last layer
 };
 

@@ -15,6 +15,7 @@
 #include "fx/fx_type.hpp"
 #include "fx/type_parser.hpp"
 #include "golden/affine_dense.hpp"
+#include "golden/bipolar_network.hpp"
 #include "golden/model_file.hpp"
 
 namespace fxsim::golden::model_file_io {
@@ -140,5 +141,19 @@ class Reader {
 json affine_layer_json(const AffineDense& l, BlockWriter& blocks);
 // Reads it back (every key known, every value checked, then golden::validate naming the field).
 AffineDense read_affine_layer(const Reader& r, const json& j, const std::string& where);
+
+// ---- bn_act and binary / ternary layers (version 4, golden/model_file_bipolar.cpp)
+// ---------------
+
+// A layer's bn_act as versions 1 and 2 write it ("NAME.bn.scale", "NAME.bn.bias" blocks), and
+// its reader (n channels; K-hot scales checked against their "scale_terms").
+json bn_json(const std::string& layer, const BnActLayer& b, BlockWriter& blocks);
+BnActLayer read_bn(const Reader& r, const json& bj, const std::string& bw, std::size_t n);
+
+// One bipolar_dense layer: shape, types (input "binary" for bits), the v's, and its bn or its
+// thresholds ({"output": "binary", "count": 1, "direction", "values"}).
+json bipolar_layer_json(const BipolarDense& l, BlockWriter& blocks);
+// Reads it back (every key known, every value checked, then golden::validate naming the field).
+BipolarDense read_bipolar_layer(const Reader& r, const json& j, const std::string& where);
 
 }  // namespace fxsim::golden::model_file_io

@@ -67,7 +67,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& config_tabl
       {"quant",
        {"weight_bits", "weight_kind", "weight_k", "mac_bits", "logit_bits", "elementwise_bits",
         "methods", "khot_k", "khot_bits", "rounding", "simd", "affine_bits", "affine_weights",
-        "affine_methods", "affine_calibration", "affine_percentile"}},
+        "affine_methods", "affine_calibration", "affine_percentile", "stochastic", "gradient_bits",
+        "stochastic_inference"}},
+      {"binary",
+       {"variants", "epochs", "learning_rate", "activation_bits", "activation_int_bits",
+        "bn_bits"}},
       {"export", {"models"}}};
   return tables;
 }
@@ -202,6 +206,33 @@ void read_affine(const TomlTable& q, TrainConfig* c) {
   }
 }
 
+// quant.stochastic = any of "weights", "activations", "gradients"; quant.gradient_bits (0: float
+// gradients). Stochastic gradients need a gradient width; the formats' rounding stays
+// deterministic (the exported model), so RND_STOCH is no value of quant.rounding.
+void read_stochastic(const TomlTable& q, TrainConfig* c) {
+  std::vector<std::string> roles;
+  string_list(q, "stochastic", roles,
+              {{"weights", "weights"}, {"activations", "activations"}, {"gradients", "gradients"}});
+  StochasticRounding& s = c->stochastic;
+  for (const std::string& r : roles) {
+    (r == "weights" ? s.weights : r == "activations" ? s.activations : s.gradients) = true;
+  }
+  integer(q, "gradient_bits", s.gradient_bits, 0, 32);
+  if (auto b = q.boolean("stochastic_inference")) s.inference = *b;
+  if (s.gradients && s.gradient_bits == 0) {
+    q.fail("stochastic",
+           "\"gradients\" rounds the gradients to quant.gradient_bits bits: set gradient_bits "
+           "(2..32)");
+  }
+  if (s.gradient_bits == 1) q.fail("gradient_bits", "expected 0 (float gradients) or 2..32");
+  if (fx::is_stochastic(c->rounding)) {
+    q.fail("rounding",
+           "RND_STOCH is not a rounding of the trained formats; list the tensors to round "
+           "stochastically in training in quant.stochastic");
+  }
+  s.deterministic = c->rounding;
+}
+
 void read_quant(const TomlTable& q, TrainConfig* c) {
   integer(q, "weight_bits", c->weight_bits, 2, 16);
   if (auto kind = q.name<std::string>("weight_kind",
@@ -230,12 +261,29 @@ void read_quant(const TomlTable& q, TrainConfig* c) {
     }
   }
   read_affine(q, c);
+  read_stochastic(q, c);
   for (int k : c->khot_k) {
     if (k > c->khot_bits - 1) {
       q.fail("khot_k", "K = " + std::to_string(k) + " exceeds the " +
                            std::to_string(c->khot_bits - 1) +
                            " magnitude bits of khot_bits = " + std::to_string(c->khot_bits));
     }
+  }
+}
+
+// [binary]: the binary / ternary variants of an MLP (golden/torch/bipolar_train.hpp).
+void read_binary(const TomlTable& b, TrainConfig* c) {
+  string_list(b, "variants", c->binary_variants,
+              {{"binary", "binary"}, {"ternary", "ternary"}, {"bnn", "bnn"}});
+  integer(b, "epochs", c->binary_epochs, 1, 1000);
+  number(b, "learning_rate", c->binary_learning_rate, 0.0, 10.0);
+  integer(b, "activation_bits", c->binary_activation_bits, 2, 16);
+  integer(b, "activation_int_bits", c->binary_activation_int_bits, -16, 16);
+  integer(b, "bn_bits", c->binary_bn_bits, 4, 24);
+  if (!c->binary_variants.empty() && !c->layers.empty()) {
+    b.fail("variants",
+           "binary / ternary variants quantize an MLP (model.hidden); this config is "
+           "a CNN");
   }
 }
 
@@ -303,6 +351,7 @@ TrainConfig parse_train_config(const std::string& text, const std::string& sourc
   number(q, "learning_rate", c.qat_learning_rate, 0.0, 10.0);
   number(q, "binary_point_learning_rate", c.binary_point_learning_rate, 0.0, 10.0);
   read_quant(top.sub("quant", table_keys("quant")), &c);
+  read_binary(top.sub("binary", table_keys("binary")), &c);
   if (auto models = top.sub("export", table_keys("export")).boolean("models")) {
     c.export_models = *models;
   }

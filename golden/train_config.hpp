@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fx/fx_type.hpp"
+#include "golden/stochastic_config.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 
 namespace fxsim::golden {
@@ -61,6 +62,9 @@ struct TrainConfig {
   int khot_bits = 8;
   fx::Rounding rounding = fx::Rounding::RND_CONV;
   int simd = 8;
+  // quant.stochastic (weights / activations / gradients) and quant.gradient_bits: stochastic
+  // rounding in the QAT variants' training (docs/golden.md, "Stochastic rounding").
+  StochasticRounding stochastic;
   // Affine integer variants (docs/golden.md, "Affine variants"; MLP with ReLU only): for each
   // width B, weight granularity and method, "affine_<method>_int<B>_<pt|pc>". None by default.
   std::vector<int> affine_bits;  // 2..8
@@ -68,6 +72,15 @@ struct TrainConfig {
   std::vector<std::string> affine_methods = {"ptq", "qat"};
   std::string affine_calibration = "minmax";  // minmax | percentile
   double affine_percentile = 99.99;           // (50, 100]
+  // [binary] Binary / ternary MLPs trained with straight-through estimators (docs/golden.md,
+  // "Binary and ternary networks"; an MLP only): "binary" and "ternary" weights with
+  // fixed-point activations, "bnn" binary weights and activations. None by default.
+  std::vector<std::string> binary_variants;
+  int binary_epochs = 10;
+  double binary_learning_rate = 1e-3;
+  int binary_activation_bits = 8;      // hidden ufixed<B, I> of the binary / ternary weights
+  int binary_activation_int_bits = 3;  // I
+  int binary_bn_bits = 16;             // bn_act scale and bias widths
   // [export]
   bool export_models = true;
 };

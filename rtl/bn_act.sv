@@ -4,6 +4,11 @@
 // SCALE_KIND 0: fixed-point scale (a multiplier); 1: K-hot / SPT scale of K terms
 // {en, neg, shift} (shift-add, no multiplier).
 //
+// Q = 7 (RND_STOCH): the requantizer's random bits come from an fx_lfsr (K = min(F - OUT_FRAC,
+// 28) bits a rounding) loaded with lfsr_seed while rst_n is low and stepped on each edge that
+// moves a value through the requantizer (advance with a valid t): one rounding per element, in
+// stream order. Q 0..6 ignore lfsr_seed.
+//
 // Stages (global stall, latency = STAGES): STAGES >= 2 registers the product (DSP48 M register),
 // STAGES >= 3 the sum t; then the result register and plain delay stages.
 module bn_act #(
@@ -37,6 +42,9 @@ module bn_act #(
     input  logic [    X_W-1:0] in_x,
     input  logic [SCALE_W-1:0] in_scale,
     input  logic [    B_W-1:0] in_bias,
+    /* verilator lint_off UNUSEDSIGNAL */  // read by Q = 7 only
+    input  logic [         30:0] lfsr_seed,
+    /* verilator lint_on UNUSEDSIGNAL */
     output logic               out_valid,
     input  logic               out_ready,
     output logic [  OUT_W-1:0] out_y
@@ -113,12 +121,31 @@ module bn_act #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic r_inexact, r_tie, r_ovf;
   /* verilator lint_on UNUSEDSIGNAL */
+  localparam int D = F - OUT_FRAC;  // bits the requantizer drops
+  localparam int KR = D <= 0 ? 0 : (D < 28 ? D : 28);
+  logic [27:0] rnd;
+  generate
+    if (Q == 7 && KR > 0) begin : g_lfsr
+      logic [KR-1:0] bits;
+      fx_lfsr #(
+          .K(KR)
+      ) u_lfsr (
+          .clk, .rst_n, .seed(lfsr_seed),
+          .step(advance && v_t),
+          .bits(bits)
+      );
+      assign rnd = 28'(bits);
+    end else begin : g_no_lfsr
+      assign rnd = '0;
+    end
+  endgenerate
+
   fx_requant #(
       .IN_W(TW), .IN_FRAC(F), .IN_SIGNED(1),
       .OUT_W(OUT_W), .OUT_FRAC(OUT_FRAC), .OUT_SIGNED(OUT_SIGNED),
       .Q(Q), .O(O), .N(N), .AP(AP)
   ) u_requant (
-      .din(t_t), .dout(r),
+      .din(t_t), .rnd(rnd), .dout(r),
       .inexact(r_inexact), .tie(r_tie), .overflow(r_ovf)
   );
 

@@ -37,7 +37,8 @@ module fx_mac_pe #(
     output logic                  out_valid,
     input  logic                  out_ready,
     output logic [   OUT_W-1:0]   out_data,
-    output logic                  out_overflow
+    output logic                  out_overflow,
+    input  logic [        30:0]   lfsr_seed  // Q = 7: the LFSR's state, loaded in reset (fx_acc_out)
 );
   localparam int PW = A_W + W_W + 1;  // exact product of the sign/zero-extended operands
   localparam int BW = PW + $clog2(SIMD);  // exact sum of SIMD products
@@ -95,7 +96,7 @@ module fx_mac_pe #(
       .TAIL(TAIL)
   ) u_acc (
       .clk, .rst_n, .en(advance),
-      .in_valid(v_b), .in_start(start_b), .in_last(last_b), .in_beat(beat_b),
+      .in_valid(v_b), .in_start(start_b), .in_last(last_b), .in_beat(beat_b), .lfsr_seed,
       .out_valid, .out_data, .out_overflow
   );
 endmodule

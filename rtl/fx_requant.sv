@@ -5,7 +5,10 @@
 // in hardware where rounding and overflow live; every unit instantiates it.
 //
 // Mode encodings follow the order of fx::Rounding / fx::Overflow:
-//   Q: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO
+//   Q: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO,
+//      7 RND_STOCH: with d dropped bits and k = min(d, 28), round up iff rnd[k-1:0] < the top k
+//      bits of the remainder (fx/stochastic.hpp). rnd is the lane's LFSR output (fx_lfsr, which
+//      the unit steps by k on each rounding it takes); ignored for Q 0..6.
 //   O: 0 SAT, 1 SAT_ZERO, 2 SAT_SYM, 3 WRAP, 4 WRAP_SM
 // AP = 1 changes three overflow corners, as fx does for the ap_fixed spellings:
 //   signed WRAP_SM, N = 0: the sign comes from bit OUT_W of the floor (before
@@ -27,6 +30,9 @@ module fx_requant #(
     parameter int AP         = 0   // 1: Xilinx ap_fixed semantics (0: SystemC)
 ) (
     input  logic [ IN_W-1:0] din,
+    /* verilator lint_off UNUSEDSIGNAL */  // Q = 7 reads its low min(d, 28) bits, Q 0..6 none
+    input  logic [     27:0] rnd,
+    /* verilator lint_on UNUSEDSIGNAL */
     output logic [OUT_W-1:0] dout,
     output logic             inexact,   // bits were dropped by rounding
     output logic             tie,       // ... exactly half an LSB
@@ -60,7 +66,9 @@ module fx_requant #(
   logic signed [EW-1:0] x;
   logic signed [XW-1:0] xs, fl, v;
   logic [RS1-1:0] rem;
-  logic neg, half_bit, below_half_nonzero, gt_half, up;
+  logic neg, half_bit, below_half_nonzero, gt_half, stoch_up, up;
+  localparam int KB = RSH < 28 ? RSH : 28;  // random bits one stochastic rounding reads
+  localparam int KB1 = KB > 0 ? KB : 1;
 
   assign x = IN_SIGNED ? $signed({din[IN_W-1], din}) : $signed({1'b0, din});
   assign neg = x[EW-1];
@@ -72,6 +80,7 @@ module fx_requant #(
     if (RSH > 0) begin : g_round
       assign rem = xs[RS1-1:0];
       assign half_bit = rem[RS1-1];
+      assign stoch_up = rnd[KB1-1:0] < rem[RS1-1-:KB1];
       if (RSH > 1) begin : g_low
         assign below_half_nonzero = |rem[RS1-2:0];
       end else begin : g_nolow
@@ -81,6 +90,7 @@ module fx_requant #(
       assign rem = '0;
       assign half_bit = 1'b0;
       assign below_half_nonzero = 1'b0;
+      assign stoch_up = 1'b0;
     end
   endgenerate
 
@@ -96,6 +106,7 @@ module fx_requant #(
       3: up = gt_half | (tie & ~neg);  // RND_INF
       4: up = gt_half | (tie & fl[0]);  // RND_CONV
       6: up = neg & inexact;  // TRN_ZERO
+      7: up = stoch_up;  // RND_STOCH
       default: up = 1'b0;  // TRN
     endcase
   end

@@ -35,7 +35,8 @@ module khot_pe #(
     output logic                         out_valid,
     input  logic                         out_ready,
     output logic [           OUT_W-1:0]  out_data,
-    output logic                         out_overflow
+    output logic                         out_overflow,
+    input  logic [        30:0]   lfsr_seed  // Q = 7: the LFSR's state, loaded in reset (fx_acc_out)
 );
   localparam int TERM_W = 2 + SH_W;
   // One shifted, negated term: a (A_W + 1 bits with its sign) << up to 2^SH_W - 1, plus one bit
@@ -107,7 +108,7 @@ module khot_pe #(
       .TAIL(TAIL)
   ) u_acc (
       .clk, .rst_n, .en(advance),
-      .in_valid(v_b), .in_start(start_b), .in_last(last_b), .in_beat(beat_b),
+      .in_valid(v_b), .in_start(start_b), .in_last(last_b), .in_beat(beat_b), .lfsr_seed,
       .out_valid, .out_data, .out_overflow
   );
 endmodule

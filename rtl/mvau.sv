@@ -194,7 +194,8 @@ module mvau #(
           .in_start(start), .in_last(last),
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
           .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
-          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf)
+          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
+          .lfsr_seed('0)  // Q = 7 (RND_STOCH) is refused for mvau (models/units/mvau)
       );
     end else begin : g_khot
       khot_pe #(
@@ -208,7 +209,8 @@ module mvau #(
           .in_start(start), .in_last(last),
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
           .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
-          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf)
+          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
+          .lfsr_seed('0)  // Q = 7 (RND_STOCH) is refused for mvau (models/units/mvau)
       );
     end
   end
@@ -244,7 +246,7 @@ module mvau #(
             .in_valid(pe_valid), .in_ready(bn_in_ready[p]),
             .in_x(pe_y[p*OUT_W +: OUT_W]),
             .in_scale(bn_word[p*BN_PW +: BN_SCALE_W]),
-            .in_bias(bn_word[p*BN_PW + BN_SCALE_W +: BN_B_W]),
+            .in_bias(bn_word[p*BN_PW + BN_SCALE_W +: BN_B_W]), .lfsr_seed('0),
             .out_valid(bn_out_valid[p]), .out_ready,
             .out_y(out_data[p*BN_OUT_W +: BN_OUT_W])
         );

@@ -131,6 +131,7 @@ module xnor_pe #(
   ) u_acc (
       .clk, .rst_n, .en(advance),
       .in_valid(v_b), .in_start(start_b), .in_last(last_b), .in_beat(beat),
+      .lfsr_seed('0),  // Q = 5: no random bits
       .out_valid, .out_data, .out_overflow
   );
 endmodule

@@ -39,6 +39,10 @@ torch::Tensor QFormat::apply(const torch::Tensor& x) const {
   return learned() ? fake_quant_learned(x, frac_, type_) : fake_quant(x, type_);
 }
 
+torch::Tensor QFormat::apply(const torch::Tensor& x, QuantRole role) const {
+  return fake_quant_as(x, type_, frac_, role);
+}
+
 void QFormat::clamp_frac() {
   if (!learned()) return;
   torch::NoGradGuard no_grad;
@@ -54,7 +58,7 @@ QFormat QFormat::clone() const {
 
 torch::Tensor quant_weight(const torch::Tensor& w, const QFormat& fmt,
                            const std::optional<fx::KhotType>& khot) {
-  return khot ? fake_khot(w, *khot) : fmt.apply(w);
+  return khot ? fake_khot(w, *khot) : fmt.apply(w, QuantRole::WEIGHT);
 }
 
 torch::Tensor weight_raws(const torch::Tensor& w, const QFormat& fmt,
@@ -75,7 +79,8 @@ QuantLinear QuantLinear::clone() const {
 
 torch::Tensor QuantLinear::forward(const torch::Tensor& x, Precision p) const {
   if (p == Precision::FLOAT) return torch::mm(x, weight.t());
-  return out_fmt.apply(torch::mm(x, quant_weight(weight, weight_fmt, khot_weight).t()));
+  return out_fmt.apply(torch::mm(x, quant_weight(weight, weight_fmt, khot_weight).t()),
+                       QuantRole::ACTIVATION);
 }
 
 QuantConv2d::QuantConv2d(int in_channels, int out_channels, int kernel, int pad, at::Generator& gen)
@@ -94,7 +99,8 @@ QuantConv2d QuantConv2d::clone() const {
 torch::Tensor QuantConv2d::forward(const torch::Tensor& x, Precision p) const {
   if (p == Precision::FLOAT) return torch::conv2d(x, weight, {}, stride, padding);
   return out_fmt.apply(
-      torch::conv2d(x, quant_weight(weight, weight_fmt, khot_weight), {}, stride, padding));
+      torch::conv2d(x, quant_weight(weight, weight_fmt, khot_weight), {}, stride, padding),
+      QuantRole::ACTIVATION);
 }
 
 ConvLayer QuantConv2d::export_layer(const std::string& name, int height, int width,
@@ -180,7 +186,7 @@ torch::Tensor QuantBatchNorm::forward(const torch::Tensor& x, Precision p, bool 
   scale = khot_scale ? fake_khot(scale, *khot_scale) : scale_fmt.apply(scale);
   bias = bias_fmt.apply(bias);
   const fx::FxType out = out_fmt.type();
-  return activation_quant(out_fmt.apply(x * scale + bias), act, clip, out);
+  return activation_quant(out_fmt.apply(x * scale + bias, QuantRole::ACTIVATION), act, clip, out);
 }
 
 torch::Tensor activation_float(const torch::Tensor& x, units::Activation act, double clip) {

@@ -15,6 +15,7 @@
 #include "fx/fx_type.hpp"
 #include "fx/khot.hpp"
 #include "golden/conv_layer.hpp"
+#include "golden/torch/stochastic_quant.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_requant/fx_requant.hpp"
 
@@ -31,6 +32,9 @@ class QFormat {
 
   fx::FxType type() const;  // the current format (F = round(frac) when learned)
   torch::Tensor apply(const torch::Tensor& x) const;
+  // The same in a role: stochastic rounding / quantized gradients inside a training scope
+  // (golden/torch/stochastic_quant.hpp); apply(x) is the PARAMETER role.
+  torch::Tensor apply(const torch::Tensor& x, QuantRole role) const;
   bool learned() const { return frac_.defined(); }
   const torch::Tensor& frac() const { return frac_; }
   void clamp_frac();  // keeps a learned F within [-16, 48] (formats stay small and valid)

@@ -7,15 +7,21 @@
 #include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
+#include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "golden/stochastic_dense.hpp"
 #include "golden/torch/affine_train.hpp"
+#include "golden/torch/bipolar_train.hpp"
 #include "golden/torch/cnn.hpp"
 #include "golden/torch/dataset_tensors.hpp"
 #include "golden/torch/int_inference.hpp"
 #include "golden/torch/mlp.hpp"
+#include "golden/torch/stochastic_inference.hpp"
+#include "golden/torch/stochastic_quant.hpp"
 #include "golden/torch/train_loop.hpp"
 #include "util/heap.hpp"
 
@@ -23,11 +29,19 @@ namespace fxsim::golden {
 namespace {
 
 // Fine-tunes a QNet in place in precision `p` (train_loop.hpp; one progress line per epoch).
+// With `stochastic` set, every training forward pass runs in a StochasticTrainingScope drawing
+// from `stochastic_gen` (the evaluations stay deterministic).
 void train_qnet(QNet& net, const Data& train_data, const Data& test, int epochs, Precision p,
                 double lr, double bp_lr, int batch_size, at::Generator& gen,
-                const std::string& label, std::ostream& log) {
+                const std::string& label, std::ostream& log,
+                const StochasticRounding* stochastic = nullptr,
+                at::Generator* stochastic_gen = nullptr) {
   Trainee t;
-  t.forward = [&](const torch::Tensor& x) { return net.forward(x, p, /*training=*/true); };
+  t.forward = [&](const torch::Tensor& x) {
+    std::optional<StochasticTrainingScope> scope;
+    if (stochastic) scope.emplace(*stochastic, *stochastic_gen);
+    return net.forward(x, p, /*training=*/true);
+  };
   t.parameters = net.parameters();
   t.format_parameters = net.format_parameters();
   t.after_step = [&] { net.clamp_formats(); };
@@ -170,17 +184,32 @@ ModelFile variant_model_file(const TrainConfig& cfg, const TrainReport& report,
   ModelFile f;
   f.model = model;
   f.golden = test_set_golden(logits, test, r.accuracy);
-  f.metadata_json = nlohmann::json{
-      {"variant", r.name},
-      {"method", r.method},
-      {"elementwise_bits", r.elementwise_bits},
-      {"khot_k", r.khot_k},
-      {"seed", cfg.seed},
-      {"train_images", report.train_images},
-      {"float_accuracy", report.float_accuracy},
-      {"accuracy",
-       r.accuracy}}.dump();
+  nlohmann::json meta = nlohmann::json{{"variant", r.name},
+                                       {"method", r.method},
+                                       {"elementwise_bits", r.elementwise_bits},
+                                       {"khot_k", r.khot_k},
+                                       {"seed", cfg.seed},
+                                       {"train_images", report.train_images},
+                                       {"float_accuracy", report.float_accuracy},
+                                       {"accuracy", r.accuracy}};
+  // Only when set, so that the files of other configs keep their bytes.
+  if (cfg.stochastic.any() && r.method != "ptq") meta["stochastic"] = cfg.stochastic.str();
+  f.metadata_json = meta.dump();
   return f;
+}
+
+// The accuracy of `model` with every requant rounding RND_STOCH, lane p of a layer with
+// PE = gcd(out_features, 16) seeded fx::Lfsr::for_lane(seed, layer, p): what the hardware with
+// one LFSR per lane would measure.
+void log_stochastic_inference(const QuantNetwork& model, const Data& test, std::uint64_t seed,
+                              const std::string& name, std::ostream& log) {
+  const QuantNetwork stochastic = with_stochastic_requants(model, /*mac=*/true, /*bn=*/true);
+  std::vector<int> pe;
+  for (const DenseLayer& l : stochastic.layers) pe.push_back(std::gcd(l.out_features, 16));
+  const torch::Tensor logits = forward_integer_lanes(stochastic, test.raw, pe, seed);
+  log << "[" << name << "] integer accuracy with RND_STOCH requants (LFSR lanes, seed " << seed
+      << "): " << std::fixed << std::setprecision(4) << accuracy_of(logits, test.y)
+      << std::defaultfloat << "\n";
 }
 
 // One variant: quantize a copy of the float network, fine-tune it unless it is PTQ, measure the
@@ -193,9 +222,12 @@ VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseli
   net.set_formats(base.ranges, settings_of(cfg, v));
   at::Generator vgen = variant_generator(cfg, v);
   if (v.method != "ptq") {
+    at::Generator sgen = stochastic_generator(cfg.seed, v.name());
+    const bool stochastic = cfg.stochastic.any();
+    if (stochastic) log << "[" << v.name() << "] stochastic: " << cfg.stochastic.str() << "\n";
     train_qnet(net, base.train_data, base.test, cfg.qat_epochs, Precision::QUANT,
                cfg.qat_learning_rate, cfg.binary_point_learning_rate, cfg.batch_size, vgen,
-               v.name(), log);
+               v.name(), log, stochastic ? &cfg.stochastic : nullptr, &sgen);
   }
   VariantResult r;
   r.name = v.name();
@@ -210,6 +242,9 @@ VariantResult run_variant(const TrainConfig& cfg, const Variant& v, const Baseli
   log << "[" << r.name << "] integer accuracy " << std::fixed << std::setprecision(4) << r.accuracy
       << " (fake-quant " << r.fake_accuracy << ")" << std::defaultfloat << "\n"
       << r.formats << std::flush;
+  if (cfg.stochastic.inference && v.method != "ptq" && model.dense_only()) {
+    log_stochastic_inference(model, base.test, cfg.seed, r.name, log);
+  }
   if (cfg.export_models) {
     r.model_file = out_dir + "/model_" + r.name + ".fxm";
     write_model_file(r.model_file, variant_model_file(cfg, report, r, model, logits, base.test));
@@ -255,6 +290,11 @@ TrainReport run_training(const TrainConfig& cfg, const std::string& out_dir, int
       report.variants.push_back(run_affine_variant(cfg, v, folded, base.train_data,
                                                    base.calibration, base.test, out, log));
     }
+  }
+  const BipolarRun bipolar{out_dir, report.train_images, report.float_accuracy};
+  for (const std::string& name : cfg.binary_variants) {
+    report.variants.push_back(
+        run_bipolar_variant(cfg, name, base.train_data, base.calibration, base.test, bipolar, log));
   }
   write_results(report, out_dir);
   return report;

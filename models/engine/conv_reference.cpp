@@ -75,7 +75,7 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
         }
       }
     }
-    if (narrow) pe.requantize(n_in, map_out, mac, &ref.coverage);
+    if (narrow) pe.requantize(n_in, map_out, mac, &ref.coverage, 0, n_out);
     if (bn) {
       bn->run_pixels(mac, scales.data(), ops.bn_bias, n_out, pixels,
                      ref.output.data() + static_cast<std::size_t>(b) * map_out, &ref.coverage);

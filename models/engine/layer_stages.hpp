@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "fx/cast.hpp"
 #include "models/engine/elaboration.hpp"
+#include "models/engine/lane_rounding.hpp"
 #include "models/engine/reference.hpp"
 #include "models/units/bn_act/bn_act.hpp"
 #include "models/units/fx_acc_out/fx_acc_out.hpp"
@@ -72,8 +74,12 @@ class PeArrayStage {
  public:
   // weight_max_abs: the largest |raw weight| the weight format allows (weight_max_abs()), or
   // -1 when unknown; it lets run() prove that no accumulator overflow can happen.
-  explicit PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs = -1);
-  PeArrayStage(const units::AccumulatorConfig& cfg, const WeightBounds& bounds);
+  // lanes: where the lanes' generators start when the output rounds RND_STOCH
+  // (lane_rounding.hpp; mac_lane_seeds); without them such a stage throws.
+  explicit PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs = -1,
+                        const LaneSeeds& lanes = {});
+  PeArrayStage(const units::AccumulatorConfig& cfg, const WeightBounds& bounds,
+               const LaneSeeds& lanes = {});
   void run(const std::int64_t* weights, const std::int64_t* x, int n_in, int o_begin, int o_end,
            std::int64_t* out, Coverage* cov);
 
@@ -89,9 +95,15 @@ class PeArrayStage {
   // run16 in two steps, for a caller that requantizes many vectors' outputs in one call (a
   // convolution, image by image): sums16 leaves the accumulators (no coverage), requantize
   // turns n of them, each the sum of n_in products, into outputs in place and counts both stages.
+  // Element i is output o_begin + i, or o_begin + i % row with row > 0 (for RND_STOCH lanes).
   void sums16(const std::int16_t* weights, const std::int16_t* x, int n_in, int o_begin, int o_end,
               std::int64_t* acc) const;
-  void requantize(int n_in, std::size_t n, std::int64_t* acc, Coverage* cov) const;
+  void requantize(int n_in, std::size_t n, std::int64_t* acc, Coverage* cov, int o_begin = 0,
+                  int row = 0);
+  // RND_STOCH: every lane back at its seed (a new run); nothing otherwise.
+  void restart_lanes() {
+    if (lanes_) lanes_->restart();
+  }
 
  private:
   // A bound on |any prefix sum| of a row of n_in products (max|a| * min(n_in * max|w|, the
@@ -102,7 +114,8 @@ class PeArrayStage {
   units::AccumulatorConfig cfg_;
   units::Accumulator acc_;
   WeightBounds bounds_;
-  fx::RawCaster requant_;  // accumulator (product_frac) -> cfg.out
+  std::optional<fx::RawCaster> requant_;  // accumulator (product_frac) -> cfg.out
+  std::optional<LaneRounding> lanes_;     // ... when cfg.out rounds RND_STOCH
 };
 
 // values[i] as int16; false when a value does not fit (PeArrayStage::fits_int16 says when raws
@@ -118,7 +131,11 @@ std::int64_t weight_max_abs(const Elaboration& e);
 // so this is units::bn_act's shift-add bit for bit (units::bn_sum aligns the sum, fx the cast).
 class BnStage {
  public:
-  explicit BnStage(const units::BnActConfig& cfg);
+  // lanes: as PeArrayStage's, for an output rounding RND_STOCH (bn_lane_seeds).
+  explicit BnStage(const units::BnActConfig& cfg, const LaneSeeds& lanes = {});
+  void restart_lanes() {
+    if (lanes_) lanes_->restart();
+  }
   void run(const std::int64_t* mac, const std::int64_t* scale_words, const std::int64_t* bias,
            int o_begin, int o_end, std::int64_t* y, Coverage* cov);
   // The same with the scales already decoded (scale_values(): raws in both kinds), for a caller
@@ -133,14 +150,16 @@ class BnStage {
                   int channels, std::size_t pixels, std::int64_t* y, Coverage* cov);
 
  private:
-  // The requant and the activation of y[0, n) in place, with their coverage.
-  void requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov) const;
+  // The requant and the activation of y[0, n) in place, with their coverage; element i is
+  // output o_begin + i, or o_begin + i % row with row > 0 (for RND_STOCH lanes).
+  void requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov, int o_begin, int row);
   template <bool kDecode>
   void run_scaled(const std::int64_t* mac, const std::int64_t* scales, const std::int64_t* bias,
                   int o_begin, int o_end, std::int64_t* y, Coverage* cov);
   units::BnActConfig cfg_;
-  TermWordDecoder scale_terms_;  // SCALE_KIND 1
-  fx::RawCaster requant_;        // sum_frac -> cfg.out
+  TermWordDecoder scale_terms_;           // SCALE_KIND 1
+  std::optional<fx::RawCaster> requant_;  // sum_frac -> cfg.out
+  std::optional<LaneRounding> lanes_;     // ... when cfg.out rounds RND_STOCH
 };
 
 // int_requant of PE lanes ([requant]): y[o] = units::int_requant(cfg, acc[o], channel o) for

@@ -75,11 +75,19 @@ WeightBounds weight_bounds(const std::int64_t* weights, int n_in, int n_out) {
   return b;
 }
 
-PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs)
-    : PeArrayStage(cfg, WeightBounds{weight_max_abs, -1}) {}
+PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, std::int64_t weight_max_abs,
+                           const LaneSeeds& lanes)
+    : PeArrayStage(cfg, WeightBounds{weight_max_abs, -1}, lanes) {}
 
-PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, const WeightBounds& bounds)
-    : cfg_(cfg), acc_(cfg), bounds_(bounds), requant_(cfg.product_frac(), cfg.out) {}
+PeArrayStage::PeArrayStage(const units::AccumulatorConfig& cfg, const WeightBounds& bounds,
+                           const LaneSeeds& lanes)
+    : cfg_(cfg), acc_(cfg), bounds_(bounds) {
+  if (fx::is_stochastic(cfg.out.rounding)) {
+    lanes_.emplace(cfg.out, cfg.product_frac(), lanes);
+  } else {
+    requant_.emplace(cfg.product_frac(), cfg.out);
+  }
+}
 
 __int128 PeArrayStage::sum_bound(int n_in) const {
   if (bounds_.max_abs < 0) return -1;
@@ -156,7 +164,9 @@ void PeArrayStage::run(const std::int64_t* weights, const std::int64_t* x, int n
     out[o - o_begin] = sum;  // the accumulator, requantized below
   }
   cov->accumulator.overflows += acc_overflows;
-  if (o_end > o_begin) requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
+  if (o_end > o_begin) {
+    requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov, o_begin);
+  }
 }
 
 bool PeArrayStage::fits_int16(int n_in) const {
@@ -182,13 +192,18 @@ void PeArrayStage::run16(const std::int16_t* weights, const std::int16_t* x, int
                          int o_end, std::int64_t* out, Coverage* cov) {
   if (o_end <= o_begin) return;
   sums16(weights, x, n_in, o_begin, o_end, out);
-  requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov);
+  requantize(n_in, static_cast<std::size_t>(o_end - o_begin), out, cov, o_begin);
 }
 
-void PeArrayStage::requantize(int n_in, std::size_t n, std::int64_t* out, Coverage* cov) const {
+void PeArrayStage::requantize(int n_in, std::size_t n, std::int64_t* out, Coverage* cov,
+                              int o_begin, int row) {
   if (n == 0) return;
   fx::CastStats stats;
-  requant_.cast_array(out, n, out, &stats);
+  if (lanes_) {
+    lanes_->cast(out, n, o_begin, row, out, &stats);
+  } else {
+    requant_->cast_array(out, n, out, &stats);
+  }
   cov->mac_requant.count += stats.count;
   cov->mac_requant.overflows += stats.overflows;
   cov->mac_requant.ties += stats.ties;
@@ -205,8 +220,14 @@ bool narrow_to_int16(const std::int64_t* values, std::size_t n, std::int16_t* ou
   return fits;
 }
 
-BnStage::BnStage(const units::BnActConfig& cfg)
-    : cfg_(cfg), scale_terms_(cfg.k, cfg.sh_w), requant_(cfg.sum_frac(), cfg.out) {}
+BnStage::BnStage(const units::BnActConfig& cfg, const LaneSeeds& lanes)
+    : cfg_(cfg), scale_terms_(cfg.k, cfg.sh_w) {
+  if (fx::is_stochastic(cfg.out.rounding)) {
+    lanes_.emplace(cfg.out, cfg.sum_frac(), lanes);
+  } else {
+    requant_.emplace(cfg.sum_frac(), cfg.out);
+  }
+}
 
 void BnStage::run(const std::int64_t* mac, const std::int64_t* scale_words,
                   const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
@@ -242,7 +263,7 @@ void BnStage::run_pixels(const std::int64_t* mac, const std::int64_t* scales,
       y[p * c + o] = units::bn_sum(cfg, mac[p * c + o] * scales[o], bias[o]);
     }
   }
-  requantize_activate(pixels * c, y, cov);
+  requantize_activate(pixels * c, y, cov, 0, channels);
 }
 
 template <bool kDecode>
@@ -255,12 +276,17 @@ void BnStage::run_scaled(const std::int64_t* mac, const std::int64_t* scales,
     const std::int64_t scale = kDecode ? scale_terms_.value(scales[o]) : scales[o];
     y[o - o_begin] = units::bn_sum(cfg, mac[o - o_begin] * scale, bias[o]);
   }
-  requantize_activate(static_cast<std::size_t>(o_end - o_begin), y, cov);
+  requantize_activate(static_cast<std::size_t>(o_end - o_begin), y, cov, o_begin, 0);
 }
 
-void BnStage::requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov) const {
+void BnStage::requantize_activate(std::size_t n, std::int64_t* y, Coverage* cov, int o_begin,
+                                  int row) {
   fx::CastStats stats;
-  requant_.cast_array(y, n, y, &stats);
+  if (lanes_) {
+    lanes_->cast(y, n, o_begin, row, y, &stats);
+  } else {
+    requant_->cast_array(y, n, y, &stats);
+  }
   cov->bn_requant.count += stats.count;
   cov->bn_requant.overflows += stats.overflows;
   cov->bn_requant.ties += stats.ties;
@@ -462,8 +488,10 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
   // the int64 path with the format's bound, as before.
   constexpr int kNarrowMinBatch = 8;
   const bool amortized = ops.batch >= kNarrowMinBatch;
-  PeArrayStage pe(e.accumulator(), amortized ? weight_bounds(weights, n_in, n_out)
-                                             : WeightBounds{weight_max_abs(e), -1});
+  PeArrayStage pe(
+      e.accumulator(),
+      amortized ? weight_bounds(weights, n_in, n_out) : WeightBounds{weight_max_abs(e), -1},
+      mac_lane_seeds(cfg));
   std::vector<std::int16_t> w16, x16;
   bool narrow = amortized && pe.fits_int16(n_in);
   if (narrow) {
@@ -497,7 +525,7 @@ LayerReference compute_reference(const Elaboration& e, const LayerOperands& ops)
     return ref;
   }
   ref.output.resize(ref.mac_output.size());
-  BnStage bn(*e.bn_config);
+  BnStage bn(*e.bn_config, bn_lane_seeds(cfg));
   const std::vector<std::int64_t> scales = bn.scale_values(ops.bn_scale_words, n_out);
   for (int b = 0; b < ops.batch; ++b) {
     const std::size_t at = static_cast<std::size_t>(b) * n_out;

@@ -49,7 +49,15 @@ LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, fx::Roundi
           (excess > 0 && saturates ? static_cast<double>(out_w) : 0.0) - dropped;
   c.lut = std::max(c.lut, 0.0);
   c.carry = r * ceil_div(kept, 4) + (excess > 0 ? ceil_div(kept, 4) : 0);
+  if (fx::is_stochastic(q) && dropped > 0) c += stochastic_compare(std::min(dropped, 28));
   return c;
 }
+
+LogicCost stochastic_compare(int k) {
+  if (k <= 0) return {};
+  return {1.0 + 0.55 * k, static_cast<double>(k / 8)};
+}
+
+LogicCost lfsr() { return {31.0, 0.0}; }
 
 }  // namespace fxsim::resources

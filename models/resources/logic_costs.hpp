@@ -62,7 +62,18 @@ LogicCost add_sub_term(int width, int index);
 //         - dropped, at least 0 (H beyond the calibrated 0..15 only widens a constant compare,
 //         checked on fx_mac_pe with ACC_W = 48),
 //   CARRY = r ceil(E / 4) + [H > 0] ceil(E / 4)   (calibrated on 72 fx_requant runs).
+// RND_STOCH (Q = 7) adds stochastic_compare(min(dropped, 28)).
 LogicCost requantizer(int in_w, int in_frac, int out_w, int out_frac, fx::Rounding q,
                       fx::Overflow o);
+
+// RND_STOCH's decision u < r on k random bits (rtl/fx_requant.sv, Q = 7) in place of a
+// deterministic mode's: 1 + 0.55 k LUTs, floor(k / 8) CARRY4 (calibrated together with lfsr() on
+// 8 fx_mac_pe / bn_act runs, k = 1..28: the difference of Q = 7 and Q = 4, docs/rtl_units.md).
+LogicCost stochastic_compare(int k);
+// The LFSR of stochastic rounding (rtl/fx_lfsr.sv) with its seed loaded in reset: 31 LUTs (a 2:1
+// mux from the lfsr_seed port in front of each of the 31 flip-flops; the fresh bits' XOR2s fold
+// into those LUTs). Its 31 flip-flops are the unit's to count.
+LogicCost lfsr();
+inline constexpr int kLfsrFlipFlops = 31;
 
 }  // namespace fxsim::resources

@@ -13,7 +13,7 @@ PeArrayModel::PeArrayModel(sc_core::sc_module_name name, const engine::Elaborati
     : sc_core::sc_module(name),
       e_(e),
       cfg_(e.point),
-      stage_(e.accumulator(), engine::weight_max_abs(e)) {
+      stage_(e.accumulator(), engine::weight_max_abs(e), engine::mac_lane_seeds(e.point)) {
   if (e.point.is_bipolar()) xnor_.emplace(e.xnor_pe());
 }
 
@@ -46,7 +46,9 @@ int PeArrayModel::compute_fold(const std::int64_t* x, int fold, std::int64_t* ou
 
 // ---- BnActModel ---------------------------------------------------------------------------------
 BnActModel::BnActModel(sc_core::sc_module_name name, const engine::Elaboration& e)
-    : sc_core::sc_module(name), cfg_(e.point), stage_(*e.bn_config) {}
+    : sc_core::sc_module(name),
+      cfg_(e.point),
+      stage_(*e.bn_config, engine::bn_lane_seeds(e.point)) {}
 
 void BnActModel::compute(const std::int64_t* mac, const std::int64_t* scale_words,
                          const std::int64_t* bias, int o_begin, int o_end, std::int64_t* y,
@@ -108,6 +110,8 @@ std::uint64_t DenseLayerEngine::run(const engine::EngineJob& job, bool per_fold,
                                     engine::Coverage* cov) {
   *cov = engine::empty_coverage(cfg_);
   pe_array.load_weights(*job.weights);
+  pe_array.restart_lanes();  // RND_STOCH: every run starts its lanes at their seeds, as a reset
+  if (bn_act) bn_act->restart_lanes();
   if (requant) requant->load_channels(*job.bn_scale, *job.bn_bias);
   if (threshold) threshold->load_channels(*job.bn_scale, *job.bn_bias);
   const int n_in = cfg_.in_features;

@@ -31,6 +31,8 @@ class PeArrayModel : public sc_core::sc_module {
   // Neuron fold `fold` of input vector x: outputs fold*PE .. min(N_out, fold*PE + PE) - 1 into
   // out[0..]; returns how many (PEs past N_out are dropped).
   int compute_fold(const std::int64_t* x, int fold, std::int64_t* out, engine::Coverage* cov);
+  // RND_STOCH output rounding: the PE lanes' LFSRs back at their seeds (a run starts as a reset).
+  void restart_lanes() { stage_.restart_lanes(); }
 
  private:
   const engine::Elaboration& e_;
@@ -49,6 +51,7 @@ class BnActModel : public sc_core::sc_module {
   std::uint64_t fill_cycles() const { return engine::bn_fill_cycles(cfg_); }  // BN_STAGES + 1
   void compute(const std::int64_t* mac, const std::int64_t* scale_words, const std::int64_t* bias,
                int o_begin, int o_end, std::int64_t* y, engine::Coverage* cov);
+  void restart_lanes() { stage_.restart_lanes(); }  // as PeArrayModel's
 
  private:
   const engine::EngineConfig& cfg_;

@@ -84,7 +84,7 @@ expect_fail "not NAME=VALUE" 2 "--param 'SIMD': expected NAME=VALUE" '' \
   synth --unit fx_mac_pe --param SIMD --cache-dir "$CACHE"
 expect_fail "not an integer" 2 "the value of SIMD must be a decimal integer" '' \
   synth --unit fx_mac_pe --param SIMD=4x --cache-dir "$CACHE"
-expect_fail "not a mode name" 2 "fx_requant: \"RND_NEAR\" is not a value of Q; expected an integer 0..6 or a name: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO" '' \
+expect_fail "not a mode name" 2 "fx_requant: \"RND_NEAR\" is not a value of Q; expected an integer 0..7 or a name: 0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO, 7 RND_STOCH" '' \
   synth --unit fx_requant --param Q=RND_NEAR --cache-dir "$CACHE"
 expect_fail "not an activation" 2 "bn_act: \"gelu\" is not a value of ACT; expected an integer 0..4 or a name: 0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign" '' \
   synth --unit bn_act --param ACT=gelu --cache-dir "$CACHE"

@@ -125,9 +125,9 @@ TEST_F(ModelFiles, RejectsTruncatedVersionChecksum) {
   put(std::vector<char>(b.begin(), b.begin() + 12));
   EXPECT_NE(error().find("truncated: 12 bytes"), std::string::npos) << error();
   std::vector<char> v = b;
-  v[8] = 4;
+  v[8] = 5;
   put(v);
-  EXPECT_NE(error().find("format version 4, this fxsim reads versions 1 to 3"), std::string::npos)
+  EXPECT_NE(error().find("format version 5, this fxsim reads versions 1 to 4"), std::string::npos)
       << error();
   std::vector<char> c = b;
   c[c.size() - 30] ^= 1;

@@ -242,11 +242,11 @@ TEST_F(ModelFilesV2, VersionOneFilesStillLoadAndMlpsStayVersionOne) {
 TEST_F(ModelFilesV2, OtherVersionsAreRefusedNamingTheFile) {
   write_model_file(path_, cnn_model());
   std::vector<char> b = bytes();
-  for (const char v : {char{4}, char{0}}) {
+  for (const char v : {char{5}, char{0}}) {
     b[8] = v;
     put(b);
     EXPECT_EQ(error(), path_ + ": format version " + std::to_string(v) +
-                           ", this fxsim reads versions 1 to 3");
+                           ", this fxsim reads versions 1 to 4");
   }
   // A CNN file claiming version 1 in both places: version 1 has no layer kinds, so its first
   // entry's kind is refused as a version 2 key.
@@ -264,7 +264,7 @@ TEST_F(ModelFilesV2, OtherVersionsAreRefusedNamingTheFile) {
   patch_header("\"version\": 2", "\"version\": 1");
   EXPECT_EQ(error(), path_ +
                          ": header: version mismatch: the header's \"version\" is 1, the "
-                         "preamble's (bytes 8..11) is 2; this fxsim reads versions 1 to 3, and "
+                         "preamble's (bytes 8..11) is 2; this fxsim reads versions 1 to 4, and "
                          "both must agree");
 }
 

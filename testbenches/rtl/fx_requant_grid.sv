@@ -30,6 +30,7 @@ module fx_requant_grid #(
             .Q(q), .O(o), .N(N), .AP(AP)
         ) u_rq (
             .din,
+            .rnd('0),
             .dout(dout[P*OUT_W+:OUT_W]),
             .inexact(flags[P*3]),
             .tie(flags[P*3+1]),

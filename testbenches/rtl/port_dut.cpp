@@ -103,7 +103,9 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
                                                  {&count, "count"},
                                                  {&bn_wr_en, "bn_wr_en"},
                                                  {&bn_wr_addr, "bn_wr_addr"},
-                                                 {&bn_wr_data, "bn_wr_data"}};
+                                                 {&bn_wr_data, "bn_wr_data"},
+                                                 {&lfsr_seed, "lfsr_seed"},
+                                                 {&rnd, "rnd"}};
   for (const auto& [port, name] : ports) {
     port->name_ = name;
     for (int i = 0; i < model_->port_count(); ++i) {
@@ -114,9 +116,10 @@ Dut::Dut(const std::string& unit, const units::ParamMap& overrides,
 }
 
 void Dut::eval() {
-  for (Port* p : {&clk,     &rst_n,   &in_valid, &out_ready, &in_start,   &in_last,   &in_a,
-                  &in_w,    &in_x,    &in_scale, &in_bias,   &din,        &run,       &wr_en,
-                  &wr_addr, &wr_data, &in_data,  &bn_wr_en,  &bn_wr_addr, &bn_wr_data}) {
+  for (Port* p :
+       {&clk,     &rst_n,    &in_valid,   &out_ready,  &in_start,  &in_last, &in_a,    &in_w,
+        &in_x,    &in_scale, &in_bias,    &din,        &run,       &wr_en,   &wr_addr, &wr_data,
+        &in_data, &bn_wr_en, &bn_wr_addr, &bn_wr_data, &lfsr_seed, &rnd}) {
     if (p->dirty_) {
       model_->set(p->index_, p->image_.data());
       p->dirty_ = false;

@@ -84,6 +84,8 @@ class Dut {
   Port run, wr_en, wr_addr, wr_data;  // weight_mem
   Port in_data, count;                // the streaming units: a beat of SIMD lanes; FIFO occupancy
   Port bn_wr_en, bn_wr_addr, bn_wr_data;  // mvau's scale / bias write port (BN = 1)
+  Port lfsr_seed;                         // Q = 7: the LFSR state the PE / bn_act loads in reset
+  Port rnd;                               // fx_requant's random bits (Q = 7)
 
  private:
   friend class Port;

@@ -25,7 +25,7 @@ ApVectorsTop ap_vectors_top(const std::vector<apvec::ApVector>& vectors) {
             std::to_string(static_cast<int>(t.overflow)) + "), .N(" + std::to_string(t.sat_bits) +
             "), .AP(" + (t.ap_semantics() ? "1" : "0") + ")\n";
     body += "  ) u_" + std::to_string(top.lanes.size()) + " (\n";
-    body += "      .din,\n";
+    body += "      .din, .rnd('0),\n";
     body += "      .dout(dout[" + std::to_string(lane.dout_lsb) + "+:" + std::to_string(t.width) +
             "]),\n";
     body += "      .inexact(flags[" + std::to_string(lane.flags_lsb) + "]),\n";

@@ -116,6 +116,20 @@ RtlTransactor::RtlTransactor(sc_core::sc_module_name name, engine::Elaboration e
     threshold_ = std::make_unique<VerilatedThreshold>(*variants_.threshold,
                                                       *elaboration_.threshold_config, "threshold");
   }
+  // RND_STOCH: PE p's LFSR (in fx_acc_out) and bn_act p's load the lane states of
+  // engine::mac_lane_seeds / bn_lane_seeds in reset (models/engine/lane_rounding.hpp).
+  const engine::LaneSeeds mac_lanes = engine::mac_lane_seeds(cfg),
+                          bn_lanes = engine::bn_lane_seeds(cfg);
+  for (int p = 0; p < cfg.pe; ++p) {
+    pes_[p]->set_lfsr_seed(
+        static_cast<std::uint32_t>(fx::lane_state(mac_lanes.seed, 0, mac_lanes.first_lane + p)));
+    if (!bns_.empty()) {
+      bns_[p]->set_lfsr_seed(
+          static_cast<std::uint32_t>(fx::lane_state(bn_lanes.seed, 0, bn_lanes.first_lane + p)));
+    }
+  }
+  stochastic_ = fx::is_stochastic(cfg.output.rounding) ||
+                (cfg.bn && fx::is_stochastic(cfg.bn->output.rounding));
   for (auto& m : pes_) m->reset();
   for (auto& m : bns_) m->reset();
   if (requant_) requant_->reset();
@@ -219,6 +233,11 @@ std::uint64_t RtlTransactor::run(const engine::EngineJob& job) {
     throw std::invalid_argument("rtl backend: a buffer of the job is too small");
   }
   prepare(job);
+  // Every run starts its LFSRs at their seeds (as the reference does): a reset between runs.
+  if (stochastic_ && ran_) {
+    for (auto& m : pes_) m->reset();
+    for (auto& m : bns_) m->reset();
+  }
   // int_requant's parameters go into its memory before the run (the bn_acts take theirs with
   // each item instead). A channel the unit cannot take fails the run, as on the model backend
   // (the contract's check, engine::RequantStage::channels, with its message); the RTL would

@@ -103,7 +103,8 @@ class RtlTransactor : public sc_core::sc_module {
   // swapped, not copied.
   std::vector<std::uint64_t> slices_;  // 4 x PE
 
-  bool ran_ = false;  // a run has ended: last_edge_ticks_ holds its last edge
+  bool ran_ = false;         // a run has ended: last_edge_ticks_ holds its last edge
+  bool stochastic_ = false;  // an output rounds RND_STOCH: the models are reset between runs
   std::uint64_t last_edge_ticks_ = 0;
   std::uint64_t total_edges_ = 0;
   std::uint64_t bn_edges_ = 0;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "fx/cast.hpp"
+#include "fx/stochastic.hpp"
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
 #include "models/units/common/param_groups.hpp"
@@ -82,6 +84,11 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
       resources::requantizer(sum_w, frac, p("OUT_W"), p("OUT_FRAC"),
                              static_cast<fx::Rounding>(p("Q")), static_cast<fx::Overflow>(p("O")));
   t.logic += activation_cost(static_cast<Activation>(p("ACT")), p("OUT_W"));
+  // RND_STOCH: the LFSR (rtl/fx_lfsr.sv) when the requantizer drops bits.
+  if (fx::is_stochastic(static_cast<fx::Rounding>(p("Q"))) && frac > p("OUT_FRAC")) {
+    t.logic += resources::lfsr();
+    t.ff += resources::kLfsrFlipFlops;
+  }
   const int stages = p("STAGES");
   const int p_depth = stages >= 2 ? 1 : 0;
   const int t_depth = stages >= 3 ? 1 : 0;
@@ -119,7 +126,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "bn_act";
   u.top_module = "bn_act";
-  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv", "bn_act.sv"};
+  u.rtl_files = {"fx_requant.sv", "fx_lfsr.sv", "fx_pipe.sv", "bn_act.sv"};
   u.params = concat(
       format_group("X", 16, 8, 2, 32, 32, "the input element"),
       std::vector<ParamSpec>{scale_kind_param()}, format_group("S", 8, 6, 2, 32, 32, "the scale"),
@@ -180,11 +187,17 @@ std::string_view activation_name(Activation a) {
 }
 
 BnActResult bn_act(const BnActConfig& cfg, std::int64_t x, std::int64_t scale,
-                   const fx::Terms& scale_terms, std::int64_t bias) {
+                   const fx::Terms& scale_terms, std::int64_t bias, fx::Lfsr* lfsr) {
   const std::int64_t product = cfg.scale_kind == 0 ? x * scale : fx::shift_add(x, scale_terms);
   BnActResult r;
   r.t = bn_sum(cfg, product, bias);
-  r.requantized.raw = fx::cast_from_raw(r.t, cfg.sum_frac(), cfg.out, &r.requantized.flags);
+  if (fx::is_stochastic(cfg.out.rounding)) {
+    if (lfsr == nullptr) throw std::invalid_argument("bn_act: Q = 7 (RND_STOCH) needs an LFSR");
+    r.requantized.raw = fx::StochasticCaster(cfg.out, *lfsr)
+                            .cast_from_raw(r.t, cfg.sum_frac(), &r.requantized.flags);
+  } else {
+    r.requantized.raw = fx::cast_from_raw(r.t, cfg.sum_frac(), cfg.out, &r.requantized.flags);
+  }
   r.y = activate(cfg, r.requantized.raw);
   return r;
 }

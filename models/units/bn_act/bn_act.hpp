@@ -52,8 +52,10 @@ struct BnActResult {
 };
 
 // The scale is a raw of cfg.scale (SCALE_KIND 0) or terms (SCALE_KIND 1); the other is ignored.
+// Q = 7 (RND_STOCH) draws from `lfsr`, the lane's generator (rtl/bn_act.sv's fx_lfsr: one
+// rounding per element, in stream order); throws std::invalid_argument without one.
 BnActResult bn_act(const BnActConfig& cfg, std::int64_t x, std::int64_t scale,
-                   const fx::Terms& scale_terms, std::int64_t bias);
+                   const fx::Terms& scale_terms, std::int64_t bias, fx::Lfsr* lfsr = nullptr);
 
 // t = product + bias with both aligned to cfg.sum_frac() fraction bits (product: x * scale at
 // cfg.product_frac(); bias: a raw of cfg.bias), exact: what bn_act requantizes.

@@ -15,6 +15,7 @@ std::vector<ParamSpec> format_group(const std::string& p, std::int64_t w, std::i
 std::vector<std::string> rounding_value_names() {
   std::vector<std::string> names;
   for (fx::Rounding q : fx::kAllRoundings) names.emplace_back(fx::to_string(q));
+  names.emplace_back(fx::to_string(fx::Rounding::RND_STOCH));  // Q = 7: fx_lfsr's random bits
   return names;
 }
 
@@ -32,7 +33,7 @@ std::vector<ParamSpec> output_params(std::int64_t max_w, std::int64_t q_default,
   return {{"OUT_W", 8, 1, max_w, "word length of the output"},
           {"OUT_FRAC", 4, -64, 64, "fraction bits of the output"},
           {"OUT_SIGNED", 1, 0, 1, "1 if the output is signed"},
-          {"Q", q_default, 0, 6,
+          {"Q", q_default, 0, 7,
            q_doc + " (fx::Rounding order, " + std::to_string(q_default) +
                (q_default == 4 ? " = RND_CONV)" : " = TRN)"),
            rounding_value_names()},

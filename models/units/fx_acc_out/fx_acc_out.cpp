@@ -1,6 +1,10 @@
 #include "models/units/fx_acc_out/fx_acc_out.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "fx/cast.hpp"
+#include "fx/stochastic.hpp"
 #include "fx/width_rules.hpp"
 #include "models/units/common/param_groups.hpp"
 
@@ -25,6 +29,29 @@ AccumulatorConfig AccumulatorConfig::from(const ParamMap& m, int w_frac) {
   return c;
 }
 
+namespace {
+
+// No generator without a seed: an accumulator that never requantizes (the engine's PE array
+// uses it for the beats only) needs none; output() refuses to round without one.
+std::optional<fx::Lfsr> lane_lfsr(const fx::FxType& out, std::uint64_t seed) {
+  if (!fx::is_stochastic(out.rounding) || seed == 0) return std::nullopt;
+  if (seed >= (std::uint64_t{1} << fx::Lfsr::kDefaultWidth)) {
+    throw std::invalid_argument("RND_STOCH output: lfsr_seed " + std::to_string(seed) +
+                                " is not an LFSR state, expected 1..2^31-1 (fx::lane_state)");
+  }
+  return fx::Lfsr(seed);
+}
+
+}  // namespace
+
+Accumulator::Accumulator(const AccumulatorConfig& cfg)
+    : cfg_(cfg), lfsr_(lane_lfsr(cfg.out, cfg.lfsr_seed)) {}
+
+void Accumulator::reset() {
+  acc_ = 0;
+  if (lfsr_) lfsr_ = fx::Lfsr(cfg_.lfsr_seed);
+}
+
 std::optional<PeResult> Accumulator::beat(std::int64_t beat_sum, bool start, bool last) {
   // The widths are checked by units::resolve_params (<= 62 bits), so the sum is exact here;
   // fx applies the accumulator's wrap or saturation (TRN: same LSB, nothing to round).
@@ -34,10 +61,16 @@ std::optional<PeResult> Accumulator::beat(std::int64_t beat_sum, bool start, boo
   return output();
 }
 
-PeResult Accumulator::output() const {
+PeResult Accumulator::output() {
+  if (fx::is_stochastic(cfg_.out.rounding) && !lfsr_) {
+    throw std::invalid_argument("RND_STOCH output: the accumulator has no LFSR (lfsr_seed 0)");
+  }
   fx::CastFlags flags;
   PeResult r;
-  r.data = fx::cast_from_raw(acc_, cfg_.product_frac(), cfg_.out, &flags);
+  r.data =
+      lfsr_
+          ? fx::StochasticCaster(cfg_.out, *lfsr_).cast_from_raw(acc_, cfg_.product_frac(), &flags)
+          : fx::cast_from_raw(acc_, cfg_.product_frac(), cfg_.out, &flags);
   r.overflow = flags.overflow;
   return r;
 }
@@ -58,6 +91,11 @@ void accumulator_and_output(const Params& p, int beat_w, int product_frac, int t
   t.logic +=
       resources::requantizer(acc_w, product_frac, p("OUT_W"), p("OUT_FRAC"),
                              static_cast<fx::Rounding>(p("Q")), static_cast<fx::Overflow>(p("O")));
+  // RND_STOCH: the lane's LFSR (rtl/fx_lfsr.sv) when the output requantizer drops bits.
+  if (fx::is_stochastic(static_cast<fx::Rounding>(p("Q"))) && product_frac > p("OUT_FRAC")) {
+    t.logic += resources::lfsr();
+    t.ff += resources::kLfsrFlipFlops;
+  }
   // yosys keeps the active-low reset of each reset flip-flop as an INV cell (counted as a LUT).
   t.logic.lut += acc_w + 1;
   t.ff += acc_w + (p("OUT_W") + 1) + 1;  // acc_q, {overflow, y}, res_valid

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fx/fx_type.hpp"
+#include "fx/lfsr.hpp"
 #include "models/resources/cost_tally.hpp"
 #include "models/units/common/unit_spec.hpp"
 
@@ -26,6 +27,9 @@ struct AccumulatorConfig {
   fx::FxType acc;  // signed, ACC_W bits, fraction A_FRAC + W_FRAC, TRN, ACC_O
   fx::FxType out;  // OUT_*, Q, O, N, AP
   int stages = 1;
+  // Q = 7 (RND_STOCH): the state the lane's fx_lfsr loads in reset (the lfsr_seed port), e.g.
+  // fx::lane_state(seed, layer, lane); 1 .. 2^31 - 1. Not a parameter: unused for Q 0..6.
+  std::uint64_t lfsr_seed = 0;
   int product_frac() const { return a.frac_bits() + w_frac; }
   // SIMD, A_*, ACC_*, OUT_*, Q, O, N, AP, STAGES of a PE's resolved parameters.
   static AccumulatorConfig from(const ParamMap& resolved, int w_frac);
@@ -40,19 +44,25 @@ struct PeResult {
   }
 };
 
-// The accumulator: stateful, one call per beat.
+// The accumulator: stateful, one call per beat. With RND_STOCH output rounding it owns the
+// lane's fx::Lfsr (fx_lfsr), started at cfg.lfsr_seed: every result drawn advances it by
+// fx::stochastic_bits_per_cast(product_frac - OUT_FRAC) bits, as the RTL steps its register on
+// each result taken. Throws std::invalid_argument for an lfsr_seed > 2^31 - 1, and output() for
+// RND_STOCH with lfsr_seed 0 (no generator).
 class Accumulator {
  public:
-  explicit Accumulator(const AccumulatorConfig& cfg) : cfg_(cfg) {}
+  explicit Accumulator(const AccumulatorConfig& cfg);
   // acc = wrap_or_saturate_ACC((start ? 0 : acc) + beat_sum); returns the result on a last beat.
   std::optional<PeResult> beat(std::int64_t beat_sum, bool start, bool last);
   std::int64_t value() const { return acc_; }  // raw of cfg.acc
-  PeResult output() const;                     // requant(acc) to cfg.out
-  void reset() { acc_ = 0; }
+  PeResult output();                           // requant(acc) to cfg.out (draws for RND_STOCH)
+  void reset();                                // rst_n: acc = 0, the LFSR back to its seed
+  const std::optional<fx::Lfsr>& lfsr() const { return lfsr_; }
 
  private:
   AccumulatorConfig cfg_;
   std::int64_t acc_ = 0;
+  std::optional<fx::Lfsr> lfsr_;  // RND_STOCH only
 };
 
 // A whole dot product of `a` with `w` (one weight per activation): ceil(L / SIMD) beats, each

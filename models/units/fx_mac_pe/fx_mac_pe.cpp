@@ -28,7 +28,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "fx_mac_pe";
   u.top_module = "fx_mac_pe";
-  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv", "fx_acc_out.sv", "fx_mac_pe.sv"};
+  u.rtl_files = {"fx_requant.sv", "fx_lfsr.sv", "fx_pipe.sv", "fx_acc_out.sv", "fx_mac_pe.sv"};
   u.params = concat(std::vector<ParamSpec>{{"SIMD", 8, 1, 64, "lanes (multipliers) per beat"}},
                     format_group("A", 8, 4, 2, 32, 32, "an activation"),
                     format_group("W", 8, 6, 2, 32, 32, "a weight"), accumulator_params(),

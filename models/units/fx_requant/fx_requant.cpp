@@ -1,5 +1,8 @@
 #include "models/units/fx_requant/fx_requant.hpp"
 
+#include <stdexcept>
+
+#include "fx/stochastic.hpp"
 #include "models/resources/cost_tally.hpp"
 #include "models/units/common/param_groups.hpp"
 
@@ -42,9 +45,14 @@ RequantConfig RequantConfig::from(const ParamMap& m) {
   return c;
 }
 
-Requantized requant(std::int64_t raw, const RequantConfig& cfg) {
+Requantized requant(std::int64_t raw, const RequantConfig& cfg, fx::Lfsr* lfsr) {
   Requantized r;
-  r.raw = fx::convert(raw, cfg.in, cfg.out, &r.flags);
+  if (fx::is_stochastic(cfg.out.rounding)) {
+    if (lfsr == nullptr) throw std::invalid_argument("fx_requant: Q = 7 (RND_STOCH) needs an LFSR");
+    r.raw = fx::StochasticCaster(cfg.out, *lfsr).cast_from_raw(raw, cfg.in.frac_bits(), &r.flags);
+  } else {
+    r.raw = fx::convert(raw, cfg.in, cfg.out, &r.flags);
+  }
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "fx/cast.hpp"
+#include "fx/lfsr.hpp"
 #include "models/units/common/unit_spec.hpp"
 
 namespace fxsim::units {
@@ -25,7 +26,9 @@ struct Requantized {
   fx::CastFlags flags;
 };
 
-// fx_requant: raw of cfg.in -> cfg.out.
-Requantized requant(std::int64_t raw, const RequantConfig& cfg);
+// fx_requant: raw of cfg.in -> cfg.out. Q = 7 (RND_STOCH) draws its random bits from `lfsr`
+// (the lane's generator, advanced by fx::stochastic_bits_per_cast(IN_FRAC - OUT_FRAC) bits: the
+// rnd port is its low bits); throws std::invalid_argument without one.
+Requantized requant(std::int64_t raw, const RequantConfig& cfg, fx::Lfsr* lfsr = nullptr);
 
 }  // namespace fxsim::units

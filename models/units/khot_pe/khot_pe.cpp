@@ -31,7 +31,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "khot_pe";
   u.top_module = "khot_pe";
-  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv", "fx_acc_out.sv", "khot_pe.sv"};
+  u.rtl_files = {"fx_requant.sv", "fx_lfsr.sv", "fx_pipe.sv", "fx_acc_out.sv", "khot_pe.sv"};
   u.params = concat(std::vector<ParamSpec>{{"SIMD", 8, 1, 64, "lanes per beat"}},
                     format_group("A", 8, 4, 2, 32, 32, "an activation"),
                     std::vector<ParamSpec>{{"K", 2, 1, 8, "shift-add terms per weight"},

@@ -50,6 +50,13 @@ void check(const UnitSpec& unit, const ParamMap& p) {
     fail(unit, "SF * NF = (MW / SIMD) * (MH / PE) = " + std::to_string(folds) +
                    " weight words is out of range, expected 2..65536");
   }
+  // RND_STOCH needs a seeded LFSR per lane (an lfsr_seed port each); the mvau has none yet.
+  for (const char* q : {"Q", "BN_Q"}) {
+    if (p.count(q) && p.at(q) == 7 && (q[0] == 'Q' || p.at("BN") != 0)) {
+      fail(unit, std::string(q) + " = 7 (RND_STOCH) is not supported in mvau (no per-lane LFSR " +
+                     "seeds); use the layer engine's PE / bn_act units");
+    }
+  }
   check_part(unit, pe_spec_of(p), mvau_pe_params(p));
   check_part(unit, weight_mem_spec(), mvau_weight_mem_params(p));
   if (p.at("BN") != 0) check_part(unit, bn_act_spec(), mvau_bn_params(p));
@@ -126,8 +133,8 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "mvau";
   u.top_module = "mvau";
-  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv",    "fx_acc_out.sv", "fx_mac_pe.sv",
-                 "khot_pe.sv",    "weight_mem.sv", "bn_act.sv",     "mvau.sv"};
+  u.rtl_files = {"fx_requant.sv", "fx_lfsr.sv",    "fx_pipe.sv", "fx_acc_out.sv", "fx_mac_pe.sv",
+                 "khot_pe.sv",    "weight_mem.sv", "bn_act.sv",  "mvau.sv"};
   ParamSpec kind{"PE_KIND", 0, 0, 1, "0 fx_mac_pe (multipliers), 1 khot_pe (shift-add)"};
   kind.value_names = {"mac", "khot"};
   ParamSpec style{"MEM_STYLE",

@@ -102,7 +102,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "xnor_pe";
   u.top_module = "xnor_pe";
-  u.rtl_files = {"fx_requant.sv", "fx_pipe.sv", "fx_acc_out.sv", "xnor_pe.sv"};
+  u.rtl_files = {"fx_requant.sv", "fx_lfsr.sv", "fx_pipe.sv", "fx_acc_out.sv", "xnor_pe.sv"};
   u.params = concat(
       std::vector<ParamSpec>{
           {"SIMD", 8, 1, 64, "lanes per beat"},

@@ -201,13 +201,13 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
   // At the top level: where a table's key belongs, else every key of every table.
   EXPECT_EQ(config_error("seed = 1\nepochs = 2\n"),
             "t.toml:2: epochs: unknown key; expected one of seed, data, model, float, qat, quant, "
-            "export; `epochs` is a key of a table: put it under [float] or [qat]");
+            "binary, export; `epochs` is a key of a table: put it under [float] or [qat]");
   EXPECT_EQ(config_error("dir = \"/data\"\n"),
             "t.toml:1: dir: unknown key; expected one of seed, data, model, float, qat, quant, "
-            "export; `dir` is a key of a table: put it under [data]");
+            "binary, export; `dir` is a key of a table: put it under [data]");
   EXPECT_EQ(config_error("epoch = 2\n"),
             "t.toml:1: epoch: unknown key; expected one of seed, data, model, float, qat, quant, "
-            "export; the tables' keys are data.dir, data.train_images, data.test_images, "
+            "binary, export; the tables' keys are data.dir, data.train_images, data.test_images, "
             "data.calibration_images, model.hidden, model.layers, model.activation, float.epochs, "
             "float.batch_size, "
             "float.learning_rate, qat.epochs, qat.learning_rate, qat.binary_point_learning_rate, "
@@ -215,8 +215,10 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
             "quant.logit_bits, quant.elementwise_bits, "
             "quant.methods, quant.khot_k, quant.khot_bits, quant.rounding, quant.simd, "
             "quant.affine_bits, quant.affine_weights, quant.affine_methods, "
-            "quant.affine_calibration, quant.affine_percentile, "
-            "export.models (docs/golden.md, `fxsim train`)");
+            "quant.affine_calibration, quant.affine_percentile, quant.stochastic, "
+            "quant.gradient_bits, quant.stochastic_inference, binary.variants, binary.epochs, "
+            "binary.learning_rate, binary.activation_bits, binary.activation_int_bits, "
+            "binary.bn_bits, export.models (docs/golden.md, `fxsim train`)");
   EXPECT_EQ(config_error("[quant]\nmethods = [\"ptq\", \"magic\"]\n"),
             "t.toml:2: quant.methods: \"magic\" is not one of ptq, qat, qat_bp");
   EXPECT_EQ(

@@ -153,8 +153,9 @@ TEST(UnitParams, EnumeratedParametersTakeTheirNames) {
   EXPECT_EQ(value_of("bn_act", "SCALE_KIND", "khot"), "1");
   // Errors name the choices.
   EXPECT_EQ(value_of("fx_requant", "Q", "NEAREST"),
-            "fx_requant: \"NEAREST\" is not a value of Q; expected an integer 0..6 or a name: "
-            "0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO");
+            "fx_requant: \"NEAREST\" is not a value of Q; expected an integer 0..7 or a name: "
+            "0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO, "
+            "7 RND_STOCH");
   EXPECT_EQ(value_of("fx_mac_pe", "SIMD", "eight"),
             "fx_mac_pe: the value of SIMD must be a decimal integer, got \"eight\"");
   EXPECT_EQ(value_of("fx_requant", "WIDTH", "3"),

@@ -10,11 +10,23 @@
 
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "port_image.hpp"
 #include "verilated_unit.hpp"
 
 namespace fxsim::verilated {
+
+// Whether a V-class has the lfsr_seed port (fx_mac_pe, khot_pe, bn_act; not xnor_pe).
+template <typename V, typename = void>
+struct HasLfsrSeed : std::false_type {};
+template <typename V>
+struct HasLfsrSeed<V, std::void_t<decltype(std::declval<V&>().lfsr_seed)>> : std::true_type {};
+
+template <typename V>
+void set_lfsr_seed_port(V& m, std::uint32_t state) {
+  if constexpr (HasLfsrSeed<V>::value) m.lfsr_seed = state;
+}
 
 template <typename T>
 std::enable_if_t<std::is_integral_v<T>> load_port(T& port, const std::uint32_t* words) {
@@ -132,6 +144,7 @@ class VerilatedPe final : public VerilatedUnit<V, F, PeModel> {
   }
   std::uint64_t out_data() const override { return this->m_.out_data; }
   bool out_overflow() const override { return this->m_.out_overflow; }
+  void set_lfsr_seed(std::uint32_t state) override { set_lfsr_seed_port(this->m_, state); }
   UnitSample step(bool valid, bool start, bool last, const std::uint32_t* a, const std::uint32_t* w,
                   bool out_ready) override {
     set_inputs(valid, start, last, a, w);
@@ -154,6 +167,7 @@ class VerilatedBn final : public VerilatedUnit<V, F, BnModel> {
     this->m_.in_bias = static_cast<std::remove_reference_t<decltype(this->m_.in_bias)>>(bias);
   }
   std::uint64_t out_y() const override { return this->m_.out_y; }
+  void set_lfsr_seed(std::uint32_t state) override { set_lfsr_seed_port(this->m_, state); }
   UnitSample step(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias,
                   bool out_ready) override {
     set_inputs(valid, x, scale, bias);

@@ -55,6 +55,9 @@ class PeModel : public UnitModel {
                           const std::uint32_t* w) = 0;
   virtual std::uint64_t out_data() const = 0;  // OUT_W bits, zero-extended
   virtual bool out_overflow() const = 0;
+  // The lfsr_seed port (Q = 7: the LFSR state loaded in reset; set it before reset()). A unit
+  // without the port ignores it.
+  virtual void set_lfsr_seed(std::uint32_t state) = 0;
   // set_inputs, set_out_ready, settle, then in_ready / out_valid / out_data.
   virtual UnitSample step(bool valid, bool start, bool last, const std::uint32_t* a,
                           const std::uint32_t* w, bool out_ready) = 0;
@@ -81,7 +84,8 @@ class PortModel {
 class BnModel : public UnitModel {
  public:
   virtual void set_inputs(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias) = 0;
-  virtual std::uint64_t out_y() const = 0;  // OUT_W bits, zero-extended
+  virtual std::uint64_t out_y() const = 0;              // OUT_W bits, zero-extended
+  virtual void set_lfsr_seed(std::uint32_t state) = 0;  // as PeModel's
   // set_inputs, set_out_ready, settle, then in_ready / out_valid / out_y.
   virtual UnitSample step(bool valid, std::uint64_t x, std::uint64_t scale, std::uint64_t bias,
                           bool out_ready) = 0;
