@@ -246,22 +246,6 @@ struct PointProblem {
   std::string what;
 };
 
-// RND_STOCH on the MAC output or the bn output: the layer engine's requantizers are
-// deterministic until the stochastic requantizer lands (branch stoch-rtl, issue 20); the casts
-// the point's run would make refuse the mode, so the sweep refuses the point first, saying why.
-std::optional<std::string> stochastic_rounding_problem(
-    const std::vector<engine::EngineConfig>& engines) {
-  for (const engine::EngineConfig& c : engines) {
-    const bool mac = c.output.rounding == fx::Rounding::RND_STOCH;
-    if (mac || (c.bn && c.bn->output.rounding == fx::Rounding::RND_STOCH)) {
-      return std::string("RND_STOCH: the layer engine has no stochastic requantizer yet (") +
-             (mac ? "MAC output " + c.output.str() : "bn output " + c.bn->output.str()) +
-             "); expected a deterministic rounding mode (TRN, RND, RND_CONV, ...)";
-    }
-  }
-  return std::nullopt;
-}
-
 // The sweep's own rules, then engine::validate; nullopt when the point is valid.
 std::optional<PointProblem> check_point(const SweepSpec& spec, const DesignPoint& pt,
                                         const std::vector<engine::EngineConfig>& engines) {
@@ -281,7 +265,6 @@ std::optional<PointProblem> check_point(const SweepSpec& spec, const DesignPoint
   if (p.kind == UnitKind::INT) {
     if (auto why = int_bn_problem(p.bn, spec.bn.activation)) return PointProblem{BN, *why};
   }
-  if (auto why = stochastic_rounding_problem(engines)) return PointProblem{ROUNDING, *why};
   // Any SIMD is fine: the last beat of a dot product pads its unused lanes with zeros
   // (docs/engine.md, "Folding"), exactly as `fxsim run` takes it.
   // A model workload's layers each (their names prefix the message); else the one point.

@@ -151,22 +151,60 @@ TEST(BipolarSweepFile, OutputRoundingReachesTheBnOutput) {
   EXPECT_EQ(mac[0].cfg().bn->output.rounding, fx::Rounding::RND);  // [bn] output's own
 }
 
-// RND_STOCH parses; until the layer engine has a stochastic requantizer the point is pruned
-// with the reason, located on the value.
-TEST(BipolarSweepFile, StochasticRoundingPointsAreRefusedWithTheReason) {
-  const SweepSpec s = parse_sweep(
-      bipolar_sweep_text("kind = \"fx_mac\"\noutput_rounding = [\"RND_CONV\", \"RND_STOCH\"]\n"),
-      "s.toml");
-  const std::vector<DesignPoint> points = expand_sweep(s);
-  ASSERT_EQ(points.size(), 2u);
-  EXPECT_TRUE(points[0].valid());
-  ASSERT_FALSE(points[1].valid());
-  EXPECT_EQ(points[1].invalid,
-            "axes.output_rounding: RND_STOCH: the layer engine has no stochastic requantizer yet "
-            "(MAC output fixed<8,3,RND_STOCH,SAT,0>); expected a deterministic rounding mode "
-            "(TRN, RND, RND_CONV, ...)");
-  EXPECT_EQ(points[1].invalid_at.rfind("s.toml:12:32: axes.output_rounding: RND_STOCH", 0), 0u)
-      << points[1].invalid_at;
+// RND_STOCH on the MAC output and the bn output (the engine's lane rule, docs/engine.md
+// "Stochastic rounding (RND_STOCH) in the engine"): the points run on the model and pass the
+// RTL check; the same seed gives the same results, and the stochastic outputs differ from the
+// deterministic ones while their error stays of the same order (an output LSB).
+TEST(BipolarSweepRun, StochasticRoundingPointsRunAndPassTheRtlCheck) {
+  const auto dir = temp_dir();
+  const std::string text = bipolar_sweep_text(
+      "kind = [\"fx_mac\", \"khot\"]\nweight = \"fixed<8,0,RND_CONV,SAT>\"\nk = 2\n"
+      "activation = \"fixed<8,1,RND_CONV,SAT>\"\noutput = \"fixed<8,2,RND_CONV,SAT>\"\n"
+      "output_rounding = [\"RND_CONV\", \"RND_STOCH\"]\npe = 4\nbn = [\"none\", \"fixed\"]\n",
+      "[bn]\nactivation = \"none\"\n");
+  const std::string file = write_file(dir, "stoch.toml", text);
+  const std::vector<DesignPoint> points = expand_sweep(parse_sweep(text, file));
+  ASSERT_EQ(points.size(), 8u);  // kind x rounding x bn
+  EXPECT_EQ(points[2].cfg().output.rounding, fx::Rounding::RND_STOCH);
+  EXPECT_EQ(points[3].cfg().bn->output.rounding, fx::Rounding::RND_STOCH);
+  const SweepOutcome a = sweep_test::run_small(file, dir / "a", 2);
+  EXPECT_EQ(a.ok, 8);
+  sweep_test::run_small(file, dir / "b", 1);
+  EXPECT_EQ(sweep_test::read_file(dir / "a" / "results.csv"),
+            sweep_test::read_file(dir / "b" / "results.csv"));
+  const auto rows = sweep_test::all_rows(dir / "a");
+  ASSERT_EQ(rows.size(), 8u);
+  std::vector<traces::ResultRow> x;
+  for (const auto& row : rows) x.emplace_back(row);
+  for (const traces::ResultRow& r : x) {
+    EXPECT_EQ(r.text("status"), "ok") << r.text("error");
+    EXPECT_EQ(r.integer("model_mismatches"), 0);
+  }
+  // Same point with RND_CONV (ids 0, 1, 4, 5) and RND_STOCH (2, 3, 6, 7).
+  for (int d : {0, 1, 4, 5}) {
+    const traces::ResultRow &det = x[d], &sto = x[d + 2];
+    EXPECT_EQ(sto.text("rounding"), "RND_STOCH");
+    EXPECT_EQ(sto.integer("cycles"), det.integer("cycles"));
+    EXPECT_NE(sto.real("mse"), det.real("mse")) << d;
+    EXPECT_GT(sto.real("sqnr_db"), det.real("sqnr_db") - 6.0) << d;
+  }
+  // The RTL check of the stochastic fx_mac points (with and without bn).
+  const std::string rtl_text = bipolar_sweep_text(
+      "kind = \"fx_mac\"\nweight = \"fixed<8,0,RND_CONV,SAT>\"\n"
+      "activation = \"fixed<8,1,RND_CONV,SAT>\"\noutput = \"fixed<8,2,RND_CONV,SAT>\"\n"
+      "output_rounding = \"RND_STOCH\"\npe = 4\nbn = [\"none\", \"fixed\"]\n",
+      "[bn]\nactivation = \"none\"\n");
+  std::string with_rtl = rtl_text;
+  with_rtl.insert(with_rtl.find("seed = 3\n") + 9, "rtl_check = \"all\"\n");
+  const SweepOutcome r = sweep_test::run_small(write_file(dir, "rtl.toml", with_rtl), dir / "r", 1);
+  EXPECT_EQ(r.ok, 2);
+  for (const auto& row : sweep_test::all_rows(dir / "r")) {
+    const traces::ResultRow y(row);
+    EXPECT_EQ(y.text("rounding"), "RND_STOCH");
+    EXPECT_EQ(y.text("rtl_status"), "pass") << y.text("point_key") << ": " << y.text("error");
+    EXPECT_EQ(y.integer("rtl_mismatches"), 0);
+    EXPECT_EQ(y.integer("rtl_cycles"), y.integer("cycles"));
+  }
 }
 
 // ---- accuracy against plain loops ------------------------------------------------------------
