@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 
+#include "explore/bipolar_point.hpp"
 #include "explore/int_point.hpp"
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
@@ -44,20 +45,24 @@ constexpr std::uint64_t kRtlStream = 0x52544C434845434Bull;
 constexpr std::uint64_t kMaxGrid = 10'000'000;
 
 bool has_k(UnitKind k) { return k == UnitKind::KHOT || k == UnitKind::SPT; }
+bool is_bipolar(UnitKind k) { return k == UnitKind::BINARY || k == UnitKind::TERNARY; }
 
 // An int point's accumulator is int32 and its requantizer int_requant: the accumulator,
 // rounding and overflow axes are not its (as k is not fx_mac's); affine_weights and requant are
 // its only.
+// Binary / ternary points take their weights from the float layer (no weight axis) and their
+// accumulator (exact) and MAC output (the accumulator) from the engine: no weight, accumulator,
+// output, rounding or overflow axis either.
 std::array<std::size_t, AXIS_COUNT> sizes_for(const Axes& a, UnitKind kind) {
-  const bool affine = kind == UnitKind::INT;
+  const bool affine = kind == UnitKind::INT || is_bipolar(kind);
   return {1,
-          a.weight.values.size(),
+          is_bipolar(kind) ? 1 : a.weight.values.size(),
           has_k(kind) ? a.k.values.size() : 1,
           affine ? a.affine_weights.values.size() : 1,
           affine ? a.requant.values.size() : 1,
           a.activation.values.size(),
           affine ? 1 : a.accumulator.values.size(),
-          a.output.values.size(),
+          is_bipolar(kind) ? 1 : a.output.values.size(),
           affine ? 1 : std::max<std::size_t>(1, a.rounding.values.size()),
           affine ? 1 : std::max<std::size_t>(1, a.overflow.values.size()),
           a.pe.values.size(),
@@ -97,15 +102,18 @@ PointParams params_at(const SweepSpec& spec, const GridIndex& i) {
   p.kind = a.kind.values[i[KIND]];
   p.weight = a.weight.values[i[WEIGHT]];
   p.k = has_k(p.kind) ? a.k.values[i[K]] : 0;
-  const bool affine = p.kind == UnitKind::INT;
-  if (affine) {
+  const bool affine = p.kind == UnitKind::INT || is_bipolar(p.kind);
+  if (p.kind == UnitKind::INT) {
     p.affine_weights = a.affine_weights.values[i[AFFINE_WEIGHTS]];
     p.requant = a.requant.values[i[REQUANT]];
   }
   p.activation = a.activation.values[i[ACTIVATION]];
   p.accumulator = affine ? std::nullopt : a.accumulator.values[i[ACCUMULATOR]];
   p.output = a.output.values[i[OUTPUT]];
-  if (!affine && !a.rounding.values.empty()) p.output.rounding = a.rounding.values[i[ROUNDING]];
+  if (!affine && !a.rounding.values.empty()) {
+    p.output.rounding = a.rounding.values[i[ROUNDING]];
+    if (a.rounding_bn) p.bn_rounding = p.output.rounding;
+  }
   if (!affine && !a.overflow.values.empty()) p.output.overflow = a.overflow.values[i[OVERFLOW]];
   p.pe = a.pe.values[i[PE]];
   p.simd = a.simd.values[i[SIMD]];
@@ -139,12 +147,16 @@ std::string format_clock(double ns) {
 }
 
 std::string point_key(const PointParams& p) {
-  return std::string("kind=") + to_string(p.kind) + " weight=" + p.weight.str() +
+  // Binary / ternary: the weight is the kind's (the weight and output axes do not apply).
+  const bool bipolar = is_bipolar(p.kind);
+  return std::string("kind=") + to_string(p.kind) +
+         " weight=" + (bipolar ? std::string(to_string(p.kind)) : p.weight.str()) +
          " k=" + std::to_string(p.k) + " activation=" + p.activation.str() +
          " accumulator=" + (p.accumulator ? p.accumulator->str() : std::string("default")) +
-         " output=" + p.output.str() + " pe=" + std::to_string(p.pe) +
-         " simd=" + std::to_string(p.simd) + " mac_stages=" + std::to_string(p.mac_stages) +
-         " bn=" + to_string(p.bn) + " clock_ns=" + format_clock(p.clock_ns) +
+         " output=" + (bipolar ? std::string("accumulator") : p.output.str()) +
+         " pe=" + std::to_string(p.pe) + " simd=" + std::to_string(p.simd) +
+         " mac_stages=" + std::to_string(p.mac_stages) + " bn=" + to_string(p.bn) +
+         " clock_ns=" + format_clock(p.clock_ns) +
          " family=" + std::string(resources::family_name(p.family)) +
          // int points only, so that the keys of the other kinds stay what they were
          (p.kind == UnitKind::INT ? std::string(" affine_weights=") + to_string(p.affine_weights) +
@@ -329,6 +341,10 @@ DesignPoint build_point(const SweepSpec& spec, const GridIndex& i, IntCalibratio
           problem = PointProblem{KIND, std::string("the affine quantization failed: ") + e.what()};
         }
       }
+    } else if (is_bipolar(pt.params.kind)) {
+      const BipolarLayer l = quantize_bipolar_layer(
+          calibration->layer(), bipolar_kind(pt.params.kind), pt.params.bn != BnScaleKind::NONE);
+      engines = {make_config(spec, pt.params, nullptr, &l)};
     } else if (pt.per_layer) {
       engines = model_layer_configs(spec, pt.params);
     } else {
@@ -342,7 +358,11 @@ DesignPoint build_point(const SweepSpec& spec, const GridIndex& i, IntCalibratio
   }
   if (!problem) problem = check_point(spec, pt, engines);
   if (problem) {
-    pt.invalid = std::string("axes.") + axis_name(problem->axis) + ": " + problem->what;
+    // The rounding axis as the file names it.
+    const std::string axis = problem->axis == ROUNDING && spec.axes.rounding_bn
+                                 ? std::string("output_rounding")
+                                 : std::string(axis_name(problem->axis));
+    pt.invalid = "axes." + axis + ": " + problem->what;
     pt.invalid_at = spec.where(axis_value_location(spec, problem->axis, i)) + pt.invalid +
                     " (point " + pt.key + ")";
     pt.unchecked = std::move(engines);
@@ -390,8 +410,12 @@ void check_points(const SweepSpec& spec, const std::vector<DesignPoint>& points,
 
 }  // namespace
 
+fx::Bipolar bipolar_kind(UnitKind k) {
+  return k == UnitKind::TERNARY ? fx::Bipolar::TERNARY : fx::Bipolar::BINARY;
+}
+
 engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
-                                 const IntLayer* int_layer) {
+                                 const IntLayer* int_layer, const BipolarLayer* bipolar_layer) {
   engine::EngineConfig cfg;
   cfg.seed = spec.seed;
   cfg.kind = p.kind == UnitKind::KHOT  ? engine::EngineKind::KHOT
@@ -417,18 +441,39 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
     cfg.requant = int_requant_config(*int_layer, spec.requant);
     return cfg;
   }
-  if (has_k(p.kind)) {
-    cfg.weight = weight_khot(p);
+  if (is_bipolar(p.kind)) {
+    // xnor_pe MODE 1 / 2 on the v's (fixed<2,2>), the format with the engine's scale 2^e; the
+    // accumulator exact (the point file's default rule) and the MAC output the accumulator.
+    if (!bipolar_layer) {
+      throw std::invalid_argument("make_config: a binary / ternary point without its layer");
+    }
+    cfg.kind =
+        p.kind == UnitKind::TERNARY ? engine::EngineKind::TERNARY : engine::EngineKind::BINARY;
+    cfg.weight = fx::FxType::make_signed(2, 2);
+    cfg.bipolar = bipolar_layer->engine_type();
+    const std::int64_t a_max = std::max(-cfg.activation.raw_min(), cfg.activation.raw_max());
+    const auto bound =
+        static_cast<std::uint64_t>(cfg.in_features) * static_cast<std::uint64_t>(a_max);
+    const int width = fx::ceil_log2(bound + 1) + 1;
+    const int frac = cfg.activation.frac_bits() - bipolar_layer->exponent;
+    cfg.accumulator =
+        fx::FxType::make_signed(width, width - frac, fx::Rounding::TRN, fx::Overflow::WRAP);
+    cfg.output = cfg.accumulator;
   } else {
-    cfg.weight = p.weight;
-  }
-  cfg.output = p.output;
-  if (p.accumulator) {
-    cfg.accumulator = *p.accumulator;
-  } else {
-    // The exact default of the point file: a K-hot weight grows the sum as its fixed<W,I>.
-    const fx::FxType w = fx::FxType::make(p.weight.is_signed, p.weight.width, p.weight.int_bits);
-    cfg.accumulator = fx::accumulator_type(cfg.activation, w, cfg.in_features, fx::Overflow::WRAP);
+    if (has_k(p.kind)) {
+      cfg.weight = weight_khot(p);
+    } else {
+      cfg.weight = p.weight;
+    }
+    cfg.output = p.output;
+    if (p.accumulator) {
+      cfg.accumulator = *p.accumulator;
+    } else {
+      // The exact default of the point file: a K-hot weight grows the sum as its fixed<W,I>.
+      const fx::FxType w = fx::FxType::make(p.weight.is_signed, p.weight.width, p.weight.int_bits);
+      cfg.accumulator =
+          fx::accumulator_type(cfg.activation, w, cfg.in_features, fx::Overflow::WRAP);
+    }
   }
   if (p.bn != BnScaleKind::NONE) {
     engine::BnConfig bn;
@@ -439,6 +484,7 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
     }
     bn.bias = spec.bn.bias;
     bn.output = spec.bn.output;
+    if (p.bn_rounding) bn.output.rounding = *p.bn_rounding;
     bn.activation = spec.bn.activation;
     bn.clip = spec.bn.clip;
     bn.stages = spec.bn.stages;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "explore/sweep_spec.hpp"
+#include "fx/bipolar.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/engine/engine_config.hpp"
 
@@ -30,6 +31,8 @@ struct PointParams {
   fx::FxType activation;
   std::optional<fx::FxType> accumulator;  // nullopt: the exact default
   fx::FxType output;                      // with the rounding / overflow axes applied
+  // The output_rounding axis: its mode for the bn output too (nullopt: [bn] output's own).
+  std::optional<fx::Rounding> bn_rounding;
   int pe = engine::Hardware{}.pe, simd = engine::EngineConfig{}.simd;
   int mac_stages = engine::Hardware{}.mac_stages;
   BnScaleKind bn = BnScaleKind::NONE;
@@ -91,13 +94,19 @@ std::vector<DesignPoint> expand_sweep(const SweepSpec& spec, const ExpandOptions
 // Points with DesignPoint::valid().
 std::size_t valid_points(const std::vector<DesignPoint>& points);
 
-struct IntLayer;  // explore/int_point.hpp
+struct IntLayer;      // explore/int_point.hpp
+struct BipolarLayer;  // explore/bipolar_point.hpp
 
 // The engine configuration of one parameter set (not validated). An int point's depends on its
 // quantized layer (the output zero point, the multipliers' left shifts): `int_layer` is required
-// for kind = "int" (std::invalid_argument without it) and ignored otherwise.
+// for kind = "int" (std::invalid_argument without it) and ignored otherwise; likewise
+// `bipolar_layer` (its engine scale 2^e) for kind = "binary" / "ternary".
 engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
-                                 const IntLayer* int_layer = nullptr);
+                                 const IntLayer* int_layer = nullptr,
+                                 const BipolarLayer* bipolar_layer = nullptr);
+
+// fx's format of a binary / ternary point's kind.
+fx::Bipolar bipolar_kind(UnitKind k);
 
 // The K-hot / SPT weight type of a khot or spt point, unvalidated (K may exceed the magnitude
 // bits of an invalid point).

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "explore/bipolar_point.hpp"
 #include "explore/int_point.hpp"
 #include "explore/layer_workload.hpp"
 #include "explore/model_workload.hpp"
@@ -269,6 +270,64 @@ engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& poi
   return stim;
 }
 
+// kind = "binary" / "ternary": the float layer's weights quantized with one scale (alpha) for the
+// tensor (bipolar_point.hpp) on the xnor_pe engine; accuracy of the outputs as values (alpha
+// applied: the residual without bn, folded into the BN scale with bn) against the float layer.
+// Returns the stimulus (for the traces).
+engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint& point,
+                                  const EvaluateRequest& request, ResultRow* row) {
+  const engine::Elaboration& e = point.engines.front();
+  const engine::EngineConfig& cfg = e.point;
+  const BipolarLayer l =
+      quantize_bipolar_layer(*ctx.layer, bipolar_kind(point.params.kind), cfg.bn.has_value());
+  if (l.engine_type() != *cfg.bipolar) {
+    throw std::logic_error(
+        "the binary / ternary point's layer was quantized differently when "
+        "expanded");
+  }
+  row->set("weight_scale", l.scale);
+  const engine::Stimulus stim = bipolar_stimulus(*ctx.layer, l, cfg);
+  env::RunOptions options;
+  options.stimulus = &stim;
+  const env::RunSummary s = env::run_point(e, env::Backends::MODEL, options);
+  const env::BackendRun& run = s.runs.at(0);
+  if (!run.completed) throw std::runtime_error("the model run did not complete");
+  row->set("cycles", i64(run.cycles));
+  row->set("latency_ns", s.latency_ns(run));
+  row->set("end_to_end_cycles", i64(run.end_to_end_cycles()));
+  row->set("macs_per_s", s.macs_per_second(run));
+  row->set("model_mismatches", i64(run.scoreboard.mismatch_count));
+  const std::vector<double> reference = ctx.layer_products
+                                            ? float_reference(*ctx.layer, *ctx.layer_products, cfg)
+                                            : float_reference(*ctx.layer, cfg);
+  const std::vector<double> values = bipolar_output_values(l, run.output, cfg);
+  const Accuracy acc = compare_values(reference, values);
+  row->set("mse", acc.mse);
+  row->set("sqnr_db", acc.sqnr_db);
+  row->set("max_abs_error", acc.max_abs_error);
+  if (const LayerSource* src = ctx.spec->workload.source.get()) {
+    // The last layer's raws are the logits up to the positive factor alpha; a hidden layer's
+    // values are cast into the next layer's input type.
+    const std::vector<std::int64_t> logits =
+        src->last_layer() ? run.output : src->logits_from_layer_values(values);
+    row->set("classification_accuracy",
+             top1_accuracy(logits, src->file.model.layers.back().out_features, ctx.layer->labels));
+  }
+  row->set("acc_overflows", i64(s.coverage.accumulator.overflows));
+  row->set("output_overflows", i64(s.coverage.mac_requant.overflows));
+  row->set("bn_overflows", i64(s.coverage.bn_requant.overflows));
+  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
+  if (request.rtl) {
+    try {
+      rtl_check(ctx, point, stim, s, request.trace, row);
+    } catch (const std::exception& ex) {
+      row->set("rtl_status", std::string("failed"));
+      row->set("error", std::string("rtl: ") + ex.what());
+    }
+  }
+  return stim;
+}
+
 void write_traces(const EvaluateContext& ctx, const DesignPoint& point,
                   const engine::Stimulus& stim) {
   std::filesystem::create_directories(ctx.trace_dir);
@@ -347,7 +406,14 @@ ResultRow describe_parameters(const DesignPoint& point) {
     return row;
   }
   row.set("activation_type", cfg.activation.str());
-  row.set("weight_type", fx::type_str(cfg.weight));
+  if (cfg.bipolar) {
+    // The format's name; its per-tensor scale is the weight_scale column (set when the point
+    // runs), the engine's power-of-two part of it internal (explore/bipolar_point.hpp).
+    row.set("weight_type", std::string(fx::to_string(cfg.bipolar->kind)));
+    row.set("weight_bits", std::int64_t{cfg.bipolar->code_bits()});
+  } else {
+    row.set("weight_type", fx::type_str(cfg.weight));
+  }
   row.set("accumulator_type", cfg.accumulator.str());
   row.set("output_type", cfg.output.str());
   row.set("rounding", std::string(fx::to_string(cfg.output.rounding)));
@@ -399,7 +465,9 @@ ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point
     // Not even a configuration: the columns the parameters give directly.
     const PointParams& p = point.params;
     row.set("activation_type", p.activation.str());
-    if (p.kind == UnitKind::KHOT || p.kind == UnitKind::SPT) {
+    if (p.kind == UnitKind::BINARY || p.kind == UnitKind::TERNARY) {
+      row.set("weight_type", std::string(to_string(p.kind)));
+    } else if (p.kind == UnitKind::KHOT || p.kind == UnitKind::SPT) {
       row.set("weight_type", fx::type_str(weight_khot(p)));
     } else {
       row.set("weight_type", p.weight.str());
@@ -435,6 +503,12 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     }
     if (point.per_layer) {
       evaluate_model(ctx, point, request, &row);
+      row.set("status", std::string("ok"));
+      return row;
+    }
+    if (point.params.kind == UnitKind::BINARY || point.params.kind == UnitKind::TERNARY) {
+      const engine::Stimulus stim = evaluate_bipolar(ctx, point, request, &row);
+      if (request.trace) write_traces(ctx, point, stim);
       row.set("status", std::string("ok"));
       return row;
     }

@@ -13,8 +13,8 @@ namespace {
 // input is the previous one's output); the hardware axes and the weight format apply to every
 // layer.
 void check_model_axes(const TomlTable& a) {
-  for (const char* key : {"activation", "accumulator", "output", "rounding", "overflow", "simd",
-                          "affine_weights", "requant"}) {
+  for (const char* key : {"activation", "accumulator", "output", "rounding", "output_rounding",
+                          "overflow", "simd", "affine_weights", "requant"}) {
     if (const toml::node* n = a.find(key)) {
       a.fail(*n, key,
              "a model workload keeps each layer's own formats and SIMD; expected only kind, "
@@ -36,16 +36,21 @@ void check_layer_bn(const TomlTable& a, const Axes& ax, const LayerSource& src) 
   }
 }
 
-// kind = "int" (affine integer layers) is built for one layer only: a model or network
-// workload refuses it at the value that asks for it.
+// kind = "int" (affine integer layers), "binary" and "ternary" (per-tensor scaled weights of
+// the float layer) are built for one layer only: a model or network workload refuses them at the
+// value that asks for it.
 void refuse_int_kind(const TomlTable& a, const Axes& ax, const char* workload) {
   for (std::size_t i = 0; i < ax.kind.values.size(); ++i) {
-    if (ax.kind.values[i] == UnitKind::INT) {
+    const UnitKind k = ax.kind.values[i];
+    if (k == UnitKind::INT || k == UnitKind::BINARY || k == UnitKind::TERNARY) {
+      const bool affine = k == UnitKind::INT;
+      const std::string name = to_string(k);
       fail_at(a, ax.kind.where[i], "axes.kind",
-              std::string("\"int\" (affine integer) points are not built for kind = \"") +
-                  workload +
-                  "\" workloads yet; expected fx_mac, fx_mac_lut, khot or spt (an affine "
-                  "integer layer: kind = \"random\" or \"layer\")");
+              "\"" + name + "\" (" + (affine ? "affine integer" : name + " weight") +
+                  ") points are not built for kind = \"" + workload +
+                  "\" workloads yet; expected fx_mac, fx_mac_lut, khot or spt (" +
+                  (affine ? "an affine integer" : "a " + name) +
+                  " layer: kind = \"random\" or \"layer\")");
     }
   }
 }
@@ -84,7 +89,8 @@ std::string network_axis_hint(const std::string& key) {
     return "a block's SIMD is the lanes of its incoming stream: input_simd for the first block, "
            "the previous block's pe for the others";
   }
-  for (const char* k : {"activation", "accumulator", "output", "rounding", "overflow"}) {
+  for (const char* k :
+       {"activation", "accumulator", "output", "rounding", "output_rounding", "overflow"}) {
     if (key == k) {
       return "a network keeps the formats between its blocks (each block's input is the "
              "previous block's output)";
@@ -230,9 +236,10 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
     read_network_axes(spec, root);
     return;
   }
-  const TomlTable a = root.sub("axes", {"kind", "activation", "weight", "accumulator", "output",
-                                        "k", "affine_weights", "requant", "rounding", "overflow",
-                                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
+  const TomlTable a =
+      root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k",
+                        "affine_weights", "requant", "rounding", "output_rounding", "overflow",
+                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
   spec->axes_table = {a.where().line, a.where().column};
   Axes& ax = spec->axes;
   // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,
@@ -268,6 +275,19 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
       axis<fx::Rounding>(a, "rounding", {},
                          mode_axis<fx::Rounding>(a, "rounding", fx::parse_rounding,
                                                  "a rounding mode (TRN, RND, RND_CONV, ...)"));
+  // output_rounding: the same modes (RND_STOCH included) for the MAC output and the bn output.
+  if (const toml::node* n = a.find("output_rounding")) {
+    if (a.find("rounding")) {
+      a.fail(*n, "output_rounding",
+             "rounding is given too; expected one of rounding (the MAC output only) and "
+             "output_rounding (the MAC output and the bn output)");
+    }
+    ax.rounding = axis<fx::Rounding>(
+        a, "output_rounding", {},
+        mode_axis<fx::Rounding>(a, "output_rounding", fx::parse_rounding,
+                                "a rounding mode (TRN, RND, RND_CONV, ..., RND_STOCH)"));
+    ax.rounding_bn = true;
+  }
   ax.overflow =
       axis<fx::Overflow>(a, "overflow", {},
                          mode_axis<fx::Overflow>(a, "overflow", fx::parse_overflow,

@@ -15,11 +15,10 @@ namespace fxsim::explore {
 
 const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names() {
   static const std::vector<std::pair<std::string, UnitKind>> names = {
-      {"fx_mac", UnitKind::FX_MAC},
-      {"fx_mac_lut", UnitKind::FX_MAC_LUT},
-      {"khot", UnitKind::KHOT},
-      {"spt", UnitKind::SPT},
-      {"int", UnitKind::INT}};
+      {"fx_mac", UnitKind::FX_MAC},  {"fx_mac_lut", UnitKind::FX_MAC_LUT},
+      {"khot", UnitKind::KHOT},      {"spt", UnitKind::SPT},
+      {"int", UnitKind::INT},        {"binary", UnitKind::BINARY},
+      {"ternary", UnitKind::TERNARY}};
   return names;
 }
 

@@ -34,8 +34,10 @@ enum class Sampling { GRID, RANDOM };
 enum class WorkloadKind { RANDOM, LAYER, MODEL, NETWORK };
 // fx_mac_lut = the fx_mac engine mapped with synth_xilinx -nodsp (multipliers in LUTs): same
 // values and cycles as fx_mac, other resources. int = an affine integer layer: the fx_mac engine
-// on integers with int_requant after it instead of bn_act (explore/int_point.hpp).
-enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT };
+// on integers with int_requant after it instead of bn_act (explore/int_point.hpp). binary /
+// ternary = the float layer's weights quantized by fx::quantize_bipolar (one scale for the
+// tensor) on the engine's xnor_pe array (explore/bipolar_point.hpp).
+enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT, BINARY, TERNARY };
 // int points: the weights' scales, one for the tensor or one per output channel.
 enum class AffineWeights { PER_TENSOR, PER_CHANNEL };
 // int points: how the accumulators become outputs, int_requant's M0 x 2^-(B+n) or PyTorch's
@@ -49,7 +51,7 @@ const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names();
 const std::vector<std::pair<std::string, BnScaleKind>>& bn_scale_kind_names();
 const std::vector<std::pair<std::string, AffineWeights>>& affine_weights_names();
 const std::vector<std::pair<std::string, RequantMethod>>& requant_method_names();
-const char* to_string(UnitKind k);       // "fx_mac", "fx_mac_lut", "khot", "spt", "int"
+const char* to_string(UnitKind k);  // "fx_mac", "fx_mac_lut", "khot", "spt", "int", "binary", ...
 const char* to_string(BnScaleKind k);    // "none", "fixed", "khot"
 const char* to_string(AffineWeights a);  // "per_tensor", "per_channel"
 const char* to_string(RequantMethod m);  // "integer", "float"
@@ -99,6 +101,9 @@ struct Axes {
   Axis<AffineWeights> affine_weights;
   Axis<RequantMethod> requant;
   Axis<fx::Rounding> rounding;  // empty: output's own mode
+  // The axis was given as `output_rounding`: its mode applies to the bn output as well (fx_mac,
+  // fx_mac_lut, khot, spt points; docs/sweeps.md, "Rounding axis").
+  bool rounding_bn = false;
   Axis<fx::Overflow> overflow;  // empty: output's own mode
   Axis<int> pe, simd, mac_stages;
   Axis<BnScaleKind> bn;

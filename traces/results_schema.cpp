@@ -26,9 +26,12 @@ const std::vector<Column>& result_columns() {
       // parameters
       {"kind", T,
        "fx_mac (DSP multipliers) | fx_mac_lut (fx_mac with -nodsp) | khot | spt | int (affine "
-       "integer: fx_mac on integers + int_requant)"},
+       "integer: fx_mac on integers + int_requant) | binary | ternary (xnor_pe, no multiplier)"},
       {"activation_type", T, "activation (input) format, canonical fx string"},
-      {"weight_type", T, "weight format (fixed<...>, khot<W,I,K>, spt<W,I,K>)"},
+      {"weight_type", T, "weight format (fixed<...>, khot<W,I,K>, spt<W,I,K>, binary, ternary)"},
+      {"weight_scale", R,
+       "binary / ternary points: the weights' per-tensor scale alpha (fx::quantize_bipolar); "
+       "empty for the other kinds"},
       {"accumulator_type", T, "accumulator format; its overflow mode is ACC_O"},
       {"output_type", T, "MAC output format after the rounding/overflow axes"},
       {"k", I, "K of a K-hot / SPT weight; 0 for fixed-point weights"},
