@@ -34,7 +34,7 @@ void lane_requant(const std::int64_t* in, int n, int channels, int src_frac_bits
   const int folds = channels / lanes.pe;
   for (int p = 0; p < lanes.pe; ++p) {
     fx::Lfsr lfsr = fx::Lfsr::for_lane(lanes.seed, lanes.layer,
-                                        lanes.first_lane + static_cast<std::uint64_t>(p));
+                                       lanes.first_lane + static_cast<std::uint64_t>(p));
     fx::StochasticCaster caster(to, lfsr);
     for (int v = 0; v < n; ++v) {
       for (int f = 0; f < folds; ++f) {

@@ -6,8 +6,8 @@
 // f = o / PE (o = f * PE + p). Lane p of layer l owns one generator per requantizer that rounds
 // stochastically: fx::Lfsr::for_lane(seed, l, p) for the MAC output (the accumulator's requant to
 // out_type) and fx::Lfsr::for_lane(seed, l, PE + p) for bn_act's output, the layer engine's rule
-// (models/engine/lane_rounding.hpp: the two stages of one PE never share a stream). A lane's stream of
-// casts runs vector by vector, and within a vector fold by fold (f = 0 .. NF - 1): the order in
+// (models/engine/lane_rounding.hpp: the two stages of one PE never share a stream). A lane's stream
+// of casts runs vector by vector, and within a vector fold by fold (f = 0 .. NF - 1): the order in
 // which lane p of the hardware produces its outputs. Deterministic formats draw nothing.
 #pragma once
 
@@ -21,9 +21,9 @@ namespace fxsim::golden {
 
 // Where the random bits of one layer come from.
 struct StochasticLanes {
-  int pe = 1;               // lanes; must divide the layer's out_features
-  std::uint64_t seed = 1;   // the run's seed
-  std::uint64_t layer = 0;  // the layer's index in its network (0 = first)
+  int pe = 1;                    // lanes; must divide the layer's out_features
+  std::uint64_t seed = 1;        // the run's seed
+  std::uint64_t layer = 0;       // the layer's index in its network (0 = first)
   std::uint64_t first_lane = 0;  // lane p draws from for_lane(seed, layer, first_lane + p)
 };
 
@@ -32,9 +32,9 @@ bool rounds_stochastically(const DenseLayer& layer);
 
 // Requantizes a batch of raws `in` ([n][channels] row-major, src_frac_bits fraction bits) to
 // `to` into `out` in the lane order above: channel o in lane o mod lanes.pe. `to` with RND_STOCH
-// draws from one fx::Lfsr::for_lane(seed, layer, first_lane + p) per lane (created here, so each call starts
-// the lanes afresh); any other rounding is fx::cast_from_raw's. Throws std::invalid_argument
-// unless pe >= 1 divides channels.
+// draws from one fx::Lfsr::for_lane(seed, layer, first_lane + p) per lane (created here, so each
+// call starts the lanes afresh); any other rounding is fx::cast_from_raw's. Throws
+// std::invalid_argument unless pe >= 1 divides channels.
 void lane_requant(const std::int64_t* in, int n, int channels, int src_frac_bits,
                   const fx::FxType& to, const StochasticLanes& lanes, std::int64_t* out);
 

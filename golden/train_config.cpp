@@ -87,14 +87,21 @@ const std::vector<std::string>& table_keys(const std::string& table) {
 // An unknown key at the top level: the table(s) it belongs in when some table has such a key,
 // else every key of every table.
 std::string top_level_hint(const std::string& key) {
-  std::string in, all;
+  std::string all;
+  std::vector<std::string> tables;
   for (const auto& [table, keys] : config_tables()) {
     for (const std::string& k : keys) {
       all += (all.empty() ? "" : ", ") + table + "." + k;
-      if (k == key) in += (in.empty() ? "" : " or ") + ("[" + table + "]");
+      if (k == key) tables.push_back("[" + table + "]");
     }
   }
-  if (!in.empty()) return "`" + key + "` is a key of a table: put it under " + in;
+  if (!tables.empty()) {
+    std::string in = tables[0];  // "[a]", "[a] or [b]", "[a], [b] or [c]"
+    for (std::size_t i = 1; i < tables.size(); ++i) {
+      in += (i + 1 == tables.size() ? " or " : ", ") + tables[i];
+    }
+    return "`" + key + "` is a key of a table: put it under " + in;
+  }
   return "the tables' keys are " + all + " (docs/golden.md, `fxsim train`)";
 }
 

@@ -107,8 +107,8 @@ expect_fail "train: unknown key" 2 "fxsim train: $WORK/bad.toml:3: float.epochz:
 expected one of epochs, batch_size, learning_rate" "" train --config "$WORK/bad.toml" --out "$WORK/c"
 printf 'seed = 1\nepochs = 2\n' >"$WORK/top.toml"
 expect_fail "train: a table's key at the top level" 2 "top.toml:2: epochs: unknown key; expected \
-one of seed, data, model, float, qat, quant, export; \`epochs\` is a key of a table: put it under \
-[float] or [qat]" "" train --config "$WORK/top.toml" --out "$WORK/c"
+one of seed, data, model, float, qat, quant, binary, export; \`epochs\` is a key of a table: put it \
+under [float], [qat] or [binary]" "" train --config "$WORK/top.toml" --out "$WORK/c"
 head -c 200 "$WORK/a/model_ptq_e4.fxm" >"$WORK/short.fxm"
 expect_fail "verify: truncated model file" 2 "short.fxm: truncated" "" verify -m "$WORK/short.fxm"
 expect_fail "verify: more images than the golden results" 2 \

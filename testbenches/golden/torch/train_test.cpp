@@ -201,7 +201,8 @@ TEST(TrainConfigErrors, NameFileLineAndKey) {
   // At the top level: where a table's key belongs, else every key of every table.
   EXPECT_EQ(config_error("seed = 1\nepochs = 2\n"),
             "t.toml:2: epochs: unknown key; expected one of seed, data, model, float, qat, quant, "
-            "binary, export; `epochs` is a key of a table: put it under [float] or [qat]");
+            "binary, export; `epochs` is a key of a table: put it under [float], [qat] or "
+            "[binary]");
   EXPECT_EQ(config_error("dir = \"/data\"\n"),
             "t.toml:1: dir: unknown key; expected one of seed, data, model, float, qat, quant, "
             "binary, export; `dir` is a key of a table: put it under [data]");
