@@ -136,9 +136,10 @@ TEST_P(VerifyBipolar, ModelBackendMatchesTheBruteForceLogits) {
   EXPECT_EQ(r.layers[0].point.kind, GetParam().kind0);
   EXPECT_EQ(r.layers[1].point.kind, GetParam().kind1);
   // Hand-worked (docs/engine.md): NF x SF beats + (MAC_STAGES 2 + 1) + (STAGES 2 + 1).
-  // fc1: PE 2 over 4 outputs -> NF 2; SIMD 4 over 8 inputs -> SF 2 (ternary SIMD 3 -> SF 3).
+  // fc1: PE 2 over 4 outputs -> NF 2; SIMD 4 over 8 inputs -> SF 2 (the ternary and binary
+  // MLPs: SIMD 3 -> SF 3).
   // fc2: NF 2 (3 outputs), SF 1 (4 inputs, SIMD 4).
-  const std::uint64_t sf1 = GetParam().kind0 == engine::EngineKind::TERNARY ? 3 : 2;
+  const std::uint64_t sf1 = std::string(GetParam().name) == "bnn" ? 2 : 3;
   EXPECT_EQ(r.layers[0].single_image_cycles, 2 * sf1 + 6);
   EXPECT_EQ(r.layers[1].single_image_cycles, 2u + 6);
   EXPECT_EQ(r.layers[0].single_image_cycles, r.layers[0].formula_single_image_cycles);
