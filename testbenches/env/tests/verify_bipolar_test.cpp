@@ -1,7 +1,7 @@
 // fxsim verify of binary / ternary models (model file version 4) on the layer engine: the
 // hand-built BNN (binary weights x pixels -> threshold bits -> xnor-popcount -> bn logits), the
 // ternary-weight MLP and a binary-weight MLP (fixed-point activations, bn_act after each layer)
-// of testbenches/golden/bipolar_test_nets.hpp, written to a real model file with a real IDX
+// of testbenches/common/bipolar_test_nets.hpp, written to a real model file with a real IDX
 // image file. The golden logits are the brute-force ones (plain integer loops, independent of
 // models/units); every logit and every layer output must match on the model and the rtl backend,
 // the cycles are worked by hand, and a corrupted weight in the model file is caught.
@@ -17,8 +17,8 @@
 
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
+#include "testbenches/common/bipolar_test_nets.hpp"
 #include "testbenches/env/verify_model.hpp"
-#include "testbenches/golden/bipolar_test_nets.hpp"
 
 namespace fxsim::env {
 namespace {
