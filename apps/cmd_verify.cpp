@@ -61,10 +61,19 @@ nlohmann::json resources_json(const resources::ResourceEstimate& e) {
           {"lut_equivalent", e.lut_equivalent}};
 }
 
+// The input and weight format strings of a design point ("binary" activation bits, a bipolar
+// weight's "binary" / "ternary").
+std::string input_str(const engine::EngineConfig& p) {
+  return p.binary_activation ? "binary" : p.activation.str();
+}
+std::string weight_str(const engine::EngineConfig& p) {
+  return p.bipolar ? p.bipolar->str() : fx::type_str(p.weight);
+}
+
 // A layer's formats as its design point has them (the model file's types).
 nlohmann::json types_json(const engine::EngineConfig& p) {
-  return {{"input", p.activation.str()},
-          {"weight", fx::type_str(p.weight)},
+  return {{"input", input_str(p)},
+          {"weight", weight_str(p)},
           {"accumulator", p.accumulator.str()},
           {"output", p.output.str()}};
 }
@@ -103,24 +112,28 @@ nlohmann::json report_json(const env::VerifyReport& r) {
   nlohmann::json pe = nlohmann::json::array();
   for (const env::LayerVerify& l : r.layers) {
     pe.push_back(l.pe);
-    layers.push_back({{"name", l.name},
-                      {"in_features", l.in_features},
-                      {"out_features", l.out_features},
-                      {"pe", l.pe},
-                      {"simd", l.simd},
-                      {"types", types_json(l.point)},
-                      {"bn", bn_json(l.point)},
-                      {"requant", requant_json(l.point)},
-                      {"resources", resources_json(l.resources)},
-                      {"pe_variant", l.pe_variant},
-                      {"bn_variant", l.bn_variant},
-                      {"compute_cycles", l.compute_cycles},
-                      {"transfer_cycles", l.transfer_cycles},
-                      {"single_image_cycles", l.single_image_cycles},
-                      {"formula_single_image_cycles", l.formula_single_image_cycles},
-                      {"mismatches", l.mismatches},
-                      {"tlm_errors", l.tlm_errors},
-                      {"completed", l.completed}});
+    layers.push_back(
+        {{"name", l.name},
+         {"in_features", l.in_features},
+         {"out_features", l.out_features},
+         {"pe", l.pe},
+         {"simd", l.simd},
+         {"types", types_json(l.point)},
+         {"bn", bn_json(l.point)},
+         {"requant", requant_json(l.point)},
+         {"kind", std::string(engine::to_string(l.point.kind))},
+         {"threshold", l.point.threshold ? nlohmann::json(l.point.threshold->thresholds)
+                                         : nlohmann::json(nullptr)},
+         {"resources", resources_json(l.resources)},
+         {"pe_variant", l.pe_variant},
+         {"bn_variant", l.bn_variant},
+         {"compute_cycles", l.compute_cycles},
+         {"transfer_cycles", l.transfer_cycles},
+         {"single_image_cycles", l.single_image_cycles},
+         {"formula_single_image_cycles", l.formula_single_image_cycles},
+         {"mismatches", l.mismatches},
+         {"tlm_errors", l.tlm_errors},
+         {"completed", l.completed}});
   }
   return {{"model", r.model_path},
           {"backend", r.backend},
@@ -182,14 +195,19 @@ void print_formats(const env::VerifyReport& r) {
       "formats");
   for (const env::LayerVerify& l : r.layers) {
     const engine::EngineConfig& p = l.point;
-    fmt::print("{:<10} {} x {} -> {} -> {}\n", l.name, p.activation.str(), fx::type_str(p.weight),
-               p.accumulator.str(), p.output.str());
+    fmt::print("{:<10} {} x {} -> {} -> {}{}\n", l.name, input_str(p), weight_str(p),
+               p.accumulator.str(), p.output.str(),
+               p.is_bipolar() ? fmt::format(" (xnor_pe, kind {})", engine::to_string(p.kind)) : "");
     if (p.bn) {
       const std::string act = p.bn->activation == units::Activation::RELU_CLIP
                                   ? fmt::format("relu_clip at {}", p.bn->clip)
                                   : std::string(engine::to_string(p.bn->activation));
       fmt::print("{:<10} bn_act: scale {}, bias {} -> {}, {}\n", "", fx::type_str(p.bn->scale),
                  p.bn->bias.str(), p.bn->output.str(), act);
+    }
+    if (p.threshold) {
+      fmt::print("{:<10} threshold: T = {} -> {} (sign bit)\n", "", p.threshold->thresholds,
+                 p.threshold->output_format().str());
     }
     if (p.requant) {
       const engine::RequantConfig& q = *p.requant;
@@ -375,6 +393,14 @@ int verify_command(const VerifyCommandOptions& o) {
                 o.model);
     return kExitUsage;
   }
+  if (engine == "network" && file.is_bipolar()) {
+    print_error(kCommand,
+                "--engine network: {}: a binary / ternary model (model file version 4) runs on "
+                "the layer engine (xnor_pe with bn_act or threshold after each MAC array; the "
+                "network engine has no xnor_pe stage); expected --engine layer",
+                o.model);
+    return kExitUsage;
+  }
   if (engine == "network") return verify_network_command(o, file);
   if (!file.model.dense_only()) {
     print_error(kCommand,
@@ -500,6 +526,10 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "An affine integer model (an affine variant of `fxsim train`, model file version 3) runs\n"
       "on the layer engine only: each layer's MAC array multiplies the integers and one\n"
       "int_requant per layer applies its folded bias and M0 x 2^-(B+n) multipliers (SIMD 8).\n"
+      "A binary / ternary model (`fxsim train` [binary], model file version 4) runs on the\n"
+      "layer engine only: each layer on xnor_pe (kind binary, ternary or xnor) with bn_act or,\n"
+      "for a BNN's hidden layers, threshold (T = 1); every layer's outputs are also checked\n"
+      "against the golden model's reference inference (golden/bipolar_network).\n"
       "With --engine network (a CNN's default; an MLP's too on request) the model becomes a\n"
       "streaming network (`fxsim network-from-model`: conv, pool and dense blocks) folded by\n"
       "--pe / --simd or by the auto-folding rule (--target-interval, --lut-budget, --dsp-budget),\n"

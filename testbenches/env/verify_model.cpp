@@ -13,6 +13,7 @@
 #include "models/engine/latency.hpp"
 #include "models/engine/stimulus.hpp"
 #include "testbenches/env/affine_layer_point.hpp"
+#include "testbenches/env/bipolar_layer_point.hpp"
 #include "util/forked_tasks.hpp"
 
 namespace fxsim::env {
@@ -71,33 +72,74 @@ env::Backends backends_of(env::BackendKind k) {
 constexpr int kAffineSimd = 8;
 
 // A layer of the model as verify runs it on the layer engine: its name and shape, and how its
-// design point and buffers are made (a fixed-point dense layer with its own SIMD and bn_act, or
-// an affine integer layer with [requant]).
+// design point and buffers are made (a fixed-point dense layer with its own SIMD and bn_act, an
+// affine integer layer with [requant], or a binary / ternary layer on xnor_pe with [bn] or
+// [threshold]).
 struct VerifyLayer {
   std::string name;
   int in_features = 0, out_features = 0, simd = 0;
   std::function<engine::EngineConfig(const engine::Hardware&, int batch)> point;
   std::function<engine::Stimulus(const engine::EngineConfig&, std::vector<std::int64_t>)> stimulus;
+  // The golden model's own outputs of the layer for one input vector (empty: the engine's
+  // scoreboard is the layer's only check). Every image's hardware output is compared with it, and
+  // a difference counts as a mismatch of the layer.
+  std::function<std::vector<std::int64_t>(const std::vector<std::int64_t>&)> reference;
 };
+
+// Differences between a batch's hardware outputs and the layer's golden reference, image by
+// image (a missing output counts as different).
+std::uint64_t reference_mismatches(const VerifyLayer& layer, const std::vector<std::int64_t>& in,
+                                   const std::vector<std::int64_t>& out, int batch) {
+  std::uint64_t wrong = 0;
+  const auto n_in = static_cast<std::size_t>(layer.in_features);
+  const auto n_out = static_cast<std::size_t>(layer.out_features);
+  for (std::size_t b = 0; b < static_cast<std::size_t>(batch); ++b) {
+    const std::vector<std::int64_t> x(in.begin() + static_cast<std::ptrdiff_t>(b * n_in),
+                                      in.begin() + static_cast<std::ptrdiff_t>((b + 1) * n_in));
+    const std::vector<std::int64_t> want = layer.reference(x);
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const std::size_t at = b * n_out + o;
+      wrong += at >= out.size() || out[at] != want[o] ? 1 : 0;
+    }
+  }
+  return wrong;
+}
 
 std::vector<VerifyLayer> verify_layers(const golden::ModelFile& file) {
   std::vector<VerifyLayer> layers;
   for (const golden::DenseLayer& l : file.model.layers) {
     layers.push_back(
-        {l.name, l.in_features, l.out_features, l.simd,
+        {l.name,
+         l.in_features,
+         l.out_features,
+         l.simd,
          [&l](const engine::Hardware& hw, int batch) { return layer_point(l, hw, batch); },
          [&l](const engine::EngineConfig& cfg, std::vector<std::int64_t> in) {
            return layer_stimulus(l, cfg, std::move(in));
-         }});
+         },
+         {}});
   }
   for (const golden::AffineDense& l : file.affine) {
-    layers.push_back({l.name, l.in_features, l.out_features, std::min(kAffineSimd, l.in_features),
+    layers.push_back({l.name,
+                      l.in_features,
+                      l.out_features,
+                      std::min(kAffineSimd, l.in_features),
                       [&l](const engine::Hardware& hw, int batch) {
                         return affine_layer_point(l, hw, kAffineSimd, batch);
                       },
                       [&l](const engine::EngineConfig& cfg, std::vector<std::int64_t> in) {
                         return affine_layer_stimulus(l, cfg, std::move(in));
-                      }});
+                      },
+                      {}});
+  }
+  for (const golden::BipolarDense& l : file.bipolar.layers) {
+    layers.push_back(
+        {l.name, l.in_features, l.out_features, l.simd,
+         [&l](const engine::Hardware& hw, int batch) { return bipolar_layer_point(l, hw, batch); },
+         [&l](const engine::EngineConfig& cfg, std::vector<std::int64_t> in) {
+           return bipolar_layer_stimulus(l, cfg, std::move(in));
+         },
+         [&l](const std::vector<std::int64_t>& x) { return golden::reference_bipolar(l, x); }});
   }
   return layers;
 }
@@ -127,6 +169,8 @@ std::vector<std::int64_t> run_layers(const std::vector<VerifyLayer>& model, cons
   for (std::size_t i = 0; i < model.size(); ++i) {
     const VerifyLayer& layer = model[i];
     const engine::EngineConfig cfg = layer.point(hw[i], batch);
+    std::vector<std::int64_t> layer_input;
+    if (layer.reference) layer_input = input;
     const engine::Stimulus stim = layer.stimulus(cfg, std::move(input));
     env::RunOptions run_options;
     run_options.stimulus = &stim;
@@ -141,6 +185,8 @@ std::vector<std::int64_t> run_layers(const std::vector<VerifyLayer>& model, cons
       lv.transfer_cycles += run.load_cycles + run.readback_cycles;
     }
     lv.mismatches += run.scoreboard.mismatch_count;
+    if (layer.reference)
+      lv.mismatches += reference_mismatches(layer, layer_input, run.output, batch);
     lv.tlm_errors += run.tlm_errors + run.bus_errors.size();
     lv.completed = lv.completed && run.completed;
     lv.pe_variant = run.pe_variant;
@@ -159,7 +205,7 @@ void check_request(const golden::ModelFile& file, const std::string& model_path,
                       ": the model file holds no golden test results to compare with; export it "
                       "from `fxsim train` (golden results are written with every model)");
   }
-  if (file.model.layers.empty() && !file.is_affine()) {
+  if (file.model.layers.empty() && !file.is_affine() && !file.is_bipolar()) {
     throw VerifyError(model_path + ": the model has no layers");
   }
   try {

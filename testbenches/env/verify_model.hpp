@@ -2,8 +2,9 @@
 // docs/engine.md (initiator -> TLM -> accelerator -> model or Verilated RTL backend), layer by
 // layer, each layer's hardware outputs feeding the next; every layer checked bit-exactly by the
 // scoreboard against models/units, the last layer's logits against the golden logits stored in
-// the model file (the LibTorch integer inference), and the hardware's accuracy against the golden
-// accuracy on the same images.
+// the model file (the LibTorch integer inference; for a binary / ternary model, golden/
+// bipolar_network's reference inference also checks every layer's outputs), and the hardware's
+// accuracy against the golden accuracy on the same images.
 #pragma once
 
 #include <cstdint>
@@ -55,7 +56,9 @@ struct LayerVerify {
   std::uint64_t transfer_cycles = 0;              // bus cycles of loads and read-backs, summed
   std::uint64_t single_image_cycles = 0;          // CYCLES of one image alone (batch 1), measured
   std::uint64_t formula_single_image_cycles = 0;  // engine::compute_cycles(cfg, 1)
-  std::uint64_t mismatches = 0;  // scoreboard: hardware vs models/units on the same input
+  // scoreboard: hardware vs models/units on the same input; for a binary / ternary layer (model
+  // file version 4) also every output vs golden::reference_bipolar on the same input
+  std::uint64_t mismatches = 0;
   std::uint64_t tlm_errors = 0;
   bool completed = true;
 };
