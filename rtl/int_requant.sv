@@ -78,14 +78,16 @@ module int_requant #(
   assign in_ready = advance;
   assign fire     = in_valid && advance;
 
-  // ---- parameter memory and the fold counter (fold_param_mem) ----------------------------------
+  // ---- parameter memory and the fold counter ------------------------------------------------
+  logic [PE*WORD-1:0] mem[NF];
+  logic [BAW-1:0] f;
   logic [PE*WORD-1:0] word;
-  fold_param_mem #(
-      .W(PE * WORD),
-      .NF(NF)
-  ) u_params (
-      .clk, .rst_n, .fire, .wr_en, .wr_addr, .wr_data, .word
-  );
+  always_ff @(posedge clk) if (wr_en) mem[wr_addr] <= wr_data;
+  assign word = mem[f];
+  always_ff @(posedge clk) begin
+    if (!rst_n || wr_en) f <= '0;
+    else if (fire) f <= f == BAW'(NF - 1) ? '0 : f + 1'b1;
+  end
 
   // ---- per lane: multiply (stage P), round (stage R), zero point and clamp (stage Y) -----------
   logic v_p, v_r;

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "models/resources/dsp_inference.hpp"
-#include "models/resources/memory.hpp"
 
 namespace fxsim::resources {
 
@@ -33,18 +32,6 @@ void shift_add(int terms, int in_bits, int shift_bits, int sum_w, int count, Cos
     one += add_sub_term(sum_w, k);
   }
   t.logic += count * one;
-}
-
-ResourceEstimate fold_param_memory(int width, int folds, Family family, CostTally& t) {
-  const ResourceEstimate e = registered_address_memory_cost(width, folds, family);
-  if (folds > 1) {
-    int bits = 0;
-    while ((1 << bits) < folds) ++bits;
-    t.ff += bits * (e.lutram > 0 ? 2 : 1);
-    t.logic += adder(bits);
-    t.logic.lut += bits;
-  }
-  return e;
 }
 
 }  // namespace fxsim::resources

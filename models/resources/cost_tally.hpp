@@ -28,11 +28,4 @@ void multiplier(int a, int b, Family family, bool use_dsp, int count, CostTally&
 // shifter per term and its conditional add/subtract.
 void shift_add(int terms, int in_bits, int shift_bits, int sum_w, int count, CostTally& t);
 
-// rtl/fold_param_mem.sv: a unit's per-channel parameter memory, `folds` words of `width` bits read
-// asynchronously at its fold counter (registered_address_memory_cost), which this returns; the
-// counter goes to t: clog2(folds) FFs, an incrementer and its wrap compare. yosys keeps the
-// counter's register twice when the memory is LUT RAM (once as the counter, once as the read
-// address it moved back out of the memory). One word: a register, no counter.
-ResourceEstimate fold_param_memory(int width, int folds, Family family, CostTally& t);
-
 }  // namespace fxsim::resources

@@ -61,8 +61,8 @@ inline constexpr double kPartialAdderLutPerBit = 0.515;
 // 4:1 mux levels and four AW + 2-bit words: nudge, mask, remainder compare and round; plus the
 // saturating left shifter when built; SINGLE: the shifter of the XW + 1-bit product by T in 4:1
 // mux levels, with the left shifter when built), + bias, + ZP and the clamp folded into those
-// coefficients; the pipeline registers; the parameter memory and its fold counter
-// (rtl/fold_param_mem.sv: resources::fold_param_memory).
+// coefficients; the pipeline registers; the parameter memory (NF words of PE channels, read
+// asynchronously at the fold register) and the fold counter.
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool use_dsp) {
   const IntRequantConfig c = IntRequantConfig::from(resolved);
   const Widths w = widths_of(c);
@@ -99,7 +99,14 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   t.ff += r_depth * (c.pe * w.r + 1);
   t.ff += (c.stages - p_depth - r_depth) * (c.pe * c.out.width + 1);
   t.logic.lut += c.stages;  // the valid bits' reset
-  resources::ResourceEstimate e = resources::fold_param_memory(c.pe * word, c.folds(), family, t);
+  resources::ResourceEstimate e =
+      resources::registered_address_memory_cost(c.pe * word, c.folds(), family);
+  if (c.folds() > 1) {
+    const int bits = clog2(c.folds());
+    t.ff += bits;  // the fold counter
+    t.logic += resources::adder(bits);
+    t.logic.lut += bits;
+  }
   t.logic.lut += 2;  // advance, fire
   e += t.rounded();
   return e;
@@ -109,7 +116,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "int_requant";
   u.top_module = "int_requant";
-  u.rtl_files = {"fx_pipe.sv", "fold_param_mem.sv", "int_requant.sv"};
+  u.rtl_files = {"fx_pipe.sv", "int_requant.sv"};
   ParamSpec rounding{"ROUNDING", 0, 0, 1,
                      "0 double (gemmlowp / TFLite: high multiply, then a rounding shift), 1 "
                      "single (one rounding, ties up)"};

@@ -49,7 +49,9 @@ double count_luts(int bits) {
 // the registers of STAGES: STAGES >= 2 the PE x T comparison bits, then the PE x OUT_W result and
 // its delay stages, each stage with its valid bit; a result chain of 3 or more registers (no
 // reset, one enable) is one SRL16E a bit instead (yosys's shregmap on xc7); the threshold memory
-// and its fold counter (rtl/fold_param_mem.sv: resources::fold_param_memory).
+// (NF words of PE channels, read asynchronously at the fold register: models/resources/memory's
+// rule) and the fold counter, whose register yosys keeps twice when the memory is LUT RAM (once
+// as the counter, once as the read address it moved back out of the memory).
 resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family family, bool) {
   const ThresholdConfig c = ThresholdConfig::from(resolved);
   resources::CostTally t;
@@ -66,7 +68,13 @@ resources::ResourceEstimate cost(const ParamMap& resolved, resources::Family fam
   }
   t.logic.lut += c.stages;  // the valid bits' reset
   resources::ResourceEstimate e =
-      resources::fold_param_memory(c.pe * c.word_width(), c.folds(), family, t);
+      resources::registered_address_memory_cost(c.pe * c.word_width(), c.folds(), family);
+  if (c.folds() > 1) {
+    const int bits = clog2(c.folds());
+    t.ff += bits * (e.lutram > 0 ? 2 : 1);  // the fold counter (and its copy)
+    t.logic += resources::adder(bits);
+    t.logic.lut += bits;
+  }
   t.logic.lut += 2;  // advance, fire
   e += t.rounded();
   return e;
@@ -76,7 +84,7 @@ UnitSpec make_spec() {
   UnitSpec u;
   u.name = "threshold";
   u.top_module = "threshold";
-  u.rtl_files = {"fx_pipe.sv", "fold_param_mem.sv", "threshold.sv"};
+  u.rtl_files = {"fx_pipe.sv", "threshold.sv"};
   u.params = {{"PE", 1, 1, 64, "lanes (channels) per beat"},
               {"CH", 4, 1, 4096, "output channels (threshold memory words: CH / PE)"},
               {"X_W", 16, 2, 32, "word length of the signed accumulator (thresholds: X_W + 1)"},
