@@ -118,7 +118,7 @@ fi
 
 # --help lists the named values of every enumerated parameter.
 run_fxsim '' synth --help
-for line in '  Q          0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO' \
+for line in '  Q          0 RND, 1 RND_ZERO, 2 RND_MIN_INF, 3 RND_INF, 4 RND_CONV, 5 TRN, 6 TRN_ZERO, 7 RND_STOCH' \
   '  O          0 SAT, 1 SAT_ZERO, 2 SAT_SYM, 3 WRAP, 4 WRAP_SM' \
   '  ACT        0 none, 1 relu, 2 relu_clip, 3 hardtanh, 4 sign' '  SCALE_KIND 0 fixed, 1 khot' \
   '  STYLE      0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM'; do
