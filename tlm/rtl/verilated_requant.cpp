@@ -1,128 +1,26 @@
 #include "tlm/rtl/verilated_requant.hpp"
 
-#include <algorithm>
-#include <cstring>
-#include <stdexcept>
-#include <string>
-
 namespace fxsim::tlm_rtl {
-namespace {
-
-// The `width` bits (<= 64) at bit `lsb` of a port image (port_image.hpp's layout).
-std::uint64_t get_field(const std::uint32_t* words, int lsb, int width) {
-  std::uint64_t v = 0;
-  int done = 0;
-  while (done < width) {
-    const int word = (lsb + done) / 32, bit = (lsb + done) % 32;
-    const int take = std::min(width - done, 32 - bit);
-    v |= (static_cast<std::uint64_t>(words[word] >> bit) & verilated::low_mask(take)) << done;
-    done += take;
-  }
-  return v;
-}
-
-int find_port(const verilated::PortModel& m, const char* name) {
-  for (int i = 0; i < m.port_count(); ++i) {
-    if (std::strcmp(m.port_name(i), name) == 0) return i;
-  }
-  throw std::invalid_argument(std::string("rtl backend: the int_requant variant has no port ") +
-                              name);
-}
-
-}  // namespace
 
 VerilatedRequant::VerilatedRequant(const verilated::PortVariant& variant,
                                    const units::IntRequantConfig& cfg, const char* instance)
-    : cfg_(cfg), model_(variant.make(instance)) {
-  const verilated::PortModel& m = *model_;
-  clk_ = find_port(m, "clk");
-  rst_n_ = find_port(m, "rst_n");
-  in_valid_ = find_port(m, "in_valid");
-  in_ready_ = find_port(m, "in_ready");
-  in_data_ = find_port(m, "in_data");
-  out_valid_ = find_port(m, "out_valid");
-  out_ready_ = find_port(m, "out_ready");
-  out_data_ = find_port(m, "out_data");
-  wr_en_ = find_port(m, "wr_en");
-  wr_addr_ = find_port(m, "wr_addr");
-  wr_data_ = find_port(m, "wr_data");
-  in_words_.assign(static_cast<std::size_t>(verilated::port_words(cfg.pe * cfg.acc_w)), 0);
-  out_words_.assign(static_cast<std::size_t>(verilated::port_words(cfg.pe * cfg.out.width)), 0);
-}
-
-void VerilatedRequant::clock() {
-  set_bit(clk_, true);
-  model_->eval();
-  set_bit(clk_, false);
-  model_->eval();
-}
-
-void VerilatedRequant::reset() {
-  set_bit(rst_n_, false);
-  set_bit(in_valid_, false);
-  set_bit(out_ready_, true);
-  set_bit(wr_en_, false);
-  set_bit(clk_, false);
-  model_->eval();
-  clock();
-  clock();
-  set_bit(rst_n_, true);
-  model_->eval();
-}
+    : cfg_(cfg),
+      lanes_(variant, "int_requant",
+             LaneUnitShape{cfg.pe, cfg.acc_w, cfg.out.width, cfg.folds(), cfg.word_width()},
+             instance) {}
 
 void VerilatedRequant::load(const std::int64_t* multipliers, const std::int64_t* biases,
                             int channels) {
   const int word = cfg_.word_width();
-  words_.reset(static_cast<std::size_t>(cfg_.folds()), cfg_.pe * word);
+  verilated::PortImages& words = lanes_.fresh_words();
   for (int c = 0; c < channels; ++c) {
-    std::uint32_t* w = words_.at(static_cast<std::size_t>(c / cfg_.pe));
+    std::uint32_t* w = words.at(static_cast<std::size_t>(c / cfg_.pe));
     const int lsb = (c % cfg_.pe) * word;
     verilated::or_field(w, lsb, cfg_.bias_lsb(), static_cast<std::uint64_t>(multipliers[c]));
     verilated::or_field(w, lsb + cfg_.bias_lsb(), cfg_.bias_w,
                         static_cast<std::uint64_t>(biases[c]));
   }
-  set_bit(in_valid_, false);
-  set_bit(wr_en_, true);
-  for (int f = 0; f < cfg_.folds(); ++f) {
-    const std::uint32_t addr[2] = {static_cast<std::uint32_t>(f), 0};
-    model_->set(wr_addr_, addr);
-    model_->set(wr_data_, words_.at(static_cast<std::size_t>(f)));
-    set_bit(clk_, false);
-    model_->eval();
-    clock();
-  }
-  set_bit(wr_en_, false);
-  model_->eval();
-}
-
-verilated::UnitSample VerilatedRequant::step(bool valid, const std::uint64_t* acc,
-                                             std::uint64_t* out) {
-  set_bit(in_valid_, valid);
-  if (valid) {  // the lanes only matter when offered
-    std::fill(in_words_.begin(), in_words_.end(), 0);
-    // or_lanes reads int64; the lanes' bits are what matter (it masks them to ACC_W).
-    verilated::or_lanes(in_words_.data(), reinterpret_cast<const std::int64_t*>(acc), cfg_.pe,
-                        cfg_.acc_w);
-    model_->set(in_data_, in_words_.data());
-  }
-  set_bit(clk_, false);
-  model_->eval();
-  verilated::UnitSample u;
-  std::uint32_t bit = 0;
-  model_->get(in_ready_, &bit);
-  u.in_ready = bit != 0;
-  model_->get(out_valid_, &bit);
-  u.out_valid = bit != 0;
-  model_->get(out_data_, out_words_.data());
-  for (int p = 0; p < cfg_.pe; ++p) {
-    out[p] = get_field(out_words_.data(), p * cfg_.out.width, cfg_.out.width);
-  }
-  return u;
-}
-
-void VerilatedRequant::rise() {
-  set_bit(clk_, true);
-  model_->eval();
+  lanes_.write_words();
 }
 
 }  // namespace fxsim::tlm_rtl
