@@ -184,13 +184,18 @@ std::vector<std::int64_t> reference_bipolar(const BipolarDense& l,
                      std::to_string(l.in_features));
   }
   const units::XnorPeConfig pe = l.pe_config();
+  // Built once a layer: bn_config() copies the layer's weights (bn_stage_layer), which per
+  // output made the reference quadratic in the layer size.
+  const bool thresholds = l.binary_output();
+  const units::ThresholdConfig tc = thresholds ? l.threshold_config() : units::ThresholdConfig{};
+  const units::BnActConfig bc = thresholds ? units::BnActConfig{} : l.bn_config();
   std::vector<std::int64_t> out(l.out_features);
   for (int o = 0; o < l.out_features; ++o) {
     const std::int64_t x = units::xnor_dot(pe, input, row_codes(l, o)).data;
-    if (l.binary_output()) {
-      out[o] = units::threshold(l.threshold_config(), x, l.thresholds[o]);
+    if (thresholds) {
+      out[o] = units::threshold(tc, x, l.thresholds[o]);
     } else {
-      out[o] = units::bn_act(l.bn_config(), x, l.bn->scale_raw[o], {}, l.bn->bias_raw[o]).y;
+      out[o] = units::bn_act(bc, x, l.bn->scale_raw[o], {}, l.bn->bias_raw[o]).y;
     }
   }
   return out;
