@@ -323,6 +323,9 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "and outputs, int_requant) with the axes affine_weights = per_tensor | per_channel and\n"
       "requant = integer | float, and a [requant] table (m0_bits, rounding, stages); random\n"
       "and layer workloads only (docs/sweeps.md, \"Affine integer points\").\n"
+      "kind = \"binary\" | \"ternary\" | \"xnor\" add xnor_pe points (xnor: binary weights and\n"
+      "activations); activation_unit = bn_act | threshold and thresholds = T put the threshold\n"
+      "unit after their array (docs/sweeps.md, \"XNOR and threshold points\").\n"
       "Exit codes: 0 the sweep ran (failed points are recorded in the results); 1 it could not\n"
       "run; 2 a bad sweep file (FILE:LINE:COLUMN: key: ...), no valid point, an invalid point\n"
       "with --strict, or bad options.\n"
@@ -334,6 +337,7 @@ void add_sweep_command(CLI::App& app, CommandStatus& status) {
       "  fxsim sweep my.toml --out shard3 --shard 3/8 --jobs 2\n"
       "  fxsim sweep docs/examples/sweep_network_small.toml\n"
       "  fxsim sweep docs/examples/sweep_int_fixed_khot.toml\n"
+      "  fxsim sweep docs/examples/sweep_xnor.toml\n"
       "  fxsim sweep my.toml --out /shared/me/my --slurm --tasks 16 --time 1:00:00 \\\n"
       "      --sbatch-arg=--account=lab --sbatch-arg=--cpus-per-task=4\n"
       "  fxsim status /shared/me/my");

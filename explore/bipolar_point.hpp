@@ -10,6 +10,11 @@
 //               scale quantized into [bn] scale: scale_c x r (the BN scale's range is kept);
 //               the bn output values are the point's values.
 // The activations are the float inputs cast into the activation axis' format, as for fx_mac.
+// Kind "xnor" (xnor_pe MODE 0) binarizes the activations too, as XNOR-Net: a = sign(x) with
+// sign(0) = +1 (the engine's bit 1 = +1, 0 = -1), one scale beta = mean |x| over the whole input
+// tensor (batch x in); the product alpha beta then takes alpha's place above (split into 2^e and
+// a residual with bn; the factor of an output value without bn).
+// Threshold points (explore/threshold_point.hpp) have no bn: e = 0, their outputs are levels.
 #pragma once
 
 #include <cstdint>
@@ -24,22 +29,36 @@ namespace fxsim::explore {
 
 struct BipolarLayer {
   fx::Bipolar kind = fx::Bipolar::BINARY;
-  double scale = 1.0;                   // alpha: the per-tensor scale of quantize_bipolar
-  int exponent = 0;                     // e of the engine's weight scale 2^e (0 without bn)
-  std::vector<int> v;                   // out x in, in {-1, +1} or {-1, 0, +1}
-  double residual() const;              // alpha / 2^e: the part of alpha the engine does not take
+  double scale = 1.0;  // alpha: the per-tensor scale of quantize_bipolar
+  // xnor: the activations are binarized too, with this per-tensor scale beta = mean |x| (1 for
+  // binary / ternary, whose activations are fixed point).
+  bool binary_activation = false;
+  double activation_scale = 1.0;
+  int exponent = 0;    // e of the engine's weight scale 2^e (0 without bn)
+  std::vector<int> v;  // out x in, in {-1, +1} or {-1, 0, +1}
+  double output_scale() const { return scale * activation_scale; }  // alpha beta
+  double residual() const;              // alpha beta / 2^e: the part the engine does not take
   fx::BipolarType engine_type() const;  // the engine's weight format: kind with scale 2^e
 };
 
-BipolarLayer quantize_bipolar_layer(const FloatLayer& f, fx::Bipolar kind, bool bn);
+// binary_activation: kind xnor (kind must then be binary).
+BipolarLayer quantize_bipolar_layer(const FloatLayer& f, fx::Bipolar kind, bool bn,
+                                    bool binary_activation = false);
+
+// xnor's activation scale beta = mean |x| over the tensor, and the bits: 1 (+1) for x >= 0,
+// 0 (-1) for x < 0.
+double binary_activation_scale(const std::vector<double>& x);
+std::vector<std::int64_t> binarize_activations(const std::vector<double>& x);
 
 // The engine's buffers: weights the v's (words: xnor_pe's codes), inputs cast into
-// cfg.activation, with bn the BN scale x residual and the BN bias cast into [bn]'s formats.
+// cfg.activation (xnor: binarize_activations), with bn the BN scale x residual and the BN bias
+// cast into [bn]'s formats. [threshold]'s parameters are threshold_point.hpp's.
 engine::Stimulus bipolar_stimulus(const FloatLayer& f, const BipolarLayer& l,
                                   const engine::EngineConfig& cfg);
 
 // The engine's raw outputs (cfg.final_output()) as values of the float layer: without bn the
-// accumulator's value times the residual (alpha: e = 0), with bn the bn output's values.
+// accumulator's value times the residual (alpha beta: e = 0), with bn the bn output's values,
+// with [threshold] the levels 0..T.
 std::vector<double> bipolar_output_values(const BipolarLayer& l,
                                           const std::vector<std::int64_t>& raw,
                                           const engine::EngineConfig& cfg);

@@ -21,6 +21,7 @@ namespace {
 // Axis positions in grid order (the last varies fastest).
 enum AxisId {
   KIND,
+  ACT_UNIT,  // with KIND the outer level: the other axes' sizes depend on both
   WEIGHT,
   K,
   AFFINE_WEIGHTS,
@@ -34,6 +35,7 @@ enum AxisId {
   SIMD,
   MAC_STAGES,
   BN,
+  THRESHOLDS,
   CLOCK,
   FAMILY,
   AXIS_COUNT
@@ -45,22 +47,36 @@ constexpr std::uint64_t kRtlStream = 0x52544C434845434Bull;
 constexpr std::uint64_t kMaxGrid = 10'000'000;
 
 bool has_k(UnitKind k) { return k == UnitKind::KHOT || k == UnitKind::SPT; }
-bool is_bipolar(UnitKind k) { return k == UnitKind::BINARY || k == UnitKind::TERNARY; }
+bool is_bipolar(UnitKind k) {
+  return k == UnitKind::BINARY || k == UnitKind::TERNARY || k == UnitKind::XNOR;
+}
 
 // An int point's accumulator is int32 and its requantizer int_requant: the accumulator,
 // rounding and overflow axes are not its (as k is not fx_mac's); affine_weights and requant are
 // its only.
-// Binary / ternary points take their weights from the float layer (no weight axis) and their
-// accumulator (exact) and MAC output (the accumulator) from the engine: no weight, accumulator,
-// output, rounding or overflow axis either.
-std::array<std::size_t, AXIS_COUNT> sizes_for(const Axes& a, UnitKind kind) {
+// Binary / ternary / xnor points take their weights from the float layer (no weight axis) and
+// their accumulator (exact) and MAC output (the accumulator) from the engine: no weight,
+// accumulator, output, rounding or overflow axis either; xnor's activations are bits (no
+// activation axis). activation_unit applies to them only; a threshold point takes the
+// thresholds axis and no bn (the threshold unit is in bn_act's place).
+std::size_t unit_count(const Axes& a, UnitKind kind) {
+  return is_bipolar(kind) ? a.activation_unit.values.size() : 1;
+}
+
+ActivationUnit unit_at(const Axes& a, UnitKind kind, std::size_t u) {
+  return is_bipolar(kind) ? a.activation_unit.values[u] : ActivationUnit::BN_ACT;
+}
+
+std::array<std::size_t, AXIS_COUNT> sizes_for(const Axes& a, UnitKind kind, ActivationUnit unit) {
   const bool affine = kind == UnitKind::INT || is_bipolar(kind);
+  const bool threshold = unit == ActivationUnit::THRESHOLD;
   return {1,
+          1,
           is_bipolar(kind) ? 1 : a.weight.values.size(),
           has_k(kind) ? a.k.values.size() : 1,
           affine ? a.affine_weights.values.size() : 1,
           affine ? a.requant.values.size() : 1,
-          a.activation.values.size(),
+          kind == UnitKind::XNOR ? 1 : a.activation.values.size(),
           affine ? 1 : a.accumulator.values.size(),
           is_bipolar(kind) ? 1 : a.output.values.size(),
           affine ? 1 : std::max<std::size_t>(1, a.rounding.values.size()),
@@ -68,29 +84,38 @@ std::array<std::size_t, AXIS_COUNT> sizes_for(const Axes& a, UnitKind kind) {
           a.pe.values.size(),
           a.simd.values.size(),
           a.mac_stages.values.size(),
-          a.bn.values.size(),
+          threshold ? 1 : a.bn.values.size(),
+          threshold ? a.thresholds.values.size() : 1,
           a.clock_ns.values.size(),
           a.family.values.size()};
 }
 
 std::uint64_t count_for(const Axes& a, UnitKind kind) {
-  std::uint64_t n = 1;
-  for (std::size_t s : sizes_for(a, kind)) n *= s;
-  return n;
+  std::uint64_t total = 0;
+  for (std::size_t u = 0; u < unit_count(a, kind); ++u) {
+    std::uint64_t n = 1;
+    for (std::size_t s : sizes_for(a, kind, unit_at(a, kind, u))) n *= s;
+    total += n;
+  }
+  return total;
 }
 
 // Every grid index in grid order.
 std::vector<GridIndex> enumerate(const Axes& a) {
   std::vector<GridIndex> out;
   for (std::size_t kind = 0; kind < a.kind.values.size(); ++kind) {
-    const auto sizes = sizes_for(a, a.kind.values[kind]);
-    GridIndex idx{};
-    idx[KIND] = kind;
-    for (;;) {
-      out.push_back(idx);
-      int axis = AXIS_COUNT - 1;
-      while (axis > KIND && ++idx[axis] == sizes[axis]) idx[axis--] = 0;
-      if (axis == KIND) break;
+    const UnitKind k = a.kind.values[kind];
+    for (std::size_t u = 0; u < unit_count(a, k); ++u) {
+      const auto sizes = sizes_for(a, k, unit_at(a, k, u));
+      GridIndex idx{};
+      idx[KIND] = kind;
+      idx[ACT_UNIT] = u;
+      for (;;) {
+        out.push_back(idx);
+        int axis = AXIS_COUNT - 1;
+        while (axis > ACT_UNIT && ++idx[axis] == sizes[axis]) idx[axis--] = 0;
+        if (axis == ACT_UNIT) break;
+      }
     }
   }
   return out;
@@ -103,6 +128,9 @@ PointParams params_at(const SweepSpec& spec, const GridIndex& i) {
   p.weight = a.weight.values[i[WEIGHT]];
   p.k = has_k(p.kind) ? a.k.values[i[K]] : 0;
   const bool affine = p.kind == UnitKind::INT || is_bipolar(p.kind);
+  p.activation_unit = unit_at(a, p.kind, i[ACT_UNIT]);
+  const bool threshold = p.activation_unit == ActivationUnit::THRESHOLD;
+  if (threshold) p.thresholds = a.thresholds.values[i[THRESHOLDS]];
   if (p.kind == UnitKind::INT) {
     p.affine_weights = a.affine_weights.values[i[AFFINE_WEIGHTS]];
     p.requant = a.requant.values[i[REQUANT]];
@@ -118,7 +146,7 @@ PointParams params_at(const SweepSpec& spec, const GridIndex& i) {
   p.pe = a.pe.values[i[PE]];
   p.simd = a.simd.values[i[SIMD]];
   p.mac_stages = a.mac_stages.values[i[MAC_STAGES]];
-  p.bn = a.bn.values[i[BN]];
+  p.bn = threshold ? BnScaleKind::NONE : a.bn.values[i[BN]];
   p.clock_ns = a.clock_ns.values[i[CLOCK]];
   p.family = a.family.values[i[FAMILY]];
   return p;
@@ -147,11 +175,14 @@ std::string format_clock(double ns) {
 }
 
 std::string point_key(const PointParams& p) {
-  // Binary / ternary: the weight is the kind's (the weight and output axes do not apply).
+  // Binary / ternary / xnor: the weight is the kind's (the weight and output axes do not
+  // apply); xnor's activation is "binary".
   const bool bipolar = is_bipolar(p.kind);
-  return std::string("kind=") + to_string(p.kind) +
-         " weight=" + (bipolar ? std::string(to_string(p.kind)) : p.weight.str()) +
-         " k=" + std::to_string(p.k) + " activation=" + p.activation.str() +
+  const bool xnor = p.kind == UnitKind::XNOR;
+  return std::string("kind=") + to_string(p.kind) + " weight=" +
+         (bipolar ? std::string(xnor ? "binary" : to_string(p.kind)) : p.weight.str()) +
+         " k=" + std::to_string(p.k) +
+         " activation=" + (xnor ? std::string("binary") : p.activation.str()) +
          " accumulator=" + (p.accumulator ? p.accumulator->str() : std::string("default")) +
          " output=" + (bipolar ? std::string("accumulator") : p.output.str()) +
          " pe=" + std::to_string(p.pe) + " simd=" + std::to_string(p.simd) +
@@ -161,7 +192,11 @@ std::string point_key(const PointParams& p) {
          // int points only, so that the keys of the other kinds stay what they were
          (p.kind == UnitKind::INT ? std::string(" affine_weights=") + to_string(p.affine_weights) +
                                         " requant=" + to_string(p.requant)
-                                  : std::string());
+                                  : std::string()) +
+         // threshold points only (bn_act points keep the keys they had)
+         (p.activation_unit == ActivationUnit::THRESHOLD
+              ? " activation_unit=threshold thresholds=" + std::to_string(p.thresholds)
+              : std::string());
 }
 
 // The axis a validation message is about (engine::validate names the point-file key).
@@ -178,7 +213,11 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
                                {"types.weight", WEIGHT},
                                {"types.accumulator", ACCUMULATOR},
                                {"types.output", OUTPUT},
+                               // xnor: in_features must be whole beats of SIMD (the
+                               // only in_features rule an axis value can break)
+                               {"layer.in_features", SIMD},
                                {"bn.", BN},
+                               {"threshold.", THRESHOLDS},
                                {"requant.output", OUTPUT},
                                {"requant.", KIND}};
   for (const Rule& r : rules) {
@@ -190,10 +229,10 @@ AxisId axis_of_message(const std::string& msg, UnitKind kind) {
 }
 
 const char* axis_name(AxisId a) {
-  static const char* names[] = {"kind",       "weight",     "k",           "affine_weights",
-                                "requant",    "activation", "accumulator", "output",
-                                "rounding",   "overflow",   "pe",          "simd",
-                                "mac_stages", "bn",         "clock_ns",    "family"};
+  static const char* names[] = {
+      "kind",       "activation_unit", "weight", "k",          "affine_weights", "requant",
+      "activation", "accumulator",     "output", "rounding",   "overflow",       "pe",
+      "simd",       "mac_stages",      "bn",     "thresholds", "clock_ns",       "family"};
   return a < AXIS_COUNT ? names[a] : "axes";
 }
 
@@ -205,6 +244,10 @@ Location axis_value_location(const SweepSpec& spec, AxisId a, const GridIndex& i
   switch (a) {
     case KIND:
       return at(x.kind, i[KIND]);
+    case ACT_UNIT:
+      return at(x.activation_unit, i[ACT_UNIT]);
+    case THRESHOLDS:
+      return at(x.thresholds, i[THRESHOLDS]);
     case WEIGHT:
       return at(x.weight, i[WEIGHT]);
     case K:
@@ -343,7 +386,8 @@ DesignPoint build_point(const SweepSpec& spec, const GridIndex& i, IntCalibratio
       }
     } else if (is_bipolar(pt.params.kind)) {
       const BipolarLayer l = quantize_bipolar_layer(
-          calibration->layer(), bipolar_kind(pt.params.kind), pt.params.bn != BnScaleKind::NONE);
+          calibration->layer(), bipolar_kind(pt.params.kind), pt.params.bn != BnScaleKind::NONE,
+          pt.params.kind == UnitKind::XNOR);
       engines = {make_config(spec, pt.params, nullptr, &l)};
     } else if (pt.per_layer) {
       engines = model_layer_configs(spec, pt.params);
@@ -411,6 +455,7 @@ void check_points(const SweepSpec& spec, const std::vector<DesignPoint>& points,
 }  // namespace
 
 fx::Bipolar bipolar_kind(UnitKind k) {
+  // xnor's weights are binary.
   return k == UnitKind::TERNARY ? fx::Bipolar::TERNARY : fx::Bipolar::BINARY;
 }
 
@@ -442,15 +487,27 @@ engine::EngineConfig make_config(const SweepSpec& spec, const PointParams& p,
     return cfg;
   }
   if (is_bipolar(p.kind)) {
-    // xnor_pe MODE 1 / 2 on the v's (fixed<2,2>), the format with the engine's scale 2^e; the
-    // accumulator exact (the point file's default rule) and the MAC output the accumulator.
+    // xnor_pe MODE 1 / 2 / 0 on the v's (fixed<2,2>), the format with the engine's scale 2^e;
+    // the accumulator exact (the point file's default rule) and the MAC output the accumulator;
+    // xnor's activations the bits of ufixed<1,1> (the point file's "binary").
     if (!bipolar_layer) {
       throw std::invalid_argument("make_config: a binary / ternary point without its layer");
     }
-    cfg.kind =
-        p.kind == UnitKind::TERNARY ? engine::EngineKind::TERNARY : engine::EngineKind::BINARY;
+    cfg.kind = p.kind == UnitKind::TERNARY ? engine::EngineKind::TERNARY
+               : p.kind == UnitKind::XNOR  ? engine::EngineKind::XNOR
+                                           : engine::EngineKind::BINARY;
+    if (p.kind == UnitKind::XNOR) {
+      cfg.activation = fx::FxType::make_unsigned(1, 1);
+      cfg.binary_activation = true;
+    }
     cfg.weight = fx::FxType::make_signed(2, 2);
     cfg.bipolar = bipolar_layer->engine_type();
+    if (p.activation_unit == ActivationUnit::THRESHOLD) {
+      engine::ThresholdTable t;
+      t.thresholds = p.thresholds;
+      t.stages = spec.bn.stages;
+      cfg.threshold = t;
+    }
     const std::int64_t a_max = std::max(-cfg.activation.raw_min(), cfg.activation.raw_max());
     const auto bound =
         static_cast<std::uint64_t>(cfg.in_features) * static_cast<std::uint64_t>(a_max);

@@ -36,6 +36,10 @@ struct PointParams {
   int pe = engine::Hardware{}.pe, simd = engine::EngineConfig{}.simd;
   int mac_stages = engine::Hardware{}.mac_stages;
   BnScaleKind bn = BnScaleKind::NONE;
+  // binary / ternary / xnor points: threshold = the [threshold] unit of `thresholds` (T) levels
+  // after the array (bn none); bn_act (T 0) for every other point.
+  ActivationUnit activation_unit = ActivationUnit::BN_ACT;
+  int thresholds = 0;
   double clock_ns = engine::Hardware{}.clock_ns;
   resources::Family family = resources::Family::xc7;
 };

@@ -11,6 +11,7 @@
 #include "explore/model_workload.hpp"
 #include "explore/network_workload.hpp"
 #include "explore/point_resources.hpp"
+#include "explore/threshold_point.hpp"
 #include "fx/cast.hpp"
 #include "models/engine/reference.hpp"
 #include "models/engine/stimulus.hpp"
@@ -270,23 +271,32 @@ engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& poi
   return stim;
 }
 
-// kind = "binary" / "ternary": the float layer's weights quantized with one scale (alpha) for the
-// tensor (bipolar_point.hpp) on the xnor_pe engine; accuracy of the outputs as values (alpha
-// applied: the residual without bn, folded into the BN scale with bn) against the float layer.
-// Returns the stimulus (for the traces).
+// kind = "binary" / "ternary" / "xnor": the float layer's weights quantized with one scale
+// (alpha) for the tensor (bipolar_point.hpp; xnor: the activations too, beta) on the xnor_pe
+// engine; accuracy of the outputs as values (alpha beta applied: the residual without bn, folded
+// into the BN scale with bn) against the float layer; threshold points: the levels against the
+// float layer's levels (threshold_point.hpp). Returns the stimulus (for the traces).
 engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint& point,
                                   const EvaluateRequest& request, ResultRow* row) {
   const engine::Elaboration& e = point.engines.front();
   const engine::EngineConfig& cfg = e.point;
-  const BipolarLayer l =
-      quantize_bipolar_layer(*ctx.layer, bipolar_kind(point.params.kind), cfg.bn.has_value());
+  const BipolarLayer l = quantize_bipolar_layer(*ctx.layer, bipolar_kind(point.params.kind),
+                                                cfg.bn.has_value(), cfg.binary_activation);
   if (l.engine_type() != *cfg.bipolar) {
     throw std::logic_error(
         "the binary / ternary point's layer was quantized differently when "
         "expanded");
   }
   row->set("weight_scale", l.scale);
-  const engine::Stimulus stim = bipolar_stimulus(*ctx.layer, l, cfg);
+  if (l.binary_activation) row->set("activation_scale", l.activation_scale);
+  const std::vector<double> products =
+      ctx.layer_products ? *ctx.layer_products : float_products(*ctx.layer);
+  std::vector<double> levels;
+  engine::Stimulus stim = bipolar_stimulus(*ctx.layer, l, cfg);
+  if (cfg.threshold) {
+    levels = threshold_levels(products, cfg.threshold->thresholds);
+    set_threshold_params(l, cfg, levels, &stim);
+  }
   env::RunOptions options;
   options.stimulus = &stim;
   const env::RunSummary s = env::run_point(e, env::Backends::MODEL, options);
@@ -297,17 +307,17 @@ engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint&
   row->set("end_to_end_cycles", i64(run.end_to_end_cycles()));
   row->set("macs_per_s", s.macs_per_second(run));
   row->set("model_mismatches", i64(run.scoreboard.mismatch_count));
-  const std::vector<double> reference = ctx.layer_products
-                                            ? float_reference(*ctx.layer, *ctx.layer_products, cfg)
-                                            : float_reference(*ctx.layer, cfg);
+  const std::vector<double> reference = cfg.threshold ? threshold_reference(products, levels)
+                                                      : float_reference(*ctx.layer, products, cfg);
   const std::vector<double> values = bipolar_output_values(l, run.output, cfg);
   const Accuracy acc = compare_values(reference, values);
   row->set("mse", acc.mse);
   row->set("sqnr_db", acc.sqnr_db);
   row->set("max_abs_error", acc.max_abs_error);
-  if (const LayerSource* src = ctx.spec->workload.source.get()) {
+  if (const LayerSource* src = ctx.spec->workload.source.get(); src && !cfg.threshold) {
     // The last layer's raws are the logits up to the positive factor alpha; a hidden layer's
-    // values are cast into the next layer's input type.
+    // values are cast into the next layer's input type. (A threshold point's levels are not the
+    // layer's values: no classification accuracy.)
     const std::vector<std::int64_t> logits =
         src->last_layer() ? run.output : src->logits_from_layer_values(values);
     row->set("classification_accuracy",
@@ -405,7 +415,8 @@ ResultRow describe_parameters(const DesignPoint& point) {
     describe_int_parameters(point, cfg, &row);
     return row;
   }
-  row.set("activation_type", cfg.activation.str());
+  row.set("activation_type", cfg.binary_activation ? std::string("binary") : cfg.activation.str());
+  if (cfg.threshold) row.set("thresholds", std::int64_t{cfg.threshold->thresholds});
   if (cfg.bipolar) {
     // The format's name; its per-tensor scale is the weight_scale column (set when the point
     // runs), the engine's power-of-two part of it internal (explore/bipolar_point.hpp).
@@ -464,9 +475,10 @@ ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point
   } else if (point.unchecked.empty()) {
     // Not even a configuration: the columns the parameters give directly.
     const PointParams& p = point.params;
-    row.set("activation_type", p.activation.str());
-    if (p.kind == UnitKind::BINARY || p.kind == UnitKind::TERNARY) {
-      row.set("weight_type", std::string(to_string(p.kind)));
+    row.set("activation_type",
+            p.kind == UnitKind::XNOR ? std::string("binary") : p.activation.str());
+    if (p.kind == UnitKind::BINARY || p.kind == UnitKind::TERNARY || p.kind == UnitKind::XNOR) {
+      row.set("weight_type", std::string(p.kind == UnitKind::TERNARY ? "ternary" : "binary"));
     } else if (p.kind == UnitKind::KHOT || p.kind == UnitKind::SPT) {
       row.set("weight_type", fx::type_str(weight_khot(p)));
     } else {
@@ -483,7 +495,7 @@ ResultRow describe_invalid_point(const SweepSpec& spec, const DesignPoint& point
     row.set("in_features", std::int64_t{spec.workload.in_features});
     row.set("out_features", std::int64_t{spec.workload.out_features});
     row.set("batch", std::int64_t{spec.workload.batch});
-    row.set("activation_bits", std::int64_t{p.activation.width});
+    row.set("activation_bits", std::int64_t{p.kind == UnitKind::XNOR ? 1 : p.activation.width});
     row.set("seed", static_cast<std::int64_t>(spec.seed));
   }
   row.set("status", std::string("pruned"));
@@ -506,7 +518,8 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
       row.set("status", std::string("ok"));
       return row;
     }
-    if (point.params.kind == UnitKind::BINARY || point.params.kind == UnitKind::TERNARY) {
+    if (point.params.kind == UnitKind::BINARY || point.params.kind == UnitKind::TERNARY ||
+        point.params.kind == UnitKind::XNOR) {
       const engine::Stimulus stim = evaluate_bipolar(ctx, point, request, &row);
       if (request.trace) write_traces(ctx, point, stim);
       row.set("status", std::string("ok"));

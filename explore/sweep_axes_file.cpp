@@ -13,8 +13,9 @@ namespace {
 // input is the previous one's output); the hardware axes and the weight format apply to every
 // layer.
 void check_model_axes(const TomlTable& a) {
-  for (const char* key : {"activation", "accumulator", "output", "rounding", "output_rounding",
-                          "overflow", "simd", "affine_weights", "requant"}) {
+  for (const char* key :
+       {"activation", "accumulator", "output", "rounding", "output_rounding", "overflow", "simd",
+        "affine_weights", "requant", "activation_unit", "thresholds"}) {
     if (const toml::node* n = a.find(key)) {
       a.fail(*n, key,
              "a model workload keeps each layer's own formats and SIMD; expected only kind, "
@@ -36,20 +37,24 @@ void check_layer_bn(const TomlTable& a, const Axes& ax, const LayerSource& src) 
   }
 }
 
-// kind = "int" (affine integer layers), "binary" and "ternary" (per-tensor scaled weights of
-// the float layer) are built for one layer only: a model or network workload refuses them at the
-// value that asks for it.
+// kind = "int" (affine integer layers), "binary", "ternary" (per-tensor scaled weights of the
+// float layer) and "xnor" (binary weights and activations) are built for one layer only: a model
+// or network workload refuses them at the value that asks for it.
 void refuse_int_kind(const TomlTable& a, const Axes& ax, const char* workload) {
   for (std::size_t i = 0; i < ax.kind.values.size(); ++i) {
     const UnitKind k = ax.kind.values[i];
-    if (k == UnitKind::INT || k == UnitKind::BINARY || k == UnitKind::TERNARY) {
-      const bool affine = k == UnitKind::INT;
+    if (k == UnitKind::INT || k == UnitKind::BINARY || k == UnitKind::TERNARY ||
+        k == UnitKind::XNOR) {
       const std::string name = to_string(k);
+      const std::string what = k == UnitKind::INT    ? "affine integer"
+                               : k == UnitKind::XNOR ? "binary weight and activation"
+                                                     : name + " weight";
+      const std::string layer = k == UnitKind::INT    ? "an affine integer"
+                                : k == UnitKind::XNOR ? "an xnor"
+                                                      : "a " + name;
       fail_at(a, ax.kind.where[i], "axes.kind",
-              "\"" + name + "\" (" + (affine ? "affine integer" : name + " weight") +
-                  ") points are not built for kind = \"" + workload +
-                  "\" workloads yet; expected fx_mac, fx_mac_lut, khot or spt (" +
-                  (affine ? "an affine integer" : "a " + name) +
+              "\"" + name + "\" (" + what + ") points are not built for kind = \"" + workload +
+                  "\" workloads yet; expected fx_mac, fx_mac_lut, khot or spt (" + layer +
                   " layer: kind = \"random\" or \"layer\")");
     }
   }
@@ -236,10 +241,10 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
     read_network_axes(spec, root);
     return;
   }
-  const TomlTable a =
-      root.sub("axes", {"kind", "activation", "weight", "accumulator", "output", "k",
-                        "affine_weights", "requant", "rounding", "output_rounding", "overflow",
-                        "pe", "simd", "mac_stages", "bn", "clock_ns", "family"});
+  const TomlTable a = root.sub(
+      "axes", {"kind", "activation", "weight", "accumulator", "output", "k", "affine_weights",
+               "requant", "rounding", "output_rounding", "overflow", "pe", "simd", "mac_stages",
+               "bn", "activation_unit", "thresholds", "clock_ns", "family"});
   spec->axes_table = {a.where().line, a.where().column};
   Axes& ax = spec->axes;
   // Absent axes take the engine's defaults; for a layer workload the model layer's own formats,
@@ -296,6 +301,12 @@ void read_axes(SweepSpec* spec, const TomlTable& root) {
   ax.simd = axis<int>(a, "simd", {d.simd}, int_axis(a, "simd", 1, 64));
   ax.mac_stages = axis<int>(a, "mac_stages", {d.mac_stages}, int_axis(a, "mac_stages", 1, 8));
   ax.bn = axis<BnScaleKind>(a, "bn", {bn_default}, name_axis(a, "bn", bn_scale_kind_names()));
+  // binary / ternary / xnor points: bn_act (or nothing) after the array, or [threshold] with T
+  // levels (1..255, the unit's range); the other kinds ignore both (as fx_mac ignores k).
+  ax.activation_unit =
+      axis<ActivationUnit>(a, "activation_unit", {ActivationUnit::BN_ACT},
+                           name_axis(a, "activation_unit", activation_unit_names()));
+  ax.thresholds = axis<int>(a, "thresholds", {1}, int_axis(a, "thresholds", 1, 255));
   if (spec->workload.kind == WorkloadKind::MODEL) {
     refuse_int_kind(a, ax, "model");
     check_model_axes(a);

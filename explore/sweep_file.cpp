@@ -15,10 +15,16 @@ namespace fxsim::explore {
 
 const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names() {
   static const std::vector<std::pair<std::string, UnitKind>> names = {
-      {"fx_mac", UnitKind::FX_MAC},  {"fx_mac_lut", UnitKind::FX_MAC_LUT},
-      {"khot", UnitKind::KHOT},      {"spt", UnitKind::SPT},
-      {"int", UnitKind::INT},        {"binary", UnitKind::BINARY},
-      {"ternary", UnitKind::TERNARY}};
+      {"fx_mac", UnitKind::FX_MAC},   {"fx_mac_lut", UnitKind::FX_MAC_LUT},
+      {"khot", UnitKind::KHOT},       {"spt", UnitKind::SPT},
+      {"int", UnitKind::INT},         {"binary", UnitKind::BINARY},
+      {"ternary", UnitKind::TERNARY}, {"xnor", UnitKind::XNOR}};
+  return names;
+}
+
+const std::vector<std::pair<std::string, ActivationUnit>>& activation_unit_names() {
+  static const std::vector<std::pair<std::string, ActivationUnit>> names = {
+      {"bn_act", ActivationUnit::BN_ACT}, {"threshold", ActivationUnit::THRESHOLD}};
   return names;
 }
 
@@ -58,6 +64,7 @@ const char* to_string(UnitKind k) { return name_of(unit_kind_names(), k); }
 const char* to_string(BnScaleKind k) { return name_of(bn_scale_kind_names(), k); }
 const char* to_string(AffineWeights a) { return name_of(affine_weights_names(), a); }
 const char* to_string(RequantMethod m) { return name_of(requant_method_names(), m); }
+const char* to_string(ActivationUnit u) { return name_of(activation_unit_names(), u); }
 
 std::string SweepSpec::where(const Location& l) const {
   return util::TomlErrors(path, /*columns=*/true, raise).where(sweep_file::toml_at(l));

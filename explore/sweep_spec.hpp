@@ -36,8 +36,13 @@ enum class WorkloadKind { RANDOM, LAYER, MODEL, NETWORK };
 // values and cycles as fx_mac, other resources. int = an affine integer layer: the fx_mac engine
 // on integers with int_requant after it instead of bn_act (explore/int_point.hpp). binary /
 // ternary = the float layer's weights quantized by fx::quantize_bipolar (one scale for the
-// tensor) on the engine's xnor_pe array (explore/bipolar_point.hpp).
-enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT, BINARY, TERNARY };
+// tensor) on the engine's xnor_pe array (explore/bipolar_point.hpp); xnor = binary weights and
+// binary activations (sign of the input, one scale mean |x| for the tensor) on xnor_pe MODE 0.
+enum class UnitKind { FX_MAC, FX_MAC_LUT, KHOT, SPT, INT, BINARY, TERNARY, XNOR };
+// What follows the array of a binary / ternary / xnor point: bn_act (or nothing, bn = "none") or
+// the engine's [threshold] unit of T levels (explore/threshold_point.hpp). The other kinds take
+// bn_act only.
+enum class ActivationUnit { BN_ACT, THRESHOLD };
 // int points: the weights' scales, one for the tensor or one per output channel.
 enum class AffineWeights { PER_TENSOR, PER_CHANNEL };
 // int points: how the accumulators become outputs, int_requant's M0 x 2^-(B+n) or PyTorch's
@@ -51,10 +56,12 @@ const std::vector<std::pair<std::string, UnitKind>>& unit_kind_names();
 const std::vector<std::pair<std::string, BnScaleKind>>& bn_scale_kind_names();
 const std::vector<std::pair<std::string, AffineWeights>>& affine_weights_names();
 const std::vector<std::pair<std::string, RequantMethod>>& requant_method_names();
+const std::vector<std::pair<std::string, ActivationUnit>>& activation_unit_names();
 const char* to_string(UnitKind k);  // "fx_mac", "fx_mac_lut", "khot", "spt", "int", "binary", ...
-const char* to_string(BnScaleKind k);    // "none", "fixed", "khot"
-const char* to_string(AffineWeights a);  // "per_tensor", "per_channel"
-const char* to_string(RequantMethod m);  // "integer", "float"
+const char* to_string(BnScaleKind k);     // "none", "fixed", "khot"
+const char* to_string(AffineWeights a);   // "per_tensor", "per_channel"
+const char* to_string(RequantMethod m);   // "integer", "float"
+const char* to_string(ActivationUnit u);  // "bn_act", "threshold"
 
 // Values of one axis with the place of each in the file (for errors about one value).
 template <typename T>
@@ -107,6 +114,10 @@ struct Axes {
   Axis<fx::Overflow> overflow;  // empty: output's own mode
   Axis<int> pe, simd, mac_stages;
   Axis<BnScaleKind> bn;
+  // binary / ternary / xnor points only: bn_act or threshold after the array, and T of the
+  // threshold points.
+  Axis<ActivationUnit> activation_unit;
+  Axis<int> thresholds;
   Axis<double> clock_ns;
   Axis<resources::Family> family;
   // kind = "model" without a weight axis: every layer keeps its own weight format (the weight

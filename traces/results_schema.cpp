@@ -26,12 +26,16 @@ const std::vector<Column>& result_columns() {
       // parameters
       {"kind", T,
        "fx_mac (DSP multipliers) | fx_mac_lut (fx_mac with -nodsp) | khot | spt | int (affine "
-       "integer: fx_mac on integers + int_requant) | binary | ternary (xnor_pe, no multiplier)"},
-      {"activation_type", T, "activation (input) format, canonical fx string"},
+       "integer: fx_mac on integers + int_requant) | binary | ternary | xnor (xnor_pe, no "
+       "multiplier; xnor: binary activations too)"},
+      {"activation_type", T, "activation (input) format, canonical fx string; binary for xnor"},
       {"weight_type", T, "weight format (fixed<...>, khot<W,I,K>, spt<W,I,K>, binary, ternary)"},
       {"weight_scale", R,
        "binary / ternary points: the weights' per-tensor scale alpha (fx::quantize_bipolar); "
        "empty for the other kinds"},
+      {"activation_scale", R,
+       "xnor points: the activations' per-tensor scale beta = mean |x|; empty for the other "
+       "kinds"},
       {"accumulator_type", T, "accumulator format; its overflow mode is ACC_O"},
       {"output_type", T, "MAC output format after the rounding/overflow axes"},
       {"k", I, "K of a K-hot / SPT weight; 0 for fixed-point weights"},
@@ -51,6 +55,9 @@ const std::vector<Column>& result_columns() {
       {"bn_bias_type", T, "bn_act bias format; empty without bn"},
       {"bn_output_type", T, "bn_act output format; empty without bn"},
       {"bn_activation", T, "none | relu | relu_clip | hardtanh | sign; empty without bn"},
+      {"thresholds", I,
+       "threshold points (activation_unit = threshold): T of the threshold unit after the "
+       "array, outputs 0..T; empty for the other points"},
       {"clock_ns", R, "clock period in ns"},
       {"family", T, "FPGA family of the resource figures: xc7 | xcup"},
       {"in_features", I, "layer inputs N_in"},

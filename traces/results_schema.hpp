@@ -24,7 +24,7 @@ using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 // Bumped whenever a column is added, removed or changes meaning; a results database of another
 // version is refused (no silent mixing of schemas).
-inline constexpr int kResultsSchemaVersion = 4;
+inline constexpr int kResultsSchemaVersion = 5;
 
 const std::vector<Column>& result_columns();
 // Index of `name` in result_columns(); throws std::out_of_range for an unknown name.

@@ -105,9 +105,9 @@ TEST(BipolarGrid, BatchNormMovesThePowerOfTwoOfAlphaIntoTheEngine) {
 // ---- the sweep file --------------------------------------------------------------------------
 
 TEST(BipolarSweepFile, ErrorsAreLocated) {
-  EXPECT_EQ(parse_error(bipolar_sweep_text("kind = [\"binary\", \"xnor\"]\n")),
-            "e.toml:11:19: axes.kind: \"xnor\" is not one of fx_mac, fx_mac_lut, khot, spt, int, "
-            "binary, ternary");
+  EXPECT_EQ(parse_error(bipolar_sweep_text("kind = [\"binary\", \"bnn\"]\n")),
+            "e.toml:11:19: axes.kind: \"bnn\" is not one of fx_mac, fx_mac_lut, khot, spt, int, "
+            "binary, ternary, xnor");
   EXPECT_EQ(parse_error(bipolar_sweep_text("output_rounding = [\"TRN\", \"RND_UP\"]\n")),
             "e.toml:11:27: axes.output_rounding: \"RND_UP\" is not a rounding mode (TRN, RND, "
             "RND_CONV, ..., RND_STOCH)");

@@ -47,7 +47,7 @@ TEST(SweepFile, UnknownKeys) {
   EXPECT_EQ(error_of(std::string(kHead) + "[axes]\npe = [4]\npes = [8]\n"),
             "s.toml:8:1: axes.pes: unknown key; expected one of kind, activation, weight, "
             "accumulator, output, k, affine_weights, requant, rounding, output_rounding, overflow, "
-            "pe, simd, mac_stages, bn, clock_ns, family");
+            "pe, simd, mac_stages, bn, activation_unit, thresholds, clock_ns, family");
   EXPECT_EQ(error_of(std::string(kHead) + "[sweeps]\n"),
             "s.toml:6:2: sweeps: unknown key; expected one of sweep, workload, axes, bn, "
             "requant, constraints, traces");
@@ -68,7 +68,7 @@ TEST(SweepFile, WrongTypesAndValues) {
             "s.toml:7:10: axes.pe: expected an integer in 1..1024, got 0");
   EXPECT_EQ(error_of(std::string(kHead) + "[axes]\nkind = [\"fx_mac\", \"dsp\"]\n"),
             "s.toml:7:19: axes.kind: \"dsp\" is not one of fx_mac, fx_mac_lut, khot, spt, int, "
-            "binary, ternary");
+            "binary, ternary, xnor");
   EXPECT_EQ(error_of(std::string(kHead) + "[axes]\nsimd = [4, 4]\n"),
             "s.toml:7:12: axes.simd: value listed twice");
   EXPECT_EQ(error_of(std::string(kHead) + "[axes]\nweight = \"fixed<8\"\n")
