@@ -35,7 +35,7 @@ DEFAULT_RESULTS = REPO_ROOT / "results" / "sweep_default"
 
 # The schema version this module was written against (meta.schema_version). Another version
 # is read anyway (columns are checked by name) but noted, since meanings may have changed.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "5"
 
 # The columns without which no plot makes sense; everything else is optional.
 REQUIRED_COLUMNS = ("point_id", "status", "kind", "latency_ns", "lut", "dsp", "lut_equivalent")
@@ -61,8 +61,10 @@ STYLE = {
 # Fixed colour and marker per unit kind, so a kind looks the same in every figure and run; the
 # markers differ too because K-hot and SPT points often sit on the same spot.
 KIND_STYLES = {"fx_mac": ("tab:blue", "o"), "fx_mac_lut": ("tab:orange", "s"),
-               "khot": ("tab:green", "^"), "spt": ("tab:red", "v")}
-SPARE_STYLES = (("tab:purple", "D"), ("tab:brown", "P"), ("tab:pink", "X"), ("tab:gray", "*"))
+               "khot": ("tab:green", "^"), "spt": ("tab:red", "v"), "int": ("tab:purple", "D"),
+               "binary": ("tab:brown", "P"), "ternary": ("tab:pink", "X"),
+               "xnor": ("tab:gray", "*")}
+SPARE_STYLES = (("tab:olive", "h"), ("tab:cyan", "p"), ("black", "d"), ("goldenrod", "8"))
 
 
 class ResultsError(RuntimeError):

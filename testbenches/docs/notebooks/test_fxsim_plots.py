@@ -69,7 +69,7 @@ def texts(fig) -> str:
     return "\n".join(parts)
 
 
-def write_db(path: Path, df: pd.DataFrame, schema_version="3") -> None:
+def write_db(path: Path, df: pd.DataFrame, schema_version="5") -> None:
     with sqlite3.connect(path) as con:
         df.to_sql("points", con, index=False)
         con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -168,10 +168,10 @@ class Loading(unittest.TestCase):
 
     def test_other_schema_version_is_noted(self):
         with tempfile.TemporaryDirectory() as tmp:
-            write_db(Path(tmp) / "results.sqlite", make_points(), schema_version="4")
+            write_db(Path(tmp) / "results.sqlite", make_points(), schema_version="3")
             df = fp.load_results(tmp)
-        self.assertIn("version 4", fp.schema_note(df))
-        self.assertIn("version 4", texts(fp.plot_dsp_vs_lut(df)))
+        self.assertIn("version 3", fp.schema_note(df))
+        self.assertIn("version 3", texts(fp.plot_dsp_vs_lut(df)))
 
     def test_not_a_results_directory(self):
         with tempfile.TemporaryDirectory() as tmp:
