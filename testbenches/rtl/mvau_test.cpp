@@ -537,20 +537,20 @@ std::vector<std::pair<const char*, units::ParamMap>> stoch_variants() {
                                                                {"BN_ACT", 0},
                                                                {"BN_STAGES", 2}})},
       {"mv_stoch_khot_p2_bn", rv::mv::make({6, 4, 2, 3, 1, 3, 0}, {{"K", 2},
-                                                                   {"SH_W", 3},
+                                                                   {"SH_W", 2},
                                                                    {"W_FRAC", 5},
                                                                    {"Q", 7},
-                                                                   {"OUT_W", 10},
+                                                                   {"OUT_W", 12},
                                                                    {"OUT_FRAC", 3},
                                                                    {"BN", 1},
                                                                    {"BN_S_W", 5},
                                                                    {"BN_S_FRAC", 3},
                                                                    {"BN_B_W", 8},
                                                                    {"BN_B_FRAC", 4},
-                                                                   {"BN_OUT_W", 6},
+                                                                   {"BN_OUT_W", 10},
                                                                    {"BN_OUT_FRAC", 1},
                                                                    {"BN_Q", 7},
-                                                                   {"BN_ACT", 1},
+                                                                   {"BN_ACT", 0},
                                                                    {"BN_STAGES", 1}})},
   };
 }
@@ -599,7 +599,8 @@ void set_lane_seeds(Dut& dut, int pe, std::uint64_t seed) {
 class MvauStoch : public ::testing::TestWithParam<int> {};
 
 TEST_P(MvauStoch, LanesUnderStallsEqualBruteForceForThreeSeeds) {
-  const auto& [name, overrides] = stoch_variants()[static_cast<std::size_t>(GetParam())];
+  const auto variants = stoch_variants();
+  const auto& [name, overrides] = variants[static_cast<std::size_t>(GetParam())];
   const Params p = params_of(overrides);
   std::mt19937_64 rng(base_seed() * 104729 + static_cast<std::uint64_t>(GetParam()));
   const units::MvauWeights w = random_weights(p, rng);

@@ -690,8 +690,8 @@ TEST(NetworkStochastic, AnotherLaneSeedChangesTheOutputs) {
   const engine::NetworkOperands ops = engine::make_network_operands(plan, 40);
   engine::NetworkPlan other = plan;
   for (engine::BlockPlan& b : other.blocks) b.mvau->seed = 12;
-  const std::vector<std::int64_t>& a = engine::compute_network_reference(plan, ops).maps[0];
-  const std::vector<std::int64_t>& c = engine::compute_network_reference(other, ops).maps[0];
+  const std::vector<std::int64_t> a = engine::compute_network_reference(plan, ops).maps[0];
+  const std::vector<std::int64_t> c = engine::compute_network_reference(other, ops).maps[0];
   ASSERT_EQ(a.size(), c.size());
   std::size_t changed = 0;
   for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != c[i] ? 1 : 0;
