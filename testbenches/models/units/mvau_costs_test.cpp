@@ -128,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
 std::string describe(const MvVariant& v) {
   const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
   return fmt::format(
-      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
       p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
       p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
                            : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
@@ -136,6 +136,7 @@ std::string describe(const MvVariant& v) {
       p.at("BN") == 0              ? ""
       : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
                                    : " BN (K-hot scale, relu-clip)",
+      p.at("Q") == 7 ? (p.at("BN") != 0 && p.at("BN_Q") == 7 ? " Q=7 BN_Q=7" : " Q=7") : "",
       v.use_dsp ? "" : " -nodsp");
 }
 
