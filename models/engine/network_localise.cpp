@@ -124,6 +124,14 @@ void locate(std::size_t i, const MapShape& out, MismatchLocation* m) {
   m->x = static_cast<int>(pixel % static_cast<std::size_t>(out.w));
 }
 
+// RND_STOCH stages are judged by their floor (TRN): a stochastic result is the floor or one LSB
+// above it, which the deterministic modes tried below cover, and its draws are not needed to name
+// the stage (the lanes' state at the mismatch is not replayed here).
+fx::FxType without_draws(fx::FxType t) {
+  if (fx::is_stochastic(t.rounding)) t.rounding = fx::Rounding::TRN;
+  return t;
+}
+
 // Accumulator or MAC requantizer, at a located mismatch of the MAC array's output.
 void mac_stage(const BlockPlan& b, const NetworkOperands& ops, const std::vector<std::int64_t>& in,
                MismatchLocation* m) {
@@ -132,7 +140,7 @@ void mac_stage(const BlockPlan& b, const NetworkOperands& ops, const std::vector
   const units::MvauWeights w = mvau_weights(b, ops.blocks[static_cast<std::size_t>(b.index)]);
   const AccumulatorValue v = accumulate(cfg, w, m->c, mvau_vector(b, in, m->image, m->y, m->x));
   fx::CastFlags flags;
-  fx::cast_from_raw(v.acc, ac.product_frac(), ac.out, &flags);
+  fx::cast_from_raw(v.acc, ac.product_frac(), without_draws(ac.out), &flags);
   bool requantizer = false;
   for (const fx::Rounding q : kRoundings) {
     for (const fx::Overflow o : kOverflows) {
@@ -161,7 +169,9 @@ void mac_stage(const BlockPlan& b, const NetworkOperands& ops, const std::vector
 // BN or activation, at a located mismatch of a BN block's output whose MAC map is right.
 void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
               MismatchLocation* m) {
-  const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+  const units::MvauConfig unit = units::MvauConfig::from(b.mvau_params);
+  units::MvauConfig cfg = unit;
+  cfg.bn_cfg.out = without_draws(unit.bn_cfg.out);
   const units::MvauBn bn = mvau_bn(b, ops.blocks[static_cast<std::size_t>(b.index)]);
   const std::size_t o = static_cast<std::size_t>(m->c);
   const units::BnActResult r =
@@ -189,7 +199,7 @@ void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
     activation =
         activation || (!requantizer && units::activate(other, r.requantized.raw) == m->got);
   }
-  m->format = cfg.bn_cfg.out.str();
+  m->format = unit.bn_cfg.out.str();
   const std::string_view act = units::activation_name(cfg.bn_cfg.act);
   if (activation) {
     m->stage = MismatchStage::ACTIVATION;
@@ -199,7 +209,7 @@ void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
   } else {
     m->stage = MismatchStage::BN;
     m->event = fmt::format("MAC {} scaled and biased, {}", mac,
-                           cast_event(r.requantized.flags, cfg.bn_cfg.out));
+                           cast_event(r.requantized.flags, unit.bn_cfg.out));
   }
 }
 
