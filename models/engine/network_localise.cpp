@@ -91,6 +91,14 @@ std::vector<std::int64_t> mvau_vector(const BlockPlan& b, const std::vector<std:
   return v;
 }
 
+// RND_STOCH stages are judged by their floor (TRN): a stochastic result is the floor or one LSB
+// above it, which the deterministic modes tried below cover, and its draws are not needed to name
+// the stage (the lanes' state at the mismatch is not replayed here).
+fx::FxType without_draws(fx::FxType t) {
+  if (fx::is_stochastic(t.rounding)) t.rounding = fx::Rounding::TRN;
+  return t;
+}
+
 // The reference accumulator of output channel o for input vector a, beat by beat through the
 // PE's accumulator (ACC_W wrap or saturation after each beat, as the hardware), and the exact
 // sum without ACC_W.
@@ -99,7 +107,9 @@ struct AccumulatorValue {
 };
 AccumulatorValue accumulate(const units::MvauConfig& cfg, const units::MvauWeights& w, int o,
                             const std::vector<std::int64_t>& a) {
-  units::Accumulator acc(cfg.acc());
+  units::AccumulatorConfig ac = cfg.acc();
+  ac.out = without_draws(ac.out);  // only the accumulator's value is read
+  units::Accumulator acc(ac);
   AccumulatorValue r;
   const std::size_t row = static_cast<std::size_t>(o) * a.size();
   for (std::size_t i = 0; i < a.size(); i += static_cast<std::size_t>(cfg.simd)) {
@@ -122,14 +132,6 @@ void locate(std::size_t i, const MapShape& out, MismatchLocation* m) {
   const std::size_t pixel = in_image / static_cast<std::size_t>(out.c);
   m->y = static_cast<int>(pixel / static_cast<std::size_t>(out.w));
   m->x = static_cast<int>(pixel % static_cast<std::size_t>(out.w));
-}
-
-// RND_STOCH stages are judged by their floor (TRN): a stochastic result is the floor or one LSB
-// above it, which the deterministic modes tried below cover, and its draws are not needed to name
-// the stage (the lanes' state at the mismatch is not replayed here).
-fx::FxType without_draws(fx::FxType t) {
-  if (fx::is_stochastic(t.rounding)) t.rounding = fx::Rounding::TRN;
-  return t;
 }
 
 // Accumulator or MAC requantizer, at a located mismatch of the MAC array's output.
