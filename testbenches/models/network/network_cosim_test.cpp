@@ -672,6 +672,9 @@ TEST(NetworkStochastic, ReferenceEqualsBruteForceOnThreeSeeds) {
     SCOPED_TRACE(seed);
     const engine::NetworkPlan plan =
         engine::plan_network(engine::parse_network(stoch_dense(seed), "stoch_dense"));
+    // [[layer]] output and [layer.bn] output take RND_STOCH; layer 1's lanes are at L = 1.
+    ASSERT_EQ(plan.blocks[0].mvau->output.rounding, fx::Rounding::RND_STOCH);
+    ASSERT_EQ(plan.blocks[1].mvau->bn->output.rounding, fx::Rounding::RND_STOCH);
     ASSERT_EQ(plan.blocks[1].mvau->lane_layer, 1u);
     const engine::NetworkOperands ops = engine::make_network_operands(plan, 5);
     const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
