@@ -654,6 +654,8 @@ TEST_P(MvauStoch, LanesUnderStallsEqualBruteForceForThreeSeeds) {
         if (per_seed[0][v][o] != per_seed[k][v][o]) ++changed;
       }
     }
+    RecordProperty("changed_seed_" + std::to_string(kStochSeeds[k]),
+                   std::to_string(changed) + "/" + std::to_string(total));
     EXPECT_GE(changed * 20, total)
         << name << ": seed " << kStochSeeds[k] << " changed " << changed << " of " << total;
   }

@@ -698,6 +698,7 @@ TEST(NetworkStochastic, AnotherLaneSeedChangesTheOutputs) {
   ASSERT_EQ(a.size(), c.size());
   std::size_t changed = 0;
   for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != c[i] ? 1 : 0;
+  RecordProperty("changed", std::to_string(changed) + "/" + std::to_string(a.size()));
   EXPECT_GE(changed * 20, a.size()) << changed << " of " << a.size();
 }
 
