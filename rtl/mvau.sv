@@ -32,6 +32,13 @@
 // OUT_W results and their handshake, existing nets brought out, so a stitched top can observe
 // the MAC array's raws before BN. Unconnected, yosys removes nothing and adds nothing.
 //
+// LFSR seeds (Q = 7 / BN_Q = 7, RND_STOCH): lfsr_seed carries the 2*PE lane states, 31 bits
+// each: MAC lane p (the PE computing outputs f*PE + p) at [p*31 +: 31], bn_act lane p at
+// [(PE + p)*31 +: 31]. The network engine drives fx::lane_state(seed, L, p) and (seed, L, PE + p)
+// for the mvau of layer L (docs/network.md, "Stochastic rounding"). Every lane's fx_lfsr loads its
+// state while rst_n is low and steps on each result the lane takes, never on a stall; Q 0..6
+// (BN_Q 0..6) leave the port unread. wr_en does not reload the seeds (only rst_n does).
+//
 // Write port: wr_en writes wr_data (PE*SIMD words of WW bits, word p*SIMD + i of a memory word)
 // at wr_addr, as weight_mem. A write restarts the weight stream and the fold counters (load the
 // weights after reset or between vectors, never in the middle of one).
@@ -110,7 +117,10 @@ module mvau #(
     /* verilator lint_on UNUSEDSIGNAL */
     output logic                   mac_valid,
     output logic                   mac_ready,
-    output logic [  PE*OUT_W-1:0]  mac_data
+    output logic [  PE*OUT_W-1:0]  mac_data,
+    /* verilator lint_off UNUSEDSIGNAL */  // read only by the lanes that round RND_STOCH
+    input  logic [ 2*PE*31-1:0]    lfsr_seed
+    /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int ROW_W = SIMD * A_W;  // one input beat
   localparam int SW = SF > 1 ? $clog2(SF) : 1;
@@ -195,7 +205,7 @@ module mvau #(
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
           .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
           .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
-          .lfsr_seed('0)  // Q = 7 (RND_STOCH) is refused for mvau (models/units/mvau)
+          .lfsr_seed(lfsr_seed[p*31 +: 31])  // MAC lane p
       );
     end else begin : g_khot
       khot_pe #(
@@ -210,7 +220,7 @@ module mvau #(
           .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
           .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
           .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
-          .lfsr_seed('0)  // Q = 7 (RND_STOCH) is refused for mvau (models/units/mvau)
+          .lfsr_seed(lfsr_seed[p*31 +: 31])  // MAC lane p
       );
     end
   end
@@ -246,7 +256,8 @@ module mvau #(
             .in_valid(pe_valid), .in_ready(bn_in_ready[p]),
             .in_x(pe_y[p*OUT_W +: OUT_W]),
             .in_scale(bn_word[p*BN_PW +: BN_SCALE_W]),
-            .in_bias(bn_word[p*BN_PW + BN_SCALE_W +: BN_B_W]), .lfsr_seed('0),
+            .in_bias(bn_word[p*BN_PW + BN_SCALE_W +: BN_B_W]),
+            .lfsr_seed(lfsr_seed[(PE + p)*31 +: 31]),  // bn_act lane p
             .out_valid(bn_out_valid[p]), .out_ready,
             .out_y(out_data[p*BN_OUT_W +: BN_OUT_W])
         );

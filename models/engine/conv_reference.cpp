@@ -40,11 +40,12 @@ LayerReference compute_conv_reference(const Elaboration& e, const ConvShape& s,
 
   std::vector<std::int64_t> decoded;
   const std::int64_t* weights = weight_values(e, ops.weight_words, ops.weight_values, &decoded);
-  PeArrayStage pe(e.accumulator(), weight_bounds(weights, n_in, n_out));
+  // RND_STOCH: lane p rounds output channel o % PE of every window, window after window.
+  PeArrayStage pe(e.accumulator(), weight_bounds(weights, n_in, n_out), mac_lane_seeds(cfg));
   std::optional<BnStage> bn;
   std::vector<std::int64_t> scales;  // decoded once: every pixel has the same channels
   if (cfg.bn) {
-    bn.emplace(*e.bn_config);
+    bn.emplace(*e.bn_config, bn_lane_seeds(cfg));
     scales = bn->scale_values(ops.bn_scale_words, n_out);
   }
   std::vector<std::int64_t> window(static_cast<std::size_t>(n_in));

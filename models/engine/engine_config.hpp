@@ -96,6 +96,10 @@ struct ThresholdTable {
 // the fields and call validate() (which throws PointFileError without a line number).
 struct EngineConfig {
   std::uint64_t seed = 1;
+  // Not in the file: the layer L of the RND_STOCH lanes' generators, fx::lane_state(seed, L,
+  // lane) (lane_rounding.hpp): 0 for a layer-engine point, the block's index for a network's
+  // mvau (network_plan.hpp).
+  std::uint64_t lane_layer = 0;
   // [engine]
   EngineKind kind = EngineKind::FX_MAC;
   int pe = Hardware{}.pe;

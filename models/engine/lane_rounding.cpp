@@ -8,11 +8,11 @@
 namespace fxsim::engine {
 
 LaneSeeds mac_lane_seeds(const EngineConfig& cfg) {
-  return {cfg.pe, cfg.seed, 0, cfg.out_features};
+  return {cfg.pe, cfg.seed, 0, cfg.out_features, cfg.lane_layer};
 }
 
 LaneSeeds bn_lane_seeds(const EngineConfig& cfg) {
-  return {cfg.pe, cfg.seed, static_cast<std::uint64_t>(cfg.pe), cfg.out_features};
+  return {cfg.pe, cfg.seed, static_cast<std::uint64_t>(cfg.pe), cfg.out_features, cfg.lane_layer};
 }
 
 LaneRounding::LaneRounding(const fx::FxType& out, int src_frac, const LaneSeeds& seeds)
@@ -31,7 +31,7 @@ LaneRounding::LaneRounding(const fx::FxType& out, int src_frac, const LaneSeeds&
 void LaneRounding::restart() {
   lanes_.clear();
   for (int p = 0; p < seeds_.lanes; ++p) {
-    lanes_.push_back(fx::Lfsr::for_lane(seeds_.seed, 0, seeds_.first_lane + p));
+    lanes_.push_back(fx::Lfsr::for_lane(seeds_.seed, seeds_.layer, seeds_.first_lane + p));
   }
 }
 

@@ -3,12 +3,13 @@
 //
 // The rule. A rounding stage of PE lanes (the PE array's output requantizers in fx_acc_out, or
 // the bn_act lanes after them) rounds output o of every input vector on lane p = o % PE. Lane p
-// is the generator fx::Lfsr::for_lane(seed, layer 0, first_lane + p) with seed = the design
-// point's seed; first_lane is 0 for the PE array and PE for bn_act (so the two stages of one PE
-// never share a stream). Each lane draws fx::stochastic_bits_per_cast(d) bits per output in the
-// order it produces them: vector by vector, neuron fold by fold. The last fold's lanes past N_out
-// compute a result the output buffer drops; they round it all the same, so their generators
-// advance there too (draws for outputs N_out .. NF * PE - 1 of every vector).
+// is the generator fx::Lfsr::for_lane(seed, L, first_lane + p) with seed = the design point's
+// seed and L its lane_layer (0 in the layer engine, the block index in a network's mvau);
+// first_lane is 0 for the PE array and PE for bn_act (so the two stages of one PE never share a
+// stream). Each lane draws fx::stochastic_bits_per_cast(d) bits per output in the order it produces
+// them: vector by vector, neuron fold by fold. The last fold's lanes past N_out compute a result
+// the output buffer drops; they round it all the same, so their generators advance there too (draws
+// for outputs N_out .. NF * PE - 1 of every vector).
 #pragma once
 
 #include <cstddef>
@@ -27,7 +28,8 @@ struct LaneSeeds {
   int lanes = 0;           // PE
   std::uint64_t seed = 1;  // the design point's seed
   std::uint64_t first_lane = 0;
-  int outputs = 0;  // N_out: the outputs of one vector
+  int outputs = 0;          // N_out: the outputs of one vector
+  std::uint64_t layer = 0;  // L of fx::lane_state(seed, L, lane): the point's lane_layer
 };
 
 // The PE array's lanes and bn_act's lanes of a dense design point.

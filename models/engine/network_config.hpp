@@ -79,6 +79,9 @@ struct DmaConfig {
 };
 
 struct NetworkConfig {
+  // Draws the weights, BN parameters, images and output stalls, and is the LFSR seed of every
+  // RND_STOCH rounding (docs/network.md, "Stochastic rounding": layer L's lanes start at
+  // fx::lane_state(seed, L, lane)).
   std::uint64_t seed = 1;
   std::string name = "network";
   int images = 1;

@@ -91,6 +91,14 @@ std::vector<std::int64_t> mvau_vector(const BlockPlan& b, const std::vector<std:
   return v;
 }
 
+// RND_STOCH stages are judged by their floor (TRN): a stochastic result is the floor or one LSB
+// above it, which the deterministic modes tried below cover, and its draws are not needed to name
+// the stage (the lanes' state at the mismatch is not replayed here).
+fx::FxType without_draws(fx::FxType t) {
+  if (fx::is_stochastic(t.rounding)) t.rounding = fx::Rounding::TRN;
+  return t;
+}
+
 // The reference accumulator of output channel o for input vector a, beat by beat through the
 // PE's accumulator (ACC_W wrap or saturation after each beat, as the hardware), and the exact
 // sum without ACC_W.
@@ -99,7 +107,9 @@ struct AccumulatorValue {
 };
 AccumulatorValue accumulate(const units::MvauConfig& cfg, const units::MvauWeights& w, int o,
                             const std::vector<std::int64_t>& a) {
-  units::Accumulator acc(cfg.acc());
+  units::AccumulatorConfig ac = cfg.acc();
+  ac.out = without_draws(ac.out);  // only the accumulator's value is read
+  units::Accumulator acc(ac);
   AccumulatorValue r;
   const std::size_t row = static_cast<std::size_t>(o) * a.size();
   for (std::size_t i = 0; i < a.size(); i += static_cast<std::size_t>(cfg.simd)) {
@@ -132,7 +142,7 @@ void mac_stage(const BlockPlan& b, const NetworkOperands& ops, const std::vector
   const units::MvauWeights w = mvau_weights(b, ops.blocks[static_cast<std::size_t>(b.index)]);
   const AccumulatorValue v = accumulate(cfg, w, m->c, mvau_vector(b, in, m->image, m->y, m->x));
   fx::CastFlags flags;
-  fx::cast_from_raw(v.acc, ac.product_frac(), ac.out, &flags);
+  fx::cast_from_raw(v.acc, ac.product_frac(), without_draws(ac.out), &flags);
   bool requantizer = false;
   for (const fx::Rounding q : kRoundings) {
     for (const fx::Overflow o : kOverflows) {
@@ -161,7 +171,9 @@ void mac_stage(const BlockPlan& b, const NetworkOperands& ops, const std::vector
 // BN or activation, at a located mismatch of a BN block's output whose MAC map is right.
 void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
               MismatchLocation* m) {
-  const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+  const units::MvauConfig unit = units::MvauConfig::from(b.mvau_params);
+  units::MvauConfig cfg = unit;
+  cfg.bn_cfg.out = without_draws(unit.bn_cfg.out);
   const units::MvauBn bn = mvau_bn(b, ops.blocks[static_cast<std::size_t>(b.index)]);
   const std::size_t o = static_cast<std::size_t>(m->c);
   const units::BnActResult r =
@@ -189,7 +201,7 @@ void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
     activation =
         activation || (!requantizer && units::activate(other, r.requantized.raw) == m->got);
   }
-  m->format = cfg.bn_cfg.out.str();
+  m->format = unit.bn_cfg.out.str();
   const std::string_view act = units::activation_name(cfg.bn_cfg.act);
   if (activation) {
     m->stage = MismatchStage::ACTIVATION;
@@ -199,7 +211,7 @@ void bn_stage(const BlockPlan& b, const NetworkOperands& ops, std::int64_t mac,
   } else {
     m->stage = MismatchStage::BN;
     m->event = fmt::format("MAC {} scaled and biased, {}", mac,
-                           cast_event(r.requantized.flags, cfg.bn_cfg.out));
+                           cast_event(r.requantized.flags, unit.bn_cfg.out));
   }
 }
 

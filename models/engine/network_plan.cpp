@@ -4,6 +4,9 @@
 // are reported at the [[layer]] key they are about.
 #include "models/engine/network_plan.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "fx/width_rules.hpp"
 #include "models/engine/elaboration.hpp"
 #include "models/units/mvau/mvau.hpp"
@@ -154,6 +157,7 @@ void plan_mvau(BlockPlan* b, int in_features, int outputs, const NetworkConfig& 
                  "; expected a divisor (the MVAU's output beat carries PE channels)");
   }
   b->mvau = mvau_point(l, b->in, in_features, outputs, cfg);
+  b->mvau->lane_layer = static_cast<std::uint64_t>(i);  // RND_STOCH lanes of layer i
   check_mvau_point(*b->mvau, i, l, cfg, err);
   // The unit's own rules beyond the point's (e.g. its memory sizes), at the layer's line.
   b->mvau_params = resolve(units::mvau_spec(), mvau_unit_params(*b->mvau, l), err, l.line,
@@ -264,6 +268,14 @@ NetworkPlan plan_network(const NetworkConfig& cfg, const std::string& source_nam
     plan.blocks.push_back(std::move(b));
   }
   return plan;
+}
+
+units::MvauConfig block_mvau_config(const BlockPlan& b) {
+  if (!b.mvau) {
+    throw std::invalid_argument("block " + std::to_string(b.index) + " (" + b.layer.name +
+                                ") has no mvau");
+  }
+  return units::MvauConfig::from(b.mvau_params).with_lanes(b.mvau->seed, b.mvau->lane_layer);
 }
 
 }  // namespace fxsim::engine

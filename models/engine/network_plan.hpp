@@ -15,6 +15,7 @@
 #include "models/engine/network_config.hpp"
 #include "models/units/common/conv_shape.hpp"
 #include "models/units/max_pool/max_pool.hpp"
+#include "models/units/mvau/mvau.hpp"
 #include "models/units/sliding_window/sliding_window.hpp"
 #include "models/units/stream_fifo/stream_fifo.hpp"
 
@@ -66,6 +67,12 @@ struct NetworkPlan {
 // stream's lanes, a PE that does not divide the outputs, a weight type of another engine, a
 // format a unit refuses (the unit's own message), ...
 NetworkPlan plan_network(const NetworkConfig& cfg, const std::string& source_name = "network");
+
+// Block b's mvau (b.mvau_params) with its RND_STOCH lanes (docs/network.md, "Stochastic
+// rounding"): layer L = b.index of the network's seed, units::mvau_lane_states(PE, seed, L),
+// the states rtl/mvau.sv's lfsr_seed port loads in reset. Throws std::invalid_argument for a
+// block without an mvau.
+units::MvauConfig block_mvau_config(const BlockPlan& b);
 
 // The resolved Verilog parameters of the streaming units of a plan.
 units::ParamMap fifo_params(const units::StreamFifoConfig& c);

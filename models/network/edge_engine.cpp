@@ -338,7 +338,7 @@ class NetworkTop : public sc_core::sc_module {
       in = streams_.back().get();
     }
     streams_.push_back(std::make_unique<Stream>());
-    const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+    const units::MvauConfig cfg = engine::block_mvau_config(b);
     auto m = std::make_unique<streaming::MvauModule>((b.layer.name + "_mvau").c_str(), cfg);
     const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
     m->load(units::mvau_weight_image(cfg, engine::mvau_weights(b, s)));

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <systemc>
 
+#include "fx/fx_type.hpp"
 #include "models/engine/network_reference.hpp"
 #include "models/network/dma_memory.hpp"
 #include "models/network/model_engines.hpp"
@@ -16,6 +17,17 @@ namespace fxsim::network {
 namespace {
 
 constexpr std::size_t kImagesAtATime = 16;
+
+// Whether some block rounds RND_STOCH: its lanes' generators run on from image to image, so the
+// reference must see the whole run in one call (a call starts every lane at its seed).
+bool draws_across_images(const engine::NetworkPlan& plan) {
+  for (const engine::BlockPlan& b : plan.blocks) {
+    if (!b.mvau) continue;
+    if (fx::is_stochastic(b.mvau->output.rounding)) return true;
+    if (b.mvau->bn && fx::is_stochastic(b.mvau->bn->output.rounding)) return true;
+  }
+  return false;
+}
 
 class FastNetwork : public sc_core::sc_module {
  public:
@@ -50,13 +62,16 @@ class FastNetwork : public sc_core::sc_module {
                 static_cast<unsigned>(std::min(bus, bytes.size() - a)));
     }
     // The values, a few images at a time: the reference keeps every block's map of the images
-    // it is given (~170 KB an image for the CNN example), and only the outputs are needed.
+    // it is given (~170 KB an image for the CNN example), and only the outputs are needed. With
+    // stochastic rounding all at once (draws_across_images).
     engine::NetworkOperands read = ops_;
     std::vector<std::int64_t> output;
     output.reserve(static_cast<std::size_t>(out.elements()) * images);
     const std::size_t image_bytes = static_cast<std::size_t>(in.beats()) * in_bb;
-    for (std::size_t first = 0; first < images; first += kImagesAtATime) {
-      const std::size_t n = std::min(kImagesAtATime, images - first);
+    const std::size_t chunk =
+        draws_across_images(plan_) ? std::max<std::size_t>(images, 1) : kImagesAtATime;
+    for (std::size_t first = 0; first < images; first += chunk) {
+      const std::size_t n = std::min(chunk, images - first);
       read.image_count = static_cast<int>(n);
       read.images = unpack_map(bytes.data() + first * image_bytes,
                                n * static_cast<std::size_t>(in.beats()), in);

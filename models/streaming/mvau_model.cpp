@@ -3,7 +3,42 @@
 #include <stdexcept>
 #include <string>
 
+#include "fx/stochastic.hpp"
+
 namespace fxsim::streaming {
+namespace {
+
+// RND_STOCH lanes (rtl/mvau.sv's lfsr_seed): PE p's accumulator draws from state p, bn_act lane
+// p from state PE + p. Without states (cfg.lfsr_seeds empty) a stochastic lane throws when it
+// first rounds, as units::Accumulator / units::bn_act do.
+std::uint64_t lane_seed(const units::MvauConfig& cfg, int lane) {
+  return cfg.lfsr_seeds.empty() ? 0 : cfg.lfsr_seeds.at(static_cast<std::size_t>(lane));
+}
+
+std::vector<units::Accumulator> lane_accumulators(const units::MvauConfig& cfg) {
+  if (!cfg.lfsr_seeds.empty() && static_cast<int>(cfg.lfsr_seeds.size()) != 2 * cfg.pe) {
+    throw std::invalid_argument("mvau model: expected 2 * PE = " + std::to_string(2 * cfg.pe) +
+                                " lane LFSR states, got " + std::to_string(cfg.lfsr_seeds.size()));
+  }
+  std::vector<units::Accumulator> acc;
+  for (int p = 0; p < cfg.pe; ++p) {
+    units::AccumulatorConfig a = cfg.acc();
+    if (fx::is_stochastic(a.out.rounding)) a.lfsr_seed = lane_seed(cfg, p);
+    acc.emplace_back(a);
+  }
+  return acc;
+}
+
+std::vector<fx::Lfsr> bn_lanes(const units::MvauConfig& cfg) {
+  std::vector<fx::Lfsr> lanes;
+  if (!cfg.bn || !fx::is_stochastic(cfg.bn_cfg.out.rounding) || cfg.lfsr_seeds.empty()) {
+    return lanes;
+  }
+  for (int p = 0; p < cfg.pe; ++p) lanes.emplace_back(lane_seed(cfg, cfg.pe + p));
+  return lanes;
+}
+
+}  // namespace
 
 MvauControl::MvauControl(const units::MvauConfig& cfg)
     : sf_(cfg.sf()),
@@ -46,7 +81,8 @@ MvauModel::MvauModel(const units::MvauConfig& cfg)
       sf_(cfg.sf()),
       depth_(cfg.sf() * cfg.nf()),
       stages_(cfg.acc().stages),
-      acc_(static_cast<std::size_t>(cfg.pe), units::Accumulator(cfg.acc())) {
+      acc_(lane_accumulators(cfg)),
+      bn_lfsr_(bn_lanes(cfg)) {
   const std::size_t n = static_cast<std::size_t>(depth_) * cfg.pe * cfg.simd;
   if (cfg.kind == units::PeKind::MAC) {
     raw_.assign(n, 0);
@@ -112,7 +148,12 @@ void MvauModel::load(const units::WeightImage& image) {
   for (int a = 0; a < depth_; ++a) write(a, image.row(a));
 }
 
-void MvauModel::reset() { control_.reset(); }
+void MvauModel::reset() {
+  control_.reset();
+  // rst_n loads every lane's LFSR with its state again (the accumulators restart on `start`).
+  for (units::Accumulator& a : acc_) a.reset();
+  bn_lfsr_ = bn_lanes(cfg_);
+}
 
 std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
   const std::size_t at = (static_cast<std::size_t>(row) * cfg_.pe + p) * cfg_.simd;
@@ -130,7 +171,8 @@ void MvauModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
         const auto o = static_cast<std::size_t>(st.of * cfg_.pe + p);
         bn_result_[static_cast<std::size_t>(p)] =
             units::bn_act(cfg_.bn_cfg, x[static_cast<std::size_t>(p)], khot ? 0 : bn_scale_[o],
-                          bn_terms_[o], bn_bias_[o])
+                          bn_terms_[o], bn_bias_[o],
+                          bn_lfsr_.empty() ? nullptr : &bn_lfsr_[static_cast<std::size_t>(p)])
                 .y;
       }
     }

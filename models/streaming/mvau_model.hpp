@@ -5,13 +5,16 @@
 // adds the data, one edge() per rising clock edge, register by register: the input buffer, per PE
 // the accumulator and the result registers, bn_act's. MvauModule is the sc_module around it with
 // the RTL's stream ports and a load() for the stationary weights. A beat is SIMD activation raws
-// in, PE output raws out.
+// in, PE output raws out. RND_STOCH (Q = 7, BN_Q = 7) rounds by the lane rule of rtl/mvau.sv:
+// PE p's accumulator and bn_act lane p each own an fx::Lfsr started at cfg.lfsr_seeds[p] and
+// [PE + p] (reloaded by reset()), drawn once per result the lane computes, never on a stall.
 #pragma once
 
 #include <cstdint>
 #include <systemc>
 #include <vector>
 
+#include "fx/lfsr.hpp"
 #include "models/streaming/feature_map_stream.hpp"
 #include "models/streaming/stream_data.hpp"
 #include "models/units/mvau/mvau.hpp"
@@ -68,7 +71,7 @@ class MvauModel {
   // BN = 1: the scale / bias memory's contents (what the RTL's bn_wr port writes before the run).
   void load_bn(const units::MvauBn& bn);
 
-  void reset();  // a rising edge with rst_n low (the weights are kept)
+  void reset();  // a rising edge with rst_n low (the weights are kept, the LFSRs reloaded)
   bool in_ready(bool out_ready) const { return control_.in_ready(out_ready); }
   bool out_valid() const { return control_.out_valid(); }
   const Lanes& out_data() const { return cfg_.bn ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1]; }
@@ -94,7 +97,8 @@ class MvauModel {
   std::vector<fx::Terms> terms_;   // PE_KIND 1
   std::vector<Lanes> ibuf_;        // SF beats of the vector being replayed
   // PE x accumulators, and the STAGES result registers every PE shares the timing of.
-  std::vector<units::Accumulator> acc_;
+  std::vector<units::Accumulator> acc_;  // PE p's draws from its own LFSR (RND_STOCH)
+  std::vector<fx::Lfsr> bn_lfsr_;        // BN_Q = 7: bn_act lane p's LFSR
   std::vector<Lanes> data_;
   Lanes result_;  // this edge's results (a `last` beat)
   // BN = 1: scale / bias of output o, PE x bn_act's BN_STAGES registers.

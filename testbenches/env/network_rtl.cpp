@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "fx/lfsr.hpp"
 #include "models/engine/network_stitch.hpp"
 #include "models/streaming/feature_map_stream.hpp"
 #include "tlm/rtl/stitched_driver.hpp"
@@ -31,8 +32,15 @@ void set_value(tlm_rtl::StitchedDriver& d, int port, std::uint64_t v) {
 // (units::mvau_weight_image); scale / bias word f as units::mvau_bn_scale_word lays it out.
 void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const engine::Stimulus& s) {
   const std::string inst = "b" + std::to_string(b.index) + "_mvau_";
-  const units::MvauConfig cfg = units::MvauConfig::from(b.mvau_params);
+  const units::MvauConfig cfg = engine::block_mvau_config(b);
   const int clk = d.port("clk");
+  // The lanes' LFSR states (RND_STOCH), loaded by the reset that starts the run.
+  verilated::PortImages seeds(1, 2 * cfg.pe * fx::Lfsr::kDefaultWidth);
+  for (std::size_t i = 0; i < cfg.lfsr_seeds.size(); ++i) {
+    verilated::or_field(seeds.at(0), static_cast<int>(i) * fx::Lfsr::kDefaultWidth,
+                        fx::Lfsr::kDefaultWidth, cfg.lfsr_seeds[i]);
+  }
+  d.set(d.port(inst + "lfsr_seed"), seeds.at(0));
   const int wr_en = d.port(inst + "wr_en"), wr_addr = d.port(inst + "wr_addr"),
             wr_data = d.port(inst + "wr_data");
   const units::WeightImage image = units::mvau_weight_image(cfg, engine::mvau_weights(b, s));

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "fx/cast.hpp"
+#include "fx/lfsr.hpp"
+#include "fx/stochastic.hpp"
 #include "models/streaming/mvau_model.hpp"
 #include "models/units/unit_registry.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -113,16 +115,21 @@ units::WeightImage image_of(const Params& p, const units::MvauConfig& c,
 
 // Brute force: output o = requant_OUT(acc) where acc starts at 0 and after each beat of SIMD
 // elements becomes cast_ACC(acc + sum of the beat's exact products) (the accumulator wraps or
-// saturates per beat, keeping every fraction bit).
-std::vector<std::int64_t> brute_force(const Params& p, const std::vector<std::int64_t>& x,
-                                      const units::MvauWeights& w) {
-  const int pf = p("A_FRAC") + p("W_FRAC");
-  const fx::FxType acc_t = fx::FxType::make(true, p("ACC_W"), p("ACC_W") - pf, fx::Rounding::TRN,
-                                            static_cast<fx::Overflow>(p("ACC_O")));
+// saturates per beat, keeping every fraction bit). brute_acc: the accumulators (PF fraction
+// bits), brute_force: their requant.
+fx::FxType out_type(const Params& p) {
   fx::FxType out_t = fx::FxType::make(p("OUT_SIGNED") != 0, p("OUT_W"), p("OUT_W") - p("OUT_FRAC"),
                                       static_cast<fx::Rounding>(p("Q")),
                                       static_cast<fx::Overflow>(p("O")), p("N"));
   if (p("AP") != 0) out_t = out_t.with_semantics(fx::Semantics::AP_FIXED);
+  return out_t;
+}
+
+std::vector<std::int64_t> brute_acc(const Params& p, const std::vector<std::int64_t>& x,
+                                    const units::MvauWeights& w) {
+  const int pf = p("A_FRAC") + p("W_FRAC");
+  const fx::FxType acc_t = fx::FxType::make(true, p("ACC_W"), p("ACC_W") - pf, fx::Rounding::TRN,
+                                            static_cast<fx::Overflow>(p("ACC_O")));
   std::vector<std::int64_t> y;
   for (int o = 0; o < p("MH"); ++o) {
     std::int64_t acc = 0;
@@ -143,8 +150,15 @@ std::vector<std::int64_t> brute_force(const Params& p, const std::vector<std::in
       }
       acc = fx::cast_from_raw(acc + beat, pf, acc_t);
     }
-    y.push_back(fx::cast_from_raw(acc, pf, out_t));
+    y.push_back(acc);
   }
+  return y;
+}
+
+std::vector<std::int64_t> brute_force(const Params& p, const std::vector<std::int64_t>& x,
+                                      const units::MvauWeights& w) {
+  std::vector<std::int64_t> y = brute_acc(p, x, w);
+  for (std::int64_t& v : y) v = fx::cast_from_raw(v, p("A_FRAC") + p("W_FRAC"), out_type(p));
   return y;
 }
 
@@ -170,8 +184,9 @@ units::MvauBn random_bn(const Params& p, std::mt19937_64& rng) {
 }
 
 // Brute force of the bn_act lane on output o (activations none, relu, relu-clip): t = x * scale
-// + bias exactly on the finer LSB, requantized to BN_OUT_*, then the activation on raws.
-std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, int o) {
+// + bias exactly on the finer LSB (bn_sum: t and its fraction bits), requantized to BN_OUT_*,
+// then the activation on raws (activate).
+std::int64_t bn_sum(const Params& p, std::int64_t x, const units::MvauBn& bn, int o, int* frac) {
   const std::size_t i = static_cast<std::size_t>(o);
   std::int64_t prod = 0;
   if (p("BN_SCALE_KIND") == 0) {
@@ -183,13 +198,19 @@ std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, 
   }
   const int pf = p("OUT_FRAC") + p("BN_S_FRAC"), bf = p("BN_B_FRAC");
   const int f = std::max(pf, bf);
-  const std::int64_t t =
-      prod * (std::int64_t{1} << (f - pf)) + bn.bias[i] * (std::int64_t{1} << (f - bf));
+  *frac = f;
+  return prod * (std::int64_t{1} << (f - pf)) + bn.bias[i] * (std::int64_t{1} << (f - bf));
+}
+
+fx::FxType bn_out_type(const Params& p) {
   fx::FxType out_t = fx::FxType::make(
       p("BN_OUT_SIGNED") != 0, p("BN_OUT_W"), p("BN_OUT_W") - p("BN_OUT_FRAC"),
       static_cast<fx::Rounding>(p("BN_Q")), static_cast<fx::Overflow>(p("BN_O")), p("BN_N"));
   if (p("BN_AP") != 0) out_t = out_t.with_semantics(fx::Semantics::AP_FIXED);
-  const std::int64_t r = fx::cast_from_raw(t, f, out_t);
+  return out_t;
+}
+
+std::int64_t activate(const Params& p, std::int64_t r) {
   switch (p("BN_ACT")) {
     case 0:
       return r;
@@ -201,6 +222,12 @@ std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, 
       ADD_FAILURE() << "the brute force covers activations none, relu and relu-clip";
       return 0;
   }
+}
+
+std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, int o) {
+  int f = 0;
+  const std::int64_t t = bn_sum(p, x, bn, o, &f);
+  return activate(p, fx::cast_from_raw(t, f, bn_out_type(p)));
 }
 
 // Writes the scale / bias memory through the RTL's bn_wr port: word f holds, for PE p at
@@ -484,6 +511,209 @@ TEST(Mvau, CosimCatchesAModelOfAnotherLatency) {
   EXPECT_GT(failures.size(), 0);
 }
 
+// ---- RND_STOCH (Q = 7, BN_Q = 7): the lane rule --------------------------------------------
+// Lane p of layer L: the MAC lane (the PE of outputs f*PE + p) starts at fx::lane_state(seed, L,
+// p), the bn_act lane at fx::lane_state(seed, L, PE + p), both loaded from lfsr_seed (lane i at
+// [i*31 +: 31]) while rst_n is low. Each draws its bits for its outputs in order, vector by vector
+// and fold by fold, whatever the stalls.
+
+// PE 1 (SF 2, NF 3) and PE 4 (SF 3, NF 2) with BN: 6 and 12 bits dropped at the PE requant,
+// 6 at bn_act's (a K-hot PE as the second: the lanes do not depend on the PE kind).
+std::vector<std::pair<const char*, units::ParamMap>> stoch_variants() {
+  return {
+      {"mv_stoch_p1",
+       rv::mv::make({8, 3, 1, 4, 0, 2, 0}, {{"Q", 7}, {"OUT_W", 8}, {"OUT_FRAC", 4}})},
+      {"mv_stoch_p4_bn", rv::mv::make({12, 8, 4, 4, 0, 2, 0}, {{"Q", 7},
+                                                               {"OUT_W", 10},
+                                                               {"OUT_FRAC", 4},
+                                                               {"BN", 1},
+                                                               {"BN_S_W", 6},
+                                                               {"BN_S_FRAC", 4},
+                                                               {"BN_B_W", 10},
+                                                               {"BN_B_FRAC", 5},
+                                                               {"BN_OUT_W", 6},
+                                                               {"BN_OUT_FRAC", 2},
+                                                               {"BN_Q", 7},
+                                                               {"BN_ACT", 0},
+                                                               {"BN_STAGES", 2}})},
+      {"mv_stoch_khot_p2_bn", rv::mv::make({6, 4, 2, 3, 1, 3, 0}, {{"K", 2},
+                                                                   {"SH_W", 2},
+                                                                   {"W_FRAC", 5},
+                                                                   {"Q", 7},
+                                                                   {"OUT_W", 12},
+                                                                   {"OUT_FRAC", 3},
+                                                                   {"BN", 1},
+                                                                   {"BN_S_W", 5},
+                                                                   {"BN_S_FRAC", 3},
+                                                                   {"BN_B_W", 8},
+                                                                   {"BN_B_FRAC", 4},
+                                                                   {"BN_OUT_W", 10},
+                                                                   {"BN_OUT_FRAC", 1},
+                                                                   {"BN_Q", 7},
+                                                                   {"BN_ACT", 0},
+                                                                   {"BN_STAGES", 1}})},
+  };
+}
+
+constexpr std::uint64_t kStochLayer = 3;
+constexpr std::uint64_t kStochSeeds[] = {1, 2, 99};
+
+// The brute force of a run of vectors from reset: MAC lanes and bn_act lanes as fx::Lfsr, each
+// output o of each vector rounded on lane o % PE.
+std::vector<std::vector<std::int64_t>> brute_stoch(const Params& p,
+                                                   const std::vector<std::vector<std::int64_t>>& xs,
+                                                   const units::MvauWeights& w,
+                                                   const units::MvauBn& bn, std::uint64_t seed) {
+  std::vector<fx::Lfsr> mac, bnl;
+  for (int q = 0; q < p("PE"); ++q) {
+    mac.emplace_back(fx::lane_state(seed, kStochLayer, static_cast<std::uint64_t>(q)));
+    bnl.emplace_back(fx::lane_state(seed, kStochLayer, static_cast<std::uint64_t>(p("PE") + q)));
+  }
+  std::vector<std::vector<std::int64_t>> ys;
+  for (const auto& x : xs) {
+    std::vector<std::int64_t> y = brute_acc(p, x, w);
+    for (int o = 0; o < p("MH"); ++o) {
+      auto& v = y[static_cast<std::size_t>(o)];
+      v = fx::StochasticCaster(out_type(p), mac[static_cast<std::size_t>(o % p("PE"))])
+              .cast_from_raw(v, p("A_FRAC") + p("W_FRAC"));
+      if (p("BN") != 0) {
+        int f = 0;
+        const std::int64_t t = bn_sum(p, v, bn, o, &f);
+        v = activate(
+            p, fx::StochasticCaster(bn_out_type(p), bnl[static_cast<std::size_t>(o % p("PE"))])
+                   .cast_from_raw(t, f));
+      }
+    }
+    ys.push_back(y);
+  }
+  return ys;
+}
+
+void set_lane_seeds(Dut& dut, int pe, std::uint64_t seed) {
+  for (int i = 0; i < 2 * pe; ++i) {
+    put_bits(dut.lfsr_seed, i * 31, 31,
+             fx::lane_state(seed, kStochLayer, static_cast<std::uint64_t>(i)));
+  }
+}
+
+class MvauStoch : public ::testing::TestWithParam<int> {};
+
+TEST_P(MvauStoch, LanesUnderStallsEqualBruteForceForThreeSeeds) {
+  const auto variants = stoch_variants();
+  const auto& [name, overrides] = variants[static_cast<std::size_t>(GetParam())];
+  const Params p = params_of(overrides);
+  std::mt19937_64 rng(base_seed() * 104729 + static_cast<std::uint64_t>(GetParam()));
+  const units::MvauWeights w = random_weights(p, rng);
+  const units::MvauBn bn = p("BN") != 0 ? random_bn(p, rng) : units::MvauBn{};
+  const units::WeightImage image = image_of(p, config_of(p), w);
+  constexpr int kVectors = 16;
+  std::vector<std::vector<std::int64_t>> xs;
+  for (int v = 0; v < kVectors; ++v) xs.push_back(random_vector(p, rng));
+  Dut dut("mvau", overrides);
+  write_weights(dut, p, image);
+  if (p("BN") != 0) write_bn(dut, p, bn);
+  std::vector<std::vector<std::vector<std::int64_t>>> per_seed;
+  for (const std::uint64_t seed : kStochSeeds) {
+    const units::MvauConfig c = config_of(p).with_lanes(seed, kStochLayer);
+    ASSERT_EQ(c.lfsr_seeds.size(), static_cast<std::size_t>(2 * p("PE")));
+    for (int i = 0; i < 2 * p("PE"); ++i) {
+      EXPECT_EQ(c.lfsr_seeds[static_cast<std::size_t>(i)],
+                fx::lane_state(seed, kStochLayer, static_cast<std::uint64_t>(i)));
+    }
+    const std::vector<std::vector<std::int64_t>> ys = brute_stoch(p, xs, w, bn, seed);
+    const std::vector<StreamData> expected = out_beats(p, ys);
+    fxsim::env::SimulationScope scope;
+    StreamSignals s;
+    fxsim::streaming::MvauModule model("mvau", c);
+    s.bind(model);
+    model.load(image);
+    if (p("BN") != 0) model.load_bn(bn);
+    set_lane_seeds(dut, p("PE"), seed);
+    // Every run starts from reset: the same lanes, the same draws whatever the stalls.
+    for (const auto& [pv, pr] : stall_patterns()) {
+      const CosimRun run =
+          cosim(dut, s, p, in_beats(p, xs), expected.size(), Stalls{pv, pr, rng()});
+      EXPECT_EQ(run.mismatches, 0u) << name << " seed " << seed << " p_valid " << pv;
+      ASSERT_EQ(run.outputs.size(), expected.size()) << name;
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        ASSERT_EQ(run.outputs[i], expected[i])
+            << name << " seed " << seed << " p_valid " << pv << " p_ready " << pr << " beat " << i;
+      }
+      if (pv == 1.0 && pr == 1.0) {
+        EXPECT_EQ(run.cycles, units::mvau_stall_free_cycles(c, kVectors)) << name;
+      }
+    }
+    per_seed.push_back(ys);
+  }
+  // A changed seed changes at least 5% of the outputs.
+  for (std::size_t k = 1; k < per_seed.size(); ++k) {
+    int changed = 0, total = 0;
+    for (std::size_t v = 0; v < xs.size(); ++v) {
+      for (std::size_t o = 0; o < per_seed[0][v].size(); ++o) {
+        ++total;
+        if (per_seed[0][v][o] != per_seed[k][v][o]) ++changed;
+      }
+    }
+    RecordProperty("changed_seed_" + std::to_string(kStochSeeds[k]),
+                   std::to_string(changed) + "/" + std::to_string(total));
+    EXPECT_GE(changed * 20, total)
+        << name << ": seed " << kStochSeeds[k] << " changed " << changed << " of " << total;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, MvauStoch,
+                         ::testing::Range(0, static_cast<int>(stoch_variants().size())),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(
+                               stoch_variants()[static_cast<std::size_t>(info.param)].first);
+                         });
+
+// Hand-worked: MW 2, SIMD 1 (SF 2), MH 2, PE 1 (NF 2), A and W with 1 fraction bit each, the
+// accumulator with 2, output fixed<6,6> (OUT_FRAC 0) RND_STOCH: each result drops 2 bits, draws
+// 2 bits u from its lane (first bit out in bit 0) and rounds up when u < the dropped bits.
+// W = [[1, 1], [1, -1]], x = (1, 2) (raws): accumulators 3 and -1 (0.75 and -0.25). The MAC
+// lane's LFSR holds 0b1110: the sequence s = 0, 1, 1, 1, 0, ... Result 0 draws u = s_0 + 2 s_1
+// = 2 < 3: 0.75 rounds up to 1; result 1 (-1 = -4 + 3: floor -1, dropped bits 3) draws u = s_2 +
+// 2 s_3 = 3, not < 3: -0.25 rounds down to -1.
+TEST(MvauStochastic, HandWorkedDraws) {
+  const Params p = params_of(rv::mv::make({2, 2, 1, 1, 0, 1, 0}, {{"A_W", 4},
+                                                                  {"A_FRAC", 1},
+                                                                  {"W_W", 4},
+                                                                  {"W_FRAC", 1},
+                                                                  {"ACC_W", 8},
+                                                                  {"OUT_W", 6},
+                                                                  {"OUT_FRAC", 0},
+                                                                  {"Q", 7}}));
+  units::MvauConfig c = config_of(p);
+  c.lfsr_seeds = {0b1110, 1};  // MAC lane 0; bn lane 0 unused (BN = 0)
+  units::MvauWeights w;
+  w.raw = {1, 1, 1, -1};
+  fxsim::streaming::MvauModel m(c);
+  m.load(units::mvau_weight_image(c, w));
+  m.reset();
+  std::vector<fxsim::streaming::Lanes> out;
+  const std::vector<fxsim::streaming::Lanes> in = {{1}, {2}};
+  std::size_t next = 0;
+  for (int cycle = 0; cycle < 12; ++cycle) {
+    if (m.out_valid()) out.push_back(m.out_data());
+    const bool taken = next < in.size() && m.in_ready(true);
+    m.edge(next < in.size(), in[std::min(next, in.size() - 1)], true);
+    if (taken) ++next;
+  }
+  EXPECT_EQ(out, (std::vector<fxsim::streaming::Lanes>{{1}, {-1}}));
+}
+
+TEST(MvauStochastic, ModelRefusesAWrongNumberOfLaneStates) {
+  units::MvauConfig c = config_of(params_of({{"Q", 7}, {"PE", 2}}));
+  c.lfsr_seeds = {1, 2, 3};
+  try {
+    fxsim::streaming::MvauModel m(c);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "mvau model: expected 2 * PE = 4 lane LFSR states, got 3");
+  }
+}
+
 std::string error_of(const units::ParamMap& overrides) {
   try {
     units::resolve_params(units::find_unit("mvau"), overrides);
@@ -522,6 +752,9 @@ TEST(Mvau, BadParametersNamedWithRange) {
   EXPECT_EQ(error_of({{"BN_ACT", 2}, {"BN_CLIP", 1000}}), "(no error)");
   EXPECT_EQ(error_of({{"BN", 1}, {"BN_ACT", 2}, {"BN_CLIP", 1000}}).substr(0, 26),
             "mvau: bn_act: CLIP = 1000 ");
+  // RND_STOCH is accepted on either rounding stage (the lanes' seeds come on lfsr_seed).
+  EXPECT_EQ(error_of({{"Q", 7}}), "(no error)");
+  EXPECT_EQ(error_of({{"BN", 1}, {"BN_Q", 7}, {"Q", 7}}), "(no error)");
 }
 
 }  // namespace

@@ -457,7 +457,11 @@ output = "fixed<10,5>"
   const std::string text = engine::stitched_top(engine::network_stitch_plan(net)).text;
   EXPECT_NE(text.find("    output logic [15:0] b0_mvau_mac_data,\n"), std::string::npos) << text;
   EXPECT_NE(text.find("      .mac_data(b0_mvau_mac_data)"), std::string::npos) << text;
-  EXPECT_NE(text.find("    output logic [19:0] b2_mvau_mac_data\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    output logic [19:0] b2_mvau_mac_data,\n"), std::string::npos) << text;
+  // ... and take their lanes' LFSR states (RND_STOCH): 2 x PE x 31 bits each.
+  EXPECT_NE(text.find("    input  logic [123:0] b0_mvau_lfsr_seed,\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    input  logic [123:0] b2_mvau_lfsr_seed\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("      .lfsr_seed(b2_mvau_lfsr_seed)"), std::string::npos) << text;
 }
 
 // yosys synth_xilinx maps the top of the five-stage chain (exit code 0, a flat netlist).

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "fx/lfsr.hpp"
 #include "fx/width_rules.hpp"
 #include "models/resources/cost_tally.hpp"
 #include "models/resources/memory.hpp"
@@ -13,6 +14,7 @@ namespace fxsim::units {
 namespace {
 
 constexpr std::string_view kBn = "BN_";
+constexpr int kLaneSeedBits = fx::Lfsr::kDefaultWidth;  // one lane's state on lfsr_seed
 
 const UnitSpec& pe_spec_of(const ParamMap& p) {
   return p.at("PE_KIND") == 0 ? fx_mac_pe_spec() : khot_pe_spec();
@@ -49,13 +51,6 @@ void check(const UnitSpec& unit, const ParamMap& p) {
   if (folds < 2 || folds > 65536) {
     fail(unit, "SF * NF = (MW / SIMD) * (MH / PE) = " + std::to_string(folds) +
                    " weight words is out of range, expected 2..65536");
-  }
-  // RND_STOCH needs a seeded LFSR per lane (an lfsr_seed port each); the mvau has none yet.
-  for (const char* q : {"Q", "BN_Q"}) {
-    if (p.count(q) && p.at(q) == 7 && (q[0] == 'Q' || p.at("BN") != 0)) {
-      fail(unit, std::string(q) + " = 7 (RND_STOCH) is not supported in mvau (no per-lane LFSR " +
-                     "seeds); use the layer engine's PE / bn_act units");
-    }
   }
   check_part(unit, pe_spec_of(p), mvau_pe_params(p));
   check_part(unit, weight_mem_spec(), mvau_weight_mem_params(p));
@@ -186,7 +181,8 @@ UnitSpec make_spec() {
                                   {"bn_wr_data", true, c.pe * bn_pw},
                                   {"mac_valid", false, 1},
                                   {"mac_ready", false, 1},
-                                  {"mac_data", false, c.pe * c.acc().out.width}};
+                                  {"mac_data", false, c.pe * c.acc().out.width},
+                                  {"lfsr_seed", true, 2 * c.pe * kLaneSeedBits}};
   };
   return u;
 }
@@ -241,6 +237,21 @@ MvauConfig MvauConfig::from(const ParamMap& m) {
   c.bn = param(m, "BN") != 0;
   if (c.bn) c.bn_cfg = BnActConfig::from(mvau_bn_params(m));
   return c;
+}
+
+MvauConfig MvauConfig::with_lanes(std::uint64_t seed, std::uint64_t layer) const {
+  MvauConfig c = *this;
+  c.lfsr_seeds = mvau_lane_states(pe, seed, layer);
+  c.mac.lfsr_seed = c.khot.lfsr_seed = 0;  // per lane: the cycle model sets each PE's own
+  return c;
+}
+
+std::vector<std::uint64_t> mvau_lane_states(int pe, std::uint64_t seed, std::uint64_t layer) {
+  std::vector<std::uint64_t> states;
+  for (int lane = 0; lane < 2 * pe; ++lane) {
+    states.push_back(fx::lane_state(seed, layer, static_cast<std::uint64_t>(lane)));
+  }
+  return states;
 }
 
 namespace {

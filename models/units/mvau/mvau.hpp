@@ -34,8 +34,20 @@ struct MvauConfig {
   const AccumulatorConfig& acc() const {
     return kind == PeKind::MAC ? static_cast<const AccumulatorConfig&>(mac) : khot;
   }
+  // RND_STOCH (Q = 7 / BN_Q = 7): the lanes' LFSR starting states as rtl/mvau.sv's lfsr_seed
+  // port carries them, 2 * PE of them: MAC lane p (outputs o with o % PE = p) at index p, bn_act
+  // lane p at PE + p (mvau_lane_states). Not parameters: empty for a configuration read from
+  // parameters (a stochastic lane then throws when it rounds); with_lanes() fills them.
+  std::vector<std::uint64_t> lfsr_seeds;
   static MvauConfig from(const ParamMap& resolved);
+  // This configuration with the lanes of layer `layer` of a network of seed `seed`.
+  MvauConfig with_lanes(std::uint64_t seed, std::uint64_t layer) const;
 };
+
+// The lane rule of the layer engine (models/engine/lane_rounding.hpp) for the mvau of layer
+// `layer`: state i = fx::lane_state(seed, layer, i), i = 0 .. 2*PE - 1 (MAC lanes 0 .. PE-1,
+// then bn_act lanes PE .. 2*PE-1), the values the lfsr_seed port carries at [i*31 +: 31].
+std::vector<std::uint64_t> mvau_lane_states(int pe, std::uint64_t seed, std::uint64_t layer);
 
 // The PE unit's parameters (fx_mac_pe or khot_pe), the weight_mem's and the bn_act's (X_* = the
 // PE's OUT_*, the others the BN_-prefixed ones) of an mvau parameter set.
@@ -72,6 +84,10 @@ struct MvauBn {
 int mvau_bn_scale_width(const MvauConfig& cfg);
 std::uint64_t mvau_bn_scale_word(const MvauConfig& cfg, const MvauBn& bn, int o);
 
+// RND_STOCH outputs (Q = 7, BN_Q = 7) are no function of one vector (each lane's generator runs
+// on across vectors): mvau() and mvau_outputs() throw std::invalid_argument for them. The lane
+// rule is the cycle model's (models/streaming/mvau_model) and the network reference's
+// (models/engine/lane_rounding).
 // The MH results of one input vector (MW raws of A_*): output o is the PE's dot product of the
 // vector with row o, SIMD elements a beat in element order (mac_dot / khot_dot).
 std::vector<PeResult> mvau(const MvauConfig& cfg, const std::vector<std::int64_t>& x,

@@ -5,12 +5,16 @@
 // sizes and leftover rows and columns, and channels that SIMD does not divide.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <random>
 #include <string>
 
+#include "fx/lfsr.hpp"
+#include "fx/stochastic.hpp"
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
+#include "models/engine/network_reference.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/run_network.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -540,6 +544,213 @@ output = "fixed<8,3,RND_CONV,SAT>"
     }
     EXPECT_EQ(run_network_rtl(with_fifo_depths(plan, s.depths), ops).cycles, s.cycles);
   }
+}
+
+}  // namespace
+}  // namespace fxsim::env
+
+namespace fxsim::env {
+namespace {
+
+// ---- RND_STOCH in a network (docs/network.md, "Stochastic rounding") ---------------------------
+// The network's seed seeds the lanes: the mvau of layer L rounds output o of every vector on lane
+// o % PE, MAC lane p from fx::lane_state(seed, L, p), bn_act lane p from (seed, L, PE + p).
+
+std::string stoch_dense(std::uint64_t seed) {
+  return "seed = " + std::to_string(seed) + R"(
+[input]
+height = 1
+width = 3
+channels = 4
+simd = 4
+format = "fixed<8,1,TRN,SAT>"
+[dma]
+bandwidth = [3, 1]
+output_stall = 0.3
+[[layer]]
+kind = "dense"
+outputs = 6
+pe = 2
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_STOCH,SAT>"
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+weight = "fixed<5,1>"
+output = "fixed<10,4,RND_STOCH,SAT>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<10,5>"
+output = "fixed<8,4,RND_STOCH,SAT>"
+activation = "relu"
+)";
+}
+
+std::string stoch_conv(std::uint64_t seed) {
+  return "seed = " + std::to_string(seed) + R"(
+[input]
+height = 6
+width = 6
+channels = 2
+simd = 2
+format = "fixed<8,1,TRN,SAT>"
+[dma]
+output_stall = 0.5
+[[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+fifo_depth = 1
+weight = "fixed<4,1>"
+output = "fixed<8,3,RND_STOCH,SAT>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<8,3>"
+output = "fixed<8,3,RND_STOCH,SAT>"
+activation = "relu"
+[[layer]]
+kind = "pool"
+size = 2
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 4
+weight = "fixed<4,1>"
+output = "fixed<10,4,RND_STOCH,SAT>"
+)";
+}
+
+constexpr std::uint64_t kStochNetSeeds[] = {11, 12, 977};
+
+// The dense network's maps by brute force: exact dot products (the default accumulator is exact),
+// one fx::Lfsr per lane, the bn sum by units::bn_sum, relu by hand.
+std::vector<std::vector<std::int64_t>> brute_dense_net(const engine::NetworkPlan& plan,
+                                                       const engine::NetworkOperands& ops) {
+  std::vector<std::vector<std::int64_t>> maps;
+  std::vector<std::int64_t> in = ops.images;
+  for (const engine::BlockPlan& b : plan.blocks) {
+    const engine::EngineConfig& c = *b.mvau;
+    const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
+    const auto L = static_cast<std::uint64_t>(b.index);
+    std::vector<fx::Lfsr> mac, bn;
+    for (int p = 0; p < c.pe; ++p) {
+      mac.push_back(fx::Lfsr::for_lane(plan.config.seed, L, static_cast<std::uint64_t>(p)));
+      bn.push_back(fx::Lfsr::for_lane(plan.config.seed, L, static_cast<std::uint64_t>(c.pe + p)));
+    }
+    const units::BnActConfig bn_cfg = units::MvauConfig::from(b.mvau_params).bn_cfg;
+    const int pf = c.activation.frac_bits() + c.fx_weight().frac_bits();
+    std::vector<std::int64_t> out;
+    for (int img = 0; img < ops.image_count; ++img) {
+      for (int o = 0; o < c.out_features; ++o) {
+        std::int64_t dot = 0;
+        for (int k = 0; k < c.in_features; ++k) {
+          dot += in[static_cast<std::size_t>(img) * c.in_features + k] *
+                 s.weights[static_cast<std::size_t>(o) * c.in_features + k];
+        }
+        const auto lane = static_cast<std::size_t>(o % c.pe);
+        std::int64_t y = fx::StochasticCaster(c.output, mac[lane]).cast_from_raw(dot, pf);
+        if (c.bn) {
+          const std::int64_t t = units::bn_sum(bn_cfg, y * s.bn_scale[static_cast<std::size_t>(o)],
+                                               s.bn_bias[static_cast<std::size_t>(o)]);
+          y = std::max<std::int64_t>(
+              0, fx::StochasticCaster(c.bn->output, bn[lane]).cast_from_raw(t, bn_cfg.sum_frac()));
+        }
+        out.push_back(y);
+      }
+    }
+    maps.push_back(out);
+    in = out;
+  }
+  return maps;
+}
+
+TEST(NetworkStochastic, ReferenceEqualsBruteForceOnThreeSeeds) {
+  for (const std::uint64_t seed : kStochNetSeeds) {
+    SCOPED_TRACE(seed);
+    const engine::NetworkPlan plan =
+        engine::plan_network(engine::parse_network(stoch_dense(seed), "stoch_dense"));
+    // [[layer]] output and [layer.bn] output take RND_STOCH; layer 1's lanes are at L = 1.
+    ASSERT_EQ(plan.blocks[0].mvau->output.rounding, fx::Rounding::RND_STOCH);
+    ASSERT_EQ(plan.blocks[1].mvau->bn->output.rounding, fx::Rounding::RND_STOCH);
+    ASSERT_EQ(plan.blocks[1].mvau->lane_layer, 1u);
+    const engine::NetworkOperands ops = engine::make_network_operands(plan, 5);
+    const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+    const std::vector<std::vector<std::int64_t>> brute = brute_dense_net(plan, ops);
+    ASSERT_EQ(ref.maps.size(), brute.size());
+    for (std::size_t b = 0; b < brute.size(); ++b)
+      EXPECT_EQ(ref.maps[b], brute[b]) << "block " << b;
+  }
+}
+
+// A changed seed with the same weights and images changes the draws: the lanes of layer 0 at
+// another seed change at least 5% of its outputs.
+TEST(NetworkStochastic, AnotherLaneSeedChangesTheOutputs) {
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(stoch_dense(11), "stoch_dense"));
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, 40);
+  engine::NetworkPlan other = plan;
+  for (engine::BlockPlan& b : other.blocks) b.mvau->seed = 12;
+  const std::vector<std::int64_t> a = engine::compute_network_reference(plan, ops).maps[0];
+  const std::vector<std::int64_t> c = engine::compute_network_reference(other, ops).maps[0];
+  ASSERT_EQ(a.size(), c.size());
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != c[i] ? 1 : 0;
+  RecordProperty("changed", std::to_string(changed) + "/" + std::to_string(a.size()));
+  EXPECT_GE(changed * 20, a.size()) << changed << " of " << a.size();
+}
+
+TEST(NetworkStochastic, ModelAndStitchedRtlEqualTheReferenceOnThreeSeeds) {
+  for (const bool conv : {false, true}) {
+    for (const std::uint64_t seed : kStochNetSeeds) {
+      const std::string name = conv ? "stoch_conv" : "stoch_dense";
+      SCOPED_TRACE(name + " seed " + std::to_string(seed));
+      const engine::NetworkPlan plan = engine::plan_network(
+          engine::parse_network(conv ? stoch_conv(seed) : stoch_dense(seed), name));
+      NetworkRunOptions o;
+      o.backends = NetworkBackends::BOTH;
+      o.images = 3;
+      const NetworkSummary s = run_network(plan, o);
+      ASSERT_EQ(s.runs.size(), 2u);
+      const network::NetworkRunResult& model = s.runs[0].result;
+      const network::NetworkRunResult& rtl = s.runs[1].result;
+      EXPECT_EQ(s.runs[0].mismatches, 0u);
+      EXPECT_EQ(s.runs[1].mismatches, 0u);
+      EXPECT_EQ(model.output, rtl.output);
+      EXPECT_EQ(
+          model.output,
+          engine::compute_network_reference(plan, engine::make_network_operands(plan, 3)).output());
+      EXPECT_EQ(model.cycles, rtl.cycles);
+      EXPECT_EQ(model.image_done, rtl.image_done);
+      EXPECT_TRUE(s.passed());
+      // The per-edge model (every mvau's cycle model with its lanes) equals the fast one.
+      expect_engines_agree(plan, 5, Skips::ANY);
+    }
+  }
+}
+
+// More images than the fast engine's reference takes at a time (16): the lanes run on across
+// them in the fast engine as in the per-edge one (every mvau's cycle model).
+TEST(NetworkStochastic, FastEngineEqualsPerEdgeEngineBeyondSixteenImages) {
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(stoch_dense(5), "stoch_dense"));
+  expect_engines_agree(plan, 37, Skips::ANY);
+}
+
+TEST(NetworkStochastic, BlockWithoutMvauHasNoMvauConfig) {
+  const engine::NetworkPlan plan =
+      engine::plan_network(engine::parse_network(stoch_conv(1), "stoch_conv"));
+  try {
+    engine::block_mvau_config(plan.blocks[1]);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "block 1 (pool1) has no mvau");
+  }
+  const units::MvauConfig c = engine::block_mvau_config(plan.blocks[2]);
+  EXPECT_EQ(c.lfsr_seeds, units::mvau_lane_states(4, 1, 2));
+  EXPECT_EQ(c.lfsr_seeds[5], fx::lane_state(1, 2, 5));
 }
 
 }  // namespace

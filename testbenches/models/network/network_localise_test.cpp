@@ -527,5 +527,51 @@ output = "fixed<10,5,RND_CONV,SAT>"
       << text;
 }
 
+// RND_STOCH stages are localised by their floor: a model whose first dense layer truncates
+// (TRN) where the network rounds stochastically differs where a draw rounded up, one LSB above
+// the model's; the stage is named the MAC requantizer, the format the network's.
+TEST(NetworkLocalise, StochasticMacRequantizerFaultNamesIt) {
+  const engine::NetworkPlan plan = engine::plan_network(engine::parse_network(R"(seed = 3
+[input]
+height = 1
+width = 2
+channels = 4
+simd = 4
+format = "fixed<8,1,TRN,SAT>"
+[[layer]]
+kind = "dense"
+name = "fc0"
+outputs = 6
+pe = 2
+weight = "fixed<5,1>"
+output = "fixed<8,3,RND_STOCH,SAT>"
+[[layer]]
+kind = "dense"
+name = "fc1"
+outputs = 4
+pe = 2
+weight = "fixed<5,1>"
+output = "fixed<10,4,RND_STOCH,SAT>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<10,5>"
+output = "fixed<8,4,RND_STOCH,SAT>"
+activation = "relu"
+)",
+                                                                              "stoch"));
+  NetworkRunOptions o;
+  o.images = 4;
+  o.model_fault = [](engine::NetworkPlan& p) {
+    p.blocks[0].mvau_params["Q"] = static_cast<int>(fx::Rounding::TRN);
+  };
+  const NetworkSummary s = run_network(plan, o);
+  const NetworkBackendRun& run = s.runs.at(0);
+  ASSERT_TRUE(run.location.has_value());
+  const engine::MismatchLocation& l = *run.location;
+  EXPECT_EQ(l.stage, engine::MismatchStage::MAC_REQUANTIZER);
+  EXPECT_EQ(l.format, "fixed<8,3,RND_STOCH,SAT,0>");
+  EXPECT_EQ(l.expected, l.got + 1);
+}
+
 }  // namespace
 }  // namespace fxsim::env

@@ -54,6 +54,9 @@ const std::vector<MvVariant>& variants() {
         {"SH_W", 3},
         {"MEM_STYLE", 3}}},
       {"BnMacRelu", {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"BN", 1}}},
+      // RND_STOCH on both stages: 2 x PE lane LFSRs (the lfsr_seed port loads them).
+      {"BnMacStoch",
+       {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"BN", 1}, {"Q", 7}, {"BN_Q", 7}}},
       {"BnKhotScaleNf64",
        {{"MW", 8},
         {"MH", 64},
@@ -74,6 +77,31 @@ fxsim::synth::SynthResult synthesize(const MvVariant& v) {
 
 resources::ResourceEstimate model(const MvVariant& v) {
   return fxsim::unit_cost_suite::model("mvau", v);
+}
+
+// The LFSRs of RND_STOCH counted as the parts count theirs: PE x 31 flip-flops for Q = 7 (the
+// PEs' fx_acc_out lanes), PE x 31 more for BN_Q = 7 (the bn_act lanes), 31 being the register of
+// x^31 + x^3 + 1 (rtl/fx_lfsr.sv); none when the stage drops no bit.
+TEST(MvauStochCost, OneLfsrPerStochasticLane) {
+  const units::UnitSpec& mvau = units::find_unit("mvau");
+  auto ff = [&](const units::ParamMap& o) {
+    return mvau.cost(units::resolve_params(mvau, o), Family::xc7, true).ff;
+  };
+  for (const int pe : {1, 2, 4}) {
+    const units::ParamMap base = {{"MW", 16}, {"MH", 8}, {"PE", pe}, {"SIMD", 4}, {"BN", 1}};
+    units::ParamMap q7 = base, both = base, exact = base;
+    q7["Q"] = 7;
+    both["Q"] = 7;
+    both["BN_Q"] = 7;
+    EXPECT_EQ(ff(q7) - ff(base), 31 * pe) << "PE " << pe;
+    EXPECT_EQ(ff(both) - ff(base), 62 * pe) << "PE " << pe;
+    // OUT_FRAC = A_FRAC + W_FRAC (4 + 6): no bit dropped, no LFSR.
+    exact["OUT_FRAC"] = 10;
+    exact["OUT_W"] = 16;
+    units::ParamMap exact7 = exact;
+    exact7["Q"] = 7;
+    EXPECT_EQ(ff(exact7), ff(exact)) << "PE " << pe;
+  }
 }
 
 class MvauVsYosys : public ::testing::TestWithParam<MvVariant> {};
@@ -100,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
 std::string describe(const MvVariant& v) {
   const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
   return fmt::format(
-      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
       p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
       p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
                            : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
@@ -108,6 +136,7 @@ std::string describe(const MvVariant& v) {
       p.at("BN") == 0              ? ""
       : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
                                    : " BN (K-hot scale, relu-clip)",
+      p.at("Q") == 7 ? (p.at("BN") != 0 && p.at("BN_Q") == 7 ? " Q=7 BN_Q=7" : " Q=7") : "",
       v.use_dsp ? "" : " -nodsp");
 }
 
