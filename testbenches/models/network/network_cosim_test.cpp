@@ -230,6 +230,78 @@ output = "fixed<9,4,RND_CONV,SAT>"
   };
 }
 
+// A BNN (FINN-style): a binary-weight dense layer on fixed-point inputs with a sign threshold
+// (T = 1: one bit a channel), an xnor dense layer with a threshold, an xnor dense layer with bn.
+const char* kBnn = R"([[layer]]
+kind = "dense"
+outputs = 16
+pe = 4
+engine = "binary"
+weight = "binary"
+[layer.threshold]
+thresholds = 1
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 2
+engine = "xnor"
+weight = "binary"
+[layer.threshold]
+thresholds = 1
+stages = 1
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+engine = "xnor"
+weight = "binary<0.5>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<8,3>"
+output = "fixed<8,3,RND,SAT>"
+)";
+
+// A ternary convolution with a 2-bit threshold activation (T = 3), pooled, into a fixed-point
+// dense layer.
+const char* kTernaryConv = R"([[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+engine = "ternary"
+weight = "ternary"
+[layer.threshold]
+thresholds = 3
+[[layer]]
+kind = "pool"
+size = 2
+[[layer]]
+kind = "dense"
+outputs = 3
+pe = 3
+weight = "fixed<4,1>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)";
+
+std::string reseeded(std::string toml, int seed) {
+  return "seed = " + std::to_string(seed) + toml.substr(toml.find('\n'));
+}
+
+// Binary / ternary MVAUs and threshold lanes (BN = 2), under several stall seeds.
+std::vector<Case> bipolar_cases() {
+  const std::string a6 = "fixed<6,2,TRN,SAT>";
+  return {
+      {"bnn_three_dense", net(4, 4, 2, 2, a6, "", kBnn), 3},
+      {"bnn_stalls_seed5", reseeded(net(4, 4, 2, 2, a6, "output_stall = 0.5", kBnn), 5), 3},
+      {"bnn_slow_bus_seed9",
+       reseeded(net(4, 4, 2, 2, a6, "bandwidth = [1, 3]\noutput_stall = 0.3", kBnn), 9), 2},
+      {"ternary_conv_threshold", net(6, 6, 2, 2, "fixed<8,1,TRN,SAT>", "", kTernaryConv), 2},
+      {"ternary_conv_stalls_seed3",
+       reseeded(net(6, 6, 2, 2, "fixed<8,1,TRN,SAT>", "output_stall = 0.6", kTernaryConv), 3), 2},
+  };
+}
+
 std::vector<Case> cases() {
   return {
       {"wires_full_bandwidth", pools(8, 8, 2, 2, "bandwidth = [8, 1]", {{2, 0}, {2, 0}}), 2},
@@ -493,6 +565,8 @@ TEST(NetworkCosim, BalancedPipelineFormulaHoldsAcrossSkippedImages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),
+                         [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+INSTANTIATE_TEST_SUITE_P(BipolarNetworks, NetworkCosim, ::testing::ValuesIn(bipolar_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
 }  // namespace
