@@ -5,12 +5,14 @@
 // sizes and leftover rows and columns, and channels that SIMD does not divide.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <random>
 #include <string>
 
 #include "models/engine/network_config.hpp"
 #include "models/engine/network_plan.hpp"
+#include "models/engine/network_reference.hpp"
 #include "testbenches/env/fifo_sizing.hpp"
 #include "testbenches/env/run_network.hpp"
 #include "testbenches/env/simulation_scope.hpp"
@@ -566,6 +568,39 @@ TEST(NetworkCosim, BalancedPipelineFormulaHoldsAcrossSkippedImages) {
 
 INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+// The BNN's first two blocks by brute force from the operands (the values +1 / -1 of the weights,
+// the directions and thresholds of the stimulus): acc = sum of w x a (an xnor block's bit b
+// standing for 2b - 1), y = #{k : acc >= t_k} (or <= when descending); equal to the network
+// reference, whose threshold bits take both values (else the xnor blocks would test nothing).
+TEST(BipolarNetworkReference, BnnThresholdBlocksEqualBruteForce) {
+  const engine::NetworkPlan plan = engine::plan_network(
+      engine::parse_network(net(4, 4, 2, 2, "fixed<6,2,TRN,SAT>", "", kBnn), "bnn"), "bnn");
+  const int images = 3;
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  const std::vector<std::int64_t>* in = &ops.images;
+  for (int b = 0; b < 2; ++b) {
+    const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b)];
+    const int n_in = b == 0 ? 32 : 16, n_out = b == 0 ? 16 : 8;
+    std::vector<std::int64_t> y;
+    for (int im = 0; im < images; ++im) {
+      for (int o = 0; o < n_out; ++o) {
+        std::int64_t acc = 0;
+        for (int e = 0; e < n_in; ++e) {
+          const std::int64_t a = (*in)[static_cast<std::size_t>(im * n_in + e)];
+          acc += s.weights[static_cast<std::size_t>(o * n_in + e)] * (b == 0 ? a : 2 * a - 1);
+        }
+        const std::int64_t t = s.bn_bias[static_cast<std::size_t>(o)];  // T = 1
+        y.push_back(s.bn_scale[static_cast<std::size_t>(o)] != 0 ? acc <= t : acc >= t);
+      }
+    }
+    EXPECT_EQ(ref.maps[static_cast<std::size_t>(b)], y) << "block " << b;
+    EXPECT_GT(std::count(y.begin(), y.end(), 0), 0) << "block " << b;
+    EXPECT_GT(std::count(y.begin(), y.end(), 1), 0) << "block " << b;
+    in = &ref.maps[static_cast<std::size_t>(b)];
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(BipolarNetworks, NetworkCosim, ::testing::ValuesIn(bipolar_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
