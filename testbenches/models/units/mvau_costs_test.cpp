@@ -129,12 +129,17 @@ INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
 std::string describe(const MvVariant& v) {
   const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
   return fmt::format(
-      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}",
+      p.at("PE_KIND") == 0   ? "mac"
+      : p.at("PE_KIND") == 1 ? "khot"
+                             : "xnor",
       p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
-      p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
-                           : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
+      p.at("PE_KIND") == 0   ? fmt::format("W_W={}", p.at("W_W"))
+      : p.at("PE_KIND") == 1 ? fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W"))
+                             : fmt::format("MODE={}", p.at("XNOR_MODE")),
       resources::memory_style_names().at(static_cast<std::size_t>(p.at("MEM_STYLE"))),
       p.at("BN") == 0              ? ""
+      : p.at("BN") == 2            ? fmt::format(" threshold T={}", p.at("TH_T"))
       : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
                                    : " BN (K-hot scale, relu-clip)",
       v.use_dsp ? "" : " -nodsp");
