@@ -671,4 +671,45 @@ TEST(Mvau, XnorAndThresholdCosts) {
   EXPECT_EQ(with.ff, without.ff + lanes.ff);
 }
 
+// A bipolar weight the kind cannot hold is refused by value.
+TEST(Mvau, XnorWeightOutOfKindRefused) {
+  const auto bad = [](const char* variant, std::int64_t v) {
+    const units::MvauConfig c = config_of(params_of(grid_params(variant)));
+    units::MvauWeights w;
+    w.raw.assign(static_cast<std::size_t>(c.mw) * c.mh, 1);
+    w.raw[3] = v;
+    try {
+      units::mvau_weight_image(c, w);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(bad("mv_xnor_m0_p2_s8", 0), "mvau weights: a weight of 0 is not +1 or -1 (binary)");
+  EXPECT_EQ(bad("mv_xnor_m2_p1_s1", 2), "mvau weights: a weight of 2 is not +1, 0 or -1 (ternary)");
+  EXPECT_EQ(bad("mv_xnor_m2_p1_s1", 0), "(no error)");
+}
+
+// Hand-worked, binary x binary (XNOR_MODE 0): bits (1, 0, 0, 1) stand for (+1, -1, -1, +1);
+// W = [[+1, -1, +1, +1], [-1, -1, +1, -1]] gives (1 + 1 - 1 + 1, -1 + 1 - 1 - 1) = (2, -2);
+// with thresholds t = 1 (ascending) and t = -2 (descending), T = 1: (2 >= 1, -2 <= -2) = (1, 1).
+TEST(Mvau, HandWorkedXnor) {
+  units::ParamMap p = {{"MW", 4},      {"MH", 2},    {"PE", 1},    {"SIMD", 2},
+                       {"PE_KIND", 2}, {"ACC_W", 8}, {"OUT_W", 8}, {"OUT_FRAC", 0}};
+  const units::MvauConfig c = config_of(params_of(p));
+  units::MvauWeights w;
+  w.raw = {1, -1, 1, 1, -1, -1, 1, -1};
+  std::vector<std::int64_t> y;
+  for (const units::PeResult& r : units::mvau(c, {1, 0, 0, 1}, w)) y.push_back(r.data);
+  EXPECT_EQ(y, (std::vector<std::int64_t>{2, -2}));
+  // Weight codes: +1 -> 1, -1 -> 0; row (f, s) = (0, 0) holds W[0][0..1].
+  EXPECT_EQ(units::mvau_weight_image(c, w).row(0), (units::WeightBeat{1, 0}));
+  p["BN"] = 2;
+  const units::MvauConfig th = config_of(params_of(p));
+  units::MvauBn bn;
+  bn.thresholds = {{false, {1}}, {true, {-2}}};
+  EXPECT_EQ(units::mvau_outputs(th, {1, 0, 0, 1}, w, bn), (std::vector<std::int64_t>{1, 1}));
+  EXPECT_EQ(th.y_bits(), 1);
+}
+
 }  // namespace
