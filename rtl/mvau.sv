@@ -7,7 +7,11 @@
 //
 // Weights stay on chip in a weight_mem of NF*SF words of PE x SIMD weights: word f*SF + s holds,
 // for PE p and lane i, the weight of output f*PE + p and input element s*SIMD + i. A weight is
-// W_W bits (PE_KIND 0, fx_mac_pe) or K packed {en, neg, shift} terms (PE_KIND 1, khot_pe). The
+// W_W bits (PE_KIND 0, fx_mac_pe), K packed {en, neg, shift} terms (PE_KIND 1, khot_pe) or a
+// binary / ternary code (PE_KIND 2, xnor_pe of MODE XNOR_MODE: 1 bit, 1 = +1, for MODE 0 / 1;
+// {nonzero, negative} for MODE 2). With PE_KIND 2 the PE's result is its accumulator (OUT_W =
+// ACC_W, signed; OUT_FRAC only labels its LSB), and MODE 0 takes 1-bit activations (a lane is
+// one bit, whatever A_W). The
 // compute order (fold f outer, beat s inner, vector after vector) reads the words 0, 1, ..,
 // NF*SF-1, 0, .. in address order: exactly weight_mem's read stream, which is used as is.
 //
@@ -26,6 +30,11 @@
 // its own word of a small scale / bias memory (NF words of PE x {bias, scale}) read at the fold
 // the PEs emit, written through bn_wr_* before the run (the port is ignored when BN = 0). The
 // lanes' global stall is the PEs' out_ready; latency STAGES + BN_STAGES.
+//
+// BN = 2: one threshold unit of PE lanes after the PEs instead (FINN's MVAU with thresholds):
+// TH_T thresholds per output in its own memory (NF words of PE x {thresholds, direction}, the
+// threshold unit's layout with X_W = OUT_W) written through the same bn_wr_* port; the output is
+// the unsigned ceil(log2(TH_T + 1))-bit count; latency STAGES + TH_STAGES.
 //
 // Debug port (mismatch localisation, docs/network.md): mac_valid / mac_ready / mac_data are the
 // PEs' output stream as it enters bn_act (with BN = 0 the unit's own output stream): the PE x
@@ -47,7 +56,9 @@ module mvau #(
     parameter int MH         = 4,
     parameter int PE         = 2,
     parameter int SIMD       = 4,
-    parameter int PE_KIND    = 0,  // 0: fx_mac_pe, 1: khot_pe
+    parameter int PE_KIND    = 0,  // 0: fx_mac_pe, 1: khot_pe, 2: xnor_pe
+    /* verilator lint_off UNUSEDPARAM */  // each PE kind reads its own parameters only
+    parameter int XNOR_MODE  = 0,  // PE_KIND 2: xnor_pe MODE (0 binary x binary, 1 / 2 weights)
     parameter int A_W        = 8,
     parameter int A_FRAC     = 4,
     parameter bit A_SIGNED   = 1,
@@ -65,10 +76,12 @@ module mvau #(
     parameter int O          = 0,
     parameter int N          = 0,
     parameter int AP         = 0,
+    /* verilator lint_on UNUSEDPARAM */
     parameter int STAGES     = 2,
     parameter int MEM_STYLE  = 0,  // weight_mem STYLE: 0 AUTO, 1 REGISTERS, 2 LUTRAM, 3 BRAM
-    // BN = 1: PE x bn_act after the PEs (x = the PE's output), bn_act's parameters prefixed BN_.
-    /* verilator lint_off UNUSEDPARAM */  // the BN_* parameters are unused when BN = 0
+    // BN = 1: PE x bn_act after the PEs (x = the PE's output), bn_act's parameters prefixed BN_;
+    // BN = 2: a threshold unit of PE lanes (TH_T thresholds a lane, TH_STAGES) instead.
+    /* verilator lint_off UNUSEDPARAM */  // the BN_* / TH_* parameters are unused when BN = 0
     parameter int BN            = 0,
     parameter int BN_SCALE_KIND = 0,
     parameter int BN_S_W        = 8,
@@ -88,22 +101,28 @@ module mvau #(
     parameter int BN_ACT        = 1,
     parameter int BN_CLIP       = 96,
     parameter int BN_STAGES     = 2,
+    parameter int TH_T          = 1,
+    parameter int TH_STAGES     = 2,
     /* verilator lint_on UNUSEDPARAM */
     localparam int SF        = MW / SIMD,
     localparam int NF        = MH / PE,
-    localparam int WW        = PE_KIND == 0 ? W_W : K * (2 + SH_W),
+    localparam int WW        = PE_KIND == 0 ? W_W : PE_KIND == 1 ? K * (2 + SH_W)
+                                                       : (XNOR_MODE == 2 ? 2 : 1),
+    localparam int A_LANE    = PE_KIND == 2 && XNOR_MODE == 0 ? 1 : A_W,  // an input lane
     localparam int DEPTH     = SF * NF,
     localparam int AW        = DEPTH > 1 ? $clog2(DEPTH) : 1,
     localparam int BN_SCALE_W = BN_SCALE_KIND == 0 ? BN_S_W : BN_K * (2 + BN_SH_W),
-    localparam int BN_PW     = BN_SCALE_W + BN_B_W,  // one output's {bias, scale}
+    localparam int TH_WORD   = TH_T * (OUT_W + 1) + 1,  // one output's {thresholds, direction}
+    // one output's word of the bn_wr port: {bias, scale} (BN = 1), the thresholds (BN = 2)
+    localparam int BN_PW     = BN == 2 ? TH_WORD : BN_SCALE_W + BN_B_W,
     localparam int BAW       = NF > 1 ? $clog2(NF) : 1,
-    localparam int Y_W       = BN != 0 ? BN_OUT_W : OUT_W  // an output lane
+    localparam int Y_W       = BN == 2 ? $clog2(TH_T + 1) : BN != 0 ? BN_OUT_W : OUT_W
 ) (
     input  logic                   clk,
     input  logic                   rst_n,
     input  logic                   in_valid,
     output logic                   in_ready,
-    input  logic [  SIMD*A_W-1:0]  in_data,
+    input  logic [SIMD*A_LANE-1:0] in_data,
     output logic                   out_valid,
     input  logic                   out_ready,
     output logic [    PE*Y_W-1:0]  out_data,
@@ -122,7 +141,7 @@ module mvau #(
     input  logic [ 2*PE*31-1:0]    lfsr_seed
     /* verilator lint_on UNUSEDSIGNAL */
 );
-  localparam int ROW_W = SIMD * A_W;  // one input beat
+  localparam int ROW_W = SIMD * A_LANE;  // one input beat
   localparam int SW = SF > 1 ? $clog2(SF) : 1;
   localparam int FW = NF > 1 ? $clog2(NF) : 1;
 
@@ -207,7 +226,7 @@ module mvau #(
           .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
           .lfsr_seed(lfsr_seed[p*31 +: 31])  // MAC lane p
       );
-    end else begin : g_khot
+    end else if (PE_KIND == 1) begin : g_khot
       khot_pe #(
           .SIMD(SIMD), .A_W(A_W), .A_FRAC(A_FRAC), .A_SIGNED(A_SIGNED),
           .K(K), .SH_W(SH_W), .W_FRAC(W_FRAC),
@@ -222,6 +241,19 @@ module mvau #(
           .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf),
           .lfsr_seed(lfsr_seed[p*31 +: 31])  // MAC lane p
       );
+    end else begin : g_xnor
+      // The accumulator is the result: OUT_W = ACC_W (models/units/mvau checks it).
+      xnor_pe #(
+          .SIMD(SIMD), .MODE(XNOR_MODE), .A_W(A_W), .A_SIGNED(A_SIGNED),
+          .ACC_W(ACC_W), .ACC_O(ACC_O), .STAGES(STAGES)
+      ) u_pe (
+          .clk, .rst_n,
+          .in_valid(beat_valid), .in_ready(pe_in_ready[p]),
+          .in_start(start), .in_last(last),
+          .in_a(a), .in_w(w_data[p*SIMD*WW +: SIMD*WW]),
+          .out_valid(pe_out_valid[p]), .out_ready(pe_out_ready),
+          .out_data(pe_y[p*OUT_W +: OUT_W]), .out_overflow(ovf)
+      );
     end
   end
 
@@ -229,7 +261,17 @@ module mvau #(
   // The scale / bias memory: NF words of PE x {bias, scale}, word f holding output f*PE + p's at
   // [p*BN_PW +: BN_PW] (scale in the low BN_SCALE_W bits), read at the fold the PEs emit.
   generate
-    if (BN != 0) begin : g_bn
+    if (BN == 2) begin : g_threshold
+      // Its own threshold memory and fold counter (counted on the PEs' results).
+      threshold #(
+          .PE(PE), .CH(MH), .X_W(OUT_W), .T(TH_T), .STAGES(TH_STAGES)
+      ) u_threshold (
+          .clk, .rst_n,
+          .in_valid(pe_valid), .in_ready(pe_out_ready), .in_data(pe_y),
+          .out_valid, .out_ready, .out_data,
+          .wr_en(bn_wr_en), .wr_addr(bn_wr_addr), .wr_data(bn_wr_data)
+      );
+    end else if (BN != 0) begin : g_bn
       logic [PE*BN_PW-1:0] bn_mem[NF];
       logic [BAW-1:0] of;  // fold of the result on the PEs' output
       /* verilator lint_off UNUSEDSIGNAL */  // lane 0 speaks for all, as for the PEs

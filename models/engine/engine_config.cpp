@@ -1,6 +1,10 @@
 // The names of a design point's choices, as its file spells them.
 #include "models/engine/engine_config.hpp"
 
+#include <algorithm>
+
+#include "fx/width_rules.hpp"
+
 namespace fxsim::engine {
 
 const std::vector<std::pair<std::string, EngineKind>>& engine_kind_names() {
@@ -46,6 +50,22 @@ fx::FxType RequantConfig::output_format() const {
 }  // namespace fxsim::engine
 
 namespace fxsim::engine {
+
+// The accumulator of a binary / ternary MAC array when the file names none: exact for
+// in_features terms of |v x a| <= max |a| (WRAP), with the fraction bits of an integer dot
+// product in the activation's LSBs times the weight scale 2^e: F_activation - e.
+std::optional<fx::FxType> bipolar_default_accumulator(const EngineConfig& cfg) {
+  const std::int64_t a_max = std::max(-cfg.activation.raw_min(), cfg.activation.raw_max());
+  const std::uint64_t bound = static_cast<std::uint64_t>(cfg.in_features) *
+                              static_cast<std::uint64_t>(cfg.binary_activation ? 1 : a_max);
+  const int width = fx::ceil_log2(bound + 1) + 1;
+  const int frac = cfg.activation.frac_bits() - cfg.bipolar->scale_exponent();
+  try {
+    return fx::FxType::make_signed(width, width - frac, fx::Rounding::TRN, fx::Overflow::WRAP);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
 
 int ThresholdTable::output_bits() const {
   int b = 0;

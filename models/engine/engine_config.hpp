@@ -156,6 +156,11 @@ struct EngineConfig {
   const fx::FxType& fx_weight() const { return std::get<fx::FxType>(weight); }
 };
 
+// The accumulator of a binary / ternary MAC array when none is given: exact for in_features
+// terms of |v x a| <= max |a| (WRAP), F_activation - log2(scale) fraction bits; nullopt when no
+// such type exists. Needs cfg.bipolar with a power-of-two scale.
+std::optional<fx::FxType> bipolar_default_accumulator(const EngineConfig& cfg);
+
 // A bad design point. what() is `FILE:LINE: key: what was expected` (LINE omitted when the error
 // is not tied to a line, e.g. from validate() on a hand-built config).
 struct PointFileError : std::runtime_error {

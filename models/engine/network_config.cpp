@@ -107,11 +107,12 @@ BnConfig read_bn(const TomlTable& t) {
 
 const std::vector<std::string>& layer_keys(LayerKind k) {
   static const std::vector<std::string> conv = {
-      "kind", "name", "fifo_depth", "channels", "kernel",      "stride", "padding",       "engine",
-      "pe",   "simd", "mac_stages", "weight",   "accumulator", "output", "weight_memory", "bn"};
+      "kind",          "name", "fifo_depth", "channels",   "kernel", "stride",      "padding",
+      "engine",        "pe",   "simd",       "mac_stages", "weight", "accumulator", "output",
+      "weight_memory", "bn",   "threshold"};
   static const std::vector<std::string> dense = {
       "kind",       "name",   "fifo_depth",  "outputs", "engine",        "pe", "simd",
-      "mac_stages", "weight", "accumulator", "output",  "weight_memory", "bn"};
+      "mac_stages", "weight", "accumulator", "output",  "weight_memory", "bn", "threshold"};
   static const std::vector<std::string> pool = {"kind", "name", "fifo_depth", "size"};
   return k == LayerKind::CONV ? conv : k == LayerKind::DENSE ? dense : pool;
 }
@@ -119,21 +120,35 @@ const std::vector<std::string>& layer_keys(LayerKind k) {
 void read_mvau(const TomlTable& t, NetworkLayer* l) {
   if (!t.find("engine")) l->engine = EngineKind::FX_MAC;
   if (auto e = t.name("engine", engine_kind_names())) l->engine = *e;
-  if (l->engine != EngineKind::FX_MAC && l->engine != EngineKind::KHOT &&
-      l->engine != EngineKind::SPT) {
-    // The binary / ternary kinds run on the layer engine only (docs/engine.md).
-    t.fail("engine", "\"" + std::string(to_string(l->engine)) +
-                         "\" is a layer-engine kind only; expected fx_mac, khot or spt");
-  }
+  const bool bipolar = l->engine == EngineKind::BINARY || l->engine == EngineKind::TERNARY ||
+                       l->engine == EngineKind::XNOR;
   l->pe = required_int_in(t, "pe", 1, 1024);
   l->simd = int_in(t, "simd", 1, 64, 0);
   l->mac_stages = int_in(t, "mac_stages", 1, 8, l->mac_stages);
-  l->weight =
-      num_type(t, "weight", "fixed<W,I> (engine fx_mac), khot<W,I,K> (khot) or spt<W,I,K> (spt)");
+  if (bipolar) {
+    // The kind match and the power-of-two scale are the dense point's rules (validate()).
+    const std::string expected = l->engine == EngineKind::TERNARY
+                                     ? "ternary or ternary<S>, S a power of two"
+                                     : "binary or binary<S>, S a power of two";
+    const auto s = t.string("weight", "a type string, " + expected);
+    if (!s) t.missing("weight", "a type string, " + expected);
+    try {
+      l->bipolar = fx::parse_bipolar_type(*s);
+    } catch (const std::invalid_argument& e) {  // TypeParseError, FxTypeError
+      t.fail("weight", std::string(e.what()) + "; expected " + expected);
+    }
+    l->weight = fx::FxType::make_signed(2, 2);  // the values v in {-1, 0, +1}
+  } else {
+    l->weight = num_type(t, "weight",
+                         "fixed<W,I> (engine fx_mac), khot<W,I,K> (khot), spt<W,I,K> (spt), "
+                         "binary<S> (binary, xnor) or ternary<S> (ternary)");
+  }
   if (t.find("accumulator")) {
     l->accumulator = fx_type(t, "accumulator", "a signed fixed<ACC_W,I,TRN,ACC_O>");
   }
-  l->output = fx_type(t, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
+  // The bipolar kinds' MAC output is the accumulator: the key may be left out.
+  l->output_given = !bipolar || t.find("output");
+  if (l->output_given) l->output = fx_type(t, "output", "fixed<W,I,Q,O,N> or ufixed<W,I,Q,O,N>");
   if (auto m = t.name("weight_memory", memory_style_names())) l->weight_memory = *m;
 }
 
@@ -144,7 +159,7 @@ NetworkLayer read_layer(const util::TomlErrors& errors, const toml::table& lt, i
   const TomlTable probe(errors, &lt, name, where,
                         {"kind", "name", "fifo_depth", "channels", "kernel", "stride", "padding",
                          "size", "outputs", "engine", "pe", "simd", "mac_stages", "weight",
-                         "accumulator", "output", "weight_memory", "bn"});
+                         "accumulator", "output", "weight_memory", "bn", "threshold"});
   if (!probe.find("kind")) probe.missing("kind", "one of conv, dense, pool");
   NetworkLayer l;
   l.kind = *probe.name("kind", layer_kind_names());
@@ -177,6 +192,19 @@ NetworkLayer read_layer(const util::TomlErrors& errors, const toml::table& lt, i
     if (const toml::table* bt = t.table("bn", &bn_at)) {
       l.bn = read_bn(TomlTable(errors, bt, name + ".bn", bn_at,
                                {"scale", "bias", "output", "activation", "clip", "stages"}));
+    }
+    util::TomlLocation th_at;
+    if (const toml::table* tt = t.table("threshold", &th_at)) {
+      const TomlTable th(errors, tt, name + ".threshold", th_at, {"thresholds", "stages"});
+      if (l.bn) {
+        t.fail("threshold",
+               "[layer.threshold] and [layer.bn] both present; expected one of them (threshold "
+               "takes bn_act's place after the MAC array)");
+      }
+      ThresholdTable table;
+      table.thresholds = required_int_in(th, "thresholds", 1, 255);
+      table.stages = int_in(th, "stages", 1, 8, table.stages);
+      l.threshold = table;
     }
   }
   return l;

@@ -40,16 +40,22 @@ struct NetworkLayer {
   int pool = 2;
   // dense
   int outputs = 0;
-  // conv and dense: the MVAU (a PE x SIMD array of fx_mac_pe / khot_pe) and its formats. The
-  // activation format is the incoming stream's (the previous block's output, or the input).
+  // conv and dense: the MVAU (a PE x SIMD array of fx_mac_pe / khot_pe / xnor_pe) and its
+  // formats. The activation format is the incoming stream's (the previous block's output, or the
+  // input); engine "xnor" takes it as binary activations (a 1-bit unsigned stream, 1 = +1).
   EngineKind engine = EngineKind::FX_MAC;
   int pe = 1;
   int simd = 0;  // 0: the incoming stream's lanes (the only value accepted today)
   int mac_stages = Hardware{}.mac_stages;
-  fx::NumType weight = fx::FxType::make_signed(8, 1);
+  fx::NumType weight = fx::FxType::make_signed(8, 1);  // fixed<2,2> for the bipolar kinds
+  // engine binary / ternary / xnor: weight = "binary<S>" / "ternary<S>" (as the layer engine).
+  std::optional<fx::BipolarType> bipolar;
   std::optional<fx::FxType> accumulator;  // default: exact for the layer (fx::accumulator_type)
   fx::FxType output = fx::FxType::make_signed(8, 3, fx::Rounding::RND_CONV, fx::Overflow::SAT);
+  bool output_given = true;  // false: the bipolar kinds' default, output = the accumulator
   std::optional<BnConfig> bn;
+  // [layer.threshold] (never with [layer.bn]; bipolar kinds): threshold lanes after the PEs.
+  std::optional<ThresholdTable> threshold;
   resources::MemoryStyle weight_memory = resources::MemoryStyle::kAuto;
   int line = 0;  // of the [[layer]] table in its file (0: built in code)
 

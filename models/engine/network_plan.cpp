@@ -70,13 +70,15 @@ void check_mvau_point(const EngineConfig& point, int i, const NetworkLayer& l,
     const std::string what = msg.substr(colon + 2);
     std::string to;
     if (key.rfind("engine.", 0) == 0) {
-      to = key == "engine.bus_bits" ? "dma.bus_bits" : layer_key(i, key.substr(7));
+      to = key == "engine.bus_bits" ? "dma.bus_bits"
+           : key == "engine.kind"   ? layer_key(i, "engine")
+                                    : layer_key(i, key.substr(7));
     } else if (key == "types.activation") {
       err.fail(l.line, layer_key(i, ""),
                "its input format from " + source_of(i, cfg) + ": " + what);
     } else if (key.rfind("types.", 0) == 0) {
       to = layer_key(i, key.substr(6));
-    } else if (key.rfind("bn.", 0) == 0) {
+    } else if (key.rfind("bn.", 0) == 0 || key.rfind("threshold", 0) == 0) {
       to = layer_key(i, key);
     } else {
       to = layer_key(i, l.kind == LayerKind::CONV ? "channels" : "outputs");
@@ -102,7 +104,20 @@ EngineConfig mvau_point(const NetworkLayer& l, const MapShape& in, int in_featur
   p.weight = l.weight;
   p.output = l.output;
   p.bn = l.bn;
-  if (l.accumulator) {
+  p.threshold = l.threshold;
+  if (p.is_bipolar()) {
+    p.bipolar = l.bipolar;
+    if (p.kind == EngineKind::XNOR) {  // binary activations: the stream's 0 / 1 raws
+      p.activation = fx::FxType::make_unsigned(1, 1);
+      p.binary_activation = true;
+    }
+    if (l.accumulator) {
+      p.accumulator = *l.accumulator;
+    } else if (p.bipolar->scale_is_power_of_two()) {  // else validate() refuses the scale
+      if (const auto def = bipolar_default_accumulator(p)) p.accumulator = *def;
+    }
+    if (!l.output_given) p.output = p.accumulator;  // the MAC output is the accumulator
+  } else if (l.accumulator) {
     p.accumulator = *l.accumulator;
   } else {
     // The point file's default: exact for in_features products, WRAP. A K-hot weight grows the
@@ -125,12 +140,26 @@ EngineConfig mvau_point(const NetworkLayer& l, const MapShape& in, int in_featur
 // OUT_*), the matrix size, the kind and the memory style.
 units::ParamMap mvau_unit_params(const EngineConfig& point, const NetworkLayer& l) {
   units::ParamMap p = pe_instance(point).params;
+  if (point.is_bipolar()) {
+    // xnor_pe: its MODE as XNOR_MODE, its accumulator as the mvau's output (OUT_FRAC labels its
+    // LSB for bn_act's X_FRAC).
+    p["XNOR_MODE"] = p.at("MODE");
+    p.erase("MODE");
+    p["OUT_W"] = point.accumulator.width;
+    p["OUT_FRAC"] = point.accumulator.frac_bits();
+    p["OUT_SIGNED"] = 1;
+    p["A_FRAC"] = point.activation.frac_bits();
+  }
   p["MW"] = point.in_features;
   p["MH"] = point.out_features;
   p["PE"] = point.pe;
-  p["PE_KIND"] = point.kind == EngineKind::FX_MAC ? 0 : 1;
+  p["PE_KIND"] = point.kind == EngineKind::FX_MAC ? 0 : point.is_bipolar() ? 2 : 1;
   p["MEM_STYLE"] = static_cast<int>(l.weight_memory);
-  p["BN"] = point.bn ? 1 : 0;
+  p["BN"] = point.bn ? 1 : point.threshold ? 2 : 0;
+  if (point.threshold) {
+    p["TH_T"] = point.threshold->thresholds;
+    p["TH_STAGES"] = point.threshold->stages;
+  }
   if (point.bn) {
     for (const auto& [name, value] : bn_instance(point).params) {
       if (name.rfind("X_", 0) != 0) p["BN_" + name] = value;
@@ -156,6 +185,23 @@ void plan_mvau(BlockPlan* b, int in_features, int outputs, const NetworkConfig& 
                  (l.kind == LayerKind::CONV ? " output channels" : " outputs") +
                  "; expected a divisor (the MVAU's output beat carries PE channels)");
   }
+  if (l.engine == EngineKind::XNOR) {
+    const fx::FxType& f = b->in.format;
+    if (f.width != 1 || f.is_signed) {
+      err.fail(l.line, layer_key(i, "engine"),
+               "\"xnor\" takes binary activations, a 1-bit unsigned stream (1 = +1, 0 = -1), but " +
+                   source_of(i, cfg) + " streams " + f.str() +
+                   "; expected a [layer.threshold] with thresholds = 1 before it, or engine "
+                   "\"binary\"");
+    }
+    if (b->in.c != b->in.padded_channels()) {
+      err.fail(l.line, layer_key(i, "engine"),
+               "\"xnor\" counts every lane, but " + source_of(i, cfg) + " streams " +
+                   std::to_string(b->in.c) + " channels in beats of " +
+                   std::to_string(b->in.lanes) +
+                   " (a zero lane would count as -1); expected channels a multiple of the lanes");
+    }
+  }
   b->mvau = mvau_point(l, b->in, in_features, outputs, cfg);
   b->mvau->lane_layer = static_cast<std::uint64_t>(i);  // RND_STOCH lanes of layer i
   check_mvau_point(*b->mvau, i, l, cfg, err);
@@ -163,7 +209,7 @@ void plan_mvau(BlockPlan* b, int in_features, int outputs, const NetworkConfig& 
   b->mvau_params = resolve(units::mvau_spec(), mvau_unit_params(*b->mvau, l), err, l.line,
                            [&](const std::string&) { return layer_key(i, ""); });
   b->out.lanes = l.pe;
-  b->out.format = l.bn ? l.bn->output : l.output;
+  b->out.format = b->mvau->final_output();
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ std::vector<std::int64_t> pad_channels(const std::vector<std::int64_t>& map, int
 units::MvauWeights mvau_weights(const BlockPlan& b, const Stimulus& s) {
   units::MvauWeights w;
   const EngineConfig& p = *b.mvau;
-  if (p.kind == EngineKind::FX_MAC) {
+  if (p.kind == EngineKind::FX_MAC || p.is_bipolar()) {  // raws, or the values +1 / 0 / -1
     w.raw = s.weights;
     return w;
   }
@@ -43,6 +43,17 @@ units::MvauWeights mvau_weights(const BlockPlan& b, const Stimulus& s) {
 units::MvauBn mvau_bn(const BlockPlan& b, const Stimulus& s) {
   units::MvauBn bn;
   const EngineConfig& p = *b.mvau;
+  if (p.threshold) {  // directions in bn_scale, T thresholds a channel in bn_bias (stimulus.cpp)
+    const auto t = static_cast<std::size_t>(p.threshold->thresholds);
+    for (std::size_t o = 0; o < static_cast<std::size_t>(p.out_features); ++o) {
+      units::ThresholdChannel ch;
+      ch.descending = (s.bn_scale.at(o) & 1) != 0;
+      ch.thresholds.assign(s.bn_bias.begin() + static_cast<std::ptrdiff_t>(o * t),
+                           s.bn_bias.begin() + static_cast<std::ptrdiff_t>((o + 1) * t));
+      bn.thresholds.push_back(std::move(ch));
+    }
+    return bn;
+  }
   if (!p.bn) return bn;
   bn.bias = s.bn_bias;
   if (!p.bn->khot_scale()) {
@@ -69,7 +80,11 @@ NetworkOperands make_network_operands(const NetworkPlan& plan, int images) {
     Stimulus s = make_stimulus(*b.mvau, seed ^ (kBlockStream * (b.index + 1)), 1);
     s.input.clear();
     s.batch = 0;
-    zero_padded_weights(*b.mvau, b.in.padded_channels(), b.in.c, &s);
+    // A binary weight has no zero: its padded lanes multiply a zero activation (kind binary) or
+    // do not exist (xnor: plan_network refuses zero lanes).
+    if (b.mvau->kind != EngineKind::BINARY && b.mvau->kind != EngineKind::XNOR) {
+      zero_padded_weights(*b.mvau, b.in.padded_channels(), b.in.c, &s);
+    }
     ops.blocks.push_back(std::move(s));
   }
   // The images: the activations of a dense point with one input vector of H x W x C per image.
@@ -102,7 +117,32 @@ NetworkReference compute_network_reference(const NetworkPlan& plan, const Networ
       const Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
       const Elaboration e = elaborate(*b.mvau);
       LayerReference r;
-      if (b.window) {
+      if (b.window && b.mvau->is_bipolar()) {
+        // The dense reference (the xnor_pe array, then threshold / bn_act) on every window in
+        // the sliding window's order: image, oy, ox, each window (ky, kx, c).
+        const units::ConvShape shape = b.window->shape();
+        const auto map_in = static_cast<std::size_t>(b.in.elements());
+        const auto n_in = static_cast<std::size_t>(b.mvau->in_features);
+        std::vector<std::int64_t> windows(static_cast<std::size_t>(ops.image_count) *
+                                          static_cast<std::size_t>(b.vectors_per_image) * n_in);
+        std::int64_t* at = windows.data();
+        for (int im = 0; im < ops.image_count; ++im) {
+          for (int oy = 0; oy < shape.out_height(); ++oy) {
+            for (int ox = 0; ox < shape.out_width(); ++ox, at += n_in) {
+              units::gather_window(shape, b.mvau->simd,
+                                   map->data() + static_cast<std::size_t>(im) * map_in, oy, ox, at);
+            }
+          }
+        }
+        LayerOperands l;
+        l.weight_words = s.weight_words.data();
+        l.weight_values = s.weights.data();
+        l.bn_scale_words = s.bn_scale_words.empty() ? nullptr : s.bn_scale_words.data();
+        l.bn_bias = s.bn_bias.empty() ? nullptr : s.bn_bias.data();
+        l.input = windows.data();
+        l.batch = ops.image_count * static_cast<int>(b.vectors_per_image);
+        r = compute_reference(e, l);
+      } else if (b.window) {
         ConvOperands c;
         c.weight_words = s.weight_words.data();
         c.weight_values = s.weights.data();

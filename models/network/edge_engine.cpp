@@ -342,8 +342,8 @@ class NetworkTop : public sc_core::sc_module {
     auto m = std::make_unique<streaming::MvauModule>((b.layer.name + "_mvau").c_str(), cfg);
     const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b.index)];
     m->load(units::mvau_weight_image(cfg, engine::mvau_weights(b, s)));
-    if (cfg.bn) m->load_bn(engine::mvau_bn(b, s));
-    if (cfg.bn && taps_) m->tap_mac(&mac_taps_[static_cast<std::size_t>(b.index)]);
+    if (cfg.has_act()) m->load_bn(engine::mvau_bn(b, s));
+    if (cfg.has_act() && taps_) m->tap_mac(&mac_taps_[static_cast<std::size_t>(b.index)]);
     bind(*m, clk_, rst_n_, *in, *streams_.back());
     modules_.push_back(std::move(m));
   }

@@ -45,8 +45,8 @@ MvauControl::MvauControl(const units::MvauConfig& cfg)
       nf_(cfg.nf()),
       depth_(cfg.sf() * cfg.nf()),
       stages_(cfg.acc().stages),
-      bn_stages_(cfg.bn ? cfg.bn_cfg.stages : 1),
-      bn_(cfg.bn) {
+      bn_stages_(cfg.has_act() ? cfg.act_stages() : 1),
+      bn_(cfg.has_act()) {
   if (stages_ < 1 || stages_ > 31 || bn_stages_ < 1 || bn_stages_ > 31) {
     throw std::out_of_range("mvau model: STAGES / BN_STAGES outside 1..31");
   }
@@ -86,22 +86,33 @@ MvauModel::MvauModel(const units::MvauConfig& cfg)
   const std::size_t n = static_cast<std::size_t>(depth_) * cfg.pe * cfg.simd;
   if (cfg.kind == units::PeKind::MAC) {
     raw_.assign(n, 0);
+  } else if (cfg.kind == units::PeKind::XNOR) {
+    codes_.assign(n, 0);
   } else {
     terms_.assign(n, fx::Terms{});
   }
   ibuf_.assign(static_cast<std::size_t>(sf_), Lanes(static_cast<std::size_t>(cfg.simd), 0));
   result_.assign(static_cast<std::size_t>(cfg.pe), 0);
   data_.assign(static_cast<std::size_t>(stages_), result_);
-  if (cfg.bn) bn_stages_ = cfg.bn_cfg.stages;
+  if (cfg.has_act()) bn_stages_ = cfg.act_stages();
   bn_result_ = result_;
   bn_data_.assign(static_cast<std::size_t>(bn_stages_), result_);
   bn_scale_.assign(static_cast<std::size_t>(cfg.mh), 0);
   bn_bias_.assign(static_cast<std::size_t>(cfg.mh), 0);
   bn_terms_.assign(static_cast<std::size_t>(cfg.mh), fx::Terms{});
+  th_.assign(static_cast<std::size_t>(cfg.mh), units::ThresholdChannel{});
   reset();
 }
 
 void MvauModel::load_bn(const units::MvauBn& bn) {
+  if (cfg_.threshold) {
+    for (int o = 0; o < cfg_.mh; ++o) {
+      const auto i = static_cast<std::size_t>(o);
+      units::check_channel(cfg_.th, bn.thresholds.at(i));
+      th_[i] = bn.thresholds[i];
+    }
+    return;
+  }
   const bool khot = cfg_.bn_cfg.scale_kind == 1;
   for (int o = 0; o < cfg_.mh; ++o) {
     const auto i = static_cast<std::size_t>(o);
@@ -128,6 +139,8 @@ void MvauModel::write(int addr, const units::WeightBeat& row) {
       std::uint64_t v = word & mask;
       if (cfg_.mac.w.is_signed && ((v >> (ww - 1)) & 1)) v |= ~mask;
       raw_[at] = static_cast<std::int64_t>(v);
+    } else if (cfg_.kind == units::PeKind::XNOR) {
+      codes_[at] = word & ((std::uint64_t{1} << ww) - 1);
     } else {
       // Terms {en, neg, shift}, term k at bits [k*TW +: TW]; a term without en adds nothing.
       const int tw = cfg_.khot.term_width();
@@ -157,23 +170,32 @@ void MvauModel::reset() {
 
 std::int64_t MvauModel::beat_sum(const Lanes& a, int row, int p) const {
   const std::size_t at = (static_cast<std::size_t>(row) * cfg_.pe + p) * cfg_.simd;
-  return cfg_.kind == units::PeKind::MAC ? units::mac_beat_sum(a.data(), &raw_[at], cfg_.simd)
-                                         : units::khot_beat_sum(a.data(), &terms_[at], cfg_.simd);
+  switch (cfg_.kind) {
+    case units::PeKind::MAC:
+      return units::mac_beat_sum(a.data(), &raw_[at], cfg_.simd);
+    case units::PeKind::XNOR:
+      return units::xnor_beat_sum(cfg_.xnor.mode, cfg_.simd, a.data(), &codes_[at], cfg_.simd);
+    case units::PeKind::KHOT:
+      break;
+  }
+  return units::khot_beat_sum(a.data(), &terms_[at], cfg_.simd);
 }
 
 void MvauModel::edge(bool in_valid, const Lanes& in, bool out_ready) {
   const MvauControl::Step st = control_.edge(in_valid, out_ready);
   if (st.bn_advance) {
-    if (st.bn_take) {  // bn_act on the PEs' current output, before their registers advance
+    if (st.bn_take) {  // the lanes on the PEs' current output, before their registers advance
       const Lanes& x = data_[static_cast<std::size_t>(stages_ - 1)];
       const bool khot = cfg_.bn_cfg.scale_kind == 1;
       for (int p = 0; p < cfg_.pe; ++p) {
         const auto o = static_cast<std::size_t>(st.of * cfg_.pe + p);
+        const std::int64_t xp = x[static_cast<std::size_t>(p)];
         bn_result_[static_cast<std::size_t>(p)] =
-            units::bn_act(cfg_.bn_cfg, x[static_cast<std::size_t>(p)], khot ? 0 : bn_scale_[o],
-                          bn_terms_[o], bn_bias_[o],
-                          bn_lfsr_.empty() ? nullptr : &bn_lfsr_[static_cast<std::size_t>(p)])
-                .y;
+            cfg_.threshold
+                ? units::threshold(cfg_.th, xp, th_[o])
+                : units::bn_act(cfg_.bn_cfg, xp, khot ? 0 : bn_scale_[o], bn_terms_[o], bn_bias_[o],
+                                bn_lfsr_.empty() ? nullptr : &bn_lfsr_[static_cast<std::size_t>(p)])
+                      .y;
       }
     }
     for (int k = bn_stages_ - 1; k > 0; --k) {

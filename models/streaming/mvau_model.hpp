@@ -1,9 +1,10 @@
 // The cycle-accurate model of mvau (rtl/mvau.sv). MvauControl is its state machine without the
 // data: the weight stream (weight_mem's out_valid, fold counter and read register, here the
 // address of the row it holds), the beat and fold counters, the valid bits of the PEs' STAGES
-// result registers (all advancing together on the PEs' global stall) and of bn_act's. MvauModel
-// adds the data, one edge() per rising clock edge, register by register: the input buffer, per PE
-// the accumulator and the result registers, bn_act's. MvauModule is the sc_module around it with
+// result registers (all advancing together on the PEs' global stall) and of bn_act's (or of the
+// threshold unit's, BN = 2: the same timing). MvauModel adds the data, one edge() per rising
+// clock edge, register by register: the input buffer, per PE the accumulator and the result
+// registers, bn_act's / threshold's. MvauModule is the sc_module around it with
 // the RTL's stream ports and a load() for the stationary weights. A beat is SIMD activation raws
 // in, PE output raws out. RND_STOCH (Q = 7, BN_Q = 7) rounds by the lane rule of rtl/mvau.sv:
 // PE p's accumulator and bn_act lane p each own an fx::Lfsr started at cfg.lfsr_seeds[p] and
@@ -30,7 +31,7 @@ class MvauControl {
   bool in_ready(bool out_ready) const { return f_ == 0 && w_valid_ && pe_advance(out_ready); }
   bool out_valid() const { return bn_ ? bit(bn_valid_, bn_stages_ - 1) : pe_valid(); }
   bool pe_valid() const { return bit(valid_, stages_ - 1); }
-  // The PEs' out_ready: the unit's, or the bn_act lanes' global stall.
+  // The PEs' out_ready: the unit's, or the bn_act / threshold lanes' global stall.
   bool pe_out_ready(bool out_ready) const {
     return bn_ ? !bit(bn_valid_, bn_stages_ - 1) || out_ready : out_ready;
   }
@@ -68,13 +69,16 @@ class MvauModel {
   // weight stream and the fold counters, as the RTL does. load() writes every row of an image.
   void write(int addr, const units::WeightBeat& row);
   void load(const units::WeightImage& image);
-  // BN = 1: the scale / bias memory's contents (what the RTL's bn_wr port writes before the run).
+  // BN = 1: the scale / bias memory's contents (what the RTL's bn_wr port writes before the run);
+  // BN = 2: the threshold memory's (bn.thresholds).
   void load_bn(const units::MvauBn& bn);
 
   void reset();  // a rising edge with rst_n low (the weights are kept, the LFSRs reloaded)
   bool in_ready(bool out_ready) const { return control_.in_ready(out_ready); }
   bool out_valid() const { return control_.out_valid(); }
-  const Lanes& out_data() const { return cfg_.bn ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1]; }
+  const Lanes& out_data() const {
+    return cfg_.has_act() ? bn_data_[bn_stages_ - 1] : data_[stages_ - 1];
+  }
   // A rising edge out of reset with these inputs (`in` is read only when in_valid).
   void edge(bool in_valid, const Lanes& in, bool out_ready);
 
@@ -93,9 +97,10 @@ class MvauModel {
   MvauControl control_;
   int sf_, depth_, stages_;
   // The memory, decoded once per write: weight (row, p, i) at (row * PE + p) * SIMD + i.
-  std::vector<std::int64_t> raw_;  // PE_KIND 0
-  std::vector<fx::Terms> terms_;   // PE_KIND 1
-  std::vector<Lanes> ibuf_;        // SF beats of the vector being replayed
+  std::vector<std::int64_t> raw_;     // PE_KIND 0
+  std::vector<fx::Terms> terms_;      // PE_KIND 1
+  std::vector<std::uint64_t> codes_;  // PE_KIND 2: xnor_pe's weight codes
+  std::vector<Lanes> ibuf_;           // SF beats of the vector being replayed
   // PE x accumulators, and the STAGES result registers every PE shares the timing of.
   std::vector<units::Accumulator> acc_;  // PE p's draws from its own LFSR (RND_STOCH)
   std::vector<fx::Lfsr> bn_lfsr_;        // BN_Q = 7: bn_act lane p's LFSR
@@ -105,6 +110,7 @@ class MvauModel {
   int bn_stages_ = 1;
   std::vector<std::int64_t> bn_scale_, bn_bias_;
   std::vector<fx::Terms> bn_terms_;
+  std::vector<units::ThresholdChannel> th_;  // BN = 2: channel o's thresholds
   std::vector<Lanes> bn_data_;
   Lanes bn_result_;
 };

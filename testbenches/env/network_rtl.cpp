@@ -27,6 +27,35 @@ void set_value(tlm_rtl::StitchedDriver& d, int port, std::uint64_t v) {
   d.set(port, words);
 }
 
+// BN = 2: the threshold memory through the bn_wr port, word f holding for PE p at [p*WORD +:
+// WORD] output f*PE + p's direction (bit 0) and threshold k at [1 + k*TH_W +: TH_W]
+// (rtl/threshold.sv, units::ThresholdConfig::word_width).
+void load_thresholds(tlm_rtl::StitchedDriver& d, const std::string& inst,
+                     const units::MvauConfig& cfg, const units::MvauBn& bn) {
+  const int clk = d.port("clk");
+  const int en = d.port(inst + "bn_wr_en"), addr = d.port(inst + "bn_wr_addr"),
+            data = d.port(inst + "bn_wr_data");
+  const int ww = cfg.th.word_width(), th_w = cfg.th.threshold_w();
+  verilated::PortImages word(1, cfg.pe * ww);
+  set_value(d, en, 1);
+  for (int f = 0; f < cfg.nf(); ++f) {
+    word.reset(1, cfg.pe * ww);
+    for (int pe = 0; pe < cfg.pe; ++pe) {
+      const units::ThresholdChannel& ch =
+          bn.thresholds.at(static_cast<std::size_t>(f * cfg.pe + pe));
+      verilated::or_field(word.at(0), pe * ww, 1, ch.descending ? 1 : 0);
+      for (std::size_t k = 0; k < ch.thresholds.size(); ++k) {
+        verilated::or_field(word.at(0), pe * ww + 1 + static_cast<int>(k) * th_w, th_w,
+                            static_cast<std::uint64_t>(ch.thresholds[k]));
+      }
+    }
+    set_value(d, addr, static_cast<std::uint64_t>(f));
+    d.set(data, word.at(0));
+    edge(d, clk);
+  }
+  set_value(d, en, 0);
+}
+
 // The stationary weights (and BN scale / bias) of block b's mvau, written through its write
 // ports one row an edge: weight row a at wr_addr a, word j = p*SIMD + i at bits [j*WW +: WW]
 // (units::mvau_weight_image); scale / bias word f as units::mvau_bn_scale_word lays it out.
@@ -59,6 +88,10 @@ void load_mvau(tlm_rtl::StitchedDriver& d, const engine::BlockPlan& b, const eng
     edge(d, clk);
   }
   set_value(d, wr_en, 0);
+  if (cfg.threshold) {
+    load_thresholds(d, inst, cfg, engine::mvau_bn(b, s));
+    return;
+  }
   if (!cfg.bn) return;
   const units::MvauBn bn = engine::mvau_bn(b, s);
   const int sw = units::mvau_bn_scale_width(cfg);
@@ -129,7 +162,8 @@ std::vector<BlockTap> block_taps(const tlm_rtl::StitchedDriver& d,
     if (b.index + 1 < static_cast<int>(plan.blocks.size())) {
       taps.push_back(make_tap(d, b, false, "tap_" + inst + "_"));
     }
-    if (b.mvau && b.mvau->bn) taps.push_back(make_tap(d, b, true, inst + "_mac_"));
+    if (b.mvau && (b.mvau->bn || b.mvau->threshold))
+      taps.push_back(make_tap(d, b, true, inst + "_mac_"));
   }
   return taps;
 }

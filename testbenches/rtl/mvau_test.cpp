@@ -48,11 +48,20 @@ std::int64_t hi_of(int w, bool is_signed) {
   return is_signed ? (std::int64_t{1} << (w - 1)) - 1 : (std::int64_t{1} << w) - 1;
 }
 
-// A random matrix: W_* raws, or up to K terms of random sign and shift.
+bool xnor_binary_acts(const Params& p) { return p("PE_KIND") == 2 && p("XNOR_MODE") == 0; }
+// Bits of an input lane: 1 for binary activations, else A_W.
+int a_lane(const Params& p) { return xnor_binary_acts(p) ? 1 : p("A_W"); }
+
+// A random matrix: W_* raws, up to K terms of random sign and shift, or +1 / -1 (/ 0 ternary).
 units::MvauWeights random_weights(const Params& p, std::mt19937_64& rng) {
   units::MvauWeights w;
   const std::size_t n = static_cast<std::size_t>(p("MW")) * p("MH");
-  if (p("PE_KIND") == 0) {
+  if (p("PE_KIND") == 2) {
+    const bool ternary = p("XNOR_MODE") == 2;
+    for (std::size_t i = 0; i < n; ++i) {
+      w.raw.push_back(ternary ? static_cast<std::int64_t>(rng() % 3) - 1 : rng() % 2 ? 1 : -1);
+    }
+  } else if (p("PE_KIND") == 0) {
     std::uniform_int_distribution<std::int64_t> v(lo_of(p("W_W"), p("W_SIGNED")),
                                                   hi_of(p("W_W"), p("W_SIGNED")));
     for (std::size_t i = 0; i < n; ++i) w.raw.push_back(v(rng));
@@ -67,7 +76,9 @@ units::MvauWeights random_weights(const Params& p, std::mt19937_64& rng) {
 }
 
 std::vector<std::int64_t> random_vector(const Params& p, std::mt19937_64& rng) {
-  const std::int64_t lo = lo_of(p("A_W"), p("A_SIGNED")), hi = hi_of(p("A_W"), p("A_SIGNED"));
+  const bool bits = xnor_binary_acts(p);
+  const std::int64_t lo = bits ? 0 : lo_of(p("A_W"), p("A_SIGNED"));
+  const std::int64_t hi = bits ? 1 : hi_of(p("A_W"), p("A_SIGNED"));
   std::uniform_int_distribution<std::int64_t> v(lo, hi);
   std::vector<std::int64_t> x;
   for (int e = 0; e < p("MW"); ++e) {
@@ -79,7 +90,8 @@ std::vector<std::int64_t> random_vector(const Params& p, std::mt19937_64& rng) {
 
 // The weight memory, laid out from the definition: word (f, s) = row f*SF + s holds, for PE p
 // and lane i (word p*SIMD + i), the weight of output f*PE + p and element s*SIMD + i; a weight
-// is its raw's low W_W bits or K terms {en, neg, shift} of 2 + SH_W bits, term k at k*(2+SH_W).
+// is its raw's low W_W bits, K terms {en, neg, shift} of 2 + SH_W bits, term k at k*(2+SH_W),
+// or xnor_pe's code: binary 1 = +1, 0 = -1; ternary {nonzero, negative}: 0b10, 0b11, 0b00.
 units::WeightImage image_of(const Params& p, const units::MvauConfig& c,
                             const units::MvauWeights& w) {
   const int sf = p("MW") / p("SIMD"), nf = p("MH") / p("PE");
@@ -92,7 +104,10 @@ units::WeightImage image_of(const Params& p, const units::MvauConfig& c,
           const std::size_t at =
               static_cast<std::size_t>(f * p("PE") + pe) * p("MW") + s * p("SIMD") + i;
           std::uint64_t word = 0;
-          if (p("PE_KIND") == 0) {
+          if (p("PE_KIND") == 2) {
+            const std::int64_t v = w.raw[at];
+            word = p("XNOR_MODE") == 2 ? (v == 0 ? 0b00 : v > 0 ? 0b10 : 0b11) : (v > 0 ? 1 : 0);
+          } else if (p("PE_KIND") == 0) {
             word = static_cast<std::uint64_t>(w.raw[at]) & low_mask(p("W_W"));
           } else {
             const int tw = 2 + p("SH_W");
@@ -117,6 +132,30 @@ units::WeightImage image_of(const Params& p, const units::MvauConfig& c,
 // elements becomes cast_ACC(acc + sum of the beat's exact products) (the accumulator wraps or
 // saturates per beat, keeping every fraction bit). brute_acc: the accumulators (PF fraction
 // bits), brute_force: their requant.
+// PE_KIND 2: the accumulator itself, each beat adding the products of the lanes' values (a
+// binary activation bit b standing for 2b - 1) with the +1 / -1 / 0 weights.
+std::vector<std::int64_t> brute_force_xnor(const Params& p, const std::vector<std::int64_t>& x,
+                                           const units::MvauWeights& w) {
+  const fx::FxType acc_t = fx::FxType::make(true, p("ACC_W"), p("ACC_W"), fx::Rounding::TRN,
+                                            static_cast<fx::Overflow>(p("ACC_O")));
+  std::vector<std::int64_t> y;
+  for (int o = 0; o < p("MH"); ++o) {
+    std::int64_t acc = 0;
+    for (int s = 0; s < p("MW") / p("SIMD"); ++s) {
+      std::int64_t beat = 0;
+      for (int i = 0; i < p("SIMD"); ++i) {
+        const int e = s * p("SIMD") + i;
+        const std::int64_t a = x[static_cast<std::size_t>(e)];
+        beat += (xnor_binary_acts(p) ? 2 * a - 1 : a) *
+                w.raw[static_cast<std::size_t>(o) * p("MW") + e];
+      }
+      acc = fx::cast_from_raw(acc + beat, 0, acc_t);
+    }
+    y.push_back(acc);
+  }
+  return y;
+}
+
 fx::FxType out_type(const Params& p) {
   fx::FxType out_t = fx::FxType::make(p("OUT_SIGNED") != 0, p("OUT_W"), p("OUT_W") - p("OUT_FRAC"),
                                       static_cast<fx::Rounding>(p("Q")),
@@ -157,6 +196,7 @@ std::vector<std::int64_t> brute_acc(const Params& p, const std::vector<std::int6
 
 std::vector<std::int64_t> brute_force(const Params& p, const std::vector<std::int64_t>& x,
                                       const units::MvauWeights& w) {
+  if (p("PE_KIND") == 2) return brute_force_xnor(p, x, w);
   std::vector<std::int64_t> y = brute_acc(p, x, w);
   for (std::int64_t& v : y) v = fx::cast_from_raw(v, p("A_FRAC") + p("W_FRAC"), out_type(p));
   return y;
@@ -230,6 +270,57 @@ std::int64_t brute_bn(const Params& p, std::int64_t x, const units::MvauBn& bn, 
   return activate(p, fx::cast_from_raw(t, f, bn_out_type(p)));
 }
 
+// BN = 2: per output TH_T random ascending thresholds in [x_min - 1, x_max + 1] of the OUT_W-bit
+// result, drawn mostly near zero (where the results are), and a random direction.
+units::MvauBn random_thresholds(const Params& p, std::mt19937_64& rng) {
+  units::MvauBn bn;
+  const std::int64_t x_lo = lo_of(p("OUT_W"), true) - 1, x_hi = hi_of(p("OUT_W"), true) + 1;
+  const std::int64_t near = std::max<std::int64_t>(4, p("MW"));
+  std::uniform_int_distribution<std::int64_t> all(x_lo, x_hi),
+      mid(std::max(x_lo, -near), std::min(x_hi, near));
+  for (int o = 0; o < p("MH"); ++o) {
+    units::ThresholdChannel ch;
+    ch.descending = rng() % 2 == 1;
+    for (int k = 0; k < p("TH_T"); ++k)
+      ch.thresholds.push_back(rng() % 8 == 0 ? all(rng) : mid(rng));
+    std::sort(ch.thresholds.begin(), ch.thresholds.end());
+    bn.thresholds.push_back(ch);
+  }
+  return bn;
+}
+
+// The threshold count of result x on output o: #{k : x >= t_k}, or #{k : x <= t_k} descending.
+std::int64_t brute_threshold(std::int64_t x, const units::ThresholdChannel& ch) {
+  std::int64_t n = 0;
+  for (const std::int64_t t : ch.thresholds) n += ch.descending ? x <= t : x >= t;
+  return n;
+}
+
+// Writes the threshold memory through the RTL's bn_wr port: word f holds, for PE p at
+// [p*WORD +: WORD] (WORD = TH_T * (OUT_W + 1) + 1), output f*PE + p's direction in bit 0 and
+// threshold k at [1 + k*(OUT_W + 1) +: OUT_W + 1].
+void write_thresholds(Dut& dut, const Params& p, const units::MvauBn& bn) {
+  const int th_w = p("OUT_W") + 1, word = p("TH_T") * th_w + 1;
+  dut.clk = 0;
+  dut.eval();
+  for (int f = 0; f < p("MH") / p("PE"); ++f) {
+    dut.bn_wr_en = 1;
+    dut.bn_wr_addr = static_cast<std::uint64_t>(f);
+    for (int pe = 0; pe < p("PE"); ++pe) {
+      const units::ThresholdChannel& ch = bn.thresholds[static_cast<std::size_t>(f * p("PE") + pe)];
+      put_bits(dut.bn_wr_data, pe * word, 1, ch.descending ? 1 : 0);
+      for (int k = 0; k < p("TH_T"); ++k) {
+        put_bits(dut.bn_wr_data, pe * word + 1 + k * th_w, th_w,
+                 static_cast<std::uint64_t>(ch.thresholds[static_cast<std::size_t>(k)]) &
+                     low_mask(th_w));
+      }
+    }
+    tick(dut);
+  }
+  dut.bn_wr_en = 0;
+  dut.eval();
+}
+
 // Writes the scale / bias memory through the RTL's bn_wr port: word f holds, for PE p at
 // [p*(SCALE_W + B_W) +: ...], output f*PE + p's scale (low SCALE_W bits: the raw, or BN_K terms
 // {en, neg, shift}) and bias above it.
@@ -268,7 +359,9 @@ void write_bn(Dut& dut, const Params& p, const units::MvauBn& bn) {
 
 // Writes the image through the RTL's port, one row an edge.
 void write_weights(Dut& dut, const Params& p, const units::WeightImage& image) {
-  const int ww = p("PE_KIND") == 0 ? p("W_W") : p("K") * (2 + p("SH_W"));
+  const int ww = p("PE_KIND") == 0   ? p("W_W")
+                 : p("PE_KIND") == 1 ? p("K") * (2 + p("SH_W"))
+                                     : (p("XNOR_MODE") == 2 ? 2 : 1);
   const int depth = (p("MW") / p("SIMD")) * (p("MH") / p("PE"));
   dut.clk = 0;
   dut.in_valid = 0;
@@ -322,15 +415,19 @@ CosimRun cosim(Dut& dut, StreamSignals& s, const Params& p, const std::vector<St
       dut, s, in, outputs, st, false,
       [&](Dut& d, const StreamData& b) {
         for (int i = 0; i < p("SIMD"); ++i) {
-          put_bits(d.in_data, i * p("A_W"), p("A_W"),
+          put_bits(d.in_data, i * a_lane(p), a_lane(p),
                    static_cast<std::uint64_t>(b.values[static_cast<std::size_t>(i)]));
         }
       },
       [&](const Dut& d) {
         StreamData o;
-        const bool bn = p("BN") != 0;
-        const int y_w = bn ? p("BN_OUT_W") : p("OUT_W");
-        const bool y_signed = (bn ? p("BN_OUT_SIGNED") : p("OUT_SIGNED")) != 0;
+        const bool bn = p("BN") == 1, th = p("BN") == 2;
+        const int y_w = th   ? (p("TH_T") == 1   ? 1
+                                : p("TH_T") <= 3 ? 2
+                                                 : 0)
+                        : bn ? p("BN_OUT_W")
+                             : p("OUT_W");
+        const bool y_signed = !th && (bn ? p("BN_OUT_SIGNED") : p("OUT_SIGNED")) != 0;
         for (int pe = 0; pe < p("PE"); ++pe) {
           o.values.push_back(to_raw(get_bits(d.out_data, pe * y_w, y_w), y_w, y_signed));
         }
@@ -355,7 +452,9 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
   }
   fxsim::env::SimulationScope scope;
   StreamSignals s;
-  const units::MvauBn bn = p("BN") != 0 ? random_bn(p, rng) : units::MvauBn{};
+  const units::MvauBn bn = p("BN") == 1   ? random_bn(p, rng)
+                           : p("BN") == 2 ? random_thresholds(p, rng)
+                                          : units::MvauBn{};
   fxsim::streaming::MvauModule model("mvau", c);
   s.bind(model);
   model.load(image);
@@ -363,7 +462,8 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
   write_weights(dut, p, image);
   if (p("BN") != 0) {
     model.load_bn(bn);
-    write_bn(dut, p, bn);
+    if (p("BN") == 1) write_bn(dut, p, bn);
+    if (p("BN") == 2) write_thresholds(dut, p, bn);
   }
   constexpr int kVectors = 12;
   for (const auto& [pv, pr] : stall_patterns()) {
@@ -375,10 +475,10 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
         std::vector<std::int64_t> ref;
         for (const units::PeResult& r : units::mvau(c, xs.back(), w)) ref.push_back(r.data);
         ASSERT_EQ(ref, y) << name << ": reference vs brute force";
-        if (p("BN") != 0) {
-          for (int o = 0; o < p("MH"); ++o) {
-            y[static_cast<std::size_t>(o)] = brute_bn(p, y[static_cast<std::size_t>(o)], bn, o);
-          }
+        for (int o = 0; o < p("MH"); ++o) {
+          const auto i = static_cast<std::size_t>(o);
+          if (p("BN") == 1) y[i] = brute_bn(p, y[i], bn, o);
+          if (p("BN") == 2) y[i] = brute_threshold(y[i], bn.thresholds[i]);
         }
         ASSERT_EQ(units::mvau_outputs(c, xs.back(), w, bn), y)
             << name << ": outputs vs brute force";
@@ -395,7 +495,9 @@ void check_variant(const char* name, const units::ParamMap& overrides, std::uint
       if (pv == 1.0 && pr == 1.0) {
         const std::uint64_t beats =
             static_cast<std::uint64_t>(kVectors) * (p("MW") / p("SIMD")) * (p("MH") / p("PE"));
-        const int latency = p("STAGES") + (p("BN") != 0 ? p("BN_STAGES") : 0);
+        const int latency = p("STAGES") + (p("BN") == 1   ? p("BN_STAGES")
+                                           : p("BN") == 2 ? p("TH_STAGES")
+                                                          : 0);
         EXPECT_EQ(run.cycles, 1 + beats + static_cast<std::uint64_t>(latency)) << name;
         EXPECT_EQ(units::mvau_stall_free_cycles(c, kVectors), run.cycles) << name;
       }
@@ -732,9 +834,32 @@ TEST(Mvau, BadParametersNamedWithRange) {
   EXPECT_EQ(error_of({{"MW", 4}, {"MH", 2}}),
             "mvau: SF * NF = (MW / SIMD) * (MH / PE) = 1 weight words is out of range, expected "
             "2..65536");
-  EXPECT_EQ(error_of({{"PE_KIND", 2}}),
-            "mvau: parameter PE_KIND = 2 is out of range, expected 0..1 (0 fx_mac_pe "
-            "(multipliers), 1 khot_pe (shift-add))");
+  EXPECT_EQ(error_of({{"PE_KIND", 3}}),
+            "mvau: parameter PE_KIND = 3 is out of range, expected 0..2 (0 fx_mac_pe "
+            "(multipliers), 1 khot_pe (shift-add), 2 xnor_pe (binary / ternary))");
+  // xnor_pe: the result is the signed accumulator.
+  EXPECT_EQ(error_of({{"PE_KIND", 2}, {"ACC_W", 12}, {"OUT_W", 8}}),
+            "mvau: PE_KIND 2 (xnor_pe) OUT_W = 8 is not ACC_W = 12, expected OUT_W = ACC_W (the "
+            "PE's result is its accumulator)");
+  EXPECT_EQ(error_of({{"PE_KIND", 2}, {"ACC_W", 8}, {"OUT_W", 8}, {"OUT_SIGNED", 0}}),
+            "mvau: PE_KIND 2 (xnor_pe) needs OUT_SIGNED = 1 (the accumulator is signed)");
+  EXPECT_EQ(error_of({{"PE_KIND", 2}, {"ACC_W", 8}, {"OUT_W", 8}, {"XNOR_MODE", 3}}),
+            "mvau: parameter XNOR_MODE = 3 is out of range, expected 0..2 (xnor_pe MODE (PE_KIND "
+            "2): 0 binary x binary, 1 binary weights, 2 ternary weights)");
+  EXPECT_EQ(error_of({{"PE_KIND", 2}, {"ACC_W", 8}, {"OUT_W", 8}, {"Q", 7}}), "(no error)");
+  // Threshold lanes (BN = 2): a signed result of at most 32 bits, the threshold unit's rules.
+  EXPECT_EQ(error_of({{"BN", 2}, {"OUT_SIGNED", 0}}),
+            "mvau: BN = 2 (threshold) needs OUT_SIGNED = 1 (the thresholds compare a signed "
+            "result)");
+  EXPECT_EQ(error_of({{"BN", 2}, {"OUT_W", 40}, {"ACC_W", 48}}),
+            "mvau: threshold X_W = 40 is out of range, expected 2..32 (word length of the signed "
+            "accumulator (thresholds: X_W + 1))");
+  EXPECT_EQ(error_of({{"BN", 2}, {"TH_T", 256}}),
+            "mvau: parameter TH_T = 256 is out of range, expected 1..255 (threshold: thresholds "
+            "per output (BN = 2))");
+  EXPECT_EQ(error_of({{"BN", 3}}),
+            "mvau: parameter BN = 3 is out of range, expected 0..2 (1: PE x bn_act after the PEs "
+            "(BN_* parameters), 2: a threshold unit of PE lanes (TH_* parameters))");
   EXPECT_EQ(error_of({{"SIMD", 65}}),
             "mvau: parameter SIMD = 65 is out of range, expected 1..64 (input elements per beat "
             "(lanes of every PE))");
@@ -755,6 +880,69 @@ TEST(Mvau, BadParametersNamedWithRange) {
   // RND_STOCH is accepted on either rounding stage (the lanes' seeds come on lfsr_seed).
   EXPECT_EQ(error_of({{"Q", 7}}), "(no error)");
   EXPECT_EQ(error_of({{"BN", 1}, {"BN_Q", 7}, {"Q", 7}}), "(no error)");
+}
+
+// PE_KIND 2 has no multiplier: no DSP even where the MAC variant of the same shape infers some;
+// threshold lanes add the threshold unit's own cost (its memory and comparators) to the PEs'.
+TEST(Mvau, XnorAndThresholdCosts) {
+  const auto family = fxsim::resources::Family::xc7;
+  const units::ParamMap xnor = params_of(grid_params("mv_xnor_m1_p4_s4")).p;
+  units::ParamMap mac = xnor;
+  mac["PE_KIND"] = 0;
+  const units::UnitSpec& unit = units::find_unit("mvau");
+  EXPECT_EQ(units::estimate(unit, xnor, family, true).dsp, 0);
+  EXPECT_GT(units::estimate(unit, mac, family, true).dsp, 0);
+  const units::ParamMap th = params_of(grid_params("mv_th3_xnor_m2")).p;
+  units::ParamMap plain = th;
+  plain["BN"] = 0;
+  const fxsim::resources::ResourceEstimate with = units::estimate(unit, th, family, true);
+  const fxsim::resources::ResourceEstimate without = units::estimate(unit, plain, family, true);
+  const fxsim::resources::ResourceEstimate lanes = units::estimate(
+      units::find_unit("threshold"), units::mvau_threshold_params(th), family, true);
+  EXPECT_EQ(with.dsp, 0);
+  EXPECT_EQ(with.lut, without.lut + lanes.lut);
+  EXPECT_EQ(with.ff, without.ff + lanes.ff);
+}
+
+// A bipolar weight the kind cannot hold is refused by value.
+TEST(Mvau, XnorWeightOutOfKindRefused) {
+  const auto bad = [](const char* variant, std::int64_t v) {
+    const units::MvauConfig c = config_of(params_of(grid_params(variant)));
+    units::MvauWeights w;
+    w.raw.assign(static_cast<std::size_t>(c.mw) * c.mh, 1);
+    w.raw[3] = v;
+    try {
+      units::mvau_weight_image(c, w);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(bad("mv_xnor_m0_p2_s8", 0), "mvau weights: a weight of 0 is not +1 or -1 (binary)");
+  EXPECT_EQ(bad("mv_xnor_m2_p1_s1", 2), "mvau weights: a weight of 2 is not +1, 0 or -1 (ternary)");
+  EXPECT_EQ(bad("mv_xnor_m2_p1_s1", 0), "(no error)");
+}
+
+// Hand-worked, binary x binary (XNOR_MODE 0): bits (1, 0, 0, 1) stand for (+1, -1, -1, +1);
+// W = [[+1, -1, +1, +1], [-1, -1, +1, -1]] gives (1 + 1 - 1 + 1, -1 + 1 - 1 - 1) = (2, -2);
+// with thresholds t = 1 (ascending) and t = -2 (descending), T = 1: (2 >= 1, -2 <= -2) = (1, 1).
+TEST(Mvau, HandWorkedXnor) {
+  units::ParamMap p = {{"MW", 4},      {"MH", 2},    {"PE", 1},    {"SIMD", 2},
+                       {"PE_KIND", 2}, {"ACC_W", 8}, {"OUT_W", 8}, {"OUT_FRAC", 0}};
+  const units::MvauConfig c = config_of(params_of(p));
+  units::MvauWeights w;
+  w.raw = {1, -1, 1, 1, -1, -1, 1, -1};
+  std::vector<std::int64_t> y;
+  for (const units::PeResult& r : units::mvau(c, {1, 0, 0, 1}, w)) y.push_back(r.data);
+  EXPECT_EQ(y, (std::vector<std::int64_t>{2, -2}));
+  // Weight codes: +1 -> 1, -1 -> 0; row (f, s) = (0, 0) holds W[0][0..1].
+  EXPECT_EQ(units::mvau_weight_image(c, w).row(0), (units::WeightBeat{1, 0}));
+  p["BN"] = 2;
+  const units::MvauConfig th = config_of(params_of(p));
+  units::MvauBn bn;
+  bn.thresholds = {{false, {1}}, {true, {-2}}};
+  EXPECT_EQ(units::mvau_outputs(th, {1, 0, 0, 1}, w, bn), (std::vector<std::int64_t>{1, 1}));
+  EXPECT_EQ(th.y_bits(), 1);
 }
 
 }  // namespace

@@ -327,10 +327,11 @@ inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
 }
 }  // namespace sw
 
-// mvau: both PE kinds, SF = 1 and > 1, NF = 1 and > 1, PE 1 / 2 / 4, SIMD 1 / 2 / 3 / 4 / 8,
-// every memory style, STAGES 1 / 2 / 3, saturating and wrapping accumulators, unsigned
-// activations and weights, ap_fixed output semantics. The first is the hand-worked example of
-// docs/rtl_units.md (integers: every fraction 0).
+// mvau: all three PE kinds (xnor_pe in its three modes), threshold lanes (BN = 2), SF = 1 and > 1,
+// NF = 1 and > 1, PE 1 / 2 / 4, SIMD 1 / 2 / 3 / 4 / 8, every memory style, STAGES 1 / 2 / 3,
+// saturating and wrapping accumulators, unsigned activations and weights, ap_fixed output
+// semantics. The first is the hand-worked example of docs/rtl_units.md (integers: every fraction
+// 0).
 namespace mv {
 inline constexpr const char* kUnit = "mvau";
 struct Shape {
@@ -420,6 +421,31 @@ inline std::vector<std::pair<const char*, units::ParamMap>> grid() {
       {"mv_bn_nf1_none",
        make({6, 4, 4, 2, 0, 2, 2},
             {{"BN", 1}, {"BN_ACT", 0}, {"BN_O", 3}, {"BN_OUT_W", 7}, {"BN_STAGES", 1}})},
+      // PE_KIND 2 (xnor_pe), XNOR_MODE 0 / 1 / 2: the result is the accumulator (OUT_W = ACC_W).
+      {"mv_xnor_m0_p2_s8", make({32, 6, 2, 8, 2, 2, 0}, {{"ACC_W", 8}, {"OUT_W", 8}})},
+      {"mv_xnor_m1_p4_s4",
+       make({12, 8, 4, 4, 2, 3, 2}, {{"XNOR_MODE", 1}, {"A_W", 4}, {"ACC_W", 10}, {"OUT_W", 10}})},
+      // unsigned activations, a saturating 6-bit accumulator, STAGES 1, registers.
+      {"mv_xnor_m2_p1_s1", make({5, 3, 1, 1, 2, 1, 1}, {{"XNOR_MODE", 2},
+                                                        {"A_W", 6},
+                                                        {"A_SIGNED", 0},
+                                                        {"ACC_W", 6},
+                                                        {"ACC_O", 0},
+                                                        {"OUT_W", 6}})},
+      // BN = 2: threshold lanes after the PEs (T = 1: a bit; T = 3: 2 bits; after a MAC PE).
+      {"mv_th1_xnor_m0",
+       make({16, 8, 2, 4, 2, 2, 0},
+            {{"ACC_W", 6}, {"OUT_W", 6}, {"BN", 2}, {"TH_T", 1}, {"TH_STAGES", 1}})},
+      {"mv_th3_xnor_m2", make({16, 8, 4, 8, 2, 2, 3}, {{"XNOR_MODE", 2},
+                                                       {"A_W", 4},
+                                                       {"ACC_W", 12},
+                                                       {"OUT_W", 12},
+                                                       {"BN", 2},
+                                                       {"TH_T", 3},
+                                                       {"TH_STAGES", 2}})},
+      {"mv_th3_mac",
+       make({6, 4, 2, 3, 0, 2, 0},
+            {{"OUT_W", 10}, {"OUT_FRAC", 4}, {"BN", 2}, {"TH_T", 3}, {"TH_STAGES", 3}})},
   };
 }
 }  // namespace mv

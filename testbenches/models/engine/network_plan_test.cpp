@@ -161,5 +161,121 @@ TEST(NetworkPlan, PoolAfterDenseIsRefusedAtThePool) {
   EXPECT_EQ(e.rfind("net.toml:39: layer[3]: max_pool: ", 0), 0u) << e;
 }
 
+// A binary-weight dense layer with a sign threshold into an xnor dense layer.
+const char* kBnn = R"(seed = 7
+[input]
+height = 2
+width = 2
+channels = 4
+simd = 4
+format = "fixed<6,2,TRN,SAT>"
+
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 2
+engine = "binary"
+weight = "binary"
+[layer.threshold]
+thresholds = 1
+
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+engine = "xnor"
+weight = "binary"
+)";
+
+// By hand: dense0 sums 16 products |v x a| <= 32 (a raw of fixed<6,2>): 512, an exact
+// accumulator of ceil(log2(513)) + 1 = 11 bits with the activation's 4 fraction bits; its sign
+// threshold streams ufixed<1,1> bits, 2 a beat. dense1 sums 8 products of +-1: 5 bits, integers.
+TEST(NetworkPlan, BinaryTernaryXnorBlocksByHand) {
+  const NetworkPlan plan = plan_network(parse_network(kBnn, "bnn.toml"), "bnn.toml");
+  ASSERT_EQ(plan.blocks.size(), 2u);
+  const units::ParamMap& p0 = plan.blocks[0].mvau_params;
+  EXPECT_EQ(p0.at("PE_KIND"), 2);
+  EXPECT_EQ(p0.at("XNOR_MODE"), 1);
+  EXPECT_EQ(p0.at("A_W"), 6);
+  EXPECT_EQ(p0.at("ACC_W"), 11);
+  EXPECT_EQ(p0.at("OUT_W"), 11);
+  EXPECT_EQ(p0.at("OUT_FRAC"), 4);
+  EXPECT_EQ(p0.at("BN"), 2);
+  EXPECT_EQ(p0.at("TH_T"), 1);
+  EXPECT_EQ(plan.blocks[0].out.format.str(), "ufixed<1,1,TRN,WRAP,0>");
+  EXPECT_EQ(plan.blocks[0].out.lanes, 2);
+  const units::ParamMap& p1 = plan.blocks[1].mvau_params;
+  EXPECT_EQ(p1.at("PE_KIND"), 2);
+  EXPECT_EQ(p1.at("XNOR_MODE"), 0);
+  EXPECT_EQ(p1.at("SIMD"), 2);
+  EXPECT_EQ(p1.at("ACC_W"), 5);
+  EXPECT_EQ(p1.at("OUT_FRAC"), 0);
+  EXPECT_EQ(p1.at("BN"), 0);
+  EXPECT_EQ(p1.at("MW"), 8);
+  // A ternary layer: MODE 2; binary inputs straight from the input stream: xnor.
+  const NetworkPlan t = plan_network(
+      parse_network(replaced(replaced(kBnn, "engine = \"binary\"", "engine = \"ternary\""),
+                             "weight = \"binary\"", "weight = \"ternary\""),
+                    "t.toml"),
+      "t.toml");
+  EXPECT_EQ(t.blocks[0].mvau_params.at("XNOR_MODE"), 2);
+  const NetworkPlan x =
+      plan_network(parse_network(replaced(replaced(kBnn, "fixed<6,2,TRN,SAT>", "ufixed<1,1>"),
+                                          "engine = \"binary\"", "engine = \"xnor\""),
+                                 "x.toml"),
+                   "x.toml");
+  EXPECT_EQ(x.blocks[0].mvau_params.at("XNOR_MODE"), 0);
+  EXPECT_EQ(x.blocks[0].mvau_params.at("ACC_W"), 6);  // 16 products of +-1: ceil(log2(17)) + 1
+}
+
+TEST(NetworkPlan, BinaryTernaryXnorErrorsNameFileLineAndKey) {
+  EXPECT_EQ(
+      error_of(replaced(kBnn, "[layer.threshold]\nthresholds = 1\n", "")),
+      "net.toml:16: layer[1].engine: \"xnor\" takes binary activations, a 1-bit unsigned stream (1 "
+      "= +1, 0 = -1), but layer 0 (dense0) streams fixed<11,7,TRN,WRAP,0>; expected a "
+      "[layer.threshold] with thresholds = 1 before it, or engine \"binary\"");
+  EXPECT_EQ(
+      error_of(replaced(kBnn, "thresholds = 1",
+                        "thresholds = 1\n[layer.bn]\nscale = "
+                        "\"fixed<6,2>\"\nbias = \"fixed<8,3>\"\n"
+                        "output = \"fixed<8,3>\"")),
+      "net.toml:15: layer[0].threshold: [layer.threshold] and [layer.bn] both present; expected "
+      "one of them (threshold takes bn_act's place after the MAC array)");
+  EXPECT_EQ(
+      error_of(replaced(kBnn, "weight = \"binary\"", "weight = \"binary<3>\"")),
+      "net.toml:9: layer[0].weight: binary<3>: the scale is not a power of two; expected a scale "
+      "2^e (it only moves the accumulator's binary point): fold any other scale into [bn]");
+  EXPECT_EQ(error_of(replaced(kBnn, "weight = \"binary\"", "weight = \"fixed<4,1>\"")),
+            "net.toml:14: layer[0].weight: type 'fixed<4,1>': at character 1: expected a binary / "
+            "ternary type name (binary or ternary), found 'fixed'; expected binary or binary<S>, S "
+            "a power of two");
+  EXPECT_EQ(
+      error_of(replaced(kBnn, "engine = \"binary\"", "engine = \"ternary\"")),
+      "net.toml:9: layer[0].weight: binary does not match engine.kind = \"ternary\"; expected "
+      "ternary or ternary<S>");
+  EXPECT_EQ(
+      error_of(replaced(replaced(kBnn, "engine = \"binary\"", "engine = \"fx_mac\""),
+                        "weight = \"binary\"",
+                        "weight = \"fixed<4,1>\"\noutput = "
+                        "\"fixed<12,6>\"")),
+      "net.toml:9: layer[0].engine: \"fx_mac\" with [threshold]; expected \"binary\", \"ternary\" "
+      "or \"xnor\" (thresholds compare the integer accumulator)");
+  EXPECT_EQ(error_of(replaced(kBnn, "thresholds = 1", "thresholds = 0")),
+            "net.toml:16: layer[0].threshold.thresholds: expected an integer in 1..255, got 0");
+  EXPECT_EQ(
+      error_of(replaced(kBnn, "thresholds = 1", "thresholds = 1\nlevels = 2")),
+      "net.toml:17: layer[0].threshold.levels: unknown key; expected one of thresholds, stages");
+  EXPECT_EQ(error_of(replaced(replaced(replaced(kBnn, "fixed<6,2,TRN,SAT>", "ufixed<1,1>"),
+                                       "channels = 4\nsimd = 4", "channels = 3\nsimd = 2"),
+                              "engine = \"binary\"", "engine = \"xnor\"")),
+            "net.toml:9: layer[0].engine: \"xnor\" counts every lane, but the input (input.format, "
+            "input.simd) streams 3 channels in beats of 2 (a zero lane would count as -1); "
+            "expected channels a multiple of the lanes");
+  EXPECT_EQ(error_of(std::string(kBnn) + "accumulator = \"fixed<5,3>\"\n"),
+            "net.toml:18: layer[1].accumulator: fixed<5,3,TRN,WRAP,0> has 2 fraction bits; "
+            "expected a signed fixed with F_acc = F_activation - log2(scale) = 0 - (0) = 0: e.g. "
+            "fixed<5,5,TRN,WRAP,0> (the default when the key is left out)");
+}
+
 }  // namespace
 }  // namespace fxsim::engine

@@ -234,6 +234,78 @@ output = "fixed<9,4,RND_CONV,SAT>"
   };
 }
 
+// A BNN (FINN-style): a binary-weight dense layer on fixed-point inputs with a sign threshold
+// (T = 1: one bit a channel), an xnor dense layer with a threshold, an xnor dense layer with bn.
+const char* kBnn = R"([[layer]]
+kind = "dense"
+outputs = 16
+pe = 4
+engine = "binary"
+weight = "binary"
+[layer.threshold]
+thresholds = 1
+[[layer]]
+kind = "dense"
+outputs = 8
+pe = 2
+engine = "xnor"
+weight = "binary"
+[layer.threshold]
+thresholds = 1
+stages = 1
+[[layer]]
+kind = "dense"
+outputs = 4
+pe = 2
+engine = "xnor"
+weight = "binary<0.5>"
+[layer.bn]
+scale = "fixed<6,2>"
+bias = "fixed<8,3>"
+output = "fixed<8,3,RND,SAT>"
+)";
+
+// A ternary convolution with a 2-bit threshold activation (T = 3), pooled, into a fixed-point
+// dense layer.
+const char* kTernaryConv = R"([[layer]]
+kind = "conv"
+channels = 4
+kernel = 3
+padding = 1
+pe = 2
+engine = "ternary"
+weight = "ternary"
+[layer.threshold]
+thresholds = 3
+[[layer]]
+kind = "pool"
+size = 2
+[[layer]]
+kind = "dense"
+outputs = 3
+pe = 3
+weight = "fixed<4,1>"
+output = "fixed<10,4,RND_CONV,SAT>"
+)";
+
+std::string reseeded(std::string toml, int seed) {
+  return "seed = " + std::to_string(seed) + toml.substr(toml.find('\n'));
+}
+
+// Binary / ternary MVAUs and threshold lanes (BN = 2), under several stall seeds.
+std::vector<Case> bipolar_cases() {
+  const std::string a6 = "fixed<6,2,TRN,SAT>";
+  return {
+      {"bnn_three_dense", net(4, 4, 2, 2, a6, "", kBnn), 3},
+      {"bnn_stalls_seed5", reseeded(net(4, 4, 2, 2, a6, "output_stall = 0.5", kBnn), 5), 3},
+      {"bnn_slow_bus_seed9",
+       reseeded(net(4, 4, 2, 2, a6, "bandwidth = [1, 3]\noutput_stall = 0.3", kBnn), 9), 2},
+      {"ternary_conv_threshold", net(6, 6, 2, 2, "fixed<8,1,TRN,SAT>", "", kTernaryConv), 2},
+      {"ternary_conv_stalls_seed3",
+       reseeded(net(6, 6, 2, 2, "fixed<8,1,TRN,SAT>", "output_stall = 0.6", kTernaryConv), 3), 2},
+  };
+}
+
 std::vector<Case> cases() {
   return {
       {"wires_full_bandwidth", pools(8, 8, 2, 2, "bandwidth = [8, 1]", {{2, 0}, {2, 0}}), 2},
@@ -497,6 +569,41 @@ TEST(NetworkCosim, BalancedPipelineFormulaHoldsAcrossSkippedImages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MvauNetworks, NetworkCosim, ::testing::ValuesIn(mvau_cases()),
+                         [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+// The BNN's first two blocks by brute force from the operands (the values +1 / -1 of the weights,
+// the directions and thresholds of the stimulus): acc = sum of w x a (an xnor block's bit b
+// standing for 2b - 1), y = #{k : acc >= t_k} (or <= when descending); equal to the network
+// reference, whose threshold bits take both values (else the xnor blocks would test nothing).
+TEST(BipolarNetworkReference, BnnThresholdBlocksEqualBruteForce) {
+  const engine::NetworkPlan plan = engine::plan_network(
+      engine::parse_network(net(4, 4, 2, 2, "fixed<6,2,TRN,SAT>", "", kBnn), "bnn"), "bnn");
+  const int images = 3;
+  const engine::NetworkOperands ops = engine::make_network_operands(plan, images);
+  const engine::NetworkReference ref = engine::compute_network_reference(plan, ops);
+  const std::vector<std::int64_t>* in = &ops.images;
+  for (int b = 0; b < 2; ++b) {
+    const engine::Stimulus& s = ops.blocks[static_cast<std::size_t>(b)];
+    const int n_in = b == 0 ? 32 : 16, n_out = b == 0 ? 16 : 8;
+    std::vector<std::int64_t> y;
+    for (int im = 0; im < images; ++im) {
+      for (int o = 0; o < n_out; ++o) {
+        std::int64_t acc = 0;
+        for (int e = 0; e < n_in; ++e) {
+          const std::int64_t a = (*in)[static_cast<std::size_t>(im * n_in + e)];
+          acc += s.weights[static_cast<std::size_t>(o * n_in + e)] * (b == 0 ? a : 2 * a - 1);
+        }
+        const std::int64_t t = s.bn_bias[static_cast<std::size_t>(o)];  // T = 1
+        y.push_back(s.bn_scale[static_cast<std::size_t>(o)] != 0 ? acc <= t : acc >= t);
+      }
+    }
+    EXPECT_EQ(ref.maps[static_cast<std::size_t>(b)], y) << "block " << b;
+    EXPECT_GT(std::count(y.begin(), y.end(), 0), 0) << "block " << b;
+    EXPECT_GT(std::count(y.begin(), y.end(), 1), 0) << "block " << b;
+    in = &ref.maps[static_cast<std::size_t>(b)];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BipolarNetworks, NetworkCosim, ::testing::ValuesIn(bipolar_cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
 }  // namespace

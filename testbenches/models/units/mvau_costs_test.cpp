@@ -57,6 +57,35 @@ const std::vector<MvVariant>& variants() {
       // RND_STOCH on both stages: 2 x PE lane LFSRs (the lfsr_seed port loads them).
       {"BnMacStoch",
        {{"MW", 64}, {"MH", 16}, {"PE", 2}, {"SIMD", 4}, {"BN", 1}, {"Q", 7}, {"BN_Q", 7}}},
+      // PE_KIND 2 (xnor_pe): binary x binary, binary weights; threshold lanes (BN = 2).
+      {"XnorBinary",
+       {{"MW", 64},
+        {"MH", 16},
+        {"PE", 4},
+        {"SIMD", 8},
+        {"PE_KIND", 2},
+        {"ACC_W", 8},
+        {"OUT_W", 8}}},
+      {"XnorBinaryWeights",
+       {{"MW", 64},
+        {"MH", 16},
+        {"PE", 4},
+        {"SIMD", 8},
+        {"PE_KIND", 2},
+        {"XNOR_MODE", 1},
+        {"A_W", 4},
+        {"ACC_W", 12},
+        {"OUT_W", 12}}},
+      {"XnorThresholdT1",
+       {{"MW", 64},
+        {"MH", 16},
+        {"PE", 4},
+        {"SIMD", 8},
+        {"PE_KIND", 2},
+        {"ACC_W", 8},
+        {"OUT_W", 8},
+        {"BN", 2},
+        {"TH_T", 1}}},
       {"BnKhotScaleNf64",
        {{"MW", 8},
         {"MH", 64},
@@ -128,12 +157,17 @@ INSTANTIATE_TEST_SUITE_P(Mvau, MvauVsYosys, ::testing::ValuesIn(variants()),
 std::string describe(const MvVariant& v) {
   const units::ParamMap p = units::resolve_params(units::find_unit("mvau"), v.overrides);
   return fmt::format(
-      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}{}", p.at("PE_KIND") == 0 ? "mac" : "khot",
+      "{} MW={} MH={} PE={} SIMD={} A_W={} {} {}{}{}{}",
+      p.at("PE_KIND") == 0   ? "mac"
+      : p.at("PE_KIND") == 1 ? "khot"
+                             : "xnor",
       p.at("MW"), p.at("MH"), p.at("PE"), p.at("SIMD"), p.at("A_W"),
-      p.at("PE_KIND") == 0 ? fmt::format("W_W={}", p.at("W_W"))
-                           : fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W")),
+      p.at("PE_KIND") == 0   ? fmt::format("W_W={}", p.at("W_W"))
+      : p.at("PE_KIND") == 1 ? fmt::format("K={} SH_W={}", p.at("K"), p.at("SH_W"))
+                             : fmt::format("MODE={}", p.at("XNOR_MODE")),
       resources::memory_style_names().at(static_cast<std::size_t>(p.at("MEM_STYLE"))),
       p.at("BN") == 0              ? ""
+      : p.at("BN") == 2            ? fmt::format(" threshold T={}", p.at("TH_T"))
       : p.at("BN_SCALE_KIND") == 0 ? " BN (fixed scale, relu)"
                                    : " BN (K-hot scale, relu-clip)",
       p.at("Q") == 7 ? (p.at("BN") != 0 && p.at("BN_Q") == 7 ? " Q=7 BN_Q=7" : " Q=7") : "",
