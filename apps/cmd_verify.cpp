@@ -393,14 +393,6 @@ int verify_command(const VerifyCommandOptions& o) {
                 o.model);
     return kExitUsage;
   }
-  if (engine == "network" && file.is_bipolar()) {
-    print_error(kCommand,
-                "--engine network: {}: a binary / ternary model (model file version 4) runs on "
-                "the layer engine (xnor_pe with bn_act or threshold after each MAC array; the "
-                "network engine has no xnor_pe stage); expected --engine layer",
-                o.model);
-    return kExitUsage;
-  }
   if (engine == "network") return verify_network_command(o, file);
   if (!file.model.dense_only()) {
     print_error(kCommand,
@@ -526,10 +518,11 @@ void add_verify_command(CLI::App& app, CommandStatus& status) {
       "An affine integer model (an affine variant of `fxsim train`, model file version 3) runs\n"
       "on the layer engine only: each layer's MAC array multiplies the integers and one\n"
       "int_requant per layer applies its folded bias and M0 x 2^-(B+n) multipliers (SIMD 8).\n"
-      "A binary / ternary model (`fxsim train` [binary], model file version 4) runs on the\n"
-      "layer engine only: each layer on xnor_pe (kind binary, ternary or xnor) with bn_act or,\n"
-      "for a BNN's hidden layers, threshold (T = 1); every layer's outputs are also checked\n"
-      "against the golden model's reference inference (golden/bipolar_network).\n"
+      "A binary / ternary model (`fxsim train` [binary], model file version 4): each layer on\n"
+      "xnor_pe (kind binary, ternary or xnor) with bn_act or, for a BNN's hidden layers,\n"
+      "threshold (T = 1); on the layer engine every layer's outputs are also checked against\n"
+      "the golden model's reference inference (golden/bipolar_network); --engine network\n"
+      "streams it as dense blocks of those engines.\n"
       "With --engine network (a CNN's default; an MLP's too on request) the model becomes a\n"
       "streaming network (`fxsim network-from-model`: conv, pool and dense blocks) folded by\n"
       "--pe / --simd or by the auto-folding rule (--target-interval, --lut-budget, --dsp-budget),\n"

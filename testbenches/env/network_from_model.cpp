@@ -15,6 +15,7 @@
 #include "models/engine/elaboration.hpp"
 #include "models/engine/memory_map.hpp"
 #include "models/engine/stimulus.hpp"
+#include "testbenches/env/bipolar_network_blocks.hpp"
 #include "testbenches/env/model_layer_point.hpp"
 #include "testbenches/env/verify_model.hpp"
 
@@ -232,7 +233,8 @@ engine::NetworkConfig fold_for_goal(const engine::NetworkConfig& cfg,
   engine::FoldingGoal g = goal;
   // The search asks once per PE candidate; the answer depends on the block and the lanes only.
   auto allowed = std::make_shared<std::map<std::pair<int, int>, bool>>();
-  g.lanes_allowed = [&layers, allowed](int block, int lanes) {
+  // A binary / ternary model (no ModelLayer) has exact accumulators: every SIMD is its own.
+  if (!layers.empty()) g.lanes_allowed = [&layers, allowed](int block, int lanes) {
     const auto [at, fresh] = allowed->try_emplace({block, lanes}, false);
     if (fresh) at->second = !order_problem(layers[static_cast<std::size_t>(block)], lanes);
     return at->second;
@@ -270,9 +272,13 @@ bool accumulation_order_free(const golden::DenseLayer& l) {
   return true;
 }
 
-engine::NetworkConfig network_from_model(const golden::ModelFile& file, const ModelFolding& f) {
+namespace {
+
+// The input and the blocks of a fixed-point / K-hot model (conv, pool, dense layers).
+void add_model_blocks(const golden::ModelFile& file, const std::vector<ModelLayer>& layers,
+                      const ModelFolding& f, engine::NetworkConfig* out) {
   const golden::QuantNetwork& m = file.model;
-  const std::vector<ModelLayer> layers = model_layers(m);
+  engine::NetworkConfig& cfg = *out;
   std::vector<const ModelLayer*> mvau;
   for (const ModelLayer& l : layers) {
     if (l.has_mvau()) mvau.push_back(&l);
@@ -289,10 +295,6 @@ engine::NetworkConfig network_from_model(const golden::ModelFile& file, const Mo
   for (std::size_t j = 0; j < n && !f.goal; ++j) {
     pes[j] = f.pe.empty() ? model_lanes_pe(mvau, j) : f.pe.size() == 1 ? f.pe.front() : f.pe[j];
   }
-  engine::NetworkConfig cfg;
-  cfg.name = f.name.empty() ? std::filesystem::path(f.model_ref).stem().string() : f.name;
-  cfg.model = f.model_ref;
-  cfg.model_data = f.model_data_ref;
   // The input map: the first feature layer's, or the flattened vector 1 x 1 x in_features.
   const golden::MapShape in = layers.front().in;
   cfg.input.height = in.height;
@@ -309,6 +311,22 @@ engine::NetworkConfig network_from_model(const golden::ModelFile& file, const Mo
     throw ModelFoldingError(fmt::format("--simd: {}; expected 1..64", cfg.input.simd));
   }
   add_blocks(layers, pes, f, !f.goal, &cfg);
+}
+
+}  // namespace
+
+engine::NetworkConfig network_from_model(const golden::ModelFile& file, const ModelFolding& f) {
+  const golden::QuantNetwork& m = file.model;
+  const std::vector<ModelLayer> layers = model_layers(m);
+  engine::NetworkConfig cfg;
+  cfg.name = f.name.empty() ? std::filesystem::path(f.model_ref).stem().string() : f.name;
+  cfg.model = f.model_ref;
+  cfg.model_data = f.model_data_ref;
+  if (file.is_bipolar()) {
+    add_bipolar_blocks(file.bipolar, f, &cfg);
+  } else {
+    add_model_blocks(file, layers, f, &cfg);
+  }
   const int golden_images = file.golden ? file.golden->count : 0;
   if (f.images > 0) {
     if (file.golden && f.images > golden_images) {
@@ -363,8 +381,16 @@ std::string network_toml(const engine::NetworkConfig& cfg, const ModelFolding& f
       t += fmt::format("outputs = {}\n", l.outputs);
     }
     t += fmt::format("engine = \"{}\"\npe = {}\n", engine::to_string(l.engine), l.pe);
-    t += fmt::format("weight = \"{}\"\naccumulator = \"{}\"\noutput = \"{}\"\n",
-                     fx::type_str(l.weight), l.accumulator->str(), l.output.str());
+    if (l.bipolar) {  // the MAC output is the accumulator (output left out)
+      t += fmt::format("weight = \"{}\"\naccumulator = \"{}\"\n", l.bipolar->str(),
+                       l.accumulator->str());
+    } else {
+      t += fmt::format("weight = \"{}\"\naccumulator = \"{}\"\noutput = \"{}\"\n",
+                       fx::type_str(l.weight), l.accumulator->str(), l.output.str());
+    }
+    if (l.threshold) {
+      t += fmt::format("[layer.threshold]\nthresholds = {}\n", l.threshold->thresholds);
+    }
     if (!l.bn) continue;
     t += "[layer.bn]\n";
     t += fmt::format("scale = \"{}\"\nbias = \"{}\"\noutput = \"{}\"\nactivation = \"{}\"\n",
@@ -470,6 +496,7 @@ void check_input_map(const engine::NetworkPlan& plan, std::size_t i, const Model
 }  // namespace
 
 void check_against_model(const engine::NetworkPlan& plan, const golden::ModelFile& file) {
+  if (file.is_bipolar()) return check_against_bipolar(plan, file.bipolar);
   const engine::NetworkConfig& c = plan.config;
   const golden::QuantNetwork& m = file.model;
   const std::vector<ModelLayer> layers = model_layers(m);
@@ -525,6 +552,7 @@ void check_against_model(const engine::NetworkPlan& plan, const golden::ModelFil
 
 std::vector<engine::Stimulus> model_block_operands(const engine::NetworkPlan& plan,
                                                    const golden::ModelFile& file) {
+  if (file.is_bipolar()) return bipolar_block_operands(plan, file.bipolar);
   check_against_model(plan, file);
   const std::vector<ModelLayer> layers = model_layers(file.model);
   std::vector<engine::Stimulus> blocks;
@@ -585,7 +613,7 @@ ModelNetwork load_model_network(const engine::NetworkPlan& plan, int images,
   ModelNetwork net;
   net.ops.image_count = images;
   net.ops.blocks = model_block_operands(plan, file);
-  net.classes = file.model.layers.back().out_features;
+  net.classes = file.classes();
   if (!file.golden) {
     net.ops.images = engine::make_network_operands(plan, images).images;
     return net;

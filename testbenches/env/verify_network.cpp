@@ -96,7 +96,7 @@ NetworkVerifyReport verify_network(const golden::ModelFile& file, const std::str
   r.cost = engine::network_cost(plan, options.family, /*use_dsp=*/true);
   r.images = options.images > 0 ? options.images : g.count;
   r.chunk = std::max(1, std::min(options.chunk, r.images));
-  r.classes = file.model.layers.back().out_features;
+  r.classes = file.classes();
   if (r.images > g.count) {
     throw VerifyError("--images " + std::to_string(r.images) + ": the model file holds golden " +
                       "results for " + std::to_string(g.count) + " images; expected 1.." +
