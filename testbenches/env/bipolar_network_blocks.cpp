@@ -92,9 +92,10 @@ void add_bipolar_blocks(const golden::BipolarNetwork& net, const ModelFolding& f
       while (l.out_features % pe != 0) --pe;
     }
     if (pe < 1 || l.out_features % pe != 0) {
-      throw ModelFoldingError(fmt::format("--pe: {} does not divide {}'s {} outputs; expected one "
-                                          "of {}",
-                                          pe, l.name, l.out_features, divisors(l.out_features)));
+      throw ModelFoldingError(
+          fmt::format("--pe: {} does not divide {}'s {} outputs; expected one "
+                      "of {}",
+                      pe, l.name, l.out_features, divisors(l.out_features)));
     }
     engine::NetworkLayer b;
     b.kind = engine::LayerKind::DENSE;
@@ -174,10 +175,9 @@ void check_against_bipolar(const engine::NetworkPlan& plan, const golden::Bipola
                  "the BN bias type of " + model_layer);
     expect_equal(c, line, key + ".bn.output", p.bn->output.str(), want.output.str(),
                  "the BN output type of " + model_layer);
-    expect_equal(c, line, key + ".bn.activation",
-                 std::string(units::activation_name(p.bn->activation)),
-                 std::string(units::activation_name(want.activation)),
-                 "the activation of " + model_layer);
+    expect_equal(
+        c, line, key + ".bn.activation", std::string(units::activation_name(p.bn->activation)),
+        std::string(units::activation_name(want.activation)), "the activation of " + model_layer);
     if (want.activation == units::Activation::RELU_CLIP) {
       expect_equal(c, line, key + ".bn.clip", fmt::format("{}", p.bn->clip),
                    fmt::format("{}", want.clip), "the clip bound of " + model_layer);

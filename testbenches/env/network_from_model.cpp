@@ -234,11 +234,12 @@ engine::NetworkConfig fold_for_goal(const engine::NetworkConfig& cfg,
   // The search asks once per PE candidate; the answer depends on the block and the lanes only.
   auto allowed = std::make_shared<std::map<std::pair<int, int>, bool>>();
   // A binary / ternary model (no ModelLayer) has exact accumulators: every SIMD is its own.
-  if (!layers.empty()) g.lanes_allowed = [&layers, allowed](int block, int lanes) {
-    const auto [at, fresh] = allowed->try_emplace({block, lanes}, false);
-    if (fresh) at->second = !order_problem(layers[static_cast<std::size_t>(block)], lanes);
-    return at->second;
-  };
+  if (!layers.empty())
+    g.lanes_allowed = [&layers, allowed](int block, int lanes) {
+      const auto [at, fresh] = allowed->try_emplace({block, lanes}, false);
+      if (fresh) at->second = !order_problem(layers[static_cast<std::size_t>(block)], lanes);
+      return at->second;
+    };
   const std::string option = goal.target_interval ? "--target-interval"
                              : goal.lut_budget    ? "--lut-budget"
                                                   : "--dsp-budget";

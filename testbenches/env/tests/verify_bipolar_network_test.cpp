@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "fx/fx_type.hpp"
 #include "golden/idx.hpp"
 #include "golden/model_file.hpp"
 #include "models/engine/network_config.hpp"
@@ -97,8 +98,7 @@ class VerifyBipolarNetwork : public ::testing::TestWithParam<Net> {
     o.images = images;
     o.chunk = chunk;
     o.data_dir = dir_.string();
-    return verify_network(file, path_, engine::plan_network(network_from_model(file, f), "net"),
-                          o);
+    return verify_network(file, path_, engine::plan_network(network_from_model(file, f), "net"), o);
   }
   std::string folding_error(const ModelFolding& f) const {
     try {
@@ -229,23 +229,35 @@ TEST_P(VerifyBipolarNetwork, ADescriptionThatDiffersFromTheModelIsRefused) {
   // The description as written runs.
   EXPECT_EQ(error_of(text), "no error");
   const std::string kind = file_.bipolar.layers[0].weight_type.is_ternary() ? "ternary" : "binary";
+  const fx::FxType& a = file_.bipolar.layers[0].acc_type;
+  const std::string acc_key = "accumulator = \"" + acc + "\"";
+  // A scaled weight (with the accumulator its scale needs, one fraction bit fewer: the engine's
+  // own rule) is not the model's: the file folds the scale into the batch norm / thresholds.
   std::string bad = text;
   const std::string weight = "weight = \"" + kind + "\"";
   bad.replace(bad.find(weight), weight.size(), "weight = \"" + kind + "<2>\"");
+  bad.replace(bad.find(acc_key), acc_key.size(),
+              "accumulator = \"" + fx::FxType::make_signed(a.width, a.int_bits + 1).str() + "\"");
   EXPECT_EQ(error_of(bad), at0 + "weight: " + kind + "<2>; expected " + kind +
                                ", the weight values of the model's fc1 (its scale is folded into "
                                "the batch norm or the thresholds)");
+  // A wider accumulator of the same fraction bits runs, but is not the model's.
   bad = text;
-  bad.replace(bad.find("accumulator = \"" + acc + "\""), 15 + acc.size() + 1,
-              "accumulator = \"fixed<24,24,TRN,SAT>\"");
-  EXPECT_EQ(error_of(bad), at0 + "accumulator: fixed<24,24,TRN,SAT,0>; expected " + acc +
+  bad.replace(bad.find(acc_key), acc_key.size(), "accumulator = \"fixed<20,12,TRN,SAT>\"");
+  EXPECT_EQ(error_of(bad), at0 + "accumulator: fixed<20,12,TRN,SAT,0>; expected " + acc +
                                ", the accumulator of the model's fc1");
   if (GetParam().threshold0) {
+    // fc1 with 3 thresholds streams 2-bit counts, which fc2 takes on engine binary.
     bad = text;
     bad.replace(bad.find("thresholds = 1"), 14, "thresholds = 3");
+    bad.replace(bad.find("engine = \"xnor\""), 15, "engine = \"binary\"");
+    bad.replace(bad.rfind("accumulator = "),
+                bad.find('\n', bad.rfind("accumulator = ")) - bad.rfind("accumulator = "),
+                "accumulator = \"fixed<12,12,TRN,SAT>\"");
     EXPECT_EQ(error_of(bad),
-              at0 + "threshold.thresholds: 3; expected 1, the model's fc1 has one threshold a "
-                    "channel");
+              at0 +
+                  "threshold.thresholds: 3; expected 1, the model's fc1 has one threshold a "
+                  "channel");
   }
   bad = text;
   const std::size_t second = bad.find("[[layer]]", bad.find("[[layer]]") + 1);
