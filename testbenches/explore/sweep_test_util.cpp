@@ -152,4 +152,38 @@ std::size_t kill_when_committed(pid_t pid, const std::filesystem::path& out, std
   return committed;
 }
 
+namespace {
+
+template <typename Objectives>
+std::vector<std::int64_t> front_flags(const std::vector<traces::ResultRow>& x,
+                                      Objectives objectives) {
+  std::vector<std::int64_t> flags;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    bool dominated = false;
+    for (std::size_t j = 0; j < x.size() && !dominated; ++j) {
+      const std::vector<double> a = objectives(x[j]), b = objectives(x[i]);
+      bool le = true, lt = false;
+      for (std::size_t m = 0; m < a.size(); ++m) le &= a[m] <= b[m], lt |= a[m] < b[m];
+      dominated = j != i && le && lt;
+    }
+    flags.push_back(dominated ? 0 : 1);
+  }
+  return flags;
+}
+
+}  // namespace
+
+ParetoFlags brute_force_pareto(const std::vector<traces::ResultRow>& rows) {
+  ParetoFlags f;
+  f.accuracy = front_flags(rows, [](const traces::ResultRow& r) {
+    return std::vector<double>{r.real("mse"), r.real("latency_ns"),
+                               static_cast<double>(r.integer("lut_equivalent"))};
+  });
+  f.dsp = front_flags(rows, [](const traces::ResultRow& r) {
+    return std::vector<double>{static_cast<double>(r.integer("dsp")),
+                               static_cast<double>(r.integer("lut"))};
+  });
+  return f;
+}
+
 }  // namespace fxsim::sweep_test

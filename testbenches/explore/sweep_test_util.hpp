@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ explore::SweepOutcome run_small(const std::string& sweep_path, const std::filesy
 
 // Every column of every row of DIR/results.sqlite, in id order.
 std::vector<std::vector<traces::Value>> all_rows(const std::filesystem::path& dir);
+
+// The two Pareto flags of every row recomputed by brute force (row i is on a front when no row j
+// is <= in every objective and < in one): accuracy = (mse, latency_ns, lut_equivalent), dsp =
+// (dsp, lut), as results_schema documents the columns pareto_accuracy_latency_lut and
+// pareto_dsp_lut.
+struct ParetoFlags {
+  std::vector<std::int64_t> accuracy, dsp;
+};
+ParetoFlags brute_force_pareto(const std::vector<traces::ResultRow>& rows);
 
 // `args` (args[0] the executable) started with stdout and stderr to /dev/null; -1 on failure.
 pid_t spawn_fxsim(const std::vector<std::string>& args);

@@ -306,29 +306,9 @@ TEST(XnorSweepRun, EveryKindInOneParetoTable) {
   ASSERT_EQ(rows.size(), 22u);
   std::vector<traces::ResultRow> x;
   for (const auto& row : rows) x.emplace_back(row);
-  // Brute force: i is on the front when no j is <= in every objective and < in one.
-  auto front = [&](auto objectives) {
-    std::vector<std::int64_t> flags;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      bool dominated = false;
-      for (std::size_t j = 0; j < x.size() && !dominated; ++j) {
-        const std::vector<double> a = objectives(x[j]), b = objectives(x[i]);
-        bool le = true, lt = false;
-        for (std::size_t m = 0; m < a.size(); ++m) le &= a[m] <= b[m], lt |= a[m] < b[m];
-        dominated = j != i && le && lt;
-      }
-      flags.push_back(dominated ? 0 : 1);
-    }
-    return flags;
-  };
-  const auto acc_flags = front([](const traces::ResultRow& r) {
-    return std::vector<double>{r.real("mse"), r.real("latency_ns"),
-                               static_cast<double>(r.integer("lut_equivalent"))};
-  });
-  const auto dsp_flags = front([](const traces::ResultRow& r) {
-    return std::vector<double>{static_cast<double>(r.integer("dsp")),
-                               static_cast<double>(r.integer("lut"))};
-  });
+  const sweep_test::ParetoFlags pareto = sweep_test::brute_force_pareto(x);
+  const std::vector<std::int64_t>& acc_flags = pareto.accuracy;
+  const std::vector<std::int64_t>& dsp_flags = pareto.dsp;
   int stochastic = 0, xnor = 0, threshold = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     EXPECT_EQ(x[i].text("status"), "ok") << x[i].text("error");
