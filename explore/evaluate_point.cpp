@@ -209,6 +209,22 @@ void evaluate_model(const EvaluateContext& ctx, const DesignPoint& point,
   if (request.rtl) set_rtl_columns(rtl, cycles, row);
 }
 
+// The columns a single-engine point gets beside its model run: yosys resources when the sweep
+// asks for them, and the RTL check when the request does. The model results stand if the RTL run
+// fails: its failure is the RTL check's outcome.
+void hardware_columns(const EvaluateContext& ctx, const DesignPoint& point,
+                      const engine::Stimulus& stim, const env::RunSummary& model_run,
+                      const EvaluateRequest& request, ResultRow* row) {
+  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
+  if (!request.rtl) return;
+  try {
+    rtl_check(ctx, point, stim, model_run, request.trace, row);
+  } catch (const std::exception& e) {
+    row->set("rtl_status", std::string("failed"));
+    row->set("error", std::string("rtl: ") + e.what());
+  }
+}
+
 // kind = "int": the float layer quantized as PyTorch's static quantization (int_point.hpp) on the
 // engine with [requant]. The integer method's outputs are the engine's; the float method runs
 // the same hardware (cycles, resources, the RTL check of the integer hardware) and takes its
@@ -259,15 +275,7 @@ engine::Stimulus evaluate_int(const EvaluateContext& ctx, const DesignPoint& poi
   // outputs are not counted).
   row->set("output_overflows", i64(s.coverage.int_requant.overflows));
   row->set("bn_overflows", i64(s.coverage.bn_requant.overflows));
-  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
-  if (request.rtl) {
-    try {
-      rtl_check(ctx, point, stim, s, request.trace, row);
-    } catch (const std::exception& ex) {
-      row->set("rtl_status", std::string("failed"));
-      row->set("error", std::string("rtl: ") + ex.what());
-    }
-  }
+  hardware_columns(ctx, point, stim, s, request, row);
   return stim;
 }
 
@@ -326,15 +334,7 @@ engine::Stimulus evaluate_bipolar(const EvaluateContext& ctx, const DesignPoint&
   row->set("acc_overflows", i64(s.coverage.accumulator.overflows));
   row->set("output_overflows", i64(s.coverage.mac_requant.overflows));
   row->set("bn_overflows", i64(s.coverage.bn_requant.overflows));
-  if (ctx.spec->yosys) yosys_resources(ctx, point, row);
-  if (request.rtl) {
-    try {
-      rtl_check(ctx, point, stim, s, request.trace, row);
-    } catch (const std::exception& ex) {
-      row->set("rtl_status", std::string("failed"));
-      row->set("error", std::string("rtl: ") + ex.what());
-    }
-  }
+  hardware_columns(ctx, point, stim, s, request, row);
   return stim;
 }
 
@@ -560,16 +560,7 @@ ResultRow evaluate_point(const EvaluateContext& ctx, const DesignPoint& point,
     row.set("acc_overflows", i64(s.coverage.accumulator.overflows));
     row.set("output_overflows", i64(s.coverage.mac_requant.overflows));
     row.set("bn_overflows", i64(s.coverage.bn_requant.overflows));
-    if (ctx.spec->yosys) yosys_resources(ctx, point, &row);
-    if (request.rtl) {
-      try {
-        rtl_check(ctx, point, stim, s, request.trace, &row);
-      } catch (const std::exception& e) {
-        // The model results stand; the RTL run's failure is the RTL check's outcome.
-        row.set("rtl_status", std::string("failed"));
-        row.set("error", std::string("rtl: ") + e.what());
-      }
-    }
+    hardware_columns(ctx, point, stim, s, request, &row);
     if (request.trace) write_traces(ctx, point, stim);
     row.set("status", std::string("ok"));
   } catch (const std::exception& e) {

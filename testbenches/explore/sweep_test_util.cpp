@@ -173,6 +173,15 @@ std::vector<std::int64_t> front_flags(const std::vector<traces::ResultRow>& x,
 
 }  // namespace
 
+std::string parse_error(const std::string& text) {
+  try {
+    explore::parse_sweep(text, "e.toml");
+  } catch (const explore::SweepFileError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 ParetoFlags brute_force_pareto(const std::vector<traces::ResultRow>& rows) {
   ParetoFlags f;
   f.accuracy = front_flags(rows, [](const traces::ResultRow& r) {

@@ -25,6 +25,9 @@ std::string write_file(const std::filesystem::path& dir, const std::string& name
 
 std::string read_file(const std::filesystem::path& path);
 
+// The SweepFileError message of parsing `text` as the sweep file "e.toml", or "no error".
+std::string parse_error(const std::string& text);
+
 // A small sweep (64 x 16 layer): 2 fx_mac weights x 2 simd + 2 khot weights x 2 k x 2 simd =
 // 12 points, model only. `extra` is appended (e.g. constraints).
 std::string small_sweep_text(const std::string& extra = "");

@@ -18,6 +18,7 @@
 namespace fxsim::explore {
 namespace {
 
+using sweep_test::parse_error;
 using sweep_test::temp_dir;
 using sweep_test::write_file;
 
@@ -28,15 +29,6 @@ std::string xnor_sweep_text(const std::string& axes, const std::string& rest = "
          "weight_range = [-0.5, 0.5]\ninput_range = [-1.0, 1.0]\n"
          "[axes]\n" +
          axes + rest;
-}
-
-std::string parse_error(const std::string& text) {
-  try {
-    parse_sweep(text, "e.toml");
-  } catch (const SweepFileError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 double mean_abs(const std::vector<double>& x) {
